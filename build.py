@@ -1,0 +1,11 @@
+"""Build the site: `python build.py` is the same as `factsite build`.
+
+Run `python build.py --help` for the options.
+"""
+
+import sys
+
+from factsite.cli import main
+
+if __name__ == "__main__":
+    main(["build", *sys.argv[1:]], prog_name="python build.py")

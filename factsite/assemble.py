@@ -1,0 +1,48 @@
+"""Stage 3 of the build: link the loaded content into one :class:`Site`.
+
+After this stage every object knows its neighbours: a verdict, topic, claimant
+or source knows its claims; a claim knows its related claims. All lists are
+sorted, so the output does not depend on the order files were read in.
+"""
+
+from __future__ import annotations
+
+from .load import Content
+from .model import Claim, Site, SiteConfig
+
+
+def newest_first(claims: list[Claim]) -> list[Claim]:
+    return sorted(claims, key=lambda c: (c.published, c.slug), reverse=True)
+
+
+def assemble_site(config: SiteConfig, content: Content) -> Site:
+    claims = newest_first(content.claims)
+    by_slug = {claim.slug: claim for claim in claims}
+
+    for holder in config.verdicts + config.topics + content.sources:
+        holder.claims = []
+    for claim in claims:
+        # A related claim left out of this build (a draft) is simply not linked.
+        claim.related = [by_slug[slug] for slug in claim.related_slugs if slug in by_slug]
+        claim.verdict.claims.append(claim)
+        for topic in claim.topics:
+            topic.claims.append(claim)
+        for source in {citation.source.id: citation.source for citation in claim.citations}.values():
+            source.claims.append(claim)
+
+    claimants = sorted({claim.claimant.slug: claim.claimant for claim in claims}.values(),
+                       key=lambda c: c.name.lower())
+    for claimant in claimants:
+        claimant.claims = [claim for claim in claims if claim.claimant is claimant]
+
+    corrections = sorted((correction for claim in claims for correction in claim.corrections),
+                         key=lambda c: (c.date, c.claim.slug), reverse=True)
+
+    return Site(
+        config=config,
+        claims=claims,
+        sources=sorted(content.sources, key=lambda s: s.id),
+        pages=content.pages,
+        claimants=claimants,
+        corrections=corrections,
+    )

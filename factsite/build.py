@@ -1,0 +1,68 @@
+"""The build pipeline: config -> load and validate -> site model -> render -> write.
+
+Reading and checking come first and cover everything, so a build with any
+mistake in the content stops before a single file is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble import assemble_site
+from .config import load_config
+from .errors import ContentError, Problems
+from .load import load_content
+from .model import Site
+from .render import render_site
+from .write import write_site
+
+
+@dataclass
+class Project:
+    """Where a site's content, templates and static files live."""
+
+    content_dir: Path
+    templates_dir: Path
+    static_dir: Path
+
+    @classmethod
+    def at(cls, root: Path) -> "Project":
+        return cls(root / "content", root / "templates", root / "static")
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    files_written: int
+    warnings: list[ContentError] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def read_site(project: Project, base_url: str | None = None, drafts: bool = False) -> tuple[Site, Problems]:
+    """Stages 1 to 3: the checked site model; raises BuildFailed listing every mistake."""
+    problems = Problems()
+    config = load_config(project.content_dir, problems, base_url)
+    problems.raise_if_errors()
+    content = load_content(config, project.content_dir, problems, drafts)
+    problems.raise_if_errors()
+    return assemble_site(config, content), problems
+
+
+def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: bool = False) -> BuildResult:
+    started = time.perf_counter()
+    site, problems = read_site(project, base_url, drafts)
+    files = render_site(site, project.templates_dir, project.static_dir, source_date())
+    count = write_site(files, out_dir)
+    return BuildResult(out_dir, count, problems.warnings, time.perf_counter() - started)
+
+
+def source_date() -> dt.date | None:
+    """The date set by SOURCE_DATE_EPOCH (reproducible-builds.org), if any."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return None

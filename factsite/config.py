@@ -1,0 +1,149 @@
+"""Stage 1 of the build: read `content/site.yml` into a :class:`SiteConfig`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .documents import read_yaml_file
+from .errors import Problems
+from .fields import Field, check_fields
+from .model import Organization, SiteConfig, Topic, Verdict
+
+VERDICT_FIELDS = {
+    "slug": Field("slug", "mostly-accurate", required=True),
+    "label": Field("text", "Mostly accurate", required=True),
+    "definition": Field("text", "The claim is correct but needs clarification.", required=True),
+    "colour": Field("text", '"#1a7f37"', required=True),
+    "rating": Field("int", "4"),
+}
+
+TOPIC_FIELDS = {
+    "slug": Field("slug", "troops", required=True),
+    "name": Field("text", "Troops and deployment", required=True),
+    "description": Field("text", "Who sends soldiers where."),
+}
+
+ORGANIZATION_FIELDS = {
+    "name": Field("text", "Factsite Desk", required=True),
+    "url": Field("text", "https://example.org/"),
+    "logo": Field("text", "logo.png"),
+}
+
+SITE_FIELDS = {
+    "title": Field("text", "Coalition Claims Check", required=True),
+    "tagline": Field("text", "Checking what was said about the security guarantees"),
+    "language": Field("text", "en"),
+    "base_url": Field("text", "https://owner.github.io/repo/", required=True),
+    "organization": Field("record", "{name: Factsite Desk, url: https://example.org/}",
+                          required=True, fields=ORGANIZATION_FIELDS),
+    "contact_email": Field("text", "corrections@example.org", required=True),
+    "verdicts": Field("records", "{slug: accurate, label: Accurate, definition: ..., colour: \"#1a7f37\", rating: 5}",
+                      required=True, fields=VERDICT_FIELDS),
+    "topics": Field("records", "{slug: troops, name: Troops and deployment}", fields=TOPIC_FIELDS),
+}
+
+MIN_CONTRAST = 4.5  # WCAG 2.2 AA for normal text: white badge text on the verdict colour
+
+
+def load_config(content_dir: Path, problems: Problems, base_url: str | None = None) -> SiteConfig | None:
+    """The site settings, or None when `site.yml` cannot be read at all."""
+    path = content_dir / "site.yml"
+    if not path.is_file():
+        problems.error(path, None, "the site settings file is missing",
+                       "create content/site.yml with the site's title, base_url and verdicts")
+        return None
+    doc = read_yaml_file(path, problems)
+    if doc is None:
+        return None
+    values = check_fields(doc, SITE_FIELDS, problems)
+
+    url = base_url or values["base_url"] or "http://localhost/"
+    if not _is_base_url(url):
+        line = None if base_url else doc.line("base_url")
+        problems.error(path, line, f'the base URL "{url}" is not a full web address',
+                       "write it like https://owner.github.io/repo/")
+    url = url if url.endswith("/") else url + "/"
+
+    organization = values["organization"] or {"name": "", "url": None, "logo": None}
+    return SiteConfig(
+        title=values["title"] or "",
+        tagline=values["tagline"] or "",
+        language=values["language"] or "en",
+        base_url=url,
+        organization=Organization(organization["name"] or "", organization["url"], organization["logo"]),
+        contact_email=values["contact_email"] or "",
+        verdicts=with_icons(_verdicts(doc, values["verdicts"], problems)),
+        topics=_topics(doc, values["topics"], problems),
+        path=path,
+    )
+
+
+def _is_base_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query
+
+
+def _verdicts(doc, records, problems: Problems) -> list[Verdict]:
+    verdicts: list[Verdict] = []
+    for index, values in records:
+        if values["slug"] in {v.slug for v in verdicts}:
+            problems.error(doc.path, doc.line("verdicts", index, "slug"),
+                           f'the verdict "{values["slug"]}" is defined twice', "give each verdict its own slug")
+            continue
+        colour = values["colour"] or ""
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            problems.error(doc.path, doc.line("verdicts", index, "colour"),
+                           f'the colour "{colour}" is not written as #rrggbb', 'write it like colour: "#1a7f37"')
+        elif contrast_with_white(colour) < MIN_CONTRAST:
+            problems.error(
+                doc.path, doc.line("verdicts", index, "colour"),
+                f"white text on {colour} is hard to read (contrast {contrast_with_white(colour):.1f}:1, "
+                f"needs {MIN_CONTRAST}:1)",
+                "choose a darker colour",
+            )
+        if None in (values["slug"], values["label"]):
+            continue
+        verdicts.append(Verdict(values["slug"], values["label"], values["definition"] or "",
+                                colour.lower(), values["rating"]))
+    return verdicts
+
+
+def with_icons(verdicts: list[Verdict]) -> list[Verdict]:
+    """Give each verdict a badge shape from its place on the scale: best a tick, worst a cross."""
+    rated = sorted((v for v in verdicts if v.rating is not None), key=lambda v: -v.rating)
+    for rank, verdict in enumerate(rated):
+        if rank == 0:
+            verdict.icon = "check"
+        elif rank == len(rated) - 1:
+            verdict.icon = "cross"
+        elif rank == 1 and len(rated) >= 4:
+            verdict.icon = "mostly"
+        elif rank == len(rated) - 2:
+            verdict.icon = "warning"
+        else:
+            verdict.icon = "info"
+    return verdicts
+
+
+def _topics(doc, records, problems: Problems) -> list[Topic]:
+    topics: list[Topic] = []
+    for index, values in records:
+        if values["slug"] in {t.slug for t in topics}:
+            problems.error(doc.path, doc.line("topics", index, "slug"),
+                           f'the topic "{values["slug"]}" is defined twice', "give each topic its own slug")
+        elif values["slug"] and values["name"]:
+            topics.append(Topic(values["slug"], values["name"], values["description"] or ""))
+    return sorted(topics, key=lambda t: t.name.lower())
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio between white and ``colour`` (#rrggbb)."""
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i:i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminance + 0.05)

@@ -1,0 +1,198 @@
+"""Reading content files: text, YAML and Markdown front matter, with line numbers.
+
+Editors get told the line of every mistake, so YAML is parsed in two steps:
+compose the node tree (which knows where every key sits in the file), then
+construct plain Python values from it. Dates stay strings here; the field
+checks parse them so an impossible date gets a message, not a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Problems
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """SafeLoader that leaves dates as text, so the field checks can explain bad ones."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Document:
+    """A parsed content file: its YAML values, where each key is, and its Markdown body."""
+
+    path: Path
+    data: dict
+    lines: dict[tuple, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+    def line(self, *keys) -> int:
+        """The line of the deepest of ``keys`` that is in the file (1 for the file's start)."""
+        while keys:
+            if keys in self.lines:
+                return self.lines[keys]
+            keys = keys[:-1]
+        return 1
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text as UTF-8 with Unix newlines, or None after reporting why not."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(
+                path, None, f"file is too large ({size // 1024 // 1024} MB)",
+                f"content files must be under {MAX_FILE_BYTES // 1024 // 1024} MB; "
+                "split it or remove what does not belong",
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.error(path, None, f"cannot read the file: {error.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        problems.error(
+            path, line, "the file is not UTF-8 text",
+            "save it as UTF-8 in your editor (\"Save with encoding\" > UTF-8)",
+        )
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        problems.error(
+            path, None, "the file is empty",
+            "start from an existing file of the same kind, or run `factsite new`",
+        )
+        return None
+    return text
+
+
+def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1):
+    """Parse YAML into (values, key lines); None after reporting a syntax error."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        lines: dict[tuple, int] = {}
+        _index_lines(node, (), lines, first_line - 1, path, problems, set())
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else first_line
+        problems.error(path, line, f"YAML syntax error: {error.problem}", _yaml_hint(error))
+        return None
+    except _AliasFound as alias:
+        problems.error(
+            path, alias.line, "YAML anchors and aliases (& and *) are not allowed",
+            "write the value out in full each time it is needed",
+        )
+        return None
+    except yaml.YAMLError as error:
+        problems.error(path, first_line, f"YAML error: {error}")
+        return None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+class _AliasFound(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+def _index_lines(node, keys, lines, offset, path, problems, seen) -> None:
+    # An alias makes the composer reuse a node; refusing reuse also stops
+    # "billion laughs" files, which would expand exponentially when constructed.
+    if id(node) in seen:
+        raise _AliasFound(node.start_mark.line + 1 + offset)
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            here = keys + (key,)
+            if here in lines:
+                problems.error(
+                    path, key_node.start_mark.line + 1 + offset,
+                    f'"{key}" is written twice',
+                    f"keep one \"{key}:\" line (the first is on line {lines[here]})",
+                )
+            lines[here] = key_node.start_mark.line + 1 + offset
+            _index_lines(value_node, here, lines, offset, path, problems, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[keys + (index,)] = item.start_mark.line + 1 + offset
+            _index_lines(item, keys + (index,), lines, offset, path, problems, seen)
+
+
+def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
+    problem = str(error.problem)
+    if "mapping values are not allowed" in problem:
+        return 'a value that contains ": " must be in quotes, e.g. claim: "Macron: 26 countries"'
+    if "'\\t'" in problem or "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "found unexpected end of stream" in problem or "found unknown escape" in problem:
+        return "check that every opening quotation mark has its closing one"
+    if "expected <block end>" in problem:
+        return "check the indentation of this line against the lines above it"
+    return "check the quotes and indentation on this line and the one before"
+
+
+def read_yaml_file(path: Path, problems: Problems) -> Document | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    parsed = parse_yaml(text, path, problems)
+    if parsed is None:
+        return None
+    data, lines = parsed
+    if not isinstance(data, dict):
+        problems.error(path, 1, "expected fields written as `name: value`, one per line")
+        return None
+    return Document(path, data, lines)
+
+
+def read_markdown_file(path: Path, problems: Problems) -> Document | None:
+    """A Markdown file with YAML front matter between two `---` lines."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        problems.error(
+            path, 1, "the file does not start with front matter",
+            "begin the file with a line `---`, the fields, and another line `---`",
+        )
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        problems.error(
+            path, len(lines), "the front matter is not closed",
+            "add a line `---` after the last field, before the analysis",
+        )
+        return None
+    parsed = parse_yaml("\n".join(lines[1:end]), path, problems, first_line=2)
+    if parsed is None:
+        return None
+    data, key_lines = parsed
+    if not isinstance(data, dict):
+        problems.error(path, 2, "expected fields written as `name: value`, one per line")
+        return None
+    body = "\n".join(lines[end + 1:])
+    return Document(path, data, key_lines, body, end + 2)

@@ -1,0 +1,135 @@
+"""Checking the fields of a content file against what each kind of file expects.
+
+Each kind of file declares its fields once, as a dict of :class:`Field`. The
+same declaration gives the editor's messages: what a field must hold and an
+example of what to write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .documents import Document
+from .errors import Problems, did_you_mean
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field: its kind (text, date, bool, int, list, records), and an example value."""
+
+    kind: str
+    example: str
+    required: bool = False
+    fields: dict | None = None  # for kind "records": the fields of each entry
+    choices: tuple[str, ...] = ()
+
+
+def check_fields(doc: Document, schema: dict[str, Field], problems: Problems,
+                 data=None, keys: tuple = ()) -> dict:
+    """The document's values, checked and converted; every mistake goes to ``problems``.
+
+    Missing optional fields and empty values come back as None (or [] for lists).
+    """
+    data = doc.data if data is None else data
+    values: dict = {}
+    for name in sorted(set(data) - set(schema), key=str):
+        problems.error(
+            doc.path, doc.line(*keys, name), f'unknown field "{name}"',
+            did_you_mean(name, schema),
+        )
+    for name, spec in schema.items():
+        raw = data.get(name)
+        where = keys + (name,)
+        if raw is None or raw == "" or raw == []:
+            if spec.required:
+                problems.error(
+                    doc.path, doc.line(*where), f'missing required field "{name}"',
+                    f"add a line: {name}: {spec.example}",
+                )
+            values[name] = [] if spec.kind in ("list", "records") else None
+            continue
+        values[name] = _convert(doc, name, spec, raw, where, problems)
+    return values
+
+
+def _convert(doc, name, spec, raw, where, problems):
+    line = doc.line(*where)
+
+    def wrong(what: str):
+        if isinstance(raw, bool) and spec.kind != "bool":
+            # YAML reads bare true/false/yes/no/on/off as true or false.
+            hint = f'YAML reads this word as true or false; put it in quotes, e.g. {name}: "{_yaml_word(doc, where)}"'
+        else:
+            hint = f"write it like this: {name}: {spec.example}"
+        problems.error(doc.path, line, f'"{name}" {what}', hint)
+        return [] if spec.kind in ("list", "records") else None
+
+    if spec.kind == "text":
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+            return wrong("must be text")
+        text = str(raw).strip()
+        if spec.choices and text not in spec.choices:
+            problems.error(doc.path, line, f'"{name}" cannot be "{text}"', did_you_mean(text, spec.choices))
+            return None
+        return text
+    if spec.kind == "slug":
+        if not isinstance(raw, str) or not SLUG_PATTERN.match(raw.strip()):
+            return wrong("must be lower-case letters, digits and hyphens")
+        return raw.strip()
+    if spec.kind == "date":
+        return _parse_date(str(raw).strip(), wrong)
+    if spec.kind == "bool":
+        if not isinstance(raw, bool):
+            return wrong("must be true or false")
+        return raw
+    if spec.kind == "int":
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            return wrong("must be a whole number")
+        return raw
+    if spec.kind == "list":
+        items = [raw] if isinstance(raw, (str, int)) and not isinstance(raw, bool) else raw
+        if not isinstance(items, list) or not all(
+            isinstance(i, (str, int)) and not isinstance(i, bool) for i in items
+        ):
+            return wrong("must be a list of names")
+        return [str(i).strip() for i in items]
+    if spec.kind == "record":
+        if not isinstance(raw, dict):
+            return wrong("must be a group of fields, each on its own indented line")
+        return check_fields(doc, spec.fields, problems, raw, where)
+    if spec.kind == "records":
+        if not isinstance(raw, list):
+            return wrong("must be a list, each entry starting with `- `")
+        records = []
+        for index, item in enumerate(raw):
+            if not isinstance(item, dict):
+                problems.error(
+                    doc.path, doc.line(*where, index), f'entry {index + 1} of "{name}" is not a group of fields',
+                    f"write each entry like this: {spec.example}",
+                )
+                continue
+            records.append((index, check_fields(doc, spec.fields, problems, item, where + (index,))))
+        return records
+    raise ValueError(f"unknown field kind {spec.kind!r}")
+
+
+def _yaml_word(doc: Document, where: tuple) -> str:
+    """The word as the editor typed it on the line, for the hint."""
+    try:
+        text = doc.path.read_text("utf-8").split("\n")[doc.line(*where) - 1]
+        return text.split(":", 1)[1].strip() if ":" in text else text.strip(" -")
+    except (OSError, IndexError, UnicodeDecodeError):
+        return "..."
+
+
+def _parse_date(text: str, wrong):
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return wrong(f'must be a date written YYYY-MM-DD, not "{text}"')
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return wrong(f'is not a real date: "{text}"')

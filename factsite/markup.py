@@ -1,0 +1,82 @@
+"""Markdown to safe HTML.
+
+Editors may write raw HTML in Markdown; nh3 (the Rust ammonia sanitiser) cuts
+it down to a small allow-list, so nothing executable reaches a page. Links
+written from the site root ("/claims/x/") get the site's base path, so they
+work under a GitHub Pages project path too.
+"""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt",
+    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
+    "li", "mark", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "time", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "title", "lang"},
+    "a": {"href"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "time": {"datetime"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+class _BasePathLinks(Treeprocessor):
+    def __init__(self, md, base_path: str):
+        super().__init__(md)
+        self.base_path = base_path
+
+    def run(self, root):
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value and value.startswith("/") and not value.startswith("//"):
+                    element.set(attribute, self.base_path + value[1:])
+
+
+class _BasePathExtension(Extension):
+    def __init__(self, base_path: str):
+        super().__init__()
+        self.base_path = base_path
+
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_BasePathLinks(md, self.base_path), "factsite_base_path", 1)
+
+
+class MarkdownRenderer:
+    """Converts Markdown to sanitised HTML; one instance is reused for every page."""
+
+    def __init__(self, base_path: str = "/"):
+        self._md = markdown.Markdown(
+            extensions=["extra", "sane_lists", "smarty", _BasePathExtension(base_path)],
+            output_format="html",
+        )
+
+    def __call__(self, text: str) -> str:
+        html = self._md.reset().convert(text)
+        return sanitise(html)
+
+
+def sanitise(html: str) -> str:
+    # h1 is the page's own title; an editor's "# Heading" becomes h2 via the
+    # allow-list dropping h1 tags, so demote before sanitising.
+    html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+        strip_comments=True,
+    )

@@ -1,0 +1,202 @@
+"""The site model: plain dataclasses that the templates receive.
+
+Loading fills in what each file says; assembling (``assemble.py``) links the
+objects to each other: related claims, and the claims of each verdict, topic,
+claimant and source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Verdict:
+    slug: str
+    label: str
+    definition: str
+    colour: str
+    rating: int | None  # None for verdicts outside the scale, such as "Unproven"
+    icon: str = "question"  # the badge's shape, so the verdict does not rely on colour alone
+    claims: list[Claim] = field(default_factory=list, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"verdicts/{self.slug}/"
+
+
+@dataclass
+class Topic:
+    slug: str
+    name: str
+    description: str
+    claims: list[Claim] = field(default_factory=list, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"topics/{self.slug}/"
+
+
+@dataclass
+class Organization:
+    name: str
+    url: str | None
+    logo: str | None
+
+
+@dataclass
+class SiteConfig:
+    title: str
+    tagline: str
+    language: str
+    base_url: str  # absolute, ends with "/"
+    organization: Organization
+    contact_email: str
+    verdicts: list[Verdict]
+    topics: list[Topic]
+    path: Path
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL: "/" at a domain root, "/repo/" under GitHub Pages."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def best_rating(self) -> int | None:
+        ratings = [v.rating for v in self.verdicts if v.rating is not None]
+        return max(ratings) if ratings else None
+
+    @property
+    def worst_rating(self) -> int | None:
+        ratings = [v.rating for v in self.verdicts if v.rating is not None]
+        return min(ratings) if ratings else None
+
+
+@dataclass
+class Source:
+    id: str
+    title: str
+    kind: str
+    publisher: str | None = None
+    author: str | None = None
+    published: dt.date | None = None
+    url: str | None = None
+    archive_url: str | None = None
+    image_credit: str | None = None
+    notes: str | None = None
+    archived_text: str | None = None  # verbatim copy kept beside the source file
+    path: Path | None = None
+    claims: list[Claim] = field(default_factory=list, repr=False)
+
+    @property
+    def url_path(self) -> str:
+        return f"sources/{self.id}/"
+
+    @property
+    def archived_copy_path(self) -> str | None:
+        return f"sources/{self.id}/archived-copy.txt" if self.archived_text is not None else None
+
+
+@dataclass
+class Citation:
+    source: Source
+    quote: str
+    stance: str  # "supports", "contradicts" or "context"
+
+
+@dataclass
+class Correction:
+    date: dt.date
+    note: str
+    claim: Claim | None = field(default=None, repr=False)
+
+
+@dataclass
+class Claimant:
+    slug: str
+    name: str
+    type: str  # "person" or "organization"
+    claims: list[Claim] = field(default_factory=list, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"claimants/{self.slug}/"
+
+
+@dataclass
+class Claim:
+    slug: str
+    title: str
+    claim: str
+    claimant: Claimant
+    verdict: Verdict
+    summary: str
+    published: dt.date
+    body: str  # the analysis, in Markdown
+    path: Path
+    claim_date: dt.date | None = None
+    appeared_in: Source | None = None
+    topics: list[Topic] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    updated: dt.date | None = None
+    corrections: list[Correction] = field(default_factory=list)
+    related_slugs: list[str] = field(default_factory=list)
+    related: list[Claim] = field(default_factory=list, repr=False)
+    draft: bool = False
+    body_line: int = 1
+
+    @property
+    def url(self) -> str:
+        return f"claims/{self.slug}/"
+
+    @property
+    def modified(self) -> dt.date:
+        """The latest date anything about this fact-check changed."""
+        dates = [self.published, self.updated] + [c.date for c in self.corrections]
+        return max(d for d in dates if d is not None)
+
+
+@dataclass
+class Page:
+    slug: str
+    title: str
+    description: str | None
+    order: int
+    includes: list[str]
+    body: str
+    path: Path
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass
+class Site:
+    """Everything the templates need, linked together."""
+
+    config: SiteConfig
+    claims: list[Claim]  # newest first
+    sources: list[Source]
+    pages: list[Page]
+    claimants: list[Claimant]
+    corrections: list[Correction]  # newest first
+
+    @property
+    def verdicts(self) -> list[Verdict]:
+        return self.config.verdicts
+
+    @property
+    def topics(self) -> list[Topic]:
+        return self.config.topics
+
+    @property
+    def modified(self) -> dt.date | None:
+        return max((c.modified for c in self.claims), default=None)
+
+    def page(self, slug: str) -> Page | None:
+        return next((p for p in self.pages if p.slug == slug), None)

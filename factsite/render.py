@@ -1,0 +1,188 @@
+"""Stage 4 of the build: turn the site model into files.
+
+:func:`render_site` yields ``(path, bytes)`` pairs, one for every file of the
+site, in a fixed order. Nothing is written here; ``write.py`` does that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin
+
+import jinja2
+from feedgen.feed import FeedGenerator
+from markupsafe import Markup
+
+from . import __version__
+from .markup import MarkdownRenderer
+from .model import Claim, Page, Site
+from .structured_data import claim_review, data_feed, to_json, to_script_json
+
+Output = tuple[str, bytes]
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+STANCE_LABELS = {"supports": "Supports the claim", "contradicts": "Contradicts the claim",
+                 "context": "Gives context"}
+
+
+def human_date(value: dt.date | None) -> str:
+    """"4 September 2025": the same in every locale, so builds are reproducible."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+class Renderer:
+    def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None):
+        self.site = site
+        self.static_dir = static_dir
+        self.build_date = build_date
+        self.base_path = site.config.base_path
+        self.markdown = MarkdownRenderer(self.base_path)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
+            STANCE_LABELS=STANCE_LABELS,
+        )
+        self.env.filters["human_date"] = human_date
+        self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
+        self._asset_versions: dict[str, str] = {}
+
+    # URLs -----------------------------------------------------------------
+
+    def url(self, path: str = "") -> str:
+        """A link from anywhere on the site: the base path plus ``path``."""
+        return self.base_path + path
+
+    def absolute_url(self, path: str = "") -> str:
+        return urljoin(self.site.config.base_url, path)
+
+    def asset(self, path: str) -> str:
+        """A static file's URL, with a hash of its content so browsers never keep a stale copy."""
+        if path not in self._asset_versions:
+            data = self.generated_assets.get(path) or (self.static_dir / path).read_bytes()
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            self._asset_versions[path] = digest
+        return f"{self.url(path)}?v={self._asset_versions[path]}"
+
+    # Pages ----------------------------------------------------------------
+
+    def page(self, template: str, path: str, **context) -> Output:
+        html = self.env.get_template(template).render(page_path=path, **context)
+        target = path + "index.html" if path == "" or path.endswith("/") else path
+        return target, html.encode("utf-8")
+
+    def claim_page(self, claim: Claim) -> Output:
+        review = claim_review(claim, self.site, self.absolute_url)
+        return self.page("claim.html", claim.url, claim=claim, analysis=Markup(self.markdown(claim.body)),
+                         json_ld=Markup(to_script_json(review)))
+
+    def content_page(self, page: Page) -> Output:
+        return self.page("page.html", page.url, page=page, body=Markup(self.markdown(page.body)))
+
+    def all_pages(self) -> Iterator[Output]:
+        site = self.site
+        yield self.page("index.html", "", claims=site.claims)
+        for claim in site.claims:
+            yield self.claim_page(claim)
+        yield self.page("verdicts.html", "verdicts/")
+        for verdict in site.verdicts:
+            yield self.page("verdict.html", verdict.url, verdict=verdict)
+        yield self.page("topics.html", "topics/")
+        for topic in site.topics:
+            yield self.page("topic.html", topic.url, topic=topic)
+        yield self.page("claimants.html", "claimants/")
+        for claimant in site.claimants:
+            yield self.page("claimant.html", claimant.url, claimant=claimant)
+        yield self.page("sources.html", "sources/")
+        for source in site.sources:
+            yield self.page("source.html", source.url_path, source=source)
+            if source.archived_copy_path:
+                yield source.archived_copy_path, source.archived_text.encode("utf-8")
+        for page in site.pages:
+            yield self.content_page(page)
+        yield self.page("404.html", "404.html")
+
+    # Machine-readable files -----------------------------------------------
+
+    def feed(self) -> Output:
+        site, config = self.site, self.site.config
+        feed = FeedGenerator()
+        feed.id(self.absolute_url())
+        feed.title(config.title)
+        if config.tagline:
+            feed.subtitle(config.tagline)
+        feed.author(name=config.organization.name, uri=config.organization.url or self.absolute_url())
+        feed.link(href=self.absolute_url(), rel="alternate")
+        feed.link(href=self.absolute_url("feed.xml"), rel="self")
+        feed.language(config.language)
+        feed.generator("factsite", __version__)
+        feed.updated(midnight(site.modified or self.build_date or dt.date(1970, 1, 1)))
+        for claim in site.claims:
+            entry = feed.add_entry(order="append")
+            entry.id(self.absolute_url(claim.url))
+            entry.title(f"{claim.verdict.label}: {claim.title}")
+            entry.link(href=self.absolute_url(claim.url))
+            entry.published(midnight(claim.published))
+            entry.updated(midnight(claim.modified))
+            entry.summary(f"Claim: {claim.claim} Verdict: {claim.verdict.label}. {claim.summary}")
+            for topic in claim.topics:
+                entry.category(term=topic.slug, label=topic.name)
+        return "feed.xml", feed.atom_str(pretty=True)
+
+    def machine_files(self) -> Iterator[Output]:
+        yield self.feed()
+        yield "claims.json", (to_json(data_feed(self.site, self.absolute_url)) + "\n").encode("utf-8")
+        yield self.page("sitemap.xml", "sitemap.xml", entries=self.sitemap_entries())
+        robots = f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('sitemap.xml')}\n"
+        yield "robots.txt", robots.encode("utf-8")
+
+    def sitemap_entries(self) -> list[tuple[str, dt.date | None]]:
+        site = self.site
+        entries = [("", site.modified)]
+        entries += [(claim.url, claim.modified) for claim in site.claims]
+        entries += [(path, None) for path in ("verdicts/", "topics/", "claimants/", "sources/")]
+        entries += [(v.url, None) for v in site.verdicts]
+        entries += [(t.url, None) for t in site.topics]
+        entries += [(c.url, None) for c in site.claimants]
+        entries += [(s.url_path, None) for s in site.sources]
+        entries += [(p.url, None) for p in site.pages]
+        return [(self.absolute_url(path), modified) for path, modified in entries]
+
+    def static_files(self) -> Iterator[Output]:
+        yield from sorted(self.generated_assets.items())
+        for path in sorted(self.static_dir.rglob("*")):
+            relative = path.relative_to(self.static_dir).as_posix()
+            if path.is_file() and not path.name.startswith(".") and relative not in self.generated_assets:
+                yield relative, path.read_bytes()
+
+
+STYLESHEET = "site.css"
+
+
+def stylesheet(static_dir: Path, site: Site) -> bytes:
+    """The theme's stylesheet plus each verdict's colour from the scale in site.yml."""
+    rules = [f".badge--{v.slug}{{background:{v.colour}}}.verdict-box--{v.slug}{{border-top-color:{v.colour}}}"
+             for v in site.verdicts]
+    css = (static_dir / STYLESHEET).read_text("utf-8")
+    return (css.rstrip("\n") + "\n/* Verdict colours, from content/site.yml */\n" + "\n".join(rules) + "\n").encode()
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def render_site(site: Site, templates_dir: Path, static_dir: Path,
+                build_date: dt.date | None = None) -> Iterator[Output]:
+    renderer = Renderer(site, templates_dir, static_dir, build_date)
+    yield from renderer.static_files()
+    yield from renderer.all_pages()
+    yield from renderer.machine_files()

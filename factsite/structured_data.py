@@ -1,0 +1,92 @@
+"""schema.org ClaimReview for each claim, and the DataFeed of them all.
+
+Built from the same model objects as the page, so what the markup says is
+what the reader sees.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .model import Claim, Site
+
+CONTEXT = "https://schema.org"
+
+
+def claim_review(claim: Claim, site: Site, absolute_url) -> dict:
+    """The ClaimReview of one claim; ``absolute_url`` turns a site path into a full URL."""
+    config = site.config
+    rating: dict = {"@type": "Rating", "alternateName": claim.verdict.label}
+    if claim.verdict.rating is not None:
+        rating.update(ratingValue=claim.verdict.rating, bestRating=config.best_rating,
+                      worstRating=config.worst_rating)
+
+    item: dict = {
+        "@type": "Claim",
+        "author": {"@type": "Person" if claim.claimant.type == "person" else "Organization",
+                   "name": claim.claimant.name},
+    }
+    if claim.claim_date:
+        item["datePublished"] = claim.claim_date.isoformat()
+    if claim.appeared_in:
+        item["appearance"] = creative_work(claim.appeared_in)
+
+    review = {
+        "@type": "ClaimReview",
+        "url": absolute_url(claim.url),
+        "claimReviewed": claim.claim,
+        "reviewRating": rating,
+        "author": organization(site, absolute_url),
+        "datePublished": claim.published.isoformat(),
+        "itemReviewed": item,
+    }
+    if claim.modified != claim.published:
+        review["dateModified"] = claim.modified.isoformat()
+    return review
+
+
+def creative_work(source) -> dict:
+    work = {"@type": "CreativeWork", "headline": source.title}
+    if source.url:
+        work["url"] = source.url
+    if source.publisher:
+        work["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.author:
+        work["author"] = {"@type": "Person", "name": source.author}
+    if source.published:
+        work["datePublished"] = source.published.isoformat()
+    return work
+
+
+def organization(site: Site, absolute_url) -> dict:
+    org = site.config.organization
+    data: dict = {"@type": "Organization", "name": org.name, "url": org.url or absolute_url("")}
+    if org.logo:
+        data["logo"] = org.logo if "://" in org.logo else absolute_url(org.logo)
+    return data
+
+
+def data_feed(site: Site, absolute_url) -> dict:
+    feed = {
+        "@context": CONTEXT,
+        "@type": "DataFeed",
+        "name": f"{site.config.title}: all fact-checks",
+        "url": absolute_url("claims.json"),
+    }
+    if site.modified:
+        feed["dateModified"] = site.modified.isoformat()
+    feed["dataFeedElement"] = [claim_review(claim, site, absolute_url) for claim in site.claims]
+    return feed
+
+
+def to_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+
+
+def to_script_json(data: dict) -> str:
+    """JSON safe to place inside <script>: no "</script>", "<!--" or line separators can break out."""
+    text = json.dumps({"@context": CONTEXT, **data}, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
