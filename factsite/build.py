@@ -30,8 +30,14 @@ class Project:
     static_dir: Path
 
     @classmethod
-    def at(cls, root: Path) -> "Project":
-        return cls(root / "content", root / "templates", root / "static")
+    def at(cls, root: Path, content_dir: Path | None = None) -> "Project":
+        return cls(content_dir or root / "content", root / "templates", root / "static")
+
+    def check_theme(self, problems: Problems) -> None:
+        for folder in (self.templates_dir, self.static_dir):
+            if not folder.is_dir():
+                problems.error(folder, None, f"the {folder.name} folder is missing",
+                               "run factsite from the folder that holds content/, templates/ and static/")
 
 
 @dataclass
@@ -45,6 +51,7 @@ class BuildResult:
 def read_site(project: Project, base_url: str | None = None, drafts: bool = False) -> tuple[Site, Problems]:
     """Stages 1 to 3: the checked site model; raises BuildFailed listing every mistake."""
     problems = Problems()
+    project.check_theme(problems)
     config = load_config(project.content_dir, problems, base_url)
     problems.raise_if_errors()
     content = load_content(config, project.content_dir, problems, drafts)

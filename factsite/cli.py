@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
+import jinja2
 
 from . import __version__
 from .build import Project, build
@@ -15,10 +15,11 @@ from .write import WriteError
 
 def show_path(path: Path) -> str:
     """A path relative to the current folder when it is inside it, as editors see it."""
+    absolute = Path(path).absolute()
     try:
-        return os.path.relpath(path)
+        return str(absolute.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return str(absolute)
 
 
 def echo_problem(problem: ContentError) -> None:
@@ -29,6 +30,15 @@ def echo_problem(problem: ContentError) -> None:
         click.echo(f"    hint: {problem.hint}", err=True)
 
 
+def echo_template_error(error: jinja2.TemplateError) -> None:
+    """A mistake in a template is the designer's, not the editor's: say where it is."""
+    where = ""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where = f"{error.filename or error.name}:{error.lineno}: "
+    click.echo(f"{where}" + click.style("template error", fg="red", bold=True) + f": {error.message}", err=True)
+    click.echo("nothing was written (the previous site is unchanged).", err=True)
+
+
 def echo_failure(failure: BuildFailed) -> None:
     for problem in failure.problems.errors + failure.problems.warnings:
         echo_problem(problem)
@@ -37,9 +47,9 @@ def echo_failure(failure: BuildFailed) -> None:
                            "(the previous site is unchanged).", fg="red"), err=True)
 
 
-project_option = click.option(
-    "--project", "project_root", type=click.Path(file_okay=False, path_type=Path), default=".",
-    show_default=True, help="Folder holding content/, templates/ and static/.",
+content_option = click.option(
+    "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
+    show_default=True, help="Folder holding site.yml, claims/, sources/ and pages/.",
 )
 
 
@@ -55,16 +65,19 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
               show_default=True, help="Folder to write the site into.")
 @click.option("--drafts", is_flag=True, help="Include claims marked draft: true.")
-@project_option
-def build_command(base_url: str | None, out_dir: Path, drafts: bool, project_root: Path) -> None:
+@content_option
+def build_command(base_url: str | None, out_dir: Path, drafts: bool, content_dir: Path) -> None:
     """Build the site into the output folder."""
     try:
-        result = build(Project.at(project_root), out_dir, base_url=base_url, drafts=drafts)
+        result = build(Project.at(Path("."), content_dir), out_dir, base_url=base_url, drafts=drafts)
     except BuildFailed as failure:
         echo_failure(failure)
         raise SystemExit(1) from None
     except WriteError as error:
         click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
+        raise SystemExit(1) from None
+    except jinja2.TemplateError as error:
+        echo_template_error(error)
         raise SystemExit(1) from None
     for warning in result.warnings:
         echo_problem(warning)

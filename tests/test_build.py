@@ -1,0 +1,149 @@
+"""The build as a whole: golden output, links under a subpath, determinism, safety."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from factsite.build import build
+from factsite.errors import BuildFailed
+
+from .conftest import FIXTURES, REPO, write
+from .links import all_links, resolve
+
+GOLDEN = FIXTURES / "basic" / "golden"
+
+
+def files_of(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_golden_build_matches_file_by_file(project, tmp_path):
+    """The fixture site builds to exactly the reviewed output in tests/fixtures/basic/golden.
+
+    After an intended change to templates or output, regenerate with
+    `UPDATE_GOLDEN=1 python -m pytest tests/test_build.py` and review the diff.
+    """
+    out = tmp_path / "site"
+    build(project, out)
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(out, GOLDEN)
+    assert files_of(out) == files_of(GOLDEN)
+    for name in files_of(GOLDEN):
+        expected, actual = (GOLDEN / name).read_bytes(), (out / name).read_bytes()
+        assert actual == expected, f"{name} differs from the golden copy"
+
+
+def test_every_page_kind_is_built(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out)
+    for path in ["index.html", "claims/budget-doubled/index.html", "claims/rain-record/index.html",
+                 "verdicts/false/index.html", "verdicts/half-true/index.html", "topics/budget/index.html",
+                 "claimants/the-mayor/index.html", "sources/city-paper/index.html",
+                 "sources/city-paper/archived-copy.txt", "methodology/index.html", "corrections/index.html",
+                 "feed.xml", "sitemap.xml", "robots.txt", "404.html", "claims.json", "favicon.svg", "site.css"]:
+        assert (out / path).is_file(), path
+    assert not (out / "claims" / "draft-claim").exists()
+
+
+@pytest.mark.parametrize("base_url", ["https://owner.github.io/repo/", "https://checks.example.org/"])
+def test_every_internal_link_resolves(project, tmp_path, base_url):
+    out = tmp_path / "site"
+    build(project, out, base_url=base_url)
+    base = urlsplit(base_url)
+    checked = 0
+    for page, links in all_links(out).items():
+        for link in links:
+            parts = urlsplit(link)
+            if parts.scheme in ("mailto",) or (parts.netloc and parts.netloc != base.netloc):
+                continue  # outside the site
+            if not parts.path and parts.fragment:
+                continue  # an anchor on the same page
+            assert parts.path.startswith(base.path), f"{page}: {link} escapes the base path {base.path}"
+            assert resolve(out, parts.path[len(base.path):]), f"{page}: {link} is broken"
+            checked += 1
+    assert checked > 100
+
+
+def test_subpath_reaches_feed_sitemap_and_data(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out, base_url="https://owner.github.io/repo/")
+    assert 'href="https://owner.github.io/repo/claims/budget-doubled/"' in (out / "feed.xml").read_text()
+    assert "<loc>https://owner.github.io/repo/claims/budget-doubled/</loc>" in (out / "sitemap.xml").read_text()
+    assert '"url": "https://owner.github.io/repo/claims/budget-doubled/"' in (out / "claims.json").read_text()
+    assert "Sitemap: https://owner.github.io/repo/sitemap.xml" in (out / "robots.txt").read_text()
+    page = (out / "claims/budget-doubled/index.html").read_text()
+    assert 'href="/repo/claims/rain-record/"' in page  # a root link written in the analysis
+    assert 'href="/repo/site.css?v=' in page
+    assert 'href="/repo/site.css' in (out / "404.html").read_text()
+
+
+def test_two_builds_give_identical_bytes(project, tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    build(project, first)
+    build(project, second)
+    comparison = filecmp.dircmp(first, second)
+    assert files_of(first) == files_of(second)
+    for name in files_of(first):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert not comparison.diff_files
+
+
+def test_builds_are_identical_across_hash_seeds(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"site-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "build.py", "--content", str(FIXTURES / "basic" / "content"),
+                        "--out", str(out)], cwd=REPO, env=env, check=True, capture_output=True)
+        outputs.append(out)
+    assert files_of(outputs[0]) == files_of(outputs[1])
+    for name in files_of(outputs[0]):
+        assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name
+
+
+def test_failed_build_leaves_previous_site_untouched(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out)
+    before = {name: (out / name).read_bytes() for name in files_of(out)}
+    write(project.content_dir / "claims" / "rain-record.md", "---\ntitle: [unclosed\n---\n")
+    with pytest.raises(BuildFailed):
+        build(project, out)
+    assert {name: (out / name).read_bytes() for name in files_of(out)} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no leftovers
+
+
+def test_build_refuses_to_replace_a_folder_it_did_not_make(project, tmp_path):
+    from factsite.write import WriteError
+
+    precious = write(tmp_path / "precious" / "notes.txt", "keep me")
+    with pytest.raises(WriteError, match="not made by factsite"):
+        build(project, precious.parent)
+    assert precious.read_text() == "keep me"
+
+
+def test_sanitised_analysis(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out)
+    page = (out / "claims/budget-doubled/index.html").read_text()
+    assert "<script>alert" not in page
+    assert "javascript:" not in page
+    assert '<a rel="noopener">bad link</a>' in page
+    assert "<table>" in page and "<strong>different years</strong>" in page
+
+
+def test_source_date_epoch_sets_feed_date_of_an_empty_site(project, tmp_path, monkeypatch):
+    for claim in (project.content_dir / "claims").glob("*.md"):
+        claim.unlink()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out = tmp_path / "site"
+    build(project, out)
+    assert "<updated>2023-11-14T00:00:00+00:00</updated>" in (out / "feed.xml").read_text()
