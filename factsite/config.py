@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from .documents import read_yaml_file
 from .errors import Problems
-from .fields import Field, check_fields
+from .fields import Field, check_fields, is_web_address
 from .model import Organization, SiteConfig, Topic, Verdict
 
 VERDICT_FIELDS = {
@@ -67,6 +67,14 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     url = url if url.endswith("/") else url + "/"
 
     organization = values["organization"] or {"name": "", "url": None, "logo": None}
+    if organization["url"] and not is_web_address(organization["url"]):
+        problems.error(path, doc.line("organization", "url"), "the organization's url must start with https://",
+                       "write the full address, e.g. url: https://example.org/")
+        organization["url"] = None
+    email = values["contact_email"] or ""
+    if email and not re.fullmatch(r"[^@\s<>\"'?&]+@[^@\s<>\"'?&]+\.[^@\s<>\"'?&]+", email):
+        problems.error(path, doc.line("contact_email"), f'"{email}" is not an email address',
+                       "write it like contact_email: corrections@example.org")
     return SiteConfig(
         title=values["title"] or "",
         tagline=values["tagline"] or "",

@@ -117,6 +117,10 @@ def _convert(doc, name, spec, raw, where, problems):
     raise ValueError(f"unknown field kind {spec.kind!r}")
 
 
+def is_web_address(url: str) -> bool:
+    return re.match(r"^https?://[^\s/]+", url) is not None
+
+
 def _yaml_word(doc: Document, where: tuple) -> str:
     """The word as the editor typed it on the line, for the hint."""
     try:

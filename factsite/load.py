@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .documents import Document, read_markdown_file, read_text, read_yaml_file
 from .errors import Problems, did_you_mean
-from .fields import SLUG_PATTERN, Field, check_fields
+from .fields import SLUG_PATTERN, Field, check_fields, is_web_address
 from .model import Citation, Claim, Claimant, Correction, Page, SiteConfig, Source
 
 SOURCE_KINDS = ("news report", "official statement", "interview", "social media post",
@@ -278,7 +278,3 @@ def slugify(text: str) -> str:
 def claimant_slug(name: str) -> str:
     # Names in other scripts (e.g. Cyrillic) have no ASCII letters to keep.
     return slugify(name) or "claimant-" + hashlib.sha1(name.encode()).hexdigest()[:8]
-
-
-def is_web_address(url: str) -> bool:
-    return re.match(r"^https?://[^\s/]+", url) is not None
