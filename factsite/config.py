@@ -36,6 +36,7 @@ SITE_FIELDS = {
     "tagline": Field("text", "Checking what was said about the security guarantees"),
     "language": Field("text", "en"),
     "base_url": Field("text", "https://owner.github.io/repo/", required=True),
+    "custom_domain": Field("text", "checks.example.org"),
     "organization": Field("record", "{name: Factsite Desk, url: https://example.org/}",
                           required=True, fields=ORGANIZATION_FIELDS),
     "contact_email": Field("text", "corrections@example.org", required=True),
@@ -59,7 +60,12 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         return None
     values = check_fields(doc, SITE_FIELDS, problems)
 
-    url = base_url or values["base_url"] or "http://localhost/"
+    domain = values["custom_domain"]
+    if domain and not re.fullmatch(r"(?=.{1,253}$)([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,63}", domain.lower()):
+        problems.error(path, doc.line("custom_domain"), f'"{domain}" is not a domain name',
+                       "write only the domain, without https:// or a path, e.g. custom_domain: checks.example.org")
+        domain = None
+    url = base_url or (domain and f"https://{domain.lower()}/") or values["base_url"] or "http://localhost/"
     if not _is_base_url(url):
         line = None if base_url else doc.line("base_url")
         problems.error(path, line, f'the base URL "{url}" is not a full web address',
@@ -80,6 +86,7 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         tagline=values["tagline"] or "",
         language=values["language"] or "en",
         base_url=url,
+        custom_domain=domain.lower() if domain else None,
         organization=Organization(organization["name"] or "", organization["url"], organization["logo"]),
         contact_email=values["contact_email"] or "",
         verdicts=with_icons(_verdicts(doc, values["verdicts"], problems)),

@@ -57,6 +57,7 @@ class SiteConfig:
     verdicts: list[Verdict]
     topics: list[Topic]
     path: Path
+    custom_domain: str | None = None  # written to CNAME for GitHub Pages
 
     @property
     def base_path(self) -> str:

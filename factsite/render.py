@@ -144,6 +144,8 @@ class Renderer:
         yield self.page("sitemap.xml", "sitemap.xml", entries=self.sitemap_entries())
         robots = f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('sitemap.xml')}\n"
         yield "robots.txt", robots.encode("utf-8")
+        if self.site.config.custom_domain:
+            yield "CNAME", (self.site.config.custom_domain + "\n").encode("ascii")
 
     def sitemap_entries(self) -> list[tuple[str, dt.date | None]]:
         site = self.site

@@ -147,3 +147,18 @@ def test_source_date_epoch_sets_feed_date_of_an_empty_site(project, tmp_path, mo
     out = tmp_path / "site"
     build(project, out)
     assert "<updated>2023-11-14T00:00:00+00:00</updated>" in (out / "feed.xml").read_text()
+
+
+def test_custom_domain_writes_cname_and_sets_base_url(project, tmp_path):
+    site_yml = project.content_dir / "site.yml"
+    site_yml.write_text(site_yml.read_text() + "custom_domain: Checks.Example.org\n")
+    out = tmp_path / "site"
+    build(project, out)
+    assert (out / "CNAME").read_text() == "checks.example.org\n"
+    assert "<loc>https://checks.example.org/claims/budget-doubled/</loc>" in (out / "sitemap.xml").read_text()
+
+
+def test_no_cname_without_custom_domain(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out)
+    assert not (out / "CNAME").exists()
