@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble_site
+from .checks import check_editorial
 from .config import load_config
 from .errors import ContentError, Problems
+from .links import OutputIndex, check_links
 from .load import load_content
 from .model import Site
-from .render import render_site
+from .render import Renderer
 from .write import write_site
 
 
@@ -56,15 +58,31 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     problems.raise_if_errors()
     content = load_content(config, project.content_dir, problems, drafts)
     problems.raise_if_errors()
-    return assemble_site(config, content), problems
+    site = assemble_site(config, content)
+    check_editorial(site, problems)
+    return site, problems
 
 
 def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: bool = False) -> BuildResult:
+    """Build the site into ``out_dir``; the previous site stays as it was unless this succeeds."""
     started = time.perf_counter()
     site, problems = read_site(project, base_url, drafts)
-    files = render_site(site, project.templates_dir, project.static_dir, source_date())
-    count = write_site(files, out_dir)
+    renderer = Renderer(site, project.templates_dir, project.static_dir, source_date())
+    index = OutputIndex()
+    count = write_site(index.record(renderer.outputs()), out_dir)
+    check_links(renderer.written_links, index, site.config.base_url, problems)
     return BuildResult(out_dir, count, problems.warnings, time.perf_counter() - started)
+
+
+def check(project: Project, base_url: str | None = None, drafts: bool = False) -> Problems:
+    """Everything a build checks, rendering in memory and writing nothing."""
+    site, problems = read_site(project, base_url, drafts)
+    renderer = Renderer(site, project.templates_dir, project.static_dir, source_date())
+    index = OutputIndex()
+    for _ in index.record(renderer.outputs()):
+        pass
+    check_links(renderer.written_links, index, site.config.base_url, problems)
+    return problems
 
 
 def source_date() -> dt.date | None:

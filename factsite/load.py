@@ -21,6 +21,7 @@ SOURCE_KINDS = ("news report", "official statement", "interview", "social media 
                 "data", "document", "other")
 STANCES = ("supports", "contradicts", "context")
 PAGE_INCLUDES = ("verdict-scale", "corrections-log")
+PLACEHOLDER = "TODO"  # what `factsite new` leaves for the editor to fill in
 LONG_CLAIM = 75  # characters; search engines cut a ClaimReview's claimReviewed beyond this
 
 SOURCE_FIELDS = {
@@ -37,7 +38,7 @@ SOURCE_FIELDS = {
 
 CITATION_FIELDS = {
     "source": Field("text", "post-news-26-nations", required=True),
-    "quote": Field("text", '"the exact words from the source"', required=True),
+    "quote": Field("text", '"the exact words from the source"'),
     "stance": Field("text", "supports", required=True, choices=STANCES),
 }
 
@@ -57,7 +58,7 @@ CLAIM_FIELDS = {
     "summary": Field("text", "One or two sentences: the short answer.", required=True),
     "topics": Field("list", "[troops, funding]"),
     "sources": Field("records", "{source: post-news-26-nations, quote: \"...\", stance: supports}",
-                     required=True, fields=CITATION_FIELDS),
+                     fields=CITATION_FIELDS),
     "published": Field("date", "2025-09-10", required=True),
     "updated": Field("date", "2025-09-12"),
     "corrections": Field("records", "{date: 2025-09-12, note: What was corrected.}", fields=CORRECTION_FIELDS),
@@ -174,6 +175,19 @@ def claim_from(doc: Document, slug: str, config: SiteConfig, sources: dict[str, 
     corrections = [Correction(entry["date"], entry["note"]) for _, entry in values["corrections"]
                    if entry["date"] and entry["note"]]
 
+    if not values["draft"]:
+        if not citations and not values["sources"]:
+            problems.error(path, doc.line("sources"), "a published claim needs at least one source",
+                           "add sources: with the source, the exact quote and its stance, or set draft: true")
+        for name in ("title", "claim", "claimant", "summary"):
+            if values[name] and PLACEHOLDER in values[name]:
+                problems.error(path, doc.line(name), f'"{name}" still has the placeholder {PLACEHOLDER}',
+                               "replace it with the real text, or keep draft: true until it is ready")
+        if PLACEHOLDER in doc.body:
+            problems.error(path, doc.body_line + doc.body[:doc.body.index(PLACEHOLDER)].count("\n"),
+                           f"the analysis still has the placeholder {PLACEHOLDER}",
+                           "replace it with the real text, or keep draft: true until it is ready")
+
     required = ("title", "claim", "claimant", "summary", "published")
     if verdict is None or any(values[name] is None for name in required):
         return None
@@ -185,6 +199,7 @@ def claim_from(doc: Document, slug: str, config: SiteConfig, sources: dict[str, 
         topics=sorted((topics[t] for t in set(values["topics"]) if t in topics), key=lambda t: t.name.lower()),
         citations=citations, updated=values["updated"], corrections=sorted(corrections, key=lambda c: c.date),
         related_slugs=values["related"], draft=bool(values["draft"]), body_line=doc.body_line,
+        lines={key[0]: line for key, line in doc.lines.items() if len(key) == 1},
     )
     for correction in claim.corrections:
         correction.claim = claim
@@ -197,8 +212,12 @@ def citation_from(doc: Document, index: int, entry: dict, sources: dict[str, Sou
     if entry["source"] and source is None:
         problems.error(doc.path, doc.line("sources", index, "source"), f'unknown source "{entry["source"]}"',
                        did_you_mean(entry["source"], sources) + " (sources are files in content/sources/)")
-    if source is None or not entry["quote"] or not entry["stance"]:
+    if source is None or not entry["stance"]:
         return None
+    if not entry["quote"]:
+        problems.warning(doc.path, doc.line("sources", index), f'the source "{source.id}" is cited without a quote',
+                         "add quote: with the exact words from the source that bear on the claim")
+        return Citation(source, "", entry["stance"])
     if source.archived_text is not None and not quote_appears(entry["quote"], source.archived_text):
         problems.error(
             doc.path, doc.line("sources", index, "quote"),
@@ -245,7 +264,7 @@ def load_pages(folder: Path, problems: Problems) -> list[Page]:
                                did_you_mean(name, PAGE_INCLUDES))
         if values["title"]:
             pages.append(Page(path.stem, values["title"], values["description"], values["order"] or 100,
-                              [i for i in values["includes"] if i in PAGE_INCLUDES], doc.body, path))
+                              [i for i in values["includes"] if i in PAGE_INCLUDES], doc.body, path, doc.body_line))
     return sorted(pages, key=lambda p: (p.order, p.title.lower()))
 
 

@@ -33,14 +33,20 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 class _BasePathLinks(Treeprocessor):
+    """Prefixes root links with the base path, and notes every link as the editor wrote it."""
+
     def __init__(self, md, base_path: str):
         super().__init__(md)
         self.base_path = base_path
+        self.links: list[str] = []
 
     def run(self, root):
+        self.links = []
         for element in root.iter():
             for attribute in ("href", "src"):
                 value = element.get(attribute)
+                if value:
+                    self.links.append(value)
                 if value and value.startswith("/") and not value.startswith("//"):
                     element.set(attribute, self.base_path + value[1:])
 
@@ -51,21 +57,28 @@ class _BasePathExtension(Extension):
         self.base_path = base_path
 
     def extendMarkdown(self, md):
-        md.treeprocessors.register(_BasePathLinks(md, self.base_path), "factsite_base_path", 1)
+        self.processor = _BasePathLinks(md, self.base_path)
+        md.treeprocessors.register(self.processor, "factsite_base_path", 1)
 
 
 class MarkdownRenderer:
     """Converts Markdown to sanitised HTML; one instance is reused for every page."""
 
     def __init__(self, base_path: str = "/"):
+        self._links = _BasePathExtension(base_path)
         self._md = markdown.Markdown(
-            extensions=["extra", "sane_lists", "smarty", _BasePathExtension(base_path)],
+            extensions=["extra", "sane_lists", "smarty", self._links],
             output_format="html",
         )
 
     def __call__(self, text: str) -> str:
         html = self._md.reset().convert(text)
         return sanitise(html)
+
+    @property
+    def last_links(self) -> list[str]:
+        """The links of the last text converted, as its author wrote them."""
+        return list(self._links.processor.links)
 
 
 def sanitise(html: str) -> str:

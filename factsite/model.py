@@ -149,6 +149,7 @@ class Claim:
     related: list[Claim] = field(default_factory=list, repr=False)
     draft: bool = False
     body_line: int = 1
+    lines: dict = field(default_factory=dict, repr=False)  # front-matter field -> line, for messages
 
     @property
     def url(self) -> str:
@@ -170,6 +171,7 @@ class Page:
     includes: list[str]
     body: str
     path: Path
+    body_line: int = 1
 
     @property
     def url(self) -> str:

@@ -1,7 +1,7 @@
 """Stage 4 of the build: turn the site model into files.
 
-:func:`render_site` yields ``(path, bytes)`` pairs, one for every file of the
-site, in a fixed order. Nothing is written here; ``write.py`` does that.
+:meth:`Renderer.outputs` yields ``(path, bytes)`` pairs, one for every file of
+the site, in a fixed order. Nothing is written here; ``write.py`` does that.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from . import __version__
+from .links import WrittenLinks
 from .markup import MarkdownRenderer
 from .model import Claim, Page, Site
 from .structured_data import claim_review, data_feed, to_json, to_script_json
@@ -55,6 +56,7 @@ class Renderer:
         self.env.filters["human_date"] = human_date
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
         self._asset_versions: dict[str, str] = {}
+        self.written_links: list[WrittenLinks] = []  # checked once every page is rendered
 
     # URLs -----------------------------------------------------------------
 
@@ -73,6 +75,12 @@ class Renderer:
             self._asset_versions[path] = digest
         return f"{self.url(path)}?v={self._asset_versions[path]}"
 
+    def outputs(self) -> Iterator[Output]:
+        """Every file of the site, in a fixed order."""
+        yield from self.static_files()
+        yield from self.all_pages()
+        yield from self.machine_files()
+
     # Pages ----------------------------------------------------------------
 
     def page(self, template: str, path: str, **context) -> Output:
@@ -80,13 +88,19 @@ class Renderer:
         target = path + "index.html" if path == "" or path.endswith("/") else path
         return target, html.encode("utf-8")
 
+    def markdown_of(self, item: Claim | Page) -> Markup:
+        html = self.markdown(item.body)
+        self.written_links.append(WrittenLinks(item.path, self.absolute_url(item.url), item.body,
+                                               item.body_line, self.markdown.last_links))
+        return Markup(html)
+
     def claim_page(self, claim: Claim) -> Output:
         review = claim_review(claim, self.site, self.absolute_url)
-        return self.page("claim.html", claim.url, claim=claim, analysis=Markup(self.markdown(claim.body)),
+        return self.page("claim.html", claim.url, claim=claim, analysis=self.markdown_of(claim),
                          json_ld=Markup(to_script_json(review)))
 
     def content_page(self, page: Page) -> Output:
-        return self.page("page.html", page.url, page=page, body=Markup(self.markdown(page.body)))
+        return self.page("page.html", page.url, page=page, body=self.markdown_of(page))
 
     def all_pages(self) -> Iterator[Output]:
         site = self.site
@@ -181,10 +195,3 @@ def stylesheet(static_dir: Path, site: Site) -> bytes:
 def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
-
-def render_site(site: Site, templates_dir: Path, static_dir: Path,
-                build_date: dt.date | None = None) -> Iterator[Output]:
-    renderer = Renderer(site, templates_dir, static_dir, build_date)
-    yield from renderer.static_files()
-    yield from renderer.all_pages()
-    yield from renderer.machine_files()

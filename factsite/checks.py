@@ -1,0 +1,30 @@
+"""Editorial warnings over the assembled site: things that are allowed but
+usually a mistake. `factsite check --strict` treats them as errors."""
+
+from __future__ import annotations
+
+from .errors import Problems
+from .model import Site
+
+
+def check_editorial(site: Site, problems: Problems) -> None:
+    for claim in site.claims:
+        cited = {citation.source.id for citation in claim.citations}
+        if len(cited) == 1 and claim.verdict.rating is not None:
+            problems.warning(
+                claim.path, claim.lines.get("verdict"),
+                f'only one source is cited, but the verdict is "{claim.verdict.label}"',
+                "cite a second, independent source, or rate the claim with a verdict off the scale "
+                "(such as Unproven) and say what evidence would settle it",
+            )
+    cited_anywhere = {c.source.id for claim in site.claims for c in claim.citations}
+    cited_anywhere |= {claim.appeared_in.id for claim in site.claims if claim.appeared_in}
+    for source in site.sources:
+        if source.id not in cited_anywhere:
+            problems.warning(source.path, None, f'the source "{source.id}" is not cited by any claim',
+                             "cite it in a claim's sources, or delete the file")
+        if source.archived_text is None and not source.archive_url:
+            problems.warning(
+                source.path, None, "there is no archived copy of this source",
+                f"add archive_url: (e.g. a Wayback Machine address) or save the text as {source.id}.txt beside it",
+            )

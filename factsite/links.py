@@ -1,0 +1,83 @@
+"""Checking the links editors write: every link inside the site must reach a page,
+and every #anchor an element on that page.
+
+Runs over the rendered files, so it sees exactly what readers will get.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .errors import Problems
+
+_ID = re.compile(rb'\sid="([^"]+)"')
+
+
+@dataclass
+class WrittenLinks:
+    """The links one content file's Markdown contains, and the page they appear on."""
+
+    path: Path  # the content file
+    page_url: str  # absolute URL of the page
+    body: str
+    body_line: int
+    links: list[str]
+
+
+@dataclass
+class OutputIndex:
+    """Which files a build produced, and the ids on each HTML page."""
+
+    ids: dict[str, set[str]] = field(default_factory=dict)
+
+    def record(self, outputs: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+        for path, data in outputs:
+            self.ids[path] = {m.decode() for m in _ID.findall(data)} if path.endswith(".html") else set()
+            yield path, data
+
+    def target(self, url_path: str) -> str | None:
+        """The output file a server would send for ``url_path`` (relative to the site root)."""
+        for candidate in (url_path, url_path.rstrip("/") + "/index.html" if url_path else "index.html"):
+            if candidate in self.ids:
+                return candidate
+        return None
+
+
+def check_links(written: Iterable[WrittenLinks], index: OutputIndex, base_url: str, problems: Problems) -> None:
+    base = urlsplit(base_url)
+    for item in written:
+        for link in item.links:
+            href = base.path + link[1:] if link.startswith("/") and not link.startswith("//") else link
+            url = urlsplit(urljoin(item.page_url, href))
+            if url.scheme not in ("http", "https") or url.netloc != base.netloc:
+                continue
+            line = _line_of(link, item)
+            if not url.path.startswith(base.path):
+                problems.warning(item.path, line, f'the link "{link}" leads outside the site',
+                                 "link to a page of this site from its root, e.g. /claims/<slug>/")
+                continue
+            target = index.target(unquote(url.path[len(base.path):]))
+            if target is None:
+                problems.warning(item.path, line, f'the link "{link}" leads to a page that does not exist',
+                                 _hint_for(url.path[len(base.path):], index))
+            elif url.fragment and url.fragment not in index.ids[target]:
+                problems.warning(item.path, line, f'the link "{link}" names an anchor "#{url.fragment}" '
+                                 "that is not on that page",
+                                 "check the spelling of the part after #, or remove it")
+
+
+def _line_of(link: str, item: WrittenLinks) -> int:
+    for offset, text in enumerate(item.body.split("\n")):
+        if link in text:
+            return item.body_line + offset
+    return item.body_line
+
+
+def _hint_for(path: str, index: OutputIndex) -> str:
+    if path.startswith("claims/"):
+        return "link to a claim as /claims/<file name without .md>/, e.g. /claims/eram-missile-delivery/"
+    return "check the address; pages are linked as /<file name without .md>/"
