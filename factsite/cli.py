@@ -8,8 +8,8 @@ import click
 import jinja2
 
 from . import __version__
-from .build import Project, build
-from .errors import BuildFailed, ContentError
+from .build import Project, build, check
+from .errors import BuildFailed, ContentError, Problems
 from .write import WriteError
 
 
@@ -28,6 +28,19 @@ def echo_problem(problem: ContentError) -> None:
     click.echo(f"{where}: " + click.style(problem.severity, fg=colour, bold=True) + f": {problem.message}", err=True)
     if problem.hint:
         click.echo(f"    hint: {problem.hint}", err=True)
+
+
+def github_annotation(problem: ContentError) -> str:
+    """A GitHub Actions workflow command: the mistake shows on the pull request's changed line."""
+    def escape(text: str, is_property: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
+
+    properties = f"file={escape(show_path(problem.path), True)}"
+    if problem.line:
+        properties += f",line={problem.line}"
+    message = problem.message + (f". Hint: {problem.hint}" if problem.hint else "")
+    return f"::{problem.severity} {properties},title=factsite::{escape(message)}"
 
 
 def echo_template_error(error: jinja2.TemplateError) -> None:
@@ -84,3 +97,86 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, content_dir
     warnings = len(result.warnings)
     click.echo(f"Built {result.files_written} files into {show_path(result.out_dir)} "
                f"in {result.seconds:.2f} s, {warnings} warning{'s' if warnings != 1 else ''}.")
+
+
+@main.command("check")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
+              show_default=True, help="github prints GitHub Actions annotations.")
+@click.option("--drafts", is_flag=True, help="Also check links to and from draft claims.")
+@content_option
+def check_command(strict: bool, output_format: str, drafts: bool, content_dir: Path) -> None:
+    """Check every content file without writing the site.
+
+    Reports every mistake the build would stop on, and warnings for what is
+    allowed but usually wrong. Exits 0 when there is nothing to fix, 1 otherwise.
+    """
+    try:
+        problems = check(Project.at(Path("."), content_dir), drafts=drafts)
+    except BuildFailed as failure:
+        problems = failure.problems
+    except jinja2.TemplateError as error:
+        echo_template_error(error)
+        raise SystemExit(1) from None
+    if strict:
+        problems = Problems([ContentError(p.path, p.line, p.message, p.hint) for p in problems.items])
+    for problem in problems.errors + problems.warnings:
+        if output_format == "github":
+            click.echo(github_annotation(problem))
+        else:
+            echo_problem(problem)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."
+    if output_format == "text":
+        click.echo(click.style(summary, fg="red" if errors else "green"), err=bool(errors))
+    if errors:
+        raise SystemExit(1)
+
+
+@main.command("new")
+@click.argument("title")
+@click.option("--claimant", help="Who made the claim.")
+@click.option("--verdict", help="A verdict slug from content/site.yml (default: the off-scale verdict, e.g. unproven).")
+@click.option("--source", help="The id of the source where the claim appeared.")
+@content_option
+def new_command(title: str, claimant: str | None, verdict: str | None, source: str | None,
+                content_dir: Path) -> None:
+    """Create a new claim file from TITLE, e.g. factsite new "ERAM missile delivery".
+
+    The file has every field, each with a line saying what to write, and
+    draft: true, so it stays off the published site until you change that.
+    """
+    from .scaffold import ScaffoldError, new_claim
+
+    try:
+        path = new_claim(content_dir, title, claimant=claimant, verdict=verdict, source=source)
+    except ScaffoldError as error:
+        click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Created {show_path(path)}")
+    click.echo("Fill in the fields marked TODO, then preview it with: factsite serve")
+
+
+@main.command("serve")
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--drafts/--no-drafts", default=True, show_default=True, help="Include claims marked draft: true.")
+@content_option
+def serve_command(port: int, drafts: bool, content_dir: Path) -> None:
+    """Preview the site: rebuild on every save and reload the browser."""
+    from .serve import PreviewServer
+
+    try:
+        server = PreviewServer(Project.at(Path("."), content_dir), port=port, drafts=drafts,
+                               log=lambda text: click.echo(text, err=True))
+    except OSError as error:
+        click.echo(click.style("error: ", fg="red", bold=True) + f"cannot listen on port {port}: {error.strerror}; "
+                   "choose another with --port", err=True)
+        raise SystemExit(1) from None
+    server.start()
+    click.echo(f"Preview at {server.url} (press Ctrl+C to stop)")
+    try:
+        server.stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

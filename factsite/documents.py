@@ -8,6 +8,7 @@ checks parse them so an impossible date gets a message, not a traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,15 +95,17 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1):
         _index_lines(node, (), lines, first_line - 1, path, problems, set())
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
+        unclosed = _unclosed_quote_line(text, error)
+        if unclosed is not None:
+            problems.error(path, unclosed + first_line, "a quotation mark opened on this line is not closed",
+                           "end the value with the same quotation mark it starts with")
+            return None
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else first_line
         problems.error(path, line, f"YAML syntax error: {error.problem}", _yaml_hint(error))
         return None
-    except _AliasFound as alias:
-        problems.error(
-            path, alias.line, "YAML anchors and aliases (& and *) are not allowed",
-            "write the value out in full each time it is needed",
-        )
+    except _BadStructure as bad:
+        problems.error(path, bad.line, bad.message, bad.hint)
         return None
     except yaml.YAMLError as error:
         problems.error(path, first_line, f"YAML error: {error}")
@@ -112,19 +115,29 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1):
     return data, lines
 
 
-class _AliasFound(Exception):
-    def __init__(self, line: int):
-        self.line = line
+class _BadStructure(Exception):
+    def __init__(self, line: int, message: str, hint: str):
+        self.line, self.message, self.hint = line, message, hint
+
+
+MAX_DEPTH = 20  # content files nest two or three levels; deeper is a mistake or an attack
 
 
 def _index_lines(node, keys, lines, offset, path, problems, seen) -> None:
+    line = node.start_mark.line + 1 + offset
     # An alias makes the composer reuse a node; refusing reuse also stops
     # "billion laughs" files, which would expand exponentially when constructed.
     if id(node) in seen:
-        raise _AliasFound(node.start_mark.line + 1 + offset)
+        raise _BadStructure(line, "YAML anchors and aliases (& and *) are not allowed",
+                            "write the value out in full each time it is needed")
+    if len(keys) > MAX_DEPTH:
+        raise _BadStructure(line, "the values are nested too deeply", "check the indentation and brackets")
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _BadStructure(key_node.start_mark.line + 1 + offset, "a field name must be a plain word",
+                                    "write fields as `name: value`")
             key = key_node.value
             here = keys + (key,)
             if here in lines:
@@ -139,6 +152,28 @@ def _index_lines(node, keys, lines, offset, path, problems, seen) -> None:
         for index, item in enumerate(node.value):
             lines[keys + (index,)] = item.start_mark.line + 1 + offset
             _index_lines(item, keys + (index,), lines, offset, path, problems, seen)
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[\w-]+:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote_line(text: str, error: yaml.MarkedYAMLError) -> int | None:
+    """The 0-based line of a quoted value left open before the error, if there is one.
+
+    YAML lets a quoted value run over several lines, so the parser notices a
+    missing closing mark only further down; editors need the line it opened on.
+    """
+    mark = error.problem_mark or error.context_mark
+    last = mark.line if mark else len(text.split("\n"))
+    for number, line in enumerate(text.split("\n")[: last + 1]):
+        match = _QUOTED_VALUE.match(line)
+        if not match:
+            continue
+        quote, rest = match.groups()
+        rest = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in rest:
+            return number
+    return None
 
 
 def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
@@ -183,7 +218,7 @@ def read_markdown_file(path: Path, problems: Problems) -> Document | None:
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
         problems.error(
-            path, len(lines), "the front matter is not closed",
+            path, 1, "the front matter that starts here is not closed",
             "add a line `---` after the last field, before the analysis",
         )
         return None

@@ -6,6 +6,7 @@ Runs over the rendered files, so it sees exactly what readers will get.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -78,6 +79,10 @@ def _line_of(link: str, item: WrittenLinks) -> int:
 
 
 def _hint_for(path: str, index: OutputIndex) -> str:
+    pages = ["/" + p[: -len("index.html")] for p in index.ids if p.endswith("index.html")]
+    close = difflib.get_close_matches("/" + path, pages, n=1, cutoff=0.8)
+    if close:
+        return f'did you mean "{close[0]}"?'
     if path.startswith("claims/"):
         return "link to a claim as /claims/<file name without .md>/, e.g. /claims/eram-missile-delivery/"
     return "check the address; pages are linked as /<file name without .md>/"

@@ -83,7 +83,10 @@ class Content:
 
 def load_content(config: SiteConfig, content_dir: Path, problems: Problems, drafts: bool = False) -> Content:
     sources = load_sources(content_dir / "sources", problems)
-    claims = load_claims(content_dir / "claims", config, {s.id: s for s in sources}, problems)
+    # A source file with mistakes is reported once, not again by every claim citing it.
+    by_id: dict[str, Source | None] = {path.stem: None for path in (content_dir / "sources").glob("*.yml")}
+    by_id.update({source.id: source for source in sources})
+    claims = load_claims(content_dir / "claims", config, by_id, problems)
     if not drafts:
         claims = [c for c in claims if not c.draft]
     pages = load_pages(content_dir / "pages", problems)
@@ -152,7 +155,7 @@ def claim_from(doc: Document, slug: str, config: SiteConfig, sources: dict[str, 
     appeared_in = None
     if values["appeared_in"]:
         appeared_in = sources.get(values["appeared_in"])
-        if appeared_in is None:
+        if values["appeared_in"] not in sources:
             problems.error(path, doc.line("appeared_in"), f'unknown source "{values["appeared_in"]}"',
                            did_you_mean(values["appeared_in"], sources) + " (sources are files in content/sources/)")
 
@@ -191,7 +194,7 @@ def claim_from(doc: Document, slug: str, config: SiteConfig, sources: dict[str, 
     required = ("title", "claim", "claimant", "summary", "published")
     if verdict is None or any(values[name] is None for name in required):
         return None
-    claimant = claimant_for(values["claimant"], values["claimant_type"] or "person", claimants)
+    claimant = claimant_for(doc, values["claimant"], values["claimant_type"], claimants, problems)
     claim = Claim(
         slug=slug, title=values["title"], claim=values["claim"], claimant=claimant, verdict=verdict,
         summary=values["summary"], published=values["published"], body=doc.body, path=path,
@@ -209,7 +212,7 @@ def claim_from(doc: Document, slug: str, config: SiteConfig, sources: dict[str, 
 def citation_from(doc: Document, index: int, entry: dict, sources: dict[str, Source],
                   problems: Problems) -> Citation | None:
     source = sources.get(entry["source"])
-    if entry["source"] and source is None:
+    if entry["source"] and entry["source"] not in sources:
         problems.error(doc.path, doc.line("sources", index, "source"), f'unknown source "{entry["source"]}"',
                        did_you_mean(entry["source"], sources) + " (sources are files in content/sources/)")
     if source is None or not entry["stance"]:
@@ -242,11 +245,19 @@ def quote_appears(quote: str, text: str) -> bool:
     return normalise_quote(quote) in normalise_quote(text)
 
 
-def claimant_for(name: str, kind: str, claimants: dict[str, Claimant]) -> Claimant:
+def claimant_for(doc: Document, name: str, kind: str | None, claimants: dict[str, Claimant],
+                 problems: Problems) -> Claimant:
+    """The one Claimant of that name, shared by all their claims; a claim that leaves
+    claimant_type out takes it from another claim that gives it."""
     slug = claimant_slug(name)
-    if slug not in claimants:
-        claimants[slug] = Claimant(slug, name, kind)
-    return claimants[slug]
+    claimant = claimants.setdefault(slug, Claimant(slug, name, kind or "person"))
+    if kind:
+        if claimant.type_given and claimant.type != kind:
+            problems.error(doc.path, doc.line("claimant_type"),
+                           f'{name} is "{claimant.type}" in another claim but "{kind}" here',
+                           f"use the same claimant_type for {name} in every claim")
+        claimant.type, claimant.type_given = kind, True
+    return claimant
 
 
 # Pages --------------------------------------------------------------------

@@ -122,6 +122,7 @@ class Claimant:
     name: str
     type: str  # "person" or "organization"
     claims: list[Claim] = field(default_factory=list, repr=False)
+    type_given: bool = field(default=False, repr=False)  # False while only the default applies
 
     @property
     def url(self) -> str:

@@ -1,0 +1,102 @@
+"""`factsite new`: a new claim file with every field present and explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .build import source_date
+from .config import load_config
+from .errors import Problems, did_you_mean
+from .load import PLACEHOLDER, slugify
+
+TEMPLATE = """\
+---
+# The fact-check's headline, a few words. Shown on its page and in lists.
+title: {title}
+# The claim as it was made, in one sentence (under 75 characters if you can).
+claim: "{todo}: the claim, as it was made"
+# Who made the claim, and whether that is a person or an organization.
+claimant: {claimant}
+claimant_type: person
+# When the claim was made (YYYY-MM-DD). Leave empty if the source does not say.
+claim_date:
+# Where the claim appeared: a source id (a file name in content/sources/ without .yml).
+appeared_in: {source}
+# The verdict, one of: {verdicts}.
+verdict: {verdict}
+# The short answer: one or two sentences a reader can trust on their own.
+summary: "{todo}: the short answer"
+# Topics, from content/site.yml: {topics}.
+topics: []
+# The evidence. For each source: its id, the exact words quoted from it, and whether
+# they support the claim, contradict it, or give context (supports / contradicts / context).
+sources:{sources}
+# When this fact-check was first published, and last changed in substance (YYYY-MM-DD).
+published: {today}
+updated:
+# Corrections made after publication, oldest first, for example:
+#   - date: {today}
+#     note: An earlier version gave the wrong number of missiles.
+corrections: []
+# Other fact-checks to show as related: their file names without .md.
+related: []
+# true keeps this claim off the published site. Change it to false to publish.
+draft: true
+---
+{todo}: the analysis. Say what was claimed, what each source says, and how the verdict
+follows from it. End with what evidence would settle the claim if it is unproven.
+"""
+
+SOURCE_ENTRY = """
+  - source: {source}
+    quote:
+    stance: supports"""
+
+
+class ScaffoldError(Exception):
+    """The new claim cannot be created; the message says why and what to do."""
+
+
+def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdict: str | None = None,
+              source: str | None = None) -> Path:
+    """Create content/claims/<slug>.md for ``title``; returns its path."""
+    slug = slugify(title)
+    if not slug:
+        raise ScaffoldError(f'"{title}" has no letters or digits to make a file name from')
+    claims_dir = content_dir / "claims"
+    existing = sorted(claims_dir.rglob(f"{slug}.md")) if claims_dir.is_dir() else []
+    if existing:
+        raise ScaffoldError(f"{existing[0]} already exists; choose another title or edit that file")
+
+    problems = Problems()
+    config = load_config(content_dir, problems)
+    if config is None or problems.errors:
+        raise ScaffoldError("content/site.yml has mistakes; run `factsite check` to see them")
+    verdict_slugs = [v.slug for v in config.verdicts]
+    off_scale = [v.slug for v in config.verdicts if v.rating is None]
+    verdict = verdict or (off_scale[0] if off_scale else verdict_slugs[-1])
+    if verdict not in verdict_slugs:
+        raise ScaffoldError(f'unknown verdict "{verdict}": {did_you_mean(verdict, verdict_slugs)}')
+    source_ids = sorted(p.stem for p in (content_dir / "sources").glob("*.yml"))
+    if source and source not in source_ids:
+        raise ScaffoldError(f'unknown source "{source}": {did_you_mean(source, source_ids)}')
+
+    text = TEMPLATE.format(
+        title=yaml_text(title), claimant=yaml_text(claimant or f"{PLACEHOLDER}: who made the claim"),
+        source=source or "", verdict=verdict, verdicts=", ".join(verdict_slugs),
+        topics=", ".join(t.slug for t in config.topics) or "none defined yet",
+        sources=SOURCE_ENTRY.format(source=source) if source else " []",
+        today=(source_date() or dt.date.today()).isoformat(), todo=PLACEHOLDER,
+    )
+    claims_dir.mkdir(parents=True, exist_ok=True)
+    path = claims_dir / f"{slug}.md"
+    with path.open("x", encoding="utf-8") as file:  # "x": never overwrite
+        file.write(text)
+    return path
+
+
+def yaml_text(text: str) -> str:
+    """``text`` as a double-quoted YAML string, safe whatever it contains."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

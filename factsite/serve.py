@@ -1,0 +1,230 @@
+"""`factsite serve`: a preview server that rebuilds on save and reloads the browser.
+
+The preview is built in memory (drafts included) and served on 127.0.0.1 under
+the site's base path, so a link that would break under a GitHub Pages project
+path breaks here too. watchfiles reports saved files; each change rebuilds the
+site and tells open pages, over a server-sent event stream, to reload. A build
+with mistakes keeps the server running and shows the mistakes in the browser.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+import watchfiles
+
+from .build import Project, read_site, source_date
+from .config import load_config
+from .errors import BuildFailed, ContentError, Problems
+from .links import OutputIndex, check_links
+from .render import Renderer
+
+EVENTS = "__factsite/events"
+RELOAD_SCRIPT = "__factsite/reload.js"
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript",
+    ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json", ".xml": "application/xml",
+    ".txt": "text/plain; charset=utf-8", ".ico": "image/x-icon", ".webmanifest": "application/manifest+json",
+}
+
+
+@dataclass
+class Preview:
+    """The latest build: its files, or the mistakes that stopped it."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    problems: list[ContentError] = field(default_factory=list)
+    failed: bool = False
+    generation: int = 0
+    seconds: float = 0.0
+
+
+class PreviewServer:
+    def __init__(self, project: Project, port: int = 8000, drafts: bool = True, log=print):
+        self.project = project
+        self.drafts = drafts
+        self.log = log
+        self.preview = Preview()
+        self.changed = threading.Condition()
+        self.stopping = threading.Event()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.base_path = configured_base_path(project)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.base_path}"
+
+    # Building -------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        started = time.perf_counter()
+        preview = Preview(generation=self.preview.generation + 1)
+        try:
+            preview.files, preview.problems = self.build_in_memory()
+        except BuildFailed as failure:
+            preview.failed, preview.problems = True, failure.problems.errors + failure.problems.warnings
+        except jinja2.TemplateError as error:
+            where = f"{getattr(error, 'filename', None) or 'template'}"
+            line = getattr(error, "lineno", None)
+            preview.failed = True
+            preview.problems = [ContentError(where, line, f"template error: {error.message}")]  # type: ignore[arg-type]
+        preview.seconds = time.perf_counter() - started
+        with self.changed:
+            self.preview = preview
+            self.changed.notify_all()
+        self.report(preview)
+
+    def build_in_memory(self) -> tuple[dict[str, bytes], list[ContentError]]:
+        # Keep the configured base path, so subpath mistakes show up locally.
+        self.base_path = configured_base_path(self.project)
+        local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
+        site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts)
+        renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date())
+        index = OutputIndex()
+        files = dict(index.record(renderer.outputs()))
+        check_links(renderer.written_links, index, site.config.base_url, problems)
+        return files, problems.errors + problems.warnings
+
+    def report(self, preview: Preview) -> None:
+        for problem in preview.problems:
+            self.log(str(problem))
+        if preview.failed:
+            self.log(f"Build failed: {sum(p.severity == 'error' for p in preview.problems)} error(s). "
+                     "The browser shows them; fix the file and save.")
+        else:
+            self.log(f"Rebuilt {len(preview.files)} files in {preview.seconds * 1000:.0f} ms. Serving {self.url}")
+
+    # Watching -------------------------------------------------------------
+
+    def watch(self) -> None:
+        folders = [p for p in (self.project.content_dir, self.project.templates_dir, self.project.static_dir)
+                   if p.is_dir()]
+        for changes in watchfiles.watch(*folders, stop_event=self.stopping, debounce=50, step=20,
+                                        rust_timeout=500, yield_on_timeout=False):
+            if changes:
+                self.rebuild()
+
+    # Running --------------------------------------------------------------
+
+    def start(self) -> None:
+        """Watch, build, then serve, in background threads.
+
+        The watcher starts first, so a file saved while the first build runs is not missed.
+        """
+        threading.Thread(target=self.watch, daemon=True).start()
+        self.rebuild()
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        with self.changed:
+            self.changed.notify_all()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def configured_base_path(project: Project) -> str:
+    config = load_config(project.content_dir, Problems())
+    return config.base_path if config else "/"
+
+
+def _handler_for(server: PreviewServer):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - the quiet preview does not log requests
+            pass
+
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            path = unquote(urlsplit(self.path).path)
+            base = server.base_path
+            if path == base + EVENTS:
+                return self.stream_events()
+            if path == base + RELOAD_SCRIPT:
+                return self.send(HTTPStatus.OK, ".js", reload_script(base).encode())
+            if not path.startswith(base):
+                return self.redirect(base) if path == "/" else self.not_found()
+            preview = server.preview
+            if preview.failed:
+                return self.send(HTTPStatus.INTERNAL_SERVER_ERROR, ".html", error_page(preview, base))
+            relative = path[len(base):]
+            for candidate in (relative, relative + "index.html" if relative.endswith("/") or not relative
+                              else relative + "/index.html"):
+                if candidate in preview.files:
+                    if candidate != relative and not relative.endswith("/") and relative:
+                        return self.redirect(path + "/")
+                    return self.send(HTTPStatus.OK, candidate, preview.files[candidate])
+            return self.not_found()
+
+        def not_found(self):
+            page = server.preview.files.get("404.html", b"<h1>Not found</h1>")
+            self.send(HTTPStatus.NOT_FOUND, ".html", page)
+
+        def redirect(self, location: str):
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def send(self, status, name: str, body: bytes):
+            suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ".html"
+            if suffix == ".html":
+                script = f'<script src="{server.base_path}{RELOAD_SCRIPT}"></script>'.encode()
+                body = body.replace(b"</body>", script + b"</body>", 1)
+            self.send_response(status)
+            self.send_header("Content-Type", CONTENT_TYPES.get(suffix, "application/octet-stream"))
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def stream_events(self):
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen = server.preview.generation
+            try:
+                while not server.stopping.is_set():
+                    with server.changed:
+                        server.changed.wait(timeout=15)
+                    generation = server.preview.generation
+                    message = "reload" if generation != seen else "ping"
+                    seen = generation
+                    self.wfile.write(f"data: {message}\n\n".encode())
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+def reload_script(base_path: str) -> str:
+    return (
+        "(function(){var e=new EventSource(" + repr(base_path + EVENTS).replace("'", '"') + ");"
+        "e.onmessage=function(m){if(m.data==='reload'){location.reload();}};})();\n"
+    )
+
+
+def error_page(preview: Preview, base_path: str) -> bytes:
+    items = "".join(
+        f"<li><code>{html.escape(p.location())}</code> <strong>{html.escape(p.severity)}</strong>: "
+        f"{html.escape(p.message)}" + (f"<br><em>hint: {html.escape(p.hint)}</em>" if p.hint else "") + "</li>"
+        for p in preview.problems
+    )
+    return (
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title>"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>"
+        "body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#1c1e21;color:#f5f6f8}"
+        "main{max-width:50rem;margin:2rem auto;padding:0 1rem}h1{color:#ff8a80}li{margin:1rem 0}"
+        "code{background:#33373d;padding:.1rem .3rem;border-radius:4px}em{color:#c4c9d0}</style></head>"
+        f"<body><main><h1>The preview could not be built</h1><ol>{items}</ol>"
+        "<p>Fix the file and save it: this page reloads by itself.</p></main></body></html>"
+    ).encode()

@@ -1,0 +1,278 @@
+"""The editor's commands: new, check and serve."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from factsite.build import Project
+from factsite.cli import main
+
+from .conftest import FIXTURES, REPO, write
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch) -> Path:
+    """A folder laid out like a newsroom's repository: content/, templates/, static/."""
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "static", tmp_path / "static")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+# new ----------------------------------------------------------------------
+
+def test_new_creates_a_draft_with_every_field(workdir):
+    result = run("new", "ERAM missile delivery")
+    assert result.exit_code == 0, result.output
+    path = workdir / "content/claims/eram-missile-delivery.md"
+    text = path.read_text()
+    for field in ("title:", "claim:", "claimant:", "claimant_type:", "claim_date:", "appeared_in:", "verdict:",
+                  "summary:", "topics:", "sources:", "published:", "updated:", "corrections:", "related:"):
+        assert f"\n{field}" in text, field
+    assert "\ndraft: true\n" in text
+    assert 'title: "ERAM missile delivery"' in text
+    assert "verdict: unproven" in text  # the off-scale verdict by default
+
+
+def test_new_claim_renders_with_drafts_without_editing(workdir):
+    assert run("new", "ERAM missile delivery", "--source", "city-paper").exit_code == 0
+    result = run("build", "--drafts", "--out", "site")
+    assert result.exit_code == 0, result.output
+    page = (workdir / "site/claims/eram-missile-delivery/index.html").read_text()
+    assert "<h1>ERAM missile delivery</h1>" in page
+
+
+def test_new_claim_stays_out_of_a_normal_build(workdir):
+    run("new", "ERAM missile delivery")
+    assert run("build", "--out", "site").exit_code == 0
+    assert not (workdir / "site/claims/eram-missile-delivery").exists()
+
+
+def test_publishing_a_new_claim_with_placeholders_is_an_error(workdir):
+    run("new", "ERAM missile delivery", "--source", "city-paper")
+    path = workdir / "content/claims/eram-missile-delivery.md"
+    path.write_text(path.read_text().replace("draft: true", "draft: false"))
+    result = run("check")
+    assert result.exit_code == 1
+    assert "eram-missile-delivery.md:5: error: \"claim\" still has the placeholder TODO" in result.output
+
+
+def test_new_options_fill_claimant_verdict_and_source(workdir):
+    result = run("new", "Budget tripled", "--claimant", "Jo Bloggs", "--verdict", "false", "--source", "city-paper")
+    assert result.exit_code == 0, result.output
+    text = (workdir / "content/claims/budget-tripled.md").read_text()
+    assert 'claimant: "Jo Bloggs"' in text
+    assert "verdict: false" in text
+    assert "appeared_in: city-paper" in text and "- source: city-paper" in text
+
+
+def test_new_refuses_to_overwrite(workdir):
+    path = workdir / "content/claims/budget-doubled.md"
+    before = path.read_text()
+    result = run("new", "Budget doubled")
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+    assert path.read_text() == before
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    ("--verdict", "flase", 'did you mean "false"?'),
+    ("--source", "city-papr", 'did you mean "city-paper"?'),
+])
+def test_new_rejects_unknown_verdict_or_source(workdir, option, value, expected):
+    result = run("new", "Something", option, value)
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert not (workdir / "content/claims/something.md").exists()
+
+
+# check --------------------------------------------------------------------
+
+def test_check_clean_site_exits_zero_and_writes_nothing(workdir):
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings." in result.output
+    assert not (workdir / "site").exists()
+
+
+def test_check_reports_errors_and_exits_one(workdir):
+    claim = workdir / "content/claims/rain-record.md"
+    claim.write_text(claim.read_text().replace("verdict: unproven", "verdict: unprovne"))
+    result = run("check")
+    assert result.exit_code == 1
+    assert 'content/claims/rain-record.md:6: error: unknown verdict "unprovne"' in result.output
+    assert 'hint: did you mean "unproven"?' in result.output
+
+
+def break_single_source_rule(workdir: Path) -> None:
+    claim = workdir / "content/claims/rain-record.md"
+    claim.write_text(claim.read_text().replace("verdict: unproven", 'verdict: "true"'))
+
+
+def test_check_warns_about_a_single_source_with_a_rated_verdict(workdir):
+    break_single_source_rule(workdir)
+    result = run("check")
+    assert result.exit_code == 0
+    assert "content/claims/rain-record.md:6: warning: only one source is cited" in result.output
+
+
+def test_check_strict_turns_warnings_into_errors(workdir):
+    break_single_source_rule(workdir)
+    result = run("check", "--strict")
+    assert result.exit_code == 1
+    assert "content/claims/rain-record.md:6: error: only one source is cited" in result.output
+
+
+@pytest.mark.parametrize("link, message", [
+    ("/claims/no-such-claim/", 'the link "/claims/no-such-claim/" leads to a page that does not exist'),
+    ("/claims/budget-doubled/#nowhere", 'names an anchor "#nowhere" that is not on that page'),
+    ("/methodolgy/", 'leads to a page that does not exist\n    hint: did you mean "/methodology/"?'),
+])
+def test_check_warns_about_broken_links_in_the_analysis(workdir, link, message):
+    claim = workdir / "content/claims/rain-record.md"
+    claim.write_text(claim.read_text() + f"\nSee [this]({link}).\n")
+    result = run("check")
+    line = len(claim.read_text().rstrip("\n").split("\n"))
+    assert f"content/claims/rain-record.md:{line}: warning: the link" in result.output
+    assert message in result.output
+
+
+def test_check_accepts_links_to_real_pages_and_anchors(workdir):
+    claim = workdir / "content/claims/rain-record.md"
+    claim.write_text(claim.read_text() + "\nSee [this](/claims/budget-doubled/#sources) and [that](/methodology/).\n")
+    result = run("check")
+    assert result.exit_code == 0
+    assert "0 warnings" in result.output
+
+
+def test_check_warns_about_unused_source_and_missing_archive(workdir):
+    write(workdir / "content/sources/orphan.yml", "title: An orphan\nkind: data\n")
+    result = run("check")
+    assert "content/sources/orphan.yml: warning: the source \"orphan\" is not cited by any claim" in result.output
+    assert "content/sources/orphan.yml: warning: there is no archived copy of this source" in result.output
+
+
+def test_check_github_format_prints_annotations(workdir):
+    claim = workdir / "content/claims/rain-record.md"
+    claim.write_text(claim.read_text().replace("verdict: unproven", "verdict: unprovne"))
+    result = run("check", "--format", "github")
+    assert result.exit_code == 1
+    assert ("::error file=content/claims/rain-record.md,line=6,title=factsite::"
+            'unknown verdict "unprovne". Hint: did you mean "unproven"?') in result.output
+
+
+def test_check_as_a_real_subprocess(workdir):
+    claim = workdir / "content/claims/rain-record.md"
+    claim.write_text(claim.read_text().replace("published: 2025-04-01", "published: 2025-02-30"))
+    result = subprocess.run([sys.executable, "-m", "factsite", "check"], capture_output=True, text=True,
+                            cwd=workdir)
+    assert result.returncode == 1
+    assert 'content/claims/rain-record.md:13: error: "published" is not a real date: "2025-02-30"' in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_new_as_a_real_subprocess(workdir):
+    result = subprocess.run([sys.executable, "-m", "factsite", "new", "Rain again"], capture_output=True,
+                            text=True, cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert (workdir / "content/claims/rain-again.md").is_file()
+
+
+# serve --------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_for(predicate, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for the preview to change")
+
+
+@pytest.fixture
+def server(workdir):
+    """`factsite serve` as a real process on a free port, under a project subpath."""
+    site_yml = workdir / "content/site.yml"
+    site_yml.write_text(site_yml.read_text().replace("https://example.org/", "https://owner.github.io/repo/"))
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "factsite", "serve", "--port", str(port)],
+                               cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}/repo/"
+    try:
+        wait_for(lambda: _up(base))
+        yield base, process
+    finally:
+        process.terminate()
+        print(process.communicate(timeout=10)[0])  # shown when a test fails
+
+
+def _up(url: str) -> bool:
+    try:
+        return fetch(url)[0] == 200
+    except OSError:
+        return False
+
+
+def test_serve_uses_the_base_path_and_includes_drafts(server):
+    base, _ = server
+    status, page = fetch(base)
+    assert status == 200
+    assert 'href="/repo/claims/budget-doubled/"' in page
+    assert fetch(base + "claims/draft-claim/")[0] == 200
+    assert fetch(base.replace("/repo/", "/elsewhere/"))[0] == 404
+
+
+def test_serve_rebuilds_when_a_claim_is_saved(server, workdir):
+    base, _ = server
+    claim = workdir / "content/claims/rain-record.md"
+    claim.write_text(claim.read_text().replace("title: Rain record", "title: Rain record, edited"))
+    wait_for(lambda: "Rain record, edited" in fetch(base + "claims/rain-record/")[1])
+
+
+def test_serve_shows_errors_and_recovers(server, workdir):
+    base, process = server
+    claim = workdir / "content/claims/rain-record.md"
+    good = claim.read_text()
+    claim.write_text(good.replace("verdict: unproven", "verdict: unprovne"))
+    status, page = wait_for(lambda: (lambda r: r if r[0] == 500 else None)(fetch(base)))
+    assert "unknown verdict &quot;unprovne&quot;" in page and "rain-record.md:6" in page
+    assert process.poll() is None  # still running
+    claim.write_text(good)
+    wait_for(lambda: fetch(base)[0] == 200)
+
+
+def test_serve_pages_carry_the_reload_script(server):
+    base, _ = server
+    assert '<script src="/repo/__factsite/reload.js"></script></body>' in fetch(base)[1]
+    status, script = fetch(base + "__factsite/reload.js")
+    assert status == 200 and "EventSource" in script
