@@ -20,6 +20,7 @@ from .links import OutputIndex, check_links
 from .load import load_content
 from .model import Site
 from .render import Renderer
+from .search import build_search_index
 from .write import write_site
 
 
@@ -63,13 +64,18 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     return site, problems
 
 
-def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: bool = False) -> BuildResult:
-    """Build the site into ``out_dir``; the previous site stays as it was unless this succeeds."""
+def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: bool = False,
+          cards: bool = True, search: bool = True) -> BuildResult:
+    """Build the site into ``out_dir``; the previous site stays as it was unless this succeeds.
+
+    ``cards=False`` skips the claims' share images, ``search=False`` the search index.
+    """
     started = time.perf_counter()
     site, problems = read_site(project, base_url, drafts)
-    renderer = Renderer(site, project.templates_dir, project.static_dir, source_date())
+    renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards, search=search)
     index = OutputIndex()
-    count = write_site(index.record(renderer.outputs()), out_dir)
+    count = write_site(index.record(renderer.outputs()), out_dir,
+                       before_swap=build_search_index if search else None)
     check_links(renderer.written_links, index, site.config.base_url, problems)
     return BuildResult(out_dir, count, problems.warnings, time.perf_counter() - started)
 
@@ -77,7 +83,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
 def check(project: Project, base_url: str | None = None, drafts: bool = False) -> Problems:
     """Everything a build checks, rendering in memory and writing nothing."""
     site, problems = read_site(project, base_url, drafts)
-    renderer = Renderer(site, project.templates_dir, project.static_dir, source_date())
+    renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=False, search=False)
     index = OutputIndex()
     for _ in index.record(renderer.outputs()):
         pass

@@ -10,6 +10,7 @@ import jinja2
 from . import __version__
 from .build import Project, build, check
 from .errors import BuildFailed, ContentError, Problems
+from .search import SearchIndexError
 from .write import WriteError
 
 
@@ -78,16 +79,21 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
               show_default=True, help="Folder to write the site into.")
 @click.option("--drafts", is_flag=True, help="Include claims marked draft: true.")
+@click.option("--no-cards", is_flag=True, help="Skip drawing each claim's share image (quicker).")
+@click.option("--no-search", is_flag=True, help="Skip building the search index (quicker).")
 @content_option
-def build_command(base_url: str | None, out_dir: Path, drafts: bool, content_dir: Path) -> None:
+def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: bool, no_search: bool,
+                  content_dir: Path) -> None:
     """Build the site into the output folder."""
     try:
-        result = build(Project.at(Path("."), content_dir), out_dir, base_url=base_url, drafts=drafts)
+        result = build(Project.at(Path("."), content_dir), out_dir, base_url=base_url, drafts=drafts,
+                       cards=not no_cards, search=not no_search)
     except BuildFailed as failure:
         echo_failure(failure)
         raise SystemExit(1) from None
-    except WriteError as error:
+    except (WriteError, SearchIndexError) as error:
         click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
+        click.echo("The previous site is unchanged.", err=True)
         raise SystemExit(1) from None
     except jinja2.TemplateError as error:
         echo_template_error(error)

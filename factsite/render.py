@@ -17,6 +17,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from . import __version__
+from .cards import claim_card, site_card
 from .links import WrittenLinks
 from .markup import MarkdownRenderer
 from .model import Claim, Page, Site
@@ -35,9 +36,23 @@ def human_date(value: dt.date | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
 
 
+# The verdict badge's shapes (16x16 strokes), so a verdict never relies on colour alone.
+ICON_PATHS = {
+    "check": "M3 8.5l3.2 3.2L13 5",
+    "mostly": "M2.5 8l3 3L11 5.5M13.5 12v.01",
+    "info": "M8 7.5V12M8 4.2v.01",
+    "warning": "M8 3.5v5.5M8 12.5v.01",
+    "cross": "M4.5 4.5l7 7M11.5 4.5l-7 7",
+    "question": "M5.8 6.2a2.3 2.3 0 1 1 3.3 2.1c-.7.3-1.1.9-1.1 1.6v.4M8 12.6v.01",
+}
+
+
 class Renderer:
-    def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None):
+    def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
+                 cards: bool = True, search: bool = True):
         self.site = site
+        self.cards = cards
+        self.search = search
         self.static_dir = static_dir
         self.build_date = build_date
         self.base_path = site.config.base_path
@@ -51,7 +66,7 @@ class Renderer:
         )
         self.env.globals.update(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-            STANCE_LABELS=STANCE_LABELS,
+            STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, cards_built=cards, search_built=search,
         )
         self.env.filters["human_date"] = human_date
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
@@ -79,6 +94,7 @@ class Renderer:
         """Every file of the site, in a fixed order."""
         yield from self.static_files()
         yield from self.all_pages()
+        yield from self.images()
         yield from self.machine_files()
 
     # Pages ----------------------------------------------------------------
@@ -104,9 +120,10 @@ class Renderer:
 
     def all_pages(self) -> Iterator[Output]:
         site = self.site
-        yield self.page("index.html", "", claims=site.claims)
+        yield self.page("index.html", "", claims=site.claims, months=by_month(site.claims))
         for claim in site.claims:
             yield self.claim_page(claim)
+            yield self.page("badge.svg", claim.url + "badge.svg", claim=claim)
         yield self.page("verdicts.html", "verdicts/")
         for verdict in site.verdicts:
             yield self.page("verdict.html", verdict.url, verdict=verdict)
@@ -123,7 +140,14 @@ class Renderer:
                 yield source.archived_copy_path, source.archived_text.encode("utf-8")
         for page in site.pages:
             yield self.content_page(page)
+        yield self.page("search.html", "search/")
         yield self.page("404.html", "404.html")
+
+    def images(self) -> Iterator[Output]:
+        yield "card.png", site_card(self.site.config)
+        if self.cards:
+            for claim in self.site.claims:
+                yield claim.url + "card.png", claim_card(claim, self.site.config)
 
     # Machine-readable files -----------------------------------------------
 
@@ -170,7 +194,7 @@ class Renderer:
         entries += [(t.url, None) for t in site.topics]
         entries += [(c.url, None) for c in site.claimants]
         entries += [(s.url_path, None) for s in site.sources]
-        entries += [(p.url, None) for p in site.pages]
+        entries += [(p.url, None) for p in site.pages] + [("search/", None)]
         return [(self.absolute_url(path), modified) for path, modified in entries]
 
     def static_files(self) -> Iterator[Output]:
@@ -190,6 +214,14 @@ def stylesheet(static_dir: Path, site: Site) -> bytes:
              for v in site.verdicts]
     css = (static_dir / STYLESHEET).read_text("utf-8")
     return (css.rstrip("\n") + "\n/* Verdict colours, from content/site.yml */\n" + "\n".join(rules) + "\n").encode()
+
+
+def by_month(claims: list[Claim]) -> list[tuple[str, list[Claim]]]:
+    """Claims grouped by the month they were published, newest month first."""
+    groups: dict[tuple[int, int], list[Claim]] = {}
+    for claim in claims:
+        groups.setdefault((claim.published.year, claim.published.month), []).append(claim)
+    return [(f"{MONTHS[month - 1]} {year}", items) for (year, month), items in sorted(groups.items(), reverse=True)]
 
 
 def midnight(day: dt.date) -> dt.datetime:

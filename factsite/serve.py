@@ -88,7 +88,9 @@ class PreviewServer:
         self.base_path = configured_base_path(self.project)
         local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
         site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts)
-        renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date())
+        # Share cards and the search index are left out: the preview must be instant.
+        renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
+                            cards=False, search=False)
         index = OutputIndex()
         files = dict(index.record(renderer.outputs()))
         check_links(renderer.written_links, index, site.config.base_url, problems)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 
@@ -21,8 +21,13 @@ class WriteError(Exception):
     """The output folder could not be written; the previous site is untouched."""
 
 
-def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path) -> int:
-    """Write ``files`` as the new content of ``out_dir``; returns how many were written."""
+def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path,
+               before_swap: Callable[[Path], None] | None = None) -> int:
+    """Write ``files`` as the new content of ``out_dir``; returns how many were written.
+
+    ``before_swap`` may add to the new folder (the search index is built there)
+    before it replaces the old one; if it raises, the old site stays.
+    """
     out_dir = out_dir.resolve()
     restore_interrupted_swap(out_dir)
     refuse_foreign_folder(out_dir)
@@ -38,6 +43,8 @@ def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             count += 1
+        if before_swap is not None:
+            before_swap(staging)
         make_world_readable(staging)
         swap_into_place(staging, out_dir)
     except OSError as error:
