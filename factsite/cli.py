@@ -23,12 +23,12 @@ def show_path(path: Path) -> str:
         return str(absolute)
 
 
-def echo_problem(problem: ContentError) -> None:
+def echo_problem(problem: ContentError, err: bool = True) -> None:
     colour = "red" if problem.severity == "error" else "yellow"
     where = show_path(problem.path) + (f":{problem.line}" if problem.line else "")
-    click.echo(f"{where}: " + click.style(problem.severity, fg=colour, bold=True) + f": {problem.message}", err=True)
+    click.echo(f"{where}: " + click.style(problem.severity, fg=colour, bold=True) + f": {problem.message}", err=err)
     if problem.hint:
-        click.echo(f"    hint: {problem.hint}", err=True)
+        click.echo(f"    hint: {problem.hint}", err=err)
 
 
 def github_annotation(problem: ContentError) -> str:
@@ -130,11 +130,11 @@ def check_command(strict: bool, output_format: str, drafts: bool, content_dir: P
         if output_format == "github":
             click.echo(github_annotation(problem))
         else:
-            echo_problem(problem)
+            echo_problem(problem, err=False)  # the report is check's output: all of it on stdout
     errors, warnings = len(problems.errors), len(problems.warnings)
     summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."
     if output_format == "text":
-        click.echo(click.style(summary, fg="red" if errors else "green"), err=bool(errors))
+        click.echo(click.style(summary, fg="red" if errors else "green"))
     if errors:
         raise SystemExit(1)
 

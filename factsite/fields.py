@@ -38,7 +38,7 @@ def check_fields(doc: Document, schema: dict[str, Field], problems: Problems,
     values: dict = {}
     for name in sorted(set(data) - set(schema), key=str):
         problems.error(
-            doc.path, doc.line(*keys, name), f'unknown field "{name}"',
+            doc.path, doc.line(*keys, str(name)), f'unknown field "{name}"',
             did_you_mean(name, schema),
         )
     for name, spec in schema.items():

@@ -25,7 +25,7 @@ PLACEHOLDER = "TODO"  # what `factsite new` leaves for the editor to fill in
 LONG_CLAIM = 75  # characters; search engines cut a ClaimReview's claimReviewed beyond this
 
 SOURCE_FIELDS = {
-    "title": Field("text", "Fortress Europe: 35 Nations Seal Historic Security Pact", required=True),
+    "title": Field("text", '"Fortress Europe: 35 Nations Seal Historic Security Pact"', required=True),
     "publisher": Field("text", "The Post News"),
     "author": Field("text", "Jane Doe"),
     "published": Field("date", "2025-09-04"),
@@ -57,11 +57,11 @@ CLAIM_FIELDS = {
     "verdict": Field("text", "unproven", required=True),
     "summary": Field("text", "One or two sentences: the short answer.", required=True),
     "topics": Field("list", "[troops, funding]"),
-    "sources": Field("records", "{source: post-news-26-nations, quote: \"...\", stance: supports}",
+    "sources": Field("records", "[{source: post-news-26-nations, quote: \"the exact words\", stance: supports}]",
                      fields=CITATION_FIELDS),
     "published": Field("date", "2025-09-10", required=True),
     "updated": Field("date", "2025-09-12"),
-    "corrections": Field("records", "{date: 2025-09-12, note: What was corrected.}", fields=CORRECTION_FIELDS),
+    "corrections": Field("records", "[{date: 2025-09-12, note: What was corrected.}]", fields=CORRECTION_FIELDS),
     "related": Field("list", "[eram-missile-delivery]"),
     "draft": Field("bool", "false"),
 }
@@ -252,11 +252,12 @@ def claimant_for(doc: Document, name: str, kind: str | None, claimants: dict[str
     slug = claimant_slug(name)
     claimant = claimants.setdefault(slug, Claimant(slug, name, kind or "person"))
     if kind:
-        if claimant.type_given and claimant.type != kind:
+        if claimant.type_given_in and claimant.type != kind:
             problems.error(doc.path, doc.line("claimant_type"),
-                           f'{name} is "{claimant.type}" in another claim but "{kind}" here',
+                           f'{name} is "{kind}" here but "{claimant.type}" in {claimant.type_given_in.name}',
                            f"use the same claimant_type for {name} in every claim")
-        claimant.type, claimant.type_given = kind, True
+        elif not claimant.type_given_in:
+            claimant.type, claimant.type_given_in = kind, doc.path
     return claimant
 
 

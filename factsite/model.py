@@ -122,7 +122,7 @@ class Claimant:
     name: str
     type: str  # "person" or "organization"
     claims: list[Claim] = field(default_factory=list, repr=False)
-    type_given: bool = field(default=False, repr=False)  # False while only the default applies
+    type_given_in: Path | None = field(default=None, repr=False)  # the claim that set `type`, if any
 
     @property
     def url(self) -> str:

@@ -24,7 +24,7 @@ claim_date:
 # Where the claim appeared: a source id (a file name in content/sources/ without .yml).
 appeared_in: {source}
 # The verdict, one of: {verdicts}.
-verdict: {verdict}
+verdict: "{verdict}"
 # The short answer: one or two sentences a reader can trust on their own.
 summary: "{todo}: the short answer"
 # Topics, from content/site.yml: {topics}.
@@ -84,8 +84,8 @@ def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdic
 
     text = TEMPLATE.format(
         title=yaml_text(title), claimant=yaml_text(claimant or f"{PLACEHOLDER}: who made the claim"),
-        source=source or "", verdict=verdict, verdicts=", ".join(verdict_slugs),
-        topics=", ".join(t.slug for t in config.topics) or "none defined yet",
+        source=source or "", verdict=verdict, verdicts=", ".join(f'"{slug}"' for slug in verdict_slugs),
+        topics=", ".join(sorted(t.slug for t in config.topics)) or "none defined yet",
         sources=SOURCE_ENTRY.format(source=source) if source else " []",
         today=(source_date() or dt.date.today()).isoformat(), todo=PLACEHOLDER,
     )

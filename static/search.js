@@ -10,6 +10,14 @@
     showImages: false,
     resetStyles: false
   });
+  // Pagefind labels its box with a title only; give it a visible label too.
+  var input = element.querySelector("input");
+  var label = document.getElementById("search-label");
+  if (input && label) {
+    input.id = "search-input";
+    label.setAttribute("for", "search-input");
+    label.hidden = false;
+  }
   var hint = document.getElementById("search-without-js");
   if (hint) hint.hidden = true;
 })();

@@ -46,7 +46,7 @@ def test_new_creates_a_draft_with_every_field(workdir):
         assert f"\n{field}" in text, field
     assert "\ndraft: true\n" in text
     assert 'title: "ERAM missile delivery"' in text
-    assert "verdict: unproven" in text  # the off-scale verdict by default
+    assert "verdict: \"unproven\"" in text  # the off-scale verdict by default
 
 
 def test_new_claim_renders_with_drafts_without_editing(workdir):
@@ -77,7 +77,7 @@ def test_new_options_fill_claimant_verdict_and_source(workdir):
     assert result.exit_code == 0, result.output
     text = (workdir / "content/claims/budget-tripled.md").read_text()
     assert 'claimant: "Jo Bloggs"' in text
-    assert "verdict: false" in text
+    assert "verdict: \"false\"" in text
     assert "appeared_in: city-paper" in text and "- source: city-paper" in text
 
 
@@ -182,7 +182,7 @@ def test_check_as_a_real_subprocess(workdir):
     result = subprocess.run([sys.executable, "-m", "factsite", "check"], capture_output=True, text=True,
                             cwd=workdir)
     assert result.returncode == 1
-    assert 'content/claims/rain-record.md:13: error: "published" is not a real date: "2025-02-30"' in result.stderr
+    assert 'content/claims/rain-record.md:13: error: "published" is not a real date: "2025-02-30"' in result.stdout
     assert "Traceback" not in result.stderr
 
 
@@ -276,3 +276,11 @@ def test_serve_pages_carry_the_reload_script(server):
     assert '<script src="/repo/__factsite/reload.js"></script></body>' in fetch(base)[1]
     status, script = fetch(base + "__factsite/reload.js")
     assert status == 200 and "EventSource" in script
+
+
+def test_new_claim_with_the_verdict_false_is_valid(workdir):
+    # YAML reads a bare `false` as a boolean, so the template must quote it.
+    assert run("new", "Budget tripled", "--verdict", "false", "--source", "city-paper").exit_code == 0
+    result = run("build", "--drafts", "--out", "site", "--no-cards", "--no-search")
+    assert result.exit_code == 0, result.output
+    assert "False" in (workdir / "site/claims/budget-tripled/index.html").read_text()

@@ -1,0 +1,63 @@
+"""A static server for a built site under a project subpath, like GitHub Pages serves it."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+class _SubpathHandler(SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+    def send_head(self):
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(self.prefix):
+            return self.missing()
+        self.path = "/" + self.path[len(self.prefix):]
+        target = Path(self.translate_path(self.path))
+        if target.is_dir() and not (target / "index.html").is_file() or not target.exists():
+            return self.missing()
+        return super().send_head()
+
+    def missing(self):
+        # GitHub Pages answers any unknown address with the site's 404.html and status 404.
+        page = Path(self.directory) / "404.html"
+        body = page.read_bytes() if page.is_file() else b"not found"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return _Body(body)
+
+
+class _Body:
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self, *args):
+        data, self.data = self.data, b""
+        return data
+
+    def close(self):
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path, prefix: str = "/"):
+    """Serve ``folder`` at http://127.0.0.1:<free port><prefix>; yields the port."""
+    handler = type("Handler", (_SubpathHandler,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,202 @@
+"""The reader's experience, proven in Debian's Chromium driven by Playwright.
+
+The real site (content/) is built for a GitHub Pages project path and served
+under it on 127.0.0.1; every check runs against those pages.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+from .serving import serve
+from .tools import CI_NODE_MODULES, require
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PREFIX = "/some-repo/"
+# One page of each kind: the axe, console and no-JavaScript checks visit these.
+PAGE_KINDS = {
+    "index": "",
+    "claim": "claims/eram-missile-delivery/",
+    "verdict": "verdicts/unproven/",
+    "source": "sources/post-news-26-nations/",
+    "topic": "topics/weapons/",
+    "methodology": "methodology/",
+    "search": "search/",
+    "404": "claims/no-such-claim/deeper/",
+}
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """(base URL, output folder) of the real site, built and served under a subpath."""
+    out = tmp_path_factory.mktemp("browser") / "site"
+    with serve(out, PREFIX) as port:
+        base = f"http://127.0.0.1:{port}{PREFIX}"
+        subprocess.run([sys.executable, "build.py", "--base-url", base, "--out", str(out)],
+                       cwd=REPO, check=True, capture_output=True)
+        yield base, out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    require(CHROMIUM.is_file() or None, "Chromium", "apt-get install chromium")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_script() -> Path:
+    path = CI_NODE_MODULES / "axe-core" / "axe.min.js"
+    return require(path if path.is_file() else None, "axe-core", "npm ci --prefix .ci")
+
+
+def html_pages(out: Path) -> list[str]:
+    return sorted(p.relative_to(out).as_posix().removesuffix("index.html")
+                  for p in out.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html")
+
+
+# Accessibility ------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
+def test_axe_finds_no_violation(site, browser, kind, scheme):
+    base, _ = site
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base + PAGE_KINDS[kind])
+    if kind == "search":
+        page.wait_for_selector(".pagefind-ui__search-input")
+    page.add_script_tag(path=str(axe_script()))
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
+    })""")
+    context.close()
+    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert violations == []
+
+
+def test_no_page_scrolls_sideways_at_375_px(site, browser):
+    base, out = site
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    too_wide = []
+    for path in html_pages(out) + ["claims/no-such-claim/"]:
+        page.goto(base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            too_wide.append((path, width))
+    context.close()
+    assert too_wide == []
+
+
+# Robustness ---------------------------------------------------------------
+
+def test_no_console_errors_or_failed_requests(site, browser):
+    base, out = site
+    context = browser.new_context()
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(("console", m.text)) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(("script", str(e))))
+    page.on("requestfailed", lambda r: problems.append(("failed", r.url)))
+    page.on("response", lambda r: problems.append((r.status, r.url)) if r.status >= 400 and "no-such" not in r.url
+            else None)
+    for path in html_pages(out):
+        page.goto(base + path, wait_until="networkidle")
+    context.close()
+    assert problems == []
+
+
+def test_no_request_leaves_the_site(site, browser):
+    base, _ = site
+    context = browser.new_context()
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    for path in PAGE_KINDS.values():
+        page.goto(base + path, wait_until="networkidle")
+    assert context.cookies() == []
+    context.close()
+    assert [url for url in requested if not url.startswith(base)] == []
+
+
+# Search -------------------------------------------------------------------
+
+def test_search_for_a_word_finds_its_claim(site, page):
+    base, _ = site
+    page.goto(base + "search/")
+    page.fill(".pagefind-ui__search-input", "ERAM")
+    page.wait_for_selector(".pagefind-ui__result-link")
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
+    assert base + "claims/eram-missile-delivery/" in links
+    assert page.is_hidden("#search-without-js")
+
+
+def test_search_without_javascript_says_how_to_browse(site, browser):
+    base, _ = site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "search/")
+    assert page.is_visible("#search-without-js")
+    assert page.get_attribute("#search-without-js a[href$='verdicts/']", "href") == PREFIX + "verdicts/"
+    context.close()
+
+
+# Without JavaScript -------------------------------------------------------
+
+@pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
+def test_every_page_kind_reads_and_navigates_without_javascript(site, browser, kind):
+    base, _ = site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + PAGE_KINDS[kind])
+    assert page.inner_text("h1").strip()
+    assert page.inner_text("main").strip()
+    page.click("nav[aria-label=Main] >> text=Verdicts")
+    page.wait_for_url(base + "verdicts/")
+    assert page.inner_text("h1") == "Verdicts"
+    context.close()
+
+
+def test_claim_page_shows_claim_verdict_and_every_source_without_javascript(site, browser):
+    base, out = site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "claims/eram-missile-delivery/")
+    data = json.loads(page.inner_text("script[type='application/ld+json']"))
+    assert data["claimReviewed"] in page.inner_text(".claim-quote")
+    assert data["reviewRating"]["alternateName"] in page.inner_text(".verdict-box")
+    assert page.locator(".source-item").count() >= 2
+    context.close()
+
+
+# Print --------------------------------------------------------------------
+
+def test_printed_claim_keeps_claim_verdict_analysis_and_source_urls(site, page):
+    base, _ = site
+    page.goto(base + "claims/eram-missile-delivery/")
+    page.emulate_media(media="print")
+    assert page.is_hidden(".site-nav")
+    for selector in (".claim-quote", ".verdict-box", ".analysis", ".sources"):
+        assert page.is_visible(selector), selector
+    text_link = page.locator(".source-item__links a[href*='archived-copy']").first
+    after = text_link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert "archived-copy.txt" in after

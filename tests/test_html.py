@@ -1,0 +1,28 @@
+"""Every HTML page of the real site passes the Nu HTML Checker (npm vnu-jar) with no error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from .conftest import REPO
+from .tools import CI_NODE_MODULES, require
+
+
+def test_every_page_is_valid_html(tmp_path):
+    jar = CI_NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    require(jar if jar.is_file() else None, "vnu-jar", "npm ci --prefix .ci")
+    java = require(shutil.which("java"), "Java", "apt-get install openjdk-17-jre-headless")
+    out = tmp_path / "site"
+    subprocess.run([sys.executable, "build.py", "--base-url", "https://owner.github.io/repo/", "--out", str(out),
+                    "--no-cards"], cwd=REPO, check=True, capture_output=True)
+    pages = sorted(str(p) for p in out.rglob("*.html"))
+    assert len(pages) > 40
+    result = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "json", *pages],
+                            capture_output=True, text=True)
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [(m.get("url", "").rsplit("/site/", 1)[-1], m.get("lastLine"), m["message"]) for m in messages]
+    assert errors == []
+    assert result.returncode == 0
