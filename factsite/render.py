@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -141,6 +142,8 @@ class Renderer:
         for page in site.pages:
             yield self.content_page(page)
         yield self.page("search.html", "search/")
+        if self.search:
+            yield "search/facets.json", self.search_facets()
         yield self.page("404.html", "404.html")
 
     def images(self) -> Iterator[Output]:
@@ -148,6 +151,12 @@ class Renderer:
         if self.cards:
             for claim in self.site.claims:
                 yield claim.url + "card.png", claim_card(claim, self.site.config)
+
+    def search_facets(self) -> bytes:
+        """What the search page filters on: each claim's verdict and topics, newest first."""
+        facets = [{"url": self.url(c.url), "title": c.title, "claim": c.claim, "verdict": c.verdict.slug,
+                   "label": c.verdict.label, "topics": [t.slug for t in c.topics]} for c in self.site.claims]
+        return json.dumps(facets, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     # Machine-readable files -----------------------------------------------
 

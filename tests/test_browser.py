@@ -83,8 +83,8 @@ def test_axe_finds_no_violation(site, browser, kind, scheme):
     page = context.new_page()
     page.goto(base + PAGE_KINDS[kind])
     if kind == "search":  # with results showing, so they are checked too
-        page.fill(".pagefind-ui__search-input", "troops")
-        page.wait_for_selector(".pagefind-ui__result-link")
+        page.fill("#search-input", "troops")
+        page.wait_for_selector("#search-results a")
     page.add_script_tag(path=str(axe_script()))
     result = page.evaluate("""async () => await axe.run(document, {
         runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
@@ -141,14 +141,48 @@ def test_no_request_leaves_the_site(site, browser):
 
 # Search -------------------------------------------------------------------
 
+def result_links(page) -> list[str]:
+    return page.eval_on_selector_all("#search-results a", "els => els.map(e => e.href)")
+
+
 def test_search_for_a_word_finds_its_claim(site, page):
     base, _ = site
     page.goto(base + "search/")
-    page.fill(".pagefind-ui__search-input", "ERAM")
-    page.wait_for_selector(".pagefind-ui__result-link")
-    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
-    assert base + "claims/eram-missile-delivery/" in links
+    page.fill("#search-input", "ERAM")
+    page.wait_for_selector("#search-results a")
+    assert base + "claims/eram-missile-delivery/" in result_links(page)
     assert page.is_hidden("#search-without-js")
+    assert "<mark>" in page.inner_html("#search-results")
+
+
+def test_search_filters_by_verdict_and_topic(site, page):
+    base, out = site
+    facets = json.loads((out / "search/facets.json").read_text())
+    page.goto(base + "search/")
+    page.fill("#search-input", "troops")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('found')")
+    everything = set(result_links(page))
+    page.select_option("#search-verdict", "accurate")
+    page.wait_for_function("""() => {
+        const badges = [...document.querySelectorAll('#search-results .badge')];
+        return badges.length > 0 && badges.every(b => b.classList.contains('badge--accurate'));
+    }""")
+    accurate = {base.rstrip("/") + f["url"][len("/some-repo"):] for f in facets if f["verdict"] == "accurate"}
+    filtered = set(result_links(page))
+    assert filtered and filtered < everything and filtered <= accurate
+    page.fill("#search-input", "")
+    page.select_option("#search-verdict", "")
+    page.select_option("#search-topic", "weapons")
+    weapons = {base.rstrip("/") + f["url"][len("/some-repo"):] for f in facets if "weapons" in f["topics"]}
+    page.wait_for_function("n => document.querySelectorAll('#search-results a').length === n", arg=len(weapons))
+    assert set(result_links(page)) == weapons
+
+
+def test_search_reads_the_query_from_the_address(site, page):
+    base, _ = site
+    page.goto(base + "search/?q=Peskov")
+    page.wait_for_selector("#search-results a")
+    assert base + "claims/peskov-kremlin-reaction/" in result_links(page)
 
 
 def test_search_without_javascript_says_how_to_browse(site, browser):
