@@ -50,7 +50,11 @@ ICON_PATHS = {
 
 class Renderer:
     def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
-                 cards: bool = True, search: bool = True):
+                 cards: bool = True, search: bool = True, env: jinja2.Environment | None = None,
+                 markdown_cache: dict | None = None):
+        """``env`` and ``markdown_cache`` may be kept from an earlier build (the preview
+        server does): templates are then compiled again only when changed, and
+        Markdown converted again only when its text changed."""
         self.site = site
         self.cards = cards
         self.search = search
@@ -58,13 +62,8 @@ class Renderer:
         self.build_date = build_date
         self.base_path = site.config.base_path
         self.markdown = MarkdownRenderer(self.base_path)
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(templates_dir),
-            autoescape=jinja2.select_autoescape(["html", "xml"]),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.markdown_cache = {} if markdown_cache is None else markdown_cache
+        self.env = env or template_environment(templates_dir)
         self.env.globals.update(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
             STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, cards_built=cards, search_built=search,
@@ -106,9 +105,12 @@ class Renderer:
         return target, html.encode("utf-8")
 
     def markdown_of(self, item: Claim | Page) -> Markup:
-        html = self.markdown(item.body)
+        key = (self.base_path, item.body)
+        if key not in self.markdown_cache:
+            self.markdown_cache[key] = (self.markdown(item.body), self.markdown.last_links)
+        html, links = self.markdown_cache[key]
         self.written_links.append(WrittenLinks(item.path, self.absolute_url(item.url), item.body,
-                                               item.body_line, self.markdown.last_links))
+                                               item.body_line, links))
         return Markup(html)
 
     def claim_page(self, claim: Claim) -> Output:
@@ -223,6 +225,16 @@ def stylesheet(static_dir: Path, site: Site) -> bytes:
              for v in site.verdicts]
     css = (static_dir / STYLESHEET).read_text("utf-8")
     return (css.rstrip("\n") + "\n/* Verdict colours, from content/site.yml */\n" + "\n".join(rules) + "\n").encode()
+
+
+def template_environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def by_month(claims: list[Claim]) -> list[tuple[str, list[Claim]]]:

@@ -24,7 +24,7 @@ from .build import Project, read_site, source_date
 from .config import load_config
 from .errors import BuildFailed, ContentError, Problems
 from .links import OutputIndex, check_links
-from .render import Renderer
+from .render import Renderer, template_environment
 
 EVENTS = "__factsite/events"
 RELOAD_SCRIPT = "__factsite/reload.js"
@@ -58,6 +58,9 @@ class PreviewServer:
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base_path = configured_base_path(project)
+        # Kept between rebuilds: Jinja recompiles only templates that changed on disk.
+        self.templates = template_environment(project.templates_dir)
+        self.markdown_cache: dict = {}
 
     @property
     def url(self) -> str:
@@ -90,9 +93,13 @@ class PreviewServer:
         site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts)
         # Share cards and the search index are left out: the preview must be instant.
         renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
-                            cards=False, search=False)
+                            cards=False, search=False, env=self.templates, markdown_cache=self.markdown_cache)
         index = OutputIndex()
         files = dict(index.record(renderer.outputs()))
+        # Forget Markdown no longer in the content, so the cache does not grow edit by edit.
+        used = {(self.base_path, item.body) for item in site.claims + site.pages}
+        for key in set(self.markdown_cache) - used:
+            del self.markdown_cache[key]
         check_links(renderer.written_links, index, site.config.base_url, problems)
         return files, problems.errors + problems.warnings
 

@@ -165,3 +165,16 @@ def test_no_cname_without_custom_domain(project, tmp_path):
     out = tmp_path / "site"
     build(project, out)
     assert not (out / "CNAME").exists()
+
+
+def test_badge_svg_is_well_formed_and_escapes_titles(project, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    site_yml = project.content_dir / "site.yml"
+    site_yml.write_text(site_yml.read_text().replace("title: Test Check", 'title: "Test <script>alert(1)</script> & Co"'))
+    out = tmp_path / "site"
+    build(project, out, cards=False, search=False)
+    svg = (out / "claims/budget-doubled/badge.svg").read_text()
+    assert "<script>" not in svg
+    root = ET.fromstring(svg)
+    assert root.get("aria-label") == "Test <script>alert(1)</script> & Co: False"

@@ -284,3 +284,10 @@ def test_new_claim_with_the_verdict_false_is_valid(workdir):
     result = run("build", "--drafts", "--out", "site", "--no-cards", "--no-search")
     assert result.exit_code == 0, result.output
     assert "False" in (workdir / "site/claims/budget-tripled/index.html").read_text()
+
+
+def test_serve_rebuilds_when_a_template_is_saved(server, workdir):
+    base, _ = server
+    template = workdir / "templates/claim.html"
+    template.write_text(template.read_text().replace("Related fact-checks", "See also, edited"))
+    wait_for(lambda: "See also, edited" in fetch(base + "claims/budget-doubled/")[1])
