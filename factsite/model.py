@@ -180,6 +180,33 @@ class Page:
 
 
 @dataclass
+class Listing:
+    """One page of a long list of claims (the index, a verdict, a topic, a claimant)."""
+
+    claims: list[Claim]
+    number: int  # 1-based
+    count: int  # how many pages the list has
+    base: str  # the list's first page, e.g. "verdicts/false/"
+
+    def url_of(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    @property
+    def url(self) -> str:
+        return self.url_of(self.number)
+
+    @property
+    def numbers(self) -> range:
+        return range(1, self.count + 1)
+
+
+def paginate(claims: list[Claim], base: str, size: int) -> list[Listing]:
+    """``claims`` cut into pages of ``size``; an empty list still has its first page."""
+    chunks = [claims[i:i + size] for i in range(0, len(claims), size)] or [[]]
+    return [Listing(chunk, number, len(chunks), base) for number, chunk in enumerate(chunks, start=1)]
+
+
+@dataclass
 class Site:
     """Everything the templates need, linked together."""
 

@@ -21,13 +21,14 @@ from . import __version__
 from .cards import claim_card, site_card
 from .links import WrittenLinks
 from .markup import MarkdownRenderer
-from .model import Claim, Page, Site
+from .model import Claim, Page, Site, paginate
 from .structured_data import claim_review, data_feed, to_json, to_script_json
 
 Output = tuple[str, bytes]
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
+PAGE_SIZE = 30  # claims on one page of a list; long lists continue on /page/2/ and so on
 STANCE_LABELS = {"supports": "Supports the claim", "contradicts": "Contradicts the claim",
                  "context": "Gives context"}
 
@@ -66,7 +67,7 @@ class Renderer:
         self.env = env or template_environment(templates_dir)
         self.env.globals.update(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-            STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, cards_built=cards, search_built=search,
+            STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month, cards_built=cards, search_built=search,
         )
         self.env.filters["human_date"] = human_date
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
@@ -121,21 +122,25 @@ class Renderer:
     def content_page(self, page: Page) -> Output:
         return self.page("page.html", page.url, page=page, body=self.markdown_of(page))
 
+    def listing_pages(self, template: str, base: str, claims: list[Claim], **context) -> Iterator[Output]:
+        for listing in paginate(claims, base, PAGE_SIZE):
+            yield self.page(template, listing.url, listing=listing, **context)
+
     def all_pages(self) -> Iterator[Output]:
         site = self.site
-        yield self.page("index.html", "", claims=site.claims, months=by_month(site.claims))
+        yield from self.listing_pages("index.html", "", site.claims)
         for claim in site.claims:
             yield self.claim_page(claim)
             yield self.page("badge.svg", claim.url + "badge.svg", claim=claim)
         yield self.page("verdicts.html", "verdicts/")
         for verdict in site.verdicts:
-            yield self.page("verdict.html", verdict.url, verdict=verdict)
+            yield from self.listing_pages("verdict.html", verdict.url, verdict.claims, verdict=verdict)
         yield self.page("topics.html", "topics/")
         for topic in site.topics:
-            yield self.page("topic.html", topic.url, topic=topic)
+            yield from self.listing_pages("topic.html", topic.url, topic.claims, topic=topic)
         yield self.page("claimants.html", "claimants/")
         for claimant in site.claimants:
-            yield self.page("claimant.html", claimant.url, claimant=claimant)
+            yield from self.listing_pages("claimant.html", claimant.url, claimant.claims, claimant=claimant)
         yield self.page("sources.html", "sources/")
         for source in site.sources:
             yield self.page("source.html", source.url_path, source=source)

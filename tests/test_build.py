@@ -178,3 +178,22 @@ def test_badge_svg_is_well_formed_and_escapes_titles(project, tmp_path):
     assert "<script>" not in svg
     root = ET.fromstring(svg)
     assert root.get("aria-label") == "Test <script>alert(1)</script> & Co: False"
+
+
+def test_long_lists_are_paginated_and_every_page_link_resolves(project, tmp_path):
+    template = (project.content_dir / "claims/rain-record.md").read_text()
+    for number in range(70):
+        text = template.replace("title: Rain record", f"title: Rain record {number}")
+        write(project.content_dir / f"claims/rain-{number:02d}.md", text.replace("2025-04-01", f"2025-05-{number % 28 + 1:02d}"))
+    out = tmp_path / "site"
+    build(project, out, cards=False, search=False)
+    assert (out / "page/3/index.html").is_file() and not (out / "page/4").exists()  # 72 claims, 30 a page
+    assert (out / "verdicts/unproven/page/3/index.html").is_file()
+    first, last = (out / "index.html").read_text(), (out / "page/3/index.html").read_text()
+    assert 'href="/page/2/" rel="next"' in first and 'rel="prev"' not in first
+    assert 'href="/page/2/" rel="prev"' in last and 'rel="next"' not in last
+    assert first.count('class="card"') == 30 and last.count('class="card"') == 12
+    for page, links in all_links(out).items():
+        for link in links:
+            if link.startswith("/") and not link.startswith("//"):
+                assert resolve(out, link[1:]), f"{page}: {link} is broken"
