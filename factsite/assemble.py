@@ -33,7 +33,9 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
     claimants = sorted({claim.claimant.slug: claim.claimant for claim in claims}.values(),
                        key=lambda c: c.name.lower())
     for claimant in claimants:
-        claimant.claims = [claim for claim in claims if claim.claimant is claimant]
+        claimant.claims = []
+    for claim in claims:
+        claim.claimant.claims.append(claim)
 
     corrections = sorted((correction for claim in claims for correction in claim.corrections),
                          key=lambda c: (c.date, c.claim.slug), reverse=True)

@@ -51,13 +51,14 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def read_site(project: Project, base_url: str | None = None, drafts: bool = False) -> tuple[Site, Problems]:
+def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
+              jobs: int = 1) -> tuple[Site, Problems]:
     """Stages 1 to 3: the checked site model; raises BuildFailed listing every mistake."""
     problems = Problems()
     project.check_theme(problems)
     config = load_config(project.content_dir, problems, base_url)
     problems.raise_if_errors()
-    content = load_content(config, project.content_dir, problems, drafts)
+    content = load_content(config, project.content_dir, problems, drafts, jobs)
     problems.raise_if_errors()
     site = assemble_site(config, content)
     check_editorial(site, problems)
@@ -71,10 +72,11 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     ``cards=False`` skips the claims' share images, ``search=False`` the search index.
     """
     started = time.perf_counter()
-    site, problems = read_site(project, base_url, drafts)
+    jobs = available_cores()
+    site, problems = read_site(project, base_url, drafts, jobs)
     renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards, search=search)
     index = OutputIndex()
-    count = write_site(index.record(renderer.outputs()), out_dir,
+    count = write_site(out_dir, lambda folder: renderer.write_into(folder, index, jobs),
                        before_swap=build_search_index if search else None)
     check_links(renderer.written_links, index, site.config.base_url, problems)
     return BuildResult(out_dir, count, problems.warnings, time.perf_counter() - started)
@@ -89,6 +91,13 @@ def check(project: Project, base_url: str | None = None, drafts: bool = False) -
         pass
     check_links(renderer.written_links, index, site.config.base_url, problems)
     return problems
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def source_date() -> dt.date | None:

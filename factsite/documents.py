@@ -8,6 +8,7 @@ checks parse them so an impossible date gets a message, not a traceback.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,8 +93,7 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1):
         if node is None:
             return {}, {}
         lines: dict[tuple, int] = {}
-        _index_lines(node, (), lines, first_line - 1, path, problems, set())
-        data = loader.construct_document(node)
+        data = _construct(loader, node, (), lines, first_line - 1, path, problems, set())
     except yaml.MarkedYAMLError as error:
         unclosed = _unclosed_quote_line(text, error)
         if unclosed is not None:
@@ -120,10 +120,16 @@ class _BadStructure(Exception):
         self.line, self.message, self.hint = line, message, hint
 
 
+_TEXT = "tag:yaml.org,2002:str"
 MAX_DEPTH = 20  # content files nest two or three levels; deeper is a mistake or an attack
 
 
-def _index_lines(node, keys, lines, offset, path, problems, seen) -> None:
+def _construct(loader, node, keys, lines, offset, path, problems, seen):
+    """The node's value, noting the line of every key and list entry on the way.
+
+    Text, the commonest value, is taken straight from the node; other scalars go
+    through PyYAML's safe constructor.
+    """
     line = node.start_mark.line + 1 + offset
     # An alias makes the composer reuse a node; refusing reuse also stops
     # "billion laughs" files, which would expand exponentially when constructed.
@@ -133,7 +139,10 @@ def _index_lines(node, keys, lines, offset, path, problems, seen) -> None:
     if len(keys) > MAX_DEPTH:
         raise _BadStructure(line, "the values are nested too deeply", "check the indentation and brackets")
     seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _TEXT else loader.construct_object(node)
     if isinstance(node, yaml.MappingNode):
+        mapping = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _BadStructure(key_node.start_mark.line + 1 + offset, "a field name must be a plain word",
@@ -147,11 +156,13 @@ def _index_lines(node, keys, lines, offset, path, problems, seen) -> None:
                     f"keep one \"{key}:\" line (the first is on line {lines[here]})",
                 )
             lines[here] = key_node.start_mark.line + 1 + offset
-            _index_lines(value_node, here, lines, offset, path, problems, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[keys + (index,)] = item.start_mark.line + 1 + offset
-            _index_lines(item, keys + (index,), lines, offset, path, problems, seen)
+            mapping[key] = _construct(loader, value_node, here, lines, offset, path, problems, seen)
+        return mapping
+    items = []
+    for index, item in enumerate(node.value):
+        lines[keys + (index,)] = item.start_mark.line + 1 + offset
+        items.append(_construct(loader, item, keys + (index,), lines, offset, path, problems, seen))
+    return items
 
 
 _QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[\w-]+:\s+)?(["'])(.*)$""")
@@ -187,6 +198,26 @@ def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
     if "expected <block end>" in problem:
         return "check the indentation of this line against the lines above it"
     return "check the quotes and indentation on this line and the one before"
+
+
+def read_many(paths: list[Path], read, problems: Problems, jobs: int = 1) -> list[Document | None]:
+    """``read(path, problems)`` for every path, on ``jobs`` processes when there are many."""
+    if jobs <= 1 or len(paths) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        return [read(path, problems) for path in paths]
+    with mp.get_context("fork").Pool(jobs) as pool:
+        results = pool.map(_read_one, [(read, path) for path in paths], chunksize=100)
+    for _, items in results:
+        problems.items.extend(items)
+    return [document for document, _ in results]
+
+
+PARALLEL_FROM = 300  # files; fewer are read faster than processes start
+
+
+def _read_one(task) -> tuple[Document | None, list]:
+    read, path = task
+    problems = Problems()
+    return read(path, problems), problems.items
 
 
 def read_yaml_file(path: Path, problems: Problems) -> Document | None:

@@ -56,17 +56,16 @@ def check_links(written: Iterable[WrittenLinks], index: OutputIndex, base_url: s
             url = urlsplit(urljoin(item.page_url, href))
             if url.scheme not in ("http", "https") or url.netloc != base.netloc:
                 continue
-            line = _line_of(link, item)
             if not url.path.startswith(base.path):
-                problems.warning(item.path, line, f'the link "{link}" leads outside the site',
+                problems.warning(item.path, _line_of(link, item), f'the link "{link}" leads outside the site',
                                  "link to a page of this site from its root, e.g. /claims/<slug>/")
                 continue
             target = index.target(unquote(url.path[len(base.path):]))
             if target is None:
-                problems.warning(item.path, line, f'the link "{link}" leads to a page that does not exist',
+                problems.warning(item.path, _line_of(link, item), f'the link "{link}" leads to a page that does not exist',
                                  _hint_for(url.path[len(base.path):], index))
             elif url.fragment and url.fragment not in index.ids[target]:
-                problems.warning(item.path, line, f'the link "{link}" names an anchor "#{url.fragment}" '
+                problems.warning(item.path, _line_of(link, item), f'the link "{link}" names an anchor "#{url.fragment}" '
                                  "that is not on that page",
                                  "check the spelling of the part after #, or remove it")
 

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import Document, read_markdown_file, read_text, read_yaml_file
+from .documents import Document, read_many, read_markdown_file, read_text, read_yaml_file
 from .errors import Problems, did_you_mean
 from .fields import SLUG_PATTERN, Field, check_fields, is_web_address
 from .model import Citation, Claim, Claimant, Correction, Page, SiteConfig, Source
@@ -81,12 +81,13 @@ class Content:
     pages: list[Page]
 
 
-def load_content(config: SiteConfig, content_dir: Path, problems: Problems, drafts: bool = False) -> Content:
+def load_content(config: SiteConfig, content_dir: Path, problems: Problems, drafts: bool = False,
+                 jobs: int = 1) -> Content:
     sources = load_sources(content_dir / "sources", problems)
     # A source file with mistakes is reported once, not again by every claim citing it.
     by_id: dict[str, Source | None] = {path.stem: None for path in (content_dir / "sources").glob("*.yml")}
     by_id.update({source.id: source for source in sources})
-    claims = load_claims(content_dir / "claims", config, by_id, problems)
+    claims = load_claims(content_dir / "claims", config, by_id, problems, jobs)
     if not drafts:
         claims = [c for c in claims if not c.draft]
     pages = load_pages(content_dir / "pages", problems)
@@ -116,7 +117,8 @@ def load_sources(folder: Path, problems: Problems) -> list[Source]:
 
 # Claims -------------------------------------------------------------------
 
-def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], problems: Problems) -> list[Claim]:
+def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], problems: Problems,
+                jobs: int = 1) -> list[Claim]:
     claims: list[Claim] = []
     claimants: dict[str, Claimant] = {}
     paths: dict[str, Path] = {}
@@ -126,10 +128,12 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
                            f"rename one of the two files (the other is {paths[path.stem]})")
         else:
             paths[path.stem] = path
-    for slug, path in sorted(paths.items()):
-        doc = read_markdown_file(path, problems)
+    slugs = set(paths)
+    ordered = sorted(paths.items())
+    documents = read_many([path for _, path in ordered], read_markdown_file, problems, jobs)
+    for (slug, path), doc in zip(ordered, documents):
         if doc is not None:
-            claim = claim_from(doc, slug, config, sources, set(paths), claimants, problems)
+            claim = claim_from(doc, slug, config, sources, slugs, claimants, problems)
             if claim is not None:
                 claims.append(claim)
     return claims

@@ -196,8 +196,16 @@ class Listing:
         return self.url_of(self.number)
 
     @property
-    def numbers(self) -> range:
-        return range(1, self.count + 1)
+    def nearby(self) -> list[int | None]:
+        """The page numbers a pager shows: the first, the last and two either side of
+        this one, with None where numbers are left out."""
+        shown = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
 
 
 def paginate(claims: list[Claim], base: str, size: int) -> list[Listing]:

@@ -1,7 +1,8 @@
 """Stage 4 of the build: turn the site model into files.
 
 :meth:`Renderer.outputs` yields ``(path, bytes)`` pairs, one for every file of
-the site, in a fixed order. Nothing is written here; ``write.py`` does that.
+the site, in a fixed order; :meth:`Renderer.write_into` renders the same files
+into a folder using every core.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing as mp
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -19,9 +21,10 @@ from markupsafe import Markup
 
 from . import __version__
 from .cards import claim_card, site_card
-from .links import WrittenLinks
+from .links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
-from .model import Claim, Page, Site, paginate
+from .model import Claim, Listing, Page, Site, paginate
+from .write import write_files
 from .structured_data import claim_review, data_feed, to_json, to_script_json
 
 Output = tuple[str, bytes]
@@ -63,16 +66,26 @@ class Renderer:
         self.build_date = build_date
         self.base_path = site.config.base_path
         self.markdown = MarkdownRenderer(self.base_path)
-        self.markdown_cache = {} if markdown_cache is None else markdown_cache
+        self.markdown_cache = markdown_cache  # None: convert every time (a one-off build)
         self.env = env or template_environment(templates_dir)
         self.env.globals.update(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-            STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month, cards_built=cards, search_built=search,
+            STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month, count_by_verdict=self.count_by_verdict,
+            cards_built=cards, search_built=search,
         )
         self.env.filters["human_date"] = human_date
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
         self._asset_versions: dict[str, str] = {}
         self.written_links: list[WrittenLinks] = []  # checked once every page is rendered
+        self.listings = self.all_listings()
+        self._verdict_counts: dict[int, dict[str, int]] = {}
+
+    def count_by_verdict(self, claims: list[Claim]) -> dict[str, int]:
+        """How many of ``claims`` have each verdict; remembered, as every page of a topic asks."""
+        key = id(claims)  # the site's lists live as long as this renderer
+        if key not in self._verdict_counts:
+            self._verdict_counts[key] = count_by_verdict(claims)
+        return self._verdict_counts[key]
 
     # URLs -----------------------------------------------------------------
 
@@ -91,12 +104,91 @@ class Renderer:
             self._asset_versions[path] = digest
         return f"{self.url(path)}?v={self._asset_versions[path]}"
 
+    # What to render -------------------------------------------------------
+    #
+    # The site is rendered as "jobs" (a kind and a number): each claim, each page
+    # of a list, each source, and one for everything else. Jobs run on every core.
+
+    def jobs(self) -> list[tuple[str, int]]:
+        return ([("shared", 0)] + [("claim", i) for i in range(len(self.site.claims))]
+                + [("listing", i) for i in range(len(self.listings))]
+                + [("source", i) for i in range(len(self.site.sources))])
+
+    def run_job(self, job: tuple[str, int]) -> Iterator[Output]:
+        kind, number = job
+        if kind == "shared":
+            yield from self.shared_outputs()
+        elif kind == "claim":
+            yield from self.claim_outputs(self.site.claims[number])
+        elif kind == "listing":
+            template, listing, context = self.listings[number]
+            yield self.page(template, listing.url, listing=listing, **context)
+        else:
+            source = self.site.sources[number]
+            yield self.page("source.html", source.url_path, source=source)
+            if source.archived_copy_path:
+                yield source.archived_copy_path, source.archived_text.encode("utf-8")
+
+    def all_listings(self) -> list[tuple[str, Listing, dict]]:
+        """Every page of every list of claims, with its template and what else it shows."""
+        site = self.site
+        lists = [("index.html", "", site.claims, {})]
+        lists += [("verdict.html", v.url, v.claims, {"verdict": v}) for v in site.verdicts]
+        lists += [("topic.html", t.url, t.claims, {"topic": t}) for t in site.topics]
+        lists += [("claimant.html", c.url, c.claims, {"claimant": c}) for c in site.claimants]
+        return [(template, listing, context) for template, base, claims, context in lists
+                for listing in paginate(claims, base, PAGE_SIZE)]
+
     def outputs(self) -> Iterator[Output]:
         """Every file of the site, in a fixed order."""
+        for job in self.jobs():
+            yield from self.run_job(job)
+
+    def shared_outputs(self) -> Iterator[Output]:
+        """Everything but claims, pages of lists and sources: indexes, pages, feeds, static files."""
+        site = self.site
         yield from self.static_files()
-        yield from self.all_pages()
-        yield from self.images()
+        yield self.page("verdicts.html", "verdicts/")
+        yield self.page("topics.html", "topics/")
+        yield self.page("claimants.html", "claimants/")
+        yield self.page("sources.html", "sources/")
+        for page in site.pages:
+            yield self.content_page(page)
+        yield self.page("search.html", "search/")
+        if self.search:
+            yield "search/facets.json", self.search_facets()
+        yield self.page("404.html", "404.html")
+        yield "card.png", site_card(site.config)
         yield from self.machine_files()
+
+    def claim_outputs(self, claim: Claim) -> Iterator[Output]:
+        """A claim's page, its embeddable badge and its share card."""
+        yield self.claim_page(claim)
+        yield self.page("badge.svg", claim.url + "badge.svg", claim=claim)
+        if self.cards:
+            yield claim.url + "card.png", claim_card(claim, self.site.config)
+
+    def write_into(self, folder: Path, index: OutputIndex, jobs: int = 1) -> int:
+        """Render every file into ``folder``, the jobs on ``jobs`` processes. Returns the count."""
+        work = self.jobs()
+        if jobs <= 1 or len(work) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+            return write_files(folder, index.record(self.outputs()))
+        count = 0
+        global _WORKER_RENDERER
+        for template in ("claim.html", "index.html", "verdict.html", "topic.html", "claimant.html", "source.html"):
+            self.env.get_template(template)  # compiled once here, inherited by every worker
+        _WORKER_RENDERER = self
+        # The shared job (lists of everything, feeds) goes alone and first, so it runs beside the rest.
+        chunks = [(folder, work[:1])] + [(folder, work[start:start + CHUNK]) for start in range(1, len(work), CHUNK)]
+        try:
+            with mp.get_context("fork").Pool(jobs) as pool:
+                for written, ids, links in pool.imap_unordered(_run_jobs, chunks):
+                    count += written
+                    index.ids.update(ids)
+                    self.written_links.extend(links)
+        finally:
+            _WORKER_RENDERER = None
+        return count
 
     # Pages ----------------------------------------------------------------
 
@@ -107,9 +199,12 @@ class Renderer:
 
     def markdown_of(self, item: Claim | Page) -> Markup:
         key = (self.base_path, item.body)
-        if key not in self.markdown_cache:
-            self.markdown_cache[key] = (self.markdown(item.body), self.markdown.last_links)
-        html, links = self.markdown_cache[key]
+        if self.markdown_cache is not None and key in self.markdown_cache:
+            html, links = self.markdown_cache[key]
+        else:
+            html, links = self.markdown(item.body), self.markdown.last_links
+            if self.markdown_cache is not None:
+                self.markdown_cache[key] = (html, links)
         self.written_links.append(WrittenLinks(item.path, self.absolute_url(item.url), item.body,
                                                item.body_line, links))
         return Markup(html)
@@ -121,43 +216,6 @@ class Renderer:
 
     def content_page(self, page: Page) -> Output:
         return self.page("page.html", page.url, page=page, body=self.markdown_of(page))
-
-    def listing_pages(self, template: str, base: str, claims: list[Claim], **context) -> Iterator[Output]:
-        for listing in paginate(claims, base, PAGE_SIZE):
-            yield self.page(template, listing.url, listing=listing, **context)
-
-    def all_pages(self) -> Iterator[Output]:
-        site = self.site
-        yield from self.listing_pages("index.html", "", site.claims)
-        for claim in site.claims:
-            yield self.claim_page(claim)
-            yield self.page("badge.svg", claim.url + "badge.svg", claim=claim)
-        yield self.page("verdicts.html", "verdicts/")
-        for verdict in site.verdicts:
-            yield from self.listing_pages("verdict.html", verdict.url, verdict.claims, verdict=verdict)
-        yield self.page("topics.html", "topics/")
-        for topic in site.topics:
-            yield from self.listing_pages("topic.html", topic.url, topic.claims, topic=topic)
-        yield self.page("claimants.html", "claimants/")
-        for claimant in site.claimants:
-            yield from self.listing_pages("claimant.html", claimant.url, claimant.claims, claimant=claimant)
-        yield self.page("sources.html", "sources/")
-        for source in site.sources:
-            yield self.page("source.html", source.url_path, source=source)
-            if source.archived_copy_path:
-                yield source.archived_copy_path, source.archived_text.encode("utf-8")
-        for page in site.pages:
-            yield self.content_page(page)
-        yield self.page("search.html", "search/")
-        if self.search:
-            yield "search/facets.json", self.search_facets()
-        yield self.page("404.html", "404.html")
-
-    def images(self) -> Iterator[Output]:
-        yield "card.png", site_card(self.site.config)
-        if self.cards:
-            for claim in self.site.claims:
-                yield claim.url + "card.png", claim_card(claim, self.site.config)
 
     def search_facets(self) -> bytes:
         """What the search page filters on: each claim's verdict and topics, newest first."""
@@ -232,6 +290,23 @@ def stylesheet(static_dir: Path, site: Site) -> bytes:
     return (css.rstrip("\n") + "\n/* Verdict colours, from content/site.yml */\n" + "\n".join(rules) + "\n").encode()
 
 
+# Jobs run on several processes once there are enough of them to pay for starting
+# the processes. The workers are forked: they inherit the site model and the
+# compiled templates, and write their files themselves.
+PARALLEL_FROM = 300
+CHUNK = 40
+_WORKER_RENDERER: Renderer | None = None
+
+
+def _run_jobs(task: tuple[Path, list]) -> tuple[int, dict, list]:
+    folder, jobs = task
+    renderer = _WORKER_RENDERER
+    renderer.written_links = []
+    index = OutputIndex()
+    count = write_files(folder, index.record(output for job in jobs for output in renderer.run_job(job)))
+    return count, index.ids, renderer.written_links
+
+
 def template_environment(templates_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -240,6 +315,13 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def count_by_verdict(claims: list[Claim]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for claim in claims:
+        counts[claim.verdict.slug] = counts.get(claim.verdict.slug, 0) + 1
+    return counts
 
 
 def by_month(claims: list[Claim]) -> list[tuple[str, list[Claim]]]:

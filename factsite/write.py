@@ -21,12 +21,13 @@ class WriteError(Exception):
     """The output folder could not be written; the previous site is untouched."""
 
 
-def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path,
+def write_site(out_dir: Path, fill: Callable[[Path], int],
                before_swap: Callable[[Path], None] | None = None) -> int:
-    """Write ``files`` as the new content of ``out_dir``; returns how many were written.
+    """Make ``fill`` write the new site into a fresh folder, then put it in place of ``out_dir``.
 
-    ``before_swap`` may add to the new folder (the search index is built there)
-    before it replaces the old one; if it raises, the old site stays.
+    ``fill`` returns how many files it wrote. ``before_swap`` may add to the new
+    folder (the search index is built there) before it replaces the old one; if
+    either raises, the old site stays.
     """
     out_dir = out_dir.resolve()
     restore_interrupted_swap(out_dir)
@@ -37,12 +38,7 @@ def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path,
     except OSError as error:
         raise WriteError(f"cannot create a folder beside {out_dir}: {error.strerror}") from error
     try:
-        count = 0
-        for relative, data in files:
-            target = staging / safe_relative_path(relative)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            count += 1
+        count = fill(staging)
         if before_swap is not None:
             before_swap(staging)
         make_world_readable(staging)
@@ -53,6 +49,20 @@ def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return count
+
+
+def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
+    """Write each ``(relative path, bytes)`` under ``folder``; returns how many."""
+    count = 0
+    made: set[Path] = set()
+    for relative, data in files:
+        target = folder / safe_relative_path(relative)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+        count += 1
     return count
 
 
