@@ -19,9 +19,11 @@ from .errors import ContentError, Problems
 from .links import OutputIndex, check_links
 from .load import load_content
 from .model import Site
+from .cache import BuildCache, BuildState
+from .documents import digest_of
 from .render import Renderer
-from .search import build_search_index
-from .write import write_site
+from .search import build_search_index, refresh_search_index
+from .write import MARKER, update_site, write_site
 
 
 @dataclass
@@ -49,6 +51,7 @@ class BuildResult:
     files_written: int
     warnings: list[ContentError] = field(default_factory=list)
     seconds: float = 0.0
+    files_reused: int = 0  # left as they were: the cache showed nothing they show had changed
 
 
 def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
@@ -66,20 +69,58 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
 
 
 def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: bool = False,
-          cards: bool = True, search: bool = True) -> BuildResult:
+          cards: bool = True, search: bool = True, use_cache: bool = True) -> BuildResult:
     """Build the site into ``out_dir``; the previous site stays as it was unless this succeeds.
 
-    ``cards=False`` skips the claims' share images, ``search=False`` the search index.
+    ``cards=False`` skips the claims' share images, ``search=False`` the search
+    index. With the cache (`.factsite-cache/` beside ``out_dir``), only what
+    changed since the last build is rendered again.
     """
     started = time.perf_counter()
+    out_dir = out_dir.resolve()
     jobs = available_cores()
     site, problems = read_site(project, base_url, drafts, jobs)
-    renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards, search=search)
-    index = OutputIndex()
-    count = write_site(out_dir, lambda folder: renderer.write_into(folder, index, jobs),
-                       before_swap=build_search_index if search else None)
-    check_links(renderer.written_links, index, site.config.base_url, problems)
-    return BuildResult(out_dir, count, problems.warnings, time.perf_counter() - started)
+    cache = BuildCache(out_dir) if use_cache else None
+    renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards, search=search,
+                        card_cache=cache.cards() if cache else None)
+    prints = renderer.fingerprints()
+    settings = (site.config.base_url, cards, search, drafts)
+    state = cache.load_state() if cache else None
+    if cache:
+        cache.forget_state()
+    if state and state.out_dir == str(out_dir) and state.settings == settings and (out_dir / MARKER).is_file():
+        results, written = update_changed(renderer, out_dir, state, prints, jobs)
+    else:
+        state = None
+        results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=jobs),
+                             before_swap=build_search_index if search else None)
+        written = set(results)
+    search_digest = digest_of(*(prints[job] for job in renderer.jobs() if job[0] == "claim"))
+    if search and state and search_digest != state.search_digest:
+        refresh_search_index(out_dir)
+    if cache:
+        cache.save_state(BuildState(str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
+                                    search_digest if search else None))
+    index = OutputIndex({path: ids for result in results.values() for path, ids in result.files.items()})
+    check_links([link for result in results.values() for link in result.links], index, site.config.base_url, problems)
+    files_written = sum(len(results[job].files) for job in written)
+    return BuildResult(out_dir, files_written, problems.warnings, time.perf_counter() - started,
+                       files_reused=sum(len(r.files) for r in results.values()) - files_written)
+
+
+def update_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: dict,
+                   jobs: int) -> tuple[dict, set]:
+    """Render only the jobs whose fingerprint changed since ``state``, into the site in place."""
+    changed = [job for job in renderer.jobs() if state.jobs.get(job, (None,))[0] != prints[job]]
+    results = {job: state.jobs[job][1] for job in renderer.jobs() if job not in changed}
+
+    def stale(new: dict) -> list[str]:
+        kept = {path for result in list(results.values()) + list(new.values()) for path in result.files}
+        return [path for _, old in state.jobs.values() for path in old.files if path not in kept]
+
+    if changed or stale({}):
+        results.update(update_site(out_dir, lambda folder: renderer.write_into(folder, changed, jobs), stale))
+    return results, set(changed)
 
 
 def check(project: Project, base_url: str | None = None, drafts: bool = False) -> Problems:

@@ -101,8 +101,10 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
     for warning in result.warnings:
         echo_problem(warning)
     warnings = len(result.warnings)
-    click.echo(f"Built {result.files_written} files into {show_path(result.out_dir)} "
-               f"in {result.seconds:.2f} s, {warnings} warning{'s' if warnings != 1 else ''}.")
+    total = result.files_written + result.files_reused
+    click.echo(f"Built {total} files ({result.files_written} written, {result.files_reused} reused from the cache) "
+               f"into {show_path(result.out_dir)} in {result.seconds:.2f} s, "
+               f"{warnings} warning{'s' if warnings != 1 else ''}.")
 
 
 @main.command("check")

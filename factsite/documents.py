@@ -8,6 +8,7 @@ checks parse them so an impossible date gets a message, not a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import re
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class Document:
     lines: dict[tuple, int] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
+    digest: str = ""  # of the fields' text, so a build can tell what changed
+
 
     def line(self, *keys) -> int:
         """The line of the deepest of ``keys`` that is in the file (1 for the file's start)."""
@@ -49,6 +52,15 @@ class Document:
                 return self.lines[keys]
             keys = keys[:-1]
         return 1
+
+
+def digest_of(*parts: str | bytes) -> str:
+    """A short hash of ``parts``: equal digests mean equal inputs."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -231,7 +243,7 @@ def read_yaml_file(path: Path, problems: Problems) -> Document | None:
     if not isinstance(data, dict):
         problems.error(path, 1, "expected fields written as `name: value`, one per line")
         return None
-    return Document(path, data, lines)
+    return Document(path, data, lines, digest=digest_of(text))
 
 
 def read_markdown_file(path: Path, problems: Problems) -> Document | None:
@@ -253,7 +265,8 @@ def read_markdown_file(path: Path, problems: Problems) -> Document | None:
             "add a line `---` after the last field, before the analysis",
         )
         return None
-    parsed = parse_yaml("\n".join(lines[1:end]), path, problems, first_line=2)
+    front_matter = "\n".join(lines[1:end])
+    parsed = parse_yaml(front_matter, path, problems, first_line=2)
     if parsed is None:
         return None
     data, key_lines = parsed
@@ -261,4 +274,4 @@ def read_markdown_file(path: Path, problems: Problems) -> Document | None:
         problems.error(path, 2, "expected fields written as `name: value`, one per line")
         return None
     body = "\n".join(lines[end + 1:])
-    return Document(path, data, key_lines, body, end + 2)
+    return Document(path, data, key_lines, body, end + 2, digest_of(front_matter))

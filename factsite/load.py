@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import Document, read_many, read_markdown_file, read_text, read_yaml_file
+from .documents import Document, digest_of, read_many, read_markdown_file, read_text, read_yaml_file
 from .errors import Problems, did_you_mean
 from .fields import SLUG_PATTERN, Field, check_fields, is_web_address
 from .model import Citation, Claim, Claimant, Correction, Page, SiteConfig, Source
@@ -111,6 +111,7 @@ def load_sources(folder: Path, problems: Problems) -> list[Source]:
         copy = path.with_suffix(".txt")
         archived_text = read_text(copy, problems) if copy.exists() else None
         sources.append(Source(id=path.stem, path=path, archived_text=archived_text,
+                              digest=digest_of(doc.digest, archived_text or ""),
                               **{k: v for k, v in values.items() if k in SOURCE_FIELDS}))
     return sources
 
@@ -207,6 +208,7 @@ def claim_from(doc: Document, slug: str, config: SiteConfig, sources: dict[str, 
         citations=citations, updated=values["updated"], corrections=sorted(corrections, key=lambda c: c.date),
         related_slugs=values["related"], draft=bool(values["draft"]), body_line=doc.body_line,
         lines={key[0]: line for key, line in doc.lines.items() if len(key) == 1},
+        digest=doc.digest,
     )
     for correction in claim.corrections:
         correction.claim = claim
@@ -280,7 +282,8 @@ def load_pages(folder: Path, problems: Problems) -> list[Page]:
                                did_you_mean(name, PAGE_INCLUDES))
         if values["title"]:
             pages.append(Page(path.stem, values["title"], values["description"], values["order"] or 100,
-                              [i for i in values["includes"] if i in PAGE_INCLUDES], doc.body, path, doc.body_line))
+                              [i for i in values["includes"] if i in PAGE_INCLUDES], doc.body, path, doc.body_line,
+                              digest_of(doc.digest, doc.body)))
     return sorted(pages, key=lambda p: (p.order, p.title.lower()))
 
 

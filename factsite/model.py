@@ -91,6 +91,7 @@ class Source:
     notes: str | None = None
     archived_text: str | None = None  # verbatim copy kept beside the source file
     path: Path | None = None
+    digest: str = ""  # of the source's file and its copy
     claims: list[Claim] = field(default_factory=list, repr=False)
 
     @property
@@ -151,7 +152,7 @@ class Claim:
     draft: bool = False
     body_line: int = 1
     lines: dict = field(default_factory=dict, repr=False)  # front-matter field -> line, for messages
-
+    digest: str = ""  # of the front matter
     @property
     def url(self) -> str:
         return f"claims/{self.slug}/"
@@ -173,6 +174,7 @@ class Page:
     body: str
     path: Path
     body_line: int = 1
+    digest: str = ""
 
     @property
     def url(self) -> str:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import multiprocessing as mp
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -21,6 +22,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .cards import claim_card, site_card
+from .documents import digest_of
 from .links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
 from .model import Claim, Listing, Page, Site, paginate
@@ -28,6 +30,16 @@ from .write import write_files
 from .structured_data import claim_review, data_feed, to_json, to_script_json
 
 Output = tuple[str, bytes]
+Job = tuple[str, str]  # ("claim", slug), ("listing", address), ("source", id) or ("shared", "")
+CARD_VERSION = "1"  # change when cards.py draws differently, so cached cards are drawn again
+
+
+@dataclass
+class JobResult:
+    """What a job wrote: each file with the ids on it, and the links its Markdown holds."""
+
+    files: dict[str, set[str]]
+    links: list[WrittenLinks]
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -55,11 +67,13 @@ ICON_PATHS = {
 class Renderer:
     def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
                  cards: bool = True, search: bool = True, env: jinja2.Environment | None = None,
-                 markdown_cache: dict | None = None):
+                 markdown_cache: dict | None = None, card_cache=None):
         """``env`` and ``markdown_cache`` may be kept from an earlier build (the preview
         server does): templates are then compiled again only when changed, and
         Markdown converted again only when its text changed."""
         self.site = site
+        self.templates_dir = templates_dir
+        self.card_cache = card_cache  # a CardCache, or None to draw every card
         self.cards = cards
         self.search = search
         self.static_dir = static_dir
@@ -78,6 +92,8 @@ class Renderer:
         self._asset_versions: dict[str, str] = {}
         self.written_links: list[WrittenLinks] = []  # checked once every page is rendered
         self.listings = self.all_listings()
+        self.claims_by_slug = {claim.slug: claim for claim in site.claims}
+        self.sources_by_id = {source.id: source for source in site.sources}
         self._verdict_counts: dict[int, dict[str, int]] = {}
 
     def count_by_verdict(self, claims: list[Claim]) -> dict[str, int]:
@@ -106,38 +122,41 @@ class Renderer:
 
     # What to render -------------------------------------------------------
     #
-    # The site is rendered as "jobs" (a kind and a number): each claim, each page
-    # of a list, each source, and one for everything else. Jobs run on every core.
+    # The site is rendered as jobs: each claim, each page of a list, each source,
+    # and one for everything else. A job is named by a stable key (its kind and
+    # slug or address), so the next build can tell which jobs changed. Jobs run
+    # on every core.
 
-    def jobs(self) -> list[tuple[str, int]]:
-        return ([("shared", 0)] + [("claim", i) for i in range(len(self.site.claims))]
-                + [("listing", i) for i in range(len(self.listings))]
-                + [("source", i) for i in range(len(self.site.sources))])
+    def jobs(self) -> list[Job]:
+        site = self.site
+        return ([("shared", "")] + [("claim", c.slug) for c in site.claims]
+                + [("listing", url) for url in self.listings] + [("source", s.id) for s in site.sources])
 
-    def run_job(self, job: tuple[str, int]) -> Iterator[Output]:
-        kind, number = job
+    def run_job(self, job: Job) -> Iterator[Output]:
+        kind, key = job
         if kind == "shared":
             yield from self.shared_outputs()
         elif kind == "claim":
-            yield from self.claim_outputs(self.site.claims[number])
+            yield from self.claim_outputs(self.claims_by_slug[key])
         elif kind == "listing":
-            template, listing, context = self.listings[number]
+            template, listing, context, _ = self.listings[key]
             yield self.page(template, listing.url, listing=listing, **context)
         else:
-            source = self.site.sources[number]
+            source = self.sources_by_id[key]
             yield self.page("source.html", source.url_path, source=source)
             if source.archived_copy_path:
                 yield source.archived_copy_path, source.archived_text.encode("utf-8")
 
-    def all_listings(self) -> list[tuple[str, Listing, dict]]:
-        """Every page of every list of claims, with its template and what else it shows."""
+    def all_listings(self) -> dict[str, tuple[str, Listing, dict, list[Claim]]]:
+        """Every page of every list of claims, by address: its template, what else it shows,
+        and the whole list it is a page of."""
         site = self.site
         lists = [("index.html", "", site.claims, {})]
         lists += [("verdict.html", v.url, v.claims, {"verdict": v}) for v in site.verdicts]
         lists += [("topic.html", t.url, t.claims, {"topic": t}) for t in site.topics]
         lists += [("claimant.html", c.url, c.claims, {"claimant": c}) for c in site.claimants]
-        return [(template, listing, context) for template, base, claims, context in lists
-                for listing in paginate(claims, base, PAGE_SIZE)]
+        return {listing.url: (template, listing, context, claims) for template, base, claims, context in lists
+                for listing in paginate(claims, base, PAGE_SIZE)}
 
     def outputs(self) -> Iterator[Output]:
         """Every file of the site, in a fixed order."""
@@ -166,29 +185,83 @@ class Renderer:
         yield self.claim_page(claim)
         yield self.page("badge.svg", claim.url + "badge.svg", claim=claim)
         if self.cards:
-            yield claim.url + "card.png", claim_card(claim, self.site.config)
+            yield claim.url + "card.png", self.claim_card(claim)
 
-    def write_into(self, folder: Path, index: OutputIndex, jobs: int = 1) -> int:
-        """Render every file into ``folder``, the jobs on ``jobs`` processes. Returns the count."""
-        work = self.jobs()
+    def claim_card(self, claim: Claim) -> bytes:
+        """The claim's share card, drawn only when what it shows has not been drawn before."""
+        if self.card_cache is None:
+            return claim_card(claim, self.site.config)
+        key = digest_of(CARD_VERSION, self.site.config.title, claim.claim, claim.claimant.name,
+                        claim.verdict.label, claim.verdict.colour, claim.verdict.icon)
+        return self.card_cache.get_or_make(key, lambda: claim_card(claim, self.site.config))
+
+    # What changed -----------------------------------------------------------
+
+    def fingerprints(self) -> dict[Job, str]:
+        """For every job, a digest of everything its files show: equal digests, equal files."""
+        site = self.site
+        layout = self.layout_digest()
+        shown = {c.slug: digest_of(c.digest, c.claimant.type, c.appeared_in.digest if c.appeared_in else "")
+                 for c in site.claims}  # what lists, feeds and source pages show of a claim
+        prints: dict[Job, str] = {("shared", ""): digest_of(
+            layout, *shown.values(), *(s.digest for s in site.sources), *(p.digest for p in site.pages))}
+        for claim in site.claims:
+            prints[("claim", claim.slug)] = digest_of(
+                layout, shown[claim.slug], digest_of(claim.body), *(c.source.digest for c in claim.citations),
+                *(shown[r.slug] for r in claim.related))
+        for url, (template, listing, _, whole) in self.listings.items():
+            counts = self.count_by_verdict(whole)
+            prints[("listing", url)] = digest_of(
+                layout, template, url, str(listing.count), str(len(whole)), repr(sorted(counts.items())),
+                *(shown[c.slug] for c in listing.claims))
+        for source in site.sources:
+            prints[("source", source.id)] = digest_of(layout, source.digest, *(shown[c.slug] for c in source.claims))
+        return prints
+
+    def layout_digest(self) -> str:
+        """What every page shows or depends on: templates, static files, settings, the menus."""
+        config = self.site.config
+        files = []
+        for folder in (self.templates_dir, self.static_dir):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    files += [path.relative_to(folder).as_posix(), path.read_bytes()]
+        return digest_of(__version__, *files, config.path.read_bytes(), config.base_url, str(self.cards),
+                         str(self.search), str(self.build_date), *(p.digest for p in self.site.pages))
+
+    # Running the jobs ---------------------------------------------------------
+
+    def write_into(self, folder: Path, work: list[Job] | None = None, jobs: int = 1) -> dict[Job, JobResult]:
+        """Render ``work`` (every job by default) into ``folder``, on ``jobs`` processes.
+
+        Returns, for each job, its files with the ids on each, and the links it wrote.
+        """
+        work = self.jobs() if work is None else work
         if jobs <= 1 or len(work) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-            return write_files(folder, index.record(self.outputs()))
-        count = 0
+            return dict(self.run_jobs(folder, work))
         global _WORKER_RENDERER
         for template in ("claim.html", "index.html", "verdict.html", "topic.html", "claimant.html", "source.html"):
             self.env.get_template(template)  # compiled once here, inherited by every worker
         _WORKER_RENDERER = self
         # The shared job (lists of everything, feeds) goes alone and first, so it runs beside the rest.
-        chunks = [(folder, work[:1])] + [(folder, work[start:start + CHUNK]) for start in range(1, len(work), CHUNK)]
+        first = [job for job in work if job[0] == "shared"]
+        rest = [job for job in work if job[0] != "shared"]
+        chunks = [(folder, first)] * bool(first) + [(folder, rest[i:i + CHUNK]) for i in range(0, len(rest), CHUNK)]
+        results: dict[Job, JobResult] = {}
         try:
             with mp.get_context("fork").Pool(jobs) as pool:
-                for written, ids, links in pool.imap_unordered(_run_jobs, chunks):
-                    count += written
-                    index.ids.update(ids)
-                    self.written_links.extend(links)
+                for chunk in pool.imap_unordered(_run_jobs, chunks):
+                    results.update(chunk)
         finally:
             _WORKER_RENDERER = None
-        return count
+        return results
+
+    def run_jobs(self, folder: Path, work: list[Job]) -> Iterator[tuple[Job, JobResult]]:
+        for job in work:
+            self.written_links = []
+            index = OutputIndex()
+            write_files(folder, index.record(self.run_job(job)))
+            yield job, JobResult(index.ids, self.written_links)
 
     # Pages ----------------------------------------------------------------
 
@@ -298,13 +371,9 @@ CHUNK = 40
 _WORKER_RENDERER: Renderer | None = None
 
 
-def _run_jobs(task: tuple[Path, list]) -> tuple[int, dict, list]:
+def _run_jobs(task: tuple[Path, list[Job]]) -> dict[Job, JobResult]:
     folder, jobs = task
-    renderer = _WORKER_RENDERER
-    renderer.written_links = []
-    index = OutputIndex()
-    count = write_files(folder, index.record(output for job in jobs for output in renderer.run_job(job)))
-    return count, index.ids, renderer.written_links
+    return dict(_WORKER_RENDERER.run_jobs(folder, jobs))
 
 
 def template_environment(templates_dir: Path) -> jinja2.Environment:

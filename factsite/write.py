@@ -7,30 +7,33 @@ failed or interrupted build leaves the previous site as it was.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 from pathlib import Path, PurePosixPath
 
 
 MARKER = "claims.json"  # every build writes it
+T = TypeVar("T")
 
 
 class WriteError(Exception):
     """The output folder could not be written; the previous site is untouched."""
 
 
-def write_site(out_dir: Path, fill: Callable[[Path], int],
-               before_swap: Callable[[Path], None] | None = None) -> int:
+def write_site(out_dir: Path, fill: Callable[[Path], T],
+               before_swap: Callable[[Path], None] | None = None) -> T:
     """Make ``fill`` write the new site into a fresh folder, then put it in place of ``out_dir``.
 
-    ``fill`` returns how many files it wrote. ``before_swap`` may add to the new
-    folder (the search index is built there) before it replaces the old one; if
-    either raises, the old site stays.
+    Returns what ``fill`` returns. ``before_swap`` may add to the new folder (the
+    search index is built there) before it replaces the old one; if either
+    raises, the old site stays.
     """
     out_dir = out_dir.resolve()
-    restore_interrupted_swap(out_dir)
+    recover(out_dir)
     refuse_foreign_folder(out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +41,7 @@ def write_site(out_dir: Path, fill: Callable[[Path], int],
     except OSError as error:
         raise WriteError(f"cannot create a folder beside {out_dir}: {error.strerror}") from error
     try:
-        count = fill(staging)
+        result = fill(staging)
         if before_swap is not None:
             before_swap(staging)
         make_world_readable(staging)
@@ -49,8 +52,80 @@ def write_site(out_dir: Path, fill: Callable[[Path], int],
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
+    return result
 
+
+def update_site(out_dir: Path, fill: Callable[[Path], T], removed: Callable[[T], list[str]]) -> T:
+    """Replace only some files of ``out_dir``: those ``fill`` writes, and delete ``removed(...)``.
+
+    The new files are written beside the site first, so a failure while
+    rendering or writing changes nothing. Then a journal lists the moves and
+    each file is moved into place (one rename each); a build killed during the
+    moves is completed by the next one, from the journal.
+    """
+    out_dir = out_dir.resolve()
+    recover(out_dir)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    except OSError as error:
+        raise WriteError(f"cannot create a folder beside {out_dir}: {error.strerror}") from error
+    try:
+        result = fill(staging)
+        make_world_readable(staging)
+        files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
+        journal = {"staging": str(staging), "files": files, "removed": sorted(removed(result))}
+        _journal_path(out_dir).write_text(json.dumps(journal), encoding="utf-8")
+        _apply(out_dir, journal)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise WriteError(f"cannot write the site into {out_dir}: {error.strerror or error}") from error
+    except BaseException:
+        if not _journal_path(out_dir).exists():
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return result
+
+
+def _journal_path(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}-journal.json")
+
+
+def _apply(out_dir: Path, journal: dict) -> None:
+    staging = Path(journal["staging"])
+    for relative in journal["files"]:
+        source, target = staging / relative, out_dir / safe_relative_path(relative)
+        if source.exists():  # when completing an interrupted update, some moved already
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    for relative in journal["removed"]:
+        target = out_dir / safe_relative_path(relative)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        _remove_empty_parents(target.parent, out_dir)
+    _journal_path(out_dir).unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or gone
+            return
+        folder = folder.parent
+
+
+def recover(out_dir: Path) -> None:
+    """Finish what a killed build left: an update half-applied, or a swap half-done."""
+    journal = _journal_path(out_dir)
+    if journal.exists():
+        try:
+            _apply(out_dir, json.loads(journal.read_text("utf-8")))
+        except (ValueError, KeyError):  # a journal cut short was never acted on
+            journal.unlink()
+    restore_interrupted_swap(out_dir)
 
 def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
     """Write each ``(relative path, bytes)`` under ``folder``; returns how many."""

@@ -121,7 +121,7 @@ def test_failed_build_leaves_previous_site_untouched(project, tmp_path):
     with pytest.raises(BuildFailed):
         build(project, out)
     assert {name: (out / name).read_bytes() for name in files_of(out)} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no leftovers
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".factsite-cache", "content", "site"]  # no leftovers
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_make(project, tmp_path):

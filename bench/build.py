@@ -1,0 +1,389 @@
+"""How fast factsite builds N claims, against the bare Python floor and the targets of the issue.
+
+    python bench/build.py                          # N = 1000 and 10000 (minutes; wants a quiet machine)
+    python bench/build.py --sizes 200              # a quick run, as CI does
+    python bench/build.py --workdir /tmp/fs-bench --reuse   # keep the corpora and reuse them next time
+
+For each N, bench/corpus.py writes a deterministic corpus of N claims into WORKDIR/corpus-N/
+(content/, templates/ and static/; the default WORKDIR is a temporary folder, deleted at the
+end). Every build is a real subprocess, `python -m factsite build --out site ...`, run in that
+folder with SOURCE_DATE_EPOCH unset. The rows (seconds unless stated):
+
+  1  floor, 1 process: bench/floor.py's bare read + YAML + Markdown + Jinja + write loop
+  2  floor, 2 processes: the same loop on two forked workers
+  3  cold full build: site/ and .factsite-cache/ deleted, then a build with cards and search
+  4  cold build with --no-cards --no-search (site/ and .factsite-cache/ deleted first)
+  5  rebuild, nothing changed: row 4's build again
+  6  rebuild after one claim is edited: a paragraph appended to the middle claim's analysis
+     (the file is restored afterwards); same flags as row 4
+  7  factsite serve, in this process: PreviewServer's first build, then its rebuild after the
+     same edit as row 6
+  8  share cards, in this process: ms per card (200 drawn with factsite.cards.claim_card) and
+     that figure times N, on one core
+  9  search index: Pagefind alone, on a copy of row 3's site
+
+Columns: "own" is the time the program reports itself (floor.run()'s return value; the build's
+last line, "... in X s"; the preview's own clock), "wall" is measured here, from starting the
+subprocess to its exit, so it includes interpreter start-up and imports. Targets are judged on
+wall time, what an editor waits for; the floor ratios compare own times, because floor.run()
+leaves start-up out too. "peak MB" is ru_maxrss from os.wait4: the largest single process among
+the build and the children it waited for (its workers, Pagefind).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.corpus import write_corpus  # noqa: E402
+
+FLOOR = REPO / "bench" / "floor.py"
+CACHE = ".factsite-cache"
+QUICK = ("--no-cards", "--no-search")
+CARDS_DRAWN = 200
+EDIT = "The benchmark appended this sentence to the analysis, so the page of this claim must be built again."
+
+# The issue's targets.
+FLOOR_RATIO = 1.25        # cold --no-cards --no-search build / two-process floor
+REBUILD_UNCHANGED = 2.0   # s
+REBUILD_ONE_CLAIM = 1.0   # s, pages only
+SERVE_ONE_CLAIM = 0.3     # s
+CARD_MS = 15.0            # ms per card
+PEAK_MB = 400.0
+
+
+class BenchError(Exception):
+    """A build or tool failed; the message has its output."""
+
+
+# Running things ------------------------------------------------------------
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment without SOURCE_DATE_EPOCH, with this checkout's factsite first on the path."""
+    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+@dataclass
+class Run:
+    wall: float
+    peak_mb: float
+    stdout: str
+    own: float | None = None  # the seconds the program reports itself
+
+
+def reported_seconds(stdout: str) -> float | None:
+    """The seconds on the build's last line ("... into site in 0.81 s, 0 warnings."), read leniently."""
+    found = re.findall(r"\bin ([0-9.]+) s\b", stdout)
+    return float(found[-1]) if found else None
+
+
+def run_measured(command: list[str], cwd: Path) -> Run:
+    """Run ``command`` in ``cwd``; its wall time and the peak memory of it or its largest child."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=subprocess_env(), stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait for it again
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode != 0:
+        raise BenchError(f"`{' '.join(command)}` in {cwd} exited with {process.returncode}:\n{stdout}{stderr}")
+    peak_kb = usage.ru_maxrss / 1024 if sys.platform == "darwin" else usage.ru_maxrss  # bytes on macOS
+    return Run(wall, peak_kb / 1024, stdout, reported_seconds(stdout))
+
+
+@contextmanager
+def working_directory(path: Path):
+    previous = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+@contextmanager
+def edited_claim(root: Path, n: int):
+    """The middle claim with a paragraph appended to its analysis; restored on the way out."""
+    path = root / "content" / "claims" / f"claim-{n // 2:05d}.md"
+    original = path.read_bytes()
+    path.write_bytes(original + f"\n{EDIT}\n".encode())
+    try:
+        yield path.stem
+    finally:
+        path.write_bytes(original)
+
+
+# The corpus ----------------------------------------------------------------
+
+
+def corpus(n: int, workdir: Path, reuse: bool) -> Path:
+    """WORKDIR/corpus-N, written unless --reuse finds it complete (its theme is refreshed then)."""
+    root = workdir / f"corpus-{n}"
+    claims = root / "content" / "claims"
+    if reuse and claims.is_dir() and sum(1 for _ in claims.glob("*.md")) == n:
+        for folder in ("templates", "static"):  # the theme may have changed since
+            shutil.rmtree(root / folder, ignore_errors=True)
+            shutil.copytree(REPO / folder, root / folder)
+        print(f"Reusing the corpus of {n} claims in {root}")
+        return root
+    started = time.perf_counter()
+    write_corpus(n, root)
+    print(f"Wrote {n} claims into {root} in {time.perf_counter() - started:.1f} s")
+    return root
+
+
+# The measurements ----------------------------------------------------------
+
+
+def floor(root: Path, processes: int) -> Run:
+    """bench/floor.py's run() on the corpus, in its own process; own time = run()'s return value."""
+    with tempfile.TemporaryDirectory(prefix="floor-") as out:
+        result = run_measured([sys.executable, str(FLOOR), "content", out, "--processes", str(processes)], root)
+    result.own = float(result.stdout.split()[-1])  # floor.py prints only run()'s seconds
+    return result
+
+
+def clear_build(root: Path) -> None:
+    for name in ("site", CACHE):
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
+def build(root: Path, *flags: str) -> Run:
+    return run_measured([sys.executable, "-m", "factsite", "build", "--out", "site", *flags], root)
+
+
+def page_has_edit(root: Path, slug: str) -> bool:
+    page = root / "site" / "claims" / slug / "index.html"
+    return page.is_file() and EDIT in page.read_text("utf-8")
+
+
+def search_index(root: Path) -> Run:
+    """Pagefind alone, on a copy of the built site with its index removed (site/ is untouched)."""
+    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=root.parent) as tmp:
+        copy = Path(tmp) / "site"
+        shutil.copytree(root / "site", copy)
+        shutil.rmtree(copy / "pagefind", ignore_errors=True)
+        return run_measured([sys.executable, "-m", "pagefind", "--site", str(copy), "--output-subdir", "pagefind",
+                             "--silent"], root)
+
+
+@dataclass
+class ServeTimes:
+    first: float
+    first_own: float
+    edited: float
+    edited_own: float
+    saw_edit: bool
+
+
+def serve_rebuilds(root: Path, n: int) -> ServeTimes:
+    """factsite serve's first build and its rebuild after one edited claim, in this process."""
+    from factsite.build import Project
+    from factsite.serve import PreviewServer
+
+    def rebuild(server) -> tuple[float, float]:
+        started = time.perf_counter()
+        server.rebuild()
+        wall = time.perf_counter() - started
+        if server.preview.failed:
+            problems = "\n".join(str(problem) for problem in server.preview.problems)
+            raise BenchError(f"factsite serve's build failed in {root}:\n{problems}")
+        return wall, server.preview.seconds
+
+    with working_directory(root):
+        server = PreviewServer(Project.at(Path(".")), port=0, log=lambda text: None)
+        try:
+            first = rebuild(server)
+            with edited_claim(root, n) as slug:
+                edited = rebuild(server)
+                page = next((body for name, body in server.preview.files.items()
+                             if name.startswith(f"claims/{slug}/") and name.endswith(".html")), b"")
+        finally:
+            server.httpd.server_close()
+    return ServeTimes(*first, *edited, saw_edit=EDIT.encode() in page)
+
+
+def card_ms(root: Path) -> float:
+    """Milliseconds per share card, over CARDS_DRAWN claims spread across the site."""
+    from factsite.build import Project, read_site
+    from factsite.cards import claim_card
+
+    with working_directory(root):
+        site, _ = read_site(Project.at(Path(".")))
+    claims = site.claims
+    picked = [claims[i * len(claims) // CARDS_DRAWN] for i in range(CARDS_DRAWN)]
+    claim_card(claims[0], site.config)  # loads the fonts once, as a build does
+    started = time.perf_counter()
+    for claim in picked:
+        claim_card(claim, site.config)
+    return (time.perf_counter() - started) / CARDS_DRAWN * 1000
+
+
+# The report ----------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    number: str
+    what: str
+    own: float | None = None
+    wall: float | None = None
+    unit: str = "s"
+    target: float | None = None  # wall (or own, when there is no wall) must stay below it
+    peak_mb: float | None = None
+
+    def verdict(self) -> str:
+        value = self.wall if self.wall is not None else self.own
+        if self.target is None or value is None:
+            return ""
+        return "PASS" if value < self.target else "MISS"
+
+    def memory(self) -> str:
+        if self.peak_mb is None:
+            return ""
+        return f"{self.peak_mb:7.0f}  {'PASS' if self.peak_mb < PEAK_MB else 'MISS'}"
+
+
+def figure(value: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    return f"{value:.1f} ms" if unit == "ms" else f"{value:.2f} s"
+
+
+def print_table(n: int, rows: list[Row]) -> None:
+    print(f"\nN = {n} claims{'':26}own       wall   target        peak MB (< {PEAK_MB:.0f})")
+    for row in rows:
+        target = f"< {figure(row.target, row.unit)}" if row.target is not None else ""
+        print(f"{row.number:>3}  {row.what:<34}{figure(row.own, row.unit):>9}  {figure(row.wall, row.unit):>9}  "
+              f"{target:<9} {row.verdict():<4}  {row.memory()}".rstrip())
+
+
+def ratio(top: Row, bottom: Row) -> tuple[float, float]:
+    """top / bottom on own times (wall when a build did not report its own), and on wall times."""
+    own_top = top.own if top.own is not None else top.wall
+    own_bottom = bottom.own if bottom.own is not None else bottom.wall
+    return own_top / own_bottom, top.wall / bottom.wall
+
+
+def print_ratios(rows: dict[str, Row]) -> None:
+    print("\n     ratios, on own times (wall times in brackets)")
+    quick, quick_wall = ratio(rows["4"], rows["2"])
+    verdict = "PASS" if quick <= FLOOR_RATIO else "MISS"
+    print(f"     {'cold build vs two-process floor (4 / 2)':<46}{quick:6.2f}  ({quick_wall:.2f})   "
+          f"target <= {FLOOR_RATIO}  {verdict}")
+    full, full_wall = ratio(rows["3"], rows["2"])
+    print(f"     {'full cold build vs two-process floor (3 / 2)':<46}{full:6.2f}  ({full_wall:.2f})")
+
+
+def bench_size(n: int, workdir: Path, reuse: bool) -> None:
+    root = corpus(n, workdir, reuse)
+    notes: list[str] = []
+    rows: dict[str, Row] = {}
+
+    def add(number: str, what: str, run: Run | None = None, memory: bool = False, **fields) -> None:
+        if run is not None:
+            fields = {"own": run.own, "wall": run.wall, **({"peak_mb": run.peak_mb} if memory else {}), **fields}
+        rows[number if number not in rows else number + "b"] = Row(number, what, **fields)
+
+    add("1", "floor, 1 process", floor(root, 1))
+    add("2", "floor, 2 processes", floor(root, 2))
+
+    clear_build(root)
+    add("3", "cold full build (cards, search)", build(root), memory=True)
+    search = search_index(root)  # on a copy of row 3's site, before row 4 deletes it
+
+    clear_build(root)
+    add("4", "cold build --no-cards --no-search", build(root, *QUICK), memory=True)
+    add("5", "rebuild, nothing changed", build(root, *QUICK), memory=True, target=REBUILD_UNCHANGED)
+    with edited_claim(root, n) as slug:
+        add("6", "rebuild, one claim edited", build(root, *QUICK), memory=True, target=REBUILD_ONE_CLAIM)
+        if not page_has_edit(root, slug):
+            notes.append(f"row 6: site/claims/{slug}/ does not show the edit: the rebuild missed it")
+
+    serve = serve_rebuilds(root, n)
+    add("7", "serve first build", own=serve.first_own, wall=serve.first)
+    add("7", "serve rebuild, one claim edited", own=serve.edited_own, wall=serve.edited, target=SERVE_ONE_CLAIM)
+    if not serve.saw_edit:
+        notes.append(f"row 7: the preview's claims/claim-{n // 2:05d}/ does not show the edit: the rebuild missed it")
+    gc.collect()
+
+    per_card = card_ms(root)
+    add("8", f"share card ({CARDS_DRAWN} drawn)", own=per_card, unit="ms", target=CARD_MS)
+    add("8", f"share cards, all {n} on one core", own=per_card * n / 1000)
+    add("9", "search index (Pagefind alone)", search)
+    gc.collect()
+
+    print_table(n, list(rows.values()))
+    print_ratios(rows)
+    for note in notes:
+        print(f"     warning: {note}")
+
+
+def machine() -> None:
+    def version(distribution: str) -> str:
+        try:
+            return metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    import yaml
+
+    pagefind = subprocess.run([sys.executable, "-m", "pagefind", "--version"], capture_output=True, text=True)
+    commit = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True)
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count()
+    print(f"Machine: {os.cpu_count()} CPUs ({usable} usable), {platform.platform()}")
+    print(f"Python {platform.python_version()} ({platform.python_implementation()}), "
+          f"factsite at {commit.stdout.strip() or 'unknown commit'}")
+    print(f"markdown {version('Markdown')}, jinja2 {version('Jinja2')}, pyyaml {version('PyYAML')} "
+          f"(C loader {'available' if getattr(yaml, '__with_libyaml__', False) else 'NOT available'}), "
+          f"pillow {version('pillow')}, {pagefind.stdout.strip() or 'pagefind: ' + pagefind.stderr.strip()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (claims)")
+    parser.add_argument("--workdir", type=Path, help="where the corpora go (default: a temporary folder)")
+    parser.add_argument("--reuse", action="store_true", help="reuse a corpus already in --workdir for the same N")
+    args = parser.parse_args()
+
+    os.environ.pop("SOURCE_DATE_EPOCH", None)  # the in-process rows read it too
+    machine()
+    workdir = args.workdir.resolve() if args.workdir else Path(tempfile.mkdtemp(prefix="factsite-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        for n in args.sizes:
+            print()
+            bench_size(n, workdir, args.reuse)
+    except BenchError as error:
+        sys.exit(f"\nerror: {error}")
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

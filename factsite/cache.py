@@ -1,0 +1,93 @@
+"""The build cache, a folder `.factsite-cache/` beside the output folder.
+
+It remembers, for the last build into the output folder, each job's
+fingerprint and what the job wrote, so the next build renders only the jobs
+whose fingerprint changed. Share cards are kept by the digest of what they
+show, so a card is drawn once, whichever build needs it (the Pages workflow
+keeps this folder between runs). Deleting the folder only costs time.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+
+CACHE_FOLDER = ".factsite-cache"
+
+
+@dataclass
+class BuildState:
+    """What the last build wrote into ``out_dir``, and with which settings."""
+
+    out_dir: str
+    settings: tuple
+    jobs: dict = field(default_factory=dict)  # job -> (fingerprint, JobResult)
+    search_digest: str | None = None
+    version: str = __version__
+
+
+class BuildCache:
+    def __init__(self, out_dir: Path):
+        self.folder = out_dir.parent / CACHE_FOLDER
+        self.state_file = self.folder / f"{out_dir.name}.state.pickle"
+
+    def load_state(self) -> BuildState | None:
+        """The last build's state, or None when there is none that can be trusted."""
+        try:
+            with self.state_file.open("rb") as file:
+                state = pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        return state if isinstance(state, BuildState) and state.version == __version__ else None
+
+    def save_state(self, state: BuildState) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.state_file, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def forget_state(self) -> None:
+        """Called before a build writes: a build that dies half-way leaves no state to trust."""
+        try:
+            self.state_file.unlink()
+        except FileNotFoundError:
+            pass
+
+    def cards(self) -> CardCache:
+        return CardCache(self.folder / "cards")
+
+
+class CardCache:
+    """Share cards by the digest of what they show."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get_or_make(self, key: str, make: Callable[[], bytes]) -> bytes:
+        path = self.folder / f"{key}.png"
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            data = make()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, data)
+            return data
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that no reader ever sees half of it."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise

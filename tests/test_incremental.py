@@ -1,0 +1,110 @@
+"""Incremental builds: after any sequence of edits, the output is byte-identical to a cold build."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from factsite.build import build
+
+from .conftest import REPO, write
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_cold(project, out: Path, tmp_path: Path, step: str) -> None:
+    reference = tmp_path / "reference"
+    shutil.rmtree(reference, ignore_errors=True)
+    build(project, reference, use_cache=False)
+    built, expected = files_of(out), files_of(reference)
+    assert sorted(built) == sorted(expected), f"after {step}: different files"
+    for name in expected:
+        assert built[name] == expected[name], f"after {step}: {name} differs from a cold build"
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+EDITS = {
+    "analysis": lambda c: replace(c / "claims/rain-record.md", "Nothing to check", "Still nothing to check"),
+    "title": lambda c: replace(c / "claims/budget-doubled.md", "title: Budget doubled", "title: Budget doubled?"),
+    "verdict": lambda c: replace(c / "claims/rain-record.md", "verdict: unproven", 'verdict: "false"'),
+    "published date": lambda c: replace(c / "claims/rain-record.md", "published: 2025-04-01", "published: 2024-01-01"),
+    "new claim": lambda c: write(c / "claims/snow-record.md", (c / "claims/rain-record.md").read_text()
+                                 .replace("title: Rain record", "title: Snow record")),
+    "deleted claim": lambda c: (c / "claims/snow-record.md").unlink(missing_ok=True),
+    "source title": lambda c: replace(c / "sources/council-data.yml", "Council spending", "City spending"),
+    "correction": lambda c: replace(c / "claims/rain-record.md", "published:", "corrections:\n  - date: 2025-04-02\n"
+                                    "    note: A date was wrong.\npublished:"),
+    "site tagline": lambda c: replace(c / "site.yml", "A small site", "A tiny site"),
+    "page text": lambda c: replace(c / "pages/methodology.md", "We read", "We always read"),
+    "related": lambda c: replace(c / "claims/budget-doubled.md", "related: [rain-record]", "related: []"),
+}
+
+
+def test_each_kind_of_edit_rebuilds_to_the_same_bytes_as_a_cold_build(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out)
+    for name, edit in EDITS.items():
+        edit(project.content_dir)
+        build(project, out)
+        assert_same_as_cold(project, out, tmp_path, name)
+
+
+def test_a_template_edit_rebuilds_every_page(project, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    project.templates_dir = templates
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    replace(templates / "base.html", "Skip to content", "Skip to the content")
+    result = build(project, out, search=False)
+    assert result.files_reused < 10  # only files that do not show the layout, such as cards
+    assert_same_as_cold_without_search(project, out, tmp_path)
+
+
+def assert_same_as_cold_without_search(project, out, tmp_path):
+    reference = tmp_path / "reference"
+    shutil.rmtree(reference, ignore_errors=True)
+    build(project, reference, use_cache=False, search=False)
+    assert files_of(out) == files_of(reference)
+
+
+def test_an_edit_to_one_analysis_rewrites_only_that_claim(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    EDITS["analysis"](project.content_dir)
+    result = build(project, out, search=False)
+    assert result.files_written == 3  # the claim's page, badge and card
+    assert result.files_reused > 20
+    unchanged = build(project, out, search=False)
+    assert unchanged.files_written == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_sequences_of_edits_match_a_cold_build(project, tmp_path, seed):
+    rng = random.Random(seed)
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    names = sorted(EDITS)
+    rng.shuffle(names)
+    for name in names[:6]:  # each edit once, in a random order
+        EDITS[name](project.content_dir)
+        build(project, out, search=False)
+        assert_same_as_cold_without_search(project, out, tmp_path)
+
+
+def test_changing_settings_rebuilds_everything(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    result = build(project, out, search=False, base_url="https://owner.github.io/repo/")
+    assert result.files_reused == 0
+    assert 'href="/repo/site.css' in (out / "index.html").read_text()
