@@ -20,7 +20,7 @@ from .links import OutputIndex, check_links
 from .load import load_content
 from .model import Site
 from .cache import BuildCache, BuildState
-from .documents import digest_of
+from .documents import DocumentCache, digest_of
 from .render import Renderer
 from .search import build_search_index, refresh_search_index
 from .write import MARKER, update_site, write_site
@@ -55,13 +55,13 @@ class BuildResult:
 
 
 def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
-              jobs: int = 1) -> tuple[Site, Problems]:
+              jobs: int = 1, cache: DocumentCache | None = None) -> tuple[Site, Problems]:
     """Stages 1 to 3: the checked site model; raises BuildFailed listing every mistake."""
     problems = Problems()
     project.check_theme(problems)
     config = load_config(project.content_dir, problems, base_url)
     problems.raise_if_errors()
-    content = load_content(config, project.content_dir, problems, drafts, jobs)
+    content = load_content(config, project.content_dir, problems, drafts, jobs, cache)
     problems.raise_if_errors()
     site = assemble_site(config, content)
     check_editorial(site, problems)
@@ -79,8 +79,9 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     started = time.perf_counter()
     out_dir = out_dir.resolve()
     jobs = available_cores()
-    site, problems = read_site(project, base_url, drafts, jobs)
     cache = BuildCache(out_dir) if use_cache else None
+    documents = cache.documents() if cache else None
+    site, problems = read_site(project, base_url, drafts, jobs, documents)
     renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards, search=search,
                         card_cache=cache.cards() if cache else None)
     prints = renderer.fingerprints()
@@ -99,6 +100,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     if search and state and search_digest != state.search_digest:
         refresh_search_index(out_dir)
     if cache:
+        documents.save()
         cache.save_state(BuildState(str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
                                     search_digest if search else None))
     index = OutputIndex({path: ids for result in results.values() for path, ids in result.files.items()})

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .documents import DocumentCache
 
 CACHE_FOLDER = ".factsite-cache"
+FORMAT = 2  # raise when what the cache holds changes shape; older caches are then ignored
 
 
 @dataclass
@@ -29,7 +31,7 @@ class BuildState:
     settings: tuple
     jobs: dict = field(default_factory=dict)  # job -> (fingerprint, JobResult)
     search_digest: str | None = None
-    version: str = __version__
+    version: tuple = (__version__, FORMAT)
 
 
 class BuildCache:
@@ -44,7 +46,7 @@ class BuildCache:
                 state = pickle.load(file)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return None
-        return state if isinstance(state, BuildState) and state.version == __version__ else None
+        return state if isinstance(state, BuildState) and state.version == (__version__, FORMAT) else None
 
     def save_state(self, state: BuildState) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -56,6 +58,9 @@ class BuildCache:
             self.state_file.unlink()
         except FileNotFoundError:
             pass
+
+    def documents(self) -> DocumentCache:
+        return DocumentCache(self.folder / "documents.marshal")
 
     def cards(self) -> CardCache:
         return CardCache(self.folder / "cards")

@@ -20,13 +20,21 @@ _ID = re.compile(rb'\sid="([^"]+)"')
 
 @dataclass
 class WrittenLinks:
-    """The links one content file's Markdown contains, and the page they appear on."""
+    """The links one content file's Markdown contains, each with its line, and the page they are on."""
 
     path: Path  # the content file
     page_url: str  # absolute URL of the page
-    body: str
-    body_line: int
-    links: list[str]
+    links: list[tuple[str, int]]
+
+    @classmethod
+    def found(cls, path: Path, page_url: str, body: str, body_line: int, links: list[str]) -> "WrittenLinks":
+        return cls(path, page_url, [(link, _line_of(link, body, body_line)) for link in links if _may_be_ours(link)])
+
+
+def _may_be_ours(link: str) -> bool:
+    """Could the link lead to a page of this site? (Only those are checked.)"""
+    return not link.startswith(("mailto:", "tel:")) and (not re.match(r"^[a-z][a-z0-9+.-]*:", link, re.I)
+                                                         or link.startswith(("http:", "https:")))
 
 
 @dataclass
@@ -51,30 +59,30 @@ class OutputIndex:
 def check_links(written: Iterable[WrittenLinks], index: OutputIndex, base_url: str, problems: Problems) -> None:
     base = urlsplit(base_url)
     for item in written:
-        for link in item.links:
-            href = base.path + link[1:] if link.startswith("/") and not link.startswith("//") else link
-            url = urlsplit(urljoin(item.page_url, href))
+        for link, line in item.links:
+            if link.startswith("/") and not link.startswith("//"):  # the usual case, without urljoin's cost
+                url = urlsplit(base.scheme + "://" + base.netloc + base.path + link[1:])
+            else:
+                url = urlsplit(urljoin(item.page_url, link))
             if url.scheme not in ("http", "https") or url.netloc != base.netloc:
                 continue
             if not url.path.startswith(base.path):
-                problems.warning(item.path, _line_of(link, item), f'the link "{link}" leads outside the site',
+                problems.warning(item.path, line, f'the link "{link}" leads outside the site',
                                  "link to a page of this site from its root, e.g. /claims/<slug>/")
                 continue
             target = index.target(unquote(url.path[len(base.path):]))
             if target is None:
-                problems.warning(item.path, _line_of(link, item), f'the link "{link}" leads to a page that does not exist',
+                problems.warning(item.path, line, f'the link "{link}" leads to a page that does not exist',
                                  _hint_for(url.path[len(base.path):], index))
             elif url.fragment and url.fragment not in index.ids[target]:
-                problems.warning(item.path, _line_of(link, item), f'the link "{link}" names an anchor "#{url.fragment}" '
+                problems.warning(item.path, line, f'the link "{link}" names an anchor "#{url.fragment}" '
                                  "that is not on that page",
                                  "check the spelling of the part after #, or remove it")
 
 
-def _line_of(link: str, item: WrittenLinks) -> int:
-    for offset, text in enumerate(item.body.split("\n")):
-        if link in text:
-            return item.body_line + offset
-    return item.body_line
+def _line_of(link: str, body: str, body_line: int) -> int:
+    position = body.find(link)
+    return body_line + body.count("\n", 0, position) if position >= 0 else body_line
 
 
 def _hint_for(path: str, index: OutputIndex) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import Document, digest_of, read_many, read_markdown_file, read_text, read_yaml_file
+from .documents import Document, DocumentCache, digest_of, read_many, read_markdown_file, read_text, read_yaml_file
 from .errors import Problems, did_you_mean
 from .fields import SLUG_PATTERN, Field, check_fields, is_web_address
 from .model import Citation, Claim, Claimant, Correction, Page, SiteConfig, Source
@@ -82,12 +82,12 @@ class Content:
 
 
 def load_content(config: SiteConfig, content_dir: Path, problems: Problems, drafts: bool = False,
-                 jobs: int = 1) -> Content:
+                 jobs: int = 1, cache: DocumentCache | None = None) -> Content:
     sources = load_sources(content_dir / "sources", problems)
     # A source file with mistakes is reported once, not again by every claim citing it.
     by_id: dict[str, Source | None] = {path.stem: None for path in (content_dir / "sources").glob("*.yml")}
     by_id.update({source.id: source for source in sources})
-    claims = load_claims(content_dir / "claims", config, by_id, problems, jobs)
+    claims = load_claims(content_dir / "claims", config, by_id, problems, jobs, cache)
     if not drafts:
         claims = [c for c in claims if not c.draft]
     pages = load_pages(content_dir / "pages", problems)
@@ -119,7 +119,7 @@ def load_sources(folder: Path, problems: Problems) -> list[Source]:
 # Claims -------------------------------------------------------------------
 
 def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], problems: Problems,
-                jobs: int = 1) -> list[Claim]:
+                jobs: int = 1, cache: DocumentCache | None = None) -> list[Claim]:
     claims: list[Claim] = []
     claimants: dict[str, Claimant] = {}
     paths: dict[str, Path] = {}
@@ -131,7 +131,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
             paths[path.stem] = path
     slugs = set(paths)
     ordered = sorted(paths.items())
-    documents = read_many([path for _, path in ordered], read_markdown_file, problems, jobs)
+    documents = read_many([path for _, path in ordered], read_markdown_file, problems, jobs, cache)
     for (slug, path), doc in zip(ordered, documents):
         if doc is not None:
             claim = claim_from(doc, slug, config, sources, slugs, claimants, problems)
@@ -208,7 +208,7 @@ def claim_from(doc: Document, slug: str, config: SiteConfig, sources: dict[str, 
         citations=citations, updated=values["updated"], corrections=sorted(corrections, key=lambda c: c.date),
         related_slugs=values["related"], draft=bool(values["draft"]), body_line=doc.body_line,
         lines={key[0]: line for key, line in doc.lines.items() if len(key) == 1},
-        digest=doc.digest,
+        digest=doc.digest, body_digest=doc.body_digest,
     )
     for correction in claim.corrections:
         correction.claim = claim
@@ -293,7 +293,7 @@ def content_files(folder: Path, pattern: str, problems: Problems, recursive: boo
     """The folder's files matching ``pattern``, sorted, each with a valid address name."""
     if not folder.is_dir():
         return []
-    found = sorted(folder.rglob(pattern) if recursive else folder.glob(pattern))
+    found = sorted(folder.rglob(pattern) if recursive else folder.glob(pattern), key=str)
     files = []
     for path in found:
         if not path.is_file() or path.name.startswith("."):

@@ -153,6 +153,7 @@ class Claim:
     body_line: int = 1
     lines: dict = field(default_factory=dict, repr=False)  # front-matter field -> line, for messages
     digest: str = ""  # of the front matter
+    body_digest: str = ""  # of the analysis
     @property
     def url(self) -> str:
         return f"claims/{self.slug}/"

@@ -67,10 +67,9 @@ ICON_PATHS = {
 class Renderer:
     def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
                  cards: bool = True, search: bool = True, env: jinja2.Environment | None = None,
-                 markdown_cache: dict | None = None, card_cache=None):
-        """``env`` and ``markdown_cache`` may be kept from an earlier build (the preview
-        server does): templates are then compiled again only when changed, and
-        Markdown converted again only when its text changed."""
+                 card_cache=None):
+        """``env`` may be kept from an earlier build (the preview server does it): Jinja
+        then compiles again only the templates that changed."""
         self.site = site
         self.templates_dir = templates_dir
         self.card_cache = card_cache  # a CardCache, or None to draw every card
@@ -80,7 +79,6 @@ class Renderer:
         self.build_date = build_date
         self.base_path = site.config.base_path
         self.markdown = MarkdownRenderer(self.base_path)
-        self.markdown_cache = markdown_cache  # None: convert every time (a one-off build)
         self.env = env or template_environment(templates_dir)
         self.env.globals.update(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
@@ -207,7 +205,7 @@ class Renderer:
             layout, *shown.values(), *(s.digest for s in site.sources), *(p.digest for p in site.pages))}
         for claim in site.claims:
             prints[("claim", claim.slug)] = digest_of(
-                layout, shown[claim.slug], digest_of(claim.body), *(c.source.digest for c in claim.citations),
+                layout, shown[claim.slug], claim.body_digest, *(c.source.digest for c in claim.citations),
                 *(shown[r.slug] for r in claim.related))
         for url, (template, listing, _, whole) in self.listings.items():
             counts = self.count_by_verdict(whole)
@@ -271,15 +269,9 @@ class Renderer:
         return target, html.encode("utf-8")
 
     def markdown_of(self, item: Claim | Page) -> Markup:
-        key = (self.base_path, item.body)
-        if self.markdown_cache is not None and key in self.markdown_cache:
-            html, links = self.markdown_cache[key]
-        else:
-            html, links = self.markdown(item.body), self.markdown.last_links
-            if self.markdown_cache is not None:
-                self.markdown_cache[key] = (html, links)
-        self.written_links.append(WrittenLinks(item.path, self.absolute_url(item.url), item.body,
-                                               item.body_line, links))
+        html, links = self.markdown(item.body), self.markdown.last_links
+        self.written_links.append(WrittenLinks.found(item.path, self.absolute_url(item.url), item.body,
+                                                     item.body_line, links))
         return Markup(html)
 
     def claim_page(self, claim: Claim) -> Output:

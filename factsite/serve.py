@@ -24,7 +24,8 @@ from .build import Project, read_site, source_date
 from .config import load_config
 from .errors import BuildFailed, ContentError, Problems
 from .links import OutputIndex, check_links
-from .render import Renderer, template_environment
+from .documents import DocumentCache
+from .render import JobResult, Renderer, template_environment
 
 EVENTS = "__factsite/events"
 RELOAD_SCRIPT = "__factsite/reload.js"
@@ -58,9 +59,12 @@ class PreviewServer:
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base_path = configured_base_path(project)
-        # Kept between rebuilds: Jinja recompiles only templates that changed on disk.
+        # Kept between rebuilds: Jinja recompiles only templates that changed on disk, files
+        # unchanged on disk are not parsed again, and a job whose fingerprint is unchanged
+        # keeps its rendered files.
         self.templates = template_environment(project.templates_dir)
-        self.markdown_cache: dict = {}
+        self.documents = DocumentCache()
+        self.jobs: dict = {}  # job -> (fingerprint, {path: bytes}, JobResult)
 
     @property
     def url(self) -> str:
@@ -90,17 +94,26 @@ class PreviewServer:
         # Keep the configured base path, so subpath mistakes show up locally.
         self.base_path = configured_base_path(self.project)
         local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
-        site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts)
+        site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts, cache=self.documents)
         # Share cards and the search index are left out: the preview must be instant.
         renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
-                            cards=False, search=False, env=self.templates, markdown_cache=self.markdown_cache)
-        index = OutputIndex()
-        files = dict(index.record(renderer.outputs()))
-        # Forget Markdown no longer in the content, so the cache does not grow edit by edit.
-        used = {(self.base_path, item.body) for item in site.claims + site.pages}
-        for key in set(self.markdown_cache) - used:
-            del self.markdown_cache[key]
-        check_links(renderer.written_links, index, site.config.base_url, problems)
+                            cards=False, search=False, env=self.templates)
+        prints = renderer.fingerprints()
+        jobs: dict = {}
+        for job in renderer.jobs():
+            previous = self.jobs.get(job)
+            if previous and previous[0] == prints[job]:
+                jobs[job] = previous  # nothing it shows changed: keep its files
+            else:
+                renderer.written_links = []
+                index = OutputIndex()
+                files = dict(index.record(renderer.run_job(job)))
+                jobs[job] = (prints[job], files, JobResult(index.ids, renderer.written_links))
+        self.jobs = jobs
+        index = OutputIndex({path: ids for _, _, result in jobs.values() for path, ids in result.files.items()})
+        check_links([link for _, _, result in jobs.values() for link in result.links], index,
+                    site.config.base_url, problems)
+        files = {path: data for _, outputs, _ in jobs.values() for path, data in outputs.items()}
         return files, problems.errors + problems.warnings
 
     def report(self, preview: Preview) -> None:
