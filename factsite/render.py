@@ -31,7 +31,7 @@ from .structured_data import claim_review, data_feed, to_json, to_script_json
 
 Output = tuple[str, bytes]
 Job = tuple[str, str]  # ("claim", slug), ("listing", address), ("source", id) or ("shared", "")
-CARD_VERSION = "1"  # change when cards.py draws differently, so cached cards are drawn again
+CARD_VERSION = "2"  # change when cards.py draws differently, so cached cards are drawn again
 
 
 @dataclass
