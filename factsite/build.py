@@ -69,12 +69,13 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
 
 
 def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: bool = False,
-          cards: bool = True, search: bool = True, use_cache: bool = True) -> BuildResult:
+          cards: bool = True, search: bool = True, use_cache: bool = True, progress=None) -> BuildResult:
     """Build the site into ``out_dir``; the previous site stays as it was unless this succeeds.
 
     ``cards=False`` skips the claims' share images, ``search=False`` the search
     index. With the cache (`.factsite-cache/` beside ``out_dir``), only what
-    changed since the last build is rendered again.
+    changed since the last build is rendered again. ``progress(done, total)`` hears
+    how many pages (jobs) are rendered.
     """
     started = time.perf_counter()
     out_dir = out_dir.resolve()
@@ -90,10 +91,10 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     if cache:
         cache.forget_state()
     if state and state.out_dir == str(out_dir) and state.settings == settings and (out_dir / MARKER).is_file():
-        results, written = update_changed(renderer, out_dir, state, prints, jobs)
+        results, written = update_changed(renderer, out_dir, state, prints, jobs, progress)
     else:
         state = None
-        results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=jobs),
+        results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=jobs, progress=progress),
                              before_swap=build_search_index if search else None)
         written = set(results)
     search_digest = digest_of(*(prints[job] for job in renderer.jobs() if job[0] == "claim"))
@@ -111,7 +112,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
 
 
 def update_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: dict,
-                   jobs: int) -> tuple[dict, set]:
+                   jobs: int, progress=None) -> tuple[dict, set]:
     """Render only the jobs whose fingerprint changed since ``state``, into the site in place."""
     changed = [job for job in renderer.jobs() if state.jobs.get(job, (None,))[0] != prints[job]]
     results = {job: state.jobs[job][1] for job in renderer.jobs() if job not in changed}
@@ -121,7 +122,8 @@ def update_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints:
         return [path for _, old in state.jobs.values() for path in old.files if path not in kept]
 
     if changed or stale({}):
-        results.update(update_site(out_dir, lambda folder: renderer.write_into(folder, changed, jobs), stale))
+        results.update(update_site(out_dir, lambda folder: renderer.write_into(folder, changed, jobs, progress),
+                                   stale))
     return results, set(changed)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -61,6 +63,31 @@ def echo_failure(failure: BuildFailed) -> None:
                            "(the previous site is unchanged).", fg="red"), err=True)
 
 
+class ProgressBar:
+    """Click's progress bar for big builds, on a terminal only (never in CI or a log)."""
+
+    SHOWN_FROM = 500  # pages; smaller builds finish before a bar would help
+
+    def __init__(self):
+        self.bar = None
+        self.done = 0
+        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < self.SHOWN_FROM:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 content_option = click.option(
     "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
     show_default=True, help="Folder holding site.yml, claims/, sources/ and pages/.",
@@ -85,19 +112,23 @@ def main() -> None:
 def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: bool, no_search: bool,
                   content_dir: Path) -> None:
     """Build the site into the output folder."""
+    progress = ProgressBar()
     try:
         result = build(Project.at(Path("."), content_dir), out_dir, base_url=base_url, drafts=drafts,
-                       cards=not no_cards, search=not no_search)
+                       cards=not no_cards, search=not no_search, progress=progress)
     except BuildFailed as failure:
         echo_failure(failure)
         raise SystemExit(1) from None
     except (WriteError, SearchIndexError) as error:
+        progress.close()
         click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
         click.echo("The previous site is unchanged.", err=True)
         raise SystemExit(1) from None
     except jinja2.TemplateError as error:
         echo_template_error(error)
         raise SystemExit(1) from None
+    finally:
+        progress.close()
     for warning in result.warnings:
         echo_problem(warning)
     warnings = len(result.warnings)

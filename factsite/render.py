@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing as mp
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
@@ -229,14 +229,21 @@ class Renderer:
 
     # Running the jobs ---------------------------------------------------------
 
-    def write_into(self, folder: Path, work: list[Job] | None = None, jobs: int = 1) -> dict[Job, JobResult]:
+    def write_into(self, folder: Path, work: list[Job] | None = None, jobs: int = 1,
+                   progress: Callable[[int, int], None] | None = None) -> dict[Job, JobResult]:
         """Render ``work`` (every job by default) into ``folder``, on ``jobs`` processes.
 
         Returns, for each job, its files with the ids on each, and the links it wrote.
+        ``progress(done, total)`` is told how many jobs are done as they finish.
         """
         work = self.jobs() if work is None else work
+        progress = progress or (lambda done, total: None)
         if jobs <= 1 or len(work) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-            return dict(self.run_jobs(folder, work))
+            results = {}
+            for job, result in self.run_jobs(folder, work):
+                results[job] = result
+                progress(len(results), len(work))
+            return results
         global _WORKER_RENDERER
         for template in ("claim.html", "index.html", "verdict.html", "topic.html", "claimant.html", "source.html"):
             self.env.get_template(template)  # compiled once here, inherited by every worker
@@ -250,6 +257,7 @@ class Renderer:
             with mp.get_context("fork").Pool(jobs) as pool:
                 for chunk in pool.imap_unordered(_run_jobs, chunks):
                     results.update(chunk)
+                    progress(len(results), len(work))
         finally:
             _WORKER_RENDERER = None
         return results

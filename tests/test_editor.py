@@ -291,3 +291,28 @@ def test_serve_rebuilds_when_a_template_is_saved(server, workdir):
     template = workdir / "templates/claim.html"
     template.write_text(template.read_text().replace("Related fact-checks", "See also, edited"))
     wait_for(lambda: "See also, edited" in fetch(base + "claims/budget-doubled/")[1])
+
+
+def test_build_prints_one_summary_line_and_no_progress_bar_when_not_a_terminal(workdir):
+    result = run("build", "--out", "site", "--no-search")
+    assert result.exit_code == 0
+    assert "Rendering" not in result.output
+    assert result.output.strip().splitlines()[-1].startswith("Built ")
+    again = run("build", "--out", "site", "--no-search")
+    assert "(0 written, " in again.output and "reused from the cache" in again.output
+
+
+def test_progress_bar_shows_only_on_a_terminal_for_big_builds(monkeypatch):
+    from factsite import cli
+
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    shown = cli.ProgressBar()
+    shown(10, 1000)
+    assert shown.bar is not None
+    shown.close()
+    small = cli.ProgressBar()
+    small(10, 100)
+    assert small.bar is None
+    monkeypatch.setenv("CI", "true")
+    assert cli.ProgressBar().enabled is False
