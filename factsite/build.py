@@ -6,6 +6,7 @@ mistake in the content stops before a single file is written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import time
@@ -52,6 +53,7 @@ class BuildResult:
     warnings: list[ContentError] = field(default_factory=list)
     seconds: float = 0.0
     files_reused: int = 0  # left as they were: the cache showed nothing they show had changed
+    timings: dict[str, float] = field(default_factory=dict)  # seconds, by phase
 
 
 def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
@@ -77,38 +79,46 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     changed since the last build is rendered again. ``progress(done, total)`` hears
     how many pages (jobs) are rendered.
     """
-    started = time.perf_counter()
+    clock = Stopwatch()
     out_dir = out_dir.resolve()
     jobs = available_cores()
     cache = BuildCache(out_dir) if use_cache else None
     documents = cache.documents() if cache else None
-    site, problems = read_site(project, base_url, drafts, jobs, documents)
-    renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards, search=search,
-                        card_cache=cache.cards() if cache else None)
-    prints = renderer.fingerprints()
-    settings = (site.config.base_url, cards, search, drafts)
-    state = cache.load_state() if cache else None
-    if cache:
-        cache.forget_state()
-    if state and state.out_dir == str(out_dir) and state.settings == settings and (out_dir / MARKER).is_file():
-        results, written = update_changed(renderer, out_dir, state, prints, jobs, progress)
-    else:
-        state = None
-        results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=jobs, progress=progress),
-                             before_swap=build_search_index if search else None)
-        written = set(results)
+    with clock("read"):
+        site, problems = read_site(project, base_url, drafts, jobs, documents)
+    with clock("compare"):
+        renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards,
+                            search=search, card_cache=cache.cards() if cache else None)
+        prints = renderer.fingerprints()
+        settings = (site.config.base_url, cards, search, drafts)
+        state = cache.load_state() if cache else None
+        if cache:
+            cache.forget_state()
+    with clock("render and write"):
+        if state and state.out_dir == str(out_dir) and state.settings == settings and (out_dir / MARKER).is_file():
+            results, written = update_changed(renderer, out_dir, state, prints, jobs, progress)
+        else:
+            state = None
+            results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=jobs, progress=progress),
+                                 before_swap=build_search_index if search else None)
+            written = set(results)
     search_digest = digest_of(*(prints[job] for job in renderer.jobs() if job[0] == "claim"))
-    if search and state and search_digest != state.search_digest:
-        refresh_search_index(out_dir)
-    if cache:
-        documents.save()
-        cache.save_state(BuildState(str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
-                                    search_digest if search else None))
-    index = OutputIndex({path: ids for result in results.values() for path, ids in result.files.items()})
-    check_links([link for result in results.values() for link in result.links], index, site.config.base_url, problems)
+    with clock("search index"):
+        if search and state and search_digest != state.search_digest:
+            refresh_search_index(out_dir)
+    with clock("save cache"):
+        if cache:
+            documents.save()
+            cache.save_state(BuildState(str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
+                                        search_digest if search else None))
+    with clock("check links"):
+        index = OutputIndex({path: ids for result in results.values() for path, ids in result.files.items()})
+        check_links([link for result in results.values() for link in result.links], index, site.config.base_url,
+                    problems)
     files_written = sum(len(results[job].files) for job in written)
-    return BuildResult(out_dir, files_written, problems.warnings, time.perf_counter() - started,
-                       files_reused=sum(len(r.files) for r in results.values()) - files_written)
+    return BuildResult(out_dir, files_written, problems.warnings, clock.total(),
+                       files_reused=sum(len(r.files) for r in results.values()) - files_written,
+                       timings=clock.phases)
 
 
 def update_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: dict,
@@ -136,6 +146,25 @@ def check(project: Project, base_url: str | None = None, drafts: bool = False) -
         pass
     check_links(renderer.written_links, index, site.config.base_url, problems)
     return problems
+
+
+class Stopwatch:
+    """Seconds spent in each phase of a build: `with clock("read"): ...`."""
+
+    def __init__(self):
+        self.started = time.perf_counter()
+        self.phases: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, phase: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[phase] = self.phases.get(phase, 0.0) + time.perf_counter() - start
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
 
 
 def available_cores() -> int:

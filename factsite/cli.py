@@ -108,9 +108,10 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include claims marked draft: true.")
 @click.option("--no-cards", is_flag=True, help="Skip drawing each claim's share image (quicker).")
 @click.option("--no-search", is_flag=True, help="Skip building the search index (quicker).")
+@click.option("--timings", is_flag=True, help="Also print the seconds spent in each phase.")
 @content_option
 def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: bool, no_search: bool,
-                  content_dir: Path) -> None:
+                  timings: bool, content_dir: Path) -> None:
     """Build the site into the output folder."""
     progress = ProgressBar()
     try:
@@ -132,6 +133,8 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
     for warning in result.warnings:
         echo_problem(warning)
     warnings = len(result.warnings)
+    if timings:
+        click.echo("Timings: " + ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in result.timings.items()))
     total = result.files_written + result.files_reused
     click.echo(f"Built {total} files ({result.files_written} written, {result.files_reused} reused from the cache) "
                f"into {show_path(result.out_dir)} in {result.seconds:.2f} s, "

@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -18,17 +19,19 @@ from .errors import Problems
 _ID = re.compile(rb'\sid="([^"]+)"')
 
 
-@dataclass
-class WrittenLinks:
-    """The links one content file's Markdown contains, each with its line, and the page they are on."""
+class WrittenLinks(NamedTuple):
+    """The links one content file's Markdown contains, each with its line, and the page they are on.
 
-    path: Path  # the content file
+    A plain tuple underneath, so the build cache stores and loads it quickly."""
+
+    path: str  # the content file
     page_url: str  # absolute URL of the page
     links: list[tuple[str, int]]
 
     @classmethod
     def found(cls, path: Path, page_url: str, body: str, body_line: int, links: list[str]) -> "WrittenLinks":
-        return cls(path, page_url, [(link, _line_of(link, body, body_line)) for link in links if _may_be_ours(link)])
+        return cls(str(path), page_url,
+                   [(link, _line_of(link, body, body_line)) for link in links if _may_be_ours(link)])
 
 
 def _may_be_ours(link: str) -> bool:
@@ -58,24 +61,25 @@ class OutputIndex:
 
 def check_links(written: Iterable[WrittenLinks], index: OutputIndex, base_url: str, problems: Problems) -> None:
     base = urlsplit(base_url)
-    for item in written:
-        for link, line in item.links:
+    for path, page_url, links in written:
+        path = Path(path)
+        for link, line in links:
             if link.startswith("/") and not link.startswith("//"):  # the usual case, without urljoin's cost
                 url = urlsplit(base.scheme + "://" + base.netloc + base.path + link[1:])
             else:
-                url = urlsplit(urljoin(item.page_url, link))
+                url = urlsplit(urljoin(page_url, link))
             if url.scheme not in ("http", "https") or url.netloc != base.netloc:
                 continue
             if not url.path.startswith(base.path):
-                problems.warning(item.path, line, f'the link "{link}" leads outside the site',
+                problems.warning(path, line, f'the link "{link}" leads outside the site',
                                  "link to a page of this site from its root, e.g. /claims/<slug>/")
                 continue
             target = index.target(unquote(url.path[len(base.path):]))
             if target is None:
-                problems.warning(item.path, line, f'the link "{link}" leads to a page that does not exist',
+                problems.warning(path, line, f'the link "{link}" leads to a page that does not exist',
                                  _hint_for(url.path[len(base.path):], index))
             elif url.fragment and url.fragment not in index.ids[target]:
-                problems.warning(item.path, line, f'the link "{link}" names an anchor "#{url.fragment}" '
+                problems.warning(path, line, f'the link "{link}" names an anchor "#{url.fragment}" '
                                  "that is not on that page",
                                  "check the spelling of the part after #, or remove it")
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 import multiprocessing as mp
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -34,11 +34,12 @@ Job = tuple[str, str]  # ("claim", slug), ("listing", address), ("source", id) o
 CARD_VERSION = "2"  # change when cards.py draws differently, so cached cards are drawn again
 
 
-@dataclass
-class JobResult:
-    """What a job wrote: each file with the ids on it, and the links its Markdown holds."""
+class JobResult(NamedTuple):
+    """What a job wrote: each file with the ids on it, and the links its Markdown holds.
 
-    files: dict[str, set[str]]
+    Plain tuples, lists and dicts underneath, so the build cache stores them quickly."""
+
+    files: dict[str, list[str]]
     links: list[WrittenLinks]
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -267,7 +268,7 @@ class Renderer:
             self.written_links = []
             index = OutputIndex()
             write_files(folder, index.record(self.run_job(job)))
-            yield job, JobResult(index.ids, self.written_links)
+            yield job, JobResult({path: sorted(ids) for path, ids in index.ids.items()}, self.written_links)
 
     # Pages ----------------------------------------------------------------
 

@@ -108,7 +108,7 @@ class PreviewServer:
                 renderer.written_links = []
                 index = OutputIndex()
                 files = dict(index.record(renderer.run_job(job)))
-                jobs[job] = (prints[job], files, JobResult(index.ids, renderer.written_links))
+                jobs[job] = (prints[job], files, JobResult(index.ids, renderer.written_links))  # ids: sets here
         self.jobs = jobs
         index = OutputIndex({path: ids for _, _, result in jobs.values() for path, ids in result.files.items()})
         check_links([link for _, _, result in jobs.values() for link in result.links], index,

@@ -39,6 +39,8 @@ def test_golden_build_matches_file_by_file(project, tmp_path):
         shutil.copytree(out, GOLDEN)
     assert files_of(out) == files_of(GOLDEN)
     for name in files_of(GOLDEN):
+        if name.endswith(".png"):
+            continue  # the site's share image: its bytes depend on Pillow's version
         expected, actual = (GOLDEN / name).read_bytes(), (out / name).read_bytes()
         assert actual == expected, f"{name} differs from the golden copy"
 
