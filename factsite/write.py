@@ -7,11 +7,12 @@ failed or interrupted build leaves the previous site as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 from pathlib import Path, PurePosixPath
 
@@ -33,25 +34,13 @@ def write_site(out_dir: Path, fill: Callable[[Path], T],
     raises, the old site stays.
     """
     out_dir = out_dir.resolve()
-    recover(out_dir)
     refuse_foreign_folder(out_dir)
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
-    except OSError as error:
-        raise WriteError(f"cannot create a folder beside {out_dir}: {error.strerror}") from error
-    try:
+    with staging_folder(out_dir) as staging:
         result = fill(staging)
         if before_swap is not None:
             before_swap(staging)
         make_world_readable(staging)
         swap_into_place(staging, out_dir)
-    except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise WriteError(f"cannot write the site into {out_dir}: {error.strerror or error}") from error
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return result
 
 
@@ -64,26 +53,37 @@ def update_site(out_dir: Path, fill: Callable[[Path], T], removed: Callable[[T],
     moves is completed by the next one, from the journal.
     """
     out_dir = out_dir.resolve()
-    recover(out_dir)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
-    except OSError as error:
-        raise WriteError(f"cannot create a folder beside {out_dir}: {error.strerror}") from error
-    try:
+    with staging_folder(out_dir) as staging:
         result = fill(staging)
         make_world_readable(staging)
         files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
         journal = {"staging": str(staging), "files": files, "removed": sorted(removed(result))}
         _journal_path(out_dir).write_text(json.dumps(journal), encoding="utf-8")
         _apply(out_dir, journal)
+    return result
+
+
+@contextlib.contextmanager
+def staging_folder(out_dir: Path) -> Iterator[Path]:
+    """A new folder beside ``out_dir``, removed if the work in it fails before it is used.
+
+    Once a journal names it, it is the next build's to finish, and stays.
+    """
+    recover(out_dir)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
     except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise WriteError(f"cannot write the site into {out_dir}: {error.strerror or error}") from error
-    except BaseException:
+        raise WriteError(f"cannot create a folder beside {out_dir}: {error.strerror}") from error
+    try:
+        yield staging
+    except BaseException as error:
         if not _journal_path(out_dir).exists():
             shutil.rmtree(staging, ignore_errors=True)
+        restore_interrupted_swap(out_dir)  # if the swap itself failed half-way
+        if isinstance(error, OSError):
+            raise WriteError(f"cannot write the site into {out_dir}: {error.strerror or error}") from error
         raise
-    return result
 
 
 def _journal_path(out_dir: Path) -> Path:
