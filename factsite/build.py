@@ -1,7 +1,8 @@
 """The build pipeline: config -> load and validate -> site model -> render -> write.
 
 Reading and checking come first and cover everything, so a build with any
-mistake in the content stops before a single file is written.
+mistake in the content stops before a single file is written. The cache
+(`cache.py`) lets a build skip what has not changed since the last one.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from .config import load_config
 from .errors import ContentError, Problems
 from .links import OutputIndex, check_links
 from .load import load_content
-from .model import Site
 from .cache import BuildCache, BuildState
 from .documents import DocumentCache, digest_of
+from .model import Site
 from .render import Renderer
 from .search import build_search_index, refresh_search_index
 from .write import MARKER, update_site, write_site
@@ -72,34 +73,36 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
 
 def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: bool = False,
           cards: bool = True, search: bool = True, use_cache: bool = True, progress=None) -> BuildResult:
-    """Build the site into ``out_dir``; the previous site stays as it was unless this succeeds.
+    """Build the site into ``out_dir``.
 
     ``cards=False`` skips the claims' share images, ``search=False`` the search
-    index. With the cache (`.factsite-cache/` beside ``out_dir``), only what
-    changed since the last build is rendered again. ``progress(done, total)`` hears
-    how many pages (jobs) are rendered.
+    index. With the cache (`.factsite-cache/` beside ``out_dir``) only the pages
+    whose fingerprint changed since the last build are rendered, and written in
+    place; otherwise the whole site is written into a new folder that replaces
+    the old one. Either way, nothing is written unless every file rendered.
+    ``progress(done, total)`` hears how many jobs are rendered.
     """
     clock = Stopwatch()
     out_dir = out_dir.resolve()
-    jobs = available_cores()
+    cores = available_cores()
     cache = BuildCache(out_dir) if use_cache else None
     documents = cache.documents() if cache else None
     with clock("read"):
-        site, problems = read_site(project, base_url, drafts, jobs, documents)
+        site, problems = read_site(project, base_url, drafts, cores, documents)
     with clock("compare"):
         renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards,
                             search=search, card_cache=cache.cards() if cache else None)
         prints = renderer.fingerprints()
         settings = (site.config.base_url, cards, search, drafts)
         state = cache.load_state() if cache else None
-        if cache:
-            cache.forget_state()
+        if not (state and state.out_dir == str(out_dir) and state.settings == settings
+                and (out_dir / MARKER).is_file()):
+            state = None  # nothing to compare with: build everything
     with clock("render and write"):
-        if state and state.out_dir == str(out_dir) and state.settings == settings and (out_dir / MARKER).is_file():
-            results, written = update_changed(renderer, out_dir, state, prints, jobs, progress)
+        if state:
+            results, written = write_changed(renderer, out_dir, state, prints, cores, progress)
         else:
-            state = None
-            results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=jobs, progress=progress),
+            results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=cores, progress=progress),
                                  before_swap=build_search_index if search else None)
             written = set(results)
     search_digest = digest_of(*(prints[job] for job in renderer.jobs() if job[0] == "claim"))
@@ -121,18 +124,22 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
                        timings=clock.phases)
 
 
-def update_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: dict,
-                   jobs: int, progress=None) -> tuple[dict, set]:
-    """Render only the jobs whose fingerprint changed since ``state``, into the site in place."""
+def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: dict,
+                  cores: int, progress=None) -> tuple[dict, set]:
+    """Render only the jobs whose fingerprint differs from ``state``'s, into the site in place.
+
+    Returns every job's result (the unchanged ones from ``state``) and the jobs rendered.
+    """
     changed = [job for job in renderer.jobs() if state.jobs.get(job, (None,))[0] != prints[job]]
     results = {job: state.jobs[job][1] for job in renderer.jobs() if job not in changed}
 
     def stale(new: dict) -> list[str]:
+        """Files of the last build that no job writes any more (a deleted claim's, say)."""
         kept = {path for result in list(results.values()) + list(new.values()) for path in result.files}
         return [path for _, old in state.jobs.values() for path in old.files if path not in kept]
 
     if changed or stale({}):
-        results.update(update_site(out_dir, lambda folder: renderer.write_into(folder, changed, jobs, progress),
+        results.update(update_site(out_dir, lambda folder: renderer.write_into(folder, changed, cores, progress),
                                    stale))
     return results, set(changed)
 

@@ -59,13 +59,6 @@ class BuildCache:
         write_atomically(self.state_file, marshal.dumps(
             ((__version__, FORMAT), state.out_dir, state.settings, jobs, state.search_digest)))
 
-    def forget_state(self) -> None:
-        """Called before a build writes: a build that dies half-way leaves no state to trust."""
-        try:
-            self.state_file.unlink()
-        except FileNotFoundError:
-            pass
-
     def documents(self) -> DocumentCache:
         return DocumentCache(self.folder / "documents.marshal")
 
