@@ -115,7 +115,8 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
             cache.save_state(BuildState(str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
                                         search_digest if search else None))
     with clock("check links"):
-        index = OutputIndex({path: ids for result in results.values() for path, ids in result.files.items()})
+        index = OutputIndex({path: ids for result in results.values() for path, ids in result.files.items()},
+                            read=lambda path: (out_dir / path).read_bytes())
         check_links([link for result in results.values() for link in result.links], index, site.config.base_url,
                     problems)
     files_written = sum(len(results[job].files) for job in written)

@@ -21,7 +21,7 @@ from .documents import DocumentCache
 from .render import JobResult
 
 CACHE_FOLDER = ".factsite-cache"
-FORMAT = 4  # raise when what the cache holds changes shape; older caches are then ignored
+FORMAT = 5  # raise when what the cache holds changes shape; older caches are then ignored
 
 
 @dataclass
@@ -48,12 +48,13 @@ class BuildCache:
             return None
         if version != (__version__, FORMAT):
             return None
-        return BuildState(out_dir, settings, {job: (fingerprint, JobResult(*result)) for job, (fingerprint, result)
-                                               in jobs.items()}, search_digest)
+        # The ids on each page are not kept: the link check reads them from the page if it needs them.
+        return BuildState(out_dir, settings, {job: (fingerprint, JobResult(dict.fromkeys(files), links))
+                                               for job, (fingerprint, (files, links)) in jobs.items()}, search_digest)
 
     def save_state(self, state: BuildState) -> None:
         # marshal, not pickle: plain values load several times faster, and a big site has many.
-        jobs = {job: (fingerprint, (result.files, [tuple(item) for item in result.links]))
+        jobs = {job: (fingerprint, (list(result.files), [tuple(item) for item in result.links]))
                 for job, (fingerprint, result) in state.jobs.items()}
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomically(self.state_file, marshal.dumps(

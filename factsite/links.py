@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from pathlib import Path
@@ -17,6 +17,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .errors import Problems
 
 _ID = re.compile(rb'\sid="([^"]+)"')
+
+
+def ids_in(html: bytes) -> set[str]:
+    return {match.decode() for match in _ID.findall(html)}
 
 
 class WrittenLinks(NamedTuple):
@@ -42,14 +46,24 @@ def _may_be_ours(link: str) -> bool:
 
 @dataclass
 class OutputIndex:
-    """Which files a build produced, and the ids on each HTML page."""
+    """Which files a build produced, and the ids on each HTML page.
 
-    ids: dict[str, set[str]] = field(default_factory=dict)
+    Ids not known (None: a page the build cache kept) are read from the page
+    with ``read(path)`` when a link names one of them.
+    """
+
+    ids: dict[str, Collection[str] | None] = field(default_factory=dict)
+    read: Callable[[str], bytes] | None = None
 
     def record(self, outputs: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
         for path, data in outputs:
-            self.ids[path] = {m.decode() for m in _ID.findall(data)} if path.endswith(".html") else set()
+            self.ids[path] = ids_in(data) if path.endswith(".html") else set()
             yield path, data
+
+    def ids_on(self, path: str) -> Collection[str]:
+        if self.ids.get(path) is None and self.read is not None:
+            self.ids[path] = ids_in(self.read(path))
+        return self.ids.get(path) or ()
 
     def target(self, url_path: str) -> str | None:
         """The output file a server would send for ``url_path`` (relative to the site root)."""
@@ -78,7 +92,7 @@ def check_links(written: Iterable[WrittenLinks], index: OutputIndex, base_url: s
             if target is None:
                 problems.warning(path, line, f'the link "{link}" leads to a page that does not exist',
                                  _hint_for(url.path[len(base.path):], index))
-            elif url.fragment and url.fragment not in index.ids[target]:
+            elif url.fragment and url.fragment not in index.ids_on(target):
                 problems.warning(path, line, f'the link "{link}" names an anchor "#{url.fragment}" '
                                  "that is not on that page",
                                  "check the spelling of the part after #, or remove it")

@@ -108,3 +108,16 @@ def test_changing_settings_rebuilds_everything(project, tmp_path):
     result = build(project, out, search=False, base_url="https://owner.github.io/repo/")
     assert result.files_reused == 0
     assert 'href="/repo/site.css' in (out / "index.html").read_text()
+
+
+def test_links_to_anchors_on_kept_pages_are_still_checked(project, tmp_path):
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    claim = project.content_dir / "claims/rain-record.md"
+    claim.write_text(claim.read_text() + "\nSee [its sources](/claims/budget-doubled/#sources) "
+                                          "and [nothing](/claims/budget-doubled/#nowhere).\n")
+    result = build(project, out, search=False)
+    assert result.files_written < 10  # the budget page was kept, not rendered again
+    messages = [w.message for w in result.warnings]
+    assert any('#nowhere' in m for m in messages)
+    assert not any('#sources' in m for m in messages)
