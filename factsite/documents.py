@@ -287,7 +287,7 @@ def read_many(paths: list[Path], read, problems: Problems, jobs: int = 1,
     else:
         with mp.get_context("fork").Pool(jobs) as pool:
             results = pool.map(_read_one, [(read, path) for path in missing], chunksize=100)
-    for path, (document, items) in zip(missing, results):
+    for path, (document, items) in zip(missing, results, strict=True):
         problems.items.extend(items)
         found[path] = document
         if document is not None and not items:

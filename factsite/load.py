@@ -132,7 +132,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
     slugs = set(paths)
     ordered = sorted(paths.items())
     documents = read_many([path for _, path in ordered], read_markdown_file, problems, jobs, cache)
-    for (slug, path), doc in zip(ordered, documents):
+    for (slug, _), doc in zip(ordered, documents, strict=True):
         if doc is not None:
             claim = claim_from(doc, slug, config, sources, slugs, claimants, problems)
             if claim is not None:

@@ -66,6 +66,8 @@ ICON_PATHS = {
 
 
 class Renderer:
+    """Renders the site model into files: pages through the templates, and the rest."""
+
     def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
                  cards: bool = True, search: bool = True, env: jinja2.Environment | None = None,
                  card_cache=None):
@@ -83,8 +85,8 @@ class Renderer:
         self.env = env or template_environment(templates_dir)
         self.env.globals.update(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-            STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month, count_by_verdict=self.count_by_verdict,
-            cards_built=cards, search_built=search,
+            STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month,
+            count_by_verdict=self.count_by_verdict, cards_built=cards, search_built=search,
         )
         self.env.filters["human_date"] = human_date
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}

@@ -160,7 +160,7 @@ def safe_relative_path(relative: str) -> PurePosixPath:
 
 def make_world_readable(folder: Path) -> None:
     # mkdtemp creates the folder as 0700; a web server running as another user must read it.
-    for root, dirs, files in os.walk(folder):
+    for root, _, files in os.walk(folder):
         os.chmod(root, 0o755)
         for name in files:
             os.chmod(os.path.join(root, name), 0o644)

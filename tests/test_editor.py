@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factsite.build import Project
 from factsite.cli import main
 
 from .conftest import FIXTURES, REPO, write

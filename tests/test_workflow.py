@@ -10,7 +10,6 @@ cancelled halfway.
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import yaml
 
