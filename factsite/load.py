@@ -6,6 +6,7 @@ then pages. Every mistake is collected; nothing stops at the first one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -248,7 +249,13 @@ def normalise_quote(text: str) -> str:
 
 
 def quote_appears(quote: str, text: str) -> bool:
-    return normalise_quote(quote) in normalise_quote(text)
+    return normalise_quote(quote) in normalised_copy(text)
+
+
+@functools.lru_cache(maxsize=256)
+def normalised_copy(text: str) -> str:
+    """A source's archived copy, normalised once however many quotes are checked against it."""
+    return normalise_quote(text)
 
 
 def claimant_for(doc: Document, name: str, kind: str | None, claimants: dict[str, Claimant],
