@@ -199,3 +199,18 @@ def test_long_lists_are_paginated_and_every_page_link_resolves(project, tmp_path
         for link in links:
             if link.startswith("/") and not link.startswith("//"):
                 assert resolve(out, link[1:]), f"{page}: {link} is broken"
+
+
+def test_builds_in_different_folders_give_identical_bytes(tmp_path):
+    outputs = []
+    for name in ("first place", "second-place/deeper"):
+        root = tmp_path / name
+        shutil.copytree(FIXTURES / "basic" / "content", root / "content")
+        out = root / "site"
+        subprocess.run([sys.executable, str(REPO / "build.py"), "--content", str(root / "content"), "--out", str(out),
+                        "--no-cards"], cwd=REPO, check=True, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(len(name))})
+        outputs.append(out)
+    assert files_of(outputs[0]) == files_of(outputs[1])
+    for name in files_of(outputs[0]):
+        assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name
