@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble_site
-from .checks import check_editorial
+from .checks import check_editorial, check_verdict_changes
 from .config import load_config
 from .errors import ContentError, Problems
 from .links import OutputIndex, check_links
@@ -58,8 +58,12 @@ class BuildResult:
 
 
 def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
-              jobs: int = 1, cache: DocumentCache | None = None) -> tuple[Site, Problems]:
-    """Stages 1 to 3: the checked site model; raises BuildFailed listing every mistake."""
+              jobs: int = 1, cache: DocumentCache | None = None,
+              published: Path | None = None) -> tuple[Site, Problems]:
+    """Stages 1 to 3: the checked site model; raises BuildFailed listing every mistake.
+
+    ``published``: the site as last built, whose verdicts may not change without a correction.
+    """
     problems = Problems()
     project.check_theme(problems)
     config = load_config(project.content_dir, problems, base_url)
@@ -68,6 +72,9 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     problems.raise_if_errors()
     site = assemble_site(config, content)
     check_editorial(site, problems)
+    if published is not None:
+        check_verdict_changes(site, published / "claims.json", problems)
+        problems.raise_if_errors()
     return site, problems
 
 
@@ -88,7 +95,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     cache = BuildCache(out_dir) if use_cache else None
     documents = cache.documents() if cache else None
     with clock("read"):
-        site, problems = read_site(project, base_url, drafts, cores, documents)
+        site, problems = read_site(project, base_url, drafts, cores, documents, published=out_dir)
     with clock("compare"):
         renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards,
                             search=search, card_cache=cache.cards() if cache else None)
@@ -145,9 +152,10 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
     return results, set(changed)
 
 
-def check(project: Project, base_url: str | None = None, drafts: bool = False) -> Problems:
+def check(project: Project, base_url: str | None = None, drafts: bool = False,
+          published: Path | None = None) -> Problems:
     """Everything a build checks, rendering in memory and writing nothing."""
-    site, problems = read_site(project, base_url, drafts)
+    site, problems = read_site(project, base_url, drafts, published=published)
     renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=False, search=False)
     index = OutputIndex()
     for _ in index.record(renderer.outputs()):

@@ -3,6 +3,9 @@ usually a mistake. `factsite check --strict` treats them as errors."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from .errors import Problems
 from .model import Site
 
@@ -27,4 +30,33 @@ def check_editorial(site: Site, problems: Problems) -> None:
             problems.warning(
                 source.path, None, "there is no archived copy of this source",
                 f"add archive_url: (e.g. a Wayback Machine address) or save the text as {source.id}.txt beside it",
+            )
+
+
+def check_verdict_changes(site: Site, published: Path, problems: Problems) -> None:
+    """A verdict that differs from the published one needs a correction saying so.
+
+    ``published`` is the last build's claims.json; a newsroom must never change a
+    verdict silently.
+    """
+    try:
+        feed = json.loads(published.read_text("utf-8"))
+        before = {review["url"]: review for review in feed["dataFeedElement"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # nothing published yet, or not by factsite
+    base = site.config.base_url
+    for claim in site.claims:
+        review = before.get(base + claim.url)
+        if review is None:
+            continue
+        old = review.get("reviewRating", {}).get("alternateName")
+        if old in (None, claim.verdict.label):
+            continue
+        since = review.get("dateModified") or review.get("datePublished") or ""
+        if not any(correction.date.isoformat() >= since for correction in claim.corrections):
+            problems.error(
+                claim.path, claim.lines.get("verdict"),
+                f'the verdict changed from "{old}" to "{claim.verdict.label}" without a correction',
+                f"add to corrections: a dated note saying the verdict changed from {old} to "
+                f"{claim.verdict.label}, and why",
             )

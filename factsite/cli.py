@@ -146,15 +146,17 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
 @click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
               show_default=True, help="github prints GitHub Actions annotations.")
 @click.option("--drafts", is_flag=True, help="Also check links to and from draft claims.")
+@click.option("--published", "published_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The site as last built: its verdicts may not change without a correction.")
 @content_option
-def check_command(strict: bool, output_format: str, drafts: bool, content_dir: Path) -> None:
+def check_command(strict: bool, output_format: str, drafts: bool, published_dir: Path, content_dir: Path) -> None:
     """Check every content file without writing the site.
 
     Reports every mistake the build would stop on, and warnings for what is
     allowed but usually wrong. Exits 0 when there is nothing to fix, 1 otherwise.
     """
     try:
-        problems = check(Project.at(Path("."), content_dir), drafts=drafts)
+        problems = check(Project.at(Path("."), content_dir), drafts=drafts, published=published_dir)
     except BuildFailed as failure:
         problems = failure.problems
     except jinja2.TemplateError as error:

@@ -315,3 +315,20 @@ def test_progress_bar_shows_only_on_a_terminal_for_big_builds(monkeypatch):
     assert small.bar is None
     monkeypatch.setenv("CI", "true")
     assert cli.ProgressBar().enabled is False
+
+
+def test_changing_a_published_verdict_needs_a_correction(workdir):
+    assert run("build", "--out", "site", "--no-search", "--no-cards").exit_code == 0
+    claim = workdir / "content/claims/rain-record.md"
+    claim.write_text(claim.read_text().replace("verdict: unproven", 'verdict: "false"'))
+    for command in (["check"], ["build", "--out", "site", "--no-search", "--no-cards"]):
+        result = run(*command)
+        assert result.exit_code == 1
+        assert 'rain-record.md:6: error: the verdict changed from "Unproven" to "False" without a correction' \
+            in result.output
+    assert "Unproven" in (workdir / "site/claims/rain-record/index.html").read_text()  # nothing was written
+    claim.write_text(claim.read_text().replace("published: 2025-04-01", "corrections:\n  - date: 2025-04-03\n"
+                                               "    note: The verdict changed from Unproven to False.\n"
+                                               "published: 2025-04-01"))
+    assert run("check").exit_code == 0
+    assert run("build", "--out", "site", "--no-search", "--no-cards").exit_code == 0

@@ -36,14 +36,16 @@ def replace(path: Path, old: str, new: str) -> None:
 EDITS = {
     "analysis": lambda c: replace(c / "claims/rain-record.md", "Nothing to check", "Still nothing to check"),
     "title": lambda c: replace(c / "claims/budget-doubled.md", "title: Budget doubled", "title: Budget doubled?"),
-    "verdict": lambda c: replace(c / "claims/rain-record.md", "verdict: unproven", 'verdict: "false"'),
+    "verdict": lambda c: replace(c / "claims/rain-record.md", "verdict: unproven\n",
+                                 'verdict: "false"\ncorrections:\n  - date: 2025-06-01\n'
+                                 "    note: The verdict changed from Unproven to False.\n"),
     "published date": lambda c: replace(c / "claims/rain-record.md", "published: 2025-04-01", "published: 2024-01-01"),
     "new claim": lambda c: write(c / "claims/snow-record.md", (c / "claims/rain-record.md").read_text()
                                  .replace("title: Rain record", "title: Snow record")),
     "deleted claim": lambda c: (c / "claims/snow-record.md").unlink(missing_ok=True),
     "source title": lambda c: replace(c / "sources/council-data.yml", "Council spending", "City spending"),
-    "correction": lambda c: replace(c / "claims/rain-record.md", "published:", "corrections:\n  - date: 2025-04-02\n"
-                                    "    note: A date was wrong.\npublished:"),
+    "correction": lambda c: replace(c / "claims/budget-doubled.md", "  - date: 2025-03-09\n",
+                                    "  - date: 2025-03-10\n    note: A date was wrong.\n  - date: 2025-03-09\n"),
     "site tagline": lambda c: replace(c / "site.yml", "A small site", "A tiny site"),
     "page text": lambda c: replace(c / "pages/methodology.md", "We read", "We always read"),
     "related": lambda c: replace(c / "claims/budget-doubled.md", "related: [rain-record]", "related: []"),
