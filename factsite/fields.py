@@ -57,7 +57,6 @@ def check_fields(doc: Document, schema: dict[str, Field], problems: Problems,
 
 
 def _convert(doc, name, spec, raw, where, problems):
-    line = doc.line(*where)
 
     def wrong(what: str):
         if isinstance(raw, bool) and spec.kind != "bool":
@@ -65,7 +64,7 @@ def _convert(doc, name, spec, raw, where, problems):
             hint = f'YAML reads this word as true or false; put it in quotes, e.g. {name}: "{_yaml_word(doc, where)}"'
         else:
             hint = f"write it like this: {name}: {spec.example}"
-        problems.error(doc.path, line, f'"{name}" {what}', hint)
+        problems.error(doc.path, doc.line(*where), f'"{name}" {what}', hint)
         return [] if spec.kind in ("list", "records") else None
 
     if spec.kind == "text":
@@ -73,7 +72,8 @@ def _convert(doc, name, spec, raw, where, problems):
             return wrong("must be text")
         text = str(raw).strip()
         if spec.choices and text not in spec.choices:
-            problems.error(doc.path, line, f'"{name}" cannot be "{text}"', did_you_mean(text, spec.choices))
+            problems.error(doc.path, doc.line(*where), f'"{name}" cannot be "{text}"',
+                           did_you_mean(text, spec.choices))
             return None
         return text
     if spec.kind == "slug":

@@ -84,7 +84,7 @@ class Content:
 
 def load_content(config: SiteConfig, content_dir: Path, problems: Problems, drafts: bool = False,
                  jobs: int = 1, cache: DocumentCache | None = None) -> Content:
-    sources = load_sources(content_dir / "sources", problems)
+    sources = load_sources(content_dir / "sources", problems, jobs, cache)
     # A source file with mistakes is reported once, not again by every claim citing it.
     by_id: dict[str, Source | None] = {path.stem: None for path in (content_dir / "sources").glob("*.yml")}
     by_id.update({source.id: source for source in sources})
@@ -97,10 +97,11 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
 
 # Sources ------------------------------------------------------------------
 
-def load_sources(folder: Path, problems: Problems) -> list[Source]:
+def load_sources(folder: Path, problems: Problems, jobs: int = 1,
+                 cache: DocumentCache | None = None) -> list[Source]:
     sources = []
-    for path in content_files(folder, "*.yml", problems):
-        doc = read_yaml_file(path, problems)
+    paths = content_files(folder, "*.yml", problems)
+    for path, doc in zip(paths, read_many(paths, read_yaml_file, problems, jobs, cache), strict=True):
         if doc is None:
             continue
         values = check_fields(doc, SOURCE_FIELDS, problems)
