@@ -25,3 +25,8 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def contents_of(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder``, by its path relative to it: what a build produced."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

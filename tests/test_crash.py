@@ -8,7 +8,6 @@ whole files, old and new, and the next build completes the moves first.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import signal
@@ -19,14 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, REPO, write
+from .conftest import FIXTURES, REPO, contents_of, write
 from .links import all_links, resolve
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build(root: Path, out: Path) -> subprocess.Popen:
@@ -64,7 +59,7 @@ def test_killing_builds_at_random_moments_never_breaks_the_site(big_site, tmp_pa
     span = time.perf_counter() - started  # a full build's length, to aim the kills
     claim = big_site / "content/claims/rain-050.md"
     for attempt in range(6):
-        previous = files_of(out)
+        previous = contents_of(out)
         claim.write_text(claim.read_text().replace("More words.", f"More words {attempt}.", 1))
         if attempt % 2:  # every other time, a full build: the cache gone, the site swapped whole
             shutil.rmtree(tmp_path / ".factsite-cache", ignore_errors=True)
@@ -74,7 +69,7 @@ def test_killing_builds_at_random_moments_never_breaks_the_site(big_site, tmp_pa
         process.wait()
         journal = tmp_path / ".site-journal.json"
         if not journal.exists():
-            now = files_of(out)
+            now = contents_of(out)
             new_page = now.get("claims/rain-050/index.html", b"")
             assert now == previous or f"More words {attempt}.".encode() in new_page, "the site is neither old nor new"
         assert_servable(out)
@@ -84,4 +79,4 @@ def test_killing_builds_at_random_moments_never_breaks_the_site(big_site, tmp_pa
         assert_servable(out)
     reference = tmp_path / "reference"
     assert build(big_site, reference).wait() == 0
-    assert files_of(out) == files_of(reference)
+    assert contents_of(out) == contents_of(reference)

@@ -10,18 +10,14 @@ import pytest
 
 from factsite.build import build
 
-from .conftest import REPO, write
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from .conftest import REPO, contents_of, write
 
 
 def assert_same_as_cold(project, out: Path, tmp_path: Path, step: str) -> None:
     reference = tmp_path / "reference"
     shutil.rmtree(reference, ignore_errors=True)
     build(project, reference, use_cache=False)
-    built, expected = files_of(out), files_of(reference)
+    built, expected = contents_of(out), contents_of(reference)
     assert sorted(built) == sorted(expected), f"after {step}: different files"
     for name in expected:
         assert built[name] == expected[name], f"after {step}: {name} differs from a cold build"
@@ -77,7 +73,7 @@ def assert_same_as_cold_without_search(project, out, tmp_path):
     reference = tmp_path / "reference"
     shutil.rmtree(reference, ignore_errors=True)
     build(project, reference, use_cache=False, search=False)
-    assert files_of(out) == files_of(reference)
+    assert contents_of(out) == contents_of(reference)
 
 
 def test_an_edit_to_one_analysis_rewrites_only_that_claim(project, tmp_path):
