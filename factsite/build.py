@@ -112,7 +112,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
             results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=cores, progress=progress),
                                  before_swap=build_search_index if search else None)
             written = set(results)
-    search_digest = digest_of(*(prints[job] for job in renderer.jobs() if job[0] == "claim"))
+    search_digest = digest_of(*(prints[job] for job in prints if job[0] == "claim"))
     with clock("search index"):
         if search and state and search_digest != state.search_digest:
             refresh_search_index(out_dir)
@@ -138,8 +138,10 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
 
     Returns every job's result (the unchanged ones from ``state``) and the jobs rendered.
     """
-    changed = [job for job in renderer.jobs() if state.jobs.get(job, (None,))[0] != prints[job]]
-    results = {job: state.jobs[job][1] for job in renderer.jobs() if job not in changed}
+    work = renderer.jobs()
+    changed = [job for job in work if state.jobs.get(job, (None,))[0] != prints[job]]
+    unchanged = set(work) - set(changed)
+    results = {job: state.jobs[job][1] for job in work if job in unchanged}
 
     def stale(new: dict) -> list[str]:
         """Files of the last build that no job writes any more (a deleted claim's, say)."""

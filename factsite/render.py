@@ -267,10 +267,16 @@ class Renderer:
 
     def run_jobs(self, folder: Path, work: list[Job]) -> Iterator[tuple[Job, JobResult]]:
         for job in work:
-            self.written_links = []
-            index = OutputIndex()
-            write_files(folder, index.record(self.run_job(job)))
-            yield job, JobResult({path: sorted(ids) for path, ids in index.ids.items()}, self.written_links)
+            files, result = self.render_job(job)
+            write_files(folder, files.items())
+            yield job, result
+
+    def render_job(self, job: Job) -> tuple[dict[str, bytes], JobResult]:
+        """A job's files, and what the build keeps of them: the ids on each, the links written."""
+        self.written_links = []
+        index = OutputIndex()
+        files = dict(index.record(self.run_job(job)))
+        return files, JobResult({path: sorted(ids) for path, ids in index.ids.items()}, self.written_links)
 
     # Pages ----------------------------------------------------------------
 

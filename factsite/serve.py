@@ -25,7 +25,7 @@ from .config import load_config
 from .errors import BuildFailed, ContentError, Problems
 from .links import OutputIndex, check_links
 from .documents import DocumentCache
-from .render import JobResult, Renderer, template_environment
+from .render import Renderer, template_environment
 
 EVENTS = "__factsite/events"
 RELOAD_SCRIPT = "__factsite/reload.js"
@@ -105,10 +105,7 @@ class PreviewServer:
             if previous and previous[0] == prints[job]:
                 jobs[job] = previous  # nothing it shows changed: keep its files
             else:
-                renderer.written_links = []
-                index = OutputIndex()
-                files = dict(index.record(renderer.run_job(job)))
-                jobs[job] = (prints[job], files, JobResult(index.ids, renderer.written_links))  # ids: sets here
+                jobs[job] = (prints[job], *renderer.render_job(job))
         self.jobs = jobs
         index = OutputIndex({path: ids for _, _, result in jobs.values() for path, ids in result.files.items()})
         check_links([link for _, _, result in jobs.values() for link in result.links], index,
