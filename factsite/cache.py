@@ -9,9 +9,7 @@ keeps this folder between runs). Deleting the folder only costs time.
 
 from __future__ import annotations
 
-import os
 import marshal
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 from . import __version__
 from .documents import DocumentCache
 from .render import JobResult
+from .write import write_atomically
 
 CACHE_FOLDER = ".factsite-cache"
 FORMAT = 5  # raise when what the cache holds changes shape; older caches are then ignored
@@ -82,18 +81,3 @@ class CardCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomically(path, data)
             return data
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that no reader ever sees half of it."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import multiprocessing as mp
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import yaml
 
 from . import __version__
 from .errors import Problems
+from .write import write_atomically
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -267,9 +267,7 @@ class DocumentCache:
             self.changed = True
         if self.file is not None and self.changed:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.file.with_name(self.file.name + ".tmp")
-            temporary.write_bytes(marshal.dumps(((self.VERSION, __version__), self.entries)))
-            os.replace(temporary, self.file)
+            write_atomically(self.file, marshal.dumps(((self.VERSION, __version__), self.entries)))
 
 
 def read_many(paths: list[Path], read, problems: Problems, jobs: int = 1,

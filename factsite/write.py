@@ -185,3 +185,18 @@ def restore_interrupted_swap(out_dir: Path) -> None:
     old = _old_path(out_dir)
     if old.exists() and not out_dir.exists():
         os.rename(old, out_dir)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that no reader ever sees half of it."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
