@@ -15,9 +15,10 @@ folder with SOURCE_DATE_EPOCH unset. The rows (seconds unless stated):
   4  cold build with --no-cards --no-search (site/ and .factsite-cache/ deleted first)
   5  rebuild, nothing changed: row 4's build again
   6  rebuild after one claim is edited: a paragraph appended to the middle claim's analysis
-     (the file is restored afterwards); same flags as row 4
-  7  factsite serve, in this process: PreviewServer's first build, then its rebuild after the
-     same edit as row 6
+     (the file is restored afterwards); same flags as row 4. Then the same claim's title
+     edited instead, which shows on lists, feeds and related claims' pages too
+  7  factsite serve, in this process: PreviewServer's first build, then its rebuilds after the
+     same two edits as row 6, told which file changed (as its file watcher tells it)
   8  share cards, in this process: ms per card (200 drawn with factsite.cards.claim_card) and
      that figure times N, on one core
   9  search index: Pagefind alone, on a copy of row 3's site
@@ -123,13 +124,20 @@ def working_directory(path: Path):
 
 
 @contextmanager
-def edited_claim(root: Path, n: int):
-    """The middle claim with a paragraph appended to its analysis; restored on the way out."""
+def edited_claim(root: Path, n: int, fields: bool = False):
+    """The middle claim with a paragraph appended to its analysis, or (``fields``) its title
+    changed; restored on the way out."""
     path = root / "content" / "claims" / f"claim-{n // 2:05d}.md"
     original = path.read_bytes()
-    path.write_bytes(original + f"\n{EDIT}\n".encode())
+    if fields:
+        title = f"title: Claim number {n // 2}\n".encode()
+        if title not in original:
+            raise BenchError(f"{path} has no line {title!r} to edit")
+        path.write_bytes(original.replace(title, title[:-1] + f", {EDIT}\n".encode(), 1))
+    else:
+        path.write_bytes(original + f"\n{EDIT}\n".encode())
     try:
-        yield path.stem
+        yield path
     finally:
         path.write_bytes(original)
 
@@ -190,38 +198,46 @@ def search_index(root: Path) -> Run:
 
 @dataclass
 class ServeTimes:
-    first: float
-    first_own: float
-    edited: float
-    edited_own: float
-    saw_edit: bool
+    first: Row
+    analysis: Row
+    fields: Row
+    missed: list[str]  # the edits the preview did not show
 
 
 def serve_rebuilds(root: Path, n: int) -> ServeTimes:
-    """factsite serve's first build and its rebuild after one edited claim, in this process."""
+    """factsite serve's first build, then its rebuilds after one claim's analysis, then one
+    claim's title, is edited; told which file changed, as its file watcher tells it."""
     from factsite.build import Project
     from factsite.serve import PreviewServer
 
-    def rebuild(server) -> tuple[float, float]:
+    def rebuild(server, what: str, changed: set[Path] | None = None, **fields) -> Row:
         started = time.perf_counter()
-        server.rebuild()
+        server.rebuild(changed)
         wall = time.perf_counter() - started
         if server.preview.failed:
             problems = "\n".join(str(problem) for problem in server.preview.problems)
             raise BenchError(f"factsite serve's build failed in {root}:\n{problems}")
-        return wall, server.preview.seconds
+        return Row("7", what, own=server.preview.seconds, wall=wall, **fields)
 
+    def shows_edit(server, url: str) -> bool:
+        return EDIT.encode() in server.preview.files.get(url + "index.html", b"")
+
+    missed = []
     with working_directory(root):
         server = PreviewServer(Project.at(Path(".")), port=0, log=lambda text: None)
         try:
-            first = rebuild(server)
-            with edited_claim(root, n) as slug:
-                edited = rebuild(server)
-                page = next((body for name, body in server.preview.files.items()
-                             if name.startswith(f"claims/{slug}/") and name.endswith(".html")), b"")
+            first = rebuild(server, "serve first build")
+            with edited_claim(root, n) as path:
+                analysis = rebuild(server, "serve rebuild, analysis edited", {path}, target=SERVE_ONE_CLAIM)
+                if not shows_edit(server, f"claims/{path.stem}/"):
+                    missed.append(f"claims/{path.stem}/")
+            with edited_claim(root, n, fields=True) as path:
+                fields = rebuild(server, "serve rebuild, title edited", {path})
+                if not shows_edit(server, f"claims/{path.stem}/"):
+                    missed.append(f"claims/{path.stem}/ (title)")
         finally:
             server.httpd.server_close()
-    return ServeTimes(*first, *edited, saw_edit=EDIT.encode() in page)
+    return ServeTimes(first, analysis, fields, missed)
 
 
 def card_ms(root: Path) -> float:
@@ -304,7 +320,8 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
     def add(number: str, what: str, run: Run | None = None, memory: bool = False, **fields) -> None:
         if run is not None:
             fields = {"own": run.own, "wall": run.wall, **({"peak_mb": run.peak_mb} if memory else {}), **fields}
-        rows[number if number not in rows else number + "b"] = Row(number, what, **fields)
+        key = next(number + suffix for suffix in ("", "b", "c", "d") if number + suffix not in rows)
+        rows[key] = Row(number, what, **fields)
 
     add("1", "floor, 1 process", floor(root, 1))
     add("2", "floor, 2 processes", floor(root, 2))
@@ -316,16 +333,21 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
     clear_build(root)
     add("4", "cold build --no-cards --no-search", build(root, *QUICK), memory=True)
     add("5", "rebuild, nothing changed", build(root, *QUICK), memory=True, target=REBUILD_UNCHANGED)
-    with edited_claim(root, n) as slug:
-        add("6", "rebuild, one claim edited", build(root, *QUICK), memory=True, target=REBUILD_ONE_CLAIM)
-        if not page_has_edit(root, slug):
-            notes.append(f"row 6: site/claims/{slug}/ does not show the edit: the rebuild missed it")
+    with edited_claim(root, n) as path:
+        add("6", "rebuild, an analysis edited", build(root, *QUICK), memory=True, target=REBUILD_ONE_CLAIM)
+        if not page_has_edit(root, path.stem):
+            notes.append(f"row 6: site/claims/{path.stem}/ does not show the edit: the rebuild missed it")
+    with edited_claim(root, n, fields=True) as path:
+        add("6", "rebuild, a title edited", build(root, *QUICK), memory=True)
+        if not page_has_edit(root, path.stem):
+            notes.append(f"row 6b: site/claims/{path.stem}/ does not show the new title: the rebuild missed it")
+    build(root, *QUICK)  # back to the unedited site
 
     serve = serve_rebuilds(root, n)
-    add("7", "serve first build", own=serve.first_own, wall=serve.first)
-    add("7", "serve rebuild, one claim edited", own=serve.edited_own, wall=serve.edited, target=SERVE_ONE_CLAIM)
-    if not serve.saw_edit:
-        notes.append(f"row 7: the preview's claims/claim-{n // 2:05d}/ does not show the edit: the rebuild missed it")
+    for row in (serve.first, serve.analysis, serve.fields):
+        add(row.number, row.what, own=row.own, wall=row.wall, target=row.target)
+    for url in serve.missed:
+        notes.append(f"row 7: the preview's {url} does not show the edit: the rebuild missed it")
     gc.collect()
 
     per_card = card_ms(root)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import Problems
+from .errors import ContentError, Problems
+from .history import claims_at, correction_key
 from .model import Site
 
 
@@ -60,3 +61,39 @@ def check_verdict_changes(site: Site, published: Path, problems: Problems) -> No
                 f"add to corrections: a dated note saying the verdict changed from {old} to "
                 f"{claim.verdict.label}, and why",
             )
+
+
+def check_verdict_history(site: Site, content_dir: Path, revision: str, problems: Problems) -> None:
+    """A verdict that differs from the one at git ``revision`` needs a correction added since.
+
+    The check for a fresh checkout (the Pages workflow's), which has no last build
+    to compare with but has the history. "Added since" means a (date, note) entry
+    that the claim did not have at the revision.
+    """
+    try:
+        history = claims_at(content_dir, revision)
+    except ContentError as error:
+        problems.items.append(error)
+        return
+    labels = {verdict.slug: verdict.label for verdict in site.config.verdicts}
+    reported = {(p.path, p.line) for p in problems.errors if p.message.startswith("the verdict changed")}
+    for claim in site.claims:
+        past = history.claims.get(claim.slug)
+        if past is None or past.verdict == claim.verdict.slug:
+            continue
+        line = claim.lines.get("verdict")
+        if (claim.path, line) in reported:
+            continue  # the comparison with the last build already said so
+        now = {correction_key(c.date, c.note) for c in claim.corrections}
+        if now - past.corrections:
+            continue
+        old = labels.get(past.verdict, past.verdict)
+        named = history.revision.lower()  # a sha is shown once, shortened; a name with its sha
+        is_sha = len(named) >= 7 and history.commit.startswith(named)
+        at = history.short if is_sha else f"{history.revision}, {history.short}"
+        problems.error(
+            claim.path, line,
+            f'the verdict changed from "{old}" (at {at}) to "{claim.verdict.label}" without a correction',
+            f"add to corrections: a dated note saying the verdict changed from {old} to "
+            f"{claim.verdict.label}, and why",
+        )

@@ -8,17 +8,21 @@ checks parse them so an impossible date gets a message, not a traceback.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import hashlib
 import marshal
 import multiprocessing as mp
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from . import __version__
-from .errors import Problems
+from .errors import BuildFailed, ContentError, Problems
 from .write import write_atomically
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -51,11 +55,7 @@ class Document:
 
     def line(self, *keys) -> int:
         """The line of the deepest of ``keys`` that is in the file (1 for the file's start)."""
-        while keys:
-            if keys in self.lines:
-                return self.lines[keys]
-            keys = keys[:-1]
-        return 1
+        return line_of(self.lines, keys)
 
 
 def digest_of(*parts: str | bytes) -> str:
@@ -68,28 +68,22 @@ def digest_of(*parts: str | bytes) -> str:
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
-    """The file's text as UTF-8 with Unix newlines, or None after reporting why not."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.error(
-                path, None, f"file is too large ({size // 1024 // 1024} MB)",
-                f"content files must be under {MAX_FILE_BYTES // 1024 // 1024} MB; "
-                "split it or remove what does not belong",
-            )
-            return None
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.error(path, None, f"cannot read the file: {error.strerror}")
+    """The file's text as UTF-8 with Unix newlines, or None after reporting why not.
+
+    A link (symlink) is refused, never followed: it could publish a file from outside
+    the project. Only plain files are read (a device or a pipe may never end), and
+    never more than MAX_FILE_BYTES of them, whatever size the file claims to have.
+    """
+    raw = _read_bytes(path, problems)
+    if raw is None:
         return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        problems.error(
-            path, line, "the file is not UTF-8 text",
-            "save it as UTF-8 in your editor (\"Save with encoding\" > UTF-8)",
-        )
+        _report_encoding(path, raw, error.start, problems)
+        return None
+    if "\0" in text:  # valid UTF-8, but no editor writes it: UTF-16 without its mark, or not text at all
+        _report_encoding(path, raw, raw.index(b"\0"), problems)
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -99,6 +93,76 @@ def read_text(path: Path, problems: Problems) -> str | None:
         )
         return None
     return text
+
+
+_SAVE_AS_UTF8 = "save it as UTF-8 in your editor (\"Save with encoding\" > UTF-8)"
+_OTHER_ENCODINGS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+def _read_bytes(path: Path, problems: Problems) -> bytes | None:
+    """The bytes of the plain file ``path``, read without following a link; None after reporting why not."""
+    try:
+        if path.is_symlink():
+            report_link(path, problems)
+            return None
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        with open(os.open(path, flags), "rb") as file:  # O_NONBLOCK: opening a pipe does not wait for a writer
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                problems.error(path, None, "this is not a file of text (it is a folder, a device or a pipe)",
+                               "put a text file here, or move what is here out of content/")
+                return None
+            size = info.st_size
+            raw = file.read(size + 1) if size <= MAX_FILE_BYTES else b""  # a byte more shows a longer file
+            if len(raw) > size:  # longer than it says (it grows, or it is in /proc): read on, up to the limit
+                raw += file.read(MAX_FILE_BYTES + 1 - len(raw))
+            size = max(size, len(raw))
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # became a link after the check above
+            report_link(path, problems)
+        else:
+            problems.error(path, None, f"cannot read the file: {error.strerror or error}",
+                           "check that the file is there and that you may read it")
+        return None
+    if size > MAX_FILE_BYTES:
+        problems.error(
+            path, None, f"the file is too large ({size / 1024 / 1024:.1f} MB)",
+            f"content files must be at most {MAX_FILE_BYTES // 1024 // 1024} MB; "
+            "split it or remove what does not belong",
+        )
+        return None
+    return raw
+
+
+def _report_encoding(path: Path, raw: bytes, position: int, problems: Problems) -> None:
+    """Say that the file is not UTF-8, on the line of the byte at ``position`` (or naming its encoding)."""
+    for mark, encoding in _OTHER_ENCODINGS:
+        if raw.startswith(mark):
+            problems.error(path, 1, f"the file is saved as {encoding}, not UTF-8", _SAVE_AS_UTF8)
+            return
+    if 0 <= raw.find(b"\0") < position:  # UTF-16 without its mark: every other byte of English text is 0
+        position = raw.find(b"\0")
+    before = raw[:position].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    what = "a NUL byte (0x00), as in UTF-16" if raw[position] == 0 else f"the byte 0x{raw[position]:02X}"
+    problems.error(path, line, f"the file is not UTF-8 text: {what} at character {column} of this line",
+                   _SAVE_AS_UTF8)
+
+
+def report_link(path: Path, problems: Problems) -> None:
+    """Refuse a link (symlink) in the content: say where it points and what to do instead."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "somewhere else"
+    what = "folder" if path.is_dir() else "file"
+    problems.error(
+        path, None, f"this {what} is a link (symlink) to {target}; factsite does not follow links in content/",
+        f"put the {what} itself here instead of a link (a link could publish a file from outside the "
+        "project, and Git on Windows checks links out as plain text files)",
+    )
 
 
 def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1):
@@ -118,7 +182,7 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1):
             return None
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else first_line
-        problems.error(path, line, f"YAML syntax error: {error.problem}", _yaml_hint(error))
+        problems.error(path, line, f"YAML syntax error: {error.problem}", _yaml_hint(error, text))
         return None
     except _BadStructure as bad:
         problems.error(path, bad.line, bad.message, bad.hint)
@@ -156,7 +220,13 @@ def _construct(loader, node, keys, lines, offset, path, problems, seen):
         raise _BadStructure(line, "the values are nested too deeply", "check the indentation and brackets")
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _TEXT else loader.construct_object(node)
+        if node.tag == _TEXT:
+            return node.value
+        try:
+            return loader.construct_object(node)
+        except (ValueError, TypeError, KeyError, AttributeError) as error:  # e.g. `!!int abc`, or 5,000 digits
+            raise _BadStructure(line, f'"{node.value[:40]}" cannot be read as {node.tag.rsplit(":", 1)[-1]}',
+                                "remove the !! tag, or put the value in quotes") from error
     if isinstance(node, yaml.MappingNode):
         mapping = {}
         for key_node, value_node in node.value:
@@ -203,11 +273,13 @@ def _unclosed_quote_line(text: str, error: yaml.MarkedYAMLError) -> int | None:
     return None
 
 
-def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
+def _yaml_hint(error: yaml.MarkedYAMLError, text: str = "") -> str:
     problem = str(error.problem)
+    mark = error.problem_mark
+    line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
     if "mapping values are not allowed" in problem:
         return 'a value that contains ": " must be in quotes, e.g. claim: "Macron: 26 countries"'
-    if "'\\t'" in problem or "tab" in problem:
+    if "'\\t'" in problem or "tab" in problem or "\t" in line[: len(line) - len(line.lstrip())]:
         return "indent with spaces, not tabs"
     if "found unexpected end of stream" in problem or "found unknown escape" in problem:
         return "check that every opening quotation mark has its closing one"
@@ -217,18 +289,20 @@ def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
 
 
 class DocumentCache:
-    """Parsed files by path, size and modification time, kept between builds.
+    """What reading each file gave, by path, size and modification time, kept between builds.
 
-    Saved with marshal, which reads plain values several times faster than
-    pickle: a big site starts its build from here instead of its YAML.
+    A file unchanged since the last build is not read, parsed or checked again:
+    the cache gives back what the reader made of it (``kind.to_plain()``) and
+    the warnings it gave. Saved with marshal, which reads plain values several
+    times faster than pickle: a big site starts its build from here.
     """
 
-    VERSION = 3
+    VERSION = 5
 
     def __init__(self, file: Path | None = None):
         self.file = file
-        self.entries: dict[str, tuple] = {}
-        self.used: set[str] = set()
+        self.entries: dict[tuple[str, str], tuple] = {}
+        self.used: set[tuple[str, str]] = set()
         self.changed = False
         if file is not None:
             try:
@@ -246,60 +320,100 @@ class DocumentCache:
             return None
         return stat.st_size, stat.st_mtime_ns
 
-    def get(self, path: Path) -> Document | None:
-        entry = self.entries.get(str(path))
+    def get(self, kind, path: Path, problems: Problems):
+        """What ``kind.read`` made of the file last time, if it has not changed since."""
+        key = (kind.__name__, str(path))
+        entry = self.entries.get(key)
         if entry is None or entry[0] != self.signature(path):
             return None
-        self.used.add(str(path))
-        return Document(path, *entry[1:])
+        try:
+            result = kind.from_plain(path, entry[1])
+        except (ValueError, TypeError, KeyError, IndexError):
+            return None  # written by another version of factsite: read the file again
+        self.used.add(key)
+        for line, message, hint in entry[2]:
+            problems.warning(path, line, message, hint)
+        return result
 
-    def put(self, document: Document, signature) -> None:
+    def put(self, kind, path: Path, signature, result, warnings: list[ContentError]) -> None:
         if signature is not None:
-            self.used.add(str(document.path))
-            self.entries[str(document.path)] = (signature, document.data, document.lines, document.body,
-                                                document.body_line, document.digest, document.body_digest)
+            key = (kind.__name__, str(path))
+            self.used.add(key)
+            self.entries[key] = (signature, result.to_plain(), [(w.line, w.message, w.hint) for w in warnings])
             self.changed = True
 
     def save(self) -> None:
         """Write the cache, keeping only the files this build read (deleted files drop out)."""
         if len(self.used) != len(self.entries):
-            self.entries = {path: entry for path, entry in self.entries.items() if path in self.used}
+            self.entries = {key: entry for key, entry in self.entries.items() if key in self.used}
             self.changed = True
         if self.file is not None and self.changed:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(self.file, marshal.dumps(((self.VERSION, __version__), self.entries)))
 
 
-def read_many(paths: list[Path], read, problems: Problems, jobs: int = 1,
-              cache: DocumentCache | None = None) -> list[Document | None]:
-    """``read(path, problems)`` for every path, on ``jobs`` processes when there are many.
+def read_many(paths: list[Path], kind, problems: Problems, jobs: int = 1,
+              cache: DocumentCache | None = None) -> list:
+    """``kind.read(path, problems)`` for every path, on ``jobs`` processes when there are many.
 
-    Files unchanged since ``cache`` saw them are not read again.
+    Files unchanged since ``cache`` saw them are not read again. A file with an
+    error is not cached, so it is read again (and its errors reported) every time.
     """
     cache = cache or DocumentCache()
-    found = {path: cache.get(path) for path in paths}
-    missing = [path for path, document in found.items() if document is None]
+    found = {path: cache.get(kind, path, problems) for path in paths}
+    missing = [path for path, result in found.items() if result is None]
     signatures = {path: DocumentCache.signature(path) for path in missing}
+    tasks = [(kind, path) for path in missing]
     if jobs <= 1 or len(missing) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-        results = [_read_one((read, path)) for path in missing]
+        results = [_read_one(task) for task in tasks]
     else:
+        # Workers send back the plain values the cache keeps, which cross between
+        # processes faster than objects; a claim's analysis is read again when rendered.
         with mp.get_context("fork").Pool(jobs) as pool:
-            results = pool.map(_read_one, [(read, path) for path in missing], chunksize=100)
-    for path, (document, items) in zip(missing, results, strict=True):
+            plain = pool.map(_read_one_plain, tasks, chunksize=100)
+        results = [(None if value is None else kind.from_plain(path, value), items)
+                   for path, (value, items) in zip(missing, plain, strict=True)]
+    for path, (result, items) in zip(missing, results, strict=True):
         problems.items.extend(items)
-        found[path] = document
-        if document is not None and not items:
-            cache.put(document, signatures[path])
+        found[path] = result
+        if result is not None and not any(item.severity == "error" for item in items):
+            cache.put(kind, path, signatures[path], result, items)
     return [found[path] for path in paths]
 
 
 PARALLEL_FROM = 300  # files; fewer are read faster than processes start
 
 
-def _read_one(task) -> tuple[Document | None, list]:
-    read, path = task
+def _read_one(task) -> tuple:
+    kind, path = task
     problems = Problems()
-    return read(path, problems), problems.items
+    return kind.read(path, problems), problems.items
+
+
+def _read_one_plain(task) -> tuple:
+    result, items = _read_one(task)
+    return (None if result is None else result.to_plain()), items
+
+
+def read_body(path: Path, body_line: int, digest: str) -> str:
+    """The Markdown body of a file read before, which must not have changed since."""
+    problems = Problems()
+    text = read_text(path, problems)
+    body = "\n".join(text.split("\n")[body_line - 1:]) if text is not None else None
+    if body is None or digest_of(body) != digest:
+        problems.error(path, None, "the file changed while the site was being built",
+                       "build again once the file is saved")
+        raise BuildFailed(problems)
+    return body
+
+
+def line_of(lines: dict[tuple, int], keys: tuple) -> int:
+    """The line of the deepest of ``keys`` that is in ``lines`` (1 for the file's start)."""
+    while keys:
+        if keys in lines:
+            return lines[keys]
+        keys = keys[:-1]
+    return 1
 
 
 def read_yaml_file(path: Path, problems: Problems) -> Document | None:
@@ -319,9 +433,16 @@ def read_yaml_file(path: Path, problems: Problems) -> Document | None:
 def read_markdown_file(path: Path, problems: Problems) -> Document | None:
     """A Markdown file with YAML front matter between two `---` lines."""
     text = read_text(path, problems)
-    if text is None:
-        return None
-    lines = text.split("\n")
+    return None if text is None else parse_markdown_text(text, path, problems)
+
+
+def parse_markdown_text(text: str, path: Path, problems: Problems) -> Document | None:
+    """The front matter and body of a Markdown file's text.
+
+    ``path`` only names the file in messages: the text may not be on disk (a
+    claim as it was in an earlier git commit, say).
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines[0].strip() != "---":
         problems.error(
             path, 1, "the file does not start with front matter",

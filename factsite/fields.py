@@ -15,6 +15,25 @@ from .documents import Document
 from .errors import Problems, did_you_mean
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Names Windows keeps for devices, with or without an extension: a site holding a folder
+# `con/` cannot be checked out, copied or previewed there.
+WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                              *(f"lpt{i}" for i in range(10))])
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_SLUG_LENGTH = 200  # characters; a file or folder name may have at most 255 bytes
+
+
+def slug_problem(slug: str) -> tuple[str, str] | None:
+    """Why ``slug`` cannot name a folder of the site, and a name that can; None if it can."""
+    if not SLUG_PATTERN.match(slug):
+        return "only lower-case letters, digits and hyphens can be used", "mostly-accurate"
+    if slug in WINDOWS_RESERVED:
+        return (f'Windows keeps the name "{slug}" for a device, so the site could not be copied to '
+                "or previewed on Windows", f"{slug}-1")
+    if len(slug) > MAX_SLUG_LENGTH:
+        return (f"it has {len(slug)} characters, and a name of the site's files and folders may have "
+                f"at most {MAX_SLUG_LENGTH}", slug[:40].rstrip("-"))
+    return None
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,12 @@ def _convert(doc, name, spec, raw, where, problems):
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
             return wrong("must be text")
         text = str(raw).strip()
+        control = _NOT_XML.search(text)
+        if control:  # from an escape such as "\x07" in quotes: the feed and the badges are XML, which forbids it
+            problems.error(doc.path, doc.line(*where),
+                           f'"{name}" holds an invisible control character (U+{ord(control.group()):04X})',
+                           "delete it; in quotes it is written as an escape such as \\x07 or \\0")
+            return None
         if spec.choices and text not in spec.choices:
             problems.error(doc.path, doc.line(*where), f'"{name}" cannot be "{text}"',
                            did_you_mean(text, spec.choices))
@@ -79,6 +104,12 @@ def _convert(doc, name, spec, raw, where, problems):
     if spec.kind == "slug":
         if not isinstance(raw, str) or not SLUG_PATTERN.match(raw.strip()):
             return wrong("must be lower-case letters, digits and hyphens")
+        problem = slug_problem(raw.strip())
+        if problem is not None:  # a name that becomes a folder of the site, e.g. verdicts/<slug>/
+            reason, better = problem
+            problems.error(doc.path, doc.line(*where), f'"{name}" cannot be "{raw.strip()}": {reason}',
+                           f"write another, e.g. {name}: {better}")
+            return None
         return raw.strip()
     if spec.kind == "date":
         return _parse_date(str(raw).strip(), wrong)
@@ -115,6 +146,39 @@ def _convert(doc, name, spec, raw, where, problems):
             records.append((index, check_fields(doc, spec.fields, problems, item, where + (index,))))
         return records
     raise ValueError(f"unknown field kind {spec.kind!r}")
+
+
+def plain_values(values: dict, schema: dict[str, Field]) -> dict:
+    """``values`` (as check_fields returns them) with dates as text, for marshal."""
+    return _with_dates(values, schema, dt.date.isoformat)
+
+
+def values_from_plain(plain: dict, schema: dict[str, Field]) -> dict:
+    """The inverse of :func:`plain_values`."""
+    return _with_dates(plain, schema, dt.date.fromisoformat)
+
+
+def _with_dates(values: dict, schema: dict[str, Field], convert) -> dict:
+    values = dict(values)
+    for name, records in _date_fields(schema):
+        if records is None:
+            if values[name] is not None:
+                values[name] = convert(values[name])
+        else:
+            values[name] = [(index, _with_dates(entry, records, convert)) for index, entry in values[name]]
+    return values
+
+
+def _date_fields(schema: dict[str, Field]) -> list[tuple[str, dict | None]]:
+    """The date fields of a schema, and its records that hold dates (with their schema)."""
+    if id(schema) not in _DATE_FIELDS:  # worked out once per schema; the schema is kept, so its id stays its own
+        _DATE_FIELDS[id(schema)] = schema, [
+            (name, spec.fields if spec.kind == "records" else None) for name, spec in schema.items()
+            if spec.kind == "date" or (spec.kind == "records" and _date_fields(spec.fields))]
+    return _DATE_FIELDS[id(schema)][1]
+
+
+_DATE_FIELDS: dict[int, tuple[dict, list]] = {}
 
 
 def is_web_address(url: str) -> bool:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import Document, DocumentCache, digest_of, read_many, read_markdown_file, read_text, read_yaml_file
+from .documents import (DocumentCache, digest_of, line_of, read_many, read_markdown_file, read_text, read_yaml_file,
+                        report_link)
 from .errors import Problems, did_you_mean
-from .fields import SLUG_PATTERN, Field, check_fields, is_web_address
+from .fields import SLUG_PATTERN, Field, check_fields, slug_problem, is_web_address, plain_values, values_from_plain
 from .model import Citation, Claim, Claimant, Correction, Page, SiteConfig, Source
 
 SOURCE_KINDS = ("news report", "official statement", "interview", "social media post",
@@ -97,28 +100,115 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
 
 # Sources ------------------------------------------------------------------
 
-def load_sources(folder: Path, problems: Problems, jobs: int = 1,
-                 cache: DocumentCache | None = None) -> list[Source]:
-    sources = []
-    paths = content_files(folder, "*.yml", problems)
-    for path, doc in zip(paths, read_many(paths, read_yaml_file, problems, jobs, cache), strict=True):
+@dataclass
+class SourceFile:
+    """What one source file says, checked on its own; cached like :class:`ClaimFile`."""
+
+    path: Path
+    values: dict
+    digest: str
+
+    @classmethod
+    def read(cls, path: Path, problems: Problems) -> "SourceFile | None":
+        doc = read_yaml_file(path, problems)
         if doc is None:
-            continue
+            return None
         values = check_fields(doc, SOURCE_FIELDS, problems)
         for name in ("url", "archive_url"):
             if values[name] and not is_web_address(values[name]):
                 problems.error(path, doc.line(name), f'"{name}" must start with https:// or http://',
                                f"write the full address, e.g. {name}: {SOURCE_FIELDS[name].example}")
                 values[name] = None
+        return cls(path, values, doc.digest)
+
+    def to_plain(self) -> tuple:
+        return plain_values(self.values, SOURCE_FIELDS), self.digest
+
+    @classmethod
+    def from_plain(cls, path: Path, plain: tuple) -> "SourceFile":
+        values, digest = plain
+        return cls(path, values_from_plain(values, SOURCE_FIELDS), digest)
+
+
+def load_sources(folder: Path, problems: Problems, jobs: int = 1,
+                 cache: DocumentCache | None = None) -> list[Source]:
+    sources = []
+    paths = content_files(folder, "*.yml", problems)
+    for path, file in zip(paths, read_many(paths, SourceFile, problems, jobs, cache), strict=True):
+        if file is None:
+            continue
         copy = path.with_suffix(".txt")
         archived_text = read_text(copy, problems) if copy.exists() else None
         sources.append(Source(id=path.stem, path=path, archived_text=archived_text,
-                              digest=digest_of(doc.digest, archived_text or ""),
-                              **{k: v for k, v in values.items() if k in SOURCE_FIELDS}))
+                              digest=digest_of(file.digest, archived_text or ""), **file.values))
     return sources
 
 
 # Claims -------------------------------------------------------------------
+
+@dataclass
+class ClaimFile:
+    """What one claim file says, checked on its own, before it meets the other files.
+
+    Everything here depends on the file alone, so the file cache keeps it between
+    builds (keyed by the file's size and time); the analysis itself is not kept,
+    and is read again only for the pages that are rendered again.
+    """
+
+    path: Path
+    values: dict  # the checked fields, as check_fields returns them
+    lines: dict | None  # field (and entry) -> line, for messages; None when it came from the cache
+    body_line: int
+    digest: str  # of the front matter
+    body_digest: str
+    body: str | None = None  # None when it came from the cache
+
+    def line(self, *keys) -> int:
+        if self.lines is None:
+            # Messages are rare, and the cache is smaller and faster without every file's lines.
+            doc = read_markdown_file(self.path, Problems())
+            self.lines = doc.lines if doc is not None and doc.digest == self.digest else {}
+        return line_of(self.lines, keys)
+
+    @classmethod
+    def read(cls, path: Path, problems: Problems) -> "ClaimFile | None":
+        doc = read_markdown_file(path, problems)
+        if doc is None:
+            return None
+        values = check_fields(doc, CLAIM_FIELDS, problems)
+        file = cls(path, values, doc.lines, doc.body_line, doc.digest, doc.body_digest, doc.body)
+        file.check_alone(problems)
+        return file
+
+    def check_alone(self, problems: Problems) -> None:
+        """The checks that need nothing but this file."""
+        values, path = self.values, self.path
+        if values["claim"] and len(values["claim"]) > LONG_CLAIM:
+            problems.warning(path, self.line("claim"),
+                             f"the claim is {len(values['claim'])} characters long; search engines show only {LONG_CLAIM}",
+                             "shorten it to the words that were actually claimed")
+        if values["draft"]:
+            return
+        if not values["sources"]:
+            problems.error(path, self.line("sources"), "a published claim needs at least one source",
+                           "add sources: with the source, the exact quote and its stance, or set draft: true")
+        for name in ("title", "claim", "claimant", "summary"):
+            if values[name] and PLACEHOLDER in values[name]:
+                problems.error(path, self.line(name), f'"{name}" still has the placeholder {PLACEHOLDER}',
+                               "replace it with the real text, or keep draft: true until it is ready")
+        if PLACEHOLDER in self.body:
+            problems.error(path, self.body_line + self.body[:self.body.index(PLACEHOLDER)].count("\n"),
+                           f"the analysis still has the placeholder {PLACEHOLDER}",
+                           "replace it with the real text, or keep draft: true until it is ready")
+
+    def to_plain(self) -> tuple:
+        return plain_values(self.values, CLAIM_FIELDS), self.body_line, self.digest, self.body_digest
+
+    @classmethod
+    def from_plain(cls, path: Path, plain: tuple) -> "ClaimFile":
+        values, body_line, digest, body_digest = plain
+        return cls(path, values_from_plain(values, CLAIM_FIELDS), None, body_line, digest, body_digest)
+
 
 def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], problems: Problems,
                 jobs: int = 1, cache: DocumentCache | None = None) -> list[Claim]:
@@ -133,91 +223,109 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
             paths[path.stem] = path
     slugs = set(paths)
     ordered = sorted(paths.items())
-    documents = read_many([path for _, path in ordered], read_markdown_file, problems, jobs, cache)
-    for (slug, _), doc in zip(ordered, documents, strict=True):
-        if doc is not None:
-            claim = claim_from(doc, slug, config, sources, slugs, claimants, problems)
+    context = ClaimContext(config, sources, slugs, claimants)
+    files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
+    for (slug, _), file in zip(ordered, files, strict=True):
+        if file is not None:
+            claim = claim_from(file, slug, context, problems)
             if claim is not None:
                 claims.append(claim)
     return claims
 
 
-def claim_from(doc: Document, slug: str, config: SiteConfig, sources: dict[str, Source],
-               slugs: set[str], claimants: dict[str, Claimant], problems: Problems) -> Claim | None:
-    values = check_fields(doc, CLAIM_FIELDS, problems)
-    path = doc.path
+class FieldLines(Mapping):
+    """The line of each field of a claim file, looked up only when a message needs one."""
 
-    verdicts = {v.slug: v for v in config.verdicts}
-    verdict = verdicts.get(values["verdict"])
+    def __init__(self, file: ClaimFile):
+        self.file = file
+
+    def __getitem__(self, name: str) -> int:
+        if (name,) not in self.lines():
+            raise KeyError(name)
+        return self.file.line(name)
+
+    def __iter__(self):
+        return (key[0] for key in self.lines() if len(key) == 1)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def lines(self) -> dict:
+        self.file.line()
+        return self.file.lines
+
+
+@dataclass
+class ClaimContext:
+    """What a claim file is checked against: the settings and the other files."""
+
+    config: SiteConfig
+    sources: dict[str, Source | None]
+    slugs: set[str]
+    claimants: dict[str, Claimant]
+
+    def __post_init__(self):
+        self.verdicts = {v.slug: v for v in self.config.verdicts}
+        # In the order claims list them: by name.
+        self.topics = {t.slug: t for t in sorted(self.config.topics, key=lambda t: t.name.lower())}
+
+
+def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Problems) -> Claim | None:
+    """The claim, linked to its verdict, topics, sources and claimant; None if it cannot be."""
+    values, path, sources = file.values, file.path, context.sources
+
+    verdict = context.verdicts.get(values["verdict"])
     if values["verdict"] and verdict is None:
-        problems.error(path, doc.line("verdict"), f'unknown verdict "{values["verdict"]}"',
-                       did_you_mean(values["verdict"], verdicts))
+        problems.error(path, file.line("verdict"), f'unknown verdict "{values["verdict"]}"',
+                       did_you_mean(values["verdict"], context.verdicts))
 
-    topics = {t.slug: t for t in config.topics}
+    topics = context.topics
     for index, name in enumerate(values["topics"]):
         if name not in topics:
-            problems.error(path, doc.line("topics", index), f'unknown topic "{name}"',
+            problems.error(path, file.line("topics", index), f'unknown topic "{name}"',
                            did_you_mean(name, topics) + " (topics are listed in content/site.yml)")
 
     appeared_in = None
     if values["appeared_in"]:
         appeared_in = sources.get(values["appeared_in"])
         if values["appeared_in"] not in sources:
-            problems.error(path, doc.line("appeared_in"), f'unknown source "{values["appeared_in"]}"',
+            problems.error(path, file.line("appeared_in"), f'unknown source "{values["appeared_in"]}"',
                            did_you_mean(values["appeared_in"], sources) + " (sources are files in content/sources/)")
 
     citations = [citation for index, entry in values["sources"]
-                 if (citation := citation_from(doc, index, entry, sources, problems))]
-
-    if values["claim"] and len(values["claim"]) > LONG_CLAIM:
-        problems.warning(path, doc.line("claim"),
-                         f"the claim is {len(values['claim'])} characters long; search engines show only {LONG_CLAIM}",
-                         "shorten it to the words that were actually claimed")
+                 if (citation := citation_from(file, index, entry, sources, problems))]
 
     for index, name in enumerate(values["related"]):
-        if name not in slugs:
-            problems.error(path, doc.line("related", index), f'unknown related claim "{name}"',
-                           did_you_mean(name, slugs) + " (related claims are file names without .md)")
+        if name not in context.slugs:
+            problems.error(path, file.line("related", index), f'unknown related claim "{name}"',
+                           did_you_mean(name, context.slugs) + " (related claims are file names without .md)")
         elif name == slug:
-            problems.error(path, doc.line("related", index), "a claim cannot be related to itself",
+            problems.error(path, file.line("related", index), "a claim cannot be related to itself",
                            f'remove "{name}" from related')
 
     corrections = [Correction(entry["date"], entry["note"]) for _, entry in values["corrections"]
                    if entry["date"] and entry["note"]]
 
-    if not values["draft"]:
-        if not citations and not values["sources"]:
-            problems.error(path, doc.line("sources"), "a published claim needs at least one source",
-                           "add sources: with the source, the exact quote and its stance, or set draft: true")
-        for name in ("title", "claim", "claimant", "summary"):
-            if values[name] and PLACEHOLDER in values[name]:
-                problems.error(path, doc.line(name), f'"{name}" still has the placeholder {PLACEHOLDER}',
-                               "replace it with the real text, or keep draft: true until it is ready")
-        if PLACEHOLDER in doc.body:
-            problems.error(path, doc.body_line + doc.body[:doc.body.index(PLACEHOLDER)].count("\n"),
-                           f"the analysis still has the placeholder {PLACEHOLDER}",
-                           "replace it with the real text, or keep draft: true until it is ready")
-
     required = ("title", "claim", "claimant", "summary", "published")
     if verdict is None or any(values[name] is None for name in required):
         return None
-    claimant = claimant_for(doc, values["claimant"], values["claimant_type"], claimants, problems)
+    claimant = claimant_for(file, values["claimant"], values["claimant_type"], context.claimants, problems)
     claim = Claim(
         slug=slug, title=values["title"], claim=values["claim"], claimant=claimant, verdict=verdict,
-        summary=values["summary"], published=values["published"], body=doc.body, path=path,
+        summary=values["summary"], published=values["published"], path=path,
         claim_date=values["claim_date"], appeared_in=appeared_in,
-        topics=sorted((topics[t] for t in set(values["topics"]) if t in topics), key=lambda t: t.name.lower()),
+        topics=[topic for name, topic in topics.items() if name in values["topics"]],
         citations=citations, updated=values["updated"], corrections=sorted(corrections, key=lambda c: c.date),
-        related_slugs=values["related"], draft=bool(values["draft"]), body_line=doc.body_line,
-        lines={key[0]: line for key, line in doc.lines.items() if len(key) == 1},
-        digest=doc.digest, body_digest=doc.body_digest,
+        related_slugs=values["related"], draft=bool(values["draft"]), body_line=file.body_line,
+        lines=FieldLines(file),
+        digest=file.digest, body_digest=file.body_digest, analysis=file.body,
     )
     for correction in claim.corrections:
         correction.claim = claim
     return claim
 
 
-def citation_from(doc: Document, index: int, entry: dict, sources: dict[str, Source],
+def citation_from(doc: ClaimFile, index: int, entry: dict, sources: dict[str, Source],
                   problems: Problems) -> Citation | None:
     source = sources.get(entry["source"])
     if entry["source"] and entry["source"] not in sources:
@@ -253,13 +361,13 @@ def quote_appears(quote: str, text: str) -> bool:
     return normalise_quote(quote) in normalised_copy(text)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=8192)
 def normalised_copy(text: str) -> str:
     """A source's archived copy, normalised once however many quotes are checked against it."""
     return normalise_quote(text)
 
 
-def claimant_for(doc: Document, name: str, kind: str | None, claimants: dict[str, Claimant],
+def claimant_for(doc: ClaimFile, name: str, kind: str | None, claimants: dict[str, Claimant],
                  problems: Problems) -> Claimant:
     """The one Claimant of that name, shared by all their claims; a claim that leaves
     claimant_type out takes it from another claim that gives it."""
@@ -298,21 +406,89 @@ def load_pages(folder: Path, problems: Problems) -> list[Page]:
 # Shared -------------------------------------------------------------------
 
 def content_files(folder: Path, pattern: str, problems: Problems, recursive: bool = False) -> list[Path]:
-    """The folder's files matching ``pattern``, sorted, each with a valid address name."""
+    """The folder's files matching ``pattern`` (``*.md``, ``*.yml``), sorted, each with a name
+    that is safe as a web address on any system the site is copied to.
+
+    Links (symlinks) are refused and never followed, files and folders alike, so no
+    file from outside the content folder is read and no folder is gone round twice.
+    Names must be lower case (macOS and Windows do not tell `ERAM.md` from `eram.md`)
+    and not one Windows keeps for a device; a page cannot take the name of a folder
+    the build writes itself.
+    """
+    if folder.is_symlink():
+        report_link(folder, problems)
+        return []
     if not folder.is_dir():
         return []
-    found = sorted(folder.rglob(pattern) if recursive else folder.glob(pattern), key=str)
+    suffix = pattern.removeprefix("*")
+    found = sorted(_entries(folder, recursive, problems), key=lambda item: str(item[0]))
+    names: dict[tuple[Path, str], set[str]] = {}  # in each folder, the names written in lower case
+    for path, _ in found:
+        names.setdefault((path.parent, path.name.lower()), set()).add(path.name)
+    reserved = RESERVED_NAMES.get(folder.name, {})
     files = []
-    for path in found:
-        if not path.is_file() or path.name.startswith("."):
+    for path, entry in found:
+        if not path.name.lower().endswith(suffix):
+            if recursive and entry.is_symlink() and entry.is_dir():
+                report_link(path, problems)  # a folder of claims that would be left out
             continue
-        if not SLUG_PATTERN.match(path.stem):
-            problems.error(path, None, f'the file name "{path.name}" cannot be used as a web address',
-                           f'rename it to "{slugify(path.stem) or "name"}{path.suffix}": '
-                           "lower-case letters, digits and hyphens only")
+        if entry.is_symlink():
+            report_link(path, problems)
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            continue
+        stem = path.name[: -len(suffix)]
+        if not path.name.endswith(suffix) or not SLUG_PATTERN.match(stem):
+            fixed = slugify(stem) or "name"
+            fixed = (slug_problem(fixed) or (None, fixed))[1] + suffix  # never suggest "con.md"
+            taken = bool(names.get((path.parent, fixed), set()) - {path.name})
+            if taken and fixed == path.name.lower():
+                message = f'the file name "{path.name}" differs from "{fixed}" only in upper and lower case'
+            elif SLUG_PATTERN.match(stem):
+                message = f'the file name "{path.name}" must end in "{suffix}", in lower case'
+            else:
+                message = f'the file name "{path.name}" cannot be used as a web address'
+            problems.error(
+                path, None, message,
+                f'"{fixed}" is already in this folder, and macOS and Windows see the two names as one file: '
+                "merge the two, or give this one another name in lower-case letters, digits and hyphens" if taken
+                else f'rename it to "{fixed}": lower-case letters, digits and hyphens only',
+            )
+            continue
+        problem = slug_problem(stem)
+        if problem is None and stem in reserved:
+            problem = reserved[stem], f"{stem}-page"
+        if problem is not None:
+            reason, better = problem
+            problems.error(path, None, f'the file name "{path.name}" cannot be used: {reason}',
+                           f'rename it, e.g. to "{better}{suffix}"')
             continue
         files.append(path)
     return files
+
+
+# Pages become top-level folders of the site, beside the folders the build writes itself.
+RESERVED_NAMES = {"pages": {name: f'the site\'s own "{name}/" pages would be replaced by this one'
+                            for name in ("claimants", "claims", "page", "pagefind", "search", "sources",
+                                         "topics", "verdicts")}}
+
+
+def _entries(folder: Path, recursive: bool, problems: Problems):
+    """``(path, os.DirEntry)`` for everything in ``folder`` (and below it, if ``recursive``) but
+    hidden files; never goes into a link, so a link that loops cannot make it loop."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as error:
+        problems.error(folder, None, f"cannot read the folder: {error.strerror or error}",
+                       "check that you may read it")
+        return
+    for entry in entries:
+        path = folder / entry.name
+        if not entry.name.startswith("."):
+            yield path, entry
+        if recursive and entry.is_dir(follow_symlinks=False):
+            yield from _entries(path, recursive, problems)
 
 
 def slugify(text: str) -> str:
@@ -321,6 +497,12 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+@functools.lru_cache(maxsize=4096)
 def claimant_slug(name: str) -> str:
-    # Names in other scripts (e.g. Cyrillic) have no ASCII letters to keep.
-    return slugify(name) or "claimant-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    # Names in other scripts (e.g. Cyrillic) have no ASCII letters to keep. A name that
+    # cannot be a folder (one Windows keeps, such as "Con", or a very long one) gets a
+    # digest of itself, so that two such names never share a claimant page.
+    slug = slugify(name)
+    if slug and slug_problem(slug) is None:
+        return slug
+    return (slug[:60].rstrip("-") or "claimant") + "-" + hashlib.sha1((slug or name).encode()).hexdigest()[:8]

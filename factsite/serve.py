@@ -10,8 +10,10 @@ with mistakes keeps the server running and shows the mistakes in the browser.
 from __future__ import annotations
 
 import html
+import os
 import threading
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,11 +22,13 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 import watchfiles
 
-from .build import Project, read_site, source_date
+from .build import Project, collector_paused, read_site, source_date
 from .config import load_config
 from .errors import BuildFailed, ContentError, Problems
 from .links import OutputIndex, check_links
 from .documents import DocumentCache
+from .load import ClaimFile
+from .model import Claim
 from .render import Renderer, template_environment
 
 EVENTS = "__factsite/events"
@@ -47,6 +51,18 @@ class Preview:
     seconds: float = 0.0
 
 
+@dataclass
+class LastBuild:
+    renderer: Renderer  # with the site model it rendered
+    problems: list[ContentError]  # found before the links were checked
+    by_path: dict | None = None
+
+    def claims_by_path(self) -> dict[str, Claim]:
+        if self.by_path is None:
+            self.by_path = {os.path.abspath(claim.path): claim for claim in self.renderer.site.claims}
+        return self.by_path
+
+
 class PreviewServer:
     def __init__(self, project: Project, port: int = 8000, drafts: bool = True, log=print):
         self.project = project
@@ -65,6 +81,7 @@ class PreviewServer:
         self.templates = template_environment(project.templates_dir)
         self.documents = DocumentCache()
         self.jobs: dict = {}  # job -> (fingerprint, {path: bytes}, JobResult)
+        self.last: LastBuild | None = None  # the last build that worked, for quick rebuilds
 
     @property
     def url(self) -> str:
@@ -72,11 +89,13 @@ class PreviewServer:
 
     # Building -------------------------------------------------------------
 
-    def rebuild(self) -> None:
+    def rebuild(self, changed: set[Path] | None = None) -> None:
+        """Build again; ``changed``, the files saved since the last build, if known."""
         started = time.perf_counter()
         preview = Preview(generation=self.preview.generation + 1)
         try:
-            preview.files, preview.problems = self.build_in_memory()
+            outcome = self.rebuild_analyses(changed) if changed else None
+            preview.files, preview.problems = outcome or self.build_in_memory()
         except BuildFailed as failure:
             preview.failed, preview.problems = True, failure.problems.errors + failure.problems.warnings
         except jinja2.TemplateError as error:
@@ -84,6 +103,8 @@ class PreviewServer:
             line = getattr(error, "lineno", None)
             preview.failed = True
             preview.problems = [ContentError(where, line, f"template error: {error.message}")]  # type: ignore[arg-type]
+        if preview.failed:
+            self.last = None
         preview.seconds = time.perf_counter() - started
         with self.changed:
             self.preview = preview
@@ -91,14 +112,16 @@ class PreviewServer:
         self.report(preview)
 
     def build_in_memory(self) -> tuple[dict[str, bytes], list[ContentError]]:
+        self.last = None
         # Keep the configured base path, so subpath mistakes show up locally.
         self.base_path = configured_base_path(self.project)
         local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
-        site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts, cache=self.documents)
-        # Share cards and the search index are left out: the preview must be instant.
-        renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
-                            cards=False, search=False, env=self.templates)
-        prints = renderer.fingerprints()
+        with collector_paused():
+            site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts, cache=self.documents)
+            # Share cards and the search index are left out: the preview must be instant.
+            renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
+                                cards=False, search=False, env=self.templates)
+            prints = renderer.fingerprints()
         jobs: dict = {}
         for job in renderer.jobs():
             previous = self.jobs.get(job)
@@ -107,10 +130,40 @@ class PreviewServer:
             else:
                 jobs[job] = (prints[job], *renderer.render_job(job))
         self.jobs = jobs
-        index = OutputIndex({path: ids for _, _, result in jobs.values() for path, ids in result.files.items()})
-        check_links([link for _, _, result in jobs.values() for link in result.links], index,
-                    site.config.base_url, problems)
-        files = {path: data for _, outputs, _ in jobs.values() for path, data in outputs.items()}
+        self.last = LastBuild(renderer, problems.items[:])
+        return self.files_and_problems(problems)
+
+    def rebuild_analyses(self, changed: set[Path]) -> tuple[dict[str, bytes], list[ContentError]] | None:
+        """The quick way, when only the analyses of claims changed: render those claims again.
+
+        None when anything else changed (a field, a new file, a template): then the
+        whole site is read again, as the fields may show on any page.
+        """
+        if self.last is None:
+            return None
+        edited = []
+        for path in changed:
+            claim = self.last.claims_by_path().get(os.path.abspath(path))
+            if claim is None:
+                return None
+            problems = Problems()
+            file = ClaimFile.read(claim.path, problems)
+            if file is None or problems.items or file.digest != claim.digest:
+                return None  # a mistake, or the fields changed
+            edited.append((claim, file))
+        for claim, file in edited:
+            claim.analysis, claim.body_digest = file.body, file.body_digest
+            job = ("claim", claim.slug)
+            self.jobs[job] = (None, *self.last.renderer.render_job(job))  # no fingerprint: compared again next time
+        return self.files_and_problems(Problems(self.last.problems[:]))
+
+    def files_and_problems(self, problems: Problems) -> tuple[dict[str, bytes], list[ContentError]]:
+        """Every file of the preview, and every problem, with the links checked."""
+        jobs = self.jobs.values()
+        index = OutputIndex({path: ids for _, _, result in jobs for path, ids in result.files.items()})
+        check_links([link for _, _, result in jobs for link in result.links], index,
+                    self.last.renderer.site.config.base_url, problems)
+        files = {path: data for _, outputs, _ in jobs for path, data in outputs.items()}
         return files, problems.errors + problems.warnings
 
     def report(self, preview: Preview) -> None:
@@ -130,7 +183,7 @@ class PreviewServer:
         for changes in watchfiles.watch(*folders, stop_event=self.stopping, debounce=50, step=20,
                                         rust_timeout=500, yield_on_timeout=False):
             if changes:
-                self.rebuild()
+                self.rebuild({Path(path) for _, path in changes})
 
     # Running --------------------------------------------------------------
 

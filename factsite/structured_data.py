@@ -7,6 +7,7 @@ what the reader sees.
 from __future__ import annotations
 
 import json
+import re
 
 from .model import Claim, Site
 
@@ -61,9 +62,17 @@ def creative_work(source) -> dict:
 def organization(site: Site, absolute_url) -> dict:
     org = site.config.organization
     data: dict = {"@type": "Organization", "name": org.name, "url": org.url or absolute_url("")}
-    if org.logo:
-        data["logo"] = org.logo if "://" in org.logo else absolute_url(org.logo)
+    logo = (org.logo if "://" in org.logo else absolute_url(org.logo)) if org.logo else None
+    if logo and web_address(logo):  # site.yml does not check the logo: no javascript: or data: URL
+        data["logo"] = logo
     return data
+
+
+def web_address(url: str) -> bool:
+    """Whether a browser would read ``url`` as an http(s) address (schemes are read case-blind,
+    across tabs and line breaks, after leading control characters and spaces)."""
+    cleaned = re.sub(r"[\t\n\r]", "", url).lstrip("".join(map(chr, range(0x21)))).lower()
+    return cleaned.startswith(("http://", "https://"))
 
 
 def data_feed(site: Site, absolute_url) -> dict:

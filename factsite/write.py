@@ -8,6 +8,7 @@ failed or interrupted build leaves the previous site as it was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -22,7 +23,34 @@ T = TypeVar("T")
 
 
 class WriteError(Exception):
-    """The output folder could not be written; the previous site is untouched."""
+    """The output folder could not be written: what went wrong, what to do, and what became of the site."""
+
+    UNCHANGED = "The previous site is unchanged."
+    PARTLY_UPDATED = "The site was partly updated; the next build finishes the update."
+
+    def __init__(self, message: str, hint: str = "", site: str | None = UNCHANGED):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.site = site  # one of the sentences above, or None when the site was not being written
+
+
+def write_error(error: OSError, doing: str, folder: Path, site: str | None = WriteError.UNCHANGED) -> WriteError:
+    """A WriteError saying, in an editor's words, why ``doing`` failed and what to do about it."""
+    code = error.errno
+    if code == errno.ENOSPC:
+        cause, hint = "the disk is full", f"free some space on the disk that holds {folder}, or build elsewhere with --out"
+    elif code == getattr(errno, "EDQUOT", None):
+        cause, hint = "your disk quota is used up", f"free some of your space on the disk that holds {folder}"
+    elif code in (errno.EACCES, errno.EPERM):
+        cause, hint = "permission denied", f"make {folder} writable for you, or choose another folder with --out"
+    elif code == errno.EROFS:
+        cause, hint = "the disk is read-only", "choose a folder on a writable disk with --out"
+    elif code == errno.EFBIG:
+        cause, hint = "a file is larger than this disk or your limits allow", "build on another disk with --out"
+    else:
+        cause, hint = error.strerror or str(error), f"check {folder}"
+    return WriteError(f"{doing}: {cause}", hint + ", then build again", site)
 
 
 def write_site(out_dir: Path, fill: Callable[[Path], T],
@@ -34,7 +62,10 @@ def write_site(out_dir: Path, fill: Callable[[Path], T],
     raises, the old site stays.
     """
     out_dir = out_dir.resolve()
-    refuse_foreign_folder(out_dir)
+    try:
+        refuse_foreign_folder(out_dir)
+    except OSError as error:
+        raise write_error(error, f"cannot look into {out_dir}", out_dir) from error
     with staging_folder(out_dir) as staging:
         result = fill(staging)
         if before_swap is not None:
@@ -58,9 +89,38 @@ def update_site(out_dir: Path, fill: Callable[[Path], T], removed: Callable[[T],
         make_world_readable(staging)
         files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
         journal = {"staging": str(staging), "files": files, "removed": sorted(removed(result))}
-        _journal_path(out_dir).write_text(json.dumps(journal), encoding="utf-8")
+        made = _make_folders(out_dir, files)  # a full disk stops the update here, before any move
+        try:
+            write_atomically(_journal_path(out_dir), json.dumps(journal).encode("utf-8"))
+        except BaseException:
+            _remove_folders(made)
+            raise
         _apply(out_dir, journal)
     return result
+
+
+def _make_folders(out_dir: Path, files: list[str]) -> list[Path]:
+    """Make the folders that moving ``files`` into ``out_dir`` needs; returns those it made."""
+    made: list[Path] = []
+    try:
+        for relative in files:
+            folder, missing = out_dir / safe_relative_path(relative).parent, []
+            while not folder.is_dir():
+                missing.append(folder)
+                folder = folder.parent
+            for folder in reversed(missing):
+                folder.mkdir()
+                made.append(folder)
+    except BaseException:
+        _remove_folders(made)
+        raise
+    return made
+
+
+def _remove_folders(folders: list[Path]) -> None:
+    for folder in reversed(folders):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 @contextlib.contextmanager
@@ -69,20 +129,32 @@ def staging_folder(out_dir: Path) -> Iterator[Path]:
 
     Once a journal names it, it is the next build's to finish, and stays.
     """
-    recover(out_dir)
+    try:
+        recover(out_dir)
+    except OSError as error:
+        raise write_error(error, f"cannot finish the last build's update of {out_dir}", out_dir,
+                          WriteError.PARTLY_UPDATED) from error
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
     except OSError as error:
-        raise WriteError(f"cannot create a folder beside {out_dir}: {error.strerror}") from error
+        raise write_error(error, f"cannot create a folder beside {out_dir}", out_dir.parent) from error
     try:
         yield staging
     except BaseException as error:
-        if not _journal_path(out_dir).exists():
+        moving = _journal_path(out_dir).exists()  # the moves had begun: the next build finishes them
+        if not moving:
             shutil.rmtree(staging, ignore_errors=True)
-        restore_interrupted_swap(out_dir)  # if the swap itself failed half-way
+        with contextlib.suppress(OSError):  # the next build tries again
+            restore_interrupted_swap(out_dir)  # if the swap itself failed half-way
+        site = WriteError.PARTLY_UPDATED if moving else WriteError.UNCHANGED
+        if not out_dir.exists() and _old_path(out_dir).exists():
+            site = f"The previous site is in {_old_path(out_dir)}; the next build puts it back."
+        if isinstance(error, WriteError):  # a file of the build cache could not be saved
+            error.site = site
+            raise
         if isinstance(error, OSError):
-            raise WriteError(f"cannot write the site into {out_dir}: {error.strerror or error}") from error
+            raise write_error(error, f"cannot write the site into {out_dir}", out_dir.parent, site) from error
         raise
 
 
@@ -136,18 +208,22 @@ def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        target.write_bytes(data)
+        with open(target, "wb") as file:
+            _write(file, data)
         count += 1
     return count
+
+
+def _write(file, data: bytes) -> None:
+    """Every byte factsite writes goes through here (where the tests make the disk full)."""
+    file.write(data)
 
 
 def refuse_foreign_folder(out_dir: Path) -> None:
     """Never replace a folder that a build did not make (say, `--out .` by mistake)."""
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-        raise WriteError(
-            f"{out_dir} is not empty and was not made by factsite, so it will not be replaced; "
-            "choose an empty or new folder with --out"
-        )
+        raise WriteError(f"{out_dir} is not empty and was not made by factsite, so it will not be replaced",
+                         "choose an empty or new folder with --out", site=None)
 
 
 def safe_relative_path(relative: str) -> PurePosixPath:
@@ -188,15 +264,23 @@ def restore_interrupted_swap(out_dir: Path) -> None:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that no reader ever sees half of it."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    """Write ``data`` to ``path`` so that no reader ever sees half of it.
+
+    Raises WriteError, saying why in an editor's words, if it cannot.
+    """
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    except OSError as error:
+        raise write_error(error, f"cannot save {path}", path.parent, site=None) from error
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            _write(file, data)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         try:
             os.unlink(temporary)
         except FileNotFoundError:
             pass
+        if isinstance(error, OSError):
+            raise write_error(error, f"cannot save {path}", path.parent, site=None) from error
         raise
