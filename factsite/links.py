@@ -76,24 +76,25 @@ class OutputIndex:
 def check_links(written: Iterable[WrittenLinks], index: OutputIndex, base_url: str, problems: Problems) -> None:
     base = urlsplit(base_url)
     for path, page_url, links in written:
-        path = Path(path)
         for link, line in links:
-            if link.startswith("/") and not link.startswith("//"):  # the usual case, without urljoin's cost
-                url = urlsplit(base.scheme + "://" + base.netloc + base.path + link[1:])
+            if link.startswith("/") and not link.startswith("//"):  # the usual case, without urlsplit's cost
+                address, _, fragment = link[1:].partition("#")
+                url_path, fragment = base.path + address.partition("?")[0], fragment
             else:
                 url = urlsplit(urljoin(page_url, link))
-            if url.scheme not in ("http", "https") or url.netloc != base.netloc:
-                continue
-            if not url.path.startswith(base.path):
-                problems.warning(path, line, f'the link "{link}" leads outside the site',
+                if url.scheme not in ("http", "https") or url.netloc != base.netloc:
+                    continue
+                url_path, fragment = url.path, url.fragment
+            if not url_path.startswith(base.path):
+                problems.warning(Path(path), line, f'the link "{link}" leads outside the site',
                                  "link to a page of this site from its root, e.g. /claims/<slug>/")
                 continue
-            target = index.target(unquote(url.path[len(base.path):]))
+            target = index.target(unquote(url_path[len(base.path):]))
             if target is None:
-                problems.warning(path, line, f'the link "{link}" leads to a page that does not exist',
-                                 _hint_for(url.path[len(base.path):], index))
-            elif url.fragment and url.fragment not in index.ids_on(target):
-                problems.warning(path, line, f'the link "{link}" names an anchor "#{url.fragment}" '
+                problems.warning(Path(path), line, f'the link "{link}" leads to a page that does not exist',
+                                 _hint_for(url_path[len(base.path):], index))
+            elif fragment and fragment not in index.ids_on(target):
+                problems.warning(Path(path), line, f'the link "{link}" names an anchor "#{fragment}" '
                                  "that is not on that page",
                                  "check the spelling of the part after #, or remove it")
 
