@@ -110,12 +110,15 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
         if not (state and state.out_dir == str(out_dir) and state.settings == settings
                 and (out_dir / MARKER).is_file()):
             state = None  # nothing to compare with: build everything
+    # A build stopped after the site changes but before the new state is saved must leave
+    # no state, rather than one that no longer describes the site.
+    forget_state = cache.forget_state if cache else None
     with clock("render and write"), model_frozen():
         if state:
-            results, written = write_changed(renderer, out_dir, state, prints, cores, progress)
+            results, written = write_changed(renderer, out_dir, state, prints, cores, progress, forget_state)
         else:
             results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=cores, progress=progress),
-                                 before_swap=build_search_index if search else None)
+                                 before_swap=build_search_index if search else None, before_change=forget_state)
             written = set(results)
     search_digest = digest_of(*(prints[job] for job in prints if job[0] == "claim"))
     with clock("search index"):
@@ -138,7 +141,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
 
 
 def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: dict,
-                  cores: int, progress=None) -> tuple[dict, set]:
+                  cores: int, progress=None, before_change=None) -> tuple[dict, set]:
     """Render only the jobs whose fingerprint differs from ``state``'s, into the site in place.
 
     Returns every job's result (the unchanged ones from ``state``) and the jobs rendered.
@@ -155,7 +158,7 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
 
     if changed or stale({}):
         results.update(update_site(out_dir, lambda folder: renderer.write_into(folder, changed, cores, progress),
-                                   stale))
+                                   stale, before_change))
     return results, set(changed)
 
 

@@ -51,6 +51,12 @@ class BuildCache:
         return BuildState(out_dir, settings, {job: (fingerprint, JobResult(dict.fromkeys(files), links))
                                                for job, (fingerprint, (files, links)) in jobs.items()}, search_digest)
 
+    def forget_state(self) -> None:
+        """Called before the site changes: a build stopped before it saves the new state
+        then leaves no state at all (so the next build writes everything), never one
+        that no longer describes the site."""
+        self.state_file.unlink(missing_ok=True)
+
     def save_state(self, state: BuildState) -> None:
         # marshal, not pickle: plain values load several times faster, and a big site has many.
         jobs = {job: (fingerprint, (list(result.files), [tuple(item) for item in result.links]))

@@ -39,10 +39,13 @@ def write_error(error: OSError, doing: str, folder: Path, site: str | None = Wri
     """A WriteError saying, in an editor's words, why ``doing`` failed and what to do about it."""
     code = error.errno
     if code == errno.ENOSPC:
-        cause, hint = "the disk is full", f"free some space on the disk that holds {folder}, or build elsewhere with --out"
+        cause = "the disk is full"
+        hint = f"free some space on the disk that holds {folder}, or build elsewhere with --out"
     elif code == getattr(errno, "EDQUOT", None):
         cause, hint = "your disk quota is used up", f"free some of your space on the disk that holds {folder}"
     elif code in (errno.EACCES, errno.EPERM):
+        if isinstance(error.filename, str):  # the folder that refused, rather than the one being written
+            folder = Path(error.filename) if Path(error.filename).is_dir() else Path(error.filename).parent
         cause, hint = "permission denied", f"make {folder} writable for you, or choose another folder with --out"
     elif code == errno.EROFS:
         cause, hint = "the disk is read-only", "choose a folder on a writable disk with --out"
@@ -54,34 +57,42 @@ def write_error(error: OSError, doing: str, folder: Path, site: str | None = Wri
 
 
 def write_site(out_dir: Path, fill: Callable[[Path], T],
-               before_swap: Callable[[Path], None] | None = None) -> T:
+               before_swap: Callable[[Path], None] | None = None,
+               before_change: Callable[[], None] | None = None) -> T:
     """Make ``fill`` write the new site into a fresh folder, then put it in place of ``out_dir``.
 
     Returns what ``fill`` returns. ``before_swap`` may add to the new folder (the
     search index is built there) before it replaces the old one; if either
-    raises, the old site stays.
+    raises, the old site stays. ``before_change()`` is called just before the old
+    site starts to change (the build forgets its cached state then).
     """
     out_dir = out_dir.resolve()
     try:
         refuse_foreign_folder(out_dir)
+        if out_dir.is_dir():
+            _require_writable([out_dir])  # else the swap succeeds, and the old site can never be removed
     except OSError as error:
-        raise write_error(error, f"cannot look into {out_dir}", out_dir) from error
+        raise write_error(error, f"cannot write the site into {out_dir}", out_dir) from error
     with staging_folder(out_dir) as staging:
         result = fill(staging)
         if before_swap is not None:
             before_swap(staging)
         make_world_readable(staging)
+        if before_change is not None:
+            before_change()
         swap_into_place(staging, out_dir)
     return result
 
 
-def update_site(out_dir: Path, fill: Callable[[Path], T], removed: Callable[[T], list[str]]) -> T:
+def update_site(out_dir: Path, fill: Callable[[Path], T], removed: Callable[[T], list[str]],
+                before_change: Callable[[], None] | None = None) -> T:
     """Replace only some files of ``out_dir``: those ``fill`` writes, and delete ``removed(...)``.
 
     The new files are written beside the site first, so a failure while
     rendering or writing changes nothing. Then a journal lists the moves and
     each file is moved into place (one rename each); a build killed during the
-    moves is completed by the next one, from the journal.
+    moves is completed by the next one, from the journal. ``before_change()`` is
+    called just before the journal is written.
     """
     out_dir = out_dir.resolve()
     with staging_folder(out_dir) as staging:
@@ -91,16 +102,21 @@ def update_site(out_dir: Path, fill: Callable[[Path], T], removed: Callable[[T],
         journal = {"staging": str(staging), "files": files, "removed": sorted(removed(result))}
         made = _make_folders(out_dir, files)  # a full disk stops the update here, before any move
         try:
+            if before_change is not None:
+                before_change()
             write_atomically(_journal_path(out_dir), json.dumps(journal).encode("utf-8"))
-        except BaseException:
+        except BaseException as error:
             _remove_folders(made)
+            if isinstance(error, WriteError) and isinstance(error.__cause__, OSError):  # not the journal's name
+                raise write_error(error.__cause__, f"cannot write the site into {out_dir}", out_dir.parent) from error
             raise
         _apply(out_dir, journal)
     return result
 
 
 def _make_folders(out_dir: Path, files: list[str]) -> list[Path]:
-    """Make the folders that moving ``files`` into ``out_dir`` needs; returns those it made."""
+    """Make the folders that moving ``files`` into ``out_dir`` needs, and check that each may be
+    written; returns those it made."""
     made: list[Path] = []
     try:
         for relative in files:
@@ -111,10 +127,18 @@ def _make_folders(out_dir: Path, files: list[str]) -> list[Path]:
             for folder in reversed(missing):
                 folder.mkdir()
                 made.append(folder)
+        _require_writable({out_dir} | {out_dir / safe_relative_path(relative).parent for relative in files})
     except BaseException:
         _remove_folders(made)
         raise
     return made
+
+
+def _require_writable(folders) -> None:
+    """Fail now, before the site is touched, rather than half-way through moving files into it."""
+    for folder in sorted(folders):
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
 
 
 def _remove_folders(folders: list[Path]) -> None:
