@@ -8,6 +8,7 @@ from pathlib import Path
 from .build import source_date
 from .config import load_config
 from .errors import Problems, did_you_mean
+from .fields import slug_problem
 from .load import PLACEHOLDER, slugify
 
 TEMPLATE = """\
@@ -64,6 +65,9 @@ def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdic
     slug = slugify(title)
     if not slug:
         raise ScaffoldError(f'"{title}" has no letters or digits to make a file name from')
+    problem = slug_problem(slug)
+    if problem:  # a Windows device name, or too long: the name the check would suggest
+        slug = problem[1]
     claims_dir = content_dir / "claims"
     existing = sorted(claims_dir.rglob(f"{slug}.md")) if claims_dir.is_dir() else []
     if existing:

@@ -56,6 +56,14 @@ def test_new_claim_renders_with_drafts_without_editing(workdir):
     assert "<h1>ERAM missile delivery</h1>" in page
 
 
+@pytest.mark.parametrize("title, file_name", [("Con", "con-1.md"), ("Aux", "aux-1.md"), ("x" * 250, "x" * 40 + ".md")])
+def test_new_never_makes_a_file_name_the_check_refuses(workdir, title, file_name):
+    assert run("new", title, "--source", "city-paper").exit_code == 0
+    assert (workdir / "content/claims" / file_name).is_file()
+    result = run("build", "--drafts", "--out", "site", "--no-cards", "--no-search")
+    assert result.exit_code == 0, result.output
+
+
 def test_new_claim_stays_out_of_a_normal_build(workdir):
     run("new", "ERAM missile delivery")
     assert run("build", "--out", "site").exit_code == 0
