@@ -5,7 +5,7 @@ Run `python build.py --help` for the options.
 
 import sys
 
-from factsite.cli import main
+from factsite.cli import run
 
 if __name__ == "__main__":
-    main(["build", *sys.argv[1:]], prog_name="python build.py")
+    run(["build", *sys.argv[1:]], prog_name="python build.py")

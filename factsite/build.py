@@ -58,6 +58,39 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds, by phase
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector off during a build (but see :func:`model_frozen`).
+
+    The site model is hundreds of thousands of objects that live as long as the
+    build; every full collection would walk them all again, for nothing. At
+    10,000 claims that was half the time of a rebuild.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def model_frozen():
+    """The collector on while pages are rendered, for the short-lived cycles that makes,
+    but never walking the model, which is frozen (and which forked workers then
+    leave shared with the parent process instead of copying it)."""
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not enabled:
+            gc.disable()
+        gc.unfreeze()
+
+
 def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
               jobs: int = 1, cache: DocumentCache | None = None,
               published: Path | None = None, since: str | None = None) -> tuple[Site, Problems]:
@@ -82,6 +115,7 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     return site, problems
 
 
+@collector_paused()
 def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: bool = False,
           cards: bool = True, search: bool = True, use_cache: bool = True, progress=None,
           since: str | None = None) -> BuildResult:
@@ -99,9 +133,9 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     cores = available_cores()
     cache = BuildCache(out_dir) if use_cache else None
     documents = cache.documents() if cache else None
-    with clock("read"), collector_paused():
+    with clock("read"):
         site, problems = read_site(project, base_url, drafts, cores, documents, published=out_dir, since=since)
-    with clock("compare"), collector_paused():
+    with clock("compare"):
         renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards,
                             search=search, card_cache=cache.cards() if cache else None)
         prints = renderer.fingerprints()
@@ -124,12 +158,12 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     with clock("search index"):
         if search and state and search_digest != state.search_digest:
             refresh_search_index(out_dir)
-    with clock("save cache"), collector_paused():
+    with clock("save cache"):
         if cache:
             documents.save()
             cache.save_state(BuildState(str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
                                         search_digest if search else None))
-    with clock("check links"), collector_paused():
+    with clock("check links"):
         index = OutputIndex({path: ids for result in results.values() for path, ids in result.files.items()},
                             read=lambda path: (out_dir / path).read_bytes())
         check_links([link for result in results.values() for link in result.links], index, site.config.base_url,
@@ -172,34 +206,6 @@ def check(project: Project, base_url: str | None = None, drafts: bool = False,
         pass
     check_links(renderer.written_links, index, site.config.base_url, problems)
     return problems
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Python's cycle collector off while the site model is built and compared.
-
-    The model is hundreds of thousands of objects that live as long as the build;
-    every full collection would walk them all again, for nothing. At 10,000
-    claims that was half the time of a rebuild.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextlib.contextmanager
-def model_frozen():
-    """The collector on again for rendering, which makes short-lived cycles, but
-    never walking the model: and forked workers then leave its memory pages shared."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 class Stopwatch:

@@ -60,8 +60,10 @@ class Document:
 
 def digest_of(*parts: str | bytes) -> str:
     """A short hash of ``parts``: equal digests mean equal inputs."""
-    if all(isinstance(part, str) for part in parts):  # the usual case, hashed in one go
+    try:  # the usual case, all text, hashed in one go
         return hashlib.blake2b("\0".join(parts).encode("utf-8") + b"\0", digest_size=16).hexdigest()
+    except TypeError:
+        pass  # some parts are bytes
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
         hasher.update(part.encode("utf-8") if isinstance(part, str) else part)

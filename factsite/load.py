@@ -421,13 +421,13 @@ def content_files(folder: Path, pattern: str, problems: Problems, recursive: boo
     if not folder.is_dir():
         return []
     suffix = pattern.removeprefix("*")
-    found = sorted(_entries(folder, recursive, problems), key=lambda item: str(item[0]))
+    found = sorted(_entries(folder, recursive, problems), key=lambda item: item[1].path)
     names: dict[tuple[Path, str], set[str]] = {}  # in each folder, the names written in lower case
-    for path, _ in found:
-        names.setdefault((path.parent, path.name.lower()), set()).add(path.name)
+    for _, entry, parent in found:
+        names.setdefault((parent, entry.name.lower()), set()).add(entry.name)
     reserved = RESERVED_NAMES.get(folder.name, {})
     files = []
-    for path, entry in found:
+    for path, entry, parent in found:
         if not path.name.lower().endswith(suffix):
             if recursive and entry.is_symlink() and entry.is_dir():
                 report_link(path, problems)  # a folder of claims that would be left out
@@ -441,7 +441,7 @@ def content_files(folder: Path, pattern: str, problems: Problems, recursive: boo
         if not path.name.endswith(suffix) or not SLUG_PATTERN.match(stem):
             fixed = slugify(stem) or "name"
             fixed = (slug_problem(fixed) or (None, fixed))[1] + suffix  # never suggest "con.md"
-            taken = bool(names.get((path.parent, fixed), set()) - {path.name})
+            taken = bool(names.get((parent, fixed), set()) - {path.name})
             if taken and fixed == path.name.lower():
                 message = f'the file name "{path.name}" differs from "{fixed}" only in upper and lower case'
             elif SLUG_PATTERN.match(stem):
@@ -474,8 +474,8 @@ RESERVED_NAMES = {"pages": {name: f'the site\'s own "{name}/" pages would be rep
 
 
 def _entries(folder: Path, recursive: bool, problems: Problems):
-    """``(path, os.DirEntry)`` for everything in ``folder`` (and below it, if ``recursive``) but
-    hidden files; never goes into a link, so a link that loops cannot make it loop."""
+    """``(path, os.DirEntry, folder)`` for everything in ``folder`` (and below it, if ``recursive``)
+    but hidden files; never goes into a link, so a link that loops cannot make it loop."""
     try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
@@ -486,7 +486,7 @@ def _entries(folder: Path, recursive: bool, problems: Problems):
     for entry in entries:
         path = folder / entry.name
         if not entry.name.startswith("."):
-            yield path, entry
+            yield path, entry, folder
         if recursive and entry.is_dir(follow_symlinks=False):
             yield from _entries(path, recursive, problems)
 

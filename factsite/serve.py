@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 import watchfiles
 
-from .build import Project, collector_paused, read_site, source_date
+from .build import Project, collector_paused, model_frozen, read_site, source_date
 from .config import load_config
 from .errors import BuildFailed, ContentError, Problems
 from .links import OutputIndex, check_links
@@ -111,24 +111,25 @@ class PreviewServer:
             self.changed.notify_all()
         self.report(preview)
 
+    @collector_paused()
     def build_in_memory(self) -> tuple[dict[str, bytes], list[ContentError]]:
         self.last = None
         # Keep the configured base path, so subpath mistakes show up locally.
         self.base_path = configured_base_path(self.project)
         local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
-        with collector_paused():
-            site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts, cache=self.documents)
-            # Share cards and the search index are left out: the preview must be instant.
-            renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
-                                cards=False, search=False, env=self.templates)
-            prints = renderer.fingerprints()
+        site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts, cache=self.documents)
+        # Share cards and the search index are left out: the preview must be instant.
+        renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
+                            cards=False, search=False, env=self.templates)
+        prints = renderer.fingerprints()
         jobs: dict = {}
-        for job in renderer.jobs():
-            previous = self.jobs.get(job)
-            if previous and previous[0] == prints[job]:
-                jobs[job] = previous  # nothing it shows changed: keep its files
-            else:
-                jobs[job] = (prints[job], *renderer.render_job(job))
+        with model_frozen():
+            for job in renderer.jobs():
+                previous = self.jobs.get(job)
+                if previous and previous[0] == prints[job]:
+                    jobs[job] = previous  # nothing it shows changed: keep its files
+                else:
+                    jobs[job] = (prints[job], *renderer.render_job(job))
         self.jobs = jobs
         self.last = LastBuild(renderer, problems.items[:])
         return self.files_and_problems(problems)
