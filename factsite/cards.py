@@ -56,6 +56,12 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, face, width: int, max_lines: int)
     return lines
 
 
+def one_line(text: str) -> str:
+    """``text`` with any line break (YAML keeps them, and Unicode has several) made a space:
+    Pillow cannot measure or lay out several lines in one call."""
+    return " ".join(text.split())
+
+
 def hex_to_rgb(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
@@ -71,13 +77,13 @@ def draw_frame(config: SiteConfig) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, HEIGHT - 96, WIDTH, HEIGHT), fill=BAND)
-    draw.text((MARGIN, HEIGHT - 48), config.title, font=font("DejaVuSans-Bold.ttf", 34), fill=PAPER, anchor="lm")
+    draw.text((MARGIN, HEIGHT - 48), one_line(config.title), font=font("DejaVuSans-Bold.ttf", 34), fill=PAPER, anchor="lm")
     return image, draw
 
 
 def draw_badge(draw: ImageDraw.ImageDraw, verdict: Verdict, x: int, y: int) -> None:
     face = font("DejaVuSans-Bold.ttf", 40)
-    label = verdict.label.upper()
+    label = one_line(verdict.label).upper()
     width = int(draw.textlength(label, font=face)) + 120
     draw.rounded_rectangle((x, y, x + width, y + 76), radius=38, fill=hex_to_rgb(verdict.colour))
     draw_icon(draw, verdict.icon, x + 24, y + 16, 44)
@@ -109,7 +115,7 @@ def claim_card(claim: Claim, config: SiteConfig) -> bytes:
     for line in lines:
         draw.text((MARGIN, y), line, font=face, fill=INK)
         y += 64
-    draw.text((MARGIN, y + 10), f"— {claim.claimant.name}", font=font("DejaVuSans.ttf", 30), fill=MUTED)
+    draw.text((MARGIN, y + 10), f"— {one_line(claim.claimant.name)}", font=font("DejaVuSans.ttf", 30), fill=MUTED)
     draw_badge(draw, claim.verdict, MARGIN, HEIGHT - 96 - 40 - 76)
     return png(image)
 

@@ -13,7 +13,7 @@ import jinja2
 
 from . import __version__
 from .build import Project, build, check
-from .errors import BuildFailed, ContentError, Problems
+from .errors import BuildFailed, ContentError, Problems, visible
 from .search import SearchIndexError
 from .write import WriteError, write_error
 
@@ -29,10 +29,11 @@ def show_path(path: Path) -> str:
 
 def echo_problem(problem: ContentError, err: bool = True) -> None:
     colour = "red" if problem.severity == "error" else "yellow"
-    where = show_path(problem.path) + (f":{problem.line}" if problem.line else "")
-    click.echo(f"{where}: " + click.style(problem.severity, fg=colour, bold=True) + f": {problem.message}", err=err)
+    where = visible(show_path(problem.path)) + (f":{problem.line}" if problem.line else "")
+    click.echo(f"{where}: " + click.style(problem.severity, fg=colour, bold=True) + f": {visible(problem.message)}",
+               err=err)
     if problem.hint:
-        click.echo(f"    hint: {problem.hint}", err=err)
+        click.echo(f"    hint: {visible(problem.hint)}", err=err)
 
 
 def github_annotation(problem: ContentError) -> str:
@@ -41,10 +42,10 @@ def github_annotation(problem: ContentError) -> str:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 
-    properties = f"file={escape(show_path(problem.path), True)}"
+    properties = f"file={escape(show_path(problem.path), True)}"  # the real name, for GitHub to find the file
     if problem.line:
         properties += f",line={problem.line}"
-    message = problem.message + (f". Hint: {problem.hint}" if problem.hint else "")
+    message = visible(problem.message) + (f". Hint: {visible(problem.hint)}" if problem.hint else "")
     return f"::{problem.severity} {properties},title=factsite::{escape(message)}"
 
 

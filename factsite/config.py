@@ -77,6 +77,12 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         problems.error(path, doc.line("organization", "url"), "the organization's url must start with https://",
                        "write the full address, e.g. url: https://example.org/")
         organization["url"] = None
+    logo = organization["logo"]
+    if logo and not (is_web_address(logo) or re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._/-]*", logo)):
+        problems.error(path, doc.line("organization", "logo"),
+                       "the organization's logo must be a full https:// address or a file under static/",
+                       "write it like logo: logo.svg (for static/logo.svg) or logo: https://example.org/logo.png")
+        organization["logo"] = None
     email = values["contact_email"] or ""
     if email and not re.fullmatch(r"[^@\s<>\"'?&]+@[^@\s<>\"'?&]+\.[^@\s<>\"'?&]+", email):
         problems.error(path, doc.line("contact_email"), f'"{email}" is not an email address',

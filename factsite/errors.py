@@ -9,6 +9,7 @@ everything does the build stop, by raising :class:`BuildFailed`.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +28,17 @@ class ContentError(Exception):
         return f"{self.path}:{self.line}" if self.line else f"{self.path}"
 
     def __str__(self) -> str:
-        text = f"{self.location()}: {self.severity}: {self.message}"
+        text = f"{visible(self.location())}: {self.severity}: {visible(self.message)}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {visible(self.hint)}"
         return text
+
+
+def visible(text: str) -> str:
+    """``text`` with invisible characters written out as <U+202E>: a file name or value
+    holding a right-to-left override must not scramble the message that names it."""
+    return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+                   for c in text)
 
 
 @dataclass

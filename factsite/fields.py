@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .documents import Document
 from .errors import Problems, did_you_mean
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would let a final newline through
 # Names Windows keeps for devices, with or without an extension: a site holding a folder
 # `con/` cannot be checked out, copied or previewed there.
 WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),

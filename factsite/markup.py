@@ -47,6 +47,10 @@ class _BasePathLinks(Treeprocessor):
                 value = element.get(attribute)
                 if value:
                     self.links.append(value)
+                if value and value.startswith(("/\\", "\\")):
+                    # Browsers read a backslash in a link as a slash: "/\host/" is another site's address.
+                    value = value.replace("\\", "/")
+                    element.set(attribute, value)
                 if value and value.startswith("/") and not value.startswith("//"):
                     element.set(attribute, self.base_path + value[1:])
 

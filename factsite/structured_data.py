@@ -63,7 +63,7 @@ def organization(site: Site, absolute_url) -> dict:
     org = site.config.organization
     data: dict = {"@type": "Organization", "name": org.name, "url": org.url or absolute_url("")}
     logo = (org.logo if "://" in org.logo else absolute_url(org.logo)) if org.logo else None
-    if logo and web_address(logo):  # site.yml does not check the logo: no javascript: or data: URL
+    if logo and web_address(logo):  # checked in site.yml too; never a javascript: or data: URL
         data["logo"] = logo
     return data
 

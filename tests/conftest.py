@@ -30,3 +30,21 @@ def write(path: Path, text: str) -> Path:
 def contents_of(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder``, by its path relative to it: what a build produced."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; never a browser downloaded by Playwright
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run: Playwright's sync API allows one session at a time."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from .tools import require
+
+    require(CHROMIUM.is_file() or None, "Chromium", "apt-get install chromium")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -17,9 +17,6 @@ from .conftest import REPO
 from .serving import serve
 from .tools import CI_NODE_MODULES, require
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PREFIX = "/some-repo/"
 # One page of each kind: the axe, console and no-JavaScript checks visit these.
 PAGE_KINDS = {
@@ -43,16 +40,6 @@ def site(tmp_path_factory):
         subprocess.run([sys.executable, "build.py", "--base-url", base, "--out", str(out)],
                        cwd=REPO, check=True, capture_output=True)
         yield base, out
-
-
-@pytest.fixture(scope="session")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    require(CHROMIUM.is_file() or None, "Chromium", "apt-get install chromium")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

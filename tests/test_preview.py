@@ -94,3 +94,14 @@ def test_quick_rebuild_after_a_failed_build_reads_everything(preview, project):
     assert not preview.preview.failed
     assert len(preview.reads) == 3
     assert "Fixed, and a line added." in page(preview, "claims/rain-record/")
+
+
+def test_renamed_verdict_shows_on_every_page_of_the_next_preview(preview, project):
+    # The template environment is kept between rebuilds: nothing in it may keep the old site.
+    site_yml = project.content_dir / "site.yml"
+    edit(site_yml, "label: Unproven", "label: Not yet proven")
+    preview.rebuild({site_yml})
+    assert not preview.preview.failed, preview.preview.problems
+    for url in ("", "verdicts/", "claims/rain-record/"):
+        assert "Not yet proven" in page(preview, url), url
+        assert ">Unproven<" not in page(preview, url), url
