@@ -108,7 +108,7 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     site = assemble_site(config, content)
     check_editorial(site, problems)
     if published is not None:
-        check_verdict_changes(site, published / "claims.json", problems)
+        check_verdict_changes(site, published / "claims.json", problems, cache)
     if since is not None:
         check_verdict_history(site, project.content_dir, since, problems)
     problems.raise_if_errors()
@@ -137,7 +137,8 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
         site, problems = read_site(project, base_url, drafts, cores, documents, published=out_dir, since=since)
     with clock("compare"):
         renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards,
-                            search=search, card_cache=cache.cards() if cache else None)
+                            search=search, card_cache=cache.cards() if cache else None,
+                            compiled_templates=cache.compiled_templates() if cache else None)
         prints = renderer.fingerprints()
         settings = (site.config.base_url, cards, search, drafts)
         state = cache.load_state() if cache else None

@@ -4,8 +4,10 @@ usually a mistake. `factsite check --strict` treats them as errors."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
+from .documents import DocumentCache, read_many
 from .errors import ContentError, Problems
 from .history import claims_at, correction_key
 from .model import Site
@@ -34,26 +36,21 @@ def check_editorial(site: Site, problems: Problems) -> None:
             )
 
 
-def check_verdict_changes(site: Site, published: Path, problems: Problems) -> None:
+def check_verdict_changes(site: Site, published: Path, problems: Problems,
+                          cache: DocumentCache | None = None) -> None:
     """A verdict that differs from the published one needs a correction saying so.
 
     ``published`` is the last build's claims.json; a newsroom must never change a
     verdict silently.
     """
-    try:
-        feed = json.loads(published.read_text("utf-8"))
-        before = {review["url"]: review for review in feed["dataFeedElement"]}
-    except (OSError, ValueError, KeyError, TypeError):
+    [verdicts] = read_many([published], PublishedVerdicts, Problems(), cache=cache)
+    if verdicts is None:
         return  # nothing published yet, or not by factsite
     base = site.config.base_url
     for claim in site.claims:
-        review = before.get(base + claim.url)
-        if review is None:
-            continue
-        old = review.get("reviewRating", {}).get("alternateName")
+        old, since = verdicts.by_url.get(base + claim.url, (None, ""))
         if old in (None, claim.verdict.label):
             continue
-        since = review.get("dateModified") or review.get("datePublished") or ""
         if not any(correction.date.isoformat() >= since for correction in claim.corrections):
             problems.error(
                 claim.path, claim.lines.get("verdict"),
@@ -61,6 +58,31 @@ def check_verdict_changes(site: Site, published: Path, problems: Problems) -> No
                 f"add to corrections: a dated note saying the verdict changed from {old} to "
                 f"{claim.verdict.label}, and why",
             )
+
+
+@dataclass
+class PublishedVerdicts:
+    """Each claim's verdict label in a last build's claims.json, and the date it was given
+    (kept in the file cache: a big site's claims.json takes a while to parse)."""
+
+    by_url: dict[str, tuple[str | None, str]]
+
+    @classmethod
+    def read(cls, path: Path, problems: Problems) -> "PublishedVerdicts | None":
+        try:
+            feed = json.loads(path.read_text("utf-8"))
+            return cls({review["url"]: (review.get("reviewRating", {}).get("alternateName"),
+                                        review.get("dateModified") or review.get("datePublished") or "")
+                        for review in feed["dataFeedElement"]})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def to_plain(self) -> dict:
+        return self.by_url
+
+    @classmethod
+    def from_plain(cls, path: Path, plain: dict) -> "PublishedVerdicts":
+        return cls(plain)
 
 
 def check_verdict_history(site: Site, content_dir: Path, revision: str, problems: Problems) -> None:

@@ -302,19 +302,31 @@ class DocumentCache:
     """
 
     VERSION = 5
+    RECENT_SHARE = 50  # the recent entries go in a file of their own while they are under 1/50 of all
 
     def __init__(self, file: Path | None = None):
         self.file = file
         self.entries: dict[tuple[str, str], tuple] = {}
+        # Entries put since the file was last written whole. A rebuild after an edit or two
+        # saves only these, beside it, rather than every entry again.
+        self.recent: dict[tuple[str, str], tuple] = {}
         self.used: set[tuple[str, str]] = set()
         self.changed = False
         if file is not None:
-            try:
-                version, entries = marshal.loads(file.read_bytes())
-                if version == (self.VERSION, __version__):
-                    self.entries = entries
-            except (OSError, EOFError, ValueError, TypeError):
-                pass
+            self.entries = self._read(file)
+            if self.entries:
+                self.recent = self._read(self._recent_file())
+                self.entries.update(self.recent)  # each entry checks its own file's size and time
+
+    def _recent_file(self) -> Path:
+        return self.file.with_name(self.file.stem + ".recent" + self.file.suffix)
+
+    def _read(self, file: Path) -> dict:
+        try:
+            version, entries = marshal.loads(file.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        return entries if version == (self.VERSION, __version__) else {}
 
     @staticmethod
     def signature(path: Path) -> tuple[int, int] | None:
@@ -343,17 +355,25 @@ class DocumentCache:
         if signature is not None:
             key = (kind.__name__, str(path))
             self.used.add(key)
-            self.entries[key] = (signature, result.to_plain(), [(w.line, w.message, w.hint) for w in warnings])
+            self.entries[key] = self.recent[key] = (signature, result.to_plain(),
+                                                    [(w.line, w.message, w.hint) for w in warnings])
             self.changed = True
 
     def save(self) -> None:
         """Write the cache, keeping only the files this build read (deleted files drop out)."""
-        if len(self.used) != len(self.entries):
+        whole = len(self.used) != len(self.entries)
+        if whole:
             self.entries = {key: entry for key, entry in self.entries.items() if key in self.used}
-            self.changed = True
-        if self.file is not None and self.changed:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.file, marshal.dumps(((self.VERSION, __version__), self.entries)))
+        if self.file is None or not (self.changed or whole):
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        version = (self.VERSION, __version__)
+        if not whole and len(self.recent) * self.RECENT_SHARE <= len(self.entries) and self.file.exists():
+            write_atomically(self._recent_file(), marshal.dumps((version, self.recent)))
+        else:
+            write_atomically(self.file, marshal.dumps((version, self.entries)))
+            self._recent_file().unlink(missing_ok=True)
+            self.recent = {}
 
 
 def read_many(paths: list[Path], kind, problems: Problems, jobs: int = 1,

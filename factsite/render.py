@@ -17,11 +17,9 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import jinja2
-from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from . import __version__
-from .cards import claim_card, site_card
 from .documents import digest_of
 from .links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
@@ -70,7 +68,7 @@ class Renderer:
 
     def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
                  cards: bool = True, search: bool = True, env: jinja2.Environment | None = None,
-                 card_cache=None):
+                 card_cache=None, compiled_templates: Path | None = None):
         """``env`` may be kept from an earlier build (the preview server does it): Jinja
         then compiles again only the templates that changed."""
         self.site = site
@@ -82,7 +80,7 @@ class Renderer:
         self.build_date = build_date
         self.base_path = site.config.base_path
         self.markdown = MarkdownRenderer(self.base_path)
-        self.env = env or template_environment(templates_dir)
+        self.env = env or template_environment(templates_dir, compiled_templates)
         self.env.globals.update(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
             STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month,
@@ -178,6 +176,8 @@ class Renderer:
         if self.search:
             yield "search/facets.json", self.search_facets()
         yield self.page("404.html", "404.html")
+        from .cards import site_card  # here: Pillow is loaded only by builds that draw cards
+
         yield "card.png", site_card(site.config)
         yield from self.machine_files()
 
@@ -190,6 +190,8 @@ class Renderer:
 
     def claim_card(self, claim: Claim) -> bytes:
         """The claim's share card, drawn only when what it shows has not been drawn before."""
+        from .cards import claim_card  # here: Pillow is loaded only by builds that draw cards
+
         if self.card_cache is None:
             return claim_card(claim, self.site.config)
         key = digest_of(CARD_VERSION, self.site.config.title, claim.claim, claim.claimant.name,
@@ -309,6 +311,8 @@ class Renderer:
 
     def feed(self) -> Output:
         site, config = self.site, self.site.config
+        from feedgen.feed import FeedGenerator  # here: it loads lxml, which most rebuilds never need
+
         feed = FeedGenerator()
         feed.id(self.absolute_url())
         feed.title(config.title)
@@ -385,9 +389,24 @@ def _run_jobs(task: tuple[Path, list[Job]]) -> dict[Job, JobResult]:
     return dict(_WORKER_RENDERER.run_jobs(folder, jobs))
 
 
-def template_environment(templates_dir: Path) -> jinja2.Environment:
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, in the build cache; not being able to save it
+    (a full disk, say) only costs time, so it never stops a build."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def template_environment(templates_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """The templates' environment; ``compiled``, a folder where Jinja keeps the compiled
+    templates between builds (a rebuild that renders a page or two would otherwise spend
+    more time compiling the templates than rendering)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
+        bytecode_cache=CompiledTemplates(str(compiled)) if compiled else None,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

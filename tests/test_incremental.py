@@ -119,3 +119,32 @@ def test_links_to_anchors_on_kept_pages_are_still_checked(project, tmp_path):
     messages = [w.message for w in result.warnings]
     assert any('#nowhere' in m for m in messages)
     assert not any('#sources' in m for m in messages)
+
+
+def test_file_cache_reads_again_only_the_files_that_changed(project, tmp_path, monkeypatch):
+    from factsite import load
+    from factsite.documents import DocumentCache
+
+    monkeypatch.setattr(DocumentCache, "RECENT_SHARE", 1)  # a big site's proportions, on the small one
+    out = tmp_path / "site"
+    build(project, out, search=False, cards=False)
+    read = []
+    real = load.ClaimFile.read.__func__
+    monkeypatch.setattr(load.ClaimFile, "read", classmethod(lambda cls, path, problems: (
+        read.append(path.name), real(cls, path, problems))[1]))
+    claims = project.content_dir / "claims"
+    for name in ("rain-record.md", "budget-doubled.md"):  # two rebuilds, each after one edit
+        (claims / name).write_text((claims / name).read_text() + "\nOne more line.\n")
+        build(project, out, search=False, cards=False)
+        assert read[-1:] == [name] and read.count(name) == 1, read
+    build(project, out, search=False, cards=False)  # nothing changed: nothing read
+    assert read == ["rain-record.md", "budget-doubled.md"]
+    # The edits were saved beside the whole cache, not by writing it all again.
+    assert (tmp_path / ".factsite-cache/documents.recent.marshal").is_file()
+    assert contents_of(out) == contents_of(cold_build(project, tmp_path))
+
+
+def cold_build(project, tmp_path) -> Path:
+    out = tmp_path / "cold" / "site"
+    build(project, out, search=False, cards=False, use_cache=False)
+    return out
