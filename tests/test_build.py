@@ -15,7 +15,7 @@ import pytest
 from factsite.build import build
 from factsite.errors import BuildFailed
 
-from .conftest import FIXTURES, REPO, write
+from .conftest import FIXTURES, REPO, contents_of, write
 from .links import all_links, resolve
 
 GOLDEN = FIXTURES / "basic" / "golden"
@@ -214,3 +214,39 @@ def test_builds_in_different_folders_give_identical_bytes(tmp_path):
     assert files_of(outputs[0]) == files_of(outputs[1])
     for name in files_of(outputs[0]):
         assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name
+
+
+def test_file_order_and_file_times_do_not_change_a_byte(project, tmp_path, monkeypatch):
+    """Another machine lists folders in another order and checks files out at other times."""
+    first = tmp_path / "first"
+    build(project, first, use_cache=False)
+    real_scandir = os.scandir
+
+    class Reversed:
+        """os.scandir, listing each folder backwards."""
+
+        def __init__(self, path="."):
+            with real_scandir(path) as scan:
+                self.entries = iter(list(scan)[::-1])
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            return next(self.entries)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *args):
+            return None
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(os, "scandir", Reversed)
+    for number, path in enumerate(sorted(project.content_dir.rglob("*"))):
+        os.utime(path, (1_000_000_000 + 86_400 * number, 2_000_000_000 - 86_400 * number))
+    second = tmp_path / "second"
+    build(project, second, use_cache=False)
+    assert contents_of(first) == contents_of(second)
