@@ -197,15 +197,23 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
     return results, set(changed)
 
 
+@collector_paused()
 def check(project: Project, base_url: str | None = None, drafts: bool = False,
           published: Path | None = None, since: str | None = None) -> Problems:
-    """Everything a build checks, rendering in memory and writing nothing."""
-    site, problems = read_site(project, base_url, drafts, published=published, since=since)
+    """Everything a build checks, rendering in memory and writing nothing.
+
+    Files unchanged since the last build into ``published`` are taken from its
+    file cache, which is read but never written.
+    """
+    cores = available_cores()
+    documents = BuildCache(published.resolve()).documents() if published else None
+    site, problems = read_site(project, base_url, drafts, cores, documents, published=published, since=since)
     renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=False, search=False)
-    index = OutputIndex()
-    for _ in index.record(renderer.outputs()):
-        pass
-    check_links(renderer.written_links, index, site.config.base_url, problems)
+    with model_frozen():
+        results = renderer.write_into(None, jobs=cores)
+    index = OutputIndex({path: ids for result in results.values() for path, ids in result.files.items()})
+    check_links([link for result in results.values() for link in result.links], index, site.config.base_url,
+                problems)
     return problems
 
 

@@ -71,15 +71,9 @@ class BuildCache:
     def cards(self) -> CardCache:
         return CardCache(self.folder / "cards")
 
-    def compiled_templates(self) -> Path | None:
-        """Where Jinja keeps compiled templates (by their source's checksum, so never stale);
-        None if the folder cannot be made, which only costs time."""
-        folder = self.folder / "templates"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return None
-        return folder
+    def compiled_templates(self) -> Path:
+        """Where Jinja keeps compiled templates (by their source's checksum, so never stale)."""
+        return self.folder / "templates"
 
 
 class CardCache:

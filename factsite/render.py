@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing as mp
+import os
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 from pathlib import Path
@@ -157,11 +158,6 @@ class Renderer:
         return {listing.url: (template, listing, context, claims) for template, base, claims, context in lists
                 for listing in paginate(claims, base, PAGE_SIZE)}
 
-    def outputs(self) -> Iterator[Output]:
-        """Every file of the site, in a fixed order."""
-        for job in self.jobs():
-            yield from self.run_job(job)
-
     def shared_outputs(self) -> Iterator[Output]:
         """Everything but claims, pages of lists and sources: indexes, pages, feeds, static files."""
         site = self.site
@@ -234,9 +230,10 @@ class Renderer:
 
     # Running the jobs ---------------------------------------------------------
 
-    def write_into(self, folder: Path, work: list[Job] | None = None, jobs: int = 1,
+    def write_into(self, folder: Path | None, work: list[Job] | None = None, jobs: int = 1,
                    progress: Callable[[int, int], None] | None = None) -> dict[Job, JobResult]:
-        """Render ``work`` (every job by default) into ``folder``, on ``jobs`` processes.
+        """Render ``work`` (every job by default) into ``folder``, on ``jobs`` processes
+        (``folder`` None: render only, as `factsite check` does).
 
         Returns, for each job, its files with the ids on each, and the links it wrote.
         ``progress(done, total)`` is told how many jobs are done as they finish.
@@ -267,10 +264,11 @@ class Renderer:
             _WORKER_RENDERER = None
         return results
 
-    def run_jobs(self, folder: Path, work: list[Job]) -> Iterator[tuple[Job, JobResult]]:
+    def run_jobs(self, folder: Path | None, work: list[Job]) -> Iterator[tuple[Job, JobResult]]:
         for job in work:
             files, result = self.render_job(job)
-            write_files(folder, files.items())
+            if folder is not None:
+                write_files(folder, files.items())
             yield job, result
 
     def render_job(self, job: Job) -> tuple[dict[str, bytes], JobResult]:
@@ -395,6 +393,7 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket) -> None:
         try:
+            os.makedirs(self.directory, exist_ok=True)  # only now: a build refused early makes nothing
             super().dump_bytecode(bucket)
         except OSError:
             pass
