@@ -206,7 +206,8 @@ def check(project: Project, base_url: str | None = None, drafts: bool = False,
     file cache, which is read but never written.
     """
     cores = available_cores()
-    documents = BuildCache(published.resolve()).documents() if published else None
+    published = published.resolve() if published else None  # as the build names it in the cache
+    documents = BuildCache(published).documents() if published else None
     site, problems = read_site(project, base_url, drafts, cores, documents, published=published, since=since)
     renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=False, search=False)
     with model_frozen():

@@ -72,8 +72,9 @@ class BuildCache:
         return CardCache(self.folder / "cards")
 
     def compiled_templates(self) -> Path:
-        """Where Jinja keeps compiled templates (by their source's checksum, so never stale)."""
-        return self.folder / "templates"
+        """Where Jinja keeps compiled templates: by their source's checksum, and here by
+        factsite's version too, which sets how they are compiled."""
+        return self.folder / f"templates-{__version__}"
 
 
 class CardCache:

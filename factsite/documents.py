@@ -15,6 +15,7 @@ import marshal
 import multiprocessing as mp
 import os
 import re
+import time
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,7 +302,7 @@ class DocumentCache:
     times faster than pickle: a big site starts its build from here.
     """
 
-    VERSION = 5
+    VERSION = 6
     RECENT_SHARE = 50  # the recent entries go in a file of their own while they are under 1/50 of all
 
     def __init__(self, file: Path | None = None):
@@ -329,12 +330,26 @@ class DocumentCache:
         return entries if version == (self.VERSION, __version__) else {}
 
     @staticmethod
-    def signature(path: Path) -> tuple[int, int] | None:
+    def signature(path: Path) -> tuple[int, int, int] | None:
+        """Size, modification time and change time: a tool that copies an edited file
+        with its old modification time (cp -p, rsync -t) still changes the change time."""
         try:
             stat = path.stat()
         except OSError:
             return None
-        return stat.st_size, stat.st_mtime_ns
+        return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+    RACY_NS = 2_000_000_000
+
+    @classmethod
+    def settled_signature(cls, path: Path) -> tuple[int, int, int] | None:
+        """The signature, if the file was last changed long enough ago to be cached: a
+        file saved again within the file system's time step, at the same size, would
+        otherwise look unchanged (git calls such entries racy)."""
+        signature = cls.signature(path)
+        if signature is None or time.time_ns() - max(signature[1:]) < cls.RACY_NS:
+            return None
+        return signature
 
     def get(self, kind, path: Path, problems: Problems):
         """What ``kind.read`` made of the file last time, if it has not changed since."""
@@ -386,7 +401,7 @@ def read_many(paths: list[Path], kind, problems: Problems, jobs: int = 1,
     cache = cache or DocumentCache()
     found = {path: cache.get(kind, path, problems) for path in paths}
     missing = [path for path, result in found.items() if result is None]
-    signatures = {path: DocumentCache.signature(path) for path in missing}
+    signatures = {path: DocumentCache.settled_signature(path) for path in missing}
     tasks = [(kind, path) for path in missing]
     if jobs <= 1 or len(missing) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
         results = [_read_one(task) for task in tasks]

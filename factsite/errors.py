@@ -74,6 +74,11 @@ class BuildFailed(Exception):
         count = len(problems.errors)
         super().__init__(f"{count} error{'s' if count != 1 else ''} in the content")
 
+    def __reduce__(self):
+        # Raised in a render worker (a claim file saved mid-build), it crosses back to the
+        # build by pickle; the default would rebuild it from its message, not its problems.
+        return type(self), (self.problems,)
+
 
 def sorted_problems(problems) -> list[ContentError]:
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.message))

@@ -82,6 +82,7 @@ class PreviewServer:
         self.documents = DocumentCache()
         self.jobs: dict = {}  # job -> (fingerprint, {path: bytes}, JobResult)
         self.last: LastBuild | None = None  # the last build that worked, for quick rebuilds
+        self.building = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -91,6 +92,12 @@ class PreviewServer:
 
     def rebuild(self, changed: set[Path] | None = None) -> None:
         """Build again; ``changed``, the files saved since the last build, if known."""
+        # The watcher may ask while the first build runs: one at a time, as they share the
+        # caches (and the cycle collector's state, which each build turns off and on again).
+        with self.building:
+            self._rebuild(changed)
+
+    def _rebuild(self, changed: set[Path] | None) -> None:
         started = time.perf_counter()
         preview = Preview(generation=self.preview.generation + 1)
         try:

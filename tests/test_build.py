@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -250,3 +252,45 @@ def test_file_order_and_file_times_do_not_change_a_byte(project, tmp_path, monke
     second = tmp_path / "second"
     build(project, second, use_cache=False)
     assert contents_of(first) == contents_of(second)
+
+
+def test_claim_saved_while_the_pages_render_stops_the_build_with_a_message(project, tmp_path, monkeypatch):
+    """Analyses unchanged since the last build are read by the render workers; one saved in the
+    meantime is an editor's message (sent back from the worker), not a hang or a traceback."""
+    from factsite import build as build_module, render
+    from factsite.documents import DocumentCache
+
+    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # cache the files, though they were copied just now
+    out = tmp_path / "site"
+    build(project, out, cards=False, search=False)
+    before = contents_of(out)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)  # the worker processes, even for this small site
+    monkeypatch.setattr(build_module, "available_cores", lambda: 2)
+    claim = project.content_dir / "claims/rain-record.md"
+    real_fingerprints = render.Renderer.fingerprints
+
+    def saved_meanwhile(self):
+        claim.write_text(claim.read_text() + "\nA line saved during the build.\n")
+        return real_fingerprints(self)
+
+    monkeypatch.setattr(render.Renderer, "fingerprints", saved_meanwhile)
+    with pytest.raises(BuildFailed) as failure, fails_after(60):  # the bug it guards against was a hang
+        build(project, out, cards=False, search=False, drafts=True)  # other settings: every page again
+    [error] = failure.value.problems.errors
+    assert error.path == claim and "changed while the site was being built" in error.message
+    assert contents_of(out) == before
+
+
+@contextlib.contextmanager
+def fails_after(seconds: int):
+    """Turn a hang into a failure."""
+    def timed_out(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, timed_out)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -11,6 +11,7 @@ file-size limit (RLIMIT_FSIZE), which makes a real write fail half-way, as root 
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import runpy
 import shutil
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factsite import write as write_module
+from factsite import cli, write as write_module
 from factsite.build import build
 from factsite.cli import main
 from factsite.write import WriteError
@@ -190,6 +191,7 @@ def test_no_room_for_a_new_folder_stops_an_update_before_it_changes_the_site(pro
 
 
 def test_a_claim_deleted_after_a_failed_cache_save_leaves_no_page_behind(project, tmp_path, monkeypatch):
+    monkeypatch.setattr("factsite.documents.DocumentCache.RACY_NS", 0)  # cache files copied just now
     out = tmp_path / "site"
     build(project, out, **OPTIONS)
     change_content(project)  # adds claims/snow-record
@@ -214,13 +216,18 @@ def test_a_claim_deleted_after_a_failed_cache_save_leaves_no_page_behind(project
 
 def run_build_py(args: list[str], capsys) -> tuple[int, str]:
     """`python build.py ARGS`, in this process (so that the injected faults apply); exit code and stderr."""
-    argv = sys.argv
+    argv, collecting = sys.argv, gc.isenabled()
     sys.argv = [str(REPO / "build.py"), *args]
     try:
         with pytest.raises(SystemExit) as exit_:
             runpy.run_path(str(REPO / "build.py"), run_name="__main__")
     finally:
+        # build.py runs the command line as a process of its own, which leaves the cycle
+        # collector off; this process, the test run, goes on.
         sys.argv = argv
+        cli._OWN_PROCESS = False
+        if collecting:
+            gc.enable()
     return exit_.value.code, capsys.readouterr().err
 
 

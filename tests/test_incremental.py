@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from pathlib import Path
@@ -126,6 +127,7 @@ def test_file_cache_reads_again_only_the_files_that_changed(project, tmp_path, m
     from factsite.documents import DocumentCache
 
     monkeypatch.setattr(DocumentCache, "RECENT_SHARE", 1)  # a big site's proportions, on the small one
+    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # the files were all written a moment ago
     out = tmp_path / "site"
     build(project, out, search=False, cards=False)
     read = []
@@ -148,3 +150,38 @@ def cold_build(project, tmp_path) -> Path:
     out = tmp_path / "cold" / "site"
     build(project, out, search=False, cards=False, use_cache=False)
     return out
+
+
+def test_file_copied_in_with_its_old_modification_time_is_read_again(project, tmp_path):
+    """Same size, same modification time, other words (cp -p, rsync -t): not fooled either."""
+    claim = project.content_dir / "claims/rain-record.md"
+    original = claim.read_text()
+    out = tmp_path / "site"
+    build(project, out, search=False, cards=False)
+    saved_at = claim.stat().st_mtime_ns
+    changed = original.replace("title: Rain record", "title: Rain recorD")
+    assert len(changed) == len(original) and changed != original
+    claim.write_text(changed)
+    os.utime(claim, ns=(saved_at, saved_at))
+    build(project, out, search=False, cards=False)
+    assert "Rain recorD" in (out / "claims/rain-record/index.html").read_text()
+
+
+def test_file_saved_again_within_a_tick_of_a_coarse_clock_is_read_again(project, tmp_path, monkeypatch):
+    """On a file system whose times step by whole seconds (HFS+, FAT), a file saved, built and
+    saved again at the same size within that second has the same times: it must not be
+    taken from the cache."""
+    from factsite import documents
+
+    second = 1_700_000_000 * 10**9
+    monkeypatch.setattr(documents.time, "time_ns", lambda: second + 500_000_000)  # half a second on
+    real_signature = documents.DocumentCache.signature
+    monkeypatch.setattr(documents.DocumentCache, "signature", staticmethod(
+        lambda path: real_signature(path) and (real_signature(path)[0], second, second)))
+    claim = project.content_dir / "claims/rain-record.md"
+    original = claim.read_text()
+    out = tmp_path / "site"
+    build(project, out, search=False, cards=False)
+    claim.write_text(original.replace("title: Rain record", "title: Rain recorD"))
+    build(project, out, search=False, cards=False)
+    assert "Rain recorD" in (out / "claims/rain-record/index.html").read_text()

@@ -105,3 +105,31 @@ def test_renamed_verdict_shows_on_every_page_of_the_next_preview(preview, projec
     for url in ("", "verdicts/", "claims/rain-record/"):
         assert "Not yet proven" in page(preview, url), url
         assert ">Unproven<" not in page(preview, url), url
+
+
+def test_rebuilds_asked_for_at_once_run_one_after_the_other(preview, project, monkeypatch):
+    # The watcher can ask for a rebuild while the first build still runs.
+    import gc
+    import threading
+    import time
+
+    calls = []
+    real_read_site = serve.read_site
+
+    def slow_first(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(0.4)
+        return real_read_site(*args, **kwargs)
+
+    monkeypatch.setattr(serve, "read_site", slow_first)
+    collecting = gc.isenabled()
+    first = threading.Thread(target=preview.rebuild)
+    second = threading.Thread(target=preview.rebuild)
+    first.start()
+    time.sleep(0.1)
+    second.start()
+    first.join()
+    second.join()
+    assert gc.isenabled() == collecting  # each build turns the collector off, then back as it was
+    assert not preview.preview.failed and preview.preview.generation == 3
