@@ -8,6 +8,7 @@ into a folder using every core.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import multiprocessing as mp
@@ -80,7 +81,6 @@ class Renderer:
         self.static_dir = static_dir
         self.build_date = build_date
         self.base_path = site.config.base_path
-        self.markdown = MarkdownRenderer(self.base_path)
         self.env = env or template_environment(templates_dir, compiled_templates)
         self.env.globals.update(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
@@ -95,6 +95,12 @@ class Renderer:
         self.claims_by_slug = {claim.slug: claim for claim in site.claims}
         self.sources_by_id = {source.id: source for source in site.sources}
         self._verdict_counts: dict[int, dict[str, int]] = {}
+
+    @functools.cached_property
+    def markdown(self) -> MarkdownRenderer:
+        """Made when first needed: in each worker process, and not at all by a rebuild
+        that renders no analysis."""
+        return MarkdownRenderer(self.base_path)
 
     def count_by_verdict(self, claims: list[Claim]) -> dict[str, int]:
         """How many of ``claims`` have each verdict; remembered, as every page of a topic asks."""
