@@ -19,7 +19,7 @@ from .assemble import assemble_site
 from .checks import check_editorial, check_verdict_changes, check_verdict_history
 from .config import load_config
 from .errors import ContentError, Problems
-from .links import OutputIndex, check_links
+from .links import check_rendered_links
 from .load import load_content
 from .cache import BuildCache, BuildState
 from .documents import DocumentCache, digest_of
@@ -165,10 +165,8 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
             cache.save_state(BuildState(str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
                                         search_digest if search else None))
     with clock("check links"):
-        index = OutputIndex({path: ids for result in results.values() for path, ids in result.files.items()},
-                            read=lambda path: (out_dir / path).read_bytes())
-        check_links([link for result in results.values() for link in result.links], index, site.config.base_url,
-                    problems)
+        check_rendered_links(results.values(), site.config.base_url, problems,
+                             read=lambda path: (out_dir / path).read_bytes())
     files_written = sum(len(results[job].files) for job in written)
     return BuildResult(out_dir, files_written, problems.warnings, clock.total(),
                        files_reused=sum(len(r.files) for r in results.values()) - files_written,
@@ -212,9 +210,7 @@ def check(project: Project, base_url: str | None = None, drafts: bool = False,
     renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=False, search=False)
     with model_frozen():
         results = renderer.write_into(None, jobs=cores)
-    index = OutputIndex({path: ids for result in results.values() for path, ids in result.files.items()})
-    check_links([link for result in results.values() for link in result.links], index, site.config.base_url,
-                problems)
+    check_rendered_links(results.values(), site.config.base_url, problems)
     return problems
 
 

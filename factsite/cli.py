@@ -157,30 +157,28 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
     process_ends_with_the_command()
     progress = ProgressBar()
     try:
-        result = build(Project.at(Path("."), content_dir), out_dir, base_url=base_url, drafts=drafts,
-                       cards=not no_cards, search=not no_search, progress=progress, since=since)
+        try:
+            result = build(Project.at(Path("."), content_dir), out_dir, base_url=base_url, drafts=drafts,
+                           cards=not no_cards, search=not no_search, progress=progress, since=since)
+        finally:
+            progress.close()  # before any message, so none is printed over the bar
     except BuildFailed as failure:
         echo_failure(failure)
         raise SystemExit(1) from None
     except WriteError as error:
-        progress.close()
         echo_write_error(error)
         raise SystemExit(1) from None
     except OSError as error:  # a disk error outside the site's folder (the build cache's, say)
-        progress.close()
         where = Path(error.filename) if isinstance(error.filename, str) else out_dir
         echo_write_error(write_error(error, f"cannot use {where}", where.parent, site=None))
         raise SystemExit(1) from None
     except SearchIndexError as error:
-        progress.close()
         click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
         click.echo("The previous site is unchanged.", err=True)
         raise SystemExit(1) from None
     except jinja2.TemplateError as error:
         echo_template_error(error)
         raise SystemExit(1) from None
-    finally:
-        progress.close()
     for warning in result.warnings:
         echo_problem(warning)
     warnings = len(result.warnings)

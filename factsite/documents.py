@@ -15,8 +15,8 @@ import marshal
 import multiprocessing as mp
 import os
 import re
-import time
 import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,7 +52,6 @@ class Document:
     body_line: int = 1
     digest: str = ""  # of the fields' text, so a build can tell what changed
     body_digest: str = ""  # of the Markdown body
-
 
     def line(self, *keys) -> int:
         """The line of the deepest of ``keys`` that is in the file (1 for the file's start)."""

@@ -73,6 +73,15 @@ class OutputIndex:
         return None
 
 
+def check_rendered_links(results: Iterable, base_url: str, problems: Problems,
+                         read: Callable[[str], bytes] | None = None) -> None:
+    """Check the links of rendered jobs (render.JobResult: files with their ids, links written)
+    against every file they wrote; ``read`` gives a file whose ids were not kept."""
+    results = list(results)
+    index = OutputIndex({path: ids for result in results for path, ids in result.files.items()}, read=read)
+    check_links([link for result in results for link in result.links], index, base_url, problems)
+
+
 def check_links(written: Iterable[WrittenLinks], index: OutputIndex, base_url: str, problems: Problems) -> None:
     base = urlsplit(base_url)
     for path, page_url, links in written:

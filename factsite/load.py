@@ -164,11 +164,15 @@ class ClaimFile:
     body: str | None = None  # None when it came from the cache
 
     def line(self, *keys) -> int:
+        return line_of(self.key_lines(), keys)
+
+    def key_lines(self) -> dict[tuple, int]:
+        """Where each field (and entry) is in the file."""
         if self.lines is None:
             # Messages are rare, and the cache is smaller and faster without every file's lines.
             doc = read_markdown_file(self.path, Problems())
             self.lines = doc.lines if doc is not None and doc.digest == self.digest else {}
-        return line_of(self.lines, keys)
+        return self.lines
 
     @classmethod
     def read(cls, path: Path, problems: Problems) -> "ClaimFile | None":
@@ -240,19 +244,13 @@ class FieldLines(Mapping):
         self.file = file
 
     def __getitem__(self, name: str) -> int:
-        if (name,) not in self.lines():
-            raise KeyError(name)
-        return self.file.line(name)
+        return self.file.key_lines()[(name,)]  # a KeyError names the field that is not there
 
     def __iter__(self):
-        return (key[0] for key in self.lines() if len(key) == 1)
+        return (key[0] for key in self.file.key_lines() if len(key) == 1)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
-
-    def lines(self) -> dict:
-        self.file.line()
-        return self.file.lines
 
 
 @dataclass

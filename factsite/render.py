@@ -1,8 +1,8 @@
 """Stage 4 of the build: turn the site model into files.
 
-:meth:`Renderer.outputs` yields ``(path, bytes)`` pairs, one for every file of
-the site, in a fixed order; :meth:`Renderer.write_into` renders the same files
-into a folder using every core.
+The site is cut into jobs (:meth:`Renderer.jobs`); :meth:`Renderer.render_job`
+gives one job's ``(path, bytes)`` files, and :meth:`Renderer.write_into` renders
+many jobs into a folder using every core.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class Renderer:
         self.env.filters["human_date"] = human_date
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
         self._asset_versions: dict[str, str] = {}
-        self.written_links: list[WrittenLinks] = []  # checked once every page is rendered
+        self.written_links: list[WrittenLinks] = []  # by the job being rendered; checked once all are
         self.listings = self.all_listings()
         self.claims_by_slug = {claim.slug: claim for claim in site.claims}
         self.sources_by_id = {source.id: source for source in site.sources}

@@ -25,7 +25,7 @@ import watchfiles
 from .build import Project, collector_paused, model_frozen, read_site, source_date
 from .config import load_config
 from .errors import BuildFailed, ContentError, Problems
-from .links import OutputIndex, check_links
+from .links import check_rendered_links
 from .documents import DocumentCache
 from .load import ClaimFile
 from .model import Claim
@@ -168,9 +168,7 @@ class PreviewServer:
     def files_and_problems(self, problems: Problems) -> tuple[dict[str, bytes], list[ContentError]]:
         """Every file of the preview, and every problem, with the links checked."""
         jobs = self.jobs.values()
-        index = OutputIndex({path: ids for _, _, result in jobs for path, ids in result.files.items()})
-        check_links([link for _, _, result in jobs for link in result.links], index,
-                    self.last.renderer.site.config.base_url, problems)
+        check_rendered_links((result for _, _, result in jobs), self.last.renderer.site.config.base_url, problems)
         files = {path: data for _, outputs, _ in jobs for path, data in outputs.items()}
         return files, problems.errors + problems.warnings
 
