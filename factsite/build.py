@@ -107,10 +107,11 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     problems.raise_if_errors()
     site = assemble_site(config, content)
     check_editorial(site, problems)
+    reported = set()
     if published is not None:
-        check_verdict_changes(site, published / "claims.json", problems, cache)
+        reported = check_verdict_changes(site, published / "claims.json", problems, cache)
     if since is not None:
-        check_verdict_history(site, project.content_dir, since, problems)
+        check_verdict_history(site, project.content_dir, since, problems, reported)
     problems.raise_if_errors()
     return site, problems
 

@@ -4,6 +4,7 @@ usually a mistake. `factsite check --strict` treats them as errors."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,27 +38,30 @@ def check_editorial(site: Site, problems: Problems) -> None:
 
 
 def check_verdict_changes(site: Site, published: Path, problems: Problems,
-                          cache: DocumentCache | None = None) -> None:
+                          cache: DocumentCache | None = None) -> set[str]:
     """A verdict that differs from the published one needs a correction saying so.
 
     ``published`` is the last build's claims.json; a newsroom must never change a
-    verdict silently.
+    verdict silently. Returns the slugs of the claims reported.
     """
     [verdicts] = read_many([published], PublishedVerdicts, Problems(), cache=cache)
+    reported: set[str] = set()
     if verdicts is None:
-        return  # nothing published yet, or not by factsite
+        return reported  # nothing published yet, or not by factsite
     base = site.config.base_url
     for claim in site.claims:
         old, since = verdicts.by_url.get(base + claim.url, (None, ""))
         if old in (None, claim.verdict.label):
             continue
         if not any(correction.date.isoformat() >= since for correction in claim.corrections):
+            reported.add(claim.slug)
             problems.error(
                 claim.path, claim.lines.get("verdict"),
                 f'the verdict changed from "{old}" to "{claim.verdict.label}" without a correction',
                 f"add to corrections: a dated note saying the verdict changed from {old} to "
                 f"{claim.verdict.label}, and why",
             )
+    return reported
 
 
 @dataclass
@@ -85,12 +89,14 @@ class PublishedVerdicts:
         return cls(plain)
 
 
-def check_verdict_history(site: Site, content_dir: Path, revision: str, problems: Problems) -> None:
+def check_verdict_history(site: Site, content_dir: Path, revision: str, problems: Problems,
+                          reported: Collection[str] = ()) -> None:
     """A verdict that differs from the one at git ``revision`` needs a correction added since.
 
     The check for a fresh checkout (the Pages workflow's), which has no last build
     to compare with but has the history. "Added since" means a (date, note) entry
-    that the claim did not have at the revision.
+    that the claim did not have at the revision. Claims in ``reported`` (by the
+    comparison with the last build) are not reported twice.
     """
     try:
         history = claims_at(content_dir, revision)
@@ -98,14 +104,10 @@ def check_verdict_history(site: Site, content_dir: Path, revision: str, problems
         problems.items.append(error)
         return
     labels = {verdict.slug: verdict.label for verdict in site.config.verdicts}
-    reported = {(p.path, p.line) for p in problems.errors if p.message.startswith("the verdict changed")}
     for claim in site.claims:
         past = history.claims.get(claim.slug)
-        if past is None or past.verdict == claim.verdict.slug:
+        if past is None or past.verdict == claim.verdict.slug or claim.slug in reported:
             continue
-        line = claim.lines.get("verdict")
-        if (claim.path, line) in reported:
-            continue  # the comparison with the last build already said so
         now = {correction_key(c.date, c.note) for c in claim.corrections}
         if now - past.corrections:
             continue
@@ -114,7 +116,7 @@ def check_verdict_history(site: Site, content_dir: Path, revision: str, problems
         is_sha = len(named) >= 7 and history.commit.startswith(named)
         at = history.short if is_sha else f"{history.revision}, {history.short}"
         problems.error(
-            claim.path, line,
+            claim.path, claim.lines.get("verdict"),
             f'the verdict changed from "{old}" (at {at}) to "{claim.verdict.label}" without a correction',
             f"add to corrections: a dated note saying the verdict changed from {old} to "
             f"{claim.verdict.label}, and why",
