@@ -21,7 +21,9 @@ folder with SOURCE_DATE_EPOCH unset. The rows (seconds unless stated):
      same two edits as row 6, told which file changed (as its file watcher tells it)
   8  share cards, in this process: ms per card (200 drawn with factsite.cards.claim_card) and
      that figure times N, on one core
-  9  search index: Pagefind alone, on a copy of row 3's site
+  3b the full build again after one claim's analysis is edited: its pages, and the part of
+     the search index that holds it, are made again
+  9  search index alone: every part of it (factsite/search.py), on a copy of row 3's site
 
 Columns: "own" is the time the program reports itself (floor.run()'s return value; the build's
 last line, "... in X s"; the preview's own clock), "wall" is measured here, from starting the
@@ -186,14 +188,23 @@ def page_has_edit(root: Path, slug: str) -> bool:
     return page.is_file() and EDIT in page.read_text("utf-8")
 
 
+INDEX_COPY = """
+import sys
+from pathlib import Path
+from factsite.search import build_search_index, search_shards
+site = Path(sys.argv[1])
+build_search_index(site, search_shards([f"claims/{page.name}/" for page in (site / "claims").iterdir()]))
+"""
+
+
 def search_index(root: Path) -> Run:
-    """Pagefind alone, on a copy of the built site with its index removed (site/ is untouched)."""
+    """The search index alone (every part, one Pagefind run after another, as a build makes it),
+    on a copy of the built site with its index removed (site/ is untouched)."""
     with tempfile.TemporaryDirectory(prefix="pagefind-", dir=root.parent) as tmp:
         copy = Path(tmp) / "site"
         shutil.copytree(root / "site", copy)
         shutil.rmtree(copy / "pagefind", ignore_errors=True)
-        return run_measured([sys.executable, "-m", "pagefind", "--site", str(copy), "--output-subdir", "pagefind",
-                             "--silent"], root)
+        return run_measured([sys.executable, "-c", INDEX_COPY, str(copy)], root)
 
 
 @dataclass
@@ -329,6 +340,10 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
     clear_build(root)
     add("3", "cold full build (cards, search)", build(root), memory=True)
     search = search_index(root)  # on a copy of row 3's site, before row 4 deletes it
+    with edited_claim(root, n) as path:
+        add("3", "full rebuild, an analysis edited", build(root), memory=True)
+        if not page_has_edit(root, path.stem):
+            notes.append(f"row 3b: site/claims/{path.stem}/ does not show the edit: the rebuild missed it")
 
     clear_build(root)
     add("4", "cold build --no-cards --no-search", build(root, *QUICK), memory=True)
@@ -353,7 +368,7 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
     per_card = card_ms(root)
     add("8", f"share card ({CARDS_DRAWN} drawn)", own=per_card, unit="ms", target=CARD_MS)
     add("8", f"share cards, all {n} on one core", own=per_card * n / 1000)
-    add("9", "search index (Pagefind alone)", search)
+    add("9", "search index alone, every part", search, memory=True)
     gc.collect()
 
     print_table(n, list(rows.values()))

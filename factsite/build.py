@@ -153,18 +153,19 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
         if state:
             results, written = write_changed(renderer, out_dir, state, prints, cores, progress, forget_state)
         else:
+            index = (lambda folder: build_search_index(folder, renderer.search_shards)) if search else None
             results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=cores, progress=progress),
-                                 before_swap=build_search_index if search else None, before_change=forget_state)
+                                 before_swap=index, before_change=forget_state)
             written = set(results)
-    search_digest = digest_of(*(prints[job] for job in prints if job[0] == "claim"))
+    search_digests = shard_digests(renderer.search_shards, site, prints)
     with clock("search index"):
-        if search and state and search_digest != state.search_digest:
-            refresh_search_index(out_dir)
+        if search and state:
+            refresh_changed_shards(out_dir, renderer.search_shards, state.search_digests, search_digests)
     with clock("save cache"):
         if cache:
             documents.save()
             cache.save_state(BuildState(str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
-                                        search_digest if search else None))
+                                        search_digests if search else None))
     with clock("check links"):
         check_rendered_links(results.values(), site.config.base_url, problems,
                              read=lambda path: (out_dir / path).read_bytes())
@@ -194,6 +195,22 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
         results.update(update_site(out_dir, lambda folder: renderer.write_into(folder, changed, cores, progress),
                                    stale, before_change))
     return results, set(changed)
+
+
+def shard_digests(shards: list[list[str]], site: Site, prints: dict) -> list[str]:
+    """For each part of the search index, a digest of what its claim pages show."""
+    shown = {claim.url: prints[("claim", claim.slug)] for claim in site.claims}
+    return [digest_of(*(shown[url] for url in shard)) for shard in shards]
+
+
+def refresh_changed_shards(out_dir: Path, shards: list[list[str]], old: list[str] | None, new: list[str]) -> None:
+    """Index again the parts of the search index whose pages changed (all, if the parts did)."""
+    if old is None or len(old) != len(new):
+        refresh_search_index(out_dir, shards)
+        return
+    changed = {number for number, (before, now) in enumerate(zip(old, new), start=1) if before != now}
+    if changed:
+        refresh_search_index(out_dir, shards, changed)
 
 
 @collector_paused()

@@ -20,7 +20,7 @@ from .render import JobResult
 from .write import write_atomically
 
 CACHE_FOLDER = ".factsite-cache"
-FORMAT = 5  # raise when what the cache holds changes shape; older caches are then ignored
+FORMAT = 6  # raise when what the cache holds changes shape; older caches are then ignored
 
 
 @dataclass
@@ -30,7 +30,7 @@ class BuildState:
     out_dir: str
     settings: tuple
     jobs: dict = field(default_factory=dict)  # job -> (fingerprint, JobResult)
-    search_digest: str | None = None
+    search_digests: list[str] | None = None  # one for each part of the search index
     version: tuple = (__version__, FORMAT)
 
 
@@ -42,14 +42,14 @@ class BuildCache:
     def load_state(self) -> BuildState | None:
         """The last build's state, or None when there is none that can be trusted."""
         try:
-            version, out_dir, settings, jobs, search_digest = marshal.loads(self.state_file.read_bytes())
+            version, out_dir, settings, jobs, search_digests = marshal.loads(self.state_file.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return None
         if version != (__version__, FORMAT):
             return None
         # The ids on each page are not kept: the link check reads them from the page if it needs them.
         return BuildState(out_dir, settings, {job: (fingerprint, JobResult(dict.fromkeys(files), links))
-                                               for job, (fingerprint, (files, links)) in jobs.items()}, search_digest)
+                                               for job, (fingerprint, (files, links)) in jobs.items()}, search_digests)
 
     def forget_state(self) -> None:
         """Called before the site changes: a build stopped before it saves the new state
@@ -63,7 +63,7 @@ class BuildCache:
                 for job, (fingerprint, result) in state.jobs.items()}
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomically(self.state_file, marshal.dumps(
-            ((__version__, FORMAT), state.out_dir, state.settings, jobs, state.search_digest)))
+            ((__version__, FORMAT), state.out_dir, state.settings, jobs, state.search_digests)))
 
     def documents(self) -> DocumentCache:
         return DocumentCache(self.folder / "documents.marshal")

@@ -26,6 +26,7 @@ from .documents import digest_of
 from .links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
 from .model import Claim, Listing, Page, Site, paginate
+from .search import search_shards, shard_folder
 from .write import write_files
 from .structured_data import claim_review, data_feed, to_json, to_script_json
 
@@ -82,10 +83,13 @@ class Renderer:
         self.build_date = build_date
         self.base_path = site.config.base_path
         self.env = env or template_environment(templates_dir, compiled_templates)
+        # The parts of the search index (see search.py), which the search page loads.
+        self.search_shards = search_shards([claim.url for claim in site.claims]) if search else []
         self.env.globals.update(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
             STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month,
             count_by_verdict=self.count_by_verdict, cards_built=cards, search_built=search,
+            search_bundles=[self.url(shard_folder(n)) for n in range(1, len(self.search_shards) + 1)],
         )
         self.env.filters["human_date"] = human_date
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}

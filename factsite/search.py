@@ -1,45 +1,96 @@
-"""The search index: Pagefind reads the written pages and writes `pagefind/` beside them.
+"""The search index: Pagefind reads the written claim pages and writes `pagefind/` beside them.
 
-Only claim pages are indexed (they carry `data-pagefind-body`), with their
-verdict and topics as filters.
+Pagefind holds everything it indexes in memory, about 180 KB a page, so a big
+site is indexed in parts of at most SHARD_SIZE claims, one Pagefind run after
+another: `pagefind/1/`, `pagefind/2/`, ... The search page loads the first and
+merges the others into it (Pagefind's `mergeIndex`), so readers search them
+all at once. A claim stays in the same part while the number of parts does not
+change, so an edit re-indexes one part only.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import zlib
 from pathlib import Path
 
 INDEX_FOLDER = "pagefind"
+SHARD_SIZE = 1500  # claim pages per part: about 270 MB for Pagefind at most
 
 
 class SearchIndexError(Exception):
     """Pagefind failed; the message has what it printed."""
 
 
-def build_search_index(site_dir: Path, output: Path | None = None) -> None:
-    """Index ``site_dir`` into its `pagefind/` folder, or into ``output``."""
-    where = ["--output-path", str(output)] if output else ["--output-subdir", INDEX_FOLDER]
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), *where, "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise SearchIndexError(f"could not run Pagefind: {error}") from error
+def search_shards(claim_urls: list[str]) -> list[list[str]]:
+    """The claim pages (by their address in the site) split into the parts of the index.
+
+    Each page goes to the part its address hashes to, so adding or editing a claim
+    leaves the other parts as they were (until the site grows a part).
+    """
+    if not claim_urls:
+        return []
+    shards: list[list[str]] = [[] for _ in range(math.ceil(len(claim_urls) / SHARD_SIZE))]
+    for url in sorted(claim_urls):
+        shards[zlib.crc32(url.encode("utf-8")) % len(shards)].append(url)
+    return shards
+
+
+def shard_folder(number: int) -> str:
+    """Where part ``number`` (from 1) of the index is, relative to the site root."""
+    return f"{INDEX_FOLDER}/{number}/"
+
+
+def build_search_index(site_dir: Path, shards: list[list[str]], output: Path | None = None) -> None:
+    """Index the claim pages of ``site_dir`` into its `pagefind/` folder, or into ``output``."""
+    output = output or site_dir / INDEX_FOLDER
+    output.mkdir(parents=True, exist_ok=True)  # empty while there is no claim to index
+    for number, urls in enumerate(shards, start=1):
+        index_shard(site_dir, urls, output / str(number))
+
+
+def index_shard(site_dir: Path, urls: list[str], output: Path) -> None:
+    """One part of the index: Pagefind run over the pages at ``urls`` only."""
+    # The pages are named in a config file: a list of thousands of them can be too
+    # long for a command line. Claim addresses hold only a-z, 0-9, "-" and "/".
+    glob = "{" + ",".join(url + "index.html" for url in urls) + "}"
+    with tempfile.TemporaryDirectory(prefix="factsite-pagefind-") as folder:
+        config = {"site": str(site_dir.resolve()), "glob": glob, "output_path": str(output.resolve())}
+        Path(folder, "pagefind.json").write_text(json.dumps(config), "utf-8")
+        command = [sys.executable, "-m", "pagefind", "--silent"]
+        try:
+            result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise SearchIndexError(f"could not run Pagefind: {error}") from error
     if result.returncode != 0:
-        output = (result.stderr or result.stdout).strip()
-        raise SearchIndexError(f"Pagefind could not build the search index: {output or 'no message'}")
+        printed = (result.stderr or result.stdout).strip()
+        raise SearchIndexError(f"Pagefind could not build the search index: {printed or 'no message'}")
 
 
-def refresh_search_index(site_dir: Path) -> None:
-    """Index a site updated in place: build the new index beside it, then swap it in."""
+def refresh_search_index(site_dir: Path, shards: list[list[str]], changed: set[int] | None = None) -> None:
+    """Index a site updated in place: each part numbered in ``changed`` (every part when
+    None) is built beside the site, then swapped in."""
+    current = site_dir / INDEX_FOLDER
     fresh = site_dir.with_name(f".{site_dir.name}-{INDEX_FOLDER}-new")
     stale = site_dir.with_name(f".{site_dir.name}-{INDEX_FOLDER}-old")
     for leftover in (fresh, stale):
         shutil.rmtree(leftover, ignore_errors=True)
-    build_search_index(site_dir, fresh)
-    current = site_dir / INDEX_FOLDER
+    if changed is None or not current.is_dir():
+        build_search_index(site_dir, shards, fresh)
+        _swap(fresh, current, stale)
+        return
+    for number in sorted(changed):
+        index_shard(site_dir, shards[number - 1], fresh)
+        _swap(fresh, current / str(number), stale)
+
+
+def _swap(fresh: Path, current: Path, stale: Path) -> None:
     if current.exists():
         os.rename(current, stale)
     os.rename(fresh, current)

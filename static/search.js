@@ -71,12 +71,16 @@ async function run() {
 
 async function start() {
   if (!form) return;
+  // A big site's index is in parts (see factsite/search.py): the first loads, the others merge into it.
+  const [first, ...others] = form.dataset.bundles.split(" ");
   const [module, facets] = await Promise.all([
-    import(form.dataset.bundle + "pagefind.js"),
+    import(first + "pagefind.js"),
     fetch(form.dataset.facets).then((response) => response.json()),
   ]);
   pagefind = module;
-  await pagefind.options({ baseUrl: form.dataset.baseUrl });
+  const options = { baseUrl: form.dataset.baseUrl };
+  await pagefind.options(options);
+  await Promise.all(others.map((bundle) => pagefind.mergeIndex(bundle, options)));
   claims = facets;
   byUrl = new Map(claims.map((claim) => [claim.url, claim]));
   form.hidden = false;

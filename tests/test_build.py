@@ -55,7 +55,7 @@ def test_every_page_kind_is_built(project, tmp_path):
                  "claimants/the-mayor/index.html", "sources/city-paper/index.html",
                  "sources/city-paper/archived-copy.txt", "methodology/index.html", "corrections/index.html",
                  "feed.xml", "sitemap.xml", "robots.txt", "404.html", "claims.json", "favicon.svg", "site.css",
-                 "search/index.html", "pagefind/pagefind-ui.js", "card.png", "claims/budget-doubled/card.png",
+                 "search/index.html", "pagefind/1/pagefind.js", "card.png", "claims/budget-doubled/card.png",
                  "claims/budget-doubled/badge.svg"]:
         assert (out / path).is_file(), path
     assert not (out / "claims" / "draft-claim").exists()

@@ -1,0 +1,130 @@
+"""The search index in parts (factsite/search.py): what goes where, what an edit re-indexes,
+and that readers searching the parts find what one whole index finds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from factsite import search
+from factsite.build import Project, build
+from factsite.search import search_shards
+
+from .conftest import REPO, contents_of
+from .serving import serve
+
+PREFIX = "/some-repo/"
+
+
+def urls(count: int, start: int = 0) -> list[str]:
+    return [f"claims/claim-{number}/" for number in range(start, start + count)]
+
+
+def test_a_small_site_has_one_part_and_an_empty_one_none():
+    assert search_shards(urls(search.SHARD_SIZE)) == [sorted(urls(search.SHARD_SIZE))]
+    assert search_shards([]) == []
+
+
+def test_parts_hold_every_page_once_and_near_the_part_size():
+    pages = urls(10_000)
+    shards = search_shards(pages)
+    assert len(shards) == 7
+    assert sorted(url for shard in shards for url in shard) == sorted(pages)
+    assert max(len(shard) for shard in shards) <= search.SHARD_SIZE * 1.15
+    assert search_shards(list(reversed(pages))) == shards  # the order pages come in does not matter
+
+
+def test_a_new_claim_leaves_every_other_page_in_its_part():
+    before = search_shards(urls(10_000))
+    after = search_shards(urls(10_001))
+    assert len(after) == len(before)
+    moved = [url for old, new in zip(before, after) for url in set(old) ^ set(new)]
+    assert moved == ["claims/claim-10000/"]
+
+
+# Built sites, with parts of 4 claims ---------------------------------------------------
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 4)
+
+
+@pytest.fixture
+def real_site(tmp_path) -> Project:
+    """The repository's own content (22 claims), in a temporary folder."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    return Project(tmp_path / "content", REPO / "templates", REPO / "static")
+
+
+def index_files(out: Path) -> dict[str, bytes]:
+    return {name: data for name, data in contents_of(out).items() if name.startswith("pagefind/")}
+
+
+def test_an_edit_indexes_again_only_the_part_of_its_claim(real_site, tmp_path, small_parts):
+    out = tmp_path / "site"
+    build(real_site, out, cards=False)
+    parts = sorted(p.name for p in (out / "pagefind").iterdir())
+    assert len(parts) == 6  # 22 claims in parts of 4
+    before = index_files(out)
+    claim = real_site.content_dir / "claims" / "eram-missile-delivery.md"
+    claim.write_text(claim.read_text() + "\nA sentence about zeppelins, added by the test.\n")
+
+    build(real_site, out, cards=False)
+
+    after = index_files(out)
+    changed = {name.split("/")[1] for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    [part] = [n for n, shard in enumerate(search_shards(
+        [f"claims/{p.stem}/" for p in (real_site.content_dir / "claims").glob("*.md")]), 1)
+        if "claims/eram-missile-delivery/" in shard]
+    assert changed == {str(part)}
+    reference = tmp_path / "reference"
+    build(real_site, reference, cards=False, use_cache=False)
+    assert after == index_files(reference)  # the same bytes as indexing everything afresh
+
+
+def test_a_site_without_claims_says_there_is_nothing_to_search(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content, ignore=shutil.ignore_patterns("claims", "sources"))
+    out = tmp_path / "site"
+    build(Project(content, REPO / "templates", REPO / "static"), out, cards=False)
+    assert "There are no fact-checks to search yet." in (out / "search" / "index.html").read_text()
+    assert not any((out / "pagefind").iterdir())
+
+
+def every_result(page, base: str, term: str) -> set[str]:
+    page.goto(base + "search/")
+    page.fill("#search-input", term)
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('found')")
+    while page.is_visible("#search-more"):
+        shown = page.locator("#search-results a").count()
+        page.click("#search-more")
+        page.wait_for_function("""n => {  // shown, and the status counts them: the click's work is done
+            const count = document.querySelectorAll('#search-results a').length;
+            return count > n && document.getElementById('search-status').textContent.startsWith(count + "");
+        }""", arg=shown)
+    return set(page.eval_on_selector_all("#search-results a", "els => els.map(e => e.href)"))
+
+
+@pytest.mark.parametrize("term", ["Ukraine", "troops", "ERAM"])
+def test_readers_find_in_the_parts_what_one_index_finds(real_site, tmp_path, browser, monkeypatch, term):
+    found, whole = {}, search.SHARD_SIZE
+    claims = [f"claims/{p.stem}/" for p in (real_site.content_dir / "claims").glob("*.md")]
+    for size in (4, whole):
+        monkeypatch.setattr(search, "SHARD_SIZE", size)
+        parts = search_shards(claims)
+        out = tmp_path / f"site-{size}"
+        with serve(out, PREFIX) as port:
+            base = f"http://127.0.0.1:{port}{PREFIX}"
+            build(real_site, out, cards=False, base_url=base, use_cache=False)
+            context = browser.new_context()
+            page = context.new_page()
+            found[size] = {url.removeprefix(base) for url in every_result(page, base, term)}
+            context.close()
+        if size == 4:
+            parts_of_4 = parts
+    assert found[4] == found[whole]
+    assert found[4], f"nothing found for {term!r}"
+    if term != "ERAM":  # a common word: its claims are in several parts, all merged
+        assert sum(1 for shard in parts_of_4 if found[4] & set(shard)) >= 2, parts_of_4
