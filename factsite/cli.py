@@ -174,7 +174,11 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
         raise SystemExit(1) from None
     except SearchIndexError as error:
         click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
-        click.echo("The previous site is unchanged.", err=True)
+        if error.pages_updated:
+            click.echo("The pages were updated, but search still finds the previous text. "
+                       "The next build makes the search index again.", err=True)
+        else:
+            click.echo("The previous site is unchanged.", err=True)
         raise SystemExit(1) from None
     except jinja2.TemplateError as error:
         echo_template_error(error)

@@ -25,7 +25,10 @@ SHARD_SIZE = 1500  # claim pages per part: about 270 MB for Pagefind at most
 
 
 class SearchIndexError(Exception):
-    """Pagefind failed; the message has what it printed."""
+    """Pagefind failed; the message has what it printed. ``pages_updated``: it failed after
+    the pages were updated in place, so they are new and the index is the last build's."""
+
+    pages_updated = False
 
 
 def search_shards(claim_urls: list[str]) -> list[list[str]]:
@@ -81,13 +84,17 @@ def refresh_search_index(site_dir: Path, shards: list[list[str]], changed: set[i
     stale = site_dir.with_name(f".{site_dir.name}-{INDEX_FOLDER}-old")
     for leftover in (fresh, stale):
         shutil.rmtree(leftover, ignore_errors=True)
-    if changed is None or not current.is_dir():
-        build_search_index(site_dir, shards, fresh)
-        _swap(fresh, current, stale)
-        return
-    for number in sorted(changed):
-        index_shard(site_dir, shards[number - 1], fresh)
-        _swap(fresh, current / str(number), stale)
+    try:
+        if changed is None or not current.is_dir():
+            build_search_index(site_dir, shards, fresh)
+            _swap(fresh, current, stale)
+            return
+        for number in sorted(changed):
+            index_shard(site_dir, shards[number - 1], fresh)
+            _swap(fresh, current / str(number), stale)
+    except SearchIndexError as error:
+        error.pages_updated = True
+        raise
 
 
 def _swap(fresh: Path, current: Path, stale: Path) -> None:

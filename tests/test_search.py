@@ -3,7 +3,10 @@ and that readers searching the parts find what one whole index finds."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,3 +131,63 @@ def test_readers_find_in_the_parts_what_one_index_finds(real_site, tmp_path, bro
     assert found[4], f"nothing found for {term!r}"
     if term != "ERAM":  # a common word: its claims are in several parts, all merged
         assert sum(1 for shard in parts_of_4 if found[4] & set(shard)) >= 2, parts_of_4
+
+
+# When Pagefind fails ----------------------------------------------------------------------
+
+FAILING_PAGEFIND = 'import sys\nprint("Pagefind ran out of memory (a stand-in)", file=sys.stderr)\nsys.exit(1)\n'
+
+
+def factsite_build(root: Path, *, pagefind_fails: bool = False) -> subprocess.CompletedProcess:
+    """`factsite build --no-cards` in ``root``; ``pagefind_fails``: with a `pagefind` module first
+    on the path that fails as Pagefind does, saying why on stderr."""
+    env = dict(os.environ)
+    if pagefind_fails:
+        stand_in = root / "failing" / "pagefind"
+        stand_in.mkdir(parents=True, exist_ok=True)
+        (stand_in / "__init__.py").write_text("")
+        (stand_in / "__main__.py").write_text(FAILING_PAGEFIND)
+        env["PYTHONPATH"] = os.pathsep.join([str(root / "failing"), str(REPO)])
+    return subprocess.run([sys.executable, "-m", "factsite", "build", "--no-cards"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def workdir(tmp_path) -> Path:
+    for folder in ("content", "templates", "static"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    return tmp_path
+
+
+def test_a_failed_index_leaves_the_previous_site(workdir):
+    assert factsite_build(workdir).returncode == 0
+    before = contents_of(workdir / "site")
+    claim = workdir / "content" / "claims" / "eram-missile-delivery.md"
+    claim.write_text(claim.read_text().replace("title: ", "title: Revised ", 1))
+    (workdir / ".factsite-cache").rename(workdir / "no-cache")  # so the build writes a whole new site
+
+    result = factsite_build(workdir, pagefind_fails=True)
+
+    assert result.returncode == 1
+    assert "error: Pagefind could not build the search index: Pagefind ran out of memory" in result.stderr
+    assert "The previous site is unchanged." in result.stderr
+    assert "Traceback" not in result.stderr
+    assert contents_of(workdir / "site") == before
+
+
+def test_a_failed_index_refresh_says_so_and_the_next_build_repairs_it(workdir):
+    assert factsite_build(workdir).returncode == 0
+    claim = workdir / "content" / "claims" / "eram-missile-delivery.md"
+    claim.write_text(claim.read_text() + "\nA sentence about zeppelins, added by the test.\n")
+
+    result = factsite_build(workdir, pagefind_fails=True)
+
+    assert result.returncode == 1
+    assert "Pagefind ran out of memory" in result.stderr
+    assert "The pages were updated, but search still finds the previous text." in result.stderr
+    assert "zeppelins" in (workdir / "site" / "claims" / "eram-missile-delivery" / "index.html").read_text()
+
+    assert factsite_build(workdir).returncode == 0
+    reference = workdir / "reference"
+    build(Project.at(workdir), reference, cards=False, use_cache=False)
+    assert index_files(workdir / "site") == index_files(reference)
