@@ -21,8 +21,8 @@ folder with SOURCE_DATE_EPOCH unset. The rows (seconds unless stated):
      same two edits as row 6, told which file changed (as its file watcher tells it)
   8  share cards, in this process: ms per card (200 drawn with factsite.cards.claim_card) and
      that figure times N, on one core
-  3b the full build again after one claim's analysis is edited: its pages, and the part of
-     the search index that holds it, are made again
+  3b row 3's build again (cards, search) after one claim's analysis is edited: an incremental
+     build, which makes again that claim's pages and the part of the search index holding it
   9  search index alone: every part of it (factsite/search.py), on a copy of row 3's site
 
 Columns: "own" is the time the program reports itself (floor.run()'s return value; the build's
@@ -193,7 +193,8 @@ import sys
 from pathlib import Path
 from factsite.search import build_search_index, search_shards
 site = Path(sys.argv[1])
-build_search_index(site, search_shards([f"claims/{page.name}/" for page in (site / "claims").iterdir()]))
+build_search_index(site, search_shards([f"claims/{page.name}/" for page in (site / "claims").iterdir()
+                                        if page.is_dir()]))
 """
 
 
@@ -341,7 +342,7 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
     add("3", "cold full build (cards, search)", build(root), memory=True)
     search = search_index(root)  # on a copy of row 3's site, before row 4 deletes it
     with edited_claim(root, n) as path:
-        add("3", "full rebuild, an analysis edited", build(root), memory=True)
+        add("3", "rebuild as row 3, an analysis edited", build(root), memory=True)
         if not page_has_edit(root, path.stem):
             notes.append(f"row 3b: site/claims/{path.stem}/ does not show the edit: the rebuild missed it")
 

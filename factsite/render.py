@@ -98,7 +98,7 @@ class Renderer:
         self.listings = self.all_listings()
         self.claims_by_slug = {claim.slug: claim for claim in site.claims}
         self.sources_by_id = {source.id: source for source in site.sources}
-        self._verdict_counts: dict[int, dict[str, int]] = {}
+        self._verdict_counts: dict[int, tuple[list[Claim], dict[str, int]]] = {}
 
     @functools.cached_property
     def markdown(self) -> MarkdownRenderer:
@@ -108,10 +108,12 @@ class Renderer:
 
     def count_by_verdict(self, claims: list[Claim]) -> dict[str, int]:
         """How many of ``claims`` have each verdict; remembered, as every page of a topic asks."""
-        key = id(claims)  # the site's lists live as long as this renderer
-        if key not in self._verdict_counts:
-            self._verdict_counts[key] = count_by_verdict(claims)
-        return self._verdict_counts[key]
+        # Kept with the list itself: a list a template made and dropped could leave its id
+        # to another list.
+        remembered = self._verdict_counts.get(id(claims))
+        if remembered is None or remembered[0] is not claims:
+            remembered = self._verdict_counts[id(claims)] = (claims, count_by_verdict(claims))
+        return remembered[1]
 
     # URLs -----------------------------------------------------------------
 
@@ -210,10 +212,13 @@ class Renderer:
         """For every job, a digest of everything its files show: equal digests, equal files."""
         site = self.site
         layout = self.layout_digest()
-        shown = {c.slug: digest_of(c.digest, c.claimant.type, c.appeared_in.digest if c.appeared_in else "")
-                 for c in site.claims}  # what lists, feeds and source pages show of a claim
+        # What lists, feeds and source pages show of a claim: its file, and its address (a
+        # renamed file is the same text at a new address).
+        shown = {c.slug: digest_of(c.slug, c.digest, c.claimant.type, c.appeared_in.digest if c.appeared_in else "")
+                 for c in site.claims}
         prints: dict[Job, str] = {("shared", ""): digest_of(
-            layout, *shown.values(), *(s.digest for s in site.sources), *(p.digest for p in site.pages))}
+            layout, *shown.values(), *(s.digest for s in site.sources), *(p.digest for p in site.pages),
+            str(len(self.search_shards)))}  # the search page names each part of the index
         for claim in site.claims:
             prints[("claim", claim.slug)] = digest_of(
                 layout, shown[claim.slug], claim.body_digest, *(c.source.digest for c in claim.citations),

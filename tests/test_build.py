@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from factsite.build import build
+from factsite.build import build, read_site
 from factsite.errors import BuildFailed
+from factsite.render import Renderer
 
 from .conftest import FIXTURES, REPO, contents_of, write
 from .links import all_links, resolve
@@ -294,3 +295,16 @@ def fails_after(seconds: int):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_verdict_counts_are_not_taken_from_a_dropped_list(project):
+    """Templates count the verdicts of lists they make on the fly (a source's claims made in it);
+    a new list at the address of a dropped one must be counted afresh."""
+    site, _ = read_site(project)
+    renderer = Renderer(site, project.templates_dir, project.static_dir, cards=False, search=False)
+    claims = site.claims[:2]
+    assert claims[0].verdict.slug != claims[1].verdict.slug
+    for number in range(20):
+        made = [claims[number % 2]]  # CPython tends to put each at the address the last one left
+        assert renderer.count_by_verdict(made) == {made[0].verdict.slug: 1}
+        del made

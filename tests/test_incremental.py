@@ -58,6 +58,17 @@ def test_each_kind_of_edit_rebuilds_to_the_same_bytes_as_a_cold_build(project, t
         assert_same_as_cold(project, out, tmp_path, name)
 
 
+def test_a_renamed_claim_moves_everywhere_it_is_listed(project, tmp_path):
+    """The same text at a new address: lists, feeds, sources and the search index must follow it."""
+    out = tmp_path / "site"
+    build(project, out)
+    claims = project.content_dir / "claims"
+    (claims / "budget-doubled.md").rename(claims / "budget-has-doubled.md")
+    build(project, out)
+    assert_same_as_cold(project, out, tmp_path, "renaming a claim")
+    assert b"claims/budget-has-doubled/" in (out / "index.html").read_bytes()
+
+
 def test_a_template_edit_rebuilds_every_page(project, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,14 @@ def test_parts_hold_every_page_once_and_near_the_part_size():
     assert sorted(url for shard in shards for url in shard) == sorted(pages)
     assert max(len(shard) for shard in shards) <= search.SHARD_SIZE * 1.15
     assert search_shards(list(reversed(pages))) == shards  # the order pages come in does not matter
+
+
+def test_a_part_left_empty_is_dropped(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 1)
+    pages = urls(2)
+    while len({zlib.crc32(url.encode()) % 2 for url in pages}) == 2:  # two pages bound for one part
+        pages[1] = pages[1].replace("/", "x/", 1)
+    assert search_shards(pages) == [sorted(pages)]
 
 
 def test_a_new_claim_leaves_every_other_page_in_its_part():
@@ -71,6 +80,7 @@ def test_an_edit_indexes_again_only_the_part_of_its_claim(real_site, tmp_path, s
     parts = sorted(p.name for p in (out / "pagefind").iterdir())
     assert len(parts) == 6  # 22 claims in parts of 4
     before = index_files(out)
+    folders = {name: (out / "pagefind" / name).stat().st_ino for name in parts}  # a part made again is a new folder
     claim = real_site.content_dir / "claims" / "eram-missile-delivery.md"
     claim.write_text(claim.read_text() + "\nA sentence about zeppelins, added by the test.\n")
 
@@ -78,13 +88,25 @@ def test_an_edit_indexes_again_only_the_part_of_its_claim(real_site, tmp_path, s
 
     after = index_files(out)
     changed = {name.split("/")[1] for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
-    [part] = [n for n, shard in enumerate(search_shards(
+    [part] = [str(n) for n, shard in enumerate(search_shards(
         [f"claims/{p.stem}/" for p in (real_site.content_dir / "claims").glob("*.md")]), 1)
         if "claims/eram-missile-delivery/" in shard]
-    assert changed == {str(part)}
+    assert changed == {part}
+    made_again = {name for name in parts if (out / "pagefind" / name).stat().st_ino != folders[name]}
+    assert made_again == {part}
     reference = tmp_path / "reference"
     build(real_site, reference, cards=False, use_cache=False)
     assert after == index_files(reference)  # the same bytes as indexing everything afresh
+
+
+def test_the_search_page_follows_the_number_of_parts(real_site, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    monkeypatch.setattr(search, "SHARD_SIZE", 4)
+    build(real_site, out, cards=False)
+    monkeypatch.setattr(search, "SHARD_SIZE", 1500)  # as after an upgrade of factsite
+    build(real_site, out, cards=False)
+    assert 'data-bundles="/pagefind/1/"' in (out / "search" / "index.html").read_text()
+    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["1"]
 
 
 def test_a_site_without_claims_says_there_is_nothing_to_search(tmp_path):
