@@ -342,7 +342,7 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
     add("3", "cold full build (cards, search)", build(root), memory=True)
     search = search_index(root)  # on a copy of row 3's site, before row 4 deletes it
     with edited_claim(root, n) as path:
-        add("3", "rebuild as row 3, an analysis edited", build(root), memory=True)
+        add("3", "row 3 again, an analysis edited", build(root), memory=True)
         if not page_has_edit(root, path.stem):
             notes.append(f"row 3b: site/claims/{path.stem}/ does not show the edit: the rebuild missed it")
 
