@@ -191,10 +191,10 @@ def page_has_edit(root: Path, slug: str) -> bool:
 INDEX_COPY = """
 import sys
 from pathlib import Path
+from bench.search_cost import claim_pages
 from factsite.search import build_search_index, search_shards
 site = Path(sys.argv[1])
-build_search_index(site, search_shards([f"claims/{page.name}/" for page in (site / "claims").iterdir()
-                                        if page.is_dir()]))
+build_search_index(site, search_shards(claim_pages(site)))
 """
 
 

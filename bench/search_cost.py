@@ -16,24 +16,17 @@ Needs Playwright and Debian's Chromium (`pip install -e .[test]`, `apt-get insta
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import subprocess
 import sys
 import tempfile
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from factsite import search  # noqa: E402
+from tests.serving import serve  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # Loads the parts as static/search.js does, then searches and reads the first 10 results.
 SEARCH = """async ([parts, term]) => {
@@ -47,31 +40,9 @@ SEARCH = """async ([parts, term]) => {
 }"""
 
 
-class _Logged(SimpleHTTPRequestHandler):
-    served: list[int]
-
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-    def send_head(self):
-        body = super().send_head()
-        if body is not None and hasattr(body, "fileno"):
-            self.served.append(os.fstat(body.fileno()).st_size)
-        return body
-
-
-@contextlib.contextmanager
-def served(folder: Path):
-    """``folder`` on 127.0.0.1; yields (base URL, the sizes of the files served so far)."""
-    sizes: list[int] = []
-    handler = type("Handler", (_Logged,), {"served": sizes})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", sizes
-    finally:
-        server.shutdown()
-        server.server_close()
+def claim_pages(site: Path) -> list[str]:
+    """The address of every claim page of a built site, as factsite/search.py takes them."""
+    return [f"claims/{page.name}/" for page in sorted((site / "claims").iterdir()) if page.is_dir()]
 
 
 def indexed(site: Path, folder: Path, shards: list[list[str]] | None) -> Path:
@@ -95,21 +66,24 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    pages = [f"claims/{page.name}/" for page in sorted((args.site / "claims").iterdir()) if page.is_dir()]
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # the tests' Chromium, started as they start it
+
+    pages = claim_pages(args.site)
     parts = search.search_shards(pages)
     named = f"{len(parts)} part{'s' if len(parts) != 1 else ''}"
     print(f"{len(pages)} claim pages, indexed in {named} (about {search.SHARD_SIZE} pages each)")
     with tempfile.TemporaryDirectory(prefix="search-cost-") as tmp, sync_playwright() as playwright:
         variants = {"one index": indexed(args.site, Path(tmp, "one"), None),
                     named: indexed(args.site, Path(tmp, "parts"), parts)}
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         print(f"\n{'term':<28}{'index':<12}{'requests':>9}{'KB':>8}{'ms':>8}{'results':>9}")
         for term in args.terms:
             for name, folder in variants.items():
                 others = [f"/pagefind/{n}/" for n in range(2, len(list((folder / "pagefind").iterdir())) + 1)]
-                with served(folder) as (base, sizes):
+                sizes: list[int] = []
+                with serve(folder, sizes=sizes) as port:
                     page = browser.new_page()
-                    page.goto(base + "blank.html")
+                    page.goto(f"http://127.0.0.1:{port}/blank.html")
                     sizes.clear()
                     result = page.evaluate(SEARCH, [others, term])
                     page.close()

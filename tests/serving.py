@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,7 @@ from pathlib import Path
 
 class _SubpathHandler(SimpleHTTPRequestHandler):
     prefix = "/"
+    sizes: list[int] | None = None  # the size of each file sent, when a caller counts them
 
     def log_message(self, format, *args):  # noqa: A002
         pass
@@ -23,7 +25,10 @@ class _SubpathHandler(SimpleHTTPRequestHandler):
         target = Path(self.translate_path(self.path))
         if target.is_dir() and not (target / "index.html").is_file() or not target.exists():
             return self.missing()
-        return super().send_head()
+        body = super().send_head()
+        if self.sizes is not None and hasattr(body, "fileno"):
+            self.sizes.append(os.fstat(body.fileno()).st_size)
+        return body
 
     def missing(self):
         # GitHub Pages answers any unknown address with the site's 404.html and status 404.
@@ -49,9 +54,10 @@ class _Body:
 
 
 @contextlib.contextmanager
-def serve(folder: Path, prefix: str = "/"):
-    """Serve ``folder`` at http://127.0.0.1:<free port><prefix>; yields the port."""
-    handler = type("Handler", (_SubpathHandler,), {"prefix": prefix})
+def serve(folder: Path, prefix: str = "/", sizes: list[int] | None = None):
+    """Serve ``folder`` at http://127.0.0.1:<free port><prefix>; yields the port.
+    ``sizes``, if given, gets the size of each file sent (404 pages left out)."""
+    handler = type("Handler", (_SubpathHandler,), {"prefix": prefix, "sizes": sizes})
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -64,10 +64,16 @@ def small_parts(monkeypatch):
 
 
 @pytest.fixture
-def real_site(tmp_path) -> Project:
-    """The repository's own content (22 claims), in a temporary folder."""
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    return Project(tmp_path / "content", REPO / "templates", REPO / "static")
+def workdir(tmp_path) -> Path:
+    """The repository's own site (22 claims), in a temporary folder: content/, templates/, static/."""
+    for folder in ("content", "templates", "static"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    return tmp_path
+
+
+@pytest.fixture
+def real_site(workdir) -> Project:
+    return Project.at(workdir)
 
 
 def index_files(out: Path) -> dict[str, bytes]:
@@ -172,13 +178,6 @@ def factsite_build(root: Path, *, pagefind_fails: bool = False) -> subprocess.Co
         env["PYTHONPATH"] = os.pathsep.join([str(root / "failing"), str(REPO)])
     return subprocess.run([sys.executable, "-m", "factsite", "build", "--no-cards"], cwd=root, env=env,
                           capture_output=True, text=True, timeout=300)
-
-
-@pytest.fixture
-def workdir(tmp_path) -> Path:
-    for folder in ("content", "templates", "static"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    return tmp_path
 
 
 def test_a_failed_index_leaves_the_previous_site(workdir):
