@@ -78,7 +78,7 @@ class PreviewServer:
         # Kept between rebuilds: Jinja recompiles only templates that changed on disk, files
         # unchanged on disk are not parsed again, and a job whose fingerprint is unchanged
         # keeps its rendered files.
-        self.templates = template_environment(project.templates_dir)
+        self.templates = template_environment(project.templates_dir, reload=True)
         self.documents = DocumentCache()
         self.jobs: dict = {}  # job -> (fingerprint, {path: bytes}, JobResult)
         self.last: LastBuild | None = None  # the last build that worked, for quick rebuilds

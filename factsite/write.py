@@ -11,6 +11,7 @@ import contextlib
 import errno
 import json
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -77,7 +78,6 @@ def write_site(out_dir: Path, fill: Callable[[Path], T],
         result = fill(staging)
         if before_swap is not None:
             before_swap(staging)
-        make_world_readable(staging)
         if before_change is not None:
             before_change()
         swap_into_place(staging, out_dir)
@@ -97,7 +97,6 @@ def update_site(out_dir: Path, fill: Callable[[Path], T], removed: Callable[[T],
     out_dir = out_dir.resolve()
     with staging_folder(out_dir) as staging:
         result = fill(staging)
-        make_world_readable(staging)
         files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
         journal = {"staging": str(staging), "files": files, "removed": sorted(removed(result))}
         made = _make_folders(out_dir, files)  # a full disk stops the update here, before any move
@@ -160,7 +159,7 @@ def staging_folder(out_dir: Path) -> Iterator[Path]:
                           WriteError.PARTLY_UPDATED) from error
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+        staging = new_folder(out_dir.parent, f".{out_dir.name}-new-")
     except OSError as error:
         raise write_error(error, f"cannot create a folder beside {out_dir}", out_dir.parent) from error
     try:
@@ -258,12 +257,20 @@ def safe_relative_path(relative: str) -> PurePosixPath:
     return path
 
 
-def make_world_readable(folder: Path) -> None:
-    # mkdtemp creates the folder as 0700; a web server running as another user must read it.
-    for root, _, files in os.walk(folder):
-        os.chmod(root, 0o755)
-        for name in files:
-            os.chmod(os.path.join(root, name), 0o644)
+def new_folder(parent: Path, prefix: str) -> Path:
+    """A new folder in ``parent``, named ``prefix`` and a random suffix.
+
+    Unlike mkdtemp's 0700, it gets the permissions of any new folder (those the
+    umask leaves, usually 0755), as do the files and folders the build makes in
+    it, so a web server running as another user can read the site.
+    """
+    while True:
+        folder = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            os.mkdir(folder)
+            return folder
+        except FileExistsError:
+            continue
 
 
 def _old_path(out_dir: Path) -> Path:

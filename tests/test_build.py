@@ -308,3 +308,26 @@ def test_verdict_counts_are_not_taken_from_a_dropped_list(project):
         made = [claims[number % 2]]  # CPython tends to put each at the address the last one left
         assert renderer.count_by_verdict(made) == {made[0].verdict.slug: 1}
         del made
+
+
+@pytest.mark.parametrize("umask, folder_mode, file_mode", [(0o022, 0o755, 0o644), (0o077, 0o700, 0o600)])
+def test_the_site_has_the_permissions_the_umask_gives(project, tmp_path, umask, folder_mode, file_mode):
+    """A web server running as another user must read the site (the usual umask, 022, allows it),
+    whether it was written whole or updated in place; a private umask keeps it private."""
+    out = tmp_path / "site"
+    previous = os.umask(umask)
+    try:
+        build(project, out, cards=False, search=False)
+        (project.content_dir / "claims" / "rain-record.md").write_text(
+            (project.content_dir / "claims" / "rain-record.md").read_text() + "\nOne more line.\n")
+        (project.content_dir / "claims" / "snow-record.md").write_text(
+            (project.content_dir / "claims" / "rain-record.md").read_text().replace("Rain record", "Snow record"))
+        result = build(project, out, cards=False, search=False)
+    finally:
+        os.umask(previous)
+    assert result.files_reused, "the second build was meant to update the site in place"
+    modes = {path.relative_to(out).as_posix(): path.stat().st_mode & 0o777 for path in [out, *out.rglob("*")]}
+    assert modes["."] == folder_mode
+    assert modes["claims/snow-record"] == folder_mode  # made by the update
+    assert modes["claims/rain-record/index.html"] == file_mode  # written again by the update
+    assert set(modes.values()) == {folder_mode, file_mode}
