@@ -25,7 +25,7 @@ from . import __version__
 from .documents import digest_of
 from .links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
-from .model import Claim, Listing, Page, Site, paginate
+from .model import Claim, Listing, Page, Site, Verdict, paginate
 from .search import search_shards, shard_folder
 from .write import write_files
 from .structured_data import claim_review, data_feed, to_json, to_script_json
@@ -89,6 +89,7 @@ class Renderer:
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
             STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month,
             count_by_verdict=self.count_by_verdict, cards_built=cards, search_built=search,
+            badge=self.badge, claim_card=self.claim_card,
             search_bundles=[self.url(shard_folder(n)) for n in range(1, len(self.search_shards) + 1)],
         )
         self.env.filters["human_date"] = human_date
@@ -99,6 +100,7 @@ class Renderer:
         self.claims_by_slug = {claim.slug: claim for claim in site.claims}
         self.sources_by_id = {source.id: source for source in site.sources}
         self._verdict_counts: dict[int, tuple[list[Claim], dict[str, int]]] = {}
+        self._pieces: dict[tuple[str, ...], Markup] = {}
 
     @functools.cached_property
     def markdown(self) -> MarkdownRenderer:
@@ -114,6 +116,21 @@ class Renderer:
         if remembered is None or remembered[0] is not claims:
             remembered = self._verdict_counts[id(claims)] = (claims, count_by_verdict(claims))
         return remembered[1]
+
+    # Pieces that many pages show, each rendered once from its own template: a claim is
+    # listed on five pages or so, and a verdict's badge is on most pages.
+
+    def badge(self, verdict: Verdict, size: str = "") -> Markup:
+        return self._piece("_badge.html", (verdict.slug, size), verdict=verdict, size=size)
+
+    def claim_card(self, claim: Claim, heading: str = "h2") -> Markup:
+        return self._piece("_claim_card.html", (claim.slug, heading), claim=claim, heading=heading)
+
+    def _piece(self, template: str, key: tuple[str, ...], **context) -> Markup:
+        key = (template, *key)
+        if key not in self._pieces:
+            self._pieces[key] = Markup(self.env.get_template(template).render(**context))
+        return self._pieces[key]
 
     # URLs -----------------------------------------------------------------
 
@@ -194,9 +211,9 @@ class Renderer:
         yield self.claim_page(claim)
         yield self.page("badge.svg", claim.url + "badge.svg", claim=claim)
         if self.cards:
-            yield claim.url + "card.png", self.claim_card(claim)
+            yield claim.url + "card.png", self.share_card(claim)
 
-    def claim_card(self, claim: Claim) -> bytes:
+    def share_card(self, claim: Claim) -> bytes:
         """The claim's share card, drawn only when what it shows has not been drawn before."""
         from .cards import claim_card  # here: Pillow is loaded only by builds that draw cards
 
