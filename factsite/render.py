@@ -235,7 +235,8 @@ class Renderer:
                  for c in site.claims}
         prints: dict[Job, str] = {("shared", ""): digest_of(
             layout, *shown.values(), *(s.digest for s in site.sources), *(p.digest for p in site.pages),
-            str(len(self.search_shards)))}  # the search page names each part of the index
+            str(len(self.search_shards)),  # the search page names each part of the index
+            str(self.build_date))}  # the feed's date, when no claim dates it
         for claim in site.claims:
             prints[("claim", claim.slug)] = digest_of(
                 layout, shown[claim.slug], claim.body_digest, *(c.source.digest for c in claim.citations),
@@ -258,7 +259,7 @@ class Renderer:
                 if path.is_file():
                     files += [path.relative_to(folder).as_posix(), path.read_bytes()]
         return digest_of(__version__, *files, config.path.read_bytes(), config.base_url, str(self.cards),
-                         str(self.search), str(self.build_date), *(p.digest for p in self.site.pages))
+                         str(self.search), *(p.digest for p in self.site.pages))
 
     # Running the jobs ---------------------------------------------------------
 
