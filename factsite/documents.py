@@ -398,9 +398,10 @@ def read_many(paths: list[Path], kind, problems: Problems, jobs: int = 1,
     error is not cached, so it is read again (and its errors reported) every time.
     """
     cache = cache or DocumentCache()
-    found = {path: cache.get(kind, path, problems) for path in paths}
-    missing = [path for path, result in found.items() if result is None]
-    signatures = {path: DocumentCache.settled_signature(path) for path in missing}
+    found = [cache.get(kind, path, problems) for path in paths]  # by position: hashing paths is slow
+    missing_at = [index for index, result in enumerate(found) if result is None]
+    missing = [paths[index] for index in missing_at]
+    signatures = [DocumentCache.settled_signature(path) for path in missing]
     tasks = [(kind, path) for path in missing]
     if jobs <= 1 or len(missing) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
         results = [_read_one(task) for task in tasks]
@@ -411,12 +412,12 @@ def read_many(paths: list[Path], kind, problems: Problems, jobs: int = 1,
             plain = pool.map(_read_one_plain, tasks, chunksize=100)
         results = [(None if value is None else kind.from_plain(path, value), items)
                    for path, (value, items) in zip(missing, plain, strict=True)]
-    for path, (result, items) in zip(missing, results, strict=True):
+    for index, path, signature, (result, items) in zip(missing_at, missing, signatures, results, strict=True):
         problems.items.extend(items)
-        found[path] = result
+        found[index] = result
         if result is not None and not any(item.severity == "error" for item in items):
-            cache.put(kind, path, signatures[path], result, items)
-    return [found[path] for path in paths]
+            cache.put(kind, path, signature, result, items)
+    return found
 
 
 PARALLEL_FROM = 300  # files; fewer are read faster than processes start

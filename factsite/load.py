@@ -426,7 +426,8 @@ def content_files(folder: Path, pattern: str, problems: Problems, recursive: boo
     reserved = RESERVED_NAMES.get(folder.name, {})
     files = []
     for path, entry, parent in found:
-        if not path.name.lower().endswith(suffix):
+        name = entry.name  # the same as path.name, without pathlib working it out again
+        if not name.lower().endswith(suffix):
             if recursive and entry.is_symlink() and entry.is_dir():
                 report_link(path, problems)  # a folder of claims that would be left out
             continue
@@ -435,17 +436,17 @@ def content_files(folder: Path, pattern: str, problems: Problems, recursive: boo
             continue
         if entry.is_dir(follow_symlinks=False):
             continue
-        stem = path.name[: -len(suffix)]
-        if not path.name.endswith(suffix) or not SLUG_PATTERN.match(stem):
+        stem = name[: -len(suffix)]
+        if not name.endswith(suffix) or not SLUG_PATTERN.match(stem):
             fixed = slugify(stem) or "name"
             fixed = (slug_problem(fixed) or (None, fixed))[1] + suffix  # never suggest "con.md"
-            taken = bool(names.get((parent, fixed), set()) - {path.name})
-            if taken and fixed == path.name.lower():
-                message = f'the file name "{path.name}" differs from "{fixed}" only in upper and lower case'
+            taken = bool(names.get((parent, fixed), set()) - {name})
+            if taken and fixed == name.lower():
+                message = f'the file name "{name}" differs from "{fixed}" only in upper and lower case'
             elif SLUG_PATTERN.match(stem):
-                message = f'the file name "{path.name}" must end in "{suffix}", in lower case'
+                message = f'the file name "{name}" must end in "{suffix}", in lower case'
             else:
-                message = f'the file name "{path.name}" cannot be used as a web address'
+                message = f'the file name "{name}" cannot be used as a web address'
             problems.error(
                 path, None, message,
                 f'"{fixed}" is already in this folder, and macOS and Windows see the two names as one file: '
@@ -458,7 +459,7 @@ def content_files(folder: Path, pattern: str, problems: Problems, recursive: boo
             problem = reserved[stem], f"{stem}-page"
         if problem is not None:
             reason, better = problem
-            problems.error(path, None, f'the file name "{path.name}" cannot be used: {reason}',
+            problems.error(path, None, f'the file name "{name}" cannot be used: {reason}',
                            f'rename it, e.g. to "{better}{suffix}"')
             continue
         files.append(path)
