@@ -99,37 +99,20 @@ def test_an_edit_to_one_analysis_rewrites_only_that_claim(project, tmp_path):
     assert unchanged.files_written == 0
 
 
-
-def test_a_new_source_date_renders_again_only_what_it_dates(project, tmp_path, monkeypatch):
-    """The Pages workflow dates every build by its commit (SOURCE_DATE_EPOCH): a new date alone
-    must not make every page again. It shows only in the feed of a site with no claims yet."""
-    out = tmp_path / "site"
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    build(project, out, search=False)
-    pages = ["claims/rain-record/index.html", "topics/budget/index.html", "sources/city-paper/index.html"]
-    before = {page: (out / page).stat().st_ino for page in pages}
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    dated = build(project, out, search=False)
-    assert dated.files_written > 0  # the shared job's: the feed, the lists of everything, the static files
-    assert {page: (out / page).stat().st_ino for page in pages} == before  # an update in place moves new files in
-    assert_same_as_cold_without_search(project, out, tmp_path)
-    for claim in (project.content_dir / "claims").glob("*.md"):
-        claim.unlink()
-    build(project, out, search=False)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1900000000")
-    build(project, out, search=False)
-    assert "<updated>2030-03-17T00:00:00+00:00</updated>" in (out / "feed.xml").read_text()
-    assert_same_as_cold_without_search(project, out, tmp_path)
+def inodes(out: Path, pages: list[str]) -> dict[str, int]:
+    """Which file is at each page: an update in place moves a new file in for every page it writes."""
+    return {page: (out / page).stat().st_ino for page in pages}
 
 
 def test_a_deploy_from_a_fresh_checkout_renders_only_what_changed(project, tmp_path, monkeypatch):
     """The Pages workflow restores site/ and .factsite-cache/ into a fresh checkout, where every
-    file is new to the file system, and dates the build by its commit."""
+    file is new to the file system, and dates the build by its commit: neither may make every
+    page again."""
     out = tmp_path / "site"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     build(project, out, search=False)
     kept = ["claims/budget-doubled/index.html", "topics/budget/index.html", "sources/city-paper/index.html"]
-    before = {page: (out / page).stat().st_ino for page in kept}
+    before = inodes(out, kept)
     for path in sorted(project.content_dir.rglob("*")):
         if path.is_file():
             data = path.read_bytes()
@@ -139,8 +122,22 @@ def test_a_deploy_from_a_fresh_checkout_renders_only_what_changed(project, tmp_p
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     deploy = build(project, out, search=False)
     assert deploy.files_written > 0
-    assert {page: (out / page).stat().st_ino for page in kept} == before  # not written again
+    assert inodes(out, kept) == before  # not written again
     assert_same_as_cold_without_search(project, out, tmp_path)
+
+
+def test_a_new_source_date_still_dates_the_feed_of_a_site_without_claims(project, tmp_path, monkeypatch):
+    """The build date shows only there, so only the job that writes the feed depends on it."""
+    for claim in (project.content_dir / "claims").glob("*.md"):
+        claim.unlink()
+    out = tmp_path / "site"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(project, out, search=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1900000000")
+    build(project, out, search=False)
+    assert "<updated>2030-03-17T00:00:00+00:00</updated>" in (out / "feed.xml").read_text()
+    assert_same_as_cold_without_search(project, out, tmp_path)
+
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_sequences_of_edits_match_a_cold_build(project, tmp_path, seed):
