@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .analysis_edits import read_edited_analyses
 from .assemble import assemble_site
 from .checks import check_editorial, check_verdict_changes, check_verdict_history
 from .config import load_config
@@ -22,10 +23,10 @@ from .errors import ContentError, Problems
 from .links import check_rendered_links
 from .load import load_content
 from .cache import BuildCache, BuildState
-from .documents import DocumentCache, digest_of
-from .model import Site
+from .documents import DocumentCache, content_signatures, digest_of
+from .model import Site, claim_slug, claim_url
 from .render import Renderer
-from .search import build_search_index, refresh_search_index
+from .search import build_search_index, refresh_search_index, search_shards
 from .write import MARKER, update_site, write_site
 
 
@@ -133,19 +134,36 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     out_dir = out_dir.resolve()
     cores = available_cores()
     cache = BuildCache(out_dir) if use_cache else None
-    documents = cache.documents() if cache else None
+    documents = None
+
+    def renderer_for(site: Site) -> Renderer:
+        return Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards, search=search,
+                        card_cache=cache.cards() if cache else None,
+                        compiled_templates=cache.compiled_templates() if cache else None)
+
     with clock("read"):
-        site, problems = read_site(project, base_url, drafts, cores, documents, published=out_dir, since=since)
-    with clock("compare"):
-        renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards,
-                            search=search, card_cache=cache.cards() if cache else None,
-                            compiled_templates=cache.compiled_templates() if cache else None)
-        prints = renderer.fingerprints()
-        settings = (site.config.base_url, cards, search, drafts)
         state = cache.load_state() if cache else None
-        if not (state and state.out_dir == str(out_dir) and state.settings == settings
-                and (out_dir / MARKER).is_file()):
+        if not (state and state.out_dir == str(out_dir) and (out_dir / MARKER).is_file()):
             state = None  # nothing to compare with: build everything
+        inputs = content_signatures(project.content_dir) if cache else {}
+        edits = None
+        if state and since is None:
+            edits = read_edited_analyses(project.content_dir, renderer_for, state, inputs, base_url,
+                                         (cards, search, drafts), drafts, source_date())
+        if edits is None:
+            documents = cache.documents() if cache else None
+            site, problems = read_site(project, base_url, drafts, cores, documents, published=out_dir, since=since)
+    with clock("compare"):
+        if edits:
+            site, renderer, prints = edits.site, edits.renderer, edits.prints
+            problems, shown = Problems(), state.shown
+            for path, line, message, hint in state.warnings:
+                problems.warning(Path(path), line, message, hint)
+        else:
+            renderer = renderer_for(site)
+            prints, shown = renderer.fingerprints(), renderer.shown
+            if state and state.settings != (site.config.base_url, cards, search, drafts):
+                state = None
     # A build stopped after the site changes but before the new state is saved must leave
     # no state, rather than one that no longer describes the site.
     forget_state = cache.forget_state if cache else None
@@ -157,15 +175,20 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
             results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=cores, progress=progress),
                                  before_swap=index, before_change=forget_state)
             written = set(results)
-    search_digests = shard_digests(renderer.search_shards, site, prints)
+    shards = search_shards([claim_url(slug) for slug in shown]) if search else []
+    search_digests = [digest_of(*(prints[("claim", claim_slug(url))] for url in shard)) for shard in shards]
     with clock("search index"):
         if search and state:
-            refresh_changed_shards(out_dir, renderer.search_shards, state.search_digests, search_digests)
+            refresh_changed_shards(out_dir, shards, state.search_digests, search_digests)
     with clock("save cache"):
-        if cache:
+        if documents:
             documents.save()
-            cache.save_state(BuildState(str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
-                                        search_digests if search else None))
+        if cache:
+            cache.save_state(BuildState(
+                str(out_dir), (site.config.base_url, cards, search, drafts),
+                {job: (prints[job], results[job]) for job in results}, search_digests if search else None,
+                inputs, shown, digest_of(renderer.layout, str(source_date())),
+                [(str(w.path), w.line, w.message, w.hint) for w in problems.warnings]))
     with clock("check links"):
         check_rendered_links(results.values(), site.config.base_url, problems,
                              read=lambda path: (out_dir / path).read_bytes())
@@ -181,7 +204,7 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
 
     Returns every job's result (the unchanged ones from ``state``) and the jobs rendered.
     """
-    work = renderer.jobs()
+    work = list(prints)  # every job, as renderer.jobs() lists them (or the last build did)
     changed = [job for job in work if state.jobs.get(job, (None,))[0] != prints[job]]
     unchanged = set(work) - set(changed)
     results = {job: state.jobs[job][1] for job in work if job in unchanged}
@@ -195,12 +218,6 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
         results.update(update_site(out_dir, lambda folder: renderer.write_into(folder, changed, cores, progress),
                                    stale, before_change))
     return results, set(changed)
-
-
-def shard_digests(shards: list[list[str]], site: Site, prints: dict) -> list[str]:
-    """For each part of the search index, a digest of what its claim pages show."""
-    shown = {claim.url: prints[("claim", claim.slug)] for claim in site.claims}
-    return [digest_of(*(shown[url] for url in shard)) for shard in shards]
 
 
 def refresh_changed_shards(out_dir: Path, shards: list[list[str]], old: list[str] | None, new: list[str]) -> None:

@@ -20,7 +20,7 @@ from .render import JobResult
 from .write import write_atomically
 
 CACHE_FOLDER = ".factsite-cache"
-FORMAT = 6  # raise when what the cache holds changes shape; older caches are then ignored
+FORMAT = 7  # raise when what the cache holds changes shape; older caches are then ignored
 
 
 @dataclass
@@ -31,6 +31,11 @@ class BuildState:
     settings: tuple
     jobs: dict = field(default_factory=dict)  # job -> (fingerprint, JobResult)
     search_digests: list[str] | None = None  # one for each part of the search index
+    # For the rebuild after analyses alone were edited (analysis_edits.py):
+    inputs: dict = field(default_factory=dict)  # content file (relative path) -> its signature
+    shown: dict = field(default_factory=dict)  # claim slug -> what pages show of it, in the site's order
+    layout: str = ""  # the digest of the templates, static files and settings
+    warnings: list = field(default_factory=list)  # the content's warnings: (path, line, message, hint)
     version: tuple = (__version__, FORMAT)
 
 
@@ -42,14 +47,16 @@ class BuildCache:
     def load_state(self) -> BuildState | None:
         """The last build's state, or None when there is none that can be trusted."""
         try:
-            version, out_dir, settings, jobs, search_digests = marshal.loads(self.state_file.read_bytes())
+            (version, out_dir, settings, jobs, search_digests, inputs, shown, layout,
+             warnings) = marshal.loads(self.state_file.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return None
         if version != (__version__, FORMAT):
             return None
         # The ids on each page are not kept: the link check reads them from the page if it needs them.
         return BuildState(out_dir, settings, {job: (fingerprint, JobResult(dict.fromkeys(files), links))
-                                               for job, (fingerprint, (files, links)) in jobs.items()}, search_digests)
+                                               for job, (fingerprint, (files, links)) in jobs.items()},
+                          search_digests, inputs, shown, layout, warnings)
 
     def forget_state(self) -> None:
         """Called before the site changes: a build stopped before it saves the new state
@@ -63,7 +70,8 @@ class BuildCache:
                 for job, (fingerprint, result) in state.jobs.items()}
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomically(self.state_file, marshal.dumps(
-            ((__version__, FORMAT), state.out_dir, state.settings, jobs, state.search_digests)))
+            ((__version__, FORMAT), state.out_dir, state.settings, jobs, state.search_digests, state.inputs,
+             state.shown, state.layout, state.warnings)))
 
     def documents(self) -> DocumentCache:
         return DocumentCache(self.folder / "documents.marshal")

@@ -345,10 +345,7 @@ class DocumentCache:
         """The signature, if the file was last changed long enough ago to be cached: a
         file saved again within the file system's time step, at the same size, would
         otherwise look unchanged (git calls such entries racy)."""
-        signature = cls.signature(path)
-        if signature is None or time.time_ns() - max(signature[1:]) < cls.RACY_NS:
-            return None
-        return signature
+        return settled(cls.signature(path))
 
     def get(self, kind, path: Path, problems: Problems):
         """What ``kind.read`` made of the file last time, if it has not changed since."""
@@ -388,6 +385,39 @@ class DocumentCache:
             write_atomically(self.file, marshal.dumps((version, self.entries)))
             self._recent_file().unlink(missing_ok=True)
             self.recent = {}
+
+
+def settled(signature: tuple[int, int, int] | None) -> tuple[int, int, int] | None:
+    """The signature, or None if the file changed too recently for it to be trusted."""
+    if signature is None or time.time_ns() - max(signature[1:]) < DocumentCache.RACY_NS:
+        return None
+    return signature
+
+
+def content_signatures(folder: Path) -> dict[str, tuple[int, int, int] | None]:
+    """Every file under ``folder``, by its path relative to it, with its settled signature.
+
+    Links are listed, never followed: the build refuses them, so a new one is a change too.
+    """
+    found: dict[str, tuple[int, int, int] | None] = {}
+    pending = [(str(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        try:
+            with os.scandir(path) as scan:
+                entries = list(scan)
+        except OSError:
+            continue  # the build reports it
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, prefix + entry.name + "/"))
+            else:
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                found[prefix + entry.name] = settled((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    return found
 
 
 def read_many(paths: list[Path], kind, problems: Problems, jobs: int = 1,

@@ -137,11 +137,16 @@ def load_sources(folder: Path, problems: Problems, jobs: int = 1,
     for path, file in zip(paths, read_many(paths, SourceFile, problems, jobs, cache), strict=True):
         if file is None:
             continue
-        copy = path.with_suffix(".txt")
-        archived_text = read_text(copy, problems) if copy.exists() else None
-        sources.append(Source(id=path.stem, path=path, archived_text=archived_text,
-                              digest=digest_of(file.digest, archived_text or ""), **file.values))
+        sources.append(source_from(file, problems))
     return sources
+
+
+def source_from(file: SourceFile, problems: Problems) -> Source:
+    """The source, with the archived copy kept beside its file, if there is one."""
+    copy = file.path.with_suffix(".txt")
+    archived_text = read_text(copy, problems) if copy.exists() else None
+    return Source(id=file.path.stem, path=file.path, archived_text=archived_text,
+                  digest=digest_of(file.digest, archived_text or ""), **file.values)
 
 
 # Claims -------------------------------------------------------------------
@@ -237,6 +242,31 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
     return claims
 
 
+def load_some_claims(config: SiteConfig, content_dir: Path, edited: list[Path], claim_files: dict[str, Path],
+                     problems: Problems, drafts: bool = False) -> Content:
+    """Part of the content: the ``edited`` claims, the claims they name as related, the sources
+    all of these cite, and the pages; checked as :func:`load_content` checks them, against
+    ``claim_files`` (every claim file, by slug) for the names of claims.
+
+    A rebuild after analyses were edited needs no more (see analysis_edits.py).
+    """
+    files = {path.stem: ClaimFile.read(path, problems) for path in edited}
+    related = {slug for file in files.values() if file for slug in file.values["related"]}
+    for slug in sorted(related.intersection(claim_files) - files.keys()):
+        files[slug] = ClaimFile.read(claim_files[slug], problems)
+    cited = {entry["source"] for file in files.values() if file for _, entry in file.values["sources"]}
+    cited |= {file.values["appeared_in"] for file in files.values() if file}
+    sources = []
+    for name in sorted(cited - {None}):
+        path = content_dir / "sources" / f"{name}.yml"
+        if SLUG_PATTERN.match(name) and path.is_file() and (file := SourceFile.read(path, problems)):
+            sources.append(source_from(file, problems))
+    context = ClaimContext(config, {source.id: source for source in sources}, set(claim_files), {})
+    claims = [claim for slug, file in sorted(files.items())
+              if file and (claim := claim_from(file, slug, context, problems)) and (drafts or not claim.draft)]
+    return Content(sources, claims, load_pages(content_dir / "pages", problems))
+
+
 class FieldLines(Mapping):
     """The line of each field of a claim file, looked up only when a message needs one."""
 
@@ -266,6 +296,7 @@ class ClaimContext:
         self.verdicts = {v.slug: v for v in self.config.verdicts}
         # In the order claims list them: by name.
         self.topics = {t.slug: t for t in sorted(self.config.topics, key=lambda t: t.name.lower())}
+        self.topic_rank = {slug: rank for rank, slug in enumerate(self.topics)}
 
 
 def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Problems) -> Claim | None:
@@ -312,7 +343,8 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
         slug=slug, title=values["title"], claim=values["claim"], claimant=claimant, verdict=verdict,
         summary=values["summary"], published=values["published"], path=path,
         claim_date=values["claim_date"], appeared_in=appeared_in,
-        topics=[topic for name, topic in topics.items() if name in values["topics"]],
+        topics=[topics[name] for name in sorted(set(values["topics"]).intersection(topics),
+                                                 key=context.topic_rank.__getitem__)],
         citations=citations, updated=values["updated"], corrections=sorted(corrections, key=lambda c: c.date),
         related_slugs=values["related"], draft=bool(values["draft"]), body_line=file.body_line,
         lines=FieldLines(file),
@@ -370,7 +402,9 @@ def claimant_for(doc: ClaimFile, name: str, kind: str | None, claimants: dict[st
     """The one Claimant of that name, shared by all their claims; a claim that leaves
     claimant_type out takes it from another claim that gives it."""
     slug = claimant_slug(name)
-    claimant = claimants.setdefault(slug, Claimant(slug, name, kind or "person"))
+    claimant = claimants.get(slug)
+    if claimant is None:
+        claimant = claimants[slug] = Claimant(slug, name, kind or "person")
     if kind:
         if claimant.type_given_in and claimant.type != kind:
             problems.error(doc.path, doc.line("claimant_type"),

@@ -170,13 +170,22 @@ class Claim:
 
     @property
     def url(self) -> str:
-        return f"claims/{self.slug}/"
+        return claim_url(self.slug)
 
     @property
     def modified(self) -> dt.date:
         """The latest date anything about this fact-check changed."""
         dates = [self.published, self.updated] + [c.date for c in self.corrections]
         return max(d for d in dates if d is not None)
+
+
+def claim_url(slug: str) -> str:
+    return f"claims/{slug}/"
+
+
+def claim_slug(url: str) -> str:
+    """The inverse of :func:`claim_url`."""
+    return url[len("claims/"):-1]
 
 
 @dataclass

@@ -230,11 +230,8 @@ class Renderer:
         # Every rebuild works these out for every job: lists are unpacked below, as they
         # unpack faster than generators (a third of this method's time at 10,000 claims).
         site = self.site
-        layout = self.layout_digest()
-        # What lists, feeds and source pages show of a claim: its file, and its address (a
-        # renamed file is the same text at a new address).
-        shown = {c.slug: digest_of(c.slug, c.digest, c.claimant.type, c.appeared_in.digest if c.appeared_in else "")
-                 for c in site.claims}
+        layout = self.layout = self.layout_digest()  # kept: the next build compares it
+        shown = self.shown = shown_digests(site)
         prints: dict[Job, str] = {("shared", ""): digest_of(
             layout, *shown.values(), *[s.digest for s in site.sources], *[p.digest for p in site.pages],
             str(len(self.search_shards)),  # the search page names each part of the index
@@ -450,6 +447,14 @@ def template_environment(templates_dir: Path, compiled: Path | None = None,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def shown_digests(site: Site) -> dict[str, str]:
+    """For each claim (by slug, in the site's order), a digest of what lists, feeds, source pages
+    and related claims show of it: its file, and its address (a renamed file is the same
+    text at a new address)."""
+    return {c.slug: digest_of(c.slug, c.digest, c.claimant.type, c.appeared_in.digest if c.appeared_in else "")
+            for c in site.claims}
 
 
 def count_by_verdict(claims: list[Claim]) -> dict[str, int]:

@@ -1,0 +1,86 @@
+"""A shortcut for the commonest rebuild: analyses edited, and nothing else.
+
+Most rebuilds follow an edit to the analysis of a claim or two. When the only
+files changed since the last build are claims, and what lists, feeds and other
+pages show of each (its front matter) is as the last build recorded it, only
+those claims' own pages can differ. The build then reads just those claims, the
+claims they name as related and the sources they cite, instead of every file,
+and takes everything else (every other job's fingerprint and files, the
+content's warnings) from the last build's state.
+
+The shortcut checks its own premise, and the full build runs whenever it fails:
+the same content files, all but the edited claims unchanged; the same templates,
+static files, settings and build date; and every claim it read showing exactly
+what the last build recorded of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .assemble import assemble_site
+from .cache import BuildState
+from .config import load_config
+from .documents import digest_of
+from .errors import Problems
+from .load import load_some_claims
+from .model import Site
+from .render import Renderer
+
+MOST_EDITED = 20  # more edited claims than this, and the full build (which reads on every core) is as quick
+
+
+@dataclass
+class EditedAnalyses:
+    site: Site  # the edited claims, the claims they name as related, the sources these cite, the pages
+    renderer: Renderer
+    prints: dict  # every job's fingerprint: the last build's, and the edited claims' own
+
+
+def edited_claims(before: dict, now: dict) -> list[str] | None:
+    """The claim files changed since the last build (paths relative to the content folder),
+    if nothing else changed and no file came or went; None otherwise."""
+    if before.keys() != now.keys():
+        return None
+    changed = [name for name, signature in now.items() if signature is None or signature != before[name]]
+    if len(changed) > MOST_EDITED or not all(is_claim_file(name) for name in changed):
+        return None
+    return changed
+
+
+def is_claim_file(name: str) -> bool:
+    path = PurePosixPath(name)
+    return path.parts[0] == "claims" and path.suffix == ".md" and not any(p.startswith(".") for p in path.parts)
+
+
+def read_edited_analyses(content_dir: Path, renderer_for, state: BuildState, inputs: dict, base_url: str | None,
+                         settings: tuple, drafts: bool, build_date) -> EditedAnalyses | None:
+    """The part of the site an analyses-only rebuild renders, or None if the premise fails.
+
+    ``renderer_for(site)`` makes the renderer as the full build would; ``settings`` are the
+    build's (cards, search, drafts), which the last build's must match.
+    """
+    edited = edited_claims(state.inputs, inputs)
+    if edited is None:
+        return None
+    problems = Problems()  # the last build reported everything but what the edited analyses hold
+    config = load_config(content_dir, problems, base_url)
+    if problems.errors or (config.base_url, *settings) != state.settings:
+        return None
+    claim_files = {PurePosixPath(name).stem: content_dir / name for name in inputs if is_claim_file(name)}
+    content = load_some_claims(config, content_dir, [content_dir / name for name in edited], claim_files,
+                               problems, drafts)
+    if problems.errors:
+        return None  # an analysis with a mistake: the full build reports it, in its place among the others
+    site = assemble_site(config, content)
+    renderer = renderer_for(site)
+    prints = renderer.fingerprints()
+    edited_slugs = {PurePosixPath(name).stem for name in edited}
+    if (digest_of(renderer.layout, str(build_date)) != state.layout
+            or any(state.shown.get(slug) != shown for slug, shown in renderer.shown.items())
+            or not edited_slugs <= renderer.shown.keys()):
+        return None
+    every = {job: fingerprint for job, (fingerprint, _) in state.jobs.items()}
+    every.update({("claim", slug): prints[("claim", slug)] for slug in sorted(edited_slugs)})
+    return EditedAnalyses(site, renderer, every)
