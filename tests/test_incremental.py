@@ -238,3 +238,125 @@ def test_file_saved_again_within_a_tick_of_a_coarse_clock_is_read_again(project,
     claim.write_text(original.replace("title: Rain record", "title: Rain recorD"))
     build(project, out, search=False, cards=False)
     assert "Rain recorD" in (out / "claims/rain-record/index.html").read_text()
+
+
+# The shortcut for edited analyses (analysis_edits.py) ---------------------------
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files written a moment ago count as settled, as files do on an editor's machine."""
+    from factsite.documents import DocumentCache
+
+    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)
+
+
+def files_read(monkeypatch) -> list[str]:
+    """The names of the content files read from now on (the list fills as builds read them)."""
+    from factsite import load
+
+    read = []
+    for kind in (load.ClaimFile, load.SourceFile):
+        real = kind.read.__func__
+        monkeypatch.setattr(kind, "read", classmethod(
+            lambda cls, path, problems, real=real: (read.append(path.name), real(cls, path, problems))[1]))
+    return read
+
+
+def test_an_edited_analysis_is_rebuilt_from_only_what_its_page_shows(project, tmp_path, monkeypatch, settled):
+    out = tmp_path / "site"
+    build(project, out)
+    read = files_read(monkeypatch)
+    EDITS["analysis"](project.content_dir)
+    result = build(project, out)
+    assert sorted(read) == ["council-data.yml", "rain-record.md"]  # the claim and the source it cites
+    assert result.files_written == 3  # the claim's page, badge and card
+    assert "Still nothing to check" in (out / "claims/rain-record/index.html").read_text()
+    assert_same_as_cold(project, out, tmp_path, "an edited analysis")  # the search index too
+    read.clear()
+    assert build(project, out).files_written == 0
+    assert read == []  # nothing changed: nothing read
+
+
+def test_a_claim_is_read_with_the_claims_it_names_as_related(project, tmp_path, monkeypatch, settled):
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    read = files_read(monkeypatch)
+    replace(project.content_dir / "claims/budget-doubled.md", "\n| year |", "\nA new sentence.\n\n| year |")
+    build(project, out, search=False)
+    assert {"budget-doubled.md", "rain-record.md"} <= set(read) and "draft-claim.md" not in read
+    assert_same_as_cold_without_search(project, out, tmp_path)
+
+
+# Each of these changes something an edited analysis's page does not show alone, so the
+# shortcut must give way to the full build.
+BESIDE_AN_ANALYSIS = {
+    "front matter": EDITS["title"],
+    "a source": EDITS["source title"],
+    "a page": EDITS["page text"],
+    "site.yml": EDITS["site tagline"],
+    "a new claim": EDITS["new claim"],
+    # The claimant's type is given by another claim, which the shortcut does not read.
+    "an inherited claimant type": lambda c: write(c / "claims/rain-again.md", (c / "claims/rain-record.md")
+                                                  .read_text().replace("title: Rain record", "title: Rain again")
+                                                  .replace("claimant_type: organization\n", "")),
+}
+
+
+@pytest.mark.parametrize("change", sorted(BESIDE_AN_ANALYSIS))
+def test_an_analysis_edited_beside_another_change_rebuilds_like_a_cold_build(project, tmp_path, settled, change):
+    out = tmp_path / "site"
+    if change == "an inherited claimant type":
+        BESIDE_AN_ANALYSIS[change](project.content_dir)
+        build(project, out, search=False)
+        replace(project.content_dir / "claims/rain-again.md", "Nothing to check", "Still nothing to check")
+    else:
+        build(project, out, search=False)
+        BESIDE_AN_ANALYSIS[change](project.content_dir)
+        EDITS["analysis"](project.content_dir)
+    build(project, out, search=False)
+    assert_same_as_cold_without_search(project, out, tmp_path)
+
+
+def test_an_analysis_edited_after_a_template_or_a_new_build_date(project, tmp_path, settled, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    project.templates_dir = templates
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    replace(templates / "base.html", "Skip to content", "Skip to the content")
+    EDITS["analysis"](project.content_dir)
+    assert build(project, out, search=False).files_reused < 10
+    assert_same_as_cold_without_search(project, out, tmp_path)
+    for name in ("rain-record.md", "budget-doubled.md", "draft-claim.md"):
+        (project.content_dir / "claims" / name).unlink()
+    build(project, out, search=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1900000000")  # dates the feed of a site without claims
+    build(project, out, search=False)
+    assert "<updated>2030-03-17T00:00:00+00:00</updated>" in (out / "feed.xml").read_text()
+
+
+def test_an_edited_analysis_keeps_every_warning_and_checks_its_links(project, tmp_path, settled):
+    claims = project.content_dir / "claims"
+    replace(claims / "budget-doubled.md", "    quote: Total spending 2025 15.0m\n", "")  # cited without a quote
+    out = tmp_path / "site"
+    full = build(project, out, search=False)
+    assert any("without a quote" in w.message for w in full.warnings)
+    replace(claims / "rain-record.md", "Nothing to check", "See [a missing page](/claims/nowhere/). Nothing to check")
+    quick = build(project, out, search=False)
+    assert [str(w) for w in quick.warnings if "nowhere" not in w.message] == [str(w) for w in full.warnings]
+    assert [w.line for w in quick.warnings if "nowhere" in w.message] == [15]
+
+
+def test_a_mistake_in_an_edited_analysis_fails_the_build_and_keeps_the_site(project, tmp_path, settled):
+    from factsite.errors import BuildFailed
+
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    before = contents_of(out)
+    replace(project.content_dir / "claims/rain-record.md", "Nothing to check", "TODO Nothing to check")
+    with pytest.raises(BuildFailed) as failed:
+        build(project, out, search=False)
+    [error] = failed.value.problems.errors
+    assert error.path.name == "rain-record.md" and error.line == 15 and "placeholder" in error.message
+    assert contents_of(out) == before
