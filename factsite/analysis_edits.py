@@ -17,7 +17,7 @@ what the last build recorded of it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .assemble import assemble_site
 from .cache import BuildState
@@ -36,6 +36,8 @@ class EditedAnalyses:
     site: Site  # the edited claims, the claims they name as related, the sources these cite, the pages
     renderer: Renderer
     prints: dict  # every job's fingerprint: the last build's, and the edited claims' own
+    shown: dict  # what pages show of each claim, all unchanged
+    problems: Problems  # the last build's warnings about the content, all still true
 
 
 def edited_claims(before: dict, now: dict) -> list[str] | None:
@@ -50,17 +52,23 @@ def edited_claims(before: dict, now: dict) -> list[str] | None:
 
 
 def is_claim_file(name: str) -> bool:
-    path = PurePosixPath(name)
-    return path.parts[0] == "claims" and path.suffix == ".md" and not any(p.startswith(".") for p in path.parts)
+    """Is this (a path relative to the content folder) a claim's file? Hidden files are not."""
+    return name.startswith("claims/") and name.endswith(".md") and "/." not in name
 
 
-def read_edited_analyses(content_dir: Path, renderer_for, state: BuildState, inputs: dict, base_url: str | None,
-                         settings: tuple, drafts: bool, build_date) -> EditedAnalyses | None:
+def stem(name: str) -> str:
+    return name[name.rfind("/") + 1:-len(".md")]
+
+
+def read_edited_analyses(content_dir: Path, state: BuildState, inputs: dict, base_url: str | None,
+                         settings: tuple, build_date, renderer_for) -> EditedAnalyses | None:
     """The part of the site an analyses-only rebuild renders, or None if the premise fails.
 
-    ``renderer_for(site)`` makes the renderer as the full build would; ``settings`` are the
-    build's (cards, search, drafts), which the last build's must match.
+    ``inputs`` are the content files' signatures now (documents.content_signatures);
+    ``settings`` the build's cards, search and drafts, which the last build's must match;
+    ``renderer_for(site)`` makes the renderer as the full build would.
     """
+    drafts = settings[-1]
     edited = edited_claims(state.inputs, inputs)
     if edited is None:
         return None
@@ -68,19 +76,23 @@ def read_edited_analyses(content_dir: Path, renderer_for, state: BuildState, inp
     config = load_config(content_dir, problems, base_url)
     if problems.errors or (config.base_url, *settings) != state.settings:
         return None
-    claim_files = {PurePosixPath(name).stem: content_dir / name for name in inputs if is_claim_file(name)}
-    content = load_some_claims(config, content_dir, [content_dir / name for name in edited], claim_files,
-                               problems, drafts)
+    claim_files = {stem(name): name for name in inputs if is_claim_file(name)}
+    content = load_some_claims(config, content_dir, edited, claim_files, problems, drafts)
     if problems.errors:
         return None  # an analysis with a mistake: the full build reports it, in its place among the others
     site = assemble_site(config, content)
     renderer = renderer_for(site)
     prints = renderer.fingerprints()
-    edited_slugs = {PurePosixPath(name).stem for name in edited}
+    edited_slugs = {stem(name) for name in edited}
     if (digest_of(renderer.layout, str(build_date)) != state.layout
             or any(state.shown.get(slug) != shown for slug, shown in renderer.shown.items())
             or not edited_slugs <= renderer.shown.keys()):
         return None
     every = {job: fingerprint for job, (fingerprint, _) in state.jobs.items()}
     every.update({("claim", slug): prints[("claim", slug)] for slug in sorted(edited_slugs)})
-    return EditedAnalyses(site, renderer, every)
+    # Warnings come from front matter, which did not change; the links of the analyses
+    # are checked after rendering, as in every build.
+    warnings = Problems()
+    for path, line, message, hint in state.warnings:
+        warnings.warning(Path(path), line, message, hint)
+    return EditedAnalyses(site, renderer, every, state.shown, warnings)

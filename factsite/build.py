@@ -148,22 +148,21 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
         inputs = content_signatures(project.content_dir) if cache else {}
         edits = None
         if state and since is None:
-            edits = read_edited_analyses(project.content_dir, renderer_for, state, inputs, base_url,
-                                         (cards, search, drafts), drafts, source_date())
+            edits = read_edited_analyses(project.content_dir, state, inputs, base_url, (cards, search, drafts),
+                                         source_date(), renderer_for)
         if edits is None:
             documents = cache.documents() if cache else None
             site, problems = read_site(project, base_url, drafts, cores, documents, published=out_dir, since=since)
     with clock("compare"):
         if edits:
-            site, renderer, prints = edits.site, edits.renderer, edits.prints
-            problems, shown = Problems(), state.shown
-            for path, line, message, hint in state.warnings:
-                problems.warning(Path(path), line, message, hint)
+            site, renderer, prints, shown = edits.site, edits.renderer, edits.prints, edits.shown
+            problems = edits.problems
         else:
             renderer = renderer_for(site)
             prints, shown = renderer.fingerprints(), renderer.shown
-            if state and state.settings != (site.config.base_url, cards, search, drafts):
-                state = None
+        settings = (site.config.base_url, cards, search, drafts)
+        if state and state.settings != settings:
+            state = None
     # A build stopped after the site changes but before the new state is saved must leave
     # no state, rather than one that no longer describes the site.
     forget_state = cache.forget_state if cache else None
@@ -185,8 +184,8 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
             documents.save()
         if cache:
             cache.save_state(BuildState(
-                str(out_dir), (site.config.base_url, cards, search, drafts),
-                {job: (prints[job], results[job]) for job in results}, search_digests if search else None,
+                str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
+                search_digests if search else None,
                 inputs, shown, digest_of(renderer.layout, str(source_date())),
                 [(str(w.path), w.line, w.message, w.hint) for w in problems.warnings]))
     with clock("check links"):
