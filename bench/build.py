@@ -16,7 +16,8 @@ folder with SOURCE_DATE_EPOCH unset. The rows (seconds unless stated):
   5  rebuild, nothing changed: row 4's build again
   6  rebuild after one claim is edited: a paragraph appended to the middle claim's analysis
      (the file is restored afterwards); same flags as row 4. Then the same claim's title
-     edited instead, which shows on lists, feeds and related claims' pages too
+     edited instead, which shows on lists, feeds and related claims' pages too. Rows 5 and 6's
+     analysis edit take the shortcut of factsite/analysis_edits.py; the title edit cannot
   7  factsite serve, in this process: PreviewServer's first build, then its rebuilds after the
      same two edits as row 6, told which file changed (as its file watcher tells it)
   8  share cards, in this process: ms per card (200 drawn with factsite.cards.claim_card) and
