@@ -12,12 +12,18 @@ The shortcut checks its own premise, and the full build runs whenever it fails:
 the same content files, all but the edited claims unchanged; the same templates,
 static files, settings and build date; and every claim it read showing exactly
 what the last build recorded of it.
+
+It rests on what a claim's page shows, which the fingerprints rest on too
+(render.Renderer.fingerprints): the claim's own file, the sources it cites, the
+claims it names as related, and the site's settings and pages. A claim template
+that showed more, such as the number of all claims, would go stale on either path.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assemble import assemble_site
 from .cache import BuildState
@@ -28,6 +34,9 @@ from .load import load_some_claims
 from .model import Site
 from .render import Renderer
 
+if TYPE_CHECKING:
+    from .build import Project
+
 MOST_EDITED = 20  # more edited claims than this, and the full build (which reads on every core) is as quick
 
 
@@ -37,7 +46,7 @@ class EditedAnalyses:
     renderer: Renderer
     prints: dict  # every job's fingerprint: the last build's, and the edited claims' own
     shown: dict  # what pages show of each claim, all unchanged
-    problems: Problems  # the last build's warnings about the content, all still true
+    warnings: Problems  # the last build's warnings about the content, all still true
 
 
 def edited_claims(before: dict, now: dict) -> list[str] | None:
@@ -52,29 +61,29 @@ def edited_claims(before: dict, now: dict) -> list[str] | None:
 
 
 def is_claim_file(name: str) -> bool:
-    """Is this (a path relative to the content folder) a claim's file? Hidden files are not."""
-    return name.startswith("claims/") and name.endswith(".md") and "/." not in name
+    """Is this (a path relative to the content folder, of a file that is not hidden) a claim's file?"""
+    return name.startswith("claims/") and name.endswith(".md")
 
 
 def stem(name: str) -> str:
     return name[name.rfind("/") + 1:-len(".md")]
 
 
-def read_edited_analyses(content_dir: Path, state: BuildState, inputs: dict, base_url: str | None,
-                         settings: tuple, build_date, renderer_for) -> EditedAnalyses | None:
+def read_edited_analyses(project: Project, state: BuildState, inputs: dict, base_url: str | None, cards: bool,
+                         search: bool, drafts: bool, build_date, renderer_for) -> EditedAnalyses | None:
     """The part of the site an analyses-only rebuild renders, or None if the premise fails.
 
     ``inputs`` are the content files' signatures now (documents.content_signatures);
-    ``settings`` the build's cards, search and drafts, which the last build's must match;
     ``renderer_for(site)`` makes the renderer as the full build would.
     """
-    drafts = settings[-1]
     edited = edited_claims(state.inputs, inputs)
     if edited is None:
         return None
+    content_dir = project.content_dir
     problems = Problems()  # the last build reported everything but what the edited analyses hold
+    project.check_theme(problems)
     config = load_config(content_dir, problems, base_url)
-    if problems.errors or (config.base_url, *settings) != state.settings:
+    if problems.errors or (config.base_url, cards, search, drafts) != state.settings:
         return None
     claim_files = {stem(name): name for name in inputs if is_claim_file(name)}
     content = load_some_claims(config, content_dir, edited, claim_files, problems, drafts)

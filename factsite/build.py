@@ -148,15 +148,15 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
         inputs = content_signatures(project.content_dir) if cache else {}
         edits = None
         if state and since is None:
-            edits = read_edited_analyses(project.content_dir, state, inputs, base_url, (cards, search, drafts),
-                                         source_date(), renderer_for)
+            edits = read_edited_analyses(project, state, inputs, base_url, cards, search, drafts, source_date(),
+                                         renderer_for)
         if edits is None:
             documents = cache.documents() if cache else None
             site, problems = read_site(project, base_url, drafts, cores, documents, published=out_dir, since=since)
     with clock("compare"):
         if edits:
             site, renderer, prints, shown = edits.site, edits.renderer, edits.prints, edits.shown
-            problems = edits.problems
+            problems = edits.warnings
         else:
             renderer = renderer_for(site)
             prints, shown = renderer.fingerprints(), renderer.shown

@@ -398,6 +398,8 @@ def content_signatures(folder: Path) -> dict[str, tuple[int, int, int] | None]:
     """Every file under ``folder``, by its path relative to it, with its settled signature.
 
     Links are listed, never followed: the build refuses them, so a new one is a change too.
+    Hidden files are left out, as the build leaves them (an editor's swap files come and go
+    while a file is open); a folder that cannot be read is listed as a change.
     """
     found: dict[str, tuple[int, int, int] | None] = {}
     pending = [(str(folder), "")]
@@ -407,11 +409,12 @@ def content_signatures(folder: Path) -> dict[str, tuple[int, int, int] | None]:
             with os.scandir(path) as scan:
                 entries = list(scan)
         except OSError:
-            continue  # the build reports it
+            found[prefix] = None  # the build reports it
+            continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, prefix + entry.name + "/"))
-            else:
+            elif not entry.name.startswith("."):
                 try:
                     stat = entry.stat(follow_symlinks=False)
                 except OSError:

@@ -89,7 +89,8 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
                  jobs: int = 1, cache: DocumentCache | None = None) -> Content:
     sources = load_sources(content_dir / "sources", problems, jobs, cache)
     # A source file with mistakes is reported once, not again by every claim citing it.
-    by_id: dict[str, Source | None] = {path.stem: None for path in (content_dir / "sources").glob("*.yml")}
+    by_id: dict[str, Source | None] = {path.stem: None for path in (content_dir / "sources").glob("*.yml")
+                                       if not path.name.startswith(".")}  # hidden files are not sources
     by_id.update({source.id: source for source in sources})
     claims = load_claims(content_dir / "claims", config, by_id, problems, jobs, cache)
     if not drafts:

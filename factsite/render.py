@@ -226,7 +226,11 @@ class Renderer:
     # What changed -----------------------------------------------------------
 
     def fingerprints(self) -> dict[Job, str]:
-        """For every job, a digest of everything its files show: equal digests, equal files."""
+        """For every job, a digest of everything its files show: equal digests, equal files.
+
+        Keeps two of the parts, which the build records for the next one: ``self.layout``
+        and ``self.shown`` (see :func:`shown_digests`).
+        """
         # Every rebuild works these out for every job: lists are unpacked below, as they
         # unpack faster than generators (a third of this method's time at 10,000 claims).
         site = self.site
@@ -452,8 +456,10 @@ def template_environment(templates_dir: Path, compiled: Path | None = None,
 def shown_digests(site: Site) -> dict[str, str]:
     """For each claim (by slug, in the site's order), a digest of what lists, feeds, source pages
     and related claims show of it: its file, and its address (a renamed file is the same
-    text at a new address)."""
-    return {c.slug: digest_of(c.slug, c.digest, c.claimant.type, c.appeared_in.digest if c.appeared_in else "")
+    text at a new address). The claimant's name and type are the shared claimant's, which
+    another claim's file may set."""
+    return {c.slug: digest_of(c.slug, c.digest, c.claimant.name, c.claimant.type,
+                              c.appeared_in.digest if c.appeared_in else "")
             for c in site.claims}
 
 

@@ -360,3 +360,68 @@ def test_a_mistake_in_an_edited_analysis_fails_the_build_and_keeps_the_site(proj
     [error] = failed.value.problems.errors
     assert error.path.name == "rain-record.md" and error.line == 15 and "placeholder" in error.message
     assert contents_of(out) == before
+
+
+def a_second_claim_by(claimant: str, content: Path) -> None:
+    """A claim whose file sorts first, by ``claimant`` (whose name it spells for every claim)."""
+    write(content / "claims/aaa-mayor.md", (content / "claims/rain-record.md").read_text()
+          .replace("title: Rain record", "title: Mayor again")
+          .replace("claimant: Weather Watchers\nclaimant_type: organization", f"claimant: {claimant}"))
+
+
+def test_a_claimant_spelled_by_another_claims_file(project, tmp_path, settled):
+    """"the mayor" and "The Mayor" are one claimant, named as the first claim file spells it."""
+    a_second_claim_by("the mayor", project.content_dir)
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    replace(project.content_dir / "claims/budget-doubled.md", "The mayor's figure", "The mayor's own figure")
+    build(project, out, search=False)  # the shortcut does not read the claim that names the claimant
+    assert_same_as_cold_without_search(project, out, tmp_path)
+    replace(project.content_dir / "claims/aaa-mayor.md", "claimant: the mayor", "claimant: THE MAYOR")
+    build(project, out, search=False)  # every page of the claimant's claims shows the new spelling
+    assert "THE MAYOR" in (out / "claims/budget-doubled/index.html").read_text()
+    assert_same_as_cold_without_search(project, out, tmp_path)
+
+
+def test_an_editors_swap_file_does_not_stop_the_shortcut(project, tmp_path, monkeypatch, settled):
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    read = files_read(monkeypatch)
+    write(project.content_dir / "claims/.rain-record.md.swp", "what an editor keeps while the file is open")
+    EDITS["analysis"](project.content_dir)
+    build(project, out, search=False)
+    assert sorted(read) == ["council-data.yml", "rain-record.md"]
+    assert_same_as_cold_without_search(project, out, tmp_path)
+
+
+def test_a_missing_theme_folder_is_reported_after_an_edited_analysis(project, tmp_path, settled):
+    from factsite.errors import BuildFailed
+
+    static = tmp_path / "static"
+    shutil.copytree(REPO / "static", static)
+    project.static_dir = static
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    static.rename(tmp_path / "static-moved")
+    EDITS["analysis"](project.content_dir)
+    with pytest.raises(BuildFailed) as failed:
+        build(project, out, search=False)
+    assert [e.message for e in failed.value.problems.errors] == ["the static folder is missing"]
+
+
+def test_a_folder_that_cannot_be_read_counts_as_a_change(project, monkeypatch):
+    from factsite import documents
+
+    locked = project.content_dir / "claims" / "archive"
+    locked.mkdir()
+    real = os.scandir
+
+    def scandir(path):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied")  # as chmod 000 does, but for root too
+        return real(path)
+
+    monkeypatch.setattr(documents.os, "scandir", scandir)
+    signatures = documents.content_signatures(project.content_dir)
+    assert signatures["claims/archive/"] is None
+    assert "claims/rain-record.md" in signatures
