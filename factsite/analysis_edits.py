@@ -103,5 +103,5 @@ def read_edited_analyses(project: Project, state: BuildState, inputs: dict, base
     # are checked after rendering, as in every build.
     warnings = Problems()
     for path, line, message, hint in state.warnings:
-        warnings.warning(Path(path), line, message, hint)
+        warnings.warning(content_dir / path, line, message, hint)  # as the build names them
     return EditedAnalyses(site, renderer, every, state.shown, warnings)

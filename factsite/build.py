@@ -187,7 +187,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
                 str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
                 search_digests if search else None,
                 inputs, shown, digest_of(renderer.layout, str(source_date())),
-                [(str(w.path), w.line, w.message, w.hint) for w in problems.warnings]))
+                [(_relative(w.path, project.content_dir), w.line, w.message, w.hint) for w in problems.warnings]))
     with clock("check links"):
         check_rendered_links(results.values(), site.config.base_url, problems,
                              read=lambda path: (out_dir / path).read_bytes())
@@ -195,6 +195,11 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     return BuildResult(out_dir, files_written, problems.warnings, clock.total(),
                        files_reused=sum(len(r.files) for r in results.values()) - files_written,
                        timings=clock.phases)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    """``path`` relative to ``folder`` if it is inside it: the next build may name the folder otherwise."""
+    return os.path.relpath(path, folder) if path.is_relative_to(folder) else str(path)
 
 
 def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: dict,

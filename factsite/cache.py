@@ -35,7 +35,7 @@ class BuildState:
     inputs: dict = field(default_factory=dict)  # content file (relative path) -> its signature
     shown: dict = field(default_factory=dict)  # claim slug -> what pages show of it, in the site's order
     layout: str = ""  # the digest of the templates, static files and settings
-    warnings: list = field(default_factory=list)  # the content's warnings: (path, line, message, hint)
+    warnings: list = field(default_factory=list)  # the content's: (path in the content folder, line, message, hint)
     version: tuple = (__version__, FORMAT)
 
 

@@ -418,3 +418,16 @@ def test_a_folder_that_cannot_be_read_counts_as_a_change(project, monkeypatch):
     signatures = documents.content_signatures(project.content_dir)
     assert signatures["claims/archive/"] is None
     assert "claims/rain-record.md" in signatures
+
+
+def test_kept_warnings_name_files_as_this_build_names_them(project, tmp_path, settled, monkeypatch):
+    """The next build may name the content folder otherwise: from another folder, say."""
+    replace(project.content_dir / "claims/budget-doubled.md", "    quote: Total spending 2025 15.0m\n", "")
+    out = tmp_path / "site"
+    build(project, out, search=False)  # the content folder named by its whole path
+    monkeypatch.chdir(tmp_path)
+    project.content_dir = Path("content")
+    EDITS["analysis"](project.content_dir)
+    quick = build(project, out, search=False)
+    assert quick.files_written == 3  # the shortcut
+    assert [w.path for w in quick.warnings] == [Path("content/claims/budget-doubled.md")]
