@@ -49,6 +49,10 @@ def github_annotation(problem: ContentError) -> str:
     return f"::{problem.severity} {properties},title=factsite::{escape(message)}"
 
 
+def echo_annotation(problem: ContentError) -> None:
+    click.echo(github_annotation(problem))
+
+
 def echo_template_error(error: jinja2.TemplateError) -> None:
     """A mistake in a template is the designer's, not the editor's: say where it is."""
     where = ""
@@ -66,9 +70,9 @@ def echo_write_error(error: WriteError) -> None:
         click.echo(f"    hint: {error.hint}", err=True)
 
 
-def echo_failure(failure: BuildFailed) -> None:
+def echo_failure(failure: BuildFailed, report=echo_problem) -> None:
     for problem in failure.problems.errors + failure.problems.warnings:
-        echo_problem(problem)
+        report(problem)
     errors = len(failure.problems.errors)
     click.echo(click.style(f"\n{errors} error{'s' if errors != 1 else ''}; nothing was written "
                            "(the previous site is unchanged).", fg="red"), err=True)
@@ -102,6 +106,12 @@ class ProgressBar:
 content_option = click.option(
     "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
     show_default=True, help="Folder holding site.yml, claims/, sources/ and pages/.",
+)
+
+
+format_option = click.option(
+    "--format", "output_format", type=click.Choice(["text", "github"]), default="text", show_default=True,
+    help="github prints each mistake and warning as a GitHub Actions annotation.",
 )
 
 
@@ -149,11 +159,13 @@ def main() -> None:
 @click.option("--no-cards", is_flag=True, help="Skip drawing each claim's share image (quicker).")
 @click.option("--no-search", is_flag=True, help="Skip building the search index (quicker).")
 @click.option("--timings", is_flag=True, help="Also print the seconds spent in each phase.")
+@format_option
 @since_option
 @content_option
 def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: bool, no_search: bool,
-                  timings: bool, since: str | None, content_dir: Path) -> None:
+                  timings: bool, output_format: str, since: str | None, content_dir: Path) -> None:
     """Build the site into the output folder."""
+    report = echo_annotation if output_format == "github" else echo_problem
     process_ends_with_the_command()
     progress = ProgressBar()
     try:
@@ -163,7 +175,7 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
         finally:
             progress.close()  # before any message, so none is printed over the bar
     except BuildFailed as failure:
-        echo_failure(failure)
+        echo_failure(failure, report)
         raise SystemExit(1) from None
     except WriteError as error:
         echo_write_error(error)
@@ -184,7 +196,7 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
         echo_template_error(error)
         raise SystemExit(1) from None
     for warning in result.warnings:
-        echo_problem(warning)
+        report(warning)
     warnings = len(result.warnings)
     if timings:
         click.echo("Timings: " + ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in result.timings.items()))
@@ -196,8 +208,7 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
 
 @main.command("check")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
-              show_default=True, help="github prints GitHub Actions annotations.")
+@format_option
 @click.option("--drafts", is_flag=True, help="Also check links to and from draft claims.")
 @click.option("--published", "published_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
               show_default=True, help="The site as last built: its verdicts may not change without a correction.")
@@ -222,7 +233,7 @@ def check_command(strict: bool, output_format: str, drafts: bool, published_dir:
         problems = Problems([ContentError(p.path, p.line, p.message, p.hint) for p in problems.items])
     for problem in problems.errors + problems.warnings:
         if output_format == "github":
-            click.echo(github_annotation(problem))
+            echo_annotation(problem)
         else:
             echo_problem(problem, err=False)  # the report is check's output: all of it on stdout
     errors, warnings = len(problems.errors), len(problems.warnings)

@@ -278,12 +278,12 @@ def test_check_since_in_a_real_process(repo):
 
 # The Pages workflow -------------------------------------------------------
 
-def check_step() -> dict:
+def build_step() -> dict:
     workflow = yaml.safe_load((REPO / ".github/workflows/pages.yml").read_text("utf-8"))
     steps = workflow["jobs"]["build"]["steps"]
     checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0, "a shallow clone has no earlier commit to compare with"
-    return next(step for step in steps if "factsite check" in step.get("run", ""))
+    return next(step for step in steps if "factsite build" in step.get("run", ""))
 
 
 @pytest.mark.parametrize("event, base, before, expected, warned", [
@@ -296,18 +296,20 @@ def check_step() -> dict:
 ])
 def test_the_workflow_checks_since_the_commit_the_change_starts_from(repo, tmp_path, event, base, before, expected,
                                                                      warned):
-    step = check_step()
+    step = build_step()
     assert "${{" not in step["run"], "GitHub values go through env:, not into the script"
     sha = git(repo, "rev-parse", "HEAD")
     fake = write(tmp_path / "bin" / "factsite", '#!/bin/sh\necho "factsite $*"\n')
     fake.chmod(0o755)
     environment = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}", "EVENT_NAME": event,
-                   "PULL_REQUEST_BASE": base.replace("BASE", sha), "PUSHED_OVER": before.replace("BASE", sha)}
-    assert set(step["env"]) == {"EVENT_NAME", "PULL_REQUEST_BASE", "PUSHED_OVER"}
+                   "PULL_REQUEST_BASE": base.replace("BASE", sha), "PUSHED_OVER": before.replace("BASE", sha),
+                   "BASE_URL": ""}  # a pull request has no Pages address
+    assert set(step["env"]) == {"BASE_URL", "EVENT_NAME", "PULL_REQUEST_BASE", "PUSHED_OVER"}
     result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=environment, capture_output=True,
                             text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     *said, command = result.stdout.strip().splitlines()
-    assert command == ("factsite check --format github " + expected.replace("BASE", sha)).strip()
+    assert command == ("factsite build --base-url https://example.org/ --format github "
+                       + expected.replace("BASE", sha)).strip()
     assert [line.startswith("::warning::") for line in said] == ([True] if warned else [])
     assert not (repo / "pwned").exists()

@@ -183,6 +183,24 @@ def test_check_github_format_prints_annotations(workdir):
             'unknown verdict "unprovne". Hint: did you mean "unproven"?') in result.output
 
 
+def test_build_github_format_annotates_mistakes_and_warnings(workdir):
+    """The Pages workflow builds with --format github, so a pull request shows what the build found."""
+    claim = workdir / "content/claims/rain-record.md"
+    original = claim.read_text()
+    claim.write_text(original.replace("verdict: unproven", "verdict: unprovne"))
+    failed = run("build", "--no-search", "--no-cards", "--format", "github")
+    assert failed.exit_code == 1
+    assert ("::error file=content/claims/rain-record.md,line=6,title=factsite::"
+            'unknown verdict "unprovne". Hint: did you mean "unproven"?') in failed.output
+    assert not (workdir / "site").exists()
+    claim.write_text(original)
+    write(workdir / "content/sources/orphan.yml", "title: An orphan\nkind: data\n")
+    built = run("build", "--no-search", "--no-cards", "--format", "github")
+    assert built.exit_code == 0
+    assert ("::warning file=content/sources/orphan.yml,title=factsite::"
+            'the source "orphan" is not cited by any claim. Hint: ') in built.output
+
+
 def test_check_as_a_real_subprocess(workdir):
     claim = workdir / "content/claims/rain-record.md"
     claim.write_text(claim.read_text().replace("published: 2025-04-01", "published: 2025-02-30"))
