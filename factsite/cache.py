@@ -34,7 +34,7 @@ class BuildState:
     # For the rebuild after analyses alone were edited (analysis_edits.py):
     inputs: dict = field(default_factory=dict)  # content file (relative path) -> its signature
     shown: dict = field(default_factory=dict)  # claim slug -> what pages show of it, in the site's order
-    layout: str = ""  # the digest of the templates, static files and settings
+    layout: str = ""  # the digest of the templates, static files, settings and build date
     warnings: list = field(default_factory=list)  # the content's: (path in the content folder, line, message, hint)
     version: tuple = (__version__, FORMAT)
 

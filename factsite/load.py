@@ -299,7 +299,6 @@ class ClaimContext:
         self.verdicts = {v.slug: v for v in self.config.verdicts}
         # In the order claims list them: by name.
         self.topics = {t.slug: t for t in sorted(self.config.topics, key=lambda t: t.name.lower())}
-        self.topic_rank = {slug: rank for rank, slug in enumerate(self.topics)}
 
 
 def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Problems) -> Claim | None:
@@ -346,8 +345,7 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
         slug=slug, title=values["title"], claim=values["claim"], claimant=claimant, verdict=verdict,
         summary=values["summary"], published=values["published"], path=path,
         claim_date=values["claim_date"], appeared_in=appeared_in,
-        topics=[topics[name] for name in sorted(set(values["topics"]).intersection(topics),
-                                                 key=context.topic_rank.__getitem__)],
+        topics=[topic for name, topic in topics.items() if name in values["topics"]],
         citations=citations, updated=values["updated"], corrections=sorted(corrections, key=lambda c: c.date),
         related_slugs=values["related"], draft=bool(values["draft"]), body_line=file.body_line,
         lines=FieldLines(file),
@@ -405,9 +403,7 @@ def claimant_for(doc: ClaimFile, name: str, kind: str | None, claimants: dict[st
     """The one Claimant of that name, shared by all their claims; a claim that leaves
     claimant_type out takes it from another claim that gives it."""
     slug = claimant_slug(name)
-    claimant = claimants.get(slug)
-    if claimant is None:
-        claimant = claimants[slug] = Claimant(slug, name, kind or "person")
+    claimant = claimants.setdefault(slug, Claimant(slug, name, kind or "person"))
     if kind:
         if claimant.type_given_in and claimant.type != kind:
             problems.error(doc.path, doc.line("claimant_type"),
