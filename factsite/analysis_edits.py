@@ -37,7 +37,7 @@ from .render import Renderer
 if TYPE_CHECKING:
     from .build import Project
 
-MOST_EDITED = 20  # more edited claims than this, and the full build (which reads on every core) is as quick
+MOST_EDITED = 20  # more changed claims than this (after a git pull, say): the full build, which reads on every core
 
 
 @dataclass
