@@ -128,7 +128,8 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     whose fingerprint changed since the last build are rendered, and written in
     place; otherwise the whole site is written into a new folder that replaces
     the old one. Either way, nothing is written unless every file rendered.
-    ``progress(done, total)`` hears how many jobs are rendered.
+    When only analyses changed since the last build, only their claims are read
+    (analysis_edits.py). ``progress(done, total)`` hears how many jobs are rendered.
     """
     clock = Stopwatch()
     out_dir = out_dir.resolve()
