@@ -86,13 +86,13 @@ def read_edited_analyses(project: Project, state: BuildState, inputs: dict, base
     if problems.errors or (config.base_url, cards, search, drafts) != state.settings:
         return None
     claim_files = {stem(name): name for name in inputs if is_claim_file(name)}
-    content = load_some_claims(config, content_dir, edited, claim_files, problems, drafts)
+    edited_slugs = {stem(name) for name in edited}
+    content = load_some_claims(config, content_dir, edited_slugs, claim_files, problems, drafts)
     if problems.errors:
         return None  # an analysis with a mistake: the full build reports it, in its place among the others
     site = assemble_site(config, content)
     renderer = renderer_for(site)
     prints = renderer.fingerprints()
-    edited_slugs = {stem(name) for name in edited}
     if (digest_of(renderer.layout, str(build_date)) != state.layout
             or any(state.shown.get(slug) != shown for slug, shown in renderer.shown.items())
             or not edited_slugs <= renderer.shown.keys()):

@@ -24,7 +24,7 @@ from .links import check_rendered_links
 from .load import load_content
 from .cache import BuildCache, BuildState
 from .documents import DocumentCache, content_signatures, digest_of
-from .model import Site, claim_slug, claim_url
+from .model import Site, claim_url
 from .render import Renderer
 from .search import build_search_index, refresh_search_index, search_shards
 from .write import MARKER, update_site, write_site
@@ -167,16 +167,18 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     # A build stopped after the site changes but before the new state is saved must leave
     # no state, rather than one that no longer describes the site.
     forget_state = cache.forget_state if cache else None
+    # The parts of the search index, and what the claim pages in each show.
+    claim_prints = {claim_url(slug): prints[("claim", slug)] for slug in shown}
+    shards = search_shards(list(claim_prints)) if search else []
+    search_digests = [digest_of(*(claim_prints[url] for url in shard)) for shard in shards]
     with clock("render and write"), model_frozen():
         if state:
             results, written = write_changed(renderer, out_dir, state, prints, cores, progress, forget_state)
         else:
-            index = (lambda folder: build_search_index(folder, renderer.search_shards)) if search else None
+            index = (lambda folder: build_search_index(folder, shards)) if search else None
             results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=cores, progress=progress),
                                  before_swap=index, before_change=forget_state)
             written = set(results)
-    shards = search_shards([claim_url(slug) for slug in shown]) if search else []
-    search_digests = [digest_of(*(prints[("claim", claim_slug(url))] for url in shard)) for shard in shards]
     with clock("search index"):
         if search and state:
             refresh_changed_shards(out_dir, shards, state.search_digests, search_digests)

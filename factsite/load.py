@@ -243,17 +243,16 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
     return claims
 
 
-def load_some_claims(config: SiteConfig, content_dir: Path, edited: list[str], claim_files: dict[str, str],
+def load_some_claims(config: SiteConfig, content_dir: Path, edited: set[str], claim_files: dict[str, str],
                      problems: Problems, drafts: bool = False) -> Content:
-    """Part of the content: the ``edited`` claims, the claims they name as related, the sources
-    all of these cite, and the pages; checked as :func:`load_content` checks them, against
-    ``claim_files`` (every claim file, by slug) for the names of claims. Files are named by
-    their paths relative to ``content_dir``.
+    """Part of the content: the ``edited`` claims (by slug), the claims they name as related,
+    the sources all of these cite, and the pages; checked as :func:`load_content` checks them,
+    against ``claim_files`` (every claim file, by slug, as a path relative to ``content_dir``)
+    for the names of claims.
 
     A rebuild after analyses were edited needs no more (see analysis_edits.py).
     """
-    slug_of = {name: slug for slug, name in claim_files.items()}
-    files = {slug_of[name]: ClaimFile.read(content_dir / name, problems) for name in edited}
+    files = {slug: ClaimFile.read(content_dir / claim_files[slug], problems) for slug in sorted(edited)}
     related = {slug for file in files.values() if file for slug in file.values["related"]}
     for slug in sorted(related.intersection(claim_files) - files.keys()):
         files[slug] = ClaimFile.read(content_dir / claim_files[slug], problems)

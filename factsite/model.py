@@ -183,11 +183,6 @@ def claim_url(slug: str) -> str:
     return f"claims/{slug}/"
 
 
-def claim_slug(url: str) -> str:
-    """The inverse of :func:`claim_url`."""
-    return url[len("claims/"):-1]
-
-
 @dataclass
 class Page:
     slug: str
