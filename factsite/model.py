@@ -8,6 +8,7 @@ claimant and source.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,7 +255,7 @@ class Site:
     def topics(self) -> list[Topic]:
         return self.config.topics
 
-    @property
+    @functools.cached_property  # asked by several files; the claims do not change once assembled
     def modified(self) -> dt.date | None:
         return max((c.modified for c in self.claims), default=None)
 

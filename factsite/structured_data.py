@@ -89,7 +89,8 @@ def data_feed(site: Site, absolute_url) -> dict:
 
 
 def to_json(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    # Not indented: Python's C encoder only writes compact JSON, five times quicker than its indenting one.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def to_script_json(data: dict) -> str:

@@ -10,13 +10,13 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from factsite.build import build, read_site
 from factsite.errors import BuildFailed
-from factsite.render import Renderer
+from factsite.render import FEED_SIZE, Renderer, join_url
 
 from .conftest import FIXTURES, REPO, contents_of, write
 from .links import all_links, resolve
@@ -86,7 +86,7 @@ def test_subpath_reaches_feed_sitemap_and_data(project, tmp_path):
     build(project, out, base_url="https://owner.github.io/repo/")
     assert 'href="https://owner.github.io/repo/claims/budget-doubled/"' in (out / "feed.xml").read_text()
     assert "<loc>https://owner.github.io/repo/claims/budget-doubled/</loc>" in (out / "sitemap.xml").read_text()
-    assert '"url": "https://owner.github.io/repo/claims/budget-doubled/"' in (out / "claims.json").read_text()
+    assert '"url":"https://owner.github.io/repo/claims/budget-doubled/"' in (out / "claims.json").read_text()
     assert "Sitemap: https://owner.github.io/repo/sitemap.xml" in (out / "robots.txt").read_text()
     page = (out / "claims/budget-doubled/index.html").read_text()
     assert 'href="/repo/claims/rain-record/"' in page  # a root link written in the analysis
@@ -202,6 +202,43 @@ def test_long_lists_are_paginated_and_every_page_link_resolves(project, tmp_path
         for link in links:
             if link.startswith("/") and not link.startswith("//"):
                 assert resolve(out, link[1:]), f"{page}: {link} is broken"
+
+
+def test_the_feed_carries_the_fact_checks_changed_last(project, tmp_path):
+    """Readers poll the feed often: it keeps to the latest changes, and a correction is one."""
+    from xml.etree import ElementTree
+
+    template = (project.content_dir / "claims/rain-record.md").read_text()
+    for number in range(FEED_SIZE + 5):
+        text = template.replace("title: Rain record", f"title: Rain record {number}")
+        write(project.content_dir / f"claims/rain-{number:02d}.md",
+              text.replace("2025-04-01", f"2025-{5 + number // 28:02d}-{number % 28 + 1:02d}"))
+    corrected = project.content_dir / "claims/rain-00.md"  # the oldest of them
+    corrected.write_text(corrected.read_text().replace(
+        "published: 2025-05-01", "published: 2025-05-01\ncorrections: [{date: 2026-01-05, note: The month was wrong.}]"))
+    out = tmp_path / "site"
+    build(project, out, cards=False, search=False)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ElementTree.parse(out / "feed.xml").getroot().findall(atom + "entry")
+    titles = [entry.find(atom + "title").text for entry in entries]
+    assert len(entries) == FEED_SIZE
+    assert titles[0] == "Unproven: Rain record 0"  # corrected last
+    assert entries[0].find(atom + "updated").text == "2026-01-05T00:00:00+00:00"
+    assert titles[1:4] == [f"Unproven: Rain record {n}" for n in (FEED_SIZE + 4, FEED_SIZE + 3, FEED_SIZE + 2)]
+    assert "Unproven: Rain record 1" not in titles and "Unproven: Budget doubled" not in titles  # older ones
+
+
+@pytest.mark.parametrize("base", ["https://example.org/", "https://owner.github.io/repo/", "http://127.0.0.1:8000/a/b/"])
+def test_site_addresses_join_the_base_url_as_urljoin_does(base):
+    from hypothesis import given, strategies as st
+
+    @given(st.text(alphabet="ab-_./:?#%é 9", max_size=12))
+    def joins_alike(path):
+        assert join_url(base, path) == urljoin(base, path)
+
+    joins_alike()
+    for path in ("", "claims/x/", "feed.xml", "claims/x/badge.svg", "../x", "./x", "/x", "//x", "a//b", "mailto:x"):
+        assert join_url(base, path) == urljoin(base, path)
 
 
 def test_builds_in_different_folders_give_identical_bytes(tmp_path):

@@ -86,6 +86,23 @@ def test_a_template_edit_rebuilds_every_page(project, tmp_path, request, and_an_
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 
+def test_the_site_card_is_drawn_again_only_when_what_it_shows_changes(project, tmp_path, monkeypatch):
+    import factsite.cards
+
+    drawn = []
+    draw = factsite.cards.site_card
+    monkeypatch.setattr(factsite.cards, "site_card", lambda config: drawn.append(config.tagline) or draw(config))
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    EDITS["title"](project.content_dir)  # every list and feed again, but not what the card shows
+    build(project, out, search=False)
+    assert drawn == ["A small site for factsite's tests"]
+    EDITS["site tagline"](project.content_dir)
+    build(project, out, search=False)
+    assert drawn == ["A small site for factsite's tests", "A tiny site for factsite's tests"]
+    assert_same_as_cold_without_search(project, out, tmp_path)
+
+
 def assert_same_as_cold_without_search(project, out, tmp_path):
     reference = tmp_path / "reference"
     shutil.rmtree(reference, ignore_errors=True)
