@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .documents import DocumentCache
 from .render import JobResult
-from .write import write_atomically
+from .write import WriteError, write_atomically
 
 CACHE_FOLDER = ".factsite-cache"
 FORMAT = 7  # raise when what the cache holds changes shape; older caches are then ignored
@@ -97,6 +97,9 @@ class CardCache:
             return path.read_bytes()
         except FileNotFoundError:
             data = make()
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, data)
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                write_atomically(path, data)
+            except (OSError, WriteError):
+                pass  # a card not kept is drawn again next time; saving the build's state reports the folder
             return data

@@ -289,7 +289,9 @@ def test_unwritable_output_folder_is_one_clear_error(project, tmp_path, monkeypa
     assert contents_of(out) == old
 
 
-def test_a_cache_folder_that_cannot_be_made_is_one_clear_error(project, tmp_path, monkeypatch):
+@pytest.mark.parametrize("cards", [[], ["--no-cards"]], ids=["cards", "no cards"])
+def test_a_cache_folder_that_cannot_be_made_is_one_clear_error(project, tmp_path, monkeypatch, cards):
+    """The share cards, kept there too, are drawn all the same."""
     out = tmp_path / "site"
     monkeypatch.chdir(REPO)
     real_mkdir = os.mkdir
@@ -301,10 +303,11 @@ def test_a_cache_folder_that_cannot_be_made_is_one_clear_error(project, tmp_path
 
     monkeypatch.setattr(os, "mkdir", mkdir)
     code, output = run_factsite_build(["--content", str(project.content_dir), "--out", str(out), "--no-search",
-                                       "--no-cards"])
+                                       *cards])
     assert code == 1
     assert_one_clear_error(output, f"cannot use {tmp_path / '.factsite-cache'}: the disk is full")
     assert "previous site" not in output  # the site itself was written: no word about it
+    assert (out / "card.png").is_file() and (out / "claims/budget-doubled/card.png").is_file() == (not cards)
 
 
 # Real conditions ------------------------------------------------------------------------
