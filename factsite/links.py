@@ -55,9 +55,10 @@ class OutputIndex:
     ids: dict[str, Collection[str] | None] = field(default_factory=dict)
     read: Callable[[str], bytes] | None = None
 
-    def record(self, outputs: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+    def record(self, outputs: Iterable[tuple[str, bytes]], with_ids: bool = True) -> Iterator[tuple[str, bytes]]:
+        """Notes each file, with the ids on it, or (``with_ids`` false) leaves those to ``read``."""
         for path, data in outputs:
-            self.ids[path] = ids_in(data) if path.endswith(".html") else set()
+            self.ids[path] = set() if not path.endswith(".html") else ids_in(data) if with_ids else None
             yield path, data
 
     def ids_on(self, path: str) -> Collection[str]:

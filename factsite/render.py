@@ -37,11 +37,12 @@ CARD_VERSION = "2"  # change when cards.py draws differently, so cached cards ar
 
 
 class JobResult(NamedTuple):
-    """What a job wrote: each file with the ids on it, and the links its Markdown holds.
+    """What a job wrote: each file with the ids on it (None: not read, as the file can be),
+    and the links its Markdown holds.
 
     Plain tuples, lists and dicts underneath, so the build cache stores them quickly."""
 
-    files: dict[str, list[str]]
+    files: dict[str, list[str] | None]
     links: list[WrittenLinks]
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -323,17 +324,21 @@ class Renderer:
 
     def run_jobs(self, folder: Path | None, work: list[Job]) -> Iterator[tuple[Job, JobResult]]:
         for job in work:
-            files, result = self.render_job(job)
+            # Pages written to disk are read again for their ids only if a link names one of
+            # them, which is rare: finding every page's ids took a tenth of the time of a claim's.
+            files, result = self.render_job(job, ids=folder is None)
             if folder is not None:
                 write_files(folder, files.items())
             yield job, result
 
-    def render_job(self, job: Job) -> tuple[dict[str, bytes], JobResult]:
-        """A job's files, and what the build keeps of them: the ids on each, the links written."""
+    def render_job(self, job: Job, ids: bool = True) -> tuple[dict[str, bytes], JobResult]:
+        """A job's files, and what the build keeps of them: the ids on each (unless not ``ids``),
+        the links written."""
         self.written_links = []
         index = OutputIndex()
-        files = dict(index.record(self.run_job(job)))
-        return files, JobResult({path: sorted(ids) for path, ids in index.ids.items()}, self.written_links)
+        files = dict(index.record(self.run_job(job), ids))
+        return files, JobResult({path: None if found is None else sorted(found) for path, found in index.ids.items()},
+                                self.written_links)
 
     # Pages ----------------------------------------------------------------
 

@@ -136,7 +136,7 @@ class PreviewServer:
                 if previous and previous[0] == prints[job]:
                     jobs[job] = previous  # nothing it shows changed: keep its files
                 else:
-                    jobs[job] = (prints[job], *renderer.render_job(job))
+                    jobs[job] = (prints[job], *renderer.render_job(job, ids=False))
         self.jobs = jobs
         self.last = LastBuild(renderer, problems.items[:])
         return self.files_and_problems(problems)
@@ -162,14 +162,15 @@ class PreviewServer:
         for claim, file in edited:
             claim.analysis, claim.body_digest = file.body, file.body_digest
             job = ("claim", claim.slug)
-            self.jobs[job] = (None, *self.last.renderer.render_job(job))  # no fingerprint: compared again next time
+            self.jobs[job] = (None, *self.last.renderer.render_job(job, ids=False))  # no fingerprint: compared again
         return self.files_and_problems(Problems(self.last.problems[:]))
 
     def files_and_problems(self, problems: Problems) -> tuple[dict[str, bytes], list[ContentError]]:
         """Every file of the preview, and every problem, with the links checked."""
         jobs = self.jobs.values()
-        check_rendered_links((result for _, _, result in jobs), self.last.renderer.site.config.base_url, problems)
         files = {path: data for _, outputs, _ in jobs for path, data in outputs.items()}
+        check_rendered_links((result for _, _, result in jobs), self.last.renderer.site.config.base_url, problems,
+                             read=files.__getitem__)
         return files, problems.errors + problems.warnings
 
     def report(self, preview: Preview) -> None:

@@ -241,6 +241,15 @@ def test_site_addresses_join_the_base_url_as_urljoin_does(base):
         assert join_url(base, path) == urljoin(base, path)
 
 
+def test_a_cold_build_checks_anchors_on_the_pages_it_wrote(project, tmp_path):
+    claim = project.content_dir / "claims/rain-record.md"
+    claim.write_text(claim.read_text() + "\nSee [its sources](/claims/budget-doubled/#sources), "
+                                          "[nothing](/claims/budget-doubled/#nowhere) and [here](#analysis).\n")
+    result = build(project, tmp_path / "site", cards=False, search=False, use_cache=False)
+    assert [w.message for w in result.warnings if "#" in w.message] == [
+        'the link "/claims/budget-doubled/#nowhere" names an anchor "#nowhere" that is not on that page']
+
+
 def test_builds_in_different_folders_give_identical_bytes(tmp_path):
     outputs = []
     for name in ("first place", "second-place/deeper"):

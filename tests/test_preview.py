@@ -76,10 +76,12 @@ def test_placeholder_added_to_an_analysis_is_reported(preview, project):
 
 def test_broken_anchor_in_an_edited_analysis_is_a_warning(preview, project):
     claim = project.content_dir / "claims/rain-record.md"
-    claim.write_text(claim.read_text() + "\nSee [the numbers](#no-such-section).\n")
+    claim.write_text(claim.read_text() + "\nSee [the numbers](#no-such-section) "
+                                          "and [the sources of another](/claims/budget-doubled/#sources).\n")
     preview.rebuild({claim})
     assert len(preview.reads) == 1
-    assert any("no-such-section" in p.message for p in preview.preview.problems), preview.preview.problems
+    messages = [p.message for p in preview.preview.problems]
+    assert any("no-such-section" in m for m in messages) and not any("#sources" in m for m in messages), messages
     assert not preview.preview.failed
 
 
