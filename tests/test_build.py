@@ -328,6 +328,22 @@ def test_claim_saved_while_the_pages_render_stops_the_build_with_a_message(proje
     assert contents_of(out) == before
 
 
+def test_files_read_on_several_processes_make_the_same_site_without_reading_analyses_twice(
+        project, tmp_path, monkeypatch):
+    from factsite import build as build_module, documents
+
+    serial = tmp_path / "serial"
+    build(project, serial, cards=False, search=False, use_cache=False)
+    monkeypatch.setattr(documents, "PARALLEL_FROM", 1)  # the reading workers, even for this small site
+    monkeypatch.setattr(build_module, "available_cores", lambda: 2)
+    read_again = []
+    monkeypatch.setattr(documents, "read_body", lambda *args: read_again.append(args))
+    parallel = tmp_path / "parallel"
+    build(project, parallel, cards=False, search=False, use_cache=False)
+    assert contents_of(parallel) == contents_of(serial)
+    assert read_again == []  # the workers sent each analysis with its fields
+
+
 @contextlib.contextmanager
 def fails_after(seconds: int):
     """Turn a hang into a failure."""
