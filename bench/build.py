@@ -11,8 +11,9 @@ folder with SOURCE_DATE_EPOCH unset. The rows (seconds unless stated):
 
   1  floor, 1 process: bench/floor.py's bare read + YAML + Markdown + Jinja + write loop
   2  floor, 2 processes: the same loop on two forked workers
-  3  cold full build: site/ and .factsite-cache/ deleted, then a build with cards and search
-  4  cold build with --no-cards --no-search (site/ and .factsite-cache/ deleted first)
+  3  cold full build: site/ and .factsite-cache/ moved aside (see set_aside), then a build
+     with cards and search
+  4  cold build with --no-cards --no-search (site/ and .factsite-cache/ moved aside first)
   5  rebuild, nothing changed: row 4's build again
   6  rebuild after one claim is edited: a paragraph appended to the middle claim's analysis
      (the file is restored afterwards); same flags as row 4. Then the same claim's title
@@ -176,15 +177,37 @@ def floor(root: Path, processes: int) -> Run:
 
     It writes into the corpus folder, beside the builds' site/: where on the disk files are
     made can change the time the system spends making them several-fold (seen on ext4)."""
-    with tempfile.TemporaryDirectory(prefix="floor-", dir=root) as out:
-        result = run_measured([sys.executable, str(FLOOR), "content", out, "--processes", str(processes)], root)
+    out = root / f"floor-{processes}"
+    set_aside(out)
+    result = run_measured([sys.executable, str(FLOOR), "content", str(out), "--processes", str(processes)], root)
+    set_aside(out)
     result.own = float(result.stdout.split()[-1])  # floor.py prints only run()'s seconds
     return result
 
 
 def clear_build(root: Path) -> None:
     for name in ("site", CACHE):
-        shutil.rmtree(root / name, ignore_errors=True)
+        set_aside(root / name)
+
+
+# Nothing is deleted until the end: on ext4 without a journal, a file made within minutes of
+# tens of thousands being deleted costs the system several times as much (the kernel steps
+# over every inode deleted since the disk last wrote its table), which made the build measured
+# after the last one was deleted pay up to 20 s that the floor did not.
+SET_ASIDE: list[Path] = []
+
+
+def set_aside(path: Path) -> None:
+    """Move ``path``, if it exists, out of the way, to be deleted at the end of the run."""
+    if path.exists():
+        aside = path.with_name(f".set-aside-{os.getpid()}-{len(SET_ASIDE)}")
+        path.rename(aside)
+        SET_ASIDE.append(aside)
+
+
+def delete_set_aside() -> None:
+    while SET_ASIDE:
+        shutil.rmtree(SET_ASIDE.pop(), ignore_errors=True)
 
 
 def build(root: Path, *flags: str) -> Run:
@@ -209,11 +232,14 @@ build_search_index(site, search_shards(claim_pages(site)))
 def search_index(root: Path) -> Run:
     """The search index alone (every part, one Pagefind run after another, as a build makes it),
     on a copy of the built site with its index removed (site/ is untouched)."""
-    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=root.parent) as tmp:
-        copy = Path(tmp) / "site"
-        shutil.copytree(root / "site", copy)
-        shutil.rmtree(copy / "pagefind", ignore_errors=True)
+    copy = root / "site-copy"
+    set_aside(copy)
+    site = root / "site"
+    shutil.copytree(site, copy, ignore=lambda folder, names: ["pagefind"] if Path(folder) == site else [])
+    try:
         return run_measured([sys.executable, "-c", INDEX_COPY, str(copy)], root)
+    finally:
+        set_aside(copy)
 
 
 @dataclass
@@ -433,6 +459,7 @@ def main() -> None:
     except BenchError as error:
         sys.exit(f"\nerror: {error}")
     finally:
+        delete_set_aside()
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
 

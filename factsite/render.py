@@ -218,6 +218,7 @@ class Renderer:
             yield claim.url + "card.png", self.share_card(claim)
 
     def share_card(self, claim: Claim) -> bytes:
+        """The claim's share card: its claim, claimant and verdict, under the site's title."""
         config = self.site.config
 
         def draw() -> bytes:
@@ -337,8 +338,8 @@ class Renderer:
         self.written_links = []
         index = OutputIndex()
         files = dict(index.record(self.run_job(job), ids))
-        return files, JobResult({path: None if found is None else sorted(found) for path, found in index.ids.items()},
-                                self.written_links)
+        ids_by_file = {path: None if found is None else sorted(found) for path, found in index.ids.items()}
+        return files, JobResult(ids_by_file, self.written_links)
 
     # Pages ----------------------------------------------------------------
 

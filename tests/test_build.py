@@ -214,8 +214,8 @@ def test_the_feed_carries_the_fact_checks_changed_last(project, tmp_path):
         write(project.content_dir / f"claims/rain-{number:02d}.md",
               text.replace("2025-04-01", f"2025-{5 + number // 28:02d}-{number % 28 + 1:02d}"))
     corrected = project.content_dir / "claims/rain-00.md"  # the oldest of them
-    corrected.write_text(corrected.read_text().replace(
-        "published: 2025-05-01", "published: 2025-05-01\ncorrections: [{date: 2026-01-05, note: The month was wrong.}]"))
+    correction = "\ncorrections: [{date: 2026-01-05, note: The month was wrong.}]"
+    corrected.write_text(corrected.read_text().replace("published: 2025-05-01", "published: 2025-05-01" + correction))
     out = tmp_path / "site"
     build(project, out, cards=False, search=False)
     atom = "{http://www.w3.org/2005/Atom}"
@@ -228,7 +228,8 @@ def test_the_feed_carries_the_fact_checks_changed_last(project, tmp_path):
     assert "Unproven: Rain record 1" not in titles and "Unproven: Budget doubled" not in titles  # older ones
 
 
-@pytest.mark.parametrize("base", ["https://example.org/", "https://owner.github.io/repo/", "http://127.0.0.1:8000/a/b/"])
+@pytest.mark.parametrize("base", ["https://example.org/", "https://owner.github.io/repo/",
+                                  "http://127.0.0.1:8000/a/b/"])
 def test_site_addresses_join_the_base_url_as_urljoin_does(base):
     from hypothesis import given, strategies as st
 
