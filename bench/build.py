@@ -157,6 +157,8 @@ def corpus(n: int, workdir: Path, reuse: bool) -> Path:
     """WORKDIR/corpus-N, written unless --reuse finds it complete (its theme is refreshed then)."""
     root = workdir / f"corpus-{n}"
     claims = root / "content" / "claims"
+    for left in root.glob(".set-aside-*"):  # by a run that was killed
+        shutil.rmtree(left, ignore_errors=True)
     if reuse and claims.is_dir() and sum(1 for _ in claims.glob("*.md")) == n:
         for folder in ("templates", "static"):  # the theme may have changed since
             shutil.rmtree(root / folder, ignore_errors=True)
@@ -193,7 +195,9 @@ def clear_build(root: Path) -> None:
 # Nothing is deleted until the end: on ext4 without a journal, a file made within minutes of
 # tens of thousands being deleted costs the system several times as much (the kernel steps
 # over every inode deleted since the disk last wrote its table), which made the build measured
-# after the last one was deleted pay up to 20 s that the floor did not.
+# after the last one was deleted pay up to 20 s that the floor did not. The price is disk
+# space: a few GB at 10,000 claims, until the run ends (or, if it is killed, the next run
+# with --reuse, which deletes what the last one left).
 SET_ASIDE: list[Path] = []
 
 
@@ -357,7 +361,7 @@ def print_ratios(rows: dict[str, Row]) -> None:
           f"target <= {FLOOR_RATIO}  {verdict}")
     full, full_wall = ratio(rows["3"], rows["2"])
     print(f"     {'full cold build vs two-process floor (3 / 2)':<46}{full:6.2f}  ({full_wall:.2f})")
-    # Where a ratio comes from: the work done (user) and the file system's share of it (system).
+    # Where a ratio comes from: the program's own work (user) and the kernel's for it (system).
     cpu = ", ".join(f"{what} {rows[key].cpu[0]:.1f} + {rows[key].cpu[1]:.1f}"
                     for key, what in (("2", "floor"), ("4", "cold build (4)")))
     print(f"     CPU seconds, user + system: {cpu}")
@@ -380,7 +384,7 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
 
     clear_build(root)
     add("3", "cold full build (cards, search)", build(root), memory=True)
-    search = search_index(root)  # on a copy of row 3's site, before row 4 deletes it
+    search = search_index(root)  # on a copy of row 3's site, before row 4 moves it aside
     with edited_claim(root, n) as path:
         add("3", "row 3 again, an analysis edited", build(root), memory=True)
         if not page_has_edit(root, path.stem):

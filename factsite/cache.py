@@ -95,7 +95,7 @@ class CardCache:
         path = self.folder / f"{key}.png"
         try:
             return path.read_bytes()
-        except FileNotFoundError:
+        except OSError:  # not drawn yet, or the folder cannot be used: draw it
             data = make()
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)

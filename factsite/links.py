@@ -48,8 +48,8 @@ def _may_be_ours(link: str) -> bool:
 class OutputIndex:
     """Which files a build produced, and the ids on each HTML page.
 
-    Ids not known (None: a page the build cache kept) are read from the page
-    with ``read(path)`` when a link names one of them.
+    Ids not known (None: a page written to disk, whose ids were not searched for)
+    are read from the page with ``read(path)`` when a link names one of them.
     """
 
     ids: dict[str, Collection[str] | None] = field(default_factory=dict)
@@ -58,13 +58,19 @@ class OutputIndex:
     def record(self, outputs: Iterable[tuple[str, bytes]], with_ids: bool = True) -> Iterator[tuple[str, bytes]]:
         """Notes each file, with the ids on it, or (``with_ids`` false) leaves those to ``read``."""
         for path, data in outputs:
-            self.ids[path] = set() if not path.endswith(".html") else ids_in(data) if with_ids else None
+            if not path.endswith(".html"):
+                self.ids[path] = set()
+            else:
+                self.ids[path] = ids_in(data) if with_ids else None
             yield path, data
 
     def ids_on(self, path: str) -> Collection[str]:
-        if self.ids.get(path) is None and self.read is not None:
+        """The ids on a file that was made (see :meth:`target`)."""
+        if self.ids[path] is None:
+            if self.read is None:  # a caller's mistake: every valid anchor would look broken
+                raise ValueError(f"the ids on {path} were not kept, and there is no way to read them")
             self.ids[path] = ids_in(self.read(path))
-        return self.ids.get(path) or ()
+        return self.ids[path]
 
     def target(self, url_path: str) -> str | None:
         """The output file a server would send for ``url_path`` (relative to the site root)."""

@@ -34,11 +34,12 @@ from .structured_data import claim_review, data_feed, to_json, to_script_json
 Output = tuple[str, bytes]
 Job = tuple[str, str]  # ("claim", slug), ("listing", address), ("source", id) or ("shared", "")
 CARD_VERSION = "2"  # change when cards.py draws differently, so cached cards are drawn again
+OUTPUT_VERSION = "2"  # change when this code writes any file differently, so no build keeps an old one
 
 
 class JobResult(NamedTuple):
-    """What a job wrote: each file with the ids on it (None: not read, as the file can be),
-    and the links its Markdown holds.
+    """What a job wrote: each file with the ids on it (None: not searched for; the link check
+    reads the page if a link names an anchor on it), and the links its Markdown holds.
 
     Plain tuples, lists and dicts underneath, so the build cache stores them quickly."""
 
@@ -277,15 +278,16 @@ class Renderer:
         return prints
 
     def layout_digest(self) -> str:
-        """What every page shows or depends on: templates, static files, settings, the menus."""
+        """What every page shows or depends on: templates, static files, settings, the menus,
+        and how this code writes them."""
         config = self.site.config
         files = []
         for folder in (self.templates_dir, self.static_dir):
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     files += [path.relative_to(folder).as_posix(), path.read_bytes()]
-        return digest_of(__version__, *files, config.path.read_bytes(), config.base_url, str(self.cards),
-                         str(self.search), *(p.digest for p in self.site.pages))
+        return digest_of(__version__, OUTPUT_VERSION, *files, config.path.read_bytes(), config.base_url,
+                         str(self.cards), str(self.search), *(p.digest for p in self.site.pages))
 
     # Running the jobs ---------------------------------------------------------
 
@@ -294,7 +296,8 @@ class Renderer:
         """Render ``work`` (every job by default) into ``folder``, on ``jobs`` processes
         (``folder`` None: render only, as `factsite check` does).
 
-        Returns, for each job, its files with the ids on each, and the links it wrote.
+        Returns, for each job, its files (with the ids on each when rendering only), and the
+        links it wrote.
         ``progress(done, total)`` is told how many jobs are done as they finish.
         """
         work = self.jobs() if work is None else work
@@ -327,17 +330,17 @@ class Renderer:
         for job in work:
             # Pages written to disk are read again for their ids only if a link names one of
             # them, which is rare: finding every page's ids took a tenth of the time of a claim's.
-            files, result = self.render_job(job, ids=folder is None)
+            files, result = self.render_job(job, with_ids=folder is None)
             if folder is not None:
                 write_files(folder, files.items())
             yield job, result
 
-    def render_job(self, job: Job, ids: bool = True) -> tuple[dict[str, bytes], JobResult]:
-        """A job's files, and what the build keeps of them: the ids on each (unless not ``ids``),
+    def render_job(self, job: Job, with_ids: bool = True) -> tuple[dict[str, bytes], JobResult]:
+        """A job's files, and what the build keeps of them: the ids on each (if ``with_ids``),
         the links written."""
         self.written_links = []
         index = OutputIndex()
-        files = dict(index.record(self.run_job(job), ids))
+        files = dict(index.record(self.run_job(job), with_ids))
         ids_by_file = {path: None if found is None else sorted(found) for path, found in index.ids.items()}
         return files, JobResult(ids_by_file, self.written_links)
 
@@ -506,9 +509,15 @@ def by_month(claims: list[Claim]) -> list[tuple[str, list[Claim]]]:
 
 
 def join_url(base: str, path: str) -> str:
-    """urljoin(base, path), for a base that ends with "/"; most paths are the site's own, which
-    it would append unchanged, a hundred times quicker (thousands of them in the feeds)."""
-    return base + path if SITE_PATH.fullmatch(path) else urljoin(base, path)
+    """urljoin(base, path): most paths are the site's own, which it appends unchanged to a base
+    it leaves as it is; appending them is a hundred times quicker (thousands in the feeds)."""
+    return base + path if SITE_PATH.fullmatch(path) and _kept_by_urljoin(base) else urljoin(base, path)
+
+
+@functools.lru_cache(maxsize=16)
+def _kept_by_urljoin(base: str) -> bool:
+    """Whether urljoin keeps ``base`` as written (not so an upper-case scheme, "//", "..", "?" or "#")."""
+    return urljoin(base, "a") == base + "a"
 
 
 def latest_changed(claims: list[Claim], count: int) -> list[Claim]:

@@ -136,7 +136,7 @@ class PreviewServer:
                 if previous and previous[0] == prints[job]:
                     jobs[job] = previous  # nothing it shows changed: keep its files
                 else:
-                    jobs[job] = (prints[job], *renderer.render_job(job, ids=False))
+                    jobs[job] = (prints[job], *renderer.render_job(job, with_ids=False))
         self.jobs = jobs
         self.last = LastBuild(renderer, problems.items[:])
         return self.files_and_problems(problems)
@@ -162,7 +162,8 @@ class PreviewServer:
         for claim, file in edited:
             claim.analysis, claim.body_digest = file.body, file.body_digest
             job = ("claim", claim.slug)
-            self.jobs[job] = (None, *self.last.renderer.render_job(job, ids=False))  # no fingerprint: compared again
+            # No fingerprint: the job is compared again next time.
+            self.jobs[job] = (None, *self.last.renderer.render_job(job, with_ids=False))
         return self.files_and_problems(Problems(self.last.problems[:]))
 
     def files_and_problems(self, problems: Problems) -> tuple[dict[str, bytes], list[ContentError]]:

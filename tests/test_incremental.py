@@ -103,6 +103,14 @@ def test_the_site_card_is_drawn_again_only_when_what_it_shows_changes(project, t
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 
+def test_a_new_way_of_writing_the_files_writes_every_file_again(project, tmp_path, monkeypatch):
+    """A site built by an earlier factsite keeps no file this one would write differently."""
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    monkeypatch.setattr("factsite.render.OUTPUT_VERSION", "next")
+    assert build(project, out, search=False).files_reused == 0
+
+
 def assert_same_as_cold_without_search(project, out, tmp_path):
     reference = tmp_path / "reference"
     shutil.rmtree(reference, ignore_errors=True)
