@@ -27,6 +27,7 @@ STANCES = ("supports", "contradicts", "context")
 PAGE_INCLUDES = ("verdict-scale", "corrections-log")
 PLACEHOLDER = "TODO"  # what `factsite new` leaves for the editor to fill in
 LONG_CLAIM = 75  # characters; search engines cut a ClaimReview's claimReviewed beyond this
+QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "„": "“", "‘": "’", "«": "»"}  # opening mark: its closing one
 
 SOURCE_FIELDS = {
     "title": Field("text", '"Fortress Europe: 35 Nations Seal Historic Security Pact"', required=True),
@@ -197,6 +198,9 @@ class ClaimFile:
             problems.warning(path, self.line("claim"),
                              f"the claim is {len(values['claim'])} characters long; search engines show only {LONG_CLAIM}",
                              "shorten it to the words that were actually claimed")
+        if values["claim"] and (inner := quoted_whole(values["claim"])) is not None:
+            problems.warning(path, self.line("claim"), "the claim is in quotation marks, which the pages add",
+                             f"leave them out: claim: {inner}")
         if values["draft"]:
             return
         if not values["sources"]:
@@ -375,6 +379,14 @@ def citation_from(doc: ClaimFile, index: int, entry: dict, sources: dict[str, So
             "only spacing and straight or curly quotation marks may differ",
         )
     return Citation(source, entry["quote"], entry["stance"])
+
+
+def quoted_whole(text: str) -> str | None:
+    """The text inside the quotation marks that open and close ``text``, if they enclose all of it."""
+    opening, closing, inner = text[:1], text[-1:], text[1:-1]
+    if len(text) > 2 and QUOTE_PAIRS.get(opening) == closing and opening not in inner and closing not in inner:
+        return inner
+    return None
 
 
 _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',

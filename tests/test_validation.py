@@ -419,3 +419,24 @@ def test_build_py_with_a_broken_claim_exits_1_naming_file_and_line(project, tmp_
     assert f"{path}:3: error: YAML syntax error" in result.stderr
     assert "hint:" in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("claim, inner", [
+    ("'“The budget has doubled.”'", "The budget has doubled."),
+    ("'\"The budget has doubled.\"'", "The budget has doubled."),
+    ("«Le budget a doublé.»", "Le budget a doublé."),
+    ("'“Doubled” and “tripled”'", None),  # marks around parts of the claim
+    ("The mayor said it “doubled”", None),
+])
+def test_a_claim_wrapped_in_quotation_marks_is_a_warning_with_the_words_to_keep(project, claim, inner):
+    """Pages show every claim as a quotation: marks around the whole of it would show twice."""
+    path = edit(project, CLAIM, "claim: The budget has doubled since 2020.", f"claim: {claim}")
+    _, problems = read_site(project)
+    quoted = [w for w in problems.warnings if "quotation marks" in w.message]
+    if inner is None:
+        assert quoted == []
+    else:
+        [warning] = quoted
+        assert (warning.path, warning.line) == (path, 3)
+        assert warning.message == "the claim is in quotation marks, which the pages add"
+        assert warning.hint == f"leave them out: claim: {inner}"
