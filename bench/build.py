@@ -106,6 +106,7 @@ def reported_seconds(stdout: str) -> float | None:
 
 def run_measured(command: list[str], cwd: Path) -> Run:
     """Run ``command`` in ``cwd``; its wall time and the peak memory of it or its largest child."""
+    os.sync()  # the last run's files are on disk before this one starts, not written back during it
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=subprocess_env(), stdout=out, stderr=err, text=True)
