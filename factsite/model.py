@@ -176,8 +176,12 @@ class Claim:
     @property
     def modified(self) -> dt.date:
         """The latest date anything about this fact-check changed."""
-        dates = [self.published, self.updated] + [c.date for c in self.corrections]
-        return max(d for d in dates if d is not None)
+        # Asked of every claim by the feeds and the sitemap, so written out rather than with max().
+        latest = self.updated if self.updated is not None and self.updated > self.published else self.published
+        for correction in self.corrections:
+            if correction.date > latest:
+                latest = correction.date
+        return latest
 
 
 def claim_url(slug: str) -> str:

@@ -29,10 +29,10 @@ from .markup import MarkdownRenderer
 from .model import Claim, Listing, Page, Site, Verdict, paginate
 from .search import search_shards, shard_folder
 from .write import write_files
-from .structured_data import claim_review, data_feed, to_json, to_script_json
+from .structured_data import claim_review, data_feed, review_key, to_json, to_script_json
 
 Output = tuple[str, bytes]
-Job = tuple[str, str]  # ("claim", slug), ("listing", address), ("source", id) or ("shared", "")
+Job = tuple[str, str]  # ("claim", slug), ("listing", address), ("source", id), ("shared", "") or ("file", path)
 CARD_VERSION = "2"  # change when cards.py draws differently, so cached cards are drawn again
 OUTPUT_VERSION = "2"  # change when this code writes any file differently, so no build keeps an old one
 
@@ -159,19 +159,31 @@ class Renderer:
     # What to render -------------------------------------------------------
     #
     # The site is rendered as jobs: each claim, each page of a list, each source,
-    # and one for everything else. A job is named by a stable key (its kind and
-    # slug or address), so the next build can tell which jobs changed. Jobs run
-    # on every core.
+    # each file made from every claim (the feeds, the sitemap), and one for everything
+    # else. A job is named by a stable key (its kind and slug or address), so the next
+    # build can tell which jobs changed. Jobs run on every core.
 
     def jobs(self) -> list[Job]:
         site = self.site
-        return ([("shared", "")] + [("claim", c.slug) for c in site.claims]
+        return ([("shared", "")] + [("file", path) for path in self.whole_site_files()]
+                + [("claim", c.slug) for c in site.claims]
                 + [("listing", url) for url in self.listings] + [("source", s.id) for s in site.sources])
+
+    def whole_site_files(self) -> dict[str, Callable[[], bytes]]:
+        """The files made from every claim, each a job of its own: an edit to a claim's
+        title, say, leaves the sitemap and claims.json as they were, and rendering them
+        is most of the time of such a rebuild."""
+        files = {"feed.xml": self.feed, "claims.json": self.claims_json, "sitemap.xml": self.sitemap}
+        if self.search:
+            files["search/facets.json"] = self.search_facets
+        return files
 
     def run_job(self, job: Job) -> Iterator[Output]:
         kind, key = job
         if kind == "shared":
             yield from self.shared_outputs()
+        elif kind == "file":
+            yield key, self.whole_site_files()[key]()
         elif kind == "claim":
             yield from self.claim_outputs(self.claims_by_slug[key])
         elif kind == "listing":
@@ -195,7 +207,8 @@ class Renderer:
                 for listing in paginate(claims, base, PAGE_SIZE)}
 
     def shared_outputs(self) -> Iterator[Output]:
-        """Everything but claims, pages of lists and sources: indexes, pages, feeds, static files."""
+        """Everything but claims, pages of lists, sources and the whole-site files: indexes, pages,
+        static files."""
         site = self.site
         yield from self.static_files()
         yield self.page("verdicts.html", "verdicts/")
@@ -205,11 +218,12 @@ class Renderer:
         for page in site.pages:
             yield self.content_page(page)
         yield self.page("search.html", "search/")
-        if self.search:
-            yield "search/facets.json", self.search_facets()
         yield self.page("404.html", "404.html")
         yield "card.png", self.site_card()
-        yield from self.machine_files()
+        robots = f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('sitemap.xml')}\n"
+        yield "robots.txt", robots.encode("utf-8")
+        if site.config.custom_domain:
+            yield "CNAME", (site.config.custom_domain + "\n").encode("ascii")
 
     def claim_outputs(self, claim: Claim) -> Iterator[Output]:
         """A claim's page, its embeddable badge and its share card."""
@@ -261,9 +275,19 @@ class Renderer:
         layout = self.layout = self.layout_digest()  # kept: the next build compares it
         shown = self.shown = shown_digests(site)
         prints: dict[Job, str] = {("shared", ""): digest_of(
-            layout, *shown.values(), *[s.digest for s in site.sources], *[p.digest for p in site.pages],
-            str(len(self.search_shards)),  # the search page names each part of the index
-            str(self.build_date))}  # the feed's date, when no claim dates it
+            # The indexes of verdicts, topics, claimants and sources: names and counts.
+            layout, *[str(len(v.claims)) for v in site.verdicts], *[str(len(t.claims)) for t in site.topics],
+            *[f"{c.slug}\x1f{c.name}\x1f{len(c.claims)}" for c in site.claimants],
+            *[f"{s.id}\x1f{s.digest}\x1f{len(s.claims)}" for s in site.sources],
+            # A page's list of corrections, and the search page, which names each part of the index.
+            *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in site.corrections],
+            str(len(self.search_shards)))}
+        latest = [shown[c.slug] for c in latest_changed(site.claims, FEED_SIZE)]
+        prints[("file", "feed.xml")] = digest_of(layout, *latest, str(self.build_date))  # the date, if no claim
+        prints[("file", "claims.json")] = digest_of(layout, *[review_key(c) for c in site.claims])
+        prints[("file", "sitemap.xml")] = digest_of(layout, *[f"{path}\x1f{date}" for path, date in self.sitemap_paths()])
+        if self.search:
+            prints[("file", "search/facets.json")] = digest_of(layout, *shown.values())
         for claim in site.claims:
             prints[("claim", claim.slug)] = digest_of(
                 layout, shown[claim.slug], claim.body_digest, *[c.source.digest for c in claim.citations],
@@ -312,9 +336,10 @@ class Renderer:
         for template in ("claim.html", "index.html", "verdict.html", "topic.html", "claimant.html", "source.html"):
             self.env.get_template(template)  # compiled once here, inherited by every worker
         _WORKER_RENDERER = self
-        # The shared job (lists of everything, feeds) goes alone and first, so it runs beside the rest.
-        first = [job for job in work if job[0] == "shared"]
-        rest = [job for job in work if job[0] != "shared"]
+        # The jobs of the whole site (indexes, feeds) go first, in a chunk of their own, so they run
+        # beside the rest.
+        first = [job for job in work if job[0] in ("shared", "file")]
+        rest = [job for job in work if job[0] not in ("shared", "file")]
         chunks = [(folder, first)] * bool(first) + [(folder, rest[i:i + CHUNK]) for i in range(0, len(rest), CHUNK)]
         results: dict[Job, JobResult] = {}
         try:
@@ -373,7 +398,7 @@ class Renderer:
 
     # Machine-readable files -----------------------------------------------
 
-    def feed(self) -> Output:
+    def feed(self) -> bytes:
         site, config = self.site, self.site.config
         from feedgen.feed import FeedGenerator  # here: it loads lxml, which most rebuilds never need
 
@@ -398,18 +423,17 @@ class Renderer:
             entry.summary(f"Claim: {claim.claim} Verdict: {claim.verdict.label}. {claim.summary}")
             for topic in claim.topics:
                 entry.category(term=topic.slug, label=topic.name)
-        return "feed.xml", feed.atom_str(pretty=True)
+        return feed.atom_str(pretty=True)
 
-    def machine_files(self) -> Iterator[Output]:
-        yield self.feed()
-        yield "claims.json", (to_json(data_feed(self.site, self.absolute_url)) + "\n").encode("utf-8")
-        yield self.page("sitemap.xml", "sitemap.xml", entries=self.sitemap_entries())
-        robots = f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('sitemap.xml')}\n"
-        yield "robots.txt", robots.encode("utf-8")
-        if self.site.config.custom_domain:
-            yield "CNAME", (self.site.config.custom_domain + "\n").encode("ascii")
+    def claims_json(self) -> bytes:
+        return (to_json(data_feed(self.site, self.absolute_url)) + "\n").encode("utf-8")
 
-    def sitemap_entries(self) -> list[tuple[str, dt.date | None]]:
+    def sitemap(self) -> bytes:
+        entries = [(self.absolute_url(path), modified) for path, modified in self.sitemap_paths()]
+        return self.page("sitemap.xml", "sitemap.xml", entries=entries)[1]
+
+    def sitemap_paths(self) -> list[tuple[str, dt.date | None]]:
+        """Every page the sitemap lists, and when the claims' pages last changed."""
         site = self.site
         entries = [("", site.modified)]
         entries += [(claim.url, claim.modified) for claim in site.claims]
@@ -419,7 +443,7 @@ class Renderer:
         entries += [(c.url, None) for c in site.claimants]
         entries += [(s.url_path, None) for s in site.sources]
         entries += [(p.url, None) for p in site.pages] + [("search/", None)]
-        return [(self.absolute_url(path), modified) for path, modified in entries]
+        return entries
 
     def static_files(self) -> Iterator[Output]:
         yield from sorted(self.generated_assets.items())

@@ -46,6 +46,18 @@ def claim_review(claim: Claim, site: Site, absolute_url) -> dict:
     return review
 
 
+def review_key(claim: Claim) -> str:
+    """Everything :func:`claim_review` reads of a claim, in one string: equal keys, equal reviews.
+
+    (What it reads of the settings, such as the verdicts' labels, is in every page's layout.)
+    Keep the two together: a field read there and left out here would leave claims.json stale.
+    """
+    appeared = claim.appeared_in
+    return "\x1f".join((claim.slug, claim.claim, claim.verdict.slug, claim.claimant.name, claim.claimant.type,
+                        str(claim.claim_date), f"{appeared.id}\x1f{appeared.digest}" if appeared else "",
+                        str(claim.published), str(claim.modified)))
+
+
 def creative_work(source) -> dict:
     work = {"@type": "CreativeWork", "headline": source.title}
     if source.url:

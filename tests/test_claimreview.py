@@ -6,6 +6,9 @@ not from the engine, so a mistake in the engine's reading cannot hide itself.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import functools
 import json
 import re
 from html.parser import HTMLParser
@@ -15,6 +18,7 @@ import pytest
 import yaml
 
 from factsite.build import build
+from factsite.model import Claim
 
 from .conftest import write
 
@@ -297,3 +301,49 @@ def test_hostile_claim_text_is_shown_as_text_and_kept_in_the_feed(hostile_out):
     [entry] = [e for e in feed["dataFeedElement"] if e["url"].endswith("/claims/budget-doubled/")]
     assert entry["claimReviewed"] == HOSTILE
     assert one(entry["itemReviewed"]["author"])["name"] == HOSTILE
+
+
+# What claims.json is rebuilt on ------------------------------------------------------
+
+def _other(values, current):
+    return next(value for value in values if value is not current)
+
+
+# How to change each field of a claim: what claim_review reads of it, and what it does not.
+READ_BY_THE_REVIEW = {
+    "slug": lambda claim, site: setattr(claim, "slug", claim.slug + "-2"),
+    "claim": lambda claim, site: setattr(claim, "claim", claim.claim + " Again."),
+    "claimant": lambda claim, site: setattr(claim.claimant, "name", claim.claimant.name + " Jr"),
+    "claimant type": lambda claim, site: setattr(claim.claimant, "type", "organization"),
+    "verdict": lambda claim, site: setattr(claim, "verdict", _other(site.verdicts, claim.verdict)),
+    "published": lambda claim, site: setattr(claim, "published", claim.published - dt.timedelta(days=1)),
+    "claim_date": lambda claim, site: setattr(claim, "claim_date", claim.claim_date - dt.timedelta(days=1)),
+    "appeared_in": lambda claim, site: setattr(claim, "appeared_in", _other(site.sources, claim.appeared_in)),
+    # A source's file changed, which changes its digest.
+    "appeared_in's file": lambda claim, site: (setattr(claim.appeared_in, "title", "Another title"),
+                                               setattr(claim.appeared_in, "digest", "another digest")),
+    "updated": lambda claim, site: setattr(claim, "updated", claim.updated + dt.timedelta(days=30)),
+    "corrections": lambda claim, site: setattr(claim.corrections[0], "date", dt.date(2030, 1, 1)),
+}
+NOT_READ = {"title", "summary", "topics", "citations", "related_slugs", "related", "draft", "path", "body_line",
+            "lines", "digest", "body_digest", "analysis"}
+
+
+def test_claims_json_key_changes_with_everything_its_review_shows(project):
+    """claims.json is written again only when some claim's review_key changes (render.fingerprints):
+    a field claim_review reads that the key left out would leave it stale."""
+    from factsite.build import read_site
+    from factsite.render import join_url
+    from factsite.structured_data import claim_review, review_key
+
+    fields = {field.name for field in dataclasses.fields(Claim)}
+    assert fields <= NOT_READ | READ_BY_THE_REVIEW.keys() | {"claimant", "verdict", "appeared_in"}, \
+        "a new field of Claim: does claim_review read it? Add it to one of the two lists above"
+    for name, change in READ_BY_THE_REVIEW.items():
+        site, _ = read_site(project)
+        claim = next(c for c in site.claims if c.slug == "budget-doubled")
+        absolute = functools.partial(join_url, "https://example.org/")
+        review, key = claim_review(claim, site, absolute), review_key(claim)
+        change(claim, site)
+        assert claim_review(claim, site, absolute) != review, f"changing {name} should change the review"
+        assert review_key(claim) != key, f"claim_review reads {name}, so review_key must change with it"

@@ -46,6 +46,17 @@ EDITS = {
     "site tagline": lambda c: replace(c / "site.yml", "A small site", "A tiny site"),
     "page text": lambda c: replace(c / "pages/methodology.md", "We read", "We always read"),
     "related": lambda c: replace(c / "claims/budget-doubled.md", "related: [rain-record]", "related: []"),
+    "uncorrected title": lambda c: replace(c / "claims/rain-record.md", "title: Rain record", "title: Rain records"),
+    # What claims.json shows of a claim, but not its title (see structured_data.review_key).
+    "claim text": lambda c: replace(c / "claims/budget-doubled.md", "claim: The budget has doubled since 2020.",
+                                    "claim: The budget has doubled since 2019."),
+    "claimant type": lambda c: replace(c / "claims/budget-doubled.md", "claimant_type: person",
+                                       "claimant_type: organization"),
+    "claim date": lambda c: replace(c / "claims/budget-doubled.md", "claim_date: 2025-03-01", "claim_date: 2025-02-27"),
+    "updated date": lambda c: replace(c / "claims/budget-doubled.md", "updated: 2025-03-09", "updated: 2025-03-20"),
+    "appeared in": lambda c: replace(c / "claims/budget-doubled.md", "appeared_in: city-paper",
+                                     "appeared_in: council-data"),
+    "summary": lambda c: replace(c / "claims/budget-doubled.md", "it did not double.", "it did not quite double."),
 }
 
 
@@ -127,6 +138,29 @@ def test_an_edit_to_one_analysis_rewrites_only_that_claim(project, tmp_path):
     assert result.files_reused > 20
     unchanged = build(project, out, search=False)
     assert unchanged.files_written == 0
+
+
+@pytest.mark.parametrize("edit, rewritten, kept", [
+    ("title", ["feed.xml", "corrections/index.html"], ["claims.json", "sitemap.xml"]),  # it has a correction
+    ("uncorrected title", ["feed.xml"], ["claims.json", "sitemap.xml", "sources/index.html"]),
+    ("summary", ["feed.xml"], ["claims.json", "sitemap.xml", "sources/index.html"]),
+    ("claim text", ["feed.xml", "claims.json"], ["sitemap.xml", "sources/index.html"]),
+    ("updated date", ["feed.xml", "claims.json", "sitemap.xml"], ["sources/index.html"]),
+    ("source title", ["sources/index.html"], ["claims.json", "sitemap.xml"]),  # no claim appeared in it
+    ("appeared in", ["claims.json"], ["sitemap.xml", "sources/index.html"]),
+])
+def test_the_files_made_from_every_claim_are_written_again_only_when_what_they_show_changes(
+        project, tmp_path, edit, rewritten, kept):
+    """A title is not in claims.json or the sitemap; rendering those was most of the time of the
+    rebuild after a title edit on a large site."""
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    before = inodes(out, rewritten + kept)
+    EDITS[edit](project.content_dir)
+    build(project, out, search=False)
+    after = inodes(out, rewritten + kept)
+    assert [page for page in rewritten + kept if after[page] != before[page]] == rewritten
+    assert_same_as_cold_without_search(project, out, tmp_path)
 
 
 def inodes(out: Path, pages: list[str]) -> dict[str, int]:
