@@ -7,6 +7,8 @@ sorted, so the output does not depend on the order files were read in.
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from .load import Content
 from .model import Claim, Site, SiteConfig
 
@@ -22,8 +24,7 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
     for holder in config.verdicts + config.topics + content.sources:
         holder.claims = []
     for claim in claims:
-        # A related claim left out of this build (a draft) is simply not linked.
-        claim.related = [by_slug[slug] for slug in claim.related_slugs if slug in by_slug]
+        link_related(claim, by_slug)
         claim.verdict.claims.append(claim)
         for topic in claim.topics:
             topic.claims.append(claim)
@@ -37,14 +38,43 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
     for claim in claims:
         claim.claimant.claims.append(claim)
 
-    corrections = sorted((correction for claim in claims for correction in claim.corrections),
-                         key=lambda c: (c.date, c.claim.slug), reverse=True)
-
     return Site(
         config=config,
         claims=claims,
         sources=sorted(content.sources, key=lambda s: s.id),
         pages=content.pages,
         claimants=claimants,
-        corrections=corrections,
+        corrections=corrections_of(claims),
     )
+
+
+def link_related(claim: Claim, by_slug: dict[str, Claim]) -> None:
+    # A related claim left out of this build (a draft) is simply not linked.
+    claim.related = [by_slug[slug] for slug in claim.related_slugs if slug in by_slug]
+
+
+def corrections_of(claims: list[Claim]) -> list:
+    """Every correction of every claim, newest first."""
+    return sorted((correction for claim in claims for correction in claim.corrections),
+                  key=lambda c: (c.date, c.claim.slug), reverse=True)
+
+
+def placement(claim: Claim) -> tuple:
+    """What :func:`assemble_site` lists a claim by: where it is listed, and in which order."""
+    return (claim.slug, claim.published, claim.draft, claim.verdict.slug, [topic.slug for topic in claim.topics],
+            claim.claimant.slug, sorted({citation.source.id for citation in claim.citations}))
+
+
+def replace_claim(site: Site, old: Claim, new: Claim) -> None:
+    """Put ``new``, read again from ``old``'s file, in ``old``'s place, as if the site had been
+    assembled with it; both must have the same :func:`placement`, so every list that holds
+    ``old`` holds it where ``new`` goes. ``old`` takes on ``new``'s fields: lists, other
+    claims' related claims and the templates' caches keep the object they hold."""
+    assert placement(old) == placement(new), "a claim listed elsewhere: assemble the site again"
+    for name in (f.name for f in fields(Claim) if f.name != "related"):
+        setattr(old, name, getattr(new, name))
+    for correction in old.corrections:
+        correction.claim = old
+    link_related(old, {claim.slug: claim for claim in site.claims})
+    site.corrections = corrections_of(site.claims)
+    site.__dict__.pop("modified", None)  # a cached property: the latest date may have moved

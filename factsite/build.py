@@ -94,11 +94,13 @@ def model_frozen():
 
 def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
               jobs: int = 1, cache: DocumentCache | None = None,
-              published: Path | None = None, since: str | None = None) -> tuple[Site, Problems]:
+              published: Path | None = None, since: str | None = None,
+              editorial: bool = True) -> tuple[Site, Problems]:
     """Stages 1 to 3: the checked site model; raises BuildFailed listing every mistake.
 
     ``published``: the site as last built, whose verdicts may not change without a correction;
-    ``since``: a git revision, the same for the claims as they were there.
+    ``since``: a git revision, the same for the claims as they were there;
+    ``editorial``: False to leave out the editorial warnings (checks.check_editorial).
     """
     problems = Problems()
     project.check_theme(problems)
@@ -107,7 +109,8 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     content = load_content(config, project.content_dir, problems, drafts, jobs, cache)
     problems.raise_if_errors()
     site = assemble_site(config, content)
-    check_editorial(site, problems)
+    if editorial:
+        check_editorial(site, problems)
     reported = set()
     if published is not None:
         reported = check_verdict_changes(site, published / "claims.json", problems, cache)

@@ -133,6 +133,11 @@ class Renderer:
     def claim_card(self, claim: Claim, heading: str = "h2") -> Markup:
         return self._piece("_claim_card.html", (claim.slug, heading), claim=claim, heading=heading)
 
+    def forget(self, claim: Claim) -> None:
+        """Drop what is kept of a claim that changed in place (assemble.replace_claim)."""
+        self._pieces = {key: piece for key, piece in self._pieces.items()
+                        if not (key[0] == "_claim_card.html" and key[1] == claim.slug)}
+
     def _piece(self, template: str, key: tuple[str, ...], **context) -> Markup:
         key = (template, *key)
         if key not in self._pieces:

@@ -27,7 +27,9 @@ from .config import load_config
 from .errors import BuildFailed, ContentError, Problems
 from .links import check_rendered_links
 from .documents import DocumentCache
-from .load import ClaimFile
+from .assemble import placement, replace_claim
+from .checks import check_editorial
+from .load import ClaimContext, ClaimFile, claim_from
 from .model import Claim
 from .render import Renderer, template_environment
 
@@ -54,7 +56,8 @@ class Preview:
 @dataclass
 class LastBuild:
     renderer: Renderer  # with the site model it rendered
-    problems: list[ContentError]  # found before the links were checked
+    read: list[ContentError]  # the problems found reading the content
+    editorial: list[ContentError]  # and the editorial warnings (checks.check_editorial)
     by_path: dict | None = None
 
     def claims_by_path(self) -> dict[str, Claim]:
@@ -101,7 +104,7 @@ class PreviewServer:
         started = time.perf_counter()
         preview = Preview(generation=self.preview.generation + 1)
         try:
-            outcome = self.rebuild_analyses(changed) if changed else None
+            outcome = self.rebuild_claims(changed) if changed else None
             preview.files, preview.problems = outcome or self.build_in_memory()
         except BuildFailed as failure:
             preview.failed, preview.problems = True, failure.problems.errors + failure.problems.warnings
@@ -124,47 +127,81 @@ class PreviewServer:
         # Keep the configured base path, so subpath mistakes show up locally.
         self.base_path = configured_base_path(self.project)
         local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
-        site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts, cache=self.documents)
+        site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts, cache=self.documents,
+                                   editorial=False)
+        editorial = Problems()
+        check_editorial(site, editorial)
         # Share cards and the search index are left out: the preview must be instant.
         renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
                             cards=False, search=False, env=self.templates)
+        self.render_changed(renderer)
+        self.last = LastBuild(renderer, problems.items, editorial.items)
+        return self.files_and_problems(Problems(problems.items + editorial.items))
+
+    def render_changed(self, renderer: Renderer) -> None:
+        """Render the jobs whose fingerprint changed; the others keep their files."""
         prints = renderer.fingerprints()
         jobs: dict = {}
         with model_frozen():
             for job in renderer.jobs():
                 previous = self.jobs.get(job)
                 if previous and previous[0] == prints[job]:
-                    jobs[job] = previous  # nothing it shows changed: keep its files
+                    jobs[job] = previous  # nothing it shows changed
                 else:
                     jobs[job] = (prints[job], *renderer.render_job(job, with_ids=False))
         self.jobs = jobs
-        self.last = LastBuild(renderer, problems.items[:])
-        return self.files_and_problems(problems)
 
-    def rebuild_analyses(self, changed: set[Path]) -> tuple[dict[str, bytes], list[ContentError]] | None:
-        """The quick way, when only the analyses of claims changed: render those claims again.
+    @collector_paused()
+    def rebuild_claims(self, changed: set[Path]) -> tuple[dict[str, bytes], list[ContentError]] | None:
+        """The quick way, when only claims changed, and not where they are listed: each claim
+        is read again alone and takes the old one's place in the last site (assemble.replace_claim).
 
-        None when anything else changed (a field, a new file, a template): then the
-        whole site is read again, as the fields may show on any page.
+        An analysis alone shows only on its claim's page, which is rendered again; after
+        other fields, every job whose fingerprint changed. None when anything else changed
+        (a verdict or topic, a new file, a template) or a claim has a mistake: the whole
+        site is then read again, which reports the mistakes.
         """
-        if self.last is None:
+        last = self.last
+        if last is None:
             return None
-        edited = []
-        for path in changed:
-            claim = self.last.claims_by_path().get(os.path.abspath(path))
+        renderer, problems, edits = last.renderer, Problems(), []
+        for path in sorted(changed):
+            claim = last.claims_by_path().get(os.path.abspath(path))
             if claim is None:
                 return None
-            problems = Problems()
             file = ClaimFile.read(claim.path, problems)
-            if file is None or problems.items or file.digest != claim.digest:
-                return None  # a mistake, or the fields changed
-            edited.append((claim, file))
-        for claim, file in edited:
+            if file is None or problems.errors:
+                return None
+            edits.append((claim, file))
+        fields = [(claim, file) for claim, file in edits if file.digest != claim.digest]
+        site = renderer.site
+        context = ClaimContext(site.config, {source.id: source for source in site.sources},
+                               set(renderer.claims_by_slug), {claimant.slug: claimant for claimant in site.claimants})
+        replacements = []
+        for claim, file in fields:
+            new = claim_from(file, claim.slug, context, problems) if same_claimant(claim, file) else None
+            if new is None or problems.errors or placement(new) != placement(claim):
+                return None
+            replacements.append((claim, new))
+        for claim, file in edits:
             claim.analysis, claim.body_digest = file.body, file.body_digest
-            job = ("claim", claim.slug)
-            # No fingerprint: the job is compared again next time.
-            self.jobs[job] = (None, *self.last.renderer.render_job(job, with_ids=False))
-        return self.files_and_problems(Problems(self.last.problems[:]))
+        for claim, new in replacements:
+            replace_claim(site, claim, new)
+            renderer.forget(claim)
+        if replacements:
+            # The problems read from the claims' fields are read again; those of an analysis cannot change.
+            edited = {claim.path for claim, _ in replacements}
+            last.read = [p for p in last.read if p.path not in edited] + problems.items
+            editorial = Problems()
+            check_editorial(site, editorial)
+            last.editorial = editorial.items
+            self.render_changed(renderer)
+        else:
+            for claim, _ in edits:
+                job = ("claim", claim.slug)
+                # No fingerprint: the job is compared again next time.
+                self.jobs[job] = (None, *renderer.render_job(job, with_ids=False))
+        return self.files_and_problems(Problems(last.read + last.editorial))
 
     def files_and_problems(self, problems: Problems) -> tuple[dict[str, bytes], list[ContentError]]:
         """Every file of the preview, and every problem, with the links checked."""
@@ -210,6 +247,14 @@ class PreviewServer:
             self.changed.notify_all()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def same_claimant(claim: Claim, file: ClaimFile) -> bool:
+    """Whether ``file`` names its claim's claimant as the site does: the name and type the
+    claimant's page shows may come from this very file (load.claimant_for)."""
+    claimant, kind = claim.claimant, file.values["claimant_type"]
+    return (file.values["claimant"] == claimant.name and kind in (None, claimant.type)
+            and not (kind is None and claimant.type_given_in == claim.path))
 
 
 def configured_base_path(project: Project) -> str:

@@ -3,6 +3,8 @@ edited, and the whole one after anything else."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from factsite import serve
@@ -50,12 +52,95 @@ def test_edited_analysis_is_rendered_without_reading_the_site_again(preview, pro
     assert preview.build_in_memory()[0] == quick  # what reading everything again gives
 
 
-def test_edited_field_reads_the_site_again(preview, project):
-    claim = project.content_dir / "claims/rain-record.md"
+# Edits to a claim's fields: those that leave where the claim is listed change it in place,
+# the others read the whole site again; either way the preview is what reading it all gives.
+BUDGET, RAIN = "claims/budget-doubled.md", "claims/rain-record.md"
+FIELD_EDITS = {
+    "title": (RAIN, "title: Rain record", "title: Rain record, renamed", "in place"),
+    "title with a correction": (BUDGET, "title: Budget doubled", "title: Budget doubled?", "in place"),
+    "claim": (BUDGET, "since 2020.", "since 2019.", "in place"),
+    "summary": (RAIN, "cannot be checked.", "cannot be checked yet.", "in place"),
+    "claim date": (BUDGET, "claim_date: 2025-03-01", "claim_date: 2025-02-27", "in place"),
+    "appeared in": (BUDGET, "appeared_in: city-paper", "appeared_in: council-data", "in place"),
+    "updated": (BUDGET, "updated: 2025-03-09", "updated: 2026-01-09", "in place"),
+    "correction": (BUDGET, "  - date: 2025-03-09\n", "  - date: 2025-03-10\n    note: A date was wrong.\n"
+                   "  - date: 2025-03-09\n", "in place"),
+    "quote": (RAIN, "quote: Rainfall is not recorded in these tables.", "quote: Rainfall is not recorded",
+              "in place"),
+    "quote left out": (RAIN, "    quote: Rainfall is not recorded in these tables.\n", "", "in place"),  # a warning
+    "stance": (RAIN, "stance: context", "stance: contradicts", "in place"),
+    "related": (BUDGET, "related: [rain-record]", "related: []", "in place"),
+    "claimant type, given by the claim itself": (RAIN, "claimant_type: organization", "claimant_type: person",
+                                                 "whole"),
+    "claimant": (RAIN, "claimant: Weather Watchers", "claimant: Weather Watch", "whole"),
+    "claimant spelled otherwise": (RAIN, "claimant: Weather Watchers", "claimant: weather watchers", "whole"),
+    "verdict": (RAIN, "verdict: unproven", 'verdict: "false"', "whole"),
+    "topics": (RAIN, "topics: [weather]", "topics: [weather, budget]", "whole"),
+    "published": (RAIN, "published: 2025-04-01", "published: 2024-04-01", "whole"),
+    "source cited": (RAIN, "source: council-data", "source: city-paper", "whole"),
+    "mistake": (RAIN, "verdict: unproven", "verdict: unprovne", "whole"),
+}
+
+
+def read_again(project, preview) -> tuple[dict, list]:
+    """The preview that a new server, which reads everything, gives (at ``preview``'s address)."""
+    server = PreviewServer(project, port=0, log=lambda text: None)
+    try:
+        server.rebuild()
+        files = {}
+        for url, data in server.preview.files.items():
+            for colon in (":", "%3A"):  # the address as written, and in a link to report an error
+                data = data.replace(f"127.0.0.1{colon}{server.port}".encode(), f"127.0.0.1{colon}{preview.port}".encode())
+            files[url] = data
+        return files, problem_list(server.preview.problems)
+    finally:
+        server.httpd.server_close()
+
+
+def problem_list(problems) -> list:
+    return sorted((str(p.path), p.line, p.message, p.severity) for p in problems)
+
+
+@pytest.mark.parametrize("name", FIELD_EDITS)
+def test_an_edited_field_shows_everywhere_as_if_the_site_were_read_again(preview, project, name):
+    path, old, new, how = FIELD_EDITS[name]
+    edit(project.content_dir / path, old, new)
+    preview.rebuild({project.content_dir / path})
+    assert len(preview.reads) == (1 if how == "in place" else 2)
+    files, problems = read_again(project, preview)
+    assert problem_list(preview.preview.problems) == problems
+    assert sorted(preview.preview.files) == sorted(files)
+    assert [url for url in files if preview.preview.files[url] != files[url]] == []
+
+
+def test_an_edited_title_is_on_every_page_that_lists_the_claim(preview, project):
+    claim = project.content_dir / RAIN
     edit(claim, "title: Rain record", "title: Rain record, renamed")
     preview.rebuild({claim})
-    assert len(preview.reads) == 2
-    assert "Rain record, renamed" in page(preview, "")  # the index lists it
+    for url in ("", "topics/weather/", "verdicts/unproven/", "claimants/weather-watchers/", "sources/council-data/"):
+        assert "Rain record, renamed" in page(preview, url), url
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_sequences_of_field_edits_match_reading_the_site_again(preview, project, seed):
+    """Each edit is undone or kept at random, so later edits meet claims changed in place before."""
+    rng = random.Random(seed)
+    names = sorted(FIELD_EDITS)
+    rng.shuffle(names)
+    for name in names[:8]:
+        path, old, new, _ = FIELD_EDITS[name]
+        file = project.content_dir / path
+        if old not in file.read_text():
+            continue  # an earlier edit took the text away
+        before = file.read_text()
+        edit(file, old, new)
+        preview.rebuild({file})
+        if rng.random() < 0.5:
+            file.write_text(before)
+            preview.rebuild({file})
+        files, problems = read_again(project, preview)
+        assert problem_list(preview.preview.problems) == problems, name
+        assert [url for url in files if preview.preview.files.get(url) != files[url]] == [], name
 
 
 def test_other_files_read_the_site_again(preview, project):
