@@ -8,6 +8,8 @@ work under a GitHub Pages project path too.
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 from markdown.extensions import Extension
@@ -65,25 +67,57 @@ class _BasePathExtension(Extension):
         md.treeprocessors.register(self.processor, "factsite_base_path", 1)
 
 
+# Python-Markdown's "extra" extensions (in its order), each with a test for what a text must
+# hold for the extension to change anything. A text without it converts to the same HTML with
+# the extension left out, and quicker: each extension tests every block or element of every
+# text, which made "extra" a third of the time of converting a text that uses none of it.
+EXTRA = {
+    "fenced_code": lambda text: "```" in text or "~~~" in text,
+    "footnotes": lambda text: "[^" in text,
+    "attr_list": lambda text: "{" in text,
+    # "Term" then ": definition", also inside quotes and lists: a colon before any letter on its line.
+    "def_list": re.compile(r"^[^A-Za-z\n]*:", re.MULTILINE).search,
+    "tables": lambda text: "|" in text,
+    "abbr": lambda text: "*[" in text,
+    "md_in_html": lambda text: "<" in text,  # and raw HTML can hold any of the others: all of them
+}
+
+
 class MarkdownRenderer:
-    """Converts Markdown to sanitised HTML; one instance is reused for every page."""
+    """Converts Markdown to sanitised HTML, as Python-Markdown with the "extra" and
+    "sane_lists" extensions does: one instance is reused for every page."""
 
     def __init__(self, base_path: str = "/"):
-        self._links = _BasePathExtension(base_path)
-        self._md = markdown.Markdown(
-            # No "smarty": it doubles the cost of every page; editors type the quotation marks they mean.
-            extensions=["extra", "sane_lists", self._links],
-            output_format="html",
-        )
+        self.base_path = base_path
+        self._converters: dict[tuple[str, ...], tuple[markdown.Markdown, _BasePathExtension]] = {}
+        self._last: _BasePathExtension | None = None
 
     def __call__(self, text: str) -> str:
-        html = self._md.reset().convert(text)
-        return sanitise(html)
+        md, self._last = self._converter(used_extensions(text))
+        self._last.processor.links = []  # a blank text is not parsed: it would keep the last text's links
+        return sanitise(md.reset().convert(text))
+
+    def _converter(self, extensions: tuple[str, ...]) -> tuple[markdown.Markdown, _BasePathExtension]:
+        """A converter with those of the extensions, made once."""
+        if extensions not in self._converters:
+            links = _BasePathExtension(self.base_path)
+            # No "smarty": it doubles the cost of every page; editors type the quotation marks they mean.
+            named = ["extra"] if len(extensions) == len(EXTRA) else list(extensions)
+            md = markdown.Markdown(extensions=[*named, "sane_lists", links], output_format="html")
+            self._converters[extensions] = md, links
+        return self._converters[extensions]
 
     @property
     def last_links(self) -> list[str]:
         """The links of the last text converted, as its author wrote them."""
-        return list(self._links.processor.links)
+        return list(self._last.processor.links) if self._last else []
+
+
+def used_extensions(text: str) -> tuple[str, ...]:
+    """The "extra" extensions that could change how ``text`` converts (all, if it holds HTML)."""
+    if EXTRA["md_in_html"](text):
+        return tuple(EXTRA)
+    return tuple(name for name, used in EXTRA.items() if used(text))
 
 
 def sanitise(html: str) -> str:

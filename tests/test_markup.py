@@ -1,0 +1,83 @@
+"""Markdown is converted with only the "extra" extensions a text could use (markup.EXTRA),
+which must give exactly what converting it with all of them gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings, strategies as st
+
+from factsite.markup import EXTRA, MarkdownRenderer, used_extensions
+
+from .conftest import REPO
+
+# Lines that use each extension, lines that nearly do, and the rest of Markdown around them.
+LINES = [
+    # tables
+    "| a | b |", "|---|:-:|", "a | b", "--- | ---", r"a \| b", "`a|b`", "|",
+    # footnotes
+    "A claim.[^1]", "[^1]: The note.", "[^note]:", "[^", r"\[^1]", "    More of the note.",
+    # attr_list
+    "# A heading {#here}", "A paragraph.", "{: .lede}", "*stressed*{: #this}", "{.x}", "{", "}", r"\{: .x}",
+    # def_list
+    "Term", ": The definition.", ":   Another.", "1. : x", "- : y", "12:30 is the time.", ":",
+    # fenced_code
+    "```", "```python", "~~~", "~~~~", "print('a|b')",
+    # abbr
+    "*[HTML]: Hyper Text Markup Language", "HTML is everywhere.", "*[", "*[x]",
+    # md_in_html, and what it would change
+    '<div markdown="1">', "</div>", "<b>bold</b>", "a < b", "&amp; &copy; &#39;", "<https://example.org/>",
+    # everything else
+    "# One", "## Two", "**bold** and _it_", "[a link](/claims/x/)", "![a picture](/a.png)", "`code`",
+    "* item", "- item", "+ item", "1. first", "1) first", "    indented code", "---", "***", "> quoted",
+    r"\*not\*", "Line with two spaces  ", "plain words", "",
+]
+PREFIXES = ["", "", "", "> ", "- ", "1. ", "    ", "  ", "> > "]
+
+
+@st.composite
+def documents(draw) -> str:
+    lines = draw(st.lists(st.tuples(st.sampled_from(PREFIXES), st.sampled_from(LINES)), max_size=14))
+    breaks = draw(st.lists(st.sampled_from(["\n", "\n", "\n\n"]), min_size=len(lines), max_size=len(lines)))
+    return "".join(prefix + line + end for (prefix, line), end in zip(lines, breaks))
+
+
+def converted(renderer: MarkdownRenderer, text: str, extensions: tuple[str, ...]) -> tuple[str, list[str]]:
+    """The HTML before sanitising (which could hide a difference), and the links noted."""
+    md, links = renderer._converter(extensions)
+    links.processor.links = []
+    return md.reset().convert(text), list(links.processor.links)
+
+
+RENDERER = MarkdownRenderer("/repo/")
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+@example("Term\n: The definition.\n")
+@example("- Term\n\n    : The definition.\n")
+@example("| a | b |\n|---|---|\n| 1 | 2 |\n")
+@example("```\ncode\n```\n")
+def test_only_the_extensions_a_text_uses_convert_it_as_all_of_them_do(text):
+    assert converted(RENDERER, text, used_extensions(text)) == converted(RENDERER, text, tuple(EXTRA))
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "content").rglob("*.md")) + sorted((REPO / "docs").rglob("*.md"))
+                         + sorted((REPO / "tests" / "fixtures").rglob("*.md")), ids=lambda p: p.name)
+def test_every_markdown_file_of_the_project_converts_as_with_all_extensions(path):
+    text = path.read_text("utf-8")
+    assert converted(RENDERER, text, used_extensions(text)) == converted(RENDERER, text, tuple(EXTRA))
+
+
+def test_a_text_that_uses_no_extension_is_converted_without_them():
+    assert used_extensions("Plain words, a [link](/x/) and **bold**.\n\n- a list\n") == ()
+    assert used_extensions("A table:\n\n| a | b |\n|---|---|\n") == ("tables",)
+    assert used_extensions("<b>raw HTML</b> | and a pipe") == tuple(EXTRA)
+
+
+def test_a_blank_text_has_no_links_of_the_text_before():
+    renderer = MarkdownRenderer("/repo/")
+    renderer("See [the rain check](/claims/rain-record/).")
+    assert renderer.last_links == ["/claims/rain-record/"]
+    assert renderer("\n") == "" and renderer.last_links == []
