@@ -32,7 +32,7 @@ from .documents import digest_of
 from .errors import Problems
 from .load import load_some_claims
 from .model import Site
-from .render import Renderer
+from .render import Renderer, shown_digests
 
 if TYPE_CHECKING:
     from .build import Project
@@ -91,11 +91,12 @@ def read_edited_analyses(project: Project, state: BuildState, inputs: dict, base
     if problems.errors:
         return None  # an analysis with a mistake: the full build reports it, in its place among the others
     site = assemble_site(config, content)
+    shown = shown_digests(site)
+    if any(state.shown.get(slug) != digest for slug, digest in shown.items()) or not edited_slugs <= shown.keys():
+        return None  # a field changed (the usual edit after an analysis), before anything is rendered
     renderer = renderer_for(site)
     prints = renderer.fingerprints()
-    if (digest_of(renderer.layout, str(build_date)) != state.layout
-            or any(state.shown.get(slug) != shown for slug, shown in renderer.shown.items())
-            or not edited_slugs <= renderer.shown.keys()):
+    if digest_of(renderer.layout, str(build_date)) != state.layout:
         return None
     every = {job: fingerprint for job, (fingerprint, _) in state.jobs.items()}
     every.update({("claim", slug): prints[("claim", slug)] for slug in sorted(edited_slugs)})

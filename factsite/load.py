@@ -230,11 +230,12 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
     claimants: dict[str, Claimant] = {}
     paths: dict[str, Path] = {}
     for path in content_files(folder, "*.md", problems, recursive=True):
-        if path.stem in paths:
-            problems.error(path, None, f'another claim already uses the address "{path.stem}"',
-                           f"rename one of the two files (the other is {paths[path.stem]})")
+        slug = path.name[:-len(".md")]
+        if slug in paths:
+            problems.error(path, None, f'another claim already uses the address "{slug}"',
+                           f"rename one of the two files (the other is {paths[slug]})")
         else:
-            paths[path.stem] = path
+            paths[slug] = path
     slugs = set(paths)
     ordered = sorted(paths.items())
     context = ClaimContext(config, sources, slugs, claimants)
@@ -302,6 +303,7 @@ class ClaimContext:
         self.verdicts = {v.slug: v for v in self.config.verdicts}
         # In the order claims list them: by name.
         self.topics = {t.slug: t for t in sorted(self.config.topics, key=lambda t: t.name.lower())}
+        self.topic_order = {slug: number for number, slug in enumerate(self.topics)}
 
 
 def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Problems) -> Claim | None:
@@ -348,7 +350,7 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
         slug=slug, title=values["title"], claim=values["claim"], claimant=claimant, verdict=verdict,
         summary=values["summary"], published=values["published"], path=path,
         claim_date=values["claim_date"], appeared_in=appeared_in,
-        topics=[topic for name, topic in topics.items() if name in values["topics"]],
+        topics=[topics[name] for name in sorted(set(values["topics"]) & topics.keys(), key=context.topic_order.get)],
         citations=citations, updated=values["updated"], corrections=sorted(corrections, key=lambda c: c.date),
         related_slugs=values["related"], draft=bool(values["draft"]), body_line=file.body_line,
         lines=FieldLines(file),
