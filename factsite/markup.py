@@ -76,7 +76,8 @@ EXTRA = {
     "footnotes": lambda text: "[^" in text,
     "attr_list": lambda text: "{" in text,
     # "Term" then ": definition", also inside quotes and lists: a colon before any letter on its line.
-    "def_list": re.compile(r"^[^A-Za-z\n]*:", re.MULTILINE).search,
+    # (Python-Markdown reads a lone carriage return as a line break too.)
+    "def_list": lambda text, _line=re.compile(r"(?:^|[\r\n])[^A-Za-z\r\n]*:").search: _line(text) is not None,
     "tables": lambda text: "|" in text,
     "abbr": lambda text: "*[" in text,
     "md_in_html": lambda text: "<" in text,  # and raw HTML can hold any of the others: all of them
@@ -117,7 +118,10 @@ def used_extensions(text: str) -> tuple[str, ...]:
     """The "extra" extensions that could change how ``text`` converts (all, if it holds HTML)."""
     if EXTRA["md_in_html"](text):
         return tuple(EXTRA)
-    return tuple(name for name, used in EXTRA.items() if used(text))
+    used = {name for name, uses in EXTRA.items() if uses(text)}
+    if "fenced_code" in used:
+        used.add("attr_list")  # a fence's own attributes (```python hl_lines="1") are written only with it
+    return tuple(name for name in EXTRA if name in used)
 
 
 def sanitise(html: str) -> str:

@@ -282,13 +282,13 @@ class Renderer:
         prints: dict[Job, str] = {("shared", ""): digest_of(
             # The indexes of verdicts, topics, claimants and sources: names and counts.
             layout, *[str(len(v.claims)) for v in site.verdicts], *[str(len(t.claims)) for t in site.topics],
-            *[f"{c.slug}\x1f{c.name}\x1f{len(c.claims)}" for c in site.claimants],
+            *[f"{c.slug}\x1f{c.name}\x1f{c.type}\x1f{len(c.claims)}" for c in site.claimants],
             *[f"{s.id}\x1f{s.digest}\x1f{len(s.claims)}" for s in site.sources],
             # A page's list of corrections, and the search page, which names each part of the index.
             *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in site.corrections],
             str(len(self.search_shards)))}
         latest = [shown[c.slug] for c in latest_changed(site.claims, FEED_SIZE)]
-        prints[("file", "feed.xml")] = digest_of(layout, *latest, str(self.build_date))  # the date, if no claim
+        prints[("file", "feed.xml")] = digest_of(layout, *latest or [str(self.build_date)])  # dated by it if empty
         prints[("file", "claims.json")] = digest_of(layout, *[review_key(c) for c in site.claims])
         prints[("file", "sitemap.xml")] = digest_of(layout, *[f"{path}\x1f{date}" for path, date in self.sitemap_paths()])
         if self.search:
@@ -316,7 +316,9 @@ class Renderer:
                 if path.is_file():
                     files += [path.relative_to(folder).as_posix(), path.read_bytes()]
         return digest_of(__version__, OUTPUT_VERSION, *files, config.path.read_bytes(), config.base_url,
-                         str(self.cards), str(self.search), *(p.digest for p in self.site.pages))
+                         str(self.cards), str(self.search),
+                         # Every page names the site's pages in its menus, by their addresses too.
+                         *(f"{p.slug}\x1f{p.digest}" for p in self.site.pages))
 
     # Running the jobs ---------------------------------------------------------
 

@@ -169,9 +169,11 @@ class PreviewServer:
             claim = last.claims_by_path().get(os.path.abspath(path))
             if claim is None:
                 return None
-            file = ClaimFile.read(claim.path, problems)
-            if file is None or problems.errors:
+            file = ClaimFile.read(claim.path, read := Problems())
+            if file is None or read.errors:
                 return None
+            if file.digest != claim.digest:  # an analysis alone gives the same problems as before
+                problems.items += read.items
             edits.append((claim, file))
         fields = [(claim, file) for claim, file in edits if file.digest != claim.digest]
         site = renderer.site

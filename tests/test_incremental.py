@@ -57,6 +57,8 @@ EDITS = {
     "appeared in": lambda c: replace(c / "claims/budget-doubled.md", "appeared_in: city-paper",
                                      "appeared_in: council-data"),
     "summary": lambda c: replace(c / "claims/budget-doubled.md", "it did not double.", "it did not quite double."),
+    # Every page's menus name the site's pages by their addresses.
+    "renamed page": lambda c: (c / "pages/methodology.md").rename(c / "pages/how-we-check.md"),
 }
 
 
@@ -94,6 +96,21 @@ def test_a_template_edit_rebuilds_every_page(project, tmp_path, request, and_an_
         EDITS["analysis"](project.content_dir)
     result = build(project, out, search=False)
     assert result.files_reused < 10  # only files that do not show the layout, such as cards
+    assert_same_as_cold_without_search(project, out, tmp_path)
+
+
+def test_a_template_that_shows_more_on_the_claimants_index_is_kept_up_to_date(project, tmp_path):
+    """The shared pages' fingerprint holds what the indexes show of each claimant: a theme
+    may show a claimant's type there."""
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    replace(templates / "claimants.html", "{{ claimant.name }}</a>", "{{ claimant.name }}</a> ({{ claimant.type }})")
+    project.templates_dir = templates
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    EDITS["claimant type"](project.content_dir)
+    build(project, out, search=False)
+    assert "(organization)" in (out / "claimants/index.html").read_text()
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 

@@ -30,6 +30,7 @@ LINES = [
     '<div markdown="1">', "</div>", "<b>bold</b>", "a < b", "&amp; &copy; &#39;", "<https://example.org/>",
     # everything else
     "# One", "## Two", "**bold** and _it_", "[a link](/claims/x/)", "![a picture](/a.png)", "`code`",
+    '```python hl_lines="1"', "Term\r: definition",
     "* item", "- item", "+ item", "1. first", "1) first", "    indented code", "---", "***", "> quoted",
     r"\*not\*", "Line with two spaces  ", "plain words", "",
 ]
@@ -59,6 +60,8 @@ RENDERER = MarkdownRenderer("/repo/")
 @example("- Term\n\n    : The definition.\n")
 @example("| a | b |\n|---|---|\n| 1 | 2 |\n")
 @example("```\ncode\n```\n")
+@example('```python hl_lines="1"\nx = 1\n```\n')  # fenced_code writes hl_lines only beside attr_list
+@example("Term\r: The definition.\n")  # a lone carriage return breaks a line too
 def test_only_the_extensions_a_text_uses_convert_it_as_all_of_them_do(text):
     assert converted(RENDERER, text, used_extensions(text)) == converted(RENDERER, text, tuple(EXTRA))
 

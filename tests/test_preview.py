@@ -113,6 +113,35 @@ def test_an_edited_field_shows_everywhere_as_if_the_site_were_read_again(preview
     assert [url for url in files if preview.preview.files[url] != files[url]] == []
 
 
+def test_a_field_and_an_analysis_saved_together_keep_each_warning_once(project, monkeypatch):
+    """A claim with a warning of its own (in quotation marks) has its analysis edited while
+    another claim's title is: both in place, and the warning is shown once, as reading it all does."""
+    rain, budget = project.content_dir / RAIN, project.content_dir / BUDGET
+    edit(rain, "claim: March was the wettest month on record.", "claim: '\"March was the wettest month on record.\"'")
+    monkeypatch.chdir(project.content_dir.parent)
+    server = PreviewServer(project, port=0, log=lambda text: None)
+    try:
+        server.rebuild()
+        for round in range(2):
+            edit(budget, "title: Budget doubled" + "?" * round, "title: Budget doubled?" + "?" * round)
+            rain.write_text(rain.read_text() + f"\nA line added, {round}.\n")
+            server.rebuild({budget, rain})
+            files, problems = read_again(project, server)
+            assert problem_list(server.preview.problems) == problems
+            assert [url for url in files if server.preview.files.get(url) != files[url]] == []
+    finally:
+        server.httpd.server_close()
+
+
+def test_a_renamed_page_is_at_its_new_address_in_every_menu(preview, project):
+    pages = project.content_dir / "pages"
+    (pages / "methodology.md").rename(pages / "how-we-check.md")
+    preview.rebuild({pages / "methodology.md", pages / "how-we-check.md"})
+    files, problems = read_again(project, preview)
+    assert sorted(preview.preview.files) == sorted(files) and "how-we-check/index.html" in files
+    assert [url for url in files if preview.preview.files[url] != files[url]] == []
+
+
 def test_an_edited_title_is_on_every_page_that_lists_the_claim(preview, project):
     claim = project.content_dir / RAIN
     edit(claim, "title: Rain record", "title: Rain record, renamed")
