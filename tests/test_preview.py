@@ -97,6 +97,14 @@ def read_again(project, preview) -> tuple[dict, list]:
         server.httpd.server_close()
 
 
+def assert_as_if_read_again(project, preview, step: str = "") -> None:
+    """The preview's files and problems are those of a server that reads everything."""
+    files, problems = read_again(project, preview)
+    assert problem_list(preview.preview.problems) == problems, step
+    assert sorted(preview.preview.files) == sorted(files), step
+    assert [url for url in files if preview.preview.files[url] != files[url]] == [], step
+
+
 def problem_list(problems) -> list:
     return sorted((str(p.path), p.line, p.message, p.severity) for p in problems)
 
@@ -107,10 +115,7 @@ def test_an_edited_field_shows_everywhere_as_if_the_site_were_read_again(preview
     edit(project.content_dir / path, old, new)
     preview.rebuild({project.content_dir / path})
     assert len(preview.reads) == (1 if how == "in place" else 2)
-    files, problems = read_again(project, preview)
-    assert problem_list(preview.preview.problems) == problems
-    assert sorted(preview.preview.files) == sorted(files)
-    assert [url for url in files if preview.preview.files[url] != files[url]] == []
+    assert_as_if_read_again(project, preview)
 
 
 def test_a_field_and_an_analysis_saved_together_keep_each_warning_once(project, monkeypatch):
@@ -126,9 +131,7 @@ def test_a_field_and_an_analysis_saved_together_keep_each_warning_once(project, 
             edit(budget, "title: Budget doubled" + "?" * round, "title: Budget doubled?" + "?" * round)
             rain.write_text(rain.read_text() + f"\nA line added, {round}.\n")
             server.rebuild({budget, rain})
-            files, problems = read_again(project, server)
-            assert problem_list(server.preview.problems) == problems
-            assert [url for url in files if server.preview.files.get(url) != files[url]] == []
+            assert_as_if_read_again(project, server, f"round {round}")
     finally:
         server.httpd.server_close()
 
@@ -137,9 +140,8 @@ def test_a_renamed_page_is_at_its_new_address_in_every_menu(preview, project):
     pages = project.content_dir / "pages"
     (pages / "methodology.md").rename(pages / "how-we-check.md")
     preview.rebuild({pages / "methodology.md", pages / "how-we-check.md"})
-    files, problems = read_again(project, preview)
-    assert sorted(preview.preview.files) == sorted(files) and "how-we-check/index.html" in files
-    assert [url for url in files if preview.preview.files[url] != files[url]] == []
+    assert "how-we-check/index.html" in preview.preview.files
+    assert_as_if_read_again(project, preview)
 
 
 def test_an_edited_title_is_on_every_page_that_lists_the_claim(preview, project):
@@ -167,9 +169,7 @@ def test_random_sequences_of_field_edits_match_reading_the_site_again(preview, p
         if rng.random() < 0.5:
             file.write_text(before)
             preview.rebuild({file})
-        files, problems = read_again(project, preview)
-        assert problem_list(preview.preview.problems) == problems, name
-        assert [url for url in files if preview.preview.files.get(url) != files[url]] == [], name
+        assert_as_if_read_again(project, preview, name)
 
 
 def test_other_files_read_the_site_again(preview, project):
