@@ -43,7 +43,6 @@ class _BasePathLinks(Treeprocessor):
         self.links: list[str] = []
 
     def run(self, root):
-        self.links = []
         for element in root.iter():
             for attribute in ("href", "src"):
                 value = element.get(attribute)
@@ -65,6 +64,11 @@ class _BasePathExtension(Extension):
     def extendMarkdown(self, md):
         self.processor = _BasePathLinks(md, self.base_path)
         md.treeprocessors.register(self.processor, "factsite_base_path", 1)
+        md.registerExtension(self)  # so that md.reset() calls reset()
+
+    def reset(self):
+        # Here, not when the tree is walked: a blank text is not parsed, and would keep the last text's links.
+        self.processor.links = []
 
 
 # Python-Markdown's "extra" extensions (in its order), each with a test for what a text must
@@ -95,7 +99,6 @@ class MarkdownRenderer:
 
     def __call__(self, text: str) -> str:
         md, self._last = self._converter(used_extensions(text))
-        self._last.processor.links = []  # a blank text is not parsed: it would keep the last text's links
         return sanitise(md.reset().convert(text))
 
     def _converter(self, extensions: tuple[str, ...]) -> tuple[markdown.Markdown, _BasePathExtension]:

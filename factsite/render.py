@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import multiprocessing as mp
 import os
 import re
@@ -401,7 +400,7 @@ class Renderer:
         """What the search page filters on: each claim's verdict and topics, newest first."""
         facets = [{"url": self.url(c.url), "title": c.title, "claim": c.claim, "verdict": c.verdict.slug,
                    "label": c.verdict.label, "topics": [t.slug for t in c.topics]} for c in self.site.claims]
-        return json.dumps(facets, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return to_json(facets).encode("utf-8")
 
     # Machine-readable files -----------------------------------------------
 

@@ -164,7 +164,7 @@ class PreviewServer:
         last = self.last
         if last is None:
             return None
-        renderer, problems, edits = last.renderer, Problems(), []
+        renderer, problems, analyses, fields = last.renderer, Problems(), [], []
         for path in sorted(changed):
             claim = last.claims_by_path().get(os.path.abspath(path))
             if claim is None:
@@ -172,10 +172,11 @@ class PreviewServer:
             file = ClaimFile.read(claim.path, read := Problems())
             if file is None or read.errors:
                 return None
-            if file.digest != claim.digest:  # an analysis alone gives the same problems as before
+            if file.digest == claim.digest:
+                analyses.append((claim, file))  # which gives the same problems as before
+            else:
+                fields.append((claim, file))
                 problems.items += read.items
-            edits.append((claim, file))
-        fields = [(claim, file) for claim, file in edits if file.digest != claim.digest]
         site = renderer.site
         context = ClaimContext(site.config, {source.id: source for source in site.sources},
                                set(renderer.claims_by_slug), {claimant.slug: claimant for claimant in site.claimants})
@@ -185,7 +186,7 @@ class PreviewServer:
             if new is None or problems.errors or placement(new) != placement(claim):
                 return None
             replacements.append((claim, new))
-        for claim, file in edits:
+        for claim, file in analyses:
             claim.analysis, claim.body_digest = file.body, file.body_digest
         for claim, new in replacements:
             replace_claim(site, claim, new)
@@ -199,7 +200,7 @@ class PreviewServer:
             last.editorial = editorial.items
             self.render_changed(renderer)
         else:
-            for claim, _ in edits:
+            for claim, _ in analyses:
                 job = ("claim", claim.slug)
                 # No fingerprint: the job is compared again next time.
                 self.jobs[job] = (None, *renderer.render_job(job, with_ids=False))

@@ -100,7 +100,7 @@ def data_feed(site: Site, absolute_url) -> dict:
     return feed
 
 
-def to_json(data: dict) -> str:
+def to_json(data: dict | list) -> str:
     # Not indented: Python's C encoder only writes compact JSON, five times quicker than its indenting one.
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
