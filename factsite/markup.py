@@ -9,6 +9,7 @@ work under a GitHub Pages project path too.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import markdown
 import nh3
@@ -88,33 +89,88 @@ EXTRA = {
 }
 
 
+# Python-Markdown's inline patterns, by name, each with a test for what a text must hold for the
+# pattern to match anywhere in it. Every pattern searches every run of text of every paragraph,
+# item and cell, in turn; leaving out those that cannot match made a typical analysis convert a
+# quarter quicker. A pattern not named here (another version's, an extension's) is always kept.
+INLINE = {
+    "backtick": lambda text: "`" in text,
+    "escape": lambda text: "\\" in text,
+    # "[text][id]" and "[id]" link only to an address defined as "[id]: address".
+    "reference": lambda text: "]:" in text,
+    "link": lambda text: "[" in text,
+    "image_link": lambda text: "![" in text,
+    "image_reference": lambda text: "]:" in text,
+    "short_reference": lambda text: "]:" in text,
+    "short_image_ref": lambda text: "]:" in text,
+    "autolink": lambda text: "<" in text,
+    "automail": lambda text: "<" in text,
+    # Two spaces ending a line; a tab is read as spaces.
+    "linebreak": lambda text: "  \n" in text or "  \r" in text or "\t" in text,
+    "html": lambda text: "<" in text,
+    "entity": lambda text: "&" in text,
+    "em_strong": lambda text: "*" in text or "_" in text,
+    "footnote": lambda text: "[^" in text,
+}
+
+
+def _always(text: str) -> bool:
+    return True
+
+
 class MarkdownRenderer:
     """Converts Markdown to sanitised HTML, as Python-Markdown with the "extra" and
     "sane_lists" extensions does: one instance is reused for every page."""
 
     def __init__(self, base_path: str = "/"):
         self.base_path = base_path
-        self._converters: dict[tuple[str, ...], tuple[markdown.Markdown, _BasePathExtension]] = {}
-        self._last: _BasePathExtension | None = None
+        self._converters: dict[tuple[str, ...], _Converter] = {}
+        self._last: _Converter | None = None
 
     def __call__(self, text: str) -> str:
-        md, self._last = self._converter(used_extensions(text))
-        return sanitise(md.reset().convert(text))
+        return sanitise(self.convert(text))
 
-    def _converter(self, extensions: tuple[str, ...]) -> tuple[markdown.Markdown, _BasePathExtension]:
+    def convert(self, text: str, everything: bool = False) -> str:
+        """``text`` in HTML, not yet sanitised, converted with only the extensions and inline
+        patterns it could use; ``everything``: with all of them, as a test compares."""
+        self._last = converter = self._converter(tuple(EXTRA) if everything else used_extensions(text))
+        md = converter.md
+        md.treeprocessors["inline"].inlinePatterns = (
+            md.inlinePatterns if everything
+            else [pattern for pattern, could_match in converter.patterns if could_match(text)])
+        return md.reset().convert(text)
+
+    def _converter(self, extensions: tuple[str, ...]) -> "_Converter":
         """A converter with those of the extensions, made once."""
         if extensions not in self._converters:
             links = _BasePathExtension(self.base_path)
             # No "smarty": it doubles the cost of every page; editors type the quotation marks they mean.
             named = ["extra"] if len(extensions) == len(EXTRA) else list(extensions)
             md = markdown.Markdown(extensions=[*named, "sane_lists", links], output_format="html")
-            self._converters[extensions] = md, links
+            self._converters[extensions] = _Converter(md, links, _inline_patterns(md))
         return self._converters[extensions]
 
     @property
     def last_links(self) -> list[str]:
         """The links of the last text converted, as its author wrote them."""
-        return list(self._last.processor.links) if self._last else []
+        return list(self._last.links.processor.links) if self._last else []
+
+
+@dataclass(frozen=True)
+class _Converter:
+    md: markdown.Markdown
+    links: _BasePathExtension
+    patterns: list  # of (inline pattern, test of a text it could match), in md's order
+
+
+def _inline_patterns(md: markdown.Markdown) -> list:
+    """Each of ``md``'s inline patterns, in order, with its test from INLINE."""
+    registry = md.inlinePatterns
+    tests = [_always] * len(registry)
+    for name, test in INLINE.items():
+        if name in registry:
+            tests[registry.get_index_for_name(name)] = test
+    return list(zip(registry, tests))
 
 
 def used_extensions(text: str) -> tuple[str, ...]:

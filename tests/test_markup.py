@@ -1,5 +1,6 @@
-"""Markdown is converted with only the "extra" extensions a text could use (markup.EXTRA),
-which must give exactly what converting it with all of them gives."""
+"""Markdown is converted with only the "extra" extensions (markup.EXTRA) and the inline
+patterns (markup.INLINE) a text could use, which must give exactly what converting it with
+all of them gives."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from factsite.markup import EXTRA, MarkdownRenderer, used_extensions
+from factsite.markup import EXTRA, INLINE, MarkdownRenderer, used_extensions
 
 from .conftest import REPO
 
@@ -28,13 +29,18 @@ LINES = [
     "*[HTML]: Hyper Text Markup Language", "HTML is everywhere.", "*[", "*[x]",
     # md_in_html, and what it would change
     '<div markdown="1">', "</div>", "<b>bold</b>", "a < b", "&amp; &copy; &#39;", "<https://example.org/>",
+    # inline patterns, and what nearly matches them
+    "[ref][id]", "[id]", "[ref] [id]", "![picture][id]", "![id]", "[id]: /claims/y/", '[ID]: /z/ "Title"',
+    "[unclosed", "a ] b", "<mail@example.org>", "<https://example.org/x>", "a > b", "a &amp; b", "&copy; 2026", "& alone",
+    r"a \`b\` c", r"\\", "``double ` tick``", "snake_case_name", "__strong__", "*a* **b** ***c***", "a * b",
+    "two spaces, then a tab\t", "\tindented by a tab", "tab\tinside", "trailing space ",
     # everything else
     "# One", "## Two", "**bold** and _it_", "[a link](/claims/x/)", "![a picture](/a.png)", "`code`",
     '```python hl_lines="1"', "Term\r: definition",
     "* item", "- item", "+ item", "1. first", "1) first", "    indented code", "---", "***", "> quoted",
     r"\*not\*", "Line with two spaces  ", "plain words", "",
 ]
-PREFIXES = ["", "", "", "> ", "- ", "1. ", "    ", "  ", "> > "]
+PREFIXES = ["", "", "", "> ", "- ", "1. ", "    ", "  ", "> > ", "\t"]
 
 
 @st.composite
@@ -44,10 +50,9 @@ def documents(draw) -> str:
     return "".join(prefix + line + end for (prefix, line), end in zip(lines, breaks))
 
 
-def converted(renderer: MarkdownRenderer, text: str, extensions: tuple[str, ...]) -> tuple[str, list[str]]:
+def converted(renderer: MarkdownRenderer, text: str, everything: bool = False) -> tuple[str, list[str]]:
     """The HTML before sanitising (which could hide a difference), and the links noted."""
-    md, links = renderer._converter(extensions)
-    return md.reset().convert(text), list(links.processor.links)
+    return renderer.convert(text, everything), renderer.last_links
 
 
 RENDERER = MarkdownRenderer("/repo/")
@@ -61,15 +66,17 @@ RENDERER = MarkdownRenderer("/repo/")
 @example("```\ncode\n```\n")
 @example('```python hl_lines="1"\nx = 1\n```\n')  # fenced_code writes hl_lines only beside attr_list
 @example("Term\r: The definition.\n")  # a lone carriage return breaks a line too
-def test_only_the_extensions_a_text_uses_convert_it_as_all_of_them_do(text):
-    assert converted(RENDERER, text, used_extensions(text)) == converted(RENDERER, text, tuple(EXTRA))
+@example("[ref] [id] and [ID]\n\n[id]: /claims/y/\n")  # links to a definition
+@example("![picture][id] and ![id]\n\n[id]: /a.png\n")
+def test_only_what_a_text_uses_converts_it_as_everything_does(text):
+    assert converted(RENDERER, text) == converted(RENDERER, text, everything=True)
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "content").rglob("*.md")) + sorted((REPO / "docs").rglob("*.md"))
                          + sorted((REPO / "tests" / "fixtures").rglob("*.md")), ids=lambda p: p.name)
-def test_every_markdown_file_of_the_project_converts_as_with_all_extensions(path):
+def test_every_markdown_file_of_the_project_converts_as_with_everything(path):
     text = path.read_text("utf-8")
-    assert converted(RENDERER, text, used_extensions(text)) == converted(RENDERER, text, tuple(EXTRA))
+    assert converted(RENDERER, text) == converted(RENDERER, text, everything=True)
 
 
 def test_a_text_that_uses_no_extension_is_converted_without_them():
