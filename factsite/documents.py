@@ -362,11 +362,12 @@ class DocumentCache:
             problems.warning(path, line, message, hint)
         return result
 
-    def put(self, kind, path: Path, signature, result, warnings: list[ContentError]) -> None:
+    def put(self, kind, path: Path, signature, result, warnings: list[ContentError], plain=None) -> None:
+        """Keep ``result`` (whose ``to_plain()`` is ``plain``, if a worker made it already)."""
         if signature is not None:
             key = (kind.__name__, str(path))
             self.used.add(key)
-            self.entries[key] = self.recent[key] = (signature, result.to_plain(),
+            self.entries[key] = self.recent[key] = (signature, result.to_plain() if plain is None else plain,
                                                     [(w.line, w.message, w.hint) for w in warnings])
             self.changed = True
 
@@ -438,19 +439,22 @@ def read_many(paths: list[Path], kind, problems: Problems, jobs: int = 1,
     tasks = [(kind, path) for path in missing]
     if jobs <= 1 or len(missing) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
         results = [_read_one(task) for task in tasks]
+        plains = [None] * len(tasks)
     else:
         # Workers send back the plain values the cache keeps, which cross between
         # processes faster than objects, and a claim's analysis: sent, it costs a tenth
         # of reading it again to render it.
         with mp.get_context("fork").Pool(jobs) as pool:
-            plain = pool.map(_read_one_plain, tasks, chunksize=100)
+            sent = pool.map(_read_one_plain, tasks, chunksize=100)
         results = [(None if value is None else _with_body(kind.from_plain(path, value), body), items)
-                   for path, (value, body, items) in zip(missing, plain, strict=True)]
-    for index, path, signature, (result, items) in zip(missing_at, missing, signatures, results, strict=True):
+                   for path, (value, body, items) in zip(missing, sent, strict=True)]
+        plains = [value for value, _, _ in sent]
+    for index, path, signature, (result, items), plain in zip(missing_at, missing, signatures, results, plains,
+                                                               strict=True):
         problems.items.extend(items)
         found[index] = result
         if result is not None and not any(item.severity == "error" for item in items):
-            cache.put(kind, path, signature, result, items)
+            cache.put(kind, path, signature, result, items, plain)
     return found
 
 

@@ -91,10 +91,19 @@ EXTRA = {
 }
 
 
-# Python-Markdown's inline patterns, by name, each with a test for what a text must hold for the
-# pattern to match anywhere in it. Every pattern searches every run of text of every paragraph,
-# item and cell, in turn; leaving out those that cannot match made a typical analysis convert a
-# quarter quicker. A pattern not named here (another version's, an extension's) is always kept.
+# Python-Markdown's block processors and inline patterns, by name, each with a test for what a
+# text must hold for it to act anywhere in the text. Every block is offered to each processor in
+# turn, and every inline pattern searches every run of text of every paragraph, item and cell;
+# leaving out those that cannot act made a typical analysis convert a third quicker. One not named
+# here (another version's, an extension's) is always kept.
+INDENTED = lambda text: "    " in text or "\t" in text  # noqa: E731 (a tab is read as spaces)
+BLOCK = {
+    "indent": INDENTED,  # a list item's next paragraph
+    "code": INDENTED,
+    "hashheader": lambda text: "#" in text,
+    "quote": lambda text: ">" in text,
+    "reference": lambda text: "]:" in text,  # "[id]: address"
+}
 INLINE = {
     "backtick": lambda text: "`" in text,
     "escape": lambda text: "\\" in text,
@@ -107,7 +116,7 @@ INLINE = {
     "short_image_ref": lambda text: "]:" in text,
     "autolink": lambda text: "<" in text,
     "automail": lambda text: "<" in text,
-    # Two spaces ending a line; a tab is read as spaces.
+    # Two spaces ending a line.
     "linebreak": lambda text: "  \n" in text or "  \r" in text or "\t" in text,
     "html": lambda text: "<" in text,
     "entity": lambda text: "&" in text,
@@ -133,13 +142,18 @@ class MarkdownRenderer:
         return sanitise(self.convert(text))
 
     def convert(self, text: str, everything: bool = False) -> str:
-        """``text`` in HTML, not yet sanitised, converted with only the extensions and inline
-        patterns it could use; ``everything``: with all of them, as a test compares."""
+        """``text`` in HTML, not yet sanitised, converted with only the extensions, block
+        processors and inline patterns it could use; ``everything``: with all of them, as a
+        test compares."""
         self._last = converter = self._converter(tuple(EXTRA) if everything else used_extensions(text))
         md = converter.md
-        md.treeprocessors["inline"].inlinePatterns = (
-            md.inlinePatterns if everything
-            else [pattern for pattern, could_match in converter.patterns if could_match(text)])
+        if everything:
+            md.parser.blockprocessors = converter.blocks
+            md.treeprocessors["inline"].inlinePatterns = md.inlinePatterns
+        else:
+            md.parser.blockprocessors = [each for each, could_act in converter.block_tests if could_act(text)]
+            md.treeprocessors["inline"].inlinePatterns = [
+                each for each, could_act in converter.inline_tests if could_act(text)]
         return md.reset().convert(text)
 
     def _converter(self, extensions: tuple[str, ...]) -> "_Converter":
@@ -149,7 +163,9 @@ class MarkdownRenderer:
             # No "smarty": it doubles the cost of every page; editors type the quotation marks they mean.
             named = ["extra"] if len(extensions) == len(EXTRA) else list(extensions)
             md = markdown.Markdown(extensions=[*named, "sane_lists", links], output_format="html")
-            self._converters[extensions] = _Converter(md, links, _inline_patterns(md))
+            blocks = md.parser.blockprocessors
+            self._converters[extensions] = _Converter(md, links, blocks, _with_tests(blocks, BLOCK),
+                                                      _with_tests(md.inlinePatterns, INLINE))
         return self._converters[extensions]
 
     @property
@@ -162,17 +178,18 @@ class MarkdownRenderer:
 class _Converter:
     md: markdown.Markdown
     links: _BasePathExtension
-    patterns: list  # of (inline pattern, test of a text it could match), in md's order
+    blocks: markdown.util.Registry  # all the block processors (convert() gives the parser a part of them)
+    block_tests: list  # of (block processor, test of a text it could act on), in order
+    inline_tests: list  # of (inline pattern, test), in order
 
 
-def _inline_patterns(md: markdown.Markdown) -> list:
-    """Each of ``md``'s inline patterns, in order, with its test from INLINE."""
-    registry = md.inlinePatterns
-    tests = [_always] * len(registry)
-    for name, test in INLINE.items():
+def _with_tests(registry: markdown.util.Registry, tests: dict) -> list:
+    """Each item of ``registry``, in order, with its test from ``tests``."""
+    found = [_always] * len(registry)
+    for name, test in tests.items():
         if name in registry:
-            tests[registry.get_index_for_name(name)] = test
-    return list(zip(registry, tests))
+            found[registry.get_index_for_name(name)] = test
+    return list(zip(registry, found))
 
 
 def used_extensions(text: str) -> tuple[str, ...]:

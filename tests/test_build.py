@@ -347,6 +347,23 @@ def test_files_read_on_several_processes_make_the_same_site_without_reading_anal
     assert read_again == []  # the workers sent each analysis with its fields
 
 
+def test_files_read_on_several_processes_are_cached_as_those_read_on_one(project, tmp_path, monkeypatch):
+    from factsite import build as build_module, documents
+    from factsite.cache import BuildCache
+
+    monkeypatch.setattr(documents.DocumentCache, "RACY_NS", 0)  # cache the files, though written just now
+    serial = tmp_path / "one" / "site"
+    build(project, serial, cards=False, search=False)
+    monkeypatch.setattr(documents, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build_module, "available_cores", lambda: 2)
+    parallel = tmp_path / "two" / "site"
+    build(project, parallel, cards=False, search=False)
+    kept = [BuildCache(out).documents().entries for out in (serial, parallel)]
+    content = project.content_dir
+    assert len(kept[0]) == len([*content.glob("claims/*.md"), *content.glob("sources/*.yml")])
+    assert kept[0] == kept[1]
+
+
 @contextlib.contextmanager
 def fails_after(seconds: int):
     """Turn a hang into a failure."""

@@ -1,6 +1,6 @@
-"""Markdown is converted with only the "extra" extensions (markup.EXTRA) and the inline
-patterns (markup.INLINE) a text could use, which must give exactly what converting it with
-all of them gives."""
+"""Markdown is converted with only the "extra" extensions (markup.EXTRA), block processors
+(markup.BLOCK) and inline patterns (markup.INLINE) a text could use, which must give exactly
+what converting it with all of them gives."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from factsite.markup import EXTRA, INLINE, MarkdownRenderer, used_extensions
+from factsite.markup import EXTRA, MarkdownRenderer, used_extensions
 
 from .conftest import REPO
 
@@ -29,7 +29,8 @@ LINES = [
     "*[HTML]: Hyper Text Markup Language", "HTML is everywhere.", "*[", "*[x]",
     # md_in_html, and what it would change
     '<div markdown="1">', "</div>", "<b>bold</b>", "a < b", "&amp; &copy; &#39;", "<https://example.org/>",
-    # inline patterns, and what nearly matches them
+    # block processors and inline patterns, and what nearly matches them
+    "#hashtag", "a # b", "### Three ###", "2 > 1", ">no space", "   > three spaces", "   indented three",
     "[ref][id]", "[id]", "[ref] [id]", "![picture][id]", "![id]", "[id]: /claims/y/", '[ID]: /z/ "Title"',
     "[unclosed", "a ] b", "<mail@example.org>", "<https://example.org/x>", "a > b", "a &amp; b", "&copy; 2026", "& alone",
     r"a \`b\` c", r"\\", "``double ` tick``", "snake_case_name", "__strong__", "*a* **b** ***c***", "a * b",
