@@ -156,6 +156,8 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
                                          renderer_for)
         if edits is None:
             documents = cache.documents() if cache else None
+            if documents:
+                documents.listed(project.content_dir, inputs)
             site, problems = read_site(project, base_url, drafts, cores, documents, published=out_dir, since=since)
     with clock("compare"):
         if edits:

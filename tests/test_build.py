@@ -118,6 +118,24 @@ def test_builds_are_identical_across_hash_seeds(tmp_path):
         assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name
 
 
+def test_the_command_line_ends_with_the_commands_exit_code_and_everything_it_printed(project, tmp_path):
+    """A build or check process ends before Python frees the site model (cli._end_without_freeing):
+    what it printed still comes out whole through a pipe, under the command's own exit code."""
+    def command(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "factsite", *args, "--content", str(project.content_dir)],
+                              cwd=REPO, capture_output=True, text=True, timeout=120)
+
+    built = command("build", "--out", str(tmp_path / "site"), "--no-cards", "--no-search")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("Built ") and built.stdout.endswith(("warnings.\n", "warning.\n")), built.stdout
+    write(project.content_dir / "claims" / "rain-record.md", "---\ntitle: [unclosed\n---\n")
+    for failed in (command("build", "--out", str(tmp_path / "site")), command("check")):
+        assert failed.returncode == 1
+        printed = failed.stdout + failed.stderr  # check reports on stdout, build on stderr
+        assert "rain-record.md" in printed and "Traceback" not in printed
+        assert printed.rstrip().splitlines()[-1].startswith("1 error"), printed  # the summary, last
+
+
 def test_failed_build_leaves_previous_site_untouched(project, tmp_path):
     out = tmp_path / "site"
     build(project, out)
