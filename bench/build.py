@@ -27,6 +27,13 @@ folder with SOURCE_DATE_EPOCH unset. The rows (seconds unless stated):
      build, which makes again that claim's pages and the part of the search index holding it
   9  search index alone: every part of it (factsite/search.py), on a copy of row 3's site
 
+They run in the order 1, then 2 and 4 in turn, 5, 6, 7, 3, 3b, 9, 8. Rows 2, 4, 5, 6 and 7's
+rebuilds are each run TIMES (3) times and show their median, with every run's time after
+"runs:" (own times for rows 2 and 4, which are compared on them; wall times for the rest,
+which are judged on them): this machine's speed drifts by a third within an hour, and rows 2 and 4 are measured
+in turn so that both meet the same machine and the same disk (one that has just taken row 3's
+cards and index makes files slower).
+
 Columns: "own" is the time the program reports itself (floor.run()'s return value; the build's
 last line, "... in X s"; the preview's own clock), "wall" is measured here, from starting the
 subprocess to its exit, so it includes interpreter start-up and imports. Targets are judged on
@@ -61,6 +68,7 @@ FLOOR = REPO / "bench" / "floor.py"
 CACHE = ".factsite-cache"
 QUICK = ("--no-cards", "--no-search")
 CARDS_DRAWN = 200
+TIMES = 3  # runs of each row that is compared or judged, by its median
 EDIT = "The benchmark appended this sentence to the analysis, so the page of this claim must be built again."
 
 # The issue's targets.
@@ -250,8 +258,8 @@ def search_index(root: Path) -> Run:
 @dataclass
 class ServeTimes:
     first: Row
-    analysis: Row
-    fields: Row
+    analysis: list[Row]  # TIMES rebuilds after the same edit, each undone before the next
+    fields: list[Row]
     missed: list[str]  # the edits the preview did not show
 
 
@@ -278,17 +286,18 @@ def serve_rebuilds(root: Path, n: int) -> ServeTimes:
         server = PreviewServer(Project.at(Path(".")), port=0, log=lambda text: None)
         try:
             first = rebuild(server, "serve first build")
-            with edited_claim(root, n) as path:
-                analysis = rebuild(server, "serve rebuild, analysis edited", {path}, target=SERVE_ONE_CLAIM)
-                if not shows_edit(server, f"claims/{path.stem}/"):
-                    missed.append(f"claims/{path.stem}/")
-            with edited_claim(root, n, fields=True) as path:
-                fields = rebuild(server, "serve rebuild, title edited", {path}, target=SERVE_ONE_CLAIM)
-                if not shows_edit(server, f"claims/{path.stem}/"):
-                    missed.append(f"claims/{path.stem}/ (title)")
+            edits: dict[bool, list[Row]] = {False: [], True: []}
+            for fields, what in ((False, "analysis"), (True, "title")):
+                for _ in range(TIMES):
+                    with edited_claim(root, n, fields=fields) as path:
+                        edits[fields].append(rebuild(server, f"serve rebuild, {what} edited", {path},
+                                                     target=SERVE_ONE_CLAIM))
+                        if not shows_edit(server, f"claims/{path.stem}/"):
+                            missed.append(f"claims/{path.stem}/ ({what})")
+                    server.rebuild({path})  # the file put back, as the watcher would report it
         finally:
             server.httpd.server_close()
-    return ServeTimes(first, analysis, fields, missed)
+    return ServeTimes(first, edits[False], edits[True], missed)
 
 
 def card_ms(root: Path) -> float:
@@ -307,6 +316,12 @@ def card_ms(root: Path) -> float:
     return (time.perf_counter() - started) / CARDS_DRAWN * 1000
 
 
+def median_of(runs: list[Run], by: str = "own") -> tuple[Run, list[float]]:
+    """The run with the median ``by`` time ("own", or "wall" for a row judged on it), and every run's."""
+    times = [getattr(run, by) for run in runs]
+    return sorted(runs, key=lambda run: getattr(run, by))[len(runs) // 2], times
+
+
 # The report ----------------------------------------------------------------
 
 
@@ -320,6 +335,7 @@ class Row:
     target: float | None = None  # wall (or own, when there is no wall) must stay below it
     peak_mb: float | None = None
     cpu: tuple[float, float] | None = None  # user and system CPU seconds
+    runs: list[float] | None = None  # every run's wall (own) time, when the row is their median
 
     def verdict(self) -> str:
         value = self.wall if self.wall is not None else self.own
@@ -343,8 +359,9 @@ def print_table(n: int, rows: list[Row]) -> None:
     print(f"\nN = {n} claims{'':26}own       wall   target        peak MB (< {PEAK_MB:.0f})")
     for row in rows:
         target = f"< {figure(row.target, row.unit)}" if row.target is not None else ""
+        runs = f"   runs: {' '.join(f'{run:.2f}' for run in row.runs)}" if row.runs else ""
         print(f"{row.number:>3}  {row.what:<34}{figure(row.own, row.unit):>9}  {figure(row.wall, row.unit):>9}  "
-              f"{target:<9} {row.verdict():<4}  {row.memory()}".rstrip())
+              f"{target:<9} {row.verdict():<4}  {row.memory():<13}{runs}".rstrip())
 
 
 def ratio(top: Row, bottom: Row) -> tuple[float, float]:
@@ -373,43 +390,57 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
     notes: list[str] = []
     rows: dict[str, Row] = {}
 
-    def add(number: str, what: str, run: Run | None = None, memory: bool = False, **fields) -> None:
+    def add(number: str, what: str, run: Run | None = None, runs: list[float] | None = None,
+            memory: bool = False, **fields) -> None:
         if run is not None:
-            fields = {"own": run.own, "wall": run.wall, "cpu": run.cpu,
+            fields = {"own": run.own, "wall": run.wall, "cpu": run.cpu, "runs": runs,
                       **({"peak_mb": run.peak_mb} if memory else {}), **fields}
+        elif runs is not None:
+            fields["runs"] = runs
         key = next(number + suffix for suffix in ("", "b", "c", "d") if number + suffix not in rows)
         rows[key] = Row(number, what, **fields)
 
     add("1", "floor, 1 process", floor(root, 1))
-    add("2", "floor, 2 processes", floor(root, 2))
+    # Rows 2 and 4, whose ratio the issue sets, are measured in turn, TIMES times, and each is
+    # the median of its runs: this machine's speed drifts by a third within an hour, and a
+    # disk that has just taken row 3's cards and index makes files slower than one that has not.
+    floors, cold = [], []
+    for _ in range(TIMES):
+        floors.append(floor(root, 2))
+        clear_build(root)
+        cold.append(build(root, *QUICK))
+    add("2", "floor, 2 processes", *median_of(floors))
+    add("4", "cold build --no-cards --no-search", *median_of(cold), memory=True)
+    # The rebuilds after row 4's last build; each edit is made and undone TIMES times.
+    add("5", "rebuild, nothing changed", *median_of([build(root, *QUICK) for _ in range(TIMES)], by="wall"),
+        memory=True, target=REBUILD_UNCHANGED)
+    for fields, what in ((False, "an analysis edited"), (True, "a title edited")):
+        runs = []
+        for _ in range(TIMES):
+            with edited_claim(root, n, fields=fields) as path:
+                runs.append(build(root, *QUICK))
+                if not page_has_edit(root, path.stem):
+                    notes.append(f"row 6 ({what}): site/claims/{path.stem}/ does not show the edit")
+            build(root, *QUICK)  # back to the unedited site
+        add("6", f"rebuild, {what}", *median_of(runs, by="wall"), memory=True, target=REBUILD_ONE_CLAIM)
+
+    serve = serve_rebuilds(root, n)
+    add("7", serve.first.what, own=serve.first.own, wall=serve.first.wall)
+    for rows_of_edit in (serve.analysis, serve.fields):
+        middle = sorted(rows_of_edit, key=lambda row: row.wall)[len(rows_of_edit) // 2]
+        add("7", middle.what, own=middle.own, wall=middle.wall, target=middle.target,
+            runs=[row.wall for row in rows_of_edit])
+    for url in serve.missed:
+        notes.append(f"row 7: the preview's {url} does not show the edit: the rebuild missed it")
+    gc.collect()
 
     clear_build(root)
     add("3", "cold full build (cards, search)", build(root), memory=True)
-    search = search_index(root)  # on a copy of row 3's site, before row 4 moves it aside
+    search = search_index(root)  # on a copy of row 3's site
     with edited_claim(root, n) as path:
         add("3", "row 3 again, an analysis edited", build(root), memory=True)
         if not page_has_edit(root, path.stem):
             notes.append(f"row 3b: site/claims/{path.stem}/ does not show the edit: the rebuild missed it")
-
-    clear_build(root)
-    add("4", "cold build --no-cards --no-search", build(root, *QUICK), memory=True)
-    add("5", "rebuild, nothing changed", build(root, *QUICK), memory=True, target=REBUILD_UNCHANGED)
-    with edited_claim(root, n) as path:
-        add("6", "rebuild, an analysis edited", build(root, *QUICK), memory=True, target=REBUILD_ONE_CLAIM)
-        if not page_has_edit(root, path.stem):
-            notes.append(f"row 6: site/claims/{path.stem}/ does not show the edit: the rebuild missed it")
-    with edited_claim(root, n, fields=True) as path:
-        add("6", "rebuild, a title edited", build(root, *QUICK), memory=True, target=REBUILD_ONE_CLAIM)
-        if not page_has_edit(root, path.stem):
-            notes.append(f"row 6b: site/claims/{path.stem}/ does not show the new title: the rebuild missed it")
-    build(root, *QUICK)  # back to the unedited site
-
-    serve = serve_rebuilds(root, n)
-    for row in (serve.first, serve.analysis, serve.fields):
-        add(row.number, row.what, own=row.own, wall=row.wall, target=row.target)
-    for url in serve.missed:
-        notes.append(f"row 7: the preview's {url} does not show the edit: the rebuild missed it")
-    gc.collect()
 
     per_card = card_ms(root)
     add("8", f"share card ({CARDS_DRAWN} drawn)", own=per_card, unit="ms", target=CARD_MS)
@@ -417,7 +448,7 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
     add("9", "search index alone, every part", search, memory=True)
     gc.collect()
 
-    print_table(n, list(rows.values()))
+    print_table(n, sorted(rows.values(), key=lambda row: int(row.number)))  # stable: 3 before 3b
     print_ratios(rows)
     for note in notes:
         print(f"     warning: {note}")

@@ -116,7 +116,7 @@ INLINE = {
     "short_image_ref": lambda text: "]:" in text,
     "autolink": lambda text: "<" in text,
     "automail": lambda text: "<" in text,
-    # Two spaces ending a line.
+    # Two spaces ending a line (a tab is read as spaces).
     "linebreak": lambda text: "  \n" in text or "  \r" in text or "\t" in text,
     "html": lambda text: "<" in text,
     "entity": lambda text: "&" in text,
