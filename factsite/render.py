@@ -25,7 +25,7 @@ from . import __version__
 from .documents import digest_of
 from .links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
-from .model import Claim, Listing, Page, Site, Verdict, paginate
+from .model import Claim, Listing, Page, Site, Source, Verdict, paginate
 from .search import search_shards, shard_folder
 from .write import write_files
 from .structured_data import claim_review, data_feed, review_key, to_json, to_script_json
@@ -273,11 +273,51 @@ class Renderer:
         Keeps two of the parts, which the build records for the next one: ``self.layout``
         and ``self.shown`` (see :func:`shown_digests`).
         """
-        # Every rebuild works these out for every job: lists are unpacked below, as they
-        # unpack faster than generators (a third of this method's time at 10,000 claims).
         site = self.site
-        layout = self.layout = self.layout_digest()  # kept: the next build compares it
-        shown = self.shown = shown_digests(site)
+        self.layout = self.layout_digest()  # kept: the next build compares it
+        self.shown = shown_digests(site)
+        self.review_keys = {claim.slug: review_key(claim) for claim in site.claims}
+        prints = self.whole_site_prints()
+        for claim in site.claims:
+            prints[("claim", claim.slug)] = self.claim_print(claim)
+        for url in self.listings:
+            prints[("listing", url)] = self.listing_print(url)
+        for source in site.sources:
+            prints[("source", source.id)] = self.source_print(source)
+        return prints
+
+    def fingerprints_after(self, prints: dict[Job, str], claims: list[Claim]) -> dict[Job, str]:
+        """``prints``, this renderer's last fingerprints, after ``claims`` took in place the
+        fields of their files read again, each still listed where it was (assemble.replace_claim):
+        the same as :meth:`fingerprints`, working out again only the jobs that show them."""
+        self.shown.update(shown_digests_of(claims))
+        self.review_keys.update((claim.slug, review_key(claim)) for claim in claims)
+        prints = {**prints, **self.whole_site_prints()}
+        for kind, key in sorted(self.jobs_showing(claims)):
+            prints[(kind, key)] = (self.claim_print(self.claims_by_slug[key]) if kind == "claim"
+                                   else self.listing_print(key) if kind == "listing"
+                                   else self.source_print(self.sources_by_id[key]))
+        return prints
+
+    def jobs_showing(self, claims: list[Claim]) -> set[Job]:
+        """The claims' own pages and every claim page, page of a list and source page that
+        shows them (the whole-site files and the shared job aside)."""
+        slugs = {claim.slug for claim in claims}
+        # Flat loops: at 10,000 claims, a generator for each claim, page and source costs more.
+        jobs = {("claim", slug) for slug in slugs}
+        jobs |= {("claim", other.slug) for other in self.site.claims for r in other.related if r.slug in slugs}
+        jobs |= {("listing", url) for url, (_, listing, _, _) in self.listings.items()
+                 for claim in listing.claims if claim.slug in slugs}
+        jobs |= {("source", source.id) for source in self.site.sources for claim in source.claims
+                 if claim.slug in slugs}
+        return jobs
+
+    # Every rebuild works these out for every job: lists are unpacked below, as they
+    # unpack faster than generators (a third of their time at 10,000 claims).
+
+    def whole_site_prints(self) -> dict[Job, str]:
+        """The shared job's and the whole-site files' fingerprints."""
+        site, layout, shown = self.site, self.layout, self.shown
         prints: dict[Job, str] = {("shared", ""): digest_of(
             # The indexes of verdicts, topics, claimants and sources: names and counts.
             layout, *[str(len(v.claims)) for v in site.verdicts], *[str(len(t.claims)) for t in site.topics],
@@ -288,22 +328,26 @@ class Renderer:
             str(len(self.search_shards)))}
         latest = [shown[c.slug] for c in latest_changed(site.claims, FEED_SIZE)]
         prints[("file", "feed.xml")] = digest_of(layout, *latest or [str(self.build_date)])  # dated by it if empty
-        prints[("file", "claims.json")] = digest_of(layout, *[review_key(c) for c in site.claims])
+        prints[("file", "claims.json")] = digest_of(layout, *self.review_keys.values())  # in the site's order
         prints[("file", "sitemap.xml")] = digest_of(layout, *[f"{path}\x1f{date}" for path, date in self.sitemap_paths()])
         if self.search:
             prints[("file", "search/facets.json")] = digest_of(layout, *shown.values())
-        for claim in site.claims:
-            prints[("claim", claim.slug)] = digest_of(
-                layout, shown[claim.slug], claim.body_digest, *[c.source.digest for c in claim.citations],
-                *[shown[r.slug] for r in claim.related])
-        for url, (template, listing, _, whole) in self.listings.items():
-            counts = self.count_by_verdict(whole)
-            prints[("listing", url)] = digest_of(
-                layout, template, url, str(listing.count), str(len(whole)), repr(sorted(counts.items())),
-                *[shown[c.slug] for c in listing.claims])
-        for source in site.sources:
-            prints[("source", source.id)] = digest_of(layout, source.digest, *[shown[c.slug] for c in source.claims])
         return prints
+
+    def claim_print(self, claim: Claim) -> str:
+        shown = self.shown
+        return digest_of(self.layout, shown[claim.slug], claim.body_digest, *[c.source.digest for c in claim.citations],
+                         *[shown[r.slug] for r in claim.related])
+
+    def listing_print(self, url: str) -> str:
+        template, listing, _, whole = self.listings[url]
+        shown = self.shown
+        return digest_of(self.layout, template, url, str(listing.count), str(len(whole)),
+                         repr(sorted(self.count_by_verdict(whole).items())), *[shown[c.slug] for c in listing.claims])
+
+    def source_print(self, source: Source) -> str:
+        shown = self.shown
+        return digest_of(self.layout, source.digest, *[shown[c.slug] for c in source.claims])
 
     def layout_digest(self) -> str:
         """What every page shows or depends on: templates, static files, settings, the menus,
@@ -518,9 +562,13 @@ def shown_digests(site: Site) -> dict[str, str]:
     and related claims show of it: its file, and its address (a renamed file is the same
     text at a new address). The claimant's name and type are the shared claimant's, which
     another claim's file may set."""
+    return shown_digests_of(site.claims)
+
+
+def shown_digests_of(claims: list[Claim]) -> dict[str, str]:
     return {c.slug: digest_of(c.slug, c.digest, c.claimant.name, c.claimant.type,
                               c.appeared_in.digest if c.appeared_in else "")
-            for c in site.claims}
+            for c in claims}
 
 
 def count_by_verdict(claims: list[Claim]) -> dict[str, int]:

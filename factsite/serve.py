@@ -134,13 +134,12 @@ class PreviewServer:
         # Share cards and the search index are left out: the preview must be instant.
         renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
                             cards=False, search=False, env=self.templates)
-        self.render_changed(renderer)
+        self.render_changed(renderer, renderer.fingerprints())
         self.last = LastBuild(renderer, problems.items, editorial.items)
         return self.files_and_problems(Problems(problems.items + editorial.items))
 
-    def render_changed(self, renderer: Renderer) -> None:
-        """Render the jobs whose fingerprint changed; the others keep their files."""
-        prints = renderer.fingerprints()
+    def render_changed(self, renderer: Renderer, prints: dict) -> None:
+        """Render the jobs whose fingerprint (in ``prints``) changed; the others keep their files."""
         jobs: dict = {}
         with model_frozen():
             for job in renderer.jobs():
@@ -198,12 +197,13 @@ class PreviewServer:
             editorial = Problems()
             check_editorial(site, editorial)
             last.editorial = editorial.items
-            self.render_changed(renderer)
+            prints = {job: fingerprint for job, (fingerprint, _, _) in self.jobs.items()}
+            changed = [claim for claim, _ in replacements + analyses]  # each the object the site holds
+            self.render_changed(renderer, renderer.fingerprints_after(prints, changed))
         else:
             for claim, _ in analyses:
                 job = ("claim", claim.slug)
-                # No fingerprint: the job is compared again next time.
-                self.jobs[job] = (None, *renderer.render_job(job, with_ids=False))
+                self.jobs[job] = (renderer.claim_print(claim), *renderer.render_job(job, with_ids=False))
         return self.files_and_problems(Problems(last.read + last.editorial))
 
     def files_and_problems(self, problems: Problems) -> tuple[dict[str, bytes], list[ContentError]]:

@@ -98,7 +98,11 @@ def read_again(project, preview) -> tuple[dict, list]:
 
 
 def assert_as_if_read_again(project, preview, step: str = "") -> None:
-    """The preview's files and problems are those of a server that reads everything."""
+    """The preview's files and problems are those of a server that reads everything, and the
+    fingerprints it keeps are those of its site worked out afresh."""
+    if preview.last is not None:
+        kept = {job: fingerprint for job, (fingerprint, _, _) in preview.jobs.items()}
+        assert kept == preview.last.renderer.fingerprints(), step
     files, problems = read_again(project, preview)
     assert problem_list(preview.preview.problems) == problems, step
     assert sorted(preview.preview.files) == sorted(files), step
