@@ -316,8 +316,9 @@ def card_ms(root: Path) -> float:
     return (time.perf_counter() - started) / CARDS_DRAWN * 1000
 
 
-def median_of(runs: list[Run], by: str = "own") -> tuple[Run, list[float]]:
-    """The run with the median ``by`` time ("own", or "wall" for a row judged on it), and every run's."""
+def median_of(runs: list, by: str = "own") -> tuple:
+    """The run (a Run, or a Row of the preview's) with the median ``by`` time ("own", or "wall"
+    for a row judged on it), and every run's."""
     times = [getattr(run, by) for run in runs]
     return sorted(runs, key=lambda run: getattr(run, by))[len(runs) // 2], times
 
@@ -437,9 +438,8 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
     serve = serve_rebuilds(root, n)
     add("7", serve.first.what, own=serve.first.own, wall=serve.first.wall)
     for rows_of_edit in (serve.analysis, serve.fields):
-        middle = sorted(rows_of_edit, key=lambda row: row.wall)[len(rows_of_edit) // 2]
-        add("7", middle.what, own=middle.own, wall=middle.wall, target=middle.target,
-            runs=[row.wall for row in rows_of_edit])
+        middle, walls = median_of(rows_of_edit, by="wall")
+        add("7", middle.what, own=middle.own, wall=middle.wall, target=middle.target, runs=walls)
     for url in serve.missed:
         notes.append(f"row 7: the preview's {url} does not show the edit: the rebuild missed it")
     gc.collect()
