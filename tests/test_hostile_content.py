@@ -107,7 +107,8 @@ def test_corpus_covers_every_kind_of_attack():
                    "formaction", "xlink:href", "srcset", "</script>", "<!--", "](javascript:", "![x](",
                    "[r]: javascript:", "<javascript:", "jav&#x09;ascript", "&#106;avascript", "JaVaScRiPt",
                    "vbscript:", "data:text/html", "\u202e", "\u2066", "\u2069", "\u200b", "\u200d", "\ufeff",
-                   "\x00", "\x01", "\u2028", "{{", "!!python", "*alias"):
+                   "\x00", "\x01", "\u2028", "{{", "!!python", "*alias", "</code></pre>", "&copy ", "&amp;T",
+                   "Jerry's \"Fact\""):
         some(repr(marker), lambda t, m=marker: m in t)
     some("a very long value", lambda t: len(t) > 5000)
     some("a value over several lines", lambda t: "\n" in t)
@@ -292,6 +293,7 @@ class Expected:
     base_path: str = "/"
     claims: dict | None = None  # claim page -> the claim as its file says it
     labels: dict | None = None  # claim page -> its verdict's label
+    site_title: str | None = None  # as site.yml gives it
 
 
 def check_site(out: Path, expected: Expected) -> list[str]:
@@ -393,11 +395,52 @@ def check_html(relative: str, html: str, expected: Expected) -> list[str]:
             findings.append(f"<{tag}> outside the search page: {shown}")
     if csp != 1:
         findings.append(f"{csp} Content Security Policies, not the theme's one")
+    label = (expected.labels or {}).get(relative)
+    findings += check_embed(root, label, None if label is None or expected.site_title is None
+                            else f"{expected.site_title}: {label}")
     if relative in (expected.claims or {}):
         json_ld = [e for e in root.iter("script") if e.get("type") == LD_JSON]
         if len(json_ld) != 1:
             findings.append(f"{len(json_ld)} JSON-LD blocks on a claim page")
     return findings
+
+
+def check_embed(root, label: str | None, alt: str | None) -> list[str]:
+    """The "Embed this verdict" snippet, as a reader copies it (the text of its <code>) and
+    pastes it into a page of their own: exactly a link to the claim around its badge, with
+    the site's title and the verdict's label in the badge's alt text exactly as shown here,
+    and as ``alt`` says if the test knows both."""
+    embeds = [e for e in root.iter("details") if "embed" in (e.get("class") or "").split()]
+    if not embeds:
+        return []
+    [embed] = embeds
+    [code] = embed.iter("code")
+    [live] = [img for img in embed.iter("img")]  # the badge shown on our page, beside the snippet
+    canonical = next(link.get("href") for link in root.iter("link") if link.get("rel") == "canonical")
+    snippet = "".join(code.itertext())
+    fragment = html5lib.parseFragment(snippet, treebuilder="etree", namespaceHTMLElements=False)
+    elements = [describe(e) for e in fragment.iter() if e is not fragment]
+    text = "".join(fragment.itertext())
+    link = fragment[0] if len(fragment) == 1 else None
+    img = link[0] if link is not None and len(link) == 1 else None
+    if (text or img is None or len(img) or link.tag != "a" or img.tag != "img"
+            or set(link.attrib) != {"href"} or set(img.attrib) != {"src", "alt", "height"}):
+        return [f"the embed snippet is not one link around one badge: {elements} {text!r}"[:400]]
+    findings = []
+    wanted = {"href": canonical, "src": canonical + "badge.svg", "alt": live.get("alt"), "height": "28"}
+    for name, value in {**link.attrib, **img.attrib}.items():
+        if value != wanted[name]:
+            findings.append(f"the embed snippet's {name} is {value!r}, not {wanted[name]!r}"[:400])
+    if label is not None and not live.get("alt").endswith(": " + newlines_as_parsed(label)):
+        findings.append(f"the badge's alt text {live.get('alt')!r} does not end with the label {label!r}"[:400])
+    if alt is not None and img.get("alt") != newlines_as_parsed(alt):
+        findings.append(f"the embed snippet's alt is {img.get('alt')!r}, the site says {alt!r}"[:400])
+    return findings
+
+
+def newlines_as_parsed(text: str) -> str:
+    """``text`` as an HTML parser reads it back: CR LF and CR are LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def describe(element) -> str:
@@ -663,7 +706,8 @@ def verdict_site(tmp_path_factory):
 
 def test_hostile_verdict_labels_and_definitions_give_nothing_executable(verdict_site):
     out, content, labels = verdict_site
-    assert_clean(check_site(out, Expected(claims=claims_as_written(content), labels=labels)))
+    assert_clean(check_site(out, Expected(claims=claims_as_written(content), labels=labels,
+                                          site_title=site_settings()["title"])))
 
 
 # Pages: each page's title is in every page's footer, so a few builds of a few pages each ---------
@@ -902,7 +946,8 @@ def settings_findings(task: tuple[str, Path, dict]) -> list[str]:
     except Exception as error:  # noqa: BLE001 - reported with the payload that caused it
         return [f"{name}: the build crashed: {error!r}"[:300]]
     base_path = urlsplit(changes["base_url"] if changes["base_url"].endswith("/") else changes["base_url"] + "/").path
-    expected = Expected(base_path=base_path or "/", claims=claims_as_written(project.content_dir))
+    expected = Expected(base_path=base_path or "/", claims=claims_as_written(project.content_dir),
+                        labels={"claims/budget-doubled/index.html": "False"}, site_title=changes["title"].strip())
     return [f"{name}: {finding}" for finding in check_files((root / "out", sorted(
         p for p in (root / "out").rglob("*") if p.is_file()), expected))]
 
