@@ -37,7 +37,7 @@ from factsite.build import Project, build, read_site
 from factsite.cards import claim_card, site_card
 from factsite.config import load_config
 from factsite.errors import BuildFailed, ContentError, Problems
-from factsite.load import claimant_slug
+from factsite.slugs import claimant_slug
 from factsite.render import Renderer, template_environment
 
 from .conftest import FIXTURES, REPO, write
@@ -626,6 +626,11 @@ def content_site(tmp_path_factory):
     topics = site_settings()["topics"] + [{"slug": p.slug, "name": p.text, "description": p.text}
                                           for p in FIELD_TEXT]
     write_yaml(content / "site.yml", site_settings(topics=topics))
+    def write_claim(p: Payload, **changes) -> Path:
+        return write_markdown(content / "claims" / f"{p.slug}.md", claim_data(
+            p.text, p.slug, appeared_in=p.slug, topics=[p.slug],
+            sources=[{"source": p.slug, "quote": p.text, "stance": "supports"}], **changes), body_with(p.text))
+
     for p in FIELD_TEXT:
         write_yaml(content / "sources" / f"{p.slug}.yml", {
             "title": p.text, "publisher": p.text, "author": p.text, "published": "2025-01-01",
@@ -634,9 +639,12 @@ def content_site(tmp_path_factory):
         })
         # The quote is checked against the source's text copy, so the copy holds the payload too.
         write(content / "sources" / f"{p.slug}.txt", f"A copy of the item.\n{p.text}\nThe end.\n")
-        write_markdown(content / "claims" / f"{p.slug}.md", claim_data(
-            p.text, p.slug, appeared_in=p.slug, topics=[p.slug],
-            sources=[{"source": p.slug, "quote": p.text, "stance": "supports"}]), body_with(p.text))
+        write_claim(p)
+    # Claimants whose names make one address (see test_claimant_names_that_share_an_address_are_refused)
+    # get addresses of their own.
+    by_slug = {p.slug: p for p in FIELD_TEXT}
+    for path in {e.path for e in claimant_spelling_errors(project)}:
+        write_claim(by_slug[path.stem], claimant_id=path.stem)
     # For the browser: one claim and one source showing every payload in each field.
     every = "\n".join(p.text for p in FIELD_TEXT)
     write_yaml(content / "sources" / f"{ALL}.yml", {"title": every, "publisher": every, "author": every,
@@ -650,6 +658,38 @@ def content_site(tmp_path_factory):
     out = root / "out"
     build_accepted(project, out, may_refuse=bodies, cards=False)
     return out, content
+
+
+def claimant_spelling_errors(project: Project) -> list[ContentError]:
+    """The errors reading the content gives, each about a claimant spelled otherwise than
+    another of the same address."""
+    try:
+        read_site(project)
+        return []
+    except BuildFailed as failed:
+        errors = failed.problems.errors
+    assert_clean_errors(errors, project.content_dir)
+    assert [e for e in errors if "would share the page claimants/" not in e.message] == []
+    return errors
+
+
+def test_claimant_names_that_share_an_address_are_refused(tmp_path):
+    """Hostile names that differ in what an address cannot hold (markup, case, look-alike and
+    invisible characters) each name the claim whose spelling the address keeps."""
+    project = new_project(tmp_path)
+    for p in FIELD_TEXT:
+        write_markdown(project.content_dir / "claims" / f"{p.slug}.md", claim_data(None, p.slug, claimant=p.text),
+                       "Body.")
+    errors = claimant_spelling_errors(project)
+    assert len(errors) > 20
+    spelled = {p.slug: p.text for p in FIELD_TEXT}
+    for error in errors:
+        kept = re.search(r'with "(.*)" \((.*):(\d+)\)', error.message, re.S)
+        other = Path(kept[2])
+        assert other.stem in spelled and other.stem not in {e.path.stem for e in errors}, error
+        assert claimant_slug(spelled[other.stem]) == claimant_slug(spelled[error.path.stem]), error
+        assert f"claimants/{claimant_slug(spelled[other.stem])}/" in error.message
+        assert "claimant_id:" in error.hint
 
 
 def test_hostile_claims_sources_and_topics_give_nothing_executable(content_site):
