@@ -52,13 +52,15 @@ def check_one_name_each(claims: list[tuple[Claim, ClaimFile]], problems: Problem
     it otherwise than the rest is an error naming a claim that spells it as the rest do: the
     spelling most claims give, then the one published first. The same claims are reported
     whatever order the files were read in."""
+    # Most claims spell the name as their claimant has it, which is quick to see; only the
+    # addresses of the others are gone through.
+    mixed = {claim.claimant.slug for claim, file in claims if spelling(claim, file) != claim.claimant.name}
     spellings: dict[str, dict[str, list[tuple[Claim, ClaimFile]]]] = {}
     for claim, file in claims:
-        spellings.setdefault(claim.claimant.slug, {}).setdefault(plain_name(file.values["claimant"]), []).append(
-            (claim, file))
+        if claim.claimant.slug in mixed:
+            spellings.setdefault(claim.claimant.slug, {}).setdefault(spelling(claim, file), []).append((claim, file))
+    taken = {claim.claimant.slug for claim, _ in claims} if spellings else set()
     for slug, names in spellings.items():
-        if len(names) == 1:
-            continue
         usual = min(names, key=lambda name: (-len(names[name]), min(c.published for c, _ in names[name]), name))
         example, example_file = min(names[usual], key=lambda pair: str(pair[0].path))
         for name, spelled in names.items():
@@ -70,10 +72,16 @@ def check_one_name_each(claims: list[tuple[Claim, ClaimFile]], problems: Problem
                     f'the claimant "{name}" would share the page claimants/{slug}/ with "{usual}" '
                     f"({example.path}:{example_file.line('claimant')}), and rename them on every page",
                     f"write claimant: {usual}, as the other file does; or, if this is someone else, give "
-                    f"them an address of their own, e.g. claimant_id: {free_address(slug, spellings)}")
+                    f"them an address of their own, e.g. claimant_id: {free_address(slug, taken)}")
 
 
-def free_address(slug: str, taken) -> str:
+def spelling(claim: Claim, file: ClaimFile) -> str:
+    """The claimant's name as the claim's file spells it, spaces ironed out."""
+    name = file.values["claimant"]
+    return name if name == claim.claimant.name else plain_name(name)
+
+
+def free_address(slug: str, taken: set[str]) -> str:
     """An address like ``slug`` that no claimant has."""
     stem = slug[:60].rstrip("-")
     return next(f"{stem}-{number}" for number in range(2, len(taken) + 3) if f"{stem}-{number}" not in taken)

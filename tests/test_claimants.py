@@ -187,6 +187,13 @@ def test_a_claimant_id_taken_by_another_spelling_is_the_same_error(project):
     assert error.path == new and '"Mayor Jones" would share the page claimants/the-mayor/' in error.message
 
 
+def test_the_address_the_hint_suggests_is_free(project):
+    a_claim_by(project, "namesake", "Someone Else", extra="claimant_id: the-mayor-2\n")
+    a_claim_by(project, "new", "THE MAYOR")
+    [error] = errors_of(project)
+    assert error.hint.endswith("claimant_id: the-mayor-3")
+
+
 def test_claimants_with_their_own_address_may_share_a_spelling(project):
     a_claim_by(project, "one", "Jo Bloggs", extra="claimant_id: jo-bloggs-1\n")
     a_claim_by(project, "two", "Jo  Bloggs", extra="claimant_id: jo-bloggs-2\n")
