@@ -7,7 +7,6 @@ then pages. Every mistake is collected; nothing stops at the first one.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 import unicodedata
@@ -17,9 +16,11 @@ from pathlib import Path
 
 from .documents import (DocumentCache, digest_of, line_of, read_many, read_markdown_file, read_text, read_yaml_file,
                         report_link)
+from .claimants import check_one_name_each, claimant_for
 from .errors import Problems, did_you_mean
 from .fields import SLUG_PATTERN, Field, check_fields, slug_problem, is_web_address, plain_values, values_from_plain
 from .model import Citation, Claim, Claimant, Correction, Page, SiteConfig, Source
+from .slugs import slugify
 
 SOURCE_KINDS = ("news report", "official statement", "interview", "social media post",
                 "data", "document", "other")
@@ -57,6 +58,7 @@ CLAIM_FIELDS = {
     "claim": Field("text", "The U.S. has delivered 3,350 ERAM missiles to Ukraine.", required=True),
     "claimant": Field("text", "Emmanuel Macron", required=True),
     "claimant_type": Field("text", "person", choices=("person", "organization")),
+    "claimant_id": Field("slug", "emmanuel-macron-2"),  # the claimant page's address, if not made from the name
     "claim_date": Field("date", "2025-09-04"),
     "appeared_in": Field("text", "post-news-26-nations"),
     "verdict": Field("text", "unproven", required=True),
@@ -240,11 +242,14 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
     ordered = sorted(paths.items())
     context = ClaimContext(config, sources, slugs, claimants)
     files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
+    read: list[tuple[Claim, ClaimFile]] = []
     for (slug, _), file in zip(ordered, files, strict=True):
         if file is not None:
             claim = claim_from(file, slug, context, problems)
             if claim is not None:
                 claims.append(claim)
+                read.append((claim, file))
+    check_one_name_each(read, problems)
     return claims
 
 
@@ -345,7 +350,7 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
     required = ("title", "claim", "claimant", "summary", "published")
     if verdict is None or any(values[name] is None for name in required):
         return None
-    claimant = claimant_for(file, values["claimant"], values["claimant_type"], context.claimants, problems)
+    claimant = claimant_for(file, context.claimants, problems)
     claim = Claim(
         slug=slug, title=values["title"], claim=values["claim"], claimant=claimant, verdict=verdict,
         summary=values["summary"], published=values["published"], path=path,
@@ -409,22 +414,6 @@ def quote_appears(quote: str, text: str) -> bool:
 def normalised_copy(text: str) -> str:
     """A source's archived copy, normalised once however many quotes are checked against it."""
     return normalise_quote(text)
-
-
-def claimant_for(doc: ClaimFile, name: str, kind: str | None, claimants: dict[str, Claimant],
-                 problems: Problems) -> Claimant:
-    """The one Claimant of that name, shared by all their claims; a claim that leaves
-    claimant_type out takes it from another claim that gives it."""
-    slug = claimant_slug(name)
-    claimant = claimants.setdefault(slug, Claimant(slug, name, kind or "person"))
-    if kind:
-        if claimant.type_given_in and claimant.type != kind:
-            problems.error(doc.path, doc.line("claimant_type"),
-                           f'{name} is "{kind}" here but "{claimant.type}" in {claimant.type_given_in.name}',
-                           f"use the same claimant_type for {name} in every claim")
-        elif not claimant.type_given_in:
-            claimant.type, claimant.type_given_in = kind, doc.path
-    return claimant
 
 
 # Pages --------------------------------------------------------------------
@@ -534,20 +523,3 @@ def _entries(folder: Path, recursive: bool, problems: Problems):
             yield path, entry, folder
         if recursive and entry.is_dir(follow_symlinks=False):
             yield from _entries(path, recursive, problems)
-
-
-def slugify(text: str) -> str:
-    """A web-address name: "ERAM missile delivery" -> "eram-missile-delivery"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-@functools.lru_cache(maxsize=4096)
-def claimant_slug(name: str) -> str:
-    # Names in other scripts (e.g. Cyrillic) have no ASCII letters to keep. A name that
-    # cannot be a folder (one Windows keeps, such as "Con", or a very long one) gets a
-    # digest of itself, so that two such names never share a claimant page.
-    slug = slugify(name)
-    if slug and slug_problem(slug) is None:
-        return slug
-    return (slug[:60].rstrip("-") or "claimant") + "-" + hashlib.sha1((slug or name).encode()).hexdigest()[:8]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import html
 import multiprocessing as mp
 import os
 import re
@@ -61,6 +62,13 @@ def human_date(value: dt.date | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
 
 
+def as_text(markup: str) -> Markup:
+    """HTML shown as text, to be copied (the embed snippet): ``markup``, its values already
+    escaped for the page that pastes it, escaped once more for ours. Quotation marks need
+    no escaping in text, so they are left as they are."""
+    return Markup(html.escape(str(markup), quote=False))
+
+
 # The verdict badge's shapes (16x16 strokes), so a verdict never relies on colour alone.
 ICON_PATHS = {
     "check": "M3 8.5l3.2 3.2L13 5",
@@ -99,6 +107,7 @@ class Renderer:
             search_bundles=[self.url(shard_folder(n)) for n in range(1, len(self.search_shards) + 1)],
         )
         self.env.filters["human_date"] = human_date
+        self.env.filters["as_text"] = as_text
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
         self._asset_versions: dict[str, str] = {}
         self.written_links: list[WrittenLinks] = []  # by the job being rendered; checked once all are

@@ -9,7 +9,8 @@ from .build import source_date
 from .config import load_config
 from .errors import Problems, did_you_mean
 from .fields import slug_problem
-from .load import PLACEHOLDER, slugify
+from .load import PLACEHOLDER
+from .slugs import slugify
 
 TEMPLATE = """\
 ---
@@ -17,9 +18,13 @@ TEMPLATE = """\
 title: {title}
 # The claim as it was made, in one sentence (under 75 characters if you can).
 claim: "{todo}: the claim, as it was made"
-# Who made the claim, and whether that is a person or an organization.
+# Who made the claim, and whether that is a person or an organization. Spell the name as
+# other claims do: one claimant, one spelling.
 claimant: {claimant}
 claimant_type: person
+# The address of the claimant's page, made from the name unless given here: only for
+# someone else of the same name, e.g. claimant_id: john-smith-2
+claimant_id:
 # When the claim was made (YYYY-MM-DD). Leave empty if the source does not say.
 claim_date:
 # Where the claim appeared: a source id (a file name in content/sources/ without .yml).

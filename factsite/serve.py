@@ -29,6 +29,7 @@ from .links import check_rendered_links
 from .documents import DocumentCache
 from .assemble import placement, replace_claim
 from .checks import check_editorial
+from .claimants import plain_name
 from .load import ClaimContext, ClaimFile, claim_from
 from .model import Claim
 from .render import Renderer, template_environment
@@ -254,9 +255,9 @@ class PreviewServer:
 
 def same_claimant(claim: Claim, file: ClaimFile) -> bool:
     """Whether ``file`` names its claim's claimant as the site does: the name and type the
-    claimant's page shows may come from this very file (load.claimant_for)."""
+    claimant's page shows may come from this very file (claimants.claimant_for)."""
     claimant, kind = claim.claimant, file.values["claimant_type"]
-    return (file.values["claimant"] == claimant.name and kind in (None, claimant.type)
+    return (plain_name(file.values["claimant"]) == claimant.name and kind in (None, claimant.type)
             and not (kind is None and claimant.type_given_in == claim.path))
 
 

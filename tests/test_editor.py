@@ -40,7 +40,7 @@ def test_new_creates_a_draft_with_every_field(workdir):
     assert result.exit_code == 0, result.output
     path = workdir / "content/claims/eram-missile-delivery.md"
     text = path.read_text()
-    for field in ("title:", "claim:", "claimant:", "claimant_type:", "claim_date:", "appeared_in:", "verdict:",
+    for field in ("title:", "claim:", "claimant:", "claimant_type:", "claimant_id:", "claim_date:", "appeared_in:", "verdict:",
                   "summary:", "topics:", "sources:", "published:", "updated:", "corrections:", "related:"):
         assert f"\n{field}" in text, field
     assert "\ndraft: true\n" in text

@@ -37,7 +37,7 @@ from factsite.build import Project, build, read_site
 from factsite.cards import claim_card, site_card
 from factsite.config import load_config
 from factsite.errors import BuildFailed, ContentError, Problems
-from factsite.load import claimant_slug
+from factsite.slugs import claimant_slug
 from factsite.render import Renderer, template_environment
 
 from .conftest import FIXTURES, REPO, write
@@ -107,7 +107,8 @@ def test_corpus_covers_every_kind_of_attack():
                    "formaction", "xlink:href", "srcset", "</script>", "<!--", "](javascript:", "![x](",
                    "[r]: javascript:", "<javascript:", "jav&#x09;ascript", "&#106;avascript", "JaVaScRiPt",
                    "vbscript:", "data:text/html", "\u202e", "\u2066", "\u2069", "\u200b", "\u200d", "\ufeff",
-                   "\x00", "\x01", "\u2028", "{{", "!!python", "*alias"):
+                   "\x00", "\x01", "\u2028", "{{", "!!python", "*alias", "</code></pre>", "&copy ", "&amp;T",
+                   "Jerry's \"Fact\""):
         some(repr(marker), lambda t, m=marker: m in t)
     some("a very long value", lambda t: len(t) > 5000)
     some("a value over several lines", lambda t: "\n" in t)
@@ -292,6 +293,7 @@ class Expected:
     base_path: str = "/"
     claims: dict | None = None  # claim page -> the claim as its file says it
     labels: dict | None = None  # claim page -> its verdict's label
+    site_title: str | None = None  # as site.yml gives it
 
 
 def check_site(out: Path, expected: Expected) -> list[str]:
@@ -393,11 +395,52 @@ def check_html(relative: str, html: str, expected: Expected) -> list[str]:
             findings.append(f"<{tag}> outside the search page: {shown}")
     if csp != 1:
         findings.append(f"{csp} Content Security Policies, not the theme's one")
+    label = (expected.labels or {}).get(relative)
+    findings += check_embed(root, label, None if label is None or expected.site_title is None
+                            else f"{expected.site_title}: {label}")
     if relative in (expected.claims or {}):
         json_ld = [e for e in root.iter("script") if e.get("type") == LD_JSON]
         if len(json_ld) != 1:
             findings.append(f"{len(json_ld)} JSON-LD blocks on a claim page")
     return findings
+
+
+def check_embed(root, label: str | None, alt: str | None) -> list[str]:
+    """The "Embed this verdict" snippet, as a reader copies it (the text of its <code>) and
+    pastes it into a page of their own: exactly a link to the claim around its badge, with
+    the site's title and the verdict's label in the badge's alt text exactly as shown here,
+    and as ``alt`` says if the test knows both."""
+    embeds = [e for e in root.iter("details") if "embed" in (e.get("class") or "").split()]
+    if not embeds:
+        return []
+    [embed] = embeds
+    [code] = embed.iter("code")
+    [live] = [img for img in embed.iter("img")]  # the badge shown on our page, beside the snippet
+    canonical = next(link.get("href") for link in root.iter("link") if link.get("rel") == "canonical")
+    snippet = "".join(code.itertext())
+    fragment = html5lib.parseFragment(snippet, treebuilder="etree", namespaceHTMLElements=False)
+    elements = [describe(e) for e in fragment.iter() if e is not fragment]
+    text = "".join(fragment.itertext())
+    link = fragment[0] if len(fragment) == 1 else None
+    img = link[0] if link is not None and len(link) == 1 else None
+    if (text or img is None or len(img) or link.tag != "a" or img.tag != "img"
+            or set(link.attrib) != {"href"} or set(img.attrib) != {"src", "alt", "height"}):
+        return [f"the embed snippet is not one link around one badge: {elements} {text!r}"[:400]]
+    findings = []
+    wanted = {"href": canonical, "src": canonical + "badge.svg", "alt": live.get("alt"), "height": "28"}
+    for name, value in {**link.attrib, **img.attrib}.items():
+        if value != wanted[name]:
+            findings.append(f"the embed snippet's {name} is {value!r}, not {wanted[name]!r}"[:400])
+    if label is not None and not live.get("alt").endswith(": " + newlines_as_parsed(label)):
+        findings.append(f"the badge's alt text {live.get('alt')!r} does not end with the label {label!r}"[:400])
+    if alt is not None and img.get("alt") != newlines_as_parsed(alt):
+        findings.append(f"the embed snippet's alt is {img.get('alt')!r}, the site says {alt!r}"[:400])
+    return findings
+
+
+def newlines_as_parsed(text: str) -> str:
+    """``text`` as an HTML parser reads it back: CR LF and CR are LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def describe(element) -> str:
@@ -583,6 +626,11 @@ def content_site(tmp_path_factory):
     topics = site_settings()["topics"] + [{"slug": p.slug, "name": p.text, "description": p.text}
                                           for p in FIELD_TEXT]
     write_yaml(content / "site.yml", site_settings(topics=topics))
+    def write_claim(p: Payload, **changes) -> Path:
+        return write_markdown(content / "claims" / f"{p.slug}.md", claim_data(
+            p.text, p.slug, appeared_in=p.slug, topics=[p.slug],
+            sources=[{"source": p.slug, "quote": p.text, "stance": "supports"}], **changes), body_with(p.text))
+
     for p in FIELD_TEXT:
         write_yaml(content / "sources" / f"{p.slug}.yml", {
             "title": p.text, "publisher": p.text, "author": p.text, "published": "2025-01-01",
@@ -591,9 +639,12 @@ def content_site(tmp_path_factory):
         })
         # The quote is checked against the source's text copy, so the copy holds the payload too.
         write(content / "sources" / f"{p.slug}.txt", f"A copy of the item.\n{p.text}\nThe end.\n")
-        write_markdown(content / "claims" / f"{p.slug}.md", claim_data(
-            p.text, p.slug, appeared_in=p.slug, topics=[p.slug],
-            sources=[{"source": p.slug, "quote": p.text, "stance": "supports"}]), body_with(p.text))
+        write_claim(p)
+    # Claimants whose names make one address (see test_claimant_names_that_share_an_address_are_refused)
+    # get addresses of their own.
+    by_slug = {p.slug: p for p in FIELD_TEXT}
+    for path in {e.path for e in claimant_spelling_errors(project)}:
+        write_claim(by_slug[path.stem], claimant_id=path.stem)
     # For the browser: one claim and one source showing every payload in each field.
     every = "\n".join(p.text for p in FIELD_TEXT)
     write_yaml(content / "sources" / f"{ALL}.yml", {"title": every, "publisher": every, "author": every,
@@ -607,6 +658,38 @@ def content_site(tmp_path_factory):
     out = root / "out"
     build_accepted(project, out, may_refuse=bodies, cards=False)
     return out, content
+
+
+def claimant_spelling_errors(project: Project) -> list[ContentError]:
+    """The errors reading the content gives, each about a claimant spelled otherwise than
+    another of the same address."""
+    try:
+        read_site(project)
+        return []
+    except BuildFailed as failed:
+        errors = failed.problems.errors
+    assert_clean_errors(errors, project.content_dir)
+    assert [e for e in errors if "would share the page claimants/" not in e.message] == []
+    return errors
+
+
+def test_claimant_names_that_share_an_address_are_refused(tmp_path):
+    """Hostile names that differ in what an address cannot hold (markup, case, look-alike and
+    invisible characters) each name the claim whose spelling the address keeps."""
+    project = new_project(tmp_path)
+    for p in FIELD_TEXT:
+        write_markdown(project.content_dir / "claims" / f"{p.slug}.md", claim_data(None, p.slug, claimant=p.text),
+                       "Body.")
+    errors = claimant_spelling_errors(project)
+    assert len(errors) > 20
+    spelled = {p.slug: p.text for p in FIELD_TEXT}
+    for error in errors:
+        kept = re.search(r'with "(.*)" \((.*):(\d+)\)', error.message, re.S)
+        other = Path(kept[2])
+        assert other.stem in spelled and other.stem not in {e.path.stem for e in errors}, error
+        assert claimant_slug(spelled[other.stem]) == claimant_slug(spelled[error.path.stem]), error
+        assert f"claimants/{claimant_slug(spelled[other.stem])}/" in error.message
+        assert "claimant_id:" in error.hint
 
 
 def test_hostile_claims_sources_and_topics_give_nothing_executable(content_site):
@@ -663,7 +746,8 @@ def verdict_site(tmp_path_factory):
 
 def test_hostile_verdict_labels_and_definitions_give_nothing_executable(verdict_site):
     out, content, labels = verdict_site
-    assert_clean(check_site(out, Expected(claims=claims_as_written(content), labels=labels)))
+    assert_clean(check_site(out, Expected(claims=claims_as_written(content), labels=labels,
+                                          site_title=site_settings()["title"])))
 
 
 # Pages: each page's title is in every page's footer, so a few builds of a few pages each ---------
@@ -902,7 +986,8 @@ def settings_findings(task: tuple[str, Path, dict]) -> list[str]:
     except Exception as error:  # noqa: BLE001 - reported with the payload that caused it
         return [f"{name}: the build crashed: {error!r}"[:300]]
     base_path = urlsplit(changes["base_url"] if changes["base_url"].endswith("/") else changes["base_url"] + "/").path
-    expected = Expected(base_path=base_path or "/", claims=claims_as_written(project.content_dir))
+    expected = Expected(base_path=base_path or "/", claims=claims_as_written(project.content_dir),
+                        labels={"claims/budget-doubled/index.html": "False"}, site_title=changes["title"].strip())
     return [f"{name}: {finding}" for finding in check_files((root / "out", sorted(
         p for p in (root / "out").rglob("*") if p.is_file()), expected))]
 

@@ -228,10 +228,18 @@ def test_hostile_claimant_names_become_safe_folder_names(project, out, tmp_path)
     assert "con" not in folders and "nul" not in folders and "com1" not in folders
 
 
-def test_claimant_names_differing_in_case_share_a_page_even_when_reserved(project, out):
+def test_claimant_names_differing_in_case_share_an_address_even_when_reserved(project, out):
+    """"Con" and "CON" make one address (never con/): spelled both ways, one is refused; spelled
+    alike, their claims share the page."""
     for number, name in enumerate(["Con", "CON"]):
         write(project.content_dir / f"claims/said-{number}.md",
               RAIN.replace("claimant: Weather Watchers", f"claimant: {name}"))
+    with pytest.raises(BuildFailed) as failed:
+        read_site(project)
+    [error] = failed.value.problems.errors
+    assert error.path.name == "said-0.md" and '"Con" would share the page claimants/con-' in error.message
+    assert "said-1.md" in error.message
+    write(project.content_dir / "claims/said-0.md", RAIN.replace("claimant: Weather Watchers", "claimant: CON"))
     site, _ = read_site(project)
     claimants = {claim.claimant.slug for claim in site.claims if claim.slug.startswith("said-")}
     assert len(claimants) == 1

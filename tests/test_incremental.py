@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -432,21 +433,23 @@ def test_a_mistake_in_an_edited_analysis_fails_the_build_and_keeps_the_site(proj
 
 
 def a_second_claim_by(claimant: str, content: Path) -> None:
-    """A claim whose file sorts first, by ``claimant`` (whose name it spells for every claim)."""
+    """A claim whose file sorts first, by ``claimant``."""
     write(content / "claims/aaa-mayor.md", (content / "claims/rain-record.md").read_text()
           .replace("title: Rain record", "title: Mayor again")
           .replace("claimant: Weather Watchers\nclaimant_type: organization", f"claimant: {claimant}"))
 
 
-def test_a_claimant_spelled_by_another_claims_file(project, tmp_path, settled):
-    """"the mayor" and "The Mayor" are one claimant, named as the first claim file spells it."""
-    a_second_claim_by("the mayor", project.content_dir)
+def test_a_claimant_spelled_anew_in_every_claim(project, tmp_path, settled):
+    """The claimant's name, which every claim of theirs spells alike, changes in all of them."""
+    a_second_claim_by("The  Mayor", project.content_dir)  # spaced otherwise, which is the same spelling
     out = tmp_path / "site"
     build(project, out, search=False)
     replace(project.content_dir / "claims/budget-doubled.md", "The mayor's figure", "The mayor's own figure")
-    build(project, out, search=False)  # the shortcut does not read the claim that names the claimant
+    build(project, out, search=False)  # the shortcut does not read the claim that spaces the name otherwise
     assert_same_as_cold_without_search(project, out, tmp_path)
-    replace(project.content_dir / "claims/aaa-mayor.md", "claimant: the mayor", "claimant: THE MAYOR")
+    for name in ("aaa-mayor.md", "budget-doubled.md", "draft-claim.md"):
+        path = project.content_dir / "claims" / name
+        path.write_text(re.sub("claimant: The +Mayor", "claimant: THE MAYOR", path.read_text()))
     build(project, out, search=False)  # every page of the claimant's claims shows the new spelling
     assert "THE MAYOR" in (out / "claims/budget-doubled/index.html").read_text()
     assert_same_as_cold_without_search(project, out, tmp_path)

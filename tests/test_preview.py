@@ -74,6 +74,10 @@ FIELD_EDITS = {
                                                  "whole"),
     "claimant": (RAIN, "claimant: Weather Watchers", "claimant: Weather Watch", "whole"),
     "claimant spelled otherwise": (RAIN, "claimant: Weather Watchers", "claimant: weather watchers", "whole"),
+    "claimant spaced otherwise": (BUDGET, "claimant: The Mayor", "claimant: The  Mayor", "in place"),
+    "claimant spelled as another's address": (RAIN, "claimant: Weather Watchers", "claimant: THE MAYOR", "whole"),
+    "claimant given an address": (RAIN, "claimant_type: organization", "claimant_type: organization\n"
+                                  "claimant_id: weather-desk", "whole"),
     "verdict": (RAIN, "verdict: unproven", 'verdict: "false"', "whole"),
     "topics": (RAIN, "topics: [weather]", "topics: [weather, budget]", "whole"),
     "published": (RAIN, "published: 2025-04-01", "published: 2024-04-01", "whole"),
