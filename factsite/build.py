@@ -27,6 +27,7 @@ from .documents import DocumentCache, content_signatures, digest_of
 from .model import Site, claim_url
 from .render import Renderer
 from .search import build_search_index, refresh_search_index, search_shards
+from .theme import check_theme_folder
 from .write import MARKER, update_site, write_site
 
 
@@ -47,6 +48,8 @@ class Project:
             if not folder.is_dir():
                 problems.error(folder, None, f"the {folder.name} folder is missing",
                                "run factsite from the folder that holds content/, templates/ and static/")
+            else:
+                check_theme_folder(folder, problems)  # no link (symlink) in it
 
 
 @dataclass

@@ -155,15 +155,15 @@ def _report_encoding(path: Path, raw: bytes, position: int, problems: Problems) 
                    _SAVE_AS_UTF8)
 
 
-def report_link(path: Path, problems: Problems) -> None:
-    """Refuse a link (symlink) in the content: say where it points and what to do instead."""
+def report_link(path: Path, problems: Problems, folder: str = "content/") -> None:
+    """Refuse a link (symlink) in the content (or in ``folder``): say where it points and what to do instead."""
     try:
         target = os.readlink(path)
     except OSError:
         target = "somewhere else"
     what = "folder" if path.is_dir() else "file"
     problems.error(
-        path, None, f"this {what} is a link (symlink) to {target}; factsite does not follow links in content/",
+        path, None, f"this {what} is a link (symlink) to {target}; factsite does not follow links in {folder}",
         f"put the {what} itself here instead of a link (a link could publish a file from outside the "
         "project, and Git on Windows checks links out as plain text files)",
     )

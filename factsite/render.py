@@ -29,6 +29,7 @@ from .model import Claim, Listing, Page, Site, Source, Verdict, paginate
 from .search import search_shards, shard_folder
 from .write import write_files
 from .structured_data import claim_review, data_feed, review_key, to_json, to_script_json
+from .theme import ThemeLoader, read_theme_file, theme_files
 
 Output = tuple[str, bytes]
 Job = tuple[str, str]  # ("claim", slug), ("listing", address), ("source", id), ("shared", "") or ("file", path)
@@ -155,7 +156,7 @@ class Renderer:
     def asset(self, path: str) -> str:
         """A static file's URL, with a hash of its content so browsers never keep a stale copy."""
         if path not in self._asset_versions:
-            data = self.generated_assets.get(path) or (self.static_dir / path).read_bytes()
+            data = self.generated_assets.get(path) or read_theme_file(self.static_dir / path, self.static_dir)
             digest = hashlib.sha256(data).hexdigest()[:10]
             self._asset_versions[path] = digest
         return f"{self.url(path)}?v={self._asset_versions[path]}"
@@ -355,9 +356,8 @@ class Renderer:
         config = self.site.config
         files = []
         for folder in (self.templates_dir, self.static_dir):
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    files += [path.relative_to(folder).as_posix(), path.read_bytes()]
+            for relative, path in theme_files(folder):
+                files += [relative, read_theme_file(path, folder)]
         return digest_of(__version__, OUTPUT_VERSION, *files, config.path.read_bytes(), config.base_url,
                          str(self.cards), str(self.search),
                          # Every page names the site's pages in its menus, by their addresses too.
@@ -497,10 +497,9 @@ class Renderer:
 
     def static_files(self) -> Iterator[Output]:
         yield from sorted(self.generated_assets.items())
-        for path in sorted(self.static_dir.rglob("*")):
-            relative = path.relative_to(self.static_dir).as_posix()
-            if path.is_file() and not path.name.startswith(".") and relative not in self.generated_assets:
-                yield relative, path.read_bytes()
+        for relative, path in theme_files(self.static_dir):  # never a link (theme.py)
+            if not path.name.startswith(".") and relative not in self.generated_assets:
+                yield relative, read_theme_file(path, self.static_dir)
 
 
 STYLESHEET = "site.css"
@@ -510,7 +509,7 @@ def stylesheet(static_dir: Path, site: Site) -> bytes:
     """The theme's stylesheet plus each verdict's colour from the scale in site.yml."""
     rules = [f".badge--{v.slug}{{background:{v.colour}}}.verdict-box--{v.slug}{{border-top-color:{v.colour}}}"
              for v in site.verdicts]
-    css = (static_dir / STYLESHEET).read_text("utf-8")
+    css = read_theme_file(static_dir / STYLESHEET, static_dir).decode("utf-8")
     return (css.rstrip("\n") + "\n/* Verdict colours, from content/site.yml */\n" + "\n".join(rules) + "\n").encode()
 
 
@@ -547,7 +546,7 @@ def template_environment(templates_dir: Path, compiled: Path | None = None,
     file again every time it is used, for an environment kept from build to build; a build
     of its own does not, which saves a system call or three per page."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=ThemeLoader(templates_dir),  # follows no link
         bytecode_cache=CompiledTemplates(str(compiled)) if compiled else None,
         auto_reload=reload,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
