@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import hashlib
 import multiprocessing as mp
-import os
 import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -29,6 +28,7 @@ from .model import Claim, Listing, Page, Site, Source, Verdict, paginate
 from .search import search_shards, shard_folder
 from .write import write_files
 from .structured_data import claim_review, data_feed, review_key, to_json, to_script_json
+from .compiled import compiled_templates
 from .theme import ThemeLoader, read_theme_file, theme_files
 
 Output = tuple[str, bytes]
@@ -526,18 +526,6 @@ def _run_jobs(task: tuple[Path, list[Job]]) -> dict[Job, JobResult]:
     return dict(_WORKER_RENDERER.run_jobs(folder, jobs))
 
 
-class CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Jinja's cache of compiled templates, in the build cache; not being able to save it
-    (a full disk, say) only costs time, so it never stops a build."""
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            os.makedirs(self.directory, exist_ok=True)  # only now: a build refused early makes nothing
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
 def template_environment(templates_dir: Path, compiled: Path | None = None,
                          reload: bool = False) -> jinja2.Environment:
     """The templates' environment; ``compiled``, a folder where Jinja keeps the compiled
@@ -547,7 +535,7 @@ def template_environment(templates_dir: Path, compiled: Path | None = None,
     of its own does not, which saves a system call or three per page."""
     return jinja2.Environment(
         loader=ThemeLoader(templates_dir),  # follows no link
-        bytecode_cache=CompiledTemplates(str(compiled)) if compiled else None,
+        bytecode_cache=compiled_templates(compiled),  # signed, see compiled.py
         auto_reload=reload,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
