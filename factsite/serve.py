@@ -4,20 +4,29 @@ The preview is built in memory (drafts included) and served on 127.0.0.1 under
 the site's base path, so a link that would break under a GitHub Pages project
 path breaks here too. watchfiles reports saved files; each change rebuilds the
 site and tells open pages, over a server-sent event stream, to reload. A build
-with mistakes keeps the server running and shows the mistakes in the browser.
+with mistakes keeps the server running and shows the mistakes in the browser; so
+does a build that crashes, whatever the exception.
+
+The preview holds the drafts, so it answers only requests addressed to it by a
+loopback name (127.0.0.1, localhost, [::1]) or the site's own host name: a web
+page the editor visits cannot read it through DNS rebinding (a name of the
+attacker's that resolves to 127.0.0.1 arrives with that name in its Host header).
+It sends no CORS header, so no other site's script may read its answers either.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 import threading
 import time
+import traceback
 from pathlib import Path
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 import watchfiles
@@ -77,7 +86,7 @@ class PreviewServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.base_path = configured_base_path(project)
+        self.base_path, self.site_host = configured_address(project)
         # Kept between rebuilds: Jinja recompiles only templates that changed on disk, files
         # unchanged on disk are not parsed again, and a job whose fingerprint is unchanged
         # keeps its rendered files.
@@ -113,6 +122,13 @@ class PreviewServer:
             line = getattr(error, "lineno", None)
             preview.failed = True
             preview.problems = [ContentError(where, line, f"template error: {error.message}")]  # type: ignore[arg-type]
+        except Exception as error:  # noqa: BLE001 - whatever it is, the preview shows it and keeps watching
+            self.log(traceback.format_exc())
+            preview.failed = True
+            preview.problems = [ContentError(
+                Path("factsite"), None, f"the preview crashed while rebuilding: {type(error).__name__}: {error}",
+                "this is a bug in factsite or in the templates (the terminal shows where): undo the last change "
+                "and save, and report it; the preview rebuilds on the next save")]
         if preview.failed:
             self.last = None
         preview.seconds = time.perf_counter() - started
@@ -125,7 +141,7 @@ class PreviewServer:
     def build_in_memory(self) -> tuple[dict[str, bytes], list[ContentError]]:
         self.last = None
         # Keep the configured base path, so subpath mistakes show up locally.
-        self.base_path = configured_base_path(self.project)
+        self.base_path, self.site_host = configured_address(self.project)
         local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
         site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts, cache=self.documents,
                                    editorial=False)
@@ -231,7 +247,10 @@ class PreviewServer:
         for changes in watchfiles.watch(*folders, stop_event=self.stopping, debounce=50, step=20,
                                         rust_timeout=500, yield_on_timeout=False):
             if changes:
-                self.rebuild({Path(path) for _, path in changes})
+                try:
+                    self.rebuild({Path(path) for _, path in changes})
+                except Exception:  # noqa: BLE001 - never stop watching (rebuild reports its own crashes)
+                    self.log(traceback.format_exc())
 
     # Running --------------------------------------------------------------
 
@@ -260,9 +279,31 @@ def same_claimant(claim: Claim, file: ClaimFile) -> bool:
             and not (kind is None and claimant.type_given_in == claim.path))
 
 
-def configured_base_path(project: Project) -> str:
-    config = load_config(project.content_dir, Problems())
-    return config.base_path if config else "/"
+def configured_address(project: Project) -> tuple[str, str | None]:
+    """The base path and host name of the base URL in site.yml ("/" and None if it has mistakes,
+    which the build then shows)."""
+    problems = Problems()
+    config = load_config(project.content_dir, problems)
+    if config is None or problems.errors:
+        return "/", None
+    host = urlsplit(config.base_url).hostname
+    return config.base_path, (f"[{host}]" if host and ":" in host else host)
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def allowed_host(header: str | None, site_host: str | None) -> bool:
+    """Whether a request's Host header names this preview: a loopback name or the site's own host
+    name, with or without a port."""
+    if not header:
+        return False
+    host, port = header.strip().lower(), ""
+    if ":" in host and not host.endswith("]"):
+        host, port = host.rsplit(":", 1)
+    if port and not (port.isascii() and port.isdigit()):
+        return False
+    return host.removesuffix(".") in (*LOOPBACK_HOSTS, site_host)
 
 
 def _handler_for(server: PreviewServer):
@@ -271,6 +312,8 @@ def _handler_for(server: PreviewServer):
             pass
 
         def do_GET(self):  # noqa: N802 - http.server's naming
+            if not allowed_host(self.headers.get("Host"), server.site_host):
+                return self.forbidden()
             path = unquote(urlsplit(self.path).path)
             base = server.base_path
             if path == base + EVENTS:
@@ -291,6 +334,16 @@ def _handler_for(server: PreviewServer):
                     return self.send(HTTPStatus.OK, candidate, preview.files[candidate])
             return self.not_found()
 
+        def forbidden(self):
+            body = (f"Forbidden: this preview answers only at {', '.join(LOOPBACK_HOSTS)}"
+                    " or the site's own host name.\n").encode()
+            self.send_response(HTTPStatus.FORBIDDEN)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
         def not_found(self):
             page = server.preview.files.get("404.html", b"<h1>Not found</h1>")
             self.send(HTTPStatus.NOT_FOUND, ".html", page)
@@ -304,8 +357,7 @@ def _handler_for(server: PreviewServer):
         def send(self, status, name: str, body: bytes):
             suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ".html"
             if suffix == ".html":
-                script = f'<script src="{server.base_path}{RELOAD_SCRIPT}"></script>'.encode()
-                body = body.replace(b"</body>", script + b"</body>", 1)
+                body = body.replace(b"</body>", reload_tag(server.base_path) + b"</body>", 1)
             self.send_response(status)
             self.send_header("Content-Type", CONTENT_TYPES.get(suffix, "application/octet-stream"))
             self.send_header("Content-Length", str(len(body)))
@@ -334,9 +386,17 @@ def _handler_for(server: PreviewServer):
     return Handler
 
 
+def reload_tag(base_path: str) -> bytes:
+    """The element each HTML page of the preview gets, which loads the live-reload script: its
+    address percent-encoded (as a URL is), then escaped for the attribute, whatever it holds."""
+    return f'<script src="{html.escape(quote(base_path + RELOAD_SCRIPT, safe="/%"), quote=True)}"></script>'.encode()
+
+
 def reload_script(base_path: str) -> str:
+    """The live-reload script; the address goes in as a JSON string (ASCII, so no line separator
+    either), whatever it holds."""
     return (
-        "(function(){var e=new EventSource(" + repr(base_path + EVENTS).replace("'", '"') + ");"
+        "(function(){var e=new EventSource(" + json.dumps(base_path + EVENTS) + ");"
         "e.onmessage=function(m){if(m.data==='reload'){location.reload();}};})();\n"
     )
 
