@@ -628,3 +628,24 @@ def test_a_planted_old_site_that_is_a_link_is_not_put_back(project, tmp_path, ou
     os.symlink(outside, tmp_path / ".site-old")
     restore_interrupted_swap(tmp_path / "site")
     assert not os.path.lexists(tmp_path / "site")
+
+
+@needs_symlinks
+def test_search_index_is_not_refreshed_through_a_link_in_the_site(project, tmp_path, outside):
+    """An update refreshes the parts of pagefind/ whose pages changed, by renaming pagefind/<n>
+    away and deleting it: through a link, that was outside/<n>."""
+    out = tmp_path / "site"
+    build(project, out, cards=False)
+    write(outside / "1" / "keep.txt", "keep me")
+    before = snapshot(outside, tmp_path / "nothing")
+    shutil.rmtree(out / "pagefind")
+    os.symlink(outside, out / "pagefind")
+    claim = project.content_dir / "claims/rain-record.md"
+    claim.write_text(claim.read_text().replace("title: Rain record", "title: Rain record, edited"))
+    build(project, out, cards=False)
+    assert snapshot(outside, tmp_path / "nothing") == before
+    assert (out / "pagefind").is_dir() and not (out / "pagefind").is_symlink()
+    assert not os.path.lexists(tmp_path / ".site-pagefind-old")
+    claim.write_text(claim.read_text().replace("title: Rain record, edited", "title: Rain record, again"))
+    build(project, out, cards=False)  # the next refresh, part by part
+    assert snapshot(outside, tmp_path / "nothing") == before
