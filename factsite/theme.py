@@ -65,6 +65,8 @@ def _walk(folder: Path) -> Iterator[tuple[Path, os.DirEntry]]:
 def read_theme_file(path: Path, root: Path) -> bytes:
     """The bytes of the plain file ``path`` below ``root``; OSError if it, or any folder between
     the two, is a link (or it is not a plain file)."""
+    if ".." in path.relative_to(root).parts:  # ValueError if not below it at all
+        raise OSError(f"{path} is not below {root}")
     folder = path.parent
     while folder != root:  # the folders between: opening with O_NOFOLLOW checks only the last name
         if folder == folder.parent or not stat.S_ISDIR(os.lstat(folder).st_mode):
