@@ -54,8 +54,9 @@ class BuildCache:
         self.state_file = self.folder / f"{out_dir.name}.state.marshal"
 
     def usable(self) -> bool:
-        """Not when the folder is a link: the build would read and write wherever it leads."""
-        return not os.path.islink(self.folder)
+        """Not when the folder is a link (the build would read and write wherever it leads), nor
+        when something else has its name."""
+        return not os.path.islink(self.folder) and (self.folder.is_dir() or not os.path.lexists(self.folder))
 
     def _load(self):
         data = read_own_file(self.state_file)

@@ -360,13 +360,16 @@ def test_new_file_is_not_written_through_a_link_in_the_site(project, built, tmp_
 
 
 @needs_symlinks
-@pytest.mark.parametrize("what", ["state file", "cache folder"])
+@pytest.mark.parametrize("what", ["state file", "cache folder", "a file for a folder"])
 def test_build_cache_that_is_a_link_is_neither_read_nor_written(project, built, tmp_path, outside, what):
     """Even a link to the real state is not read (one to /dev/zero would never end): nothing is reused."""
     cache = tmp_path / ".factsite-cache"
     if what == "state file":
         os.replace(cache / "site.state.marshal", outside / "site.state.marshal")
         os.symlink(outside / "site.state.marshal", cache / "site.state.marshal")
+    elif what == "a file for a folder":
+        shutil.rmtree(cache)
+        write(cache, "planted")
     else:
         shutil.move(cache, outside / "cache")
         os.symlink(outside / "cache", cache)
