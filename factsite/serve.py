@@ -32,7 +32,7 @@ from .assemble import placement, replace_claim
 from .checks import check_editorial
 from .load import ClaimContext, ClaimFile, claim_from
 from .model import Claim
-from .preview_http import EVENTS, RELOAD_SCRIPT, handler_for  # noqa: F401 - EVENTS and RELOAD_SCRIPT for tests
+from .preview_http import handler_for
 from .render import Renderer, template_environment
 
 @dataclass

@@ -22,7 +22,8 @@ from factsite import serve
 from factsite.build import Project, build, check
 from factsite.config import load_config
 from factsite.errors import BuildFailed, Problems
-from factsite.serve import EVENTS, RELOAD_SCRIPT, PreviewServer
+from factsite.preview_http import EVENTS, RELOAD_SCRIPT
+from factsite.serve import PreviewServer
 
 from .conftest import FIXTURES, REPO
 from .test_hostile_content import read_corpus
