@@ -300,6 +300,12 @@ class DocumentCache:
     the cache gives back what the reader made of it (``kind.to_plain()``) and
     the warnings it gave. Saved with marshal, which reads plain values several
     times faster than pickle: a big site starts its build from here.
+
+    The file is read back, so it is untrusted (readback.py): it is read only as a
+    plain file, and an entry is used only if it has the shape put() gives it and its
+    file's size, modification and change times, to the nanosecond, match. The change
+    time is set by the system when the file is written on this machine, so an entry
+    planted from elsewhere (a checkout, a restored cache) does not match.
     """
 
     VERSION = 6
