@@ -35,7 +35,9 @@ def key_folder() -> Path:
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        if not os.path.isabs(base):  # unset, or relative, which the XDG specification says to ignore
+            base = str(Path.home() / ".cache")
     return Path(base) / "factsite"
 
 
