@@ -27,7 +27,9 @@ from .documents import DocumentCache, content_signatures, digest_of
 from .model import Site, claim_url
 from .render import Renderer
 from .search import build_search_index, refresh_search_index, search_shards
-from .write import MARKER, update_site, write_site
+from .theme import check_theme_folder
+from .readback import LeadsOutside, read_own_file
+from .write import journal_pending, owned, update_site, write_site
 
 
 @dataclass
@@ -47,6 +49,8 @@ class Project:
             if not folder.is_dir():
                 problems.error(folder, None, f"the {folder.name} folder is missing",
                                "run factsite from the folder that holds content/, templates/ and static/")
+            else:
+                check_theme_folder(folder, problems)  # no link (symlink) in it
 
 
 @dataclass
@@ -138,6 +142,8 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     out_dir = out_dir.resolve()
     cores = available_cores()
     cache = BuildCache(out_dir) if use_cache else None
+    if cache and not cache.usable():  # a link: the build would read and write wherever it leads
+        cache = None
     documents = None
 
     def renderer_for(site: Site) -> Renderer:
@@ -147,8 +153,8 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
 
     with clock("read"):
         state = cache.load_state() if cache else None
-        if not (state and state.out_dir == str(out_dir) and (out_dir / MARKER).is_file()):
-            state = None  # nothing to compare with: build everything
+        if not (state and state.out_dir == str(out_dir) and owned(out_dir) and not journal_pending(out_dir)):
+            state = None  # nothing to compare with, or a site half-updated: build everything
         inputs = content_signatures(project.content_dir) if cache else {}
         edits = None
         if state and since is None:
@@ -178,11 +184,15 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     search_digests = [digest_of(*(claim_prints[url] for url in shard)) for shard in shards]
     with clock("render and write"), model_frozen():
         if state:
-            results, written = write_changed(renderer, out_dir, state, prints, cores, progress, forget_state)
-        else:
+            try:
+                results, written = write_changed(renderer, out_dir, state, prints, cores, progress, forget_state)
+            except LeadsOutside:  # a link in the site where a folder should be: nothing was changed
+                state = None
+        if not state:
             index = (lambda folder: build_search_index(folder, shards)) if search else None
             results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=cores, progress=progress),
-                                 before_swap=index, before_change=forget_state)
+                                 before_swap=index, before_change=forget_state,
+                                 adopt=lambda: BuildCache(out_dir).names(out_dir))
             written = set(results)
     with clock("search index"):
         if search and state:
@@ -198,7 +208,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
                 [(_relative(w.path, project.content_dir), w.line, w.message, w.hint) for w in problems.warnings]))
     with clock("check links"):
         check_rendered_links(results.values(), site.config.base_url, problems,
-                             read=lambda path: (out_dir / path).read_bytes())
+                             read=lambda path: read_own_file(out_dir / path) or b"")  # never through a link
     files_written = sum(len(results[job].files) for job in written)
     return BuildResult(out_dir, files_written, problems.warnings, clock.total(),
                        files_reused=sum(len(r.files) for r in results.values()) - files_written,
@@ -252,7 +262,8 @@ def check(project: Project, base_url: str | None = None, drafts: bool = False,
     """
     cores = available_cores()
     published = published.resolve() if published else None  # as the build names it in the cache
-    documents = BuildCache(published).documents() if published else None
+    cache = BuildCache(published) if published else None
+    documents = cache.documents() if cache and cache.usable() else None
     site, problems = read_site(project, base_url, drafts, cores, documents, published=published, since=since)
     renderer = Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=False, search=False)
     with model_frozen():

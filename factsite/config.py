@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .documents import read_yaml_file
 from .errors import Problems
@@ -65,11 +64,16 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         problems.error(path, doc.line("custom_domain"), f'"{domain}" is not a domain name',
                        "write only the domain, without https:// or a path, e.g. custom_domain: checks.example.org")
         domain = None
+    # The base URL goes into every page, the feeds and the preview's script: only a plain http(s)
+    # address is taken, whether it is written in site.yml or given with --base-url (the
+    # one in site.yml is checked even then, so that check and build agree).
+    for given, line in ((values["base_url"], doc.line("base_url")), (base_url, None)):
+        problem = base_url_problem(given) if given else None
+        if problem:
+            message, hint = problem
+            problems.error(path, line, f'the base URL "{given[:200]}"{" (--base-url)" * (line is None)} {message}',
+                           hint)
     url = base_url or (domain and f"https://{domain.lower()}/") or values["base_url"] or "http://localhost/"
-    if not _is_base_url(url):
-        line = None if base_url else doc.line("base_url")
-        problems.error(path, line, f'the base URL "{url}" is not a full web address',
-                       "write it like https://owner.github.io/repo/")
     url = url if url.endswith("/") else url + "/"
 
     organization = values["organization"] or {"name": "", "url": None, "logo": None}
@@ -101,9 +105,38 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     )
 
 
-def _is_base_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query
+MAX_BASE_URL = 2000  # characters
+_BASE_URL_HINT = "write it like https://owner.github.io/repo/"
+_PLAIN_HINT = ("write only the address, like https://owner.github.io/repo/: letters, digits and - . _ ~ / "
+               "(a domain with other letters in its xn-- form, other characters of the path as %XX)")
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|\[[0-9a-f:.]+\]",
+                   re.IGNORECASE)
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def base_url_problem(url: str) -> tuple[str, str] | None:
+    """Why ``url`` is not a plain http(s) base URL, and what to write (None if it is one): no
+    quotes, spaces, angle brackets, user name or password, query or fragment, or "." or ".."
+    part, so that it stays the same wherever a page, a feed or a script holds it."""
+    if len(url) > MAX_BASE_URL:
+        return f"is {len(url)} characters long (at most {MAX_BASE_URL})", _BASE_URL_HINT
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest:
+        return "is not a full web address", _BASE_URL_HINT
+    other = re.search(r"[^A-Za-z0-9._~:/%\[\]-]", url)
+    if other:
+        return f"holds the character {other[0]!r}, which a plain web address does not", _PLAIN_HINT
+    authority, _, site_path = rest.partition("/")
+    parts = re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[^:\[\]]*)(?::(.*))?", authority)
+    if not parts or not _HOST.fullmatch(parts[1]):
+        return f'names the host "{authority}", which is not a domain name or an IP address', _PLAIN_HINT
+    port = parts[2]
+    if port is not None and not (port.isdigit() and 0 < int(port) < 65536):
+        return f'has the port "{port}", which is not a number from 1 to 65535', _PLAIN_HINT
+    if {".", ".."} & set(site_path.split("/")) or _PERCENT.search(site_path) or re.search(r"[:\[\]]", site_path):
+        return ('has a path with a "." or ".." part, a ":", "[" or "]", or a % not followed by two hex digits',
+                _PLAIN_HINT)
+    return None
 
 
 def _verdicts(doc, records, problems: Problems) -> list[Verdict]:

@@ -24,6 +24,7 @@ import yaml
 
 from . import __version__
 from .errors import BuildFailed, ContentError, Problems
+from .readback import read_own_file
 from .write import write_atomically
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -155,15 +156,15 @@ def _report_encoding(path: Path, raw: bytes, position: int, problems: Problems) 
                    _SAVE_AS_UTF8)
 
 
-def report_link(path: Path, problems: Problems) -> None:
-    """Refuse a link (symlink) in the content: say where it points and what to do instead."""
+def report_link(path: Path, problems: Problems, folder: str = "content/") -> None:
+    """Refuse a link (symlink) in the content (or in ``folder``): say where it points and what to do instead."""
     try:
         target = os.readlink(path)
     except OSError:
         target = "somewhere else"
     what = "folder" if path.is_dir() else "file"
     problems.error(
-        path, None, f"this {what} is a link (symlink) to {target}; factsite does not follow links in content/",
+        path, None, f"this {what} is a link (symlink) to {target}; factsite does not follow links in {folder}",
         f"put the {what} itself here instead of a link (a link could publish a file from outside the "
         "project, and Git on Windows checks links out as plain text files)",
     )
@@ -299,6 +300,12 @@ class DocumentCache:
     the cache gives back what the reader made of it (``kind.to_plain()``) and
     the warnings it gave. Saved with marshal, which reads plain values several
     times faster than pickle: a big site starts its build from here.
+
+    The file is read back, so it is untrusted (readback.py): it is read only as a
+    plain file, and an entry is used only if it has the shape put() gives it and its
+    file's size, modification and change times, to the nanosecond, match. The change
+    time is set by the system when the file is written on this machine, so an entry
+    planted from elsewhere (a checkout, a restored cache) does not match.
     """
 
     VERSION = 7
@@ -323,11 +330,16 @@ class DocumentCache:
         return self.file.with_name(self.file.stem + ".recent" + self.file.suffix)
 
     def _read(self, file: Path) -> dict:
+        """The entries saved in ``file``: untrusted (readback.py), so each is checked where it is used."""
+        data = read_own_file(file)
         try:
-            version, entries = marshal.loads(file.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+            loaded = marshal.loads(data) if data is not None else None
+        except (EOFError, ValueError, TypeError, MemoryError):
             return {}
-        return entries if version == (self.VERSION, __version__) else {}
+        if not (type(loaded) is tuple and len(loaded) == 2 and loaded[0] == (self.VERSION, __version__)
+                and type(loaded[1]) is dict):
+            return {}
+        return loaded[1]
 
     @staticmethod
     def signature(path: Path) -> tuple[int, int, int] | None:
@@ -361,14 +373,16 @@ class DocumentCache:
         name = str(path)
         key = (kind.__name__, name)
         entry = self.entries.get(key)
-        if entry is None:
+        if type(entry) is not tuple or len(entry) != 3:
             return None
         signature = self.signatures[name] if name in self.signatures else self.signature(path)
-        if entry[0] != signature:
+        # The signature holds the time the file last changed, which only the system sets: an
+        # entry made anywhere else, or for another file, does not match.
+        if signature is None or entry[0] != signature or not _are_warnings(entry[2]):
             return None
         try:
             result = kind.from_plain(path, entry[1])
-        except (ValueError, TypeError, KeyError, IndexError):
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # written by another version of factsite: read the file again
         self.used.add(key)
         for line, message, hint in entry[2]:
@@ -399,6 +413,13 @@ class DocumentCache:
             write_atomically(self.file, marshal.dumps((version, self.entries)))
             self._recent_file().unlink(missing_ok=True)
             self.recent = {}
+
+
+def _are_warnings(warnings) -> bool:
+    """Whether ``warnings`` are (line, message, hint) each, as put() keeps them."""
+    return type(warnings) is list and all(
+        type(w) is tuple and len(w) == 3 and (w[0] is None or type(w[0]) is int) and type(w[1]) is str
+        and type(w[2]) is str for w in warnings)
 
 
 def settled(signature: tuple[int, int, int] | None) -> tuple[int, int, int] | None:

@@ -12,7 +12,6 @@ import functools
 import hashlib
 import html
 import multiprocessing as mp
-import os
 import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -30,6 +29,8 @@ from .model import Claim, Listing, Page, Site, Source, Verdict, paginate
 from .search import search_shards, shard_folder
 from .write import write_files
 from .structured_data import claim_review, data_feed, review_key, to_json, to_script_json
+from .compiled import compiled_templates
+from .theme import ThemeLoader, read_theme_file, theme_files
 
 Output = tuple[str, bytes]
 Job = tuple[str, str]  # ("claim", slug), ("listing", address), ("source", id), ("shared", "") or ("file", path)
@@ -164,7 +165,7 @@ class Renderer:
     def asset(self, path: str) -> str:
         """A static file's URL, with a hash of its content so browsers never keep a stale copy."""
         if path not in self._asset_versions:
-            data = self.generated_assets.get(path) or (self.static_dir / path).read_bytes()
+            data = self.generated_assets.get(path) or read_theme_file(self.static_dir / path, self.static_dir)
             digest = hashlib.sha256(data).hexdigest()[:10]
             self._asset_versions[path] = digest
         return f"{self.url(path)}?v={self._asset_versions[path]}"
@@ -364,9 +365,8 @@ class Renderer:
         config = self.site.config
         files = []
         for folder in (self.templates_dir, self.static_dir):
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    files += [path.relative_to(folder).as_posix(), path.read_bytes()]
+            for relative, path in theme_files(folder):
+                files += [relative, read_theme_file(path, folder)]
         return digest_of(__version__, OUTPUT_VERSION, *files, config.path.read_bytes(), config.base_url,
                          str(self.cards), str(self.search),
                          # Every page names the site's pages in its menus, by their addresses too.
@@ -506,10 +506,9 @@ class Renderer:
 
     def static_files(self) -> Iterator[Output]:
         yield from sorted(self.generated_assets.items())
-        for path in sorted(self.static_dir.rglob("*")):
-            relative = path.relative_to(self.static_dir).as_posix()
-            if path.is_file() and not path.name.startswith(".") and relative not in self.generated_assets:
-                yield relative, path.read_bytes()
+        for relative, path in theme_files(self.static_dir):  # never a link (theme.py)
+            if not path.name.startswith(".") and relative not in self.generated_assets:
+                yield relative, read_theme_file(path, self.static_dir)
 
 
 STYLESHEET = "site.css"
@@ -519,7 +518,7 @@ def stylesheet(static_dir: Path, site: Site) -> bytes:
     """The theme's stylesheet plus each verdict's colour from the scale in site.yml."""
     rules = [f".badge--{v.slug}{{background:{v.colour}}}.verdict-box--{v.slug}{{border-top-color:{v.colour}}}"
              for v in site.verdicts]
-    css = (static_dir / STYLESHEET).read_text("utf-8")
+    css = read_theme_file(static_dir / STYLESHEET, static_dir).decode("utf-8")
     return (css.rstrip("\n") + "\n/* Verdict colours, from content/site.yml */\n" + "\n".join(rules) + "\n").encode()
 
 
@@ -536,18 +535,6 @@ def _run_jobs(task: tuple[Path, list[Job]]) -> dict[Job, JobResult]:
     return dict(_WORKER_RENDERER.run_jobs(folder, jobs))
 
 
-class CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Jinja's cache of compiled templates, in the build cache; not being able to save it
-    (a full disk, say) only costs time, so it never stops a build."""
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            os.makedirs(self.directory, exist_ok=True)  # only now: a build refused early makes nothing
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
 def template_environment(templates_dir: Path, compiled: Path | None = None,
                          reload: bool = False) -> jinja2.Environment:
     """The templates' environment; ``compiled``, a folder where Jinja keeps the compiled
@@ -556,8 +543,8 @@ def template_environment(templates_dir: Path, compiled: Path | None = None,
     file again every time it is used, for an environment kept from build to build; a build
     of its own does not, which saves a system call or three per page."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
-        bytecode_cache=CompiledTemplates(str(compiled)) if compiled else None,
+        loader=ThemeLoader(templates_dir),  # follows no link
+        bytecode_cache=compiled_templates(compiled),  # signed, see compiled.py
         auto_reload=reload,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,

@@ -83,9 +83,9 @@ def refresh_search_index(site_dir: Path, shards: list[list[str]], changed: set[i
     fresh = site_dir.with_name(f".{site_dir.name}-{INDEX_FOLDER}-new")
     stale = site_dir.with_name(f".{site_dir.name}-{INDEX_FOLDER}-old")
     for leftover in (fresh, stale):
-        shutil.rmtree(leftover, ignore_errors=True)
+        _remove(leftover)
     try:
-        if changed is None or not current.is_dir():
+        if changed is None or not current.is_dir() or current.is_symlink():  # a link: never write through it
             build_search_index(site_dir, shards, fresh)
             _swap(fresh, current, stale)
             return
@@ -98,7 +98,15 @@ def refresh_search_index(site_dir: Path, shards: list[list[str]], changed: set[i
 
 
 def _swap(fresh: Path, current: Path, stale: Path) -> None:
-    if current.exists():
+    if os.path.lexists(current):
         os.rename(current, stale)
     os.rename(fresh, current)
-    shutil.rmtree(stale, ignore_errors=True)
+    _remove(stale)
+
+
+def _remove(path: Path) -> None:
+    """Delete a folder the build made, or a link or file found in its place (never what a link leads to)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)

@@ -4,20 +4,21 @@ The preview is built in memory (drafts included) and served on 127.0.0.1 under
 the site's base path, so a link that would break under a GitHub Pages project
 path breaks here too. watchfiles reports saved files; each change rebuilds the
 site and tells open pages, over a server-sent event stream, to reload. A build
-with mistakes keeps the server running and shows the mistakes in the browser.
+with mistakes keeps the server running and shows the mistakes in the browser; so
+does a build that crashes, whatever the exception. Which requests it answers, and
+how: preview_http.py.
 """
 
 from __future__ import annotations
 
-import html
 import os
 import threading
 import time
+import traceback
 from pathlib import Path
 from dataclasses import dataclass, field
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote, urlsplit
+from http.server import ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import jinja2
 import watchfiles
@@ -32,16 +33,8 @@ from .checks import check_editorial
 from .claimants import plain_name
 from .load import ClaimContext, ClaimFile, claim_from
 from .model import Claim
+from .preview_http import handler_for
 from .render import Renderer, template_environment
-
-EVENTS = "__factsite/events"
-RELOAD_SCRIPT = "__factsite/reload.js"
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript",
-    ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json", ".xml": "application/xml",
-    ".txt": "text/plain; charset=utf-8", ".ico": "image/x-icon", ".webmanifest": "application/manifest+json",
-}
-
 
 @dataclass
 class Preview:
@@ -75,10 +68,10 @@ class PreviewServer:
         self.preview = Preview()
         self.changed = threading.Condition()
         self.stopping = threading.Event()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler_for(self))
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.base_path = configured_base_path(project)
+        self.base_path, self.site_host = configured_address(project)
         # Kept between rebuilds: Jinja recompiles only templates that changed on disk, files
         # unchanged on disk are not parsed again, and a job whose fingerprint is unchanged
         # keeps its rendered files.
@@ -114,6 +107,13 @@ class PreviewServer:
             line = getattr(error, "lineno", None)
             preview.failed = True
             preview.problems = [ContentError(where, line, f"template error: {error.message}")]  # type: ignore[arg-type]
+        except Exception as error:  # noqa: BLE001 - whatever it is, the preview shows it and keeps watching
+            self.log(traceback.format_exc())
+            preview.failed = True
+            preview.problems = [ContentError(
+                Path("factsite"), None, f"the preview crashed while rebuilding: {type(error).__name__}: {error}",
+                "this is a bug in factsite or in the templates (the terminal shows where): undo the last change "
+                "and save, and report it; the preview rebuilds on the next save")]
         if preview.failed:
             self.last = None
         preview.seconds = time.perf_counter() - started
@@ -126,7 +126,7 @@ class PreviewServer:
     def build_in_memory(self) -> tuple[dict[str, bytes], list[ContentError]]:
         self.last = None
         # Keep the configured base path, so subpath mistakes show up locally.
-        self.base_path = configured_base_path(self.project)
+        self.base_path, self.site_host = configured_address(self.project)
         local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
         site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts, cache=self.documents,
                                    editorial=False)
@@ -232,7 +232,10 @@ class PreviewServer:
         for changes in watchfiles.watch(*folders, stop_event=self.stopping, debounce=50, step=20,
                                         rust_timeout=500, yield_on_timeout=False):
             if changes:
-                self.rebuild({Path(path) for _, path in changes})
+                try:
+                    self.rebuild({Path(path) for _, path in changes})
+                except Exception:  # noqa: BLE001 - never stop watching (rebuild reports its own crashes)
+                    self.log(traceback.format_exc())
 
     # Running --------------------------------------------------------------
 
@@ -261,99 +264,12 @@ def same_claimant(claim: Claim, file: ClaimFile) -> bool:
             and not (kind is None and claimant.type_given_in == claim.path))
 
 
-def configured_base_path(project: Project) -> str:
-    config = load_config(project.content_dir, Problems())
-    return config.base_path if config else "/"
-
-
-def _handler_for(server: PreviewServer):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format, *args):  # noqa: A002 - the quiet preview does not log requests
-            pass
-
-        def do_GET(self):  # noqa: N802 - http.server's naming
-            path = unquote(urlsplit(self.path).path)
-            base = server.base_path
-            if path == base + EVENTS:
-                return self.stream_events()
-            if path == base + RELOAD_SCRIPT:
-                return self.send(HTTPStatus.OK, ".js", reload_script(base).encode())
-            if not path.startswith(base):
-                return self.redirect(base) if path == "/" else self.not_found()
-            preview = server.preview
-            if preview.failed:
-                return self.send(HTTPStatus.INTERNAL_SERVER_ERROR, ".html", error_page(preview, base))
-            relative = path[len(base):]
-            for candidate in (relative, relative + "index.html" if relative.endswith("/") or not relative
-                              else relative + "/index.html"):
-                if candidate in preview.files:
-                    if candidate != relative and not relative.endswith("/") and relative:
-                        return self.redirect(path + "/")
-                    return self.send(HTTPStatus.OK, candidate, preview.files[candidate])
-            return self.not_found()
-
-        def not_found(self):
-            page = server.preview.files.get("404.html", b"<h1>Not found</h1>")
-            self.send(HTTPStatus.NOT_FOUND, ".html", page)
-
-        def redirect(self, location: str):
-            self.send_response(HTTPStatus.FOUND)
-            self.send_header("Location", location)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def send(self, status, name: str, body: bytes):
-            suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ".html"
-            if suffix == ".html":
-                script = f'<script src="{server.base_path}{RELOAD_SCRIPT}"></script>'.encode()
-                body = body.replace(b"</body>", script + b"</body>", 1)
-            self.send_response(status)
-            self.send_header("Content-Type", CONTENT_TYPES.get(suffix, "application/octet-stream"))
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def stream_events(self):
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            seen = server.preview.generation
-            try:
-                while not server.stopping.is_set():
-                    with server.changed:
-                        server.changed.wait(timeout=15)
-                    generation = server.preview.generation
-                    message = "reload" if generation != seen else "ping"
-                    seen = generation
-                    self.wfile.write(f"data: {message}\n\n".encode())
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-    return Handler
-
-
-def reload_script(base_path: str) -> str:
-    return (
-        "(function(){var e=new EventSource(" + repr(base_path + EVENTS).replace("'", '"') + ");"
-        "e.onmessage=function(m){if(m.data==='reload'){location.reload();}};})();\n"
-    )
-
-
-def error_page(preview: Preview, base_path: str) -> bytes:
-    items = "".join(
-        f"<li><code>{html.escape(p.location())}</code> <strong>{html.escape(p.severity)}</strong>: "
-        f"{html.escape(p.message)}" + (f"<br><em>hint: {html.escape(p.hint)}</em>" if p.hint else "") + "</li>"
-        for p in preview.problems
-    )
-    return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title>"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>"
-        "body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#1c1e21;color:#f5f6f8}"
-        "main{max-width:50rem;margin:2rem auto;padding:0 1rem}h1{color:#ff8a80}li{margin:1rem 0}"
-        "code{background:#33373d;padding:.1rem .3rem;border-radius:4px}em{color:#c4c9d0}</style></head>"
-        f"<body><main><h1>The preview could not be built</h1><ol>{items}</ol>"
-        "<p>Fix the file and save it: this page reloads by itself.</p></main></body></html>"
-    ).encode()
+def configured_address(project: Project) -> tuple[str, str | None]:
+    """The base path and host name of the base URL in site.yml ("/" and None if it has mistakes,
+    which the build then shows)."""
+    problems = Problems()
+    config = load_config(project.content_dir, problems)
+    if config is None or problems.errors:
+        return "/", None
+    host = urlsplit(config.base_url).hostname
+    return config.base_path, (f"[{host}]" if host and ":" in host else host)

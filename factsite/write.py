@@ -2,24 +2,36 @@
 
 Everything is written into a fresh folder beside the output folder. Only when
 every file is written does that folder take the output folder's place, so a
-failed or interrupted build leaves the previous site as it was.
+failed or interrupted build leaves the previous site as it was. (An update of
+some files in place goes through a journal: journal.py.)
+
+Every full build marks the folder it writes (MARK), and a build replaces only a
+folder that holds the mark: never one factsite did not make.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from .journal import Journal, apply_journal, journal_path, recover_journal, staging_prefix
+from .readback import read_own_file, real_folders, safe_relative_path
 
-MARKER = "claims.json"  # every build writes it
+# Every full build writes this file into the site: the mark that factsite made the folder, and
+# may replace it. (Not hidden: upload-pages-artifact leaves out hidden files.)
+MARK = "made-by-factsite.txt"
+MARK_SIGNATURE = b"factsite site folder\n"
+MARK_TEXT = MARK_SIGNATURE + (b"\nfactsite made this folder and replaces it whole on every build: anything put here "
+                              b"by hand is deleted.\nBuild into a folder of its own, named with --out.\n")
+OLD_SIGNATURE = "claims.json"  # all that marked a site before the mark: every build writes it
 T = TypeVar("T")
 
 
@@ -59,23 +71,27 @@ def write_error(error: OSError, doing: str, folder: Path, site: str | None = Wri
 
 def write_site(out_dir: Path, fill: Callable[[Path], T],
                before_swap: Callable[[Path], None] | None = None,
-               before_change: Callable[[], None] | None = None) -> T:
+               before_change: Callable[[], None] | None = None,
+               adopt: Callable[[], bool] | None = None) -> T:
     """Make ``fill`` write the new site into a fresh folder, then put it in place of ``out_dir``.
 
     Returns what ``fill`` returns. ``before_swap`` may add to the new folder (the
     search index is built there) before it replaces the old one; if either
     raises, the old site stays. ``before_change()`` is called just before the old
-    site starts to change (the build forgets its cached state then).
+    site starts to change (the build forgets its cached state then). ``adopt()``:
+    whether a folder without the mark is a site an earlier factsite built (see
+    refuse_foreign_folder).
     """
     out_dir = out_dir.resolve()
     try:
-        refuse_foreign_folder(out_dir)
+        refuse_foreign_folder(out_dir, adopt)
         if out_dir.is_dir():
             _require_writable([out_dir])  # else the swap succeeds, and the old site can never be removed
     except OSError as error:
         raise write_error(error, f"cannot write the site into {out_dir}", out_dir) from error
     with staging_folder(out_dir) as staging:
         result = fill(staging)
+        write_files(staging, [(MARK, MARK_TEXT)])
         if before_swap is not None:
             before_swap(staging)
         if before_change is not None:
@@ -91,42 +107,39 @@ def update_site(out_dir: Path, fill: Callable[[Path], T], removed: Callable[[T],
     The new files are written beside the site first, so a failure while
     rendering or writing changes nothing. Then a journal lists the moves and
     each file is moved into place (one rename each); a build killed during the
-    moves is completed by the next one, from the journal. ``before_change()`` is
-    called just before the journal is written.
+    moves is completed by the next one, from the journal (journal.py). ``before_change()``
+    is called just before the journal is written. Raises LeadsOutside, having changed
+    nothing, if a folder of the site on the way is a link (the build then writes it whole).
     """
     out_dir = out_dir.resolve()
     with staging_folder(out_dir) as staging:
         result = fill(staging)
         files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
-        journal = {"staging": str(staging), "files": files, "removed": sorted(removed(result))}
-        made = _make_folders(out_dir, files)  # a full disk stops the update here, before any move
+        journal = Journal(staging, files, sorted(removed(result)))
+        made = _make_folders(out_dir, files, journal.removed)  # a full disk stops the update here, before any move
         try:
             if before_change is not None:
                 before_change()
-            write_atomically(_journal_path(out_dir), json.dumps(journal).encode("utf-8"))
+            write_atomically(journal_path(out_dir), journal.to_json())
         except BaseException as error:
             _remove_folders(made)
             if isinstance(error, WriteError) and isinstance(error.__cause__, OSError):  # not the journal's name
                 raise write_error(error.__cause__, f"cannot write the site into {out_dir}", out_dir.parent) from error
             raise
-        _apply(out_dir, journal)
+        apply_journal(out_dir, journal)
     return result
 
 
-def _make_folders(out_dir: Path, files: list[str]) -> list[Path]:
+def _make_folders(out_dir: Path, files: list[str], removed: list[str]) -> list[Path]:
     """Make the folders that moving ``files`` into ``out_dir`` needs, and check that each may be
-    written; returns those it made."""
+    written; returns those it made. Raises LeadsOutside first if a folder of ``out_dir`` on the
+    way to them, or to the ``removed`` files, is a link."""
     made: list[Path] = []
+    folders = {out_dir / safe_relative_path(relative).parent for relative in files}
+    real_folders(out_dir, folders | {(out_dir / safe_relative_path(relative)).parent for relative in removed})
     try:
-        for relative in files:
-            folder, missing = out_dir / safe_relative_path(relative).parent, []
-            while not folder.is_dir():
-                missing.append(folder)
-                folder = folder.parent
-            for folder in reversed(missing):
-                folder.mkdir()
-                made.append(folder)
-        _require_writable({out_dir} | {out_dir / safe_relative_path(relative).parent for relative in files})
+        real_folders(out_dir, folders, made)
+        _require_writable({out_dir} | folders)
     except BaseException:
         _remove_folders(made)
         raise
@@ -159,13 +172,13 @@ def staging_folder(out_dir: Path) -> Iterator[Path]:
                           WriteError.PARTLY_UPDATED) from error
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = new_folder(out_dir.parent, f".{out_dir.name}-new-")
+        staging = new_folder(out_dir.parent, staging_prefix(out_dir))
     except OSError as error:
         raise write_error(error, f"cannot create a folder beside {out_dir}", out_dir.parent) from error
     try:
         yield staging
     except BaseException as error:
-        moving = _journal_path(out_dir).exists()  # the moves had begun: the next build finishes them
+        moving = journal_path(out_dir).exists()  # the moves had begun: the next build finishes them
         if not moving:
             shutil.rmtree(staging, ignore_errors=True)
         with contextlib.suppress(OSError):  # the next build tries again
@@ -181,46 +194,16 @@ def staging_folder(out_dir: Path) -> Iterator[Path]:
         raise
 
 
-def _journal_path(out_dir: Path) -> Path:
-    return out_dir.with_name(f".{out_dir.name}-journal.json")
-
-
-def _apply(out_dir: Path, journal: dict) -> None:
-    staging = Path(journal["staging"])
-    for relative in journal["files"]:
-        source, target = staging / relative, out_dir / safe_relative_path(relative)
-        if source.exists():  # when completing an interrupted update, some moved already
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
-    for relative in journal["removed"]:
-        target = out_dir / safe_relative_path(relative)
-        try:
-            target.unlink()
-        except FileNotFoundError:
-            pass
-        _remove_empty_parents(target.parent, out_dir)
-    _journal_path(out_dir).unlink()
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def _remove_empty_parents(folder: Path, root: Path) -> None:
-    while folder != root and folder.is_relative_to(root):
-        try:
-            folder.rmdir()
-        except OSError:  # not empty, or gone
-            return
-        folder = folder.parent
-
-
 def recover(out_dir: Path) -> None:
     """Finish what a killed build left: an update half-applied, or a swap half-done."""
-    journal = _journal_path(out_dir)
-    if journal.exists():
-        try:
-            _apply(out_dir, json.loads(journal.read_text("utf-8")))
-        except (ValueError, KeyError):  # a journal cut short was never acted on
-            journal.unlink()
+    recover_journal(out_dir)
     restore_interrupted_swap(out_dir)
+
+
+def journal_pending(out_dir: Path) -> bool:
+    """Whether a killed update left a journal: the site is then neither the old nor the new one."""
+    return os.path.lexists(journal_path(out_dir))
+
 
 def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
     """Write each ``(relative path, bytes)`` under ``folder``; returns how many."""
@@ -242,19 +225,29 @@ def _write(file, data: bytes) -> None:
     file.write(data)
 
 
-def refuse_foreign_folder(out_dir: Path) -> None:
-    """Never replace a folder that a build did not make (say, `--out .` by mistake)."""
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-        raise WriteError(f"{out_dir} is not empty and was not made by factsite, so it will not be replaced",
-                         "choose an empty or new folder with --out", site=None)
+def owned(folder: Path) -> bool:
+    """Whether ``folder`` holds factsite's mark, which every full build writes into it."""
+    data = read_own_file(folder / MARK, len(MARK_TEXT) * 4)
+    return data is not None and data.startswith(MARK_SIGNATURE)
 
 
-def safe_relative_path(relative: str) -> PurePosixPath:
-    """``relative`` if it stays inside the output folder; refusing is a bug, not an editor mistake."""
-    path = PurePosixPath(relative)
-    if path.is_absolute() or ".." in path.parts or "\\" in relative or "\0" in relative:
-        raise ValueError(f"refusing to write outside the output folder: {relative!r}")
-    return path
+def refuse_foreign_folder(out_dir: Path, adopt: Callable[[], bool] | None = None) -> None:
+    """Never replace a folder that a build did not make (say, `--out .` by mistake).
+
+    A folder is factsite's if it holds the mark. One that holds only a claims.json (all that
+    marked a site before the mark) is taken as factsite's if ``adopt()`` says an earlier build
+    made it (its build state names the folder); otherwise the editor is asked to choose.
+    """
+    if not out_dir.is_dir() or not any(out_dir.iterdir()) or owned(out_dir):
+        return
+    if (out_dir / OLD_SIGNATURE).is_file():
+        if adopt is not None and adopt():
+            return
+        raise WriteError(f"{out_dir} holds a {OLD_SIGNATURE} but not factsite's mark ({MARK}), so it will not be "
+                         "replaced", "if an older factsite built it, delete the folder and build again; "
+                         "otherwise choose an empty or new folder with --out", site=None)
+    raise WriteError(f"{out_dir} is not empty and was not made by factsite, so it will not be replaced",
+                     "choose an empty or new folder with --out", site=None)
 
 
 def new_folder(parent: Path, prefix: str) -> Path:
@@ -279,8 +272,10 @@ def _old_path(out_dir: Path) -> Path:
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:
     old = _old_path(out_dir)
-    if old.exists():
-        shutil.rmtree(old)
+    if old.is_symlink() or old.is_file():  # not what a build leaves: never follow it
+        old.unlink()
+    elif old.exists():
+        shutil.rmtree(old)  # which deletes the links inside, never what they point to
     if out_dir.exists():
         os.rename(out_dir, old)
     os.rename(staging, out_dir)
@@ -288,10 +283,18 @@ def swap_into_place(staging: Path, out_dir: Path) -> None:
 
 
 def restore_interrupted_swap(out_dir: Path) -> None:
-    """If a build was killed between the two renames, put the previous site back."""
+    """If a build was killed between the two renames, put the previous site back (if it is one:
+    a real folder with the mark, never a link)."""
     old = _old_path(out_dir)
-    if old.exists() and not out_dir.exists():
+    if not os.path.lexists(out_dir) and _is_real_folder(old) and owned(old):
         os.rename(old, out_dir)
+
+
+def _is_real_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def write_atomically(path: Path, data: bytes) -> None:

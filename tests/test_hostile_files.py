@@ -1,0 +1,654 @@
+"""Hostile files outside content/: links in the theme, and what a build reads back from its own
+output and cache (journal, build state, file cache, cards, compiled templates) or finds where
+--out points.
+
+The theme (templates/, static/) is trusted, but a link in it must not publish a file from
+elsewhere. What a build reads back may have been planted (a checkout holding `.factsite-cache/`
+or `.site-journal.json`, a restored CI cache): it may never make a build read, move or delete
+anything outside the output folder, its staging folder and the cache, and anything off means a
+full build. Every test keeps a canary beside the project and checks it is untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from factsite.build import Project, build, check
+from factsite.cli import main
+from factsite.errors import BuildFailed
+
+from .conftest import FIXTURES, REPO, contents_of, write
+from .test_hostile_paths import SECRET, snapshot
+
+needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt",
+                                    reason="needs symbolic links")
+
+
+@pytest.fixture
+def themed(tmp_path) -> Project:
+    """The fixture site with a theme of its own (a copy of the repository's), which tests may change."""
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    return Project.at(tmp_path)
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """A folder beside the project: secrets a link might publish, and a canary nothing may touch."""
+    folder = tmp_path / "outside"
+    write(folder / "secret.txt", f"{SECRET}\n")
+    write(folder / "partial.html", f"<p>{SECRET}</p>\n")
+    write(folder / "theme" / "extra.css", f"/* {SECRET} */\n")
+    write(folder / "canary.txt", "still here\n")
+    return folder
+
+
+# Links (symlinks) in the theme ------------------------------------------------------
+
+THEME_LINKS = [
+    # (the link, relative to the project; what it points to: outside/..., or an absolute path)
+    pytest.param("static/env.txt", "/proc/self/environ", id="static-environ"),
+    pytest.param("static/passwd", "/etc/passwd", id="static-passwd"),
+    pytest.param("static/secret.txt", "outside/secret.txt", id="static-file"),
+    pytest.param("static/css/extra.css", "outside/theme/extra.css", id="static-sub-folder-file"),
+    pytest.param("static/theme", "outside/theme", id="static-folder"),
+    pytest.param("static/etc", "/etc", id="static-system-folder"),
+    pytest.param("static/logo-again.svg", "static/logo.svg", id="static-inside-the-theme-too"),
+    pytest.param("static/nowhere.css", "outside/missing.css", id="static-dangling"),
+    pytest.param("static/.well-known/security.txt", "outside/secret.txt", id="static-hidden-folder"),
+    pytest.param("templates/partial.html", "outside/partial.html", id="template-file"),
+    pytest.param("templates/_badge.html", "outside/partial.html", id="template-used-by-every-page"),
+    pytest.param("templates/parts/footer.html", "outside/partial.html", id="template-sub-folder-file"),
+    pytest.param("templates/parts", "outside/theme", id="template-folder"),
+    pytest.param("templates/loop", ".", id="template-folder-loop"),
+]
+
+
+def make_link(project: Project, link: str, target: str) -> Path:
+    root = project.content_dir.parent
+    path = root / link
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    os.symlink(target if target.startswith("/") or target == "." else root / target, path)
+    return path
+
+
+def assert_link_refused(errors, path: Path, folder: str) -> None:
+    found = [e for e in errors if e.path == path]
+    assert len(found) == 1, "\n".join(map(str, errors))
+    error = found[0]
+    assert "is a link (symlink) to" in error.message and f"does not follow links in {folder}/" in error.message
+    assert "instead of a link" in error.hint
+    assert not any(SECRET in str(e) for e in errors)
+
+
+@needs_symlinks
+@pytest.mark.parametrize("link, target", THEME_LINKS)
+def test_link_in_the_theme_is_refused_by_build_and_check_naming_it(themed, tmp_path, outside, link, target):
+    path = make_link(themed, link, target)
+    out = tmp_path / "site"
+    before = snapshot(tmp_path, out)
+    with pytest.raises(BuildFailed) as failure:
+        build(themed, out)
+    assert_link_refused(failure.value.problems.errors, path, link.split("/")[0])
+    assert not out.exists() and snapshot(tmp_path, out) == before
+    with pytest.raises(BuildFailed) as failure:
+        check(themed)
+    assert_link_refused(failure.value.problems.errors, path, link.split("/")[0])
+
+
+@needs_symlinks
+@pytest.mark.parametrize("folder", ["static", "templates"])
+def test_theme_folder_that_is_a_link_is_refused(themed, tmp_path, outside, folder):
+    real = tmp_path / "outside" / f"real-{folder}"
+    shutil.move(tmp_path / folder, real)
+    os.symlink(real, tmp_path / folder)
+    with pytest.raises(BuildFailed) as failure:
+        build(themed, tmp_path / "site")
+    assert_link_refused(failure.value.problems.errors, tmp_path / folder, folder)
+    assert not (tmp_path / "site").exists()
+
+
+@needs_symlinks
+def test_link_in_the_theme_is_refused_by_the_command_line_without_a_traceback(themed, tmp_path, outside,
+                                                                            monkeypatch):
+    make_link(themed, "static/secret.txt", "outside/secret.txt")
+    monkeypatch.chdir(tmp_path)
+    for command in (["check"], ["build", "--no-search", "--no-cards"]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1, result.output
+        assert "static/secret.txt: error: this file is a link (symlink) to" in result.output
+        assert "hint: put the file itself here instead of a link" in result.output
+        assert SECRET not in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "site").exists()
+
+
+@needs_symlinks
+def test_hidden_link_in_the_theme_is_neither_refused_nor_followed(themed, tmp_path, outside):
+    """An editor's lock file (Emacs makes `.#name` links) is hidden, as in content/: left alone."""
+    make_link(themed, "templates/.#claim.html", "outside/secret.txt")
+    make_link(themed, "static/.#site.css", "outside/secret.txt")
+    out = tmp_path / "site"
+    build(themed, out, cards=False, search=False)
+    assert not any(SECRET.encode() in data for data in contents_of(out).values())
+
+
+@needs_symlinks
+def test_the_renderer_follows_no_link_even_one_made_after_the_check(themed, tmp_path, outside):
+    """The second guard: links are listed, read and loaded as templates never, whatever the check said."""
+    from factsite.build import read_site
+    from factsite.render import Renderer
+
+    site, _ = read_site(themed)
+    make_link(themed, "static/secret.txt", "outside/secret.txt")
+    make_link(themed, "static/theme", "outside/theme")
+    make_link(themed, "templates/_badge.html", "outside/partial.html")
+    renderer = Renderer(site, themed.templates_dir, themed.static_dir, cards=False, search=False)
+    renderer.fingerprints()  # reads every file of the theme
+    files = dict(renderer.static_files())
+    assert "secret.txt" not in files and not any(name.startswith("theme/") for name in files)
+    with pytest.raises(Exception, match="follows no link") as raised:
+        renderer.render_job(("claim", "rain-record"))
+    assert SECRET not in str(raised.value)
+
+
+# What a build reads back: planted journals, build states and caches ----------------------------
+
+BUILD = dict(cards=False, search=False)
+
+
+@pytest.fixture
+def built(project, tmp_path, outside) -> Path:
+    """The fixture site built into `site/` beside `.factsite-cache/`, and a canary in `outside/`."""
+    out = tmp_path / "site"
+    build(project, out, **BUILD)
+    return out
+
+
+def assert_correct_and_canary_safe(project, out: Path, tmp_path: Path, outside_before: dict, result=None) -> None:
+    """The site is what a cold build gives (with its warnings), and nothing in `outside/` moved,
+    changed or went."""
+    assert snapshot(tmp_path / "outside", tmp_path / "nothing") == outside_before
+    reference = tmp_path / "reference"
+    shutil.rmtree(reference, ignore_errors=True)
+    expected = build(project, reference, use_cache=False, **BUILD)
+    assert contents_of(out) == contents_of(reference)
+    if result is not None:
+        assert [str(w) for w in result.warnings] == [str(w) for w in expected.warnings]
+
+
+def plant_json(path: Path, value) -> None:
+    import json
+
+    path.write_text(json.dumps(value) if not isinstance(value, str) else value)
+
+
+def journals(tmp_path: Path) -> dict:
+    staging = str(tmp_path / ".site-new-0123abcd")
+    outside = str(tmp_path / "outside")
+    return {
+        "staging outside, its files moved in": {"staging": outside, "files": ["canary.txt", "secret.txt"],
+                                                "removed": []},
+        "staging the output's parent": {"staging": str(tmp_path), "files": ["outside/canary.txt"], "removed": []},
+        "files climbing out": {"staging": staging, "files": ["../outside/canary.txt"],
+                               "removed": ["../outside/canary.txt", "/etc/hostname"]},
+        "absolute removal": {"staging": staging, "files": [], "removed": [str(tmp_path / "outside/canary.txt")]},
+        "wrong types": {"staging": 5, "files": "canary.txt", "removed": None},
+        "a list": ["canary.txt"],
+        "extra keys": {"staging": staging, "files": [], "removed": [], "rmtree": outside},
+        "not JSON": "{\"staging\": \"" + outside,
+    }
+
+
+@pytest.mark.parametrize("name", list(journals(Path("/x"))))
+def test_planted_journal_moves_and_deletes_nothing_outside_the_site(project, built, tmp_path, outside, name):
+    before = snapshot(outside, tmp_path / "nothing")
+    plant_json(tmp_path / ".site-journal.json", journals(tmp_path)[name])
+    build(project, built, **BUILD)
+    assert not os.path.lexists(tmp_path / ".site-journal.json")
+    assert_correct_and_canary_safe(project, built, tmp_path, before)
+
+
+@needs_symlinks
+def test_planted_journal_cannot_delete_through_a_link_in_the_site(project, built, tmp_path, outside):
+    """A link planted in the site where a folder was: deleting "claims/x/canary.txt" would reach outside/."""
+    before = snapshot(outside, tmp_path / "nothing")
+    os.symlink(outside, built / "planted")
+    plant_json(tmp_path / ".site-journal.json", {"staging": str(tmp_path / ".site-new-0123abcd"), "files": [],
+                                                 "removed": ["planted/canary.txt", "planted/secret.txt"]})
+    build(project, built, **BUILD)
+    assert_correct_and_canary_safe(project, built, tmp_path, before)
+    assert not (built / "planted").exists()
+
+
+@needs_symlinks
+def test_journal_that_is_a_link_is_not_followed(project, built, tmp_path, outside):
+    before = snapshot(outside, tmp_path / "nothing")
+    plant_json(outside / "journal.json", {"staging": str(outside), "files": ["canary.txt"], "removed": []})
+    before = snapshot(outside, tmp_path / "nothing")
+    os.symlink(outside / "journal.json", tmp_path / ".site-journal.json")
+    build(project, built, **BUILD)
+    assert not os.path.lexists(tmp_path / ".site-journal.json")
+    assert_correct_and_canary_safe(project, built, tmp_path, before)
+
+
+def test_a_sound_journal_left_by_a_killed_build_is_still_finished(project, built, tmp_path):
+    """What the checks must keep: the moves of a build killed half-way are completed."""
+    staging = tmp_path / ".site-new-0123abcd"
+    write(staging / "claims/rain-record/index.html", "the new page")
+    (built / "claims/budget-doubled/badge.svg").unlink()  # moved already, before the kill
+    plant_json(tmp_path / ".site-journal.json", {"staging": str(staging), "files": [
+        "claims/rain-record/index.html", "claims/budget-doubled/badge.svg"], "removed": ["robots.txt"]})
+    from factsite.write import recover
+
+    recover(built)
+    assert (built / "claims/rain-record/index.html").read_text() == "the new page"
+    assert not (built / "robots.txt").exists() and not staging.exists()
+    assert not (tmp_path / ".site-journal.json").exists()
+
+
+def load_state(tmp_path: Path) -> list:
+    import marshal
+
+    return list(marshal.loads((tmp_path / ".factsite-cache/site.state.marshal").read_bytes()))
+
+
+def save_state(tmp_path: Path, state: list) -> None:
+    import marshal
+
+    (tmp_path / ".factsite-cache/site.state.marshal").write_bytes(marshal.dumps(tuple(state)))
+
+
+def with_stale_job(files: list) -> callable:
+    """The state with one more job, which no build makes now: its files are deleted as stale."""
+    def change(state: list) -> None:
+        state[3][("claim", "gone")] = ("0" * 32, (files, []))
+    return change
+
+
+def state_changes(tmp_path: Path) -> dict:
+    def set_at(index, value):
+        def change(state):
+            state[index] = value
+        return change
+
+    def first_job(value):
+        def change(state):
+            state[3][next(iter(state[3]))] = value
+        return change
+
+    return {
+        "stale file outside": with_stale_job(["../outside/canary.txt"]),
+        "stale file absolute": with_stale_job([str(tmp_path / "outside/canary.txt")]),
+        "stale file backslashes": with_stale_job(["..\\outside\\canary.txt"]),
+        "stale folder itself": with_stale_job(["claims"]),
+        "stale file with a dot part": with_stale_job(["claims/./../../outside/canary.txt"]),
+        "jobs of the wrong type": set_at(3, {("claim", "x"): 5}),
+        "jobs a list": set_at(3, [1, 2]),
+        "a job's files of the wrong type": first_job(("0" * 32, ({"a": 1}, []))),
+        "a job's links of the wrong type": first_job(("0" * 32, (["index.html"], [("a", 1, [("b", "c")])]))),
+        "a code object": set_at(7, compile("open('canary', 'w')", "x", "exec")),
+        "warnings of the wrong type": set_at(8, [("claims/x.md", "line", 1, None)]),
+        "inputs of the wrong type": set_at(5, {"claims/x.md": ("1", 2, 3)}),
+        "settings not a tuple": set_at(2, ["https://example.org/", False, False, False]),
+    }
+
+
+@pytest.mark.parametrize("name", [name for name in state_changes(Path("/x")) if name != "stale folder itself"])
+def test_build_state_of_any_other_shape_is_not_loaded(built, tmp_path, name):
+    """marshal gives back whatever was planted (a code object too): only the exact shapes a build
+    writes are taken."""
+    from factsite.cache import BuildCache
+
+    state = load_state(tmp_path)
+    state_changes(tmp_path)[name](state)
+    save_state(tmp_path, state)
+    assert BuildCache(built).load_state() is None
+
+
+@pytest.mark.parametrize("name", [name for name in state_changes(Path("/x"))
+                                  if name.startswith(("stale", "jobs", "warnings"))])
+def test_planted_build_state_is_ignored_and_the_site_built_whole(project, built, tmp_path, outside, monkeypatch,
+                                                                 name):
+    """Stale files are deleted after a build that read every file; warnings are replayed by the
+    shortcut an edited analysis takes when the files are settled, as on an editor's machine."""
+    from factsite.documents import DocumentCache
+
+    if name.startswith("warnings"):
+        monkeypatch.setattr(DocumentCache, "RACY_NS", 0)
+        build(project, built, **BUILD)  # which records the files' signatures
+    before = snapshot(outside, tmp_path / "nothing")
+    state = load_state(tmp_path)
+    state_changes(tmp_path)[name](state)
+    save_state(tmp_path, state)
+    (project.content_dir / "claims/rain-record.md").write_text(
+        (project.content_dir / "claims/rain-record.md").read_text() + "\nAn edit, so that the build writes.\n")
+    result = build(project, built, **BUILD)
+    assert_correct_and_canary_safe(project, built, tmp_path, before, result)
+
+
+@needs_symlinks
+def test_stale_file_behind_a_link_in_the_site_is_not_deleted(project, built, tmp_path, outside):
+    """A sound state, but a folder of the site became a link: the update would delete outside/canary.txt."""
+    before = snapshot(outside, tmp_path / "nothing")
+    state = load_state(tmp_path)
+    with_stale_job(["planted/canary.txt", "planted/secret.txt"])(state)
+    save_state(tmp_path, state)
+    os.symlink(outside, built / "planted")
+    build(project, built, **BUILD)
+    assert_correct_and_canary_safe(project, built, tmp_path, before)
+
+
+@needs_symlinks
+def test_new_file_is_not_written_through_a_link_in_the_site(project, built, tmp_path, outside):
+    """The update writes claims/rain-record/index.html: a link at claims/rain-record/ would send it outside."""
+    before = snapshot(outside, tmp_path / "nothing")
+    shutil.rmtree(built / "claims/rain-record")
+    os.symlink(outside, built / "claims/rain-record")
+    claim = project.content_dir / "claims/rain-record.md"
+    claim.write_text(claim.read_text() + "\nAn edit.\n")
+    build(project, built, **BUILD)
+    assert_correct_and_canary_safe(project, built, tmp_path, before)
+    assert not (built / "claims/rain-record").is_symlink()
+
+
+@needs_symlinks
+@pytest.mark.parametrize("what", ["state file", "cache folder", "a file for a folder"])
+def test_build_cache_that_is_a_link_is_neither_read_nor_written(project, built, tmp_path, outside, what):
+    """Even a link to the real state is not read (one to /dev/zero would never end): nothing is reused."""
+    cache = tmp_path / ".factsite-cache"
+    if what == "state file":
+        os.replace(cache / "site.state.marshal", outside / "site.state.marshal")
+        os.symlink(outside / "site.state.marshal", cache / "site.state.marshal")
+    elif what == "a file for a folder":
+        shutil.rmtree(cache)
+        write(cache, "planted")
+    else:
+        shutil.move(cache, outside / "cache")
+        os.symlink(outside / "cache", cache)
+    before = snapshot(outside, tmp_path / "nothing")
+    result = build(project, built, **BUILD)
+    assert result.files_reused == 0
+    assert_correct_and_canary_safe(project, built, tmp_path, before)
+
+
+def plant_documents(tmp_path: Path, entries) -> None:
+    import marshal
+
+    from factsite import __version__
+    from factsite.documents import DocumentCache
+
+    (tmp_path / ".factsite-cache/documents.marshal").write_bytes(
+        marshal.dumps(((DocumentCache.VERSION, __version__), entries)))
+
+
+def planted_claim(claim: Path, **values) -> tuple:
+    """What the file cache keeps of ``claim``, with ``values`` in place of its own."""
+    from factsite.errors import Problems
+    from factsite.load import ClaimFile
+
+    plain = list(ClaimFile.read(claim, Problems()).to_plain())
+    plain[0] = dict(plain[0], **values)
+    plain[2] = "0" * 32  # the digest of its fields, which shows they changed
+    return tuple(plain)
+
+
+def test_planted_file_cache_entry_is_not_used(project, built, tmp_path, outside):
+    """An entry whose signature is None (a planted one) matched a file changed in the last
+    two seconds, whose signature is None too: its fields were published, its edit lost."""
+    before = snapshot(outside, tmp_path / "nothing")
+    claim = project.content_dir / "claims/rain-record.md"
+    plant_documents(tmp_path, {("ClaimFile", str(claim)): (None, planted_claim(claim, title="PLANTED"), [])})
+    claim.write_text(claim.read_text() + "\nAn edit.\n")  # changed just now: not settled
+    build(project, built, **BUILD)
+    assert not any(b"PLANTED" in data for data in contents_of(built).values())
+    assert_correct_and_canary_safe(project, built, tmp_path, before)
+
+
+@pytest.mark.parametrize("entries", [
+    pytest.param([1, 2, 3], id="a list"),
+    pytest.param({"CLAIM": 5}, id="an entry of the wrong type"),
+    pytest.param({"CLAIM": "warnings of the wrong type"}, id="an entry's warnings of the wrong type"),
+    pytest.param("entries", id="text"),
+])
+def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outside, monkeypatch, entries):
+    from factsite.documents import DocumentCache
+
+    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # signatures as on an editor's machine, where they match
+    before = snapshot(outside, tmp_path / "nothing")
+    claim = project.content_dir / "claims/rain-record.md"
+    if isinstance(entries, dict):
+        entry = entries["CLAIM"]
+        if entry == "warnings of the wrong type":
+            entry = (DocumentCache.signature(claim), planted_claim(claim), 5)
+        entries = {("ClaimFile", str(claim)): entry}
+    plant_documents(tmp_path, entries)
+    (tmp_path / ".factsite-cache/site.state.marshal").unlink()
+    build(project, built, **BUILD)
+    assert_correct_and_canary_safe(project, built, tmp_path, before)
+
+
+@needs_symlinks
+def test_planted_share_card_is_not_published(project, tmp_path, outside):
+    """A card in the cache that is a link (to a secret) or not a PNG is drawn again."""
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    cards = sorted((tmp_path / ".factsite-cache/cards").iterdir())
+    assert cards
+    for number, card in enumerate(cards):
+        card.unlink()
+        if number % 2:
+            os.symlink(outside / "secret.txt", card)
+        else:
+            card.write_bytes(SECRET.encode())
+    (tmp_path / ".factsite-cache/site.state.marshal").unlink()  # a full build, which asks for every card
+    build(project, out, search=False)
+    published = [data for name, data in contents_of(out).items() if name.endswith(".png")]
+    assert len(published) >= len(cards)
+    assert all(data.startswith(b"\x89PNG") and SECRET.encode() not in data for data in published)
+
+
+# Compiled templates are code: only those this user's builds signed are loaded -----------------
+
+@pytest.fixture
+def key_home(tmp_path, monkeypatch) -> Path:
+    """A cache folder of the user's own, for the signing key."""
+    from factsite import compiled
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    compiled.user_key.cache_clear()
+    yield tmp_path / "user-cache" / "factsite"
+    compiled.user_key.cache_clear()
+
+
+def planted_template(project, name: str, text: str) -> tuple[str, bytes]:
+    """The cache key and compiled code (Jinja's own format) of ``text``, passed off as ``name``."""
+    import jinja2
+    from jinja2.bccache import Bucket
+
+    from factsite.render import template_environment
+
+    env = template_environment(project.templates_dir)
+    filename = os.path.normpath(project.templates_dir / name)
+    cache = jinja2.BytecodeCache()
+    bucket = Bucket(env, cache.get_cache_key(name, filename),
+                    cache.get_source_checksum((project.templates_dir / name).read_text("utf-8")))
+    bucket.code = env.compile(text, name, filename)
+    return bucket.key, bucket.bytecode_to_string()
+
+
+def test_planted_compiled_template_is_never_run(project, tmp_path, key_home):
+    from factsite import __version__
+
+    out = tmp_path / "site"
+    folder = tmp_path / ".factsite-cache" / f"templates-{__version__}"
+    folder.mkdir(parents=True)
+    for name in ("base.html", "claim.html", "index.html", "_badge.html"):
+        key, code = planted_template(project, name, "PLANTED-CODE-RAN")
+        (folder / f"__jinja2_{key}.cache").write_bytes(code)  # Jinja's own file name
+        (folder / f"{key}.signed").write_bytes(os.urandom(32) + code)  # signed with another key
+    build(project, out, **BUILD)
+    assert not any(b"PLANTED-CODE-RAN" in data for data in contents_of(out).values())
+    assert (out / "index.html").read_bytes().startswith(b"<!doctype html>")
+
+
+def test_compiled_templates_are_still_kept_between_builds(project, tmp_path, key_home, monkeypatch):
+    import jinja2
+
+    compiled = []
+    real = jinja2.Environment.compile
+
+    def counted(self, *args, **kwargs):
+        compiled.append(args[1] if len(args) > 1 else kwargs.get("name"))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    build(project, tmp_path / "site", **BUILD)
+    assert compiled and (key_home / "key").stat().st_mode & 0o777 == 0o600
+    compiled.clear()
+    (tmp_path / ".factsite-cache/site.state.marshal").unlink()
+    build(project, tmp_path / "site", **BUILD)
+    assert compiled == []
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+@pytest.mark.parametrize("mode, what", [(0o777, "folder"), (0o770, "folder"), (0o644, "key"), (0o640, "key")])
+def test_a_key_others_could_read_or_replace_is_not_used(key_home, mode, what):
+    from factsite.compiled import user_key
+
+    assert user_key(key_home) is not None
+    user_key.cache_clear()
+    os.chmod(key_home if what == "folder" else key_home / "key", mode)
+    assert user_key(key_home) is None
+
+
+# --out: only a folder factsite made is replaced ---------------------------------------------
+
+def test_folder_with_a_claims_json_but_not_the_mark_is_refused(project, tmp_path):
+    from factsite.write import WriteError
+
+    folder = tmp_path / "data"
+    write(folder / "claims.json", '{"mine": true}')
+    write(folder / "notes.txt", "keep me")
+    before = snapshot(folder, tmp_path / "nothing")
+    with pytest.raises(WriteError) as refused:
+        build(project, folder, **BUILD)
+    assert "holds a claims.json but not factsite's mark (made-by-factsite.txt)" in refused.value.message
+    assert "--out" in refused.value.hint and "delete the folder" in refused.value.hint
+    assert snapshot(folder, tmp_path / "nothing") == before
+
+
+@pytest.mark.parametrize("mark", ["", "factsite\n", "made by someone else\n", "factsite site folders\n"])
+def test_a_mark_that_is_not_factsites_is_refused(project, tmp_path, mark):
+    from factsite.write import WriteError
+
+    folder = tmp_path / "data"
+    write(folder / "made-by-factsite.txt", mark)
+    write(folder / "claims.json", "{}")
+    with pytest.raises(WriteError, match="not factsite's mark"):
+        build(project, folder, **BUILD)
+    assert (folder / "claims.json").read_text() == "{}"
+
+
+@needs_symlinks
+def test_a_mark_that_is_a_link_is_not_the_mark(project, tmp_path, built):
+    from factsite.write import WriteError
+
+    folder = tmp_path / "data"
+    write(folder / "claims.json", "{}")
+    os.symlink(built / "made-by-factsite.txt", folder / "made-by-factsite.txt")
+    with pytest.raises(WriteError, match="not factsite's mark"):
+        build(project, folder, **BUILD)
+    assert (folder / "claims.json").read_text() == "{}"
+
+
+def test_refusal_is_a_clear_message_on_the_command_line(project, tmp_path, monkeypatch):
+    write(tmp_path / "data/claims.json", "{}")
+    for theme in ("templates", "static"):
+        shutil.copytree(REPO / theme, tmp_path / theme)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--out", "data", "--no-search", "--no-cards"])
+    assert result.exit_code == 1
+    assert "holds a claims.json but not factsite's mark (made-by-factsite.txt), so it will not be replaced" \
+        in result.output
+    assert "Traceback" not in result.output and (tmp_path / "data/claims.json").read_text() == "{}"
+
+
+def test_every_build_marks_its_folder(project, built, tmp_path):
+    assert (built / "made-by-factsite.txt").read_text().startswith("factsite site folder\n")
+    claim = project.content_dir / "claims/rain-record.md"
+    claim.write_text(claim.read_text() + "\nAn edit.\n")
+    build(project, built, **BUILD)  # an update in place keeps it
+    assert (built / "made-by-factsite.txt").is_file()
+
+
+def test_a_site_an_older_factsite_built_is_adopted_through_its_build_state(project, built, tmp_path):
+    """Before the mark, a site was known by its claims.json: one whose build state names it
+    (as in the Pages workflow, which restores both) is still built into, and gets the mark."""
+    (built / "made-by-factsite.txt").unlink()
+    build(project, built, **BUILD)
+    assert (built / "made-by-factsite.txt").is_file()
+
+
+def test_a_site_an_older_factsite_built_without_its_cache_is_refused(project, built, tmp_path):
+    from factsite.write import WriteError
+
+    (built / "made-by-factsite.txt").unlink()
+    shutil.rmtree(tmp_path / ".factsite-cache")
+    with pytest.raises(WriteError, match="not factsite's mark") as refused:
+        build(project, built, **BUILD)
+    assert "delete the folder and build again" in refused.value.hint
+    assert (built / "claims.json").is_file()
+
+
+@needs_symlinks
+@pytest.mark.parametrize("old", ["link to a folder", "link to a file", "file"])
+def test_planted_old_site_beside_the_output_is_never_followed(project, built, tmp_path, outside, old):
+    """`.site-old` is where a swap puts the previous site for a moment: what else is there goes."""
+    before = snapshot(outside, tmp_path / "nothing")
+    path = tmp_path / ".site-old"
+    if old == "file":
+        write(path, "planted")
+    else:
+        os.symlink(outside if old == "link to a folder" else outside / "canary.txt", path)
+    (tmp_path / ".factsite-cache/site.state.marshal").unlink()  # a full build, which swaps
+    build(project, built, **BUILD)
+    assert not os.path.lexists(path)
+    assert_correct_and_canary_safe(project, built, tmp_path, before)
+
+
+@needs_symlinks
+def test_a_planted_old_site_that_is_a_link_is_not_put_back(project, tmp_path, outside):
+    from factsite.write import restore_interrupted_swap
+
+    os.symlink(outside, tmp_path / ".site-old")
+    restore_interrupted_swap(tmp_path / "site")
+    assert not os.path.lexists(tmp_path / "site")
+
+
+@needs_symlinks
+def test_search_index_is_not_refreshed_through_a_link_in_the_site(project, tmp_path, outside):
+    """An update refreshes the parts of pagefind/ whose pages changed, by renaming pagefind/<n>
+    away and deleting it: through a link, that was outside/<n>."""
+    out = tmp_path / "site"
+    build(project, out, cards=False)
+    write(outside / "1" / "keep.txt", "keep me")
+    before = snapshot(outside, tmp_path / "nothing")
+    shutil.rmtree(out / "pagefind")
+    os.symlink(outside, out / "pagefind")
+    claim = project.content_dir / "claims/rain-record.md"
+    claim.write_text(claim.read_text().replace("title: Rain record", "title: Rain record, edited"))
+    build(project, out, cards=False)
+    assert snapshot(outside, tmp_path / "nothing") == before
+    assert (out / "pagefind").is_dir() and not (out / "pagefind").is_symlink()
+    assert not os.path.lexists(tmp_path / ".site-pagefind-old")
+    claim.write_text(claim.read_text().replace("title: Rain record, edited", "title: Rain record, again"))
+    build(project, out, cards=False)  # the next refresh, part by part
+    assert snapshot(outside, tmp_path / "nothing") == before
