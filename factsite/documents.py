@@ -301,7 +301,7 @@ class DocumentCache:
     times faster than pickle: a big site starts its build from here.
     """
 
-    VERSION = 6
+    VERSION = 7  # 7: claims have aliases
     RECENT_SHARE = 50  # the recent entries go in a file of their own while they are under 1/50 of all
 
     def __init__(self, file: Path | None = None):

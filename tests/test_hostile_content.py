@@ -385,6 +385,9 @@ def check_html(relative: str, html: str, expected: Expected) -> list[str]:
                 findings.append(f"<meta> outside <head>: {shown}")
             elif equiv == "content-security-policy" and element.get("content") == CSP:
                 csp += 1
+            elif equiv == "refresh" and relative.startswith("claims/") and re.fullmatch(
+                    "0; url=" + re.escape(expected.base_path) + r"claims/[a-z0-9-]+/", element.get("content") or ""):
+                pass  # a claim's old address (`aliases:`), sending the reader on to a claim of the site
             elif equiv:
                 findings.append(f"<meta http-equiv> not written by the theme: {shown}")
         elif tag == "link" and (id(element) not in in_head or element.get("rel") not in HEAD_LINKS):
