@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 import pytest
 import yaml
 
@@ -595,8 +596,12 @@ def content_site(tmp_path_factory):
         # The quote is checked against the source's text copy, so the copy holds the payload too.
         write(content / "sources" / f"{p.slug}.txt", f"A copy of the item.\n{p.text}\nThe end.\n")
         write_markdown(content / "claims" / f"{p.slug}.md", claim_data(
-            p.text, p.slug, appeared_in=p.slug, topics=[p.slug],
+            p.text, p.slug, appeared_in=p.slug, topics=[p.slug], aliases=[f"{p.slug}-old"],  # a page that redirects
             sources=[{"source": p.slug, "quote": p.text, "stance": "supports"}]), body_with(p.text))
+    # A withdrawn fact-check for each payload: its page, its old address, the corrections page's list.
+    write_yaml(content / "withdrawn.yml", {"withdrawn": [  # (and none of the fixture's: its page is not checked here)
+        {"claim": f"{p.slug}-gone", "title": p.text, "date": "2025-02-01", "verdict": "false", "note": p.text,
+         "aliases": [f"{p.slug}-gone-old"]} for p in FIELD_TEXT]})
     # For the browser: one claim and one source showing every payload in each field.
     every = "\n".join(p.text for p in FIELD_TEXT)
     write_yaml(content / "sources" / f"{ALL}.yml", {"title": every, "publisher": every, "author": every,
@@ -627,6 +632,10 @@ def test_hostile_text_is_shown_as_text_not_dropped(content_site):
         claim = html.unescape(re.search(r'<blockquote class="claim-quote"><p>(.*?)</p>', page, re.S)[1])
         if heading != p.text.strip() or claim != p.text.strip():
             wrong.append(f"{p}: {heading[:80]!r}")
+        withdrawn = (out / "claims" / f"{p.slug}-gone" / "index.html").read_text("utf-8")
+        heading = html.unescape(re.search(r"<h1>(.*?)</h1>", withdrawn, re.S)[1])
+        if heading != "Withdrawn: " + p.text.strip() or f"<p>{markupsafe.escape(p.text.strip())}</p>" not in withdrawn:
+            wrong.append(f"{p}, withdrawn: {heading[:80]!r}")
     assert not wrong, "\n".join(wrong)
 
 

@@ -254,7 +254,7 @@ RECORD = ("  - claim: rain-record\n    title: Rain record\n    date: 2025-05-01\
 
 
 def record(folder: Path, entry: str = RECORD) -> None:
-    """Add an entry to content/withdrawn.yml (the fixture's has one already, on lines 2 to 6)."""
+    """Add an entry to content/withdrawn.yml (the fixture's has one already, on lines 2 to 7)."""
     with (folder / WITHDRAWN).open("a", encoding="utf-8") as file:
         file.write(entry)
 
@@ -304,7 +304,7 @@ def test_a_record_must_give_the_verdict_readers_saw(published):
     replace(published.folder / RAIN, "published: 2025-04-01", "published: 2025-04-01\ndraft: true")
     record(published.folder, RECORD.replace("verdict: unproven", 'verdict: "true"'))
     [error] = published.errors()
-    assert error.startswith(f'{WITHDRAWN}:10: readers saw the verdict "Unproven" at /claims/rain-record/')
+    assert error.startswith(f'{WITHDRAWN}:11: readers saw the verdict "Unproven" at /claims/rain-record/')
     assert error.endswith('| write verdict: "unproven"')
 
 
@@ -314,7 +314,7 @@ def test_a_record_removed_or_redated_later_is_an_error(published):
     published.publish()
     replace(published.folder / WITHDRAWN, "date: 2025-05-01", "date: 2025-06-01")
     [error] = published.errors()
-    assert error.startswith(f"{WITHDRAWN}:9: the fact-check was withdrawn on 2025-05-01")
+    assert error.startswith(f"{WITHDRAWN}:10: the fact-check was withdrawn on 2025-05-01")
     replace(published.folder / WITHDRAWN, RECORD.replace("2025-05-01", "2025-06-01"), "")
     [error] = published.errors()
     assert error.startswith(f'{WITHDRAWN}:None: the record of the withdrawn fact-check "Rain record"')
