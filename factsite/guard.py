@@ -146,7 +146,7 @@ class Guard:
         if view.meaning != meaning(withdrawal.verdict.label, withdrawal.verdict.rating):
             slug = self.scale.get(view.meaning)
             self.report(("record", withdrawal.claim), withdrawal.path, withdrawal.lines["verdict"],
-                        f'readers saw the verdict "{view.label}" at /claims/{withdrawal.claim}/{self.at()}, '
+                        f'readers saw the verdict "{shorten(view.label)}" at /claims/{withdrawal.claim}/{self.at()}, '
                         f'not "{withdrawal.verdict.label}"',
                         f'write verdict: "{slug}"' if slug else "give the verdict the fact-check had when it "
                         "was published")
@@ -163,15 +163,15 @@ class Guard:
                         f"the old address /claims/{address}/{self.at()} no longer leads to this fact-check",
                         f"keep it in aliases: [{', '.join([*now.aliases, address])}]")
             return
-        verdict = self.scale.get(view.meaning, view.label)
+        verdict, title = self.scale.get(view.meaning, shorten(view.label)), shorten(view.title)
         aliases = f", aliases: [{', '.join(view.aliases)}]" if view.aliases else ""
-        entry = (f"- {{claim: {view.slug}, title: {json.dumps(view.title, ensure_ascii=False)}, date: "
+        entry = (f"- {{claim: {view.slug}, title: {json.dumps(title, ensure_ascii=False)}, date: "
                  f"{view.modified if view.withdrawn else 'YYYY-MM-DD'}, verdict: \"{verdict}\"{aliases}, "
                  "note: why it was withdrawn}")
         record = f"content/{WITHDRAWN_FILE}"
         if view.withdrawn:
             self.report(("address", address), self.site.config.path.with_name(WITHDRAWN_FILE), None,
-                        f'the record of the withdrawn fact-check "{view.title}" (/claims/{address}/){self.at()} '
+                        f'the record of the withdrawn fact-check "{title}" (/claims/{address}/){self.at()} '
                         "was removed", f"put it back in {record}: {entry}")
         elif draft is not None:
             self.report(("address", address), draft.path, draft.lines.get("draft"),
@@ -180,7 +180,7 @@ class Guard:
                         f"publish it (draft: false), or record that it was withdrawn, in {record}: {entry}")
         else:
             self.report(("address", address), self.site.config.path.with_name(WITHDRAWN_FILE), None,
-                        f'the fact-check "{view.title}", published at /claims/{address}/{self.at()}, '
+                        f'the fact-check "{title}", published at /claims/{address}/{self.at()}, '
                         "was deleted or renamed",
                         f"if it moved, add to its new file: aliases: [{address}]; if it was withdrawn, "
                         f"record it in {record}: {entry}")
@@ -195,11 +195,14 @@ def new_entries(known: frozenset[Entry], now: set[Entry]) -> set[Entry]:
 
 def shown(view: Seen, label: str, rating: int | None) -> tuple[str, str]:
     """The verdicts before and now as messages name them: by label, and by rating too where the labels agree."""
+    old = shorten(view.label)  # (read back from a file, or from history: never trusted to be short)
     if meaning(view.label, None) != meaning(label, None):
-        return view.label, label
-    return (f"{view.label} (rating {'none' if view.rating is None else view.rating})",
+        return old, label
+    return (f"{old} (rating {'none' if view.rating is None else view.rating})",
             f"{label} (rating {'none' if rating is None else rating})")
 
 
-def shorten(text: str, most: int = 80) -> str:
+def shorten(text: str, most: int = 120) -> str:
+    """``text`` on one line, cut to ``most`` characters: for messages."""
+    text = " ".join(text.split())
     return text if len(text) <= most else text[:most - 1].rstrip() + "…"

@@ -11,6 +11,7 @@ single `cat-file --batch` to read them all.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -103,8 +104,7 @@ def state_at(content_dir: Path, revision: str, verdicts_now: Verdicts) -> Histor
             continue
         if path in (settings, withdrawn):
             blobs.insert(0, (oid, path))
-        elif path.endswith(".md") and not any(part.startswith(".")  # hidden files and folders, as the build
-                                              for part in PurePosixPath(path).relative_to(folder).parts):
+        elif path.endswith(".md") and "/." not in path[len(folder):]:  # no hidden file or folder, as the build
             blobs.append((oid, path))
 
     texts = dict(zip([path for _, path in blobs], read_blobs(git, root, environment, [oid for oid, _ in blobs]),
@@ -219,7 +219,13 @@ def _word(value) -> str | None:
 
 
 def _is_date(text: str | None) -> bool:
-    return bool(text) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+    """Whether ``text`` is a real date written YYYY-MM-DD, as the build requires."""
+    if not text or re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is None:
+        return False
+    try:
+        return bool(dt.date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def first_line(stderr: bytes) -> str:

@@ -395,3 +395,41 @@ def test_a_verdicts_json_that_is_a_link_or_a_folder_is_not_read(repo):  # noqa: 
     shutil.copy(planted, site / "verdicts.json")  # the same, as a file: compared
     assert located(errors_in(repo, "site")) == ["content/claims/budget-doubled.md:8",
                                                     "content/claims/rain-record.md:6"]
+
+
+# The history is read leniently: what cannot be read there is left out, never a crash ------
+
+def test_what_does_not_parse_at_the_revision_is_left_out(repo):  # noqa: F811
+    from factsite.history import state_at
+
+    write(repo / SITE, "verdicts: [\n")  # site.yml does not parse: the verdicts of today are used
+    write(repo / WITHDRAWN, "withdrawn: [1, {claim: ../x}, {claim: x, date: 2025-01-01, verdict: nope},\n"
+                            "  {claim: y, date: 2025-13-01, verdict: unproven}, {claim: z, date: 2025-01-01, "
+                            "verdict: unproven, aliases: [7, ../w, fine]}]\n")
+    write(repo / "content/claims/odd.md", "---\nverdict: [1, 2]\ncorrections: 5\naliases: {a: b}\n---\n")
+    write(repo / "content/claims/odd-two.md", "---\ntitle: [x]\nverdict: unproven\npublished: 12\n"
+                                              "corrections: [3, {date: [x]}, {date: 2025-01-01, note: ' a  b '}]\n"
+                                              "aliases: [7, ../x, fine-alias, true]\n---\n")
+    write(repo / "content/claims/.hidden/old.md", (repo / RAIN).read_text("utf-8"))
+    write(repo / "content/claims/deep" / ("nested/" * 50) / "far.md", "---\n" + "[" * 5000 + "\n---\n")
+    commit(repo, "Files that would not build")
+    state = state_at(repo / "content", "HEAD", {"unproven": ("Unproven", None)}).state
+    # Only the claims whose verdict the fallback knows; none in a hidden folder (left out, as the build does).
+    assert sorted(state.claims) == ["odd-two", "rain-record"]
+    odd = state.claims["odd-two"]
+    assert (odd.title, odd.label, odd.modified, odd.corrections, odd.aliases) == (
+        "odd-two", "Unproven", "2025-01-01", frozenset({("2025-01-01", "a b")}), ("fine-alias",))
+    assert sorted(state.withdrawn) == ["z"] and state.withdrawn["z"].aliases == ("fine",)
+
+
+def test_a_planted_title_cannot_flood_the_messages(repo):  # noqa: F811
+    build(Project.at(repo), repo / "site", cards=False, search=False)
+    state = json.loads((repo / "site/verdicts.json").read_text("utf-8"))
+    state["claims"][1]["title"] = "Rain\n::error::forged\n" + "x" * 100_000
+    (repo / "site/verdicts.json").write_text(json.dumps(state), "utf-8")
+    (repo / RAIN).unlink()
+    replace(repo / BUDGET, "related: [rain-record]\n", "")
+    replace(repo / BUDGET, "See [the rain check](/claims/rain-record/)", "See")
+    [error] = errors_in(repo, "site")
+    assert error.startswith(f'{WITHDRAWN}:None: the fact-check "Rain ::error::forged xxx')
+    assert len(error) < 1000 and "\n" not in error
