@@ -132,7 +132,8 @@ class Guard:
             else:
                 self.report(("verdict", claim.slug), claim.path, lines.get("verdict"),
                             f'the verdict changed from "{old}"{where} to "{new}" without a correction',
-                            f"add to corrections: a dated note saying the verdict changed from {old} to {new}, and why")
+                            f"add to corrections: a note dated {since or 'today'} or later saying the verdict "
+                            f"changed from {old} to {new}, and why")
         if changed:
             first = min(changed)
             self.report(("corrections", claim.slug), claim.path, lines.get("corrections") or lines.get("verdict"),

@@ -28,7 +28,8 @@ from .conftest import FIXTURES, REPO, write
 
 RAIN = "content/claims/rain-record.md"
 BUDGET = "content/claims/budget-doubled.md"
-HINT = "hint: add to corrections: a dated note saying the verdict changed from Unproven to False, and why"
+HINT = ("hint: add to corrections: a note dated 2025-04-01 or later saying the verdict changed from Unproven to False, "
+        "and why")
 CORRECTION = ("corrections:\n  - date: 2025-04-03\n    note: The verdict changed from Unproven to False; "
               "the council published the record series.\npublished: 2025-04-01")
 

@@ -91,7 +91,8 @@ def test_swapping_two_slugs_in_site_yml_changes_the_verdict_readers_see(publishe
     [error, record] = published.errors()
     assert error.startswith(f'{BUDGET}:{BUDGET_VERDICT}: the verdict changed from "False"')
     assert 'to "True" without a correction' in error
-    assert error.endswith("add to corrections: a dated note saying the verdict changed from False to True, and why")
+    assert error.endswith("add to corrections: a note dated 2025-03-09 or later saying the verdict changed from False "
+                          "to True, and why")
     # The fixture's withdrawn fact-check (content/withdrawn.yml) had the verdict False too.
     assert record.startswith(f'{WITHDRAWN}:5: readers saw the verdict "False" at /claims/eclipse-forecast/')
     assert record.endswith('write verdict: "true"')
