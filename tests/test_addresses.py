@@ -23,7 +23,7 @@ from factsite.cli import main
 from factsite.errors import BuildFailed
 from factsite.fields import MAX_SLUG_LENGTH
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, REPO, write  # noqa: F401
+from .conftest import REPO, write
 from .serving import serve
 from .test_corrections import copy_site
 from .tools import CI_NODE_MODULES, require

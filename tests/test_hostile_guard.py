@@ -23,7 +23,7 @@ from factsite.build import Project, build, check
 from factsite.errors import BuildFailed
 
 from .conftest import write
-from .test_corrections import BUDGET, RAIN, build_step, commit, git, replace, repo  # noqa: F401 (a fixture)
+from .test_corrections import BUDGET, RAIN, build_step, commit, replace, repo  # noqa: F401 (a fixture)
 
 SITE = "content/site.yml"
 WITHDRAWN = "content/withdrawn.yml"
@@ -67,15 +67,6 @@ def published(request, repo) -> Published:  # noqa: F811 (the fixture imported a
 
 def located(errors: list[str]) -> list[str]:
     return [error.split(": ", 1)[0] for error in errors]
-
-
-def set_verdicts(folder: Path, **changes: tuple[str, str]) -> None:
-    """Replace, in site.yml, each verdict's `old` line by `new` (by the verdict's slug, as a keyword)."""
-    text = (folder / SITE).read_text("utf-8")
-    for old, new in changes.values():
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    (folder / SITE).write_text(text, "utf-8")
 
 
 # Swapping or renaming the verdicts of site.yml -----------------------------------------
