@@ -45,6 +45,8 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
         pages=content.pages,
         claimants=claimants,
         corrections=corrections_of(claims),
+        withdrawn=content.withdrawn,
+        drafts=content.drafts,
     )
 
 
@@ -60,9 +62,10 @@ def corrections_of(claims: list[Claim]) -> list:
 
 
 def placement(claim: Claim) -> tuple:
-    """What :func:`assemble_site` lists a claim by: where it is listed, and in which order."""
+    """What :func:`assemble_site` lists a claim by: where it is listed, and in which order
+    (and its old addresses, which are checked against every other claim's)."""
     return (claim.slug, claim.published, claim.draft, claim.verdict.slug, [topic.slug for topic in claim.topics],
-            claim.claimant.slug, sorted({citation.source.id for citation in claim.citations}))
+            claim.claimant.slug, sorted({citation.source.id for citation in claim.citations}), claim.aliases)
 
 
 def replace_claim(site: Site, old: Claim, new: Claim) -> None:

@@ -17,13 +17,14 @@ from pathlib import Path
 
 from .analysis_edits import read_edited_analyses
 from .assemble import assemble_site
-from .checks import check_editorial, check_verdict_changes, check_verdict_history
+from .checks import check_editorial
 from .config import load_config
 from .errors import ContentError, Problems
 from .links import check_rendered_links
 from .load import load_content
 from .cache import BuildCache, BuildState
 from .documents import DocumentCache, content_signatures, digest_of
+from .guard import check_verdict_changes, check_verdict_history
 from .model import Site, claim_url
 from .render import Renderer
 from .search import build_search_index, refresh_search_index, search_shards
@@ -102,8 +103,8 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
               editorial: bool = True) -> tuple[Site, Problems]:
     """Stages 1 to 3: the checked site model; raises BuildFailed listing every mistake.
 
-    ``published``: the site as last built, whose verdicts may not change without a correction;
-    ``since``: a git revision, the same for the claims as they were there;
+    ``published``: the folder of the site as last built: what readers saw there may not change
+    without a note saying so (guard.py); ``since``: a git revision, the same for the content there;
     ``editorial``: False to leave out the editorial warnings (checks.check_editorial).
     """
     problems = Problems()
@@ -117,7 +118,7 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
         check_editorial(site, problems)
     reported = set()
     if published is not None:
-        reported = check_verdict_changes(site, published / "claims.json", problems, cache)
+        reported = check_verdict_changes(site, published, problems)
     if since is not None:
         check_verdict_history(site, project.content_dir, since, problems, reported)
     problems.raise_if_errors()

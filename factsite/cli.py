@@ -117,8 +117,8 @@ format_option = click.option(
 
 since_option = click.option(
     "--since", metavar="REV",
-    help="A git commit, branch or tag, e.g. HEAD~1 or origin/main: a published claim whose verdict differs "
-         "from the one at REV needs a correction added since.",
+    help="A git commit, branch or tag, e.g. HEAD~1 or origin/main: what readers saw at REV may not change "
+         "without a note (a verdict, a new correction; a claim deleted or made a draft, content/withdrawn.yml).",
 )
 
 
@@ -225,7 +225,8 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
 @format_option
 @click.option("--drafts", is_flag=True, help="Also check links to and from draft claims.")
 @click.option("--published", "published_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
-              show_default=True, help="The site as last built: its verdicts may not change without a correction.")
+              show_default=True, help="The site as last built (its verdicts.json): what readers saw there may "
+                                      "not change without a note, as with --since.")
 @since_option
 @content_option
 def check_command(strict: bool, output_format: str, drafts: bool, published_dir: Path, since: str | None,

@@ -1,63 +1,54 @@
-"""The claims as they were at an earlier git revision: what `check --since REV` compares with.
+"""What readers saw at an earlier git revision: what `check --since REV` compares with.
 
-The last build's claims.json (`checks.check_verdict_changes`) exists only where
-the site was built; a fresh checkout, such as the Pages workflow's, has git
-history instead. Reading it takes three git processes whatever the number of
-claims: one to find the repository, `ls-tree` to list the claim files at the
-revision and a single `cat-file --batch` to read them all.
+The last build's verdicts.json (published.py) exists only where the site was
+built; a fresh checkout, such as the Pages workflow's, has git history instead.
+From the revision's claim files, its site.yml (what each verdict slug meant
+then) and its withdrawn.yml, this makes the same published state a build
+writes. Reading it takes three git processes whatever the number of claims:
+one to find the repository, `ls-tree` to list the files at the revision and a
+single `cat-file --batch` to read them all.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .documents import MAX_FILE_BYTES, parse_markdown_text
+from .addresses import WITHDRAWN_FILE
+from .fields import SLUG_PATTERN
+from .documents import MAX_FILE_BYTES, parse_markdown_text, parse_yaml
 from .errors import ContentError, Problems
+from .published import PublishedState, Seen, correction_key
 
 LEAVE_OUT = "or leave out --since"
-
-
-@dataclass(frozen=True)
-class PastClaim:
-    """A published claim as it was at the revision."""
-
-    verdict: str  # the verdict's slug
-    corrections: frozenset[tuple[str, str]]  # (date as written, note with its spacing evened out)
+Verdicts = dict[str, tuple[str, int | None]]  # slug -> (label, rating)
 
 
 @dataclass(frozen=True)
 class History:
     revision: str  # as the editor wrote it, e.g. HEAD~1 or origin/main
     commit: str  # the full sha it names
-    claims: dict[str, PastClaim]  # by slug
+    state: PublishedState  # what readers saw there
 
     @property
     def short(self) -> str:
         return self.commit[:7]
 
 
-def correction_key(date, note) -> tuple[str, str] | None:
-    """A correction entry as compared across revisions; None if it lacks a date or a note."""
-    if date is None or note is None or isinstance(date, bool) or isinstance(note, bool):
-        return None
-    if not isinstance(date, str):
-        date = date.isoformat() if hasattr(date, "isoformat") else str(date)
-    date, note = date.strip(), " ".join(str(note).split())
-    return (date, note) if date and note else None
-
-
-def claims_at(content_dir: Path, revision: str) -> History:
-    """The published claims under ``content_dir``/claims as they were at git ``revision``.
+def state_at(content_dir: Path, revision: str, verdicts_now: Verdicts) -> History:
+    """What readers saw of the content in ``content_dir`` as it was at git ``revision``.
 
     Raises ContentError (naming ``content_dir``, with a hint) when that cannot be
     read: git is missing, the folder is not in a git repository, the revision is
     unknown or not in a shallow clone. A claim file that does not parse at the
-    revision is left out: it is history, not the editor's mistake to fix now.
+    revision is left out: it is history, not the editor's mistake to fix now. If
+    site.yml does not parse there, the verdicts are read with ``verdicts_now``.
     """
     def fail(message: str, hint: str) -> ContentError:
         return ContentError(content_dir, None, f'cannot compare the verdicts with "{revision}": {message}', hint)
@@ -97,29 +88,36 @@ def claims_at(content_dir: Path, revision: str) -> History:
     commit = found.stdout.decode("ascii").strip()
 
     folder = str(PurePosixPath(prefix) / "claims") if prefix else "claims"
-    listing = run("ls-tree", "-r", "-z", "--full-tree", commit, "--", folder, cwd=root)
+    settings, withdrawn = (str(PurePosixPath(prefix) / name) if prefix else name for name in ("site.yml", WITHDRAWN_FILE))
+    listing = run("ls-tree", "-r", "-z", "--full-tree", commit, "--", folder, settings, withdrawn, cwd=root)
     if listing.returncode != 0:
         raise fail(f"git ls-tree failed: {first_line(listing.stderr)}", LEAVE_OUT.removeprefix("or "))
-    blobs: list[tuple[str, str]] = []  # (object id, path) of every claim file
+    blobs: list[tuple[str, str]] = []  # (object id, path) of every file read: site.yml and withdrawn.yml first
     for entry in listing.stdout.split(b"\0"):
         if not entry:
             continue
         info, _, name = entry.partition(b"\t")
         mode, kind, oid = info.decode("ascii").split()
         path = name.decode("utf-8", "surrogateescape")
-        stem = PurePosixPath(path)
         # Regular files only: a symbolic link's blob is where it points, not a claim.
-        if kind == "blob" and mode in ("100644", "100755") and stem.suffix == ".md" and not stem.name.startswith("."):
+        if kind != "blob" or mode not in ("100644", "100755"):
+            continue
+        if path in (settings, withdrawn):
+            blobs.insert(0, (oid, path))
+        elif path.endswith(".md") and "/." not in path[len(folder):]:  # no hidden file or folder, as the build
             blobs.append((oid, path))
 
-    claims: dict[str, PastClaim] = {}
-    for (_, path), text in zip(blobs, read_blobs(git, root, environment, [oid for oid, _ in blobs]), strict=True):
-        if text is None:
-            continue
-        past = past_claim(text, root / path)
+    texts = dict(zip([path for _, path in blobs], read_blobs(git, root, environment, [oid for oid, _ in blobs]),
+                     strict=True))
+    verdicts = past_verdicts(texts.pop(settings, None), root / settings) or verdicts_now
+    records = past_withdrawn(texts.pop(withdrawn, None), root / withdrawn, verdicts)
+    claims: dict[str, Seen] = {}
+    for path, text in texts.items():
+        slug = PurePosixPath(path).stem
+        past = None if text is None else past_claim(text, root / path, slug, verdicts)
         if past is not None:
-            claims[PurePosixPath(path).stem] = past
-    return History(revision, commit, claims)
+            claims[slug] = past
+    return History(revision, commit, PublishedState(claims, records))
 
 
 def read_blobs(git: str, root: Path, environment: dict, oids: list[str]):
@@ -159,21 +157,75 @@ def read_blobs(git: str, root: Path, environment: dict, oids: list[str]):
         process.wait()
 
 
-def past_claim(text: str, path: Path) -> PastClaim | None:
-    """The verdict and corrections of a published claim; None for a draft or a file that does not parse."""
+# The files as they were: read as leniently as they can be, since what cannot be read
+# is left out rather than reported (it is history, not the editor's mistake to fix now).
+
+def past_verdicts(text: str | None, path: Path) -> Verdicts:
+    """Each verdict slug of site.yml at the revision, with its label and rating; {} if it does not parse."""
+    parsed = parse_yaml(text, path, Problems()) if text is not None else None
+    entries = parsed[0].get("verdicts") if parsed and isinstance(parsed[0], dict) else None
+    verdicts: Verdicts = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and (slug := _word(entry.get("slug"))) and (label := _word(entry.get("label"))):
+            rating = entry.get("rating")
+            verdicts.setdefault(slug, (label, rating if isinstance(rating, int) and not isinstance(rating, bool)
+                                       else None))
+    return verdicts
+
+
+def past_claim(text: str, path: Path, slug: str, verdicts: Verdicts) -> Seen | None:
+    """What readers saw of a published claim; None for a draft or a file that does not parse."""
     document = parse_markdown_text(text, path, Problems())
     if document is None:
         return None
     data = document.data
-    verdict = data.get("verdict")
-    if data.get("draft") is True or isinstance(verdict, bool) or not isinstance(verdict, (str, int, float)):
+    verdict = verdicts.get(_word(data.get("verdict")) or "")
+    if data.get("draft") is True or verdict is None:
         return None
-    entries = data.get("corrections") or []
-    if not isinstance(entries, list):
-        entries = []
-    corrections = {key for entry in entries if isinstance(entry, dict)
+    entries = data.get("corrections")
+    corrections = {key for entry in (entries if isinstance(entries, list) else []) if isinstance(entry, dict)
                    and (key := correction_key(entry.get("date"), entry.get("note")))}
-    return PastClaim(str(verdict).strip(), frozenset(corrections))
+    dates = [data.get("published"), data.get("updated"), *(date for date, _ in corrections)]
+    return Seen(slug, _word(data.get("title")) or slug, *verdict,
+                modified=max((date for date in dates if isinstance(date, str) and _is_date(date)), default=""),
+                corrections=frozenset(corrections), aliases=_aliases(data.get("aliases")))
+
+
+def past_withdrawn(text: str | None, path: Path, verdicts: Verdicts) -> dict[str, Seen]:
+    """The withdrawn fact-checks recorded at the revision, by the slug each was published under."""
+    parsed = parse_yaml(text, path, Problems()) if text is not None else None
+    entries = parsed[0].get("withdrawn") if parsed and isinstance(parsed[0], dict) else None
+    records: dict[str, Seen] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        slug, date, verdict = _word(entry.get("claim")), _word(entry.get("date")), _word(entry.get("verdict"))
+        if slug and SLUG_PATTERN.match(slug) and _is_date(date) and verdict in verdicts:
+            records.setdefault(slug, Seen(slug, _word(entry.get("title")) or slug, *verdicts[verdict],
+                                          modified=date, aliases=_aliases(entry.get("aliases")), withdrawn=True))
+    return records
+
+
+def _aliases(value) -> tuple[str, ...]:
+    return tuple(alias for alias in (value if isinstance(value, list) else [])
+                 if isinstance(alias, str) and SLUG_PATTERN.match(alias))
+
+
+def _word(value) -> str | None:
+    """A YAML scalar as the text an editor wrote (a bare number is text too); None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return str(value).strip() or None
+
+
+def _is_date(text: str | None) -> bool:
+    """Whether ``text`` is a real date written YYYY-MM-DD, as the build requires."""
+    if not text or re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is None:
+        return False
+    try:
+        return bool(dt.date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def first_line(stderr: bytes) -> str:

@@ -11,15 +11,16 @@ import os
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .addresses import check_aliases, check_record_aliases, load_withdrawn
 from .documents import (DocumentCache, digest_of, line_of, read_many, read_markdown_file, read_text, read_yaml_file,
                         report_link)
 from .claimants import check_one_name_each, claimant_for
 from .errors import Problems, did_you_mean
 from .fields import SLUG_PATTERN, Field, check_fields, slug_problem, is_web_address, plain_values, values_from_plain
-from .model import Citation, Claim, Claimant, Correction, Page, SiteConfig, Source
+from .model import Citation, Claim, Claimant, Correction, Page, SiteConfig, Source, Withdrawal
 from .slugs import slugify
 
 SOURCE_KINDS = ("news report", "official statement", "interview", "social media post",
@@ -70,6 +71,7 @@ CLAIM_FIELDS = {
     "updated": Field("date", "2025-09-12"),
     "corrections": Field("records", "[{date: 2025-09-12, note: What was corrected.}]", fields=CORRECTION_FIELDS),
     "related": Field("list", "[eram-missile-delivery]"),
+    "aliases": Field("list", "[old-file-name]"),
     "draft": Field("bool", "false"),
 }
 
@@ -86,6 +88,8 @@ class Content:
     sources: list[Source]
     claims: list[Claim]
     pages: list[Page]
+    withdrawn: list[Withdrawal] = field(default_factory=list)
+    drafts: list[Claim] = field(default_factory=list)  # left out of this build
 
 
 def load_content(config: SiteConfig, content_dir: Path, problems: Problems, drafts: bool = False,
@@ -96,10 +100,13 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
                                        if not path.name.startswith(".")}  # hidden files are not sources
     by_id.update({source.id: source for source in sources})
     claims = load_claims(content_dir / "claims", config, by_id, problems, jobs, cache)
+    left_out = [] if drafts else [c for c in claims if c.draft]
     if not drafts:
         claims = [c for c in claims if not c.draft]
     pages = load_pages(content_dir / "pages", problems)
-    return Content(sources, claims, pages)
+    withdrawn = load_withdrawn(content_dir, config, problems)
+    check_record_aliases(withdrawn, claims + left_out, problems)
+    return Content(sources, claims, pages, withdrawn, left_out)
 
 
 # Sources ------------------------------------------------------------------
@@ -242,6 +249,8 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
     ordered = sorted(paths.items())
     context = ClaimContext(config, sources, slugs, claimants)
     files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
+    check_aliases([(slug, file) for (slug, _), file in zip(ordered, files) if file and file.values["aliases"]],
+                  paths, problems)
     read: list[tuple[Claim, ClaimFile]] = []
     for (slug, _), file in zip(ordered, files, strict=True):
         if file is not None:
@@ -357,7 +366,8 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
         claim_date=values["claim_date"], appeared_in=appeared_in,
         topics=[topics[name] for name in sorted(set(values["topics"]) & topics.keys(), key=context.topic_order.get)],
         citations=citations, updated=values["updated"], corrections=sorted(corrections, key=lambda c: c.date),
-        related_slugs=values["related"], draft=bool(values["draft"]), body_line=file.body_line,
+        related_slugs=values["related"], aliases=values["aliases"], draft=bool(values["draft"]),
+        body_line=file.body_line,
         lines=FieldLines(file),
         digest=file.digest, body_digest=file.body_digest, analysis=file.body,
     )

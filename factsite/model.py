@@ -149,6 +149,7 @@ class Claim:
     corrections: list[Correction] = field(default_factory=list)
     related_slugs: list[str] = field(default_factory=list)
     related: list[Claim] = field(default_factory=list, repr=False)
+    aliases: list[str] = field(default_factory=list)  # addresses it had before, which redirect to it
     draft: bool = False
     body_line: int = 1
     lines: dict = field(default_factory=dict, repr=False)  # front-matter field -> line, for messages
@@ -186,6 +187,25 @@ class Claim:
 
 def claim_url(slug: str) -> str:
     return f"claims/{slug}/"
+
+
+@dataclass
+class Withdrawal:
+    """A fact-check taken off the site, as content/withdrawn.yml records it: its address
+    then says so, and the corrections page lists it."""
+
+    claim: str  # the slug it was published under
+    title: str
+    date: dt.date
+    verdict: Verdict  # the verdict it had
+    note: str
+    path: Path
+    lines: dict = field(default_factory=dict, repr=False)  # field (or ("aliases", n)) -> line, for messages
+    aliases: list[str] = field(default_factory=list)  # the fact-check's own old addresses, which lead here
+
+    @property
+    def url(self) -> str:
+        return claim_url(self.claim)
 
 
 @dataclass
@@ -250,6 +270,8 @@ class Site:
     pages: list[Page]
     claimants: list[Claimant]
     corrections: list[Correction]  # newest first
+    withdrawn: list[Withdrawal] = field(default_factory=list)  # newest first
+    drafts: list[Claim] = field(default_factory=list)  # the drafts left out of this build
 
     @property
     def verdicts(self) -> list[Verdict]:

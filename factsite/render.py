@@ -25,7 +25,8 @@ from . import __version__
 from .documents import digest_of
 from .links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
-from .model import Claim, Listing, Page, Site, Source, Verdict, paginate
+from .model import Claim, Listing, Page, Site, Source, Verdict, claim_url, paginate
+from .published import STATE_FILE, state_data
 from .search import search_shards, shard_folder
 from .write import write_files
 from .structured_data import claim_review, data_feed, review_key, to_json, to_script_json
@@ -35,7 +36,7 @@ from .theme import ThemeLoader, read_theme_file, theme_files
 Output = tuple[str, bytes]
 Job = tuple[str, str]  # ("claim", slug), ("listing", address), ("source", id), ("shared", "") or ("file", path)
 CARD_VERSION = "2"  # change when cards.py draws differently, so cached cards are drawn again
-OUTPUT_VERSION = "2"  # change when this code writes any file differently, so no build keeps an old one
+OUTPUT_VERSION = "3"  # change when this code writes any file differently, so no build keeps an old one
 
 
 class JobResult(NamedTuple):
@@ -114,6 +115,11 @@ class Renderer:
         self.written_links: list[WrittenLinks] = []  # by the job being rendered; checked once all are
         self.listings = self.all_listings()
         self.claims_by_slug = {claim.slug: claim for claim in site.claims}
+        # A withdrawn fact-check's address says so (and its old addresses lead there), unless
+        # a claim of this build took it again.
+        taken = self.claims_by_slug.keys() | {alias for claim in site.claims for alias in claim.aliases}
+        self.withdrawn_pages = [w for w in site.withdrawn if w.claim not in taken]
+        self.withdrawn_aliases = [(alias, w) for w in site.withdrawn for alias in w.aliases if alias not in taken]
         self.sources_by_id = {source.id: source for source in site.sources}
         self._verdict_counts: dict[int, tuple[list[Claim], dict[str, int]]] = {}
         self._pieces: dict[tuple[str, ...], Markup] = {}
@@ -187,7 +193,8 @@ class Renderer:
         """The files made from every claim, each a job of its own: an edit to a claim's
         title, say, leaves the sitemap and claims.json as they were, and rendering them
         is most of the time of such a rebuild."""
-        files = {"feed.xml": self.feed, "claims.json": self.claims_json, "sitemap.xml": self.sitemap}
+        files = {"feed.xml": self.feed, "claims.json": self.claims_json, "sitemap.xml": self.sitemap,
+                 STATE_FILE: self.published_state}
         if self.search:
             files["search/facets.json"] = self.search_facets
         return files
@@ -231,6 +238,10 @@ class Renderer:
         yield self.page("sources.html", "sources/")
         for page in site.pages:
             yield self.content_page(page)
+        for withdrawal in self.withdrawn_pages:
+            yield self.page("withdrawn.html", withdrawal.url, withdrawal=withdrawal)
+        for alias, withdrawal in self.withdrawn_aliases:
+            yield self.page("alias.html", claim_url(alias), target=withdrawal)
         yield self.page("search.html", "search/")
         yield self.page("404.html", "404.html")
         yield "card.png", self.site_card()
@@ -240,11 +251,14 @@ class Renderer:
             yield "CNAME", (site.config.custom_domain + "\n").encode("ascii")
 
     def claim_outputs(self, claim: Claim) -> Iterator[Output]:
-        """A claim's page, its embeddable badge and its share card."""
+        """A claim's page, its embeddable badge, its share card, and a page at each of its old
+        addresses that sends the reader on to it."""
         yield self.claim_page(claim)
         yield self.page("badge.svg", claim.url + "badge.svg", claim=claim)
         if self.cards:
             yield claim.url + "card.png", self.share_card(claim)
+        for alias in claim.aliases:
+            yield self.page("alias.html", claim_url(alias), target=claim)
 
     def share_card(self, claim: Claim) -> bytes:
         """The claim's share card: its claim, claimant and verdict, under the site's title."""
@@ -328,6 +342,8 @@ class Renderer:
     def whole_site_prints(self) -> dict[Job, str]:
         """The shared job's and the whole-site files' fingerprints."""
         site, layout, shown = self.site, self.layout, self.shown
+        withdrawn = [f"{w.claim}\x1f{w.title}\x1f{w.date}\x1f{w.verdict.slug}\x1f{w.note}\x1f{w.aliases}"
+                     for w in site.withdrawn]
         prints: dict[Job, str] = {("shared", ""): digest_of(
             # The indexes of verdicts, topics, claimants and sources: names and counts.
             layout, *[str(len(v.claims)) for v in site.verdicts], *[str(len(t.claims)) for t in site.topics],
@@ -335,10 +351,14 @@ class Renderer:
             *[f"{s.id}\x1f{s.digest}\x1f{len(s.claims)}" for s in site.sources],
             # A page's list of corrections, and the search page, which names each part of the index.
             *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in site.corrections],
-            str(len(self.search_shards)))}
+            str(len(self.search_shards)),
+            # The withdrawn fact-checks, listed with the corrections, and the pages at their addresses.
+            *withdrawn, *[w.claim for w in self.withdrawn_pages], *[alias for alias, _ in self.withdrawn_aliases])}
         latest = [shown[c.slug] for c in latest_changed(site.claims, FEED_SIZE)]
         prints[("file", "feed.xml")] = digest_of(layout, *latest or [str(self.build_date)])  # dated by it if empty
         prints[("file", "claims.json")] = digest_of(layout, *self.review_keys.values())  # in the site's order
+        # What readers saw of each claim (its fields, the verdicts' meaning in the layout), and the withdrawn.
+        prints[("file", STATE_FILE)] = digest_of(layout, *shown.values(), *withdrawn)
         prints[("file", "sitemap.xml")] = digest_of(layout, *[f"{path}\x1f{date}" for path, date in self.sitemap_paths()])
         if self.search:
             prints[("file", "search/facets.json")] = digest_of(layout, *shown.values())
@@ -486,6 +506,10 @@ class Renderer:
 
     def claims_json(self) -> bytes:
         return (to_json(data_feed(self.site, self.absolute_url)) + "\n").encode("utf-8")
+
+    def published_state(self) -> bytes:
+        """What readers see, which the next build compares the content with (guard.py)."""
+        return (to_json(state_data(self.site)) + "\n").encode("utf-8")
 
     def sitemap(self) -> bytes:
         entries = [(self.absolute_url(path), modified) for path, modified in self.sitemap_paths()]

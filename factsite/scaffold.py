@@ -47,6 +47,9 @@ updated:
 corrections: []
 # Other fact-checks to show as related: their file names without .md.
 related: []
+# If this file is ever renamed, its old names (without .md), so that the old addresses
+# lead here, e.g. aliases: [eram-missiles]. A published fact-check's address must keep working.
+aliases: []
 # true keeps this claim off the published site. Change it to false to publish.
 draft: true
 ---

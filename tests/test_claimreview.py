@@ -326,7 +326,7 @@ READ_BY_THE_REVIEW = {
     "updated": lambda claim, site: setattr(claim, "updated", claim.updated + dt.timedelta(days=30)),
     "corrections": lambda claim, site: setattr(claim.corrections[0], "date", dt.date(2030, 1, 1)),
 }
-NOT_READ = {"title", "summary", "topics", "citations", "related_slugs", "related", "draft", "path", "body_line",
+NOT_READ = {"title", "summary", "topics", "citations", "related_slugs", "related", "aliases", "draft", "path", "body_line",
             "lines", "digest", "body_digest", "analysis"}
 
 

@@ -22,13 +22,14 @@ from click.testing import CliRunner
 from factsite.build import Project, check
 from factsite.cli import main
 from factsite.errors import BuildFailed
-from factsite.history import claims_at
+from factsite.history import state_at
 
 from .conftest import FIXTURES, REPO, write
 
 RAIN = "content/claims/rain-record.md"
 BUDGET = "content/claims/budget-doubled.md"
-HINT = "hint: add to corrections: a dated note saying the verdict changed from Unproven to False, and why"
+HINT = ("hint: add to corrections: a note dated 2025-04-01 or later saying the verdict changed from Unproven to False, "
+        "and why")
 CORRECTION = ("corrections:\n  - date: 2025-04-03\n    note: The verdict changed from Unproven to False; "
               "the council published the record series.\npublished: 2025-04-01")
 
@@ -133,10 +134,21 @@ def test_changing_only_the_summary_passes(repo):
     assert errors_since(repo) == []
 
 
-def test_a_new_claim_and_a_deleted_claim_pass(repo):
+def test_a_new_claim_passes_and_a_deleted_one_needs_a_record(repo):
     write(repo / "content/claims/new-claim.md",
           (repo / RAIN).read_text("utf-8").replace("title: Rain record", "title: A new claim"))
-    (repo / BUDGET).unlink()
+    assert errors_since(repo) == []
+    (repo / BUDGET).unlink()  # its addresses would lead nowhere (tests/test_hostile_guard.py has more)
+    errors = errors_since(repo)
+    assert [error.split(" (at HEAD")[0] for error in errors] == [
+        f'content/withdrawn.yml:None: the fact-check "Budget doubled", published at /claims/{slug}/'
+        for slug in ("budget-doubled", "spending-doubled")]
+    assert errors[0].endswith('record it in content/withdrawn.yml: - {claim: budget-doubled, title: "Budget doubled", '
+                              'date: YYYY-MM-DD, verdict: "false", aliases: [spending-doubled], '
+                              "note: why it was withdrawn}")
+    with (repo / "content/withdrawn.yml").open("a", encoding="utf-8") as records:
+        records.write('  - {claim: budget-doubled, title: Budget doubled, date: 2025-06-01, verdict: "false", '
+                      "aliases: [spending-doubled], note: The figures were a draft.}\n")
     assert errors_since(repo) == []
 
 
@@ -174,9 +186,9 @@ def test_many_claims_are_each_compared_with_their_own_past(repo):
         write(repo / f"content/claims/batch/claim-{number:02d}.md",
               text.replace("verdict: unproven", f"verdict: {verdicts[number % 4]}"))
     commit(repo, "Sixty claims")
-    history = claims_at(repo / "content", "HEAD")
-    assert {slug: history.claims[slug].verdict for slug in ("claim-00", "claim-01", "claim-02", "claim-59")} == {
-        "claim-00": "unproven", "claim-01": "true", "claim-02": "half-true", "claim-59": "false"}
+    history = state_at(repo / "content", "HEAD", {})
+    assert {slug: history.state.claims[slug].label for slug in ("claim-00", "claim-01", "claim-02", "claim-59")} == {
+        "claim-00": "Unproven", "claim-01": "True", "claim-02": "Half true", "claim-59": "False"}
     for number in (7, 42):  # each rotated to the next verdict
         path = repo / f"content/claims/batch/claim-{number:02d}.md"
         path.write_text(text.replace("verdict: unproven", f"verdict: {verdicts[(number + 1) % 4]}"), "utf-8")

@@ -208,6 +208,8 @@ def test_a_claim_deleted_after_a_failed_cache_save_leaves_no_page_behind(project
     assert (out / "claims/snow-record/index.html").is_file()  # the site was updated
     monkeypatch.undo()
     (project.content_dir / "claims/snow-record.md").unlink()
+    with (project.content_dir / "withdrawn.yml").open("a") as records:  # which a published claim deleted needs
+        records.write("  - {claim: snow-record, title: Snow, date: 2025-06-01, verdict: unproven, note: Withdrawn.}\n")
     build(project, out, **OPTIONS)
     assert contents_of(out) == clean_build(project, tmp_path)
 

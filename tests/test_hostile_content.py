@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 import pytest
 import yaml
 
@@ -387,6 +388,9 @@ def check_html(relative: str, html: str, expected: Expected) -> list[str]:
                 findings.append(f"<meta> outside <head>: {shown}")
             elif equiv == "content-security-policy" and element.get("content") == CSP:
                 csp += 1
+            elif equiv == "refresh" and relative.startswith("claims/") and re.fullmatch(
+                    "0; url=" + re.escape(expected.base_path) + r"claims/[a-z0-9-]+/", element.get("content") or ""):
+                pass  # a claim's old address (`aliases:`), sending the reader on to a claim of the site
             elif equiv:
                 findings.append(f"<meta http-equiv> not written by the theme: {shown}")
         elif tag == "link" and (id(element) not in in_head or element.get("rel") not in HEAD_LINKS):
@@ -628,7 +632,7 @@ def content_site(tmp_path_factory):
     write_yaml(content / "site.yml", site_settings(topics=topics))
     def write_claim(p: Payload, **changes) -> Path:
         return write_markdown(content / "claims" / f"{p.slug}.md", claim_data(
-            p.text, p.slug, appeared_in=p.slug, topics=[p.slug],
+            p.text, p.slug, appeared_in=p.slug, topics=[p.slug], aliases=[f"{p.slug}-old"],  # a page that redirects
             sources=[{"source": p.slug, "quote": p.text, "stance": "supports"}], **changes), body_with(p.text))
 
     for p in FIELD_TEXT:
@@ -645,6 +649,10 @@ def content_site(tmp_path_factory):
     by_slug = {p.slug: p for p in FIELD_TEXT}
     for path in {e.path for e in claimant_spelling_errors(project)}:
         write_claim(by_slug[path.stem], claimant_id=path.stem)
+    # A withdrawn fact-check for each payload: its page, its old address, the corrections page's list.
+    write_yaml(content / "withdrawn.yml", {"withdrawn": [  # (and none of the fixture's: its page is not checked here)
+        {"claim": f"{p.slug}-gone", "title": p.text, "date": "2025-02-01", "verdict": "false", "note": p.text,
+         "aliases": [f"{p.slug}-gone-old"]} for p in FIELD_TEXT]})
     # For the browser: one claim and one source showing every payload in each field.
     every = "\n".join(p.text for p in FIELD_TEXT)
     write_yaml(content / "sources" / f"{ALL}.yml", {"title": every, "publisher": every, "author": every,
@@ -707,6 +715,10 @@ def test_hostile_text_is_shown_as_text_not_dropped(content_site):
         claim = html.unescape(re.search(r'<blockquote class="claim-quote"><p>(.*?)</p>', page, re.S)[1])
         if heading != p.text.strip() or claim != p.text.strip():
             wrong.append(f"{p}: {heading[:80]!r}")
+        withdrawn = (out / "claims" / f"{p.slug}-gone" / "index.html").read_text("utf-8")
+        heading = html.unescape(re.search(r"<h1>(.*?)</h1>", withdrawn, re.S)[1])
+        if heading != "Withdrawn: " + p.text.strip() or f"<p>{markupsafe.escape(p.text.strip())}</p>" not in withdrawn:
+            wrong.append(f"{p}, withdrawn: {heading[:80]!r}")
     assert not wrong, "\n".join(wrong)
 
 

@@ -31,6 +31,16 @@ def replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def withdraw(content: Path, slug: str) -> None:
+    """Delete a claim, with the record a published one needs (content/withdrawn.yml): its address then says so."""
+    path = content / "claims" / f"{slug}.md"
+    if path.exists():
+        verdict = re.search(r"^verdict: (.*)$", path.read_text(), re.MULTILINE).group(1)
+        with (content / "withdrawn.yml").open("a") as records:
+            records.write(f"  - {{claim: {slug}, title: Gone, date: 2025-06-02, verdict: {verdict}, note: Withdrawn.}}\n")
+        path.unlink()
+
+
 EDITS = {
     "analysis": lambda c: replace(c / "claims/rain-record.md", "Nothing to check", "Still nothing to check"),
     "title": lambda c: replace(c / "claims/budget-doubled.md", "title: Budget doubled", "title: Budget doubled?"),
@@ -40,7 +50,7 @@ EDITS = {
     "published date": lambda c: replace(c / "claims/rain-record.md", "published: 2025-04-01", "published: 2024-01-01"),
     "new claim": lambda c: write(c / "claims/snow-record.md", (c / "claims/rain-record.md").read_text()
                                  .replace("title: Rain record", "title: Snow record")),
-    "deleted claim": lambda c: (c / "claims/snow-record.md").unlink(missing_ok=True),
+    "deleted claim": lambda c: withdraw(c, "snow-record"),
     "source title": lambda c: replace(c / "sources/council-data.yml", "Council spending", "City spending"),
     "correction": lambda c: replace(c / "claims/budget-doubled.md", "  - date: 2025-03-09\n",
                                     "  - date: 2025-03-10\n    note: A date was wrong.\n  - date: 2025-03-09\n"),
@@ -73,14 +83,20 @@ def test_each_kind_of_edit_rebuilds_to_the_same_bytes_as_a_cold_build(project, t
 
 
 def test_a_renamed_claim_moves_everywhere_it_is_listed(project, tmp_path):
-    """The same text at a new address: lists, feeds, sources and the search index must follow it."""
+    """The same text at a new address: lists, feeds, sources and the search index must follow it,
+    and the old address sends readers on to it (`aliases:`)."""
     out = tmp_path / "site"
     build(project, out)
     claims = project.content_dir / "claims"
     (claims / "budget-doubled.md").rename(claims / "budget-has-doubled.md")
+    replace(claims / "budget-has-doubled.md", "aliases: [spending-doubled]", "aliases: [spending-doubled, budget-doubled]")
     build(project, out)
     assert_same_as_cold(project, out, tmp_path, "renaming a claim")
     assert b"claims/budget-has-doubled/" in (out / "index.html").read_bytes()
+    assert b'url=/claims/budget-has-doubled/"' in (out / "claims/budget-doubled/index.html").read_bytes()
+    replace(claims / "budget-has-doubled.md", "budget-doubled]", "budget-doubled, budget-up]")
+    build(project, out)
+    assert_same_as_cold(project, out, tmp_path, "adding an alias")
 
 
 @pytest.mark.parametrize("and_an_analysis", [False, True])

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from factsite.addresses import WITHDRAWAL_FIELDS, WITHDRAWN_FIELDS
 from factsite.build import Project, build, read_site
 from factsite.config import SITE_FIELDS, TOPIC_FIELDS, VERDICT_FIELDS
 from factsite.documents import MAX_FILE_BYTES, Document, read_markdown_file, read_text, read_yaml_file
@@ -135,7 +136,8 @@ scalars = st.one_of(
 values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
                       | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=12)
 SCHEMAS = {"claim": CLAIM_FIELDS, "source": SOURCE_FIELDS, "page": PAGE_FIELDS, "site": SITE_FIELDS,
-           "verdict": VERDICT_FIELDS, "topic": TOPIC_FIELDS, "correction": CORRECTION_FIELDS}
+           "verdict": VERDICT_FIELDS, "topic": TOPIC_FIELDS, "correction": CORRECTION_FIELDS,
+           "withdrawn": WITHDRAWN_FIELDS, "withdrawal": WITHDRAWAL_FIELDS}
 EXPECTED = {"text": str, "slug": str, "date": dt.date, "bool": bool, "int": int}
 
 
@@ -237,6 +239,34 @@ def test_a_whole_build_of_a_one_claim_site_fails_cleanly_or_succeeds(one_claim_s
         assert page.lower().startswith(b"<!doctype html>") and page.rstrip().endswith(b"</html>")
         assert [claim["url"] for claim in json.loads((out / "claims.json").read_text("utf-8"))["dataFeedElement"]] == \
                ["https://example.org/claims/the-claim/"]
+
+
+@settings(PROPERTY, max_examples=100)
+@given(records=st.lists(st.dictionaries(st.sampled_from(sorted(WITHDRAWAL_FIELDS)) | st.text(max_size=10),
+                                        values | st.sampled_from(["budget-doubled", "spending-doubled", "false",
+                                                                  "2025-06-01", "rain-record"]), max_size=7),
+                        max_size=3) | values)
+@example(records=[{"claim": "budget-doubled", "title": "B", "date": "2025-06-01", "verdict": "false", "note": "N",
+                   "aliases": ["spending-doubled", "budget-doubled", "../x"]}])
+def test_any_withdrawn_yml_is_accepted_or_refused_cleanly(one_claim_site, tmp_path, records):
+    """content/withdrawn.yml with anything in it: a site, or errors that name it, each on a line."""
+    path = one_claim_site.content_dir / "withdrawn.yml"
+    write(path, dump({"withdrawn": records}))
+    write(one_claim_site.content_dir / "claims/the-claim.md", "---\n" + dump({**CLAIM, "aliases": ["spending-doubled"]})
+          + "---\nBody.\n")
+    out = tmp_path / "site"
+    shutil.rmtree(out, ignore_errors=True)
+    try:
+        build(one_claim_site, out, cards=False, search=False, use_cache=False)
+    except BuildFailed as failure:
+        event("refused")
+        assert failure.problems.errors
+        for problem in failure.problems.errors:
+            assert isinstance(problem, ContentError) and problem.path == path and problem.line and problem.hint
+        assert not out.exists()
+    else:
+        event("built")
+        assert (out / "claims/the-claim/index.html").is_file()
 
 
 # Line endings and the byte-order mark -----------------------------------------------

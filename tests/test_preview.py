@@ -83,6 +83,9 @@ FIELD_EDITS = {
     "published": (RAIN, "published: 2025-04-01", "published: 2024-04-01", "whole"),
     "source cited": (RAIN, "source: council-data", "source: city-paper", "whole"),
     "mistake": (RAIN, "verdict: unproven", "verdict: unprovne", "whole"),
+    # Old addresses are checked against every other claim's, so the site is read again.
+    "aliases": (BUDGET, "aliases: [spending-doubled]", "aliases: [spending-doubled, budget-up]", "whole"),
+    "alias taken": (BUDGET, "aliases: [spending-doubled]", "aliases: [spending-doubled, rain-record]", "whole"),
 }
 
 

@@ -1,0 +1,209 @@
+"""The verdict guard: nothing readers saw changes or disappears without a note saying so.
+
+It compares the content with what readers saw (published.py): at the last build
+(its verdicts.json) and at a git revision (`check --since REV`, history.py).
+Every address readers could open is followed to what it shows now: the claim
+of that name, or the claim that lists it under `aliases:` (a renamed file), or
+the record of a withdrawn fact-check (content/withdrawn.yml). Then:
+
+- a verdict that means something else now (its label or its rating, whatever
+  its slug) needs a new correction;
+- an earlier correction may not be changed or removed without a new one;
+- an address that leads nowhere now (a file deleted, renamed without an alias,
+  or made a draft) needs a record in content/withdrawn.yml, which must give the
+  verdict readers saw.
+
+A new correction is an entry that was not there before, dated on or after the
+last change readers saw, and not an earlier entry with its date or its note
+edited: so an edited correction never counts as the new one, and a backdated
+one (which would leave the fact-check out of the top of the feed) does not either.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from pathlib import Path
+
+from .addresses import WITHDRAWN_FILE
+from .errors import ContentError, Problems
+from .history import state_at
+from .model import Claim, Site, Withdrawal
+from .published import STATE_FILE, Entry, PublishedState, Seen, correction_key, meaning
+
+
+def check_verdict_changes(site: Site, published: Path, problems: Problems) -> set[tuple]:
+    """Compare with the last build into the folder ``published`` (its verdicts.json).
+
+    Returns what was reported, for :func:`check_verdict_history` not to report it twice.
+    """
+    before = PublishedState.read(published / STATE_FILE)
+    if before is None:
+        return set()  # nothing built there yet, or not by this version of factsite
+    return compare(before, site, problems)
+
+
+def check_verdict_history(site: Site, content_dir: Path, revision: str, problems: Problems,
+                          reported: Collection[tuple] = ()) -> None:
+    """Compare with the content as it was at git ``revision``: the check for a fresh checkout
+    (the Pages workflow's), which has no last build to compare with but has the history."""
+    try:
+        history = state_at(content_dir, revision, {v.slug: (v.label, v.rating) for v in site.config.verdicts})
+    except ContentError as error:
+        problems.items.append(error)
+        return
+    named = history.revision.lower()  # a sha is shown once, shortened; a name with its sha
+    is_sha = len(named) >= 7 and history.commit.startswith(named)
+    compare(history.state, site, problems, history.short if is_sha else f"{history.revision}, {history.short}",
+            reported)
+
+
+def compare(before: PublishedState, site: Site, problems: Problems, revision: str = "",
+            reported: Collection[tuple] = ()) -> set[tuple]:
+    """Report each change to what readers saw in ``before`` that no note records.
+
+    ``revision`` names where ``before`` comes from in messages ("" for the last build);
+    what is in ``reported`` is not reported again. Returns what was reported.
+    """
+    guard = Guard(site, problems, revision, set(reported))
+    claims = [claim for claim in site.claims if not claim.draft]
+    leads_to = {claim.slug: claim for claim in claims}
+    for claim in claims:
+        for alias in claim.aliases:
+            leads_to.setdefault(alias, claim)
+        seen = {(view.slug, view.withdrawn): view for address in (claim.slug, *claim.aliases)
+                if (view := before.at(address)) is not None}
+        if seen:
+            guard.claim(claim, list(seen.values()))
+    drafts = {address: claim for claim in site.drafts + [c for c in site.claims if c.draft]
+              for address in (claim.slug, *claim.aliases)}
+    records = {withdrawal.claim: withdrawal for withdrawal in site.withdrawn}
+    record_aliases = {alias: withdrawal for withdrawal in site.withdrawn for alias in withdrawal.aliases}
+    for address in before.addresses():
+        if address in leads_to:
+            continue
+        view = before.at(address)
+        record = records.get(address) or record_aliases.get(address)
+        if record is not None:
+            guard.record(record, view)
+        else:
+            guard.gone(address, view, drafts.get(address), leads_to.get(view.slug) or records.get(view.slug))
+    return guard.reported
+
+
+class Guard:
+    """The checks of :func:`compare`, and their messages."""
+
+    def __init__(self, site: Site, problems: Problems, revision: str, reported: set[tuple]):
+        self.site, self.problems, self.revision = site, problems, revision
+        self.reported = reported
+        self.scale = {meaning(v.label, v.rating): v.slug for v in site.config.verdicts}
+
+    def report(self, key: tuple, path: Path, line: int | None, message: str, hint: str) -> None:
+        if key not in self.reported:
+            self.reported.add(key)
+            self.problems.error(path, line, message, hint)
+
+    def at(self, *parts: str) -> str:
+        """Where the earlier state comes from, for messages: " (at HEAD~1, 1a2b3c4; ...)"."""
+        parts = ((f"at {self.revision}",) if self.revision else ()) + tuple(part for part in parts if part)
+        return f" ({'; '.join(parts)})" if parts else ""
+
+    def claim(self, claim: Claim, views: list[Seen]) -> None:
+        """A claim now, against what readers saw at its address and its old addresses."""
+        known = frozenset().union(*(view.corrections for view in views))
+        since = max(view.modified for view in views)
+        now = {key for c in claim.corrections if (key := correction_key(c.date, c.note))}
+        changed = known - now
+        added = new_entries(known, now)
+        if any(date >= since for date, _ in added):
+            return  # a new correction: it may say anything that changed
+        lines = claim.lines
+        for view in views:
+            if view.meaning == meaning(claim.verdict.label, claim.verdict.rating):
+                continue
+            old, new = shown(view, claim.verdict.label, claim.verdict.rating)
+            where = self.at(f"withdrawn on {view.modified}" if view.withdrawn
+                            else f"published at /claims/{view.slug}/" if view.slug != claim.slug else "")
+            if added:  # there is one, but dated before the change it should record
+                self.report(("verdict", claim.slug), claim.path, lines.get("verdict"),
+                            f'the verdict changed from "{old}"{where} to "{new}", and the new correction is dated '
+                            f"before {since}, the last change readers saw", f"date the new correction {since} or later")
+            else:
+                self.report(("verdict", claim.slug), claim.path, lines.get("verdict"),
+                            f'the verdict changed from "{old}"{where} to "{new}" without a correction',
+                            f"add to corrections: a note dated {since or 'today'} or later saying the verdict "
+                            f"changed from {old} to {new}, and why")
+        if changed:
+            first = min(changed)
+            self.report(("corrections", claim.slug), claim.path, lines.get("corrections") or lines.get("verdict"),
+                        f"an earlier correction ({', '.join(date for date, _ in sorted(changed))}){self.at()} was "
+                        "changed or removed without a new correction saying so",
+                        "add to corrections: a new dated entry saying what was changed in the earlier one, and why; "
+                        f'or put it back as it was: "{first[0]}: {shorten(first[1])}"')
+
+    def record(self, withdrawal: Withdrawal, view: Seen) -> None:
+        """A withdrawn record, where readers saw a fact-check or an earlier record of it."""
+        if view.meaning != meaning(withdrawal.verdict.label, withdrawal.verdict.rating):
+            slug = self.scale.get(view.meaning)
+            self.report(("record", withdrawal.claim), withdrawal.path, withdrawal.lines["verdict"],
+                        f'readers saw the verdict "{shorten(view.label)}" at /claims/{withdrawal.claim}/{self.at()}, '
+                        f'not "{withdrawal.verdict.label}"',
+                        f'write verdict: "{slug}"' if slug else "give the verdict the fact-check had when it "
+                        "was published")
+        elif view.withdrawn and view.modified != withdrawal.date.isoformat():
+            self.report(("record", withdrawal.claim), withdrawal.path, withdrawal.lines["date"],
+                        f"the fact-check was withdrawn on {view.modified}{self.at()}, not {withdrawal.date}",
+                        f"write date: {view.modified}: the record of a withdrawal stays as it was")
+
+    def gone(self, address: str, view: Seen, draft: Claim | None, now: Claim | Withdrawal | None) -> None:
+        """An address that leads nowhere now. ``draft``: a draft that holds it; ``now``: the claim,
+        or the record of the withdrawn one, that it showed, if that is still there under its own address."""
+        if address != view.slug and now is not None:  # an old address of a fact-check that is still there
+            self.report(("address", address), now.path, now.lines.get("aliases") or now.lines.get("title"),
+                        f"the old address /claims/{address}/{self.at()} no longer leads to this fact-check",
+                        f"keep it in aliases: [{', '.join([*now.aliases, address])}]")
+            return
+        verdict, title = self.scale.get(view.meaning, shorten(view.label)), shorten(view.title)
+        aliases = f", aliases: [{', '.join(view.aliases)}]" if view.aliases else ""
+        entry = (f"- {{claim: {view.slug}, title: {json.dumps(title, ensure_ascii=False)}, date: "
+                 f"{view.modified if view.withdrawn else 'YYYY-MM-DD'}, verdict: \"{verdict}\"{aliases}, "
+                 "note: why it was withdrawn}")
+        record = f"content/{WITHDRAWN_FILE}"
+        if view.withdrawn:
+            self.report(("address", address), self.site.config.path.with_name(WITHDRAWN_FILE), None,
+                        f'the record of the withdrawn fact-check "{title}" (/claims/{address}/){self.at()} '
+                        "was removed", f"put it back in {record}: {entry}")
+        elif draft is not None:
+            self.report(("address", address), draft.path, draft.lines.get("draft"),
+                        f"this fact-check was published at /claims/{address}/{self.at()}; "
+                        "as a draft it would disappear from the site",
+                        f"publish it (draft: false), or record that it was withdrawn, in {record}: {entry}")
+        else:
+            self.report(("address", address), self.site.config.path.with_name(WITHDRAWN_FILE), None,
+                        f'the fact-check "{title}", published at /claims/{address}/{self.at()}, '
+                        "was deleted or renamed",
+                        f"if it moved, add to its new file: aliases: [{address}]; if it was withdrawn, "
+                        f"record it in {record}: {entry}")
+
+
+def new_entries(known: frozenset[Entry], now: set[Entry]) -> set[Entry]:
+    """The corrections not there before, leaving out an earlier one with its date or its note changed."""
+    changed = known - now
+    dates, notes = {date for date, _ in changed}, {note for _, note in changed}
+    return {(date, note) for date, note in now - known if date not in dates and note not in notes}
+
+
+def shown(view: Seen, label: str, rating: int | None) -> tuple[str, str]:
+    """The verdicts before and now as messages name them: by label, and by rating too where the labels agree."""
+    old = shorten(view.label)  # (read back from a file, or from history: never trusted to be short)
+    if meaning(view.label, None) != meaning(label, None):
+        return old, label
+    return (f"{old} (rating {'none' if view.rating is None else view.rating})",
+            f"{label} (rating {'none' if rating is None else rating})")
+
+
+def shorten(text: str, most: int = 120) -> str:
+    """``text`` on one line, cut to ``most`` characters: for messages."""
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
