@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .documents import MAX_FILE_BYTES, parse_markdown_text
+from .documents import MAX_FILE_BYTES, MAX_FOLDER_DEPTH, hidden_below, parse_markdown_text
 from .errors import ContentError, Problems
 
 LEAVE_OUT = "or leave out --since"
@@ -107,9 +107,11 @@ def claims_at(content_dir: Path, revision: str) -> History:
         info, _, name = entry.partition(b"\t")
         mode, kind, oid = info.decode("ascii").split()
         path = name.decode("utf-8", "surrogateescape")
-        stem = PurePosixPath(path)
-        # Regular files only: a symbolic link's blob is where it points, not a claim.
-        if kind == "blob" and mode in ("100644", "100755") and stem.suffix == ".md" and not stem.name.startswith("."):
+        # Regular files only: a symbolic link's blob is where it points, not a claim. Only the
+        # files the build reads: none hidden or in a hidden folder, none too deep (load._entries).
+        inside = path[len(folder) + 1:]
+        if (kind == "blob" and mode in ("100644", "100755") and inside.endswith(".md") and not hidden_below(inside)
+                and inside.count("/") <= MAX_FOLDER_DEPTH):
             blobs.append((oid, path))
 
     claims: dict[str, PastClaim] = {}

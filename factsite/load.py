@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import (DocumentCache, digest_of, line_of, read_many, read_markdown_file, read_text, read_yaml_file,
-                        report_link)
+from .documents import (MAX_FOLDER_DEPTH, DocumentCache, digest_of, is_hidden, line_of, read_many, read_markdown_file,
+                        read_text, read_yaml_file, report_link)
 from .errors import Problems, did_you_mean
 from .fields import SLUG_PATTERN, Field, check_fields, slug_problem, is_web_address, plain_values, values_from_plain
 from .model import Citation, Claim, Claimant, Correction, Page, SiteConfig, Source
@@ -91,7 +91,7 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
     sources = load_sources(content_dir / "sources", problems, jobs, cache)
     # A source file with mistakes is reported once, not again by every claim citing it.
     by_id: dict[str, Source | None] = {path.stem: None for path in (content_dir / "sources").glob("*.yml")
-                                       if not path.name.startswith(".")}  # hidden files are not sources
+                                       if not is_hidden(path.name)}  # hidden files are not sources
     by_id.update({source.id: source for source in sources})
     claims = load_claims(content_dir / "claims", config, by_id, problems, jobs, cache)
     if not drafts:
@@ -520,20 +520,30 @@ RESERVED_NAMES = {"pages": {name: f'the site\'s own "{name}/" pages would be rep
 
 def _entries(folder: Path, recursive: bool, problems: Problems):
     """``(path, os.DirEntry, folder)`` for everything in ``folder`` (and below it, if ``recursive``)
-    but hidden files; never goes into a link, so a link that loops cannot make it loop."""
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as error:
-        problems.error(folder, None, f"cannot read the folder: {error.strerror or error}",
-                       "check that you may read it")
-        return
-    for entry in entries:
-        path = folder / entry.name
-        if not entry.name.startswith("."):
-            yield path, entry, folder
-        if recursive and entry.is_dir(follow_symlinks=False):
-            yield from _entries(path, recursive, problems)
+    but what is hidden: a hidden file, or anything in a hidden folder (content/claims/.archive/),
+    is left out, as every other listing of the content leaves it out (documents.is_hidden).
+    Never goes into a link, so a link that loops cannot make it loop, nor deeper than
+    MAX_FOLDER_DEPTH folders, which it reports; a stack, not recursion, so no depth can crash it."""
+    pending = [(folder, 0)]
+    while pending:
+        here, depth = pending.pop()
+        try:
+            with os.scandir(here) as scan:
+                entries = [entry for entry in scan if not is_hidden(entry.name)]
+        except OSError as error:
+            problems.error(here, None, f"cannot read the folder: {error.strerror or error}",
+                           "check that you may read it")
+            continue
+        for entry in entries:
+            path = here / entry.name
+            yield path, entry, here
+            if recursive and entry.is_dir(follow_symlinks=False):
+                if depth + 1 > MAX_FOLDER_DEPTH:
+                    problems.error(path, None, f"this folder is more than {MAX_FOLDER_DEPTH} folders deep "
+                                   f"inside {folder.name}/, and factsite looks no deeper",
+                                   f"move the files in it up: a few levels such as {folder.name}/2025/09/ are plenty")
+                else:
+                    pending.append((path, depth + 1))
 
 
 def slugify(text: str) -> str:
