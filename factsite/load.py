@@ -30,40 +30,40 @@ LONG_CLAIM = 75  # characters; search engines cut a ClaimReview's claimReviewed 
 QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "„": "“", "‘": "’", "«": "»"}  # opening mark: its closing one
 
 SOURCE_FIELDS = {
-    "title": Field("text", '"Fortress Europe: 35 Nations Seal Historic Security Pact"', required=True),
-    "publisher": Field("text", "The Post News"),
-    "author": Field("text", "Jane Doe"),
+    "title": Field("text", '"Fortress Europe: 35 Nations Seal Historic Security Pact"', required=True, max_length=500),
+    "publisher": Field("text", "The Post News", max_length=200),
+    "author": Field("text", "Jane Doe", max_length=200),
     "published": Field("date", "2025-09-04"),
-    "url": Field("text", "https://example.com/article"),
-    "archive_url": Field("text", "https://web.archive.org/web/2025/https://example.com/article"),
+    "url": Field("text", "https://example.com/article", max_length=2000),
+    "archive_url": Field("text", "https://web.archive.org/web/2025/https://example.com/article", max_length=2000),
     "kind": Field("text", "news report", required=True, choices=SOURCE_KINDS),
-    "image_credit": Field("text", "Image by Daily Sabah"),
-    "notes": Field("text", "The copy received gives no date."),
+    "image_credit": Field("text", "Image by Daily Sabah", max_length=200),
+    "notes": Field("text", "The copy received gives no date.", max_length=5000),
 }
 
 CITATION_FIELDS = {
     "source": Field("text", "post-news-26-nations", required=True),
-    "quote": Field("text", '"the exact words from the source"'),
+    "quote": Field("text", '"the exact words from the source"', max_length=5000),
     "stance": Field("text", "supports", required=True, choices=STANCES),
 }
 
 CORRECTION_FIELDS = {
     "date": Field("date", "2025-09-12", required=True),
-    "note": Field("text", "An earlier version gave the wrong number of missiles.", required=True),
+    "note": Field("text", "An earlier version gave the wrong number of missiles.", required=True, max_length=2000),
 }
 
 CLAIM_FIELDS = {
-    "title": Field("text", "ERAM missile delivery", required=True),
+    "title": Field("text", "ERAM missile delivery", required=True, max_length=200),
     "claim": Field("text", "The U.S. has delivered 3,350 ERAM missiles to Ukraine.", required=True),
-    "claimant": Field("text", "Emmanuel Macron", required=True),
+    "claimant": Field("text", "Emmanuel Macron", required=True, max_length=200),
     "claimant_type": Field("text", "person", choices=("person", "organization")),
     "claim_date": Field("date", "2025-09-04"),
     "appeared_in": Field("text", "post-news-26-nations"),
     "verdict": Field("text", "unproven", required=True),
-    "summary": Field("text", "One or two sentences: the short answer.", required=True),
+    "summary": Field("text", "One or two sentences: the short answer.", required=True, max_length=2000),
     "topics": Field("list", "[troops, funding]"),
     "sources": Field("records", "[{source: post-news-26-nations, quote: \"the exact words\", stance: supports}]",
-                     fields=CITATION_FIELDS),
+                     fields=CITATION_FIELDS, max_items=500),
     "published": Field("date", "2025-09-10", required=True),
     "updated": Field("date", "2025-09-12"),
     "corrections": Field("records", "[{date: 2025-09-12, note: What was corrected.}]", fields=CORRECTION_FIELDS),
@@ -72,7 +72,7 @@ CLAIM_FIELDS = {
 }
 
 PAGE_FIELDS = {
-    "title": Field("text", "Methodology", required=True),
+    "title": Field("text", "Methodology", required=True, max_length=200),
     "description": Field("text", "How we choose and check claims."),
     "order": Field("int", "10"),
     "includes": Field("list", "[verdict-scale]"),

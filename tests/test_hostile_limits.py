@@ -8,13 +8,14 @@ so that a regression hangs one test, not the whole run.
 
 from __future__ import annotations
 
-import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from factsite import documents
-from factsite.build import check, read_site
+from factsite.build import build, check, read_site
 from factsite.errors import BuildFailed, ContentError
 from factsite.scaffold import new_claim
 
@@ -71,3 +72,144 @@ def test_claims_ten_folders_deep_are_read(project, deep_folder):
 def test_new_in_a_deep_claims_folder_does_not_crash(project, deep_folder):
     deep_folder(project.content_dir / "claims", 1000)
     assert new_claim(project.content_dir, "A new claim", claimant="The Mayor").is_file()
+
+
+# Fields ------------------------------------------------------------------------------------
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, f"{old!r} should occur once in {path.name}"
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+@pytest.mark.parametrize("field, old, limit", [
+    ("claimant", "claimant: The Mayor", 200), ("title", "title: Budget doubled", 200),
+    ("claim", "claim: The budget has doubled since 2020.", 1000),
+    ("summary", "summary: Spending rose by half, from 10 million to 15 million; it did not double.", 2000),
+])
+@pytest.mark.parametrize("length", [2001, 1_000_000])
+def test_a_field_longer_than_its_limit_is_refused_by_check_and_build_alike(project, tmp_path, field, old, limit,
+                                                                          length):
+    """A claimant of a million characters passed the check and crashed the build's share card."""
+    claim = project.content_dir / "claims" / "budget-doubled.md"
+    edit(claim, old, f"{field}: " + "x" * length)
+    errors = check_or_errors(project)
+    [error] = [e for e in errors if e.path == claim]
+    assert (error.line, error.message) == (claim.read_text().split("\n").index(f"{field}: " + "x" * length) + 1,
+                                           f'"{field}" is {length:,} characters long; it may have at most {limit:,}')
+    with pytest.raises(BuildFailed) as failed:
+        build(project, tmp_path / "site")
+    assert [e.message for e in failed.value.problems.errors if e.path == claim] == [error.message]
+
+
+def check_or_errors(project) -> list[ContentError]:
+    try:
+        return check(project).errors
+    except BuildFailed as failed:
+        return failed.problems.errors
+
+
+def test_forty_thousand_unknown_related_claims_are_one_error(project):
+    claim = project.content_dir / "claims" / "budget-doubled.md"
+    edit(claim, "related: [rain-record]", "related: [" + ", ".join(f"nope-{i}" for i in range(40_000)) + "]")
+    errors = [e for e in errors_of(project) if e.path == claim]
+    assert [e.message for e in errors] == ['"related" has 40,000 entries; it may have at most 100']
+
+
+@pytest.mark.parametrize("field, old, new", [
+    ("topics", "topics: [budget]", "topics: [{}]"),
+    ("sources", "sources:\n", "sources: [{}]\nx:\n"),
+    ("corrections", "corrections:\n  - date: 2025-03-09\n    note: An earlier version gave the 2020 figure as 11 million.",
+     "corrections: [{}]"),
+])
+def test_every_list_has_a_limit_and_one_message(project, field, old, new):
+    claim = project.content_dir / "claims" / "budget-doubled.md"
+    entry = {"topics": "budget", "sources": "{source: city-paper, stance: context}",
+             "corrections": "{date: 2025-03-09, note: x}"}[field]
+    text = claim.read_text("utf-8").replace(old, new.format(", ".join([entry] * 1000)), 1)
+    if field == "sources":  # the old entries, now under a field of no meaning, go
+        text = text[:text.index("x:\n")] + text[text.index("published:"):]
+    claim.write_text(text, "utf-8")
+    errors = [e.message for e in errors_of(project) if e.path == claim and "entries" in e.message]
+    assert errors == [f'"{field}" has 1,000 entries; it may have at most {500 if field == "sources" else 100}']
+
+
+def test_a_name_in_a_list_longer_than_a_file_name_is_refused(project):
+    claim = project.content_dir / "claims" / "budget-doubled.md"
+    edit(claim, "related: [rain-record]", "related: [" + "r" * 100_000 + "]")
+    [error] = [e for e in errors_of(project) if e.path == claim]
+    assert error.message == 'a name in "related" is longer than 200 characters' and len(str(error)) < 300
+
+
+def test_a_long_contact_email_is_refused(project):
+    site = project.content_dir / "site.yml"
+    long = "errors@" + "very-long-part." * 17 + "example.org"  # 273 characters, each part valid
+    edit(site, "contact_email: errors@example.org", f"contact_email: {long}")
+    [error] = errors_of(project)
+    assert (error.path, error.line) == (site, 9) and "at most 254" in error.message
+
+
+CHECK_EMAIL = """
+import sys
+from pathlib import Path
+from factsite.config import load_config
+from factsite.errors import Problems
+problems = Problems()
+load_config(Path(sys.argv[1]), problems)
+print(problems.errors[0].message[:60] if problems.errors else "accepted")
+"""
+
+
+@pytest.mark.parametrize("email", ["a@" + "a." * 250_000 + "<", "a@" + "." * 500_000 + "!", "@" * 100_000])
+def test_a_hostile_contact_email_is_refused_without_backtracking(project, email):
+    """The old pattern tried every dot of the domain against every other: this took hours.
+    The timeout is only a safety net; no speed is asserted."""
+    edit(project.content_dir / "site.yml", "contact_email: errors@example.org", f"contact_email: '{email}'")
+    result = subprocess.run([sys.executable, "-c", CHECK_EMAIL, str(project.content_dir)], capture_output=True,
+                            text=True, timeout=120, check=True)
+    assert "characters long" in result.stdout or "is not an email address" in result.stdout
+
+
+@pytest.mark.parametrize("email", ["a@" + "a." * 120 + "<", "a@" + "." * 240 + "!", "a@b", "a@b..c", "a@.b.c",
+                                   "a@b.c.", "a b@c.d", "a@b@c.d"])
+def test_contact_emails_that_are_not_addresses_are_refused(project, email):
+    edit(project.content_dir / "site.yml", "contact_email: errors@example.org", f"contact_email: '{email}'")
+    [error] = errors_of(project)
+    assert "is not an email address" in error.message
+
+
+# Share cards -------------------------------------------------------------------------------
+
+class Measuring:
+    """A Pillow drawing that counts the characters it is asked to measure."""
+
+    def __init__(self, draw):
+        self.draw, self.measured = draw, 0
+
+    def textlength(self, text, font):
+        self.measured += len(text)
+        return self.draw.textlength(text, font=font)
+
+
+@pytest.mark.parametrize("text", ["x" * 100_000, "word " * 20_000, "w" * 30 + " " + "y" * 100_000,
+                                  "\u200b" * 100_000, ("z" * 5_000 + " ") * 6])
+def test_wrapping_a_card_measures_each_character_a_few_times_not_once_per_character(text):
+    from PIL import Image, ImageDraw
+
+    from factsite.cards import font, wrap
+
+    draw = Measuring(ImageDraw.Draw(Image.new("RGB", (10, 10))))
+    lines = wrap(draw, text, font("DejaVuSerif.ttf", 50), 1056, 4)
+    assert 1 <= len(lines) <= 4
+    assert draw.measured <= 80_000  # a word cut a character at a time was measured 5,000,000,000 times
+
+
+def test_a_card_is_drawn_for_a_million_character_claimant(project):
+    from factsite.cards import claim_card, site_card
+
+    site, _ = read_site(project)
+    claim = site.claims[0]
+    claim.claimant.name = claim.claim = claim.verdict.label = "x" * 1_000_001
+    site.config.title = site.config.tagline = "y " * 600_000
+    assert claim_card(claim, site.config).startswith(b"\x89PNG")
+    assert site_card(site.config).startswith(b"\x89PNG")
