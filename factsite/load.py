@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import (MAX_FOLDER_DEPTH, DocumentCache, digest_of, is_hidden, line_of, read_many, read_markdown_file,
+from .documents import (MAX_FOLDER_DEPTH, Document, DocumentCache, digest_of, is_hidden, line_of, read_many, read_markdown_file,
                         read_text, read_yaml_file, report_link)
 from .errors import Problems, did_you_mean
+from .markdown_limits import refusals
 from .fields import SLUG_PATTERN, Field, check_fields, slug_problem, is_web_address, plain_values, values_from_plain
 from .model import Citation, Claim, Claimant, Correction, Page, SiteConfig, Source
 
@@ -187,6 +188,7 @@ class ClaimFile:
         if doc is None:
             return None
         values = check_fields(doc, CLAIM_FIELDS, problems)
+        check_markdown(doc, "analysis", problems)
         file = cls(path, values, doc.lines, doc.body_line, doc.digest, doc.body_digest, doc.body)
         file.check_alone(problems)
         return file
@@ -436,6 +438,7 @@ def load_pages(folder: Path, problems: Problems) -> list[Page]:
         if doc is None:
             continue
         values = check_fields(doc, PAGE_FIELDS, problems)
+        check_markdown(doc, "page", problems)
         for index, name in enumerate(values["includes"]):
             if name not in PAGE_INCLUDES:
                 problems.error(path, doc.line("includes", index), f'unknown include "{name}"',
@@ -448,6 +451,12 @@ def load_pages(folder: Path, problems: Problems) -> list[Page]:
 
 
 # Shared -------------------------------------------------------------------
+
+def check_markdown(doc: Document, what: str, problems: Problems) -> None:
+    """Refuse a Markdown body that would crash or stall its conversion (markdown_limits.py)."""
+    for refusal in refusals(doc.body, what):
+        problems.error(doc.path, doc.body_line + refusal.line - 1, refusal.message, refusal.hint)
+
 
 def content_files(folder: Path, pattern: str, problems: Problems, recursive: bool = False) -> list[Path]:
     """The folder's files matching ``pattern`` (``*.md``, ``*.yml``), sorted, each with a name

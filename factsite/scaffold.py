@@ -9,7 +9,7 @@ from .build import source_date
 from .config import load_config
 from .errors import Problems, did_you_mean
 from .fields import slug_problem
-from .load import PLACEHOLDER, content_files, slugify
+from .load import CLAIM_FIELDS, PLACEHOLDER, content_files, slugify
 
 TEMPLATE = """\
 ---
@@ -62,6 +62,10 @@ class ScaffoldError(Exception):
 def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdict: str | None = None,
               source: str | None = None) -> Path:
     """Create content/claims/<slug>.md for ``title``; returns its path."""
+    for name, value in (("title", title), ("claimant", claimant or "")):
+        limit = CLAIM_FIELDS[name].max_length
+        if len(value) > limit:  # the check would refuse the file
+            raise ScaffoldError(f"the {name} is {len(value):,} characters long; it may have at most {limit:,}")
     slug = slugify(title)
     if not slug:
         raise ScaffoldError(f'"{title}" has no letters or digits to make a file name from')

@@ -213,3 +213,145 @@ def test_a_card_is_drawn_for_a_million_character_claimant(project):
     site.config.title = site.config.tagline = "y " * 600_000
     assert claim_card(claim, site.config).startswith(b"\x89PNG")
     assert site_card(site.config).startswith(b"\x89PNG")
+
+
+# Markdown ----------------------------------------------------------------------------------
+
+def claim_with_body(project, name: str, body: str) -> Path:
+    """A valid claim (rain-record's fields) named ``name``, with ``body`` as its analysis."""
+    text = (project.content_dir / "claims" / "rain-record.md").read_text("utf-8")
+    fields = text[:text.index("\n---\n", 4) + 5]
+    return write(project.content_dir / "claims" / f"{name}.md", fields + body)
+
+
+def body_line(path: Path) -> int:
+    """The line of the file where its analysis starts."""
+    return path.read_text("utf-8").split("\n").index("---", 1) + 2
+
+
+NESTED = {  # hundreds of levels of each kind of nesting
+    "indented list": "".join("    " * i + "- x\n\n" for i in range(150)),
+    "list on one line": "- " * 500 + "x\n",
+    "numbered list on one line": "1. " * 500 + "x\n",
+    "quotes": ">" * 1000 + " x\n",
+    "quotes and lists": "> - " * 400 + "x\n",
+    "indented quotes and lists": "".join("    " * i + ("> " if i % 2 else "- ") + "x\n\n" for i in range(150)),
+    "definitions": "Term\n: definition\n" * 200,
+    "markdown in html": '<div markdown="1">\n' * 200 + "x\n" + "</div>\n" * 200,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NESTED))
+def test_markdown_nested_hundreds_deep_is_one_clear_error(project, kind):
+    path = claim_with_body(project, "deep", "A first paragraph.\n\n" + NESTED[kind])
+    [error] = errors_of(project)
+    assert error.path == path and "levels deep" in error.message and error.hint
+    assert body_line(path) + 2 <= error.line <= body_line(path) + NESTED[kind].count("\n") + 2
+
+
+NEAR_LIMIT = {  # 30 levels: deep, but within the limit, and converted without a RecursionError
+    "indented list": "".join("    " * i + "- x\n" for i in range(30)),
+    "list on one line": "- " * 30 + "x\n",
+    "quotes and lists": "> - " * 15 + "x\n",
+    "definitions": "Term\n: definition\n" * 30,
+    "markdown in html": '<div markdown="1">\n' * 30 + "x\n" + "</div>\n" * 30,
+    "all at once": "".join("    " * i + "> - " + "x\n" for i in range(6)) + "Term\n: d\n" * 8,
+}
+
+
+def test_markdown_nested_within_the_limit_builds(project, tmp_path):
+    for kind, body in NEAR_LIMIT.items():
+        claim_with_body(project, kind.replace(" ", "-"), body)
+    build(project, tmp_path / "site", cards=False, search=False)
+    assert (tmp_path / "site" / "claims" / "all-at-once" / "index.html").is_file()
+
+
+# Constructs Python-Markdown reads again for each one (quadratic), each far past the limits.
+QUADRATIC = {
+    "brackets": "[" * 30_000,
+    "brackets in words": "x [" * 10_000,
+    "link openings": "[a](" * 8_000,
+    "image openings": "![a](" * 6_000,
+    "reference openings": "[a][" * 8_000,
+    "unclosed cdata": "<![CDATA[" * 4_000,
+    "unclosed tags": "<a " * 10_000,
+    "tags in words": "x <a " * 6_000,
+    "autolink openings": "<http://" * 4_000,
+    "nested brackets": "[" * 2_000 + "a" + "]" * 2_000,
+    "link titles never closed": '[a](b "' * 5_000,
+    "brackets hidden in code": "[`]`" * 8_000,
+    "many list items": "- \n" * 10_000,
+    "many headings": "a\n===\n" * 5_000,
+    "many emphases": "*a*" * 10_000,
+    "many escapes": "\\" * 40_000,
+}
+
+
+def cli_check(folder: Path) -> subprocess.CompletedProcess:
+    """`factsite check` run in ``folder``; the timeout is a safety net, not a measure."""
+    return subprocess.run([sys.executable, "-m", "factsite", "check"], cwd=folder, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_markdown_a_parser_would_read_again_and_again_is_refused_with_its_line(project):
+    """Each of these took from seconds to minutes to convert (the issue's 110 KB analysis
+    took over two minutes); now each is an error on a line, given before any conversion."""
+    paths = {kind: claim_with_body(project, kind.replace(" ", "-"), "A first line.\n\n" + body)
+             for kind, body in QUADRATIC.items()}
+    for folder in ("templates", "static"):
+        (project.content_dir.parent / folder).symlink_to(Path(__file__).resolve().parent.parent / folder)
+    result = cli_check(project.content_dir.parent)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output, output[-2000:]
+    for kind, path in paths.items():
+        where = f"content/claims/{path.name}:{body_line(path) + 2}: error: "
+        assert where in output, f"{kind}: no error at {where}\n{output[-3000:]}"
+    assert output.count("hint: ") >= len(QUADRATIC)
+
+
+@pytest.mark.parametrize("count, construct, message", [
+    (101, "*[A{}]: an abbreviation\n", "more than 100 abbreviations"),
+    (301, "A note[^{}].\n\n", "more than 300 footnote"),
+    (2501, "<b>{}</b>\n\n", "more than 5000 HTML tags"),
+])
+def test_too_many_abbreviations_footnotes_or_tags_are_refused(project, count, construct, message):
+    path = claim_with_body(project, "many", "".join(construct.format(i) for i in range(count)))
+    [error] = [e for e in errors_of(project) if e.path == path]
+    assert message in error.message.replace(",", "")
+
+
+def test_an_analysis_over_the_size_limit_is_refused_before_anything_else(project):
+    path = claim_with_body(project, "long", "Plain words in a paragraph.\n\n" * 4000)
+    [error] = [e for e in errors_of(project) if e.path == path]
+    assert (error.line, error.message) == (body_line(path), "the analysis is 116,000 characters long; it may have "
+                                                            "at most 100,000")
+
+
+def test_a_page_past_a_limit_is_refused_too(project):
+    path = write(project.content_dir / "pages" / "deep.md", "---\ntitle: Deep\n---\n" + "> " * 100 + "x\n")
+    [error] = [e for e in errors_of(project) if e.path == path]
+    assert error.line == 4 and "levels deep" in error.message
+
+
+def test_a_paragraph_over_the_block_limit_is_refused(project):
+    path = claim_with_body(project, "block", "Intro.\n\n" + "A sentence that goes on. " * 500)
+    [error] = [e for e in errors_of(project) if e.path == path]
+    assert error.line == body_line(path) + 2 and "12,500 characters long; it may have at most 10,000" in error.message
+
+
+def test_the_preview_reports_deep_nesting_and_keeps_watching(project, monkeypatch):
+    from factsite.serve import PreviewServer
+
+    monkeypatch.chdir(project.content_dir.parent)
+    server = PreviewServer(project, port=0, log=lambda text: None)
+    try:
+        server.rebuild()
+        assert not server.preview.failed
+        path = project.content_dir / "claims" / "rain-record.md"
+        path.write_text(path.read_text("utf-8") + "\n" + "- " * 600 + "x\n", "utf-8")
+        server.rebuild({path})
+        assert server.preview.failed
+        assert [e.message for e in server.preview.problems if e.severity == "error"][0].startswith(
+            "this line is nested")
+    finally:
+        server.httpd.server_close()
