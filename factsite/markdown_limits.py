@@ -61,7 +61,7 @@ def _line_at(body: str, position: int) -> int:
 
 
 def _longest_block(body: str, what: str) -> Refusal | None:
-    for start, end in _blocks(body):
+    for start, end in _blocks(body) if len(body) > MAX_BLOCK else ():
         if end - start > MAX_BLOCK:
             return Refusal(_line_at(body, start),
                            f"the paragraph that starts here (with the lines up to the next blank line) is "
@@ -72,14 +72,18 @@ def _longest_block(body: str, what: str) -> Refusal | None:
 
 # Nesting ------------------------------------------------------------------------------------
 
+# The patterns that look at the start of a line are searched for in the text after a newline
+# ("\n" + body) and begin with one, rather than with "^": the regex engine then skips straight
+# to the newlines, where "^" made it try every character (this check runs on every file read).
+#
 # The start of a line that nests what follows: spaces and tabs (four columns a level), quote
 # marks, list markers and definition marks. Only a line whose start is longer than MAX_NESTING
 # characters can be nested deeper, so only those are looked at closely.
-_DEEP_START = re.compile(r"^[ \t>*+\-:0-9.)]{%d,}" % (MAX_NESTING + 1), re.M)
+_DEEP_START = re.compile(r"\n[ \t>*+\-:0-9.)]{%d,}" % (MAX_NESTING + 1))
 _MARKER = re.compile(r"(?:[*+\-:]|[0-9]{1,9}[.)])(?=[ \t])")
 # Python-Markdown reads a definition (": ...") after another without a blank line between as
 # part of it, one level deeper each time; a blank line ends the run.
-_DEFINITION = re.compile(r"^[ \t>]*:[ \t]", re.M)
+_DEFINITION = re.compile(r"\n[ \t>]*:[ \t]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _MARKDOWN_IN_HTML = re.compile(r"\smarkdown\s*=", re.I)
 
@@ -94,21 +98,23 @@ def _depth_of(start: str) -> int:
 
 def _nesting(body: str) -> Refusal | None:
     deepest, where = 0, 0
-    for match in _DEEP_START.finditer(body):
+    lines = "\n" + body  # a match's start is then where its line starts in the body
+    for match in _DEEP_START.finditer(lines):
         depth = _depth_of(match.group())
         if depth > deepest:
             deepest, where = depth, match.start()
     # Runs of definitions, each a level deeper than the one before it, within one block.
-    ends = [match.start() for match in _BLANK_LINE.finditer(body)]
+    definitions = list(_DEFINITION.finditer(lines)) if ":" in body else []
+    ends = [match.start() for match in _BLANK_LINE.finditer(body)] if definitions else []
     run, block = 0, -1
-    for match in _DEFINITION.finditer(body):
+    for match in definitions:
         here = bisect.bisect(ends, match.start())
         run = run + 1 if here == block else 1
         block = here
         if run > deepest:
             deepest, where = run, match.start()
     # Raw HTML asking for Markdown inside it: each such element may hold the next.
-    for count, match in enumerate(_MARKDOWN_IN_HTML.finditer(body), 1):
+    for count, match in enumerate(_MARKDOWN_IN_HTML.finditer(body) if "=" in body else (), 1):
         if count > deepest:
             deepest, where = count, match.start()
     if deepest <= MAX_NESTING:
@@ -122,12 +128,13 @@ def _nesting(body: str) -> Refusal | None:
 
 # Counted constructs ---------------------------------------------------------------------------
 
-_ABBREVIATION = re.compile(r"^[ \t>]*\*\[", re.M)
+_ABBREVIATION = re.compile(r"\n[ \t>]*\*\[")
 _FOOTNOTE = re.compile(r"\[\^")
 
 
 def _counted(body: str, pattern: re.Pattern, limit: int, what: str) -> Refusal | None:
-    for count, match in enumerate(pattern.finditer(body), 1):
+    text = "\n" + body if pattern.pattern.startswith("\\n") else body
+    for count, match in enumerate(pattern.finditer(text), 1):
         if count > limit:
             return Refusal(_line_at(body, match.start()), f"there are more than {limit} {what}",
                            f"keep at most {limit}; each is looked for again in all the text")
@@ -167,15 +174,18 @@ def reread_cost(body: str) -> tuple[int, int]:
     HTML: Python's html.parser (under Python-Markdown's HtmlBlockPreprocessor) reads the whole
     document at once, from each "<tag" to its ">" (from "<![CDATA[" to "]]>"), or to the end.
     """
+    # Each opening is charged at most the length of the text: few openings, nothing to look at.
+    bound = (body.count("[") + body.count("(") + body.count("<")) * len(body)
+    if bound <= MAX_REREAD:
+        return bound, 0
     cost, costliest, where = 0, 0, 0
-    for start, end in _blocks(body):
-        block = body[start:end]
-        if "[" not in block:
+    for start, end in _blocks(body) if "[" in body else ():
+        if body.find("[", start, end) < 0:
             continue
-        for position, charged in _link_costs(block):
+        for position, charged in _link_costs(body, start, end):
             cost += charged
             if charged > costliest:
-                costliest, where = charged, start + position
+                costliest, where = charged, position
     if "<" in body:
         ends = [match.start() for match in _TAG_END.finditer(body)]
         cdata_ends = [match.start() for match in re.finditer(re.escape(_CDATA_END), body)]
@@ -199,19 +209,20 @@ def _blocks(body: str):
     yield start, len(body)
 
 
-def _link_costs(block: str):
-    """(position, characters read again) for each opening bracket, and each "(" after "](", of a block."""
-    trusted = not ("`" in block or "<" in block or "]:" in block)
-    quotes = [match.start() for match in _QUOTE.finditer(block)] if trusted else []
+def _link_costs(body: str, start: int, end: int):
+    """(position, characters read again) for each opening bracket, and each "(" after "](", of
+    the block ``body[start:end]``."""
+    trusted = not any(body.find(mark, start, end) >= 0 for mark in ("`", "<", "]:"))
+    quotes = [match.start() for match in _QUOTE.finditer(body, start, end)] if trusted else []
     squares: list[int] = []  # positions of the "[" not yet closed
     rounds: list[tuple[int, bool]] = []  # of the "(" not yet closed, and whether it follows "]"
-    for match in _BRACKET.finditer(block):
+    for match in _BRACKET.finditer(body, start, end):
         position, mark = match.start(), match.group()
         if mark == "[":
             squares.append(position)
         elif mark == "(":
-            rounds.append((position, block.startswith("]", position - 1)))
-        elif not trusted or _escaped(block, position):
+            rounds.append((position, position > start and body[position - 1] == "]"))
+        elif not trusted or _escaped(body, position):
             continue
         elif mark == "]" and squares:
             opened = squares.pop()
@@ -221,13 +232,13 @@ def _link_costs(block: str):
             if after_link:
                 following = bisect.bisect(quotes, opened)  # a title ("...") after the address
                 quoted = following < len(quotes) and quotes[following] < position
-                yield opened, (len(block) if quoted else position) - opened
+                yield opened, (end if quoted else position) - opened
     # Never closed: read to the end of the block (the parsers stop at the end of a paragraph).
     for opened in squares:
-        yield opened, len(block) - opened
+        yield opened, end - opened
     for opened, after_link in rounds:
         if after_link:
-            yield opened, len(block) - opened
+            yield opened, end - opened
 
 
 def _escaped(text: str, position: int) -> bool:
