@@ -26,7 +26,7 @@ MAX_NESTING = 32  # levels of quotes, lists, indentation and definitions; real t
 MAX_ABBREVIATIONS = 100  # `*[HTML]: ...` definitions: each one is searched for in every paragraph
 MAX_FOOTNOTES = 300  # `[^1]` references and definitions, each: the extension works through them all for each
 # HTML tags (raw HTML): for each, Python-Markdown copies the rest of the document to look at what follows.
-MAX_HTML_TAGS = 5_000
+MAX_HTML_TAGS = 10_000
 # Characters the parsers may read again, at most, for the brackets, parentheses and HTML tags
 # that they try to close (see reread_cost); a normal analysis needs a few percent of its length.
 MAX_REREAD = 1_000_000

@@ -312,7 +312,7 @@ def test_markdown_a_parser_would_read_again_and_again_is_refused_with_its_line(p
 @pytest.mark.parametrize("count, construct, message", [
     (101, "*[A{}]: an abbreviation\n", "more than 100 abbreviations"),
     (301, "A note[^{}].\n\n", "more than 300 footnote"),
-    (2501, "<b>{}</b>\n\n", "more than 5000 HTML tags"),
+    (5001, "<b>{}</b>\n\n", "more than 10000 HTML tags"),
 ])
 def test_too_many_abbreviations_footnotes_or_tags_are_refused(project, count, construct, message):
     path = claim_with_body(project, "many", "".join(construct.format(i) for i in range(count)))
