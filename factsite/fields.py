@@ -91,7 +91,8 @@ def _convert(doc, name, spec, raw, where, problems):
         """Whether the list is longer than the field allows, which is then one error, not one per entry."""
         if count <= spec.max_items:
             return False
-        problems.error(doc.path, doc.line(*where), f'"{name}" has {count:,} entries; it may have at most {spec.max_items}',
+        problems.error(doc.path, doc.line(*where),
+                       f'"{name}" has {count:,} entries; it may have at most {spec.max_items}',
                        "keep the ones that matter to readers")
         return True
 

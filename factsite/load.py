@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import (MAX_FOLDER_DEPTH, Document, DocumentCache, digest_of, is_hidden, line_of, read_many, read_markdown_file,
-                        read_text, read_yaml_file, report_link)
+from .documents import (MAX_FOLDER_DEPTH, Document, DocumentCache, digest_of, is_hidden, line_of, read_many,
+                        read_markdown_file, read_text, read_yaml_file, report_link)
 from .errors import Problems, did_you_mean
 from .markdown_limits import refusals
 from .fields import SLUG_PATTERN, Field, check_fields, slug_problem, is_web_address, plain_values, values_from_plain

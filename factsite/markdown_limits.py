@@ -2,7 +2,7 @@
 
 Python-Markdown (markup.py) recurses once for each level of nesting, and some of its parsers
 read the rest of a paragraph, or of the document, again for each bracket, parenthesis or HTML
-tag that is never closed: a few hundred nested quotes raised RecursionError, and 110 KB of
+tag that is never closed: a few hundred nested lists raised RecursionError, and 110 KB of
 `[` took minutes. Rather than change how normal text converts, a body that would do either
 is refused here, with the line to look at; every body that passes converts as it always did,
 and in time linear in its length (bench/fuzz_markdown.py measures the worst seconds per KB).
@@ -49,7 +49,8 @@ def refusals(body: str, what: str = "analysis") -> list[Refusal]:
         return [Refusal(1, f"the {what} is {len(body):,} characters long; it may have at most {MAX_CHARACTERS:,}",
                         "shorten it, or split it in two; long material such as a transcript belongs in "
                         "the archived copy of a source (a .txt file beside it in content/sources/)")]
-    found = [_longest_block(body, what), _nesting(body), _counted(body, _ABBREVIATION, MAX_ABBREVIATIONS, "abbreviations (*[ABBR]: ...)"),
+    found = [_longest_block(body), _nesting(body),
+             _counted(body, _ABBREVIATION, MAX_ABBREVIATIONS, "abbreviations (*[ABBR]: ...)"),
              _counted(body, _FOOTNOTE, MAX_FOOTNOTES, "footnote references and definitions ([^1])"),
              _counted(body, _TAG_START, MAX_HTML_TAGS, "HTML tags"),
              _rereading(body, what)]
@@ -60,7 +61,7 @@ def _line_at(body: str, position: int) -> int:
     return body.count("\n", 0, position) + 1
 
 
-def _longest_block(body: str, what: str) -> Refusal | None:
+def _longest_block(body: str) -> Refusal | None:
     for start, end in _blocks(body) if len(body) > MAX_BLOCK else ():
         if end - start > MAX_BLOCK:
             return Refusal(_line_at(body, start),

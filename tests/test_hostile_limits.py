@@ -119,7 +119,8 @@ def test_forty_thousand_unknown_related_claims_are_one_error(project):
 @pytest.mark.parametrize("field, old, new", [
     ("topics", "topics: [budget]", "topics: [{}]"),
     ("sources", "sources:\n", "sources: [{}]\nx:\n"),
-    ("corrections", "corrections:\n  - date: 2025-03-09\n    note: An earlier version gave the 2020 figure as 11 million.",
+    ("corrections",
+     "corrections:\n  - date: 2025-03-09\n    note: An earlier version gave the 2020 figure as 11 million.",
      "corrections: [{}]"),
 ])
 def test_every_list_has_a_limit_and_one_message(project, field, old, new):
