@@ -29,7 +29,8 @@ WITHDRAWAL_FIELDS = {
 }
 WITHDRAWN_FIELDS = {
     "withdrawn": Field("records", '[{claim: budget-doubled, title: Budget doubled, date: 2025-09-12, '
-                                  'verdict: "false", note: Why it was withdrawn.}]', fields=WITHDRAWAL_FIELDS),
+                                  'verdict: "false", note: Why it was withdrawn.}]', fields=WITHDRAWAL_FIELDS,
+                       max_items=10_000),  # a record per fact-check ever withdrawn, kept for good
 }
 
 

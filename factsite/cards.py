@@ -34,26 +34,53 @@ def font(name: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.load_default(size)
 
 
+# Characters of one text that a card looks at: more never fits, and Pillow refuses to lay out
+# a million. (The field checks keep claims far shorter; this guards what reaches a card anyway.)
+MAX_CARD_TEXT = 2000
+
+
 def wrap(draw: ImageDraw.ImageDraw, text: str, face, width: int, max_lines: int) -> list[str]:
-    """``text`` broken into lines that fit ``width``; the last line ends in … if cut."""
+    """``text`` broken into lines that fit ``width``; the last line ends in … if cut.
+
+    Linear in the length of the text: words are measured until one line more than is
+    shown, and a word too long for a line is cut by halving, not a character at a time."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for word in text[:MAX_CARD_TEXT].split():
         candidate = f"{line} {word}".strip()
         if draw.textlength(candidate, font=face) <= width or not line:
             line = candidate
         else:
             lines.append(line)
             line = word
+            if len(lines) > max_lines:
+                break
     if line:
         lines.append(line)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
-        while last and draw.textlength(last + "…", font=face) > width:
-            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
-        lines[-1] = last + "…"
+        while " " in last and draw.textlength(last + "…", font=face) > width:
+            last = last.rsplit(" ", 1)[0]
+        lines[-1] = fit(draw, last + "…", face, width)
     return lines
+
+
+def fit(draw: ImageDraw.ImageDraw, text: str, face, width: int) -> str:
+    """``text`` if it fits ``width`` on one line, else the longest start of it that fits with
+    "…" after it, found by halving: a few measurements, not one per character."""
+    text = text[:MAX_CARD_TEXT]
+    if draw.textlength(text, font=face) <= width:
+        return text
+    text = text.removesuffix("…")
+    fits, too_long = 0, len(text)  # text[:fits] + "…" fits; text[:too_long] + "…" does not
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if draw.textlength(text[:middle] + "…", font=face) <= width:
+            fits = middle
+        else:
+            too_long = middle
+    return text[:fits] + "…"
 
 
 def one_line(text: str) -> str:
@@ -77,13 +104,15 @@ def draw_frame(config: SiteConfig) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, HEIGHT - 96, WIDTH, HEIGHT), fill=BAND)
-    draw.text((MARGIN, HEIGHT - 48), one_line(config.title), font=font("DejaVuSans-Bold.ttf", 34), fill=PAPER, anchor="lm")
+    face = font("DejaVuSans-Bold.ttf", 34)
+    draw.text((MARGIN, HEIGHT - 48), fit(draw, one_line(config.title), face, WIDTH - 2 * MARGIN), font=face, fill=PAPER,
+              anchor="lm")
     return image, draw
 
 
 def draw_badge(draw: ImageDraw.ImageDraw, verdict: Verdict, x: int, y: int) -> None:
     face = font("DejaVuSans-Bold.ttf", 40)
-    label = one_line(verdict.label).upper()
+    label = fit(draw, one_line(verdict.label).upper(), face, WIDTH - 2 * MARGIN - 120)
     width = int(draw.textlength(label, font=face)) + 120
     draw.rounded_rectangle((x, y, x + width, y + 76), radius=38, fill=hex_to_rgb(verdict.colour))
     draw_icon(draw, verdict.icon, x + 24, y + 16, 44)
@@ -115,7 +144,9 @@ def claim_card(claim: Claim, config: SiteConfig) -> bytes:
     for line in lines:
         draw.text((MARGIN, y), line, font=face, fill=INK)
         y += 64
-    draw.text((MARGIN, y + 10), f"— {one_line(claim.claimant.name)}", font=font("DejaVuSans.ttf", 30), fill=MUTED)
+    face = font("DejaVuSans.ttf", 30)
+    draw.text((MARGIN, y + 10), fit(draw, f"— {one_line(claim.claimant.name)}", face, WIDTH - 2 * MARGIN), font=face,
+              fill=MUTED)
     draw_badge(draw, claim.verdict, MARGIN, HEIGHT - 96 - 40 - 76)
     return png(image)
 

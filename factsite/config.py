@@ -10,9 +10,15 @@ from .errors import Problems
 from .fields import Field, check_fields, is_web_address
 from .model import Organization, SiteConfig, Topic, Verdict
 
+MAX_EMAIL = 254  # characters: the longest address mail servers pass on (RFC 5321)
+# A name, "@", then a domain of dot-separated parts. No part may hold a dot, so the pattern can
+# match a text in only one way: it takes linear time, where "[^@]+\.[^@]+" tried every dot of a
+# long domain against every other (quadratic).
+_EMAIL = re.compile(r"[^@\s<>\"'?&]+@[^@\s<>\"'?&.]+(?:\.[^@\s<>\"'?&.]+)+")
+
 VERDICT_FIELDS = {
     "slug": Field("slug", "mostly-accurate", required=True),
-    "label": Field("text", "Mostly accurate", required=True),
+    "label": Field("text", "Mostly accurate", required=True, max_length=200),
     "definition": Field("text", "The claim is correct but needs clarification.", required=True),
     "colour": Field("text", '"#1a7f37"', required=True),
     "rating": Field("int", "4"),
@@ -20,28 +26,28 @@ VERDICT_FIELDS = {
 
 TOPIC_FIELDS = {
     "slug": Field("slug", "troops", required=True),
-    "name": Field("text", "Troops and deployment", required=True),
+    "name": Field("text", "Troops and deployment", required=True, max_length=200),
     "description": Field("text", "Who sends soldiers where."),
 }
 
 ORGANIZATION_FIELDS = {
-    "name": Field("text", "Factsite Desk", required=True),
+    "name": Field("text", "Factsite Desk", required=True, max_length=200),
     "url": Field("text", "https://example.org/"),
     "logo": Field("text", "logo.png"),
 }
 
 SITE_FIELDS = {
-    "title": Field("text", "Coalition Claims Check", required=True),
-    "tagline": Field("text", "Checking what was said about the security guarantees"),
+    "title": Field("text", "Coalition Claims Check", required=True, max_length=200),
+    "tagline": Field("text", "Checking what was said about the security guarantees", max_length=500),
     "language": Field("text", "en"),
     "base_url": Field("text", "https://owner.github.io/repo/", required=True),
     "custom_domain": Field("text", "checks.example.org"),
     "organization": Field("record", "{name: Factsite Desk, url: https://example.org/}",
                           required=True, fields=ORGANIZATION_FIELDS),
-    "contact_email": Field("text", "corrections@example.org", required=True),
+    "contact_email": Field("text", "corrections@example.org", required=True, max_length=MAX_EMAIL),
     "verdicts": Field("records", "{slug: accurate, label: Accurate, definition: ..., colour: \"#1a7f37\", rating: 5}",
-                      required=True, fields=VERDICT_FIELDS),
-    "topics": Field("records", "{slug: troops, name: Troops and deployment}", fields=TOPIC_FIELDS),
+                      required=True, fields=VERDICT_FIELDS, max_items=1000),
+    "topics": Field("records", "{slug: troops, name: Troops and deployment}", fields=TOPIC_FIELDS, max_items=1000),
 }
 
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA for normal text: white badge text on the verdict colour
@@ -88,7 +94,7 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
                        "write it like logo: logo.svg (for static/logo.svg) or logo: https://example.org/logo.png")
         organization["logo"] = None
     email = values["contact_email"] or ""
-    if email and not re.fullmatch(r"[^@\s<>\"'?&]+@[^@\s<>\"'?&]+\.[^@\s<>\"'?&]+", email):
+    if email and not is_email_address(email):
         problems.error(path, doc.line("contact_email"), f'"{email}" is not an email address',
                        "write it like contact_email: corrections@example.org")
     return SiteConfig(
@@ -137,6 +143,10 @@ def base_url_problem(url: str) -> tuple[str, str] | None:
         return ('has a path with a "." or ".." part, a ":", "[" or "]", or a % not followed by two hex digits',
                 _PLAIN_HINT)
     return None
+
+
+def is_email_address(text: str) -> bool:
+    return len(text) <= MAX_EMAIL and _EMAIL.fullmatch(text) is not None
 
 
 def _verdicts(doc, records, problems: Problems) -> list[Verdict]:

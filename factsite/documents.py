@@ -28,6 +28,19 @@ from .readback import read_own_file
 from .write import write_atomically
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FOLDER_DEPTH = 10  # folders inside content/claims/; claims/2025/09/ is two; deeper is a mistake or an attack
+
+
+def is_hidden(name: str) -> bool:
+    """A hidden file or folder (".archive", an editor's ".x.md.swp"): the build leaves it, and all
+    that is in it, out; so does every listing of the content (the file cache's, the preview's,
+    `check --since`'s), so that they all agree on what the site is made of."""
+    return name.startswith(".")
+
+
+def hidden_below(relative: str) -> bool:
+    """Whether the path ``relative`` (with "/" between its parts) is hidden or inside a hidden folder."""
+    return any(is_hidden(part) for part in relative.split("/"))
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -433,8 +446,8 @@ def content_signatures(folder: Path) -> dict[str, tuple[int, int, int] | None]:
     """Every file under ``folder``, by its path relative to it, with its settled signature.
 
     Links are listed, never followed: the build refuses them, so a new one is a change too.
-    Hidden files are left out, as the build leaves them (an editor's swap files come and go
-    while a file is open); a folder that cannot be read is listed as a change.
+    Hidden files and folders are left out, as the build leaves them (an editor's swap files come
+    and go while a file is open); a folder that cannot be read is listed as a change.
     """
     found: dict[str, tuple[int, int, int] | None] = {}
     pending = [(str(folder), "")]
@@ -447,9 +460,11 @@ def content_signatures(folder: Path) -> dict[str, tuple[int, int, int] | None]:
             found[prefix] = None  # the build reports it
             continue
         for entry in entries:
+            if is_hidden(entry.name):
+                continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, prefix + entry.name + "/"))
-            elif not entry.name.startswith("."):
+            else:
                 try:
                     stat = entry.stat(follow_symlinks=False)
                 except OSError:

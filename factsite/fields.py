@@ -36,6 +36,14 @@ def slug_problem(slug: str) -> tuple[str, str] | None:
     return None
 
 
+# Limits on what one field may hold. Real fact-checks stay far below them; a value past them
+# is a mistake (a paste gone wrong) or an attack: a title of a million characters is shown on
+# every page that lists the claim and crashed the share card. Each text field may set its own.
+MAX_TEXT = 1000  # characters of a text field that sets no limit of its own (names, addresses)
+MAX_NAME = MAX_SLUG_LENGTH  # characters of each name in a list (topics, related claims)
+MAX_ITEMS = 100  # names in a list, entries in a list of records, unless the field says otherwise
+
+
 @dataclass(frozen=True)
 class Field:
     """One field: its kind (text, date, bool, int, list, records), and an example value."""
@@ -45,6 +53,8 @@ class Field:
     required: bool = False
     fields: dict | None = None  # for kind "records": the fields of each entry
     choices: tuple[str, ...] = ()
+    max_length: int = MAX_TEXT  # for kind "text": characters
+    max_items: int = MAX_ITEMS  # for kinds "list" and "records"
 
 
 def check_fields(doc: Document, schema: dict[str, Field], problems: Problems,
@@ -77,6 +87,15 @@ def check_fields(doc: Document, schema: dict[str, Field], problems: Problems,
 
 def _convert(doc, name, spec, raw, where, problems):
 
+    def too_many(count: int) -> bool:
+        """Whether the list is longer than the field allows, which is then one error, not one per entry."""
+        if count <= spec.max_items:
+            return False
+        problems.error(doc.path, doc.line(*where),
+                       f'"{name}" has {count:,} entries; it may have at most {spec.max_items}',
+                       "keep the ones that matter to readers")
+        return True
+
     def wrong(what: str):
         if isinstance(raw, bool) and spec.kind != "bool":
             # YAML reads bare true/false/yes/no/on/off as true or false.
@@ -90,6 +109,11 @@ def _convert(doc, name, spec, raw, where, problems):
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
             return wrong("must be text")
         text = str(raw).strip()
+        if len(text) > spec.max_length:  # first: the checks below, and the message, read the whole text
+            problems.error(doc.path, doc.line(*where),
+                           f'"{name}" is {len(text):,} characters long; it may have at most {spec.max_length:,}',
+                           f"shorten it to what readers need: {name}: {spec.example}")
+            return None
         control = _NOT_XML.search(text)
         if control:  # from an escape such as "\x07" in quotes: the feed and the badges are XML, which forbids it
             problems.error(doc.path, doc.line(*where),
@@ -127,6 +151,12 @@ def _convert(doc, name, spec, raw, where, problems):
             isinstance(i, (str, int)) and not isinstance(i, bool) for i in items
         ):
             return wrong("must be a list of names")
+        if too_many(len(items)):
+            return []
+        if any(len(str(i)) > MAX_NAME for i in items):
+            problems.error(doc.path, doc.line(*where), f'a name in "{name}" is longer than {MAX_NAME} characters',
+                           f"names are file names or slugs, such as {name}: {spec.example}")
+            return []
         return [str(i).strip() for i in items]
     if spec.kind == "record":
         if not isinstance(raw, dict):
@@ -135,6 +165,8 @@ def _convert(doc, name, spec, raw, where, problems):
     if spec.kind == "records":
         if not isinstance(raw, list):
             return wrong("must be a list, each entry starting with `- `")
+        if too_many(len(raw)):
+            return []
         records = []
         for index, item in enumerate(raw):
             if not isinstance(item, dict):

@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from .addresses import WITHDRAWN_FILE
 from .fields import SLUG_PATTERN
-from .documents import MAX_FILE_BYTES, parse_markdown_text, parse_yaml
+from .documents import MAX_FILE_BYTES, MAX_FOLDER_DEPTH, hidden_below, parse_markdown_text, parse_yaml
 from .errors import ContentError, Problems
 from .published import PublishedState, Seen, correction_key
 
@@ -102,9 +102,11 @@ def state_at(content_dir: Path, revision: str, verdicts_now: Verdicts) -> Histor
         # Regular files only: a symbolic link's blob is where it points, not a claim.
         if kind != "blob" or mode not in ("100644", "100755"):
             continue
+        inside = path[len(folder) + 1:]
         if path in (settings, withdrawn):
             blobs.insert(0, (oid, path))
-        elif path.endswith(".md") and "/." not in path[len(folder):]:  # no hidden file or folder, as the build
+        # Only the claim files the build reads: none hidden or in a hidden folder, none too deep (load._entries).
+        elif inside.endswith(".md") and not hidden_below(inside) and inside.count("/") <= MAX_FOLDER_DEPTH:
             blobs.append((oid, path))
 
     texts = dict(zip([path for _, path in blobs], read_blobs(git, root, environment, [oid for oid, _ in blobs]),

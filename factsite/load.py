@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .addresses import check_aliases, check_record_aliases, load_withdrawn
-from .documents import (DocumentCache, digest_of, line_of, read_many, read_markdown_file, read_text, read_yaml_file,
-                        report_link)
+from .documents import (MAX_FOLDER_DEPTH, Document, DocumentCache, digest_of, is_hidden, line_of, read_many,
+                        read_markdown_file, read_text, read_yaml_file, report_link)
 from .claimants import check_one_name_each, claimant_for
 from .errors import Problems, did_you_mean
+from .markdown_limits import refusals
 from .fields import SLUG_PATTERN, Field, check_fields, slug_problem, is_web_address, plain_values, values_from_plain
 from .model import Citation, Claim, Claimant, Correction, Page, SiteConfig, Source, Withdrawal
 from .slugs import slugify
@@ -32,41 +33,41 @@ LONG_CLAIM = 75  # characters; search engines cut a ClaimReview's claimReviewed 
 QUOTE_PAIRS = {'"': '"', "'": "'", "“": "”", "„": "“", "‘": "’", "«": "»"}  # opening mark: its closing one
 
 SOURCE_FIELDS = {
-    "title": Field("text", '"Fortress Europe: 35 Nations Seal Historic Security Pact"', required=True),
-    "publisher": Field("text", "The Post News"),
-    "author": Field("text", "Jane Doe"),
+    "title": Field("text", '"Fortress Europe: 35 Nations Seal Historic Security Pact"', required=True, max_length=500),
+    "publisher": Field("text", "The Post News", max_length=200),
+    "author": Field("text", "Jane Doe", max_length=200),
     "published": Field("date", "2025-09-04"),
-    "url": Field("text", "https://example.com/article"),
-    "archive_url": Field("text", "https://web.archive.org/web/2025/https://example.com/article"),
+    "url": Field("text", "https://example.com/article", max_length=2000),
+    "archive_url": Field("text", "https://web.archive.org/web/2025/https://example.com/article", max_length=2000),
     "kind": Field("text", "news report", required=True, choices=SOURCE_KINDS),
-    "image_credit": Field("text", "Image by Daily Sabah"),
-    "notes": Field("text", "The copy received gives no date."),
+    "image_credit": Field("text", "Image by Daily Sabah", max_length=200),
+    "notes": Field("text", "The copy received gives no date.", max_length=5000),
 }
 
 CITATION_FIELDS = {
     "source": Field("text", "post-news-26-nations", required=True),
-    "quote": Field("text", '"the exact words from the source"'),
+    "quote": Field("text", '"the exact words from the source"', max_length=5000),
     "stance": Field("text", "supports", required=True, choices=STANCES),
 }
 
 CORRECTION_FIELDS = {
     "date": Field("date", "2025-09-12", required=True),
-    "note": Field("text", "An earlier version gave the wrong number of missiles.", required=True),
+    "note": Field("text", "An earlier version gave the wrong number of missiles.", required=True, max_length=2000),
 }
 
 CLAIM_FIELDS = {
-    "title": Field("text", "ERAM missile delivery", required=True),
+    "title": Field("text", "ERAM missile delivery", required=True, max_length=200),
     "claim": Field("text", "The U.S. has delivered 3,350 ERAM missiles to Ukraine.", required=True),
-    "claimant": Field("text", "Emmanuel Macron", required=True),
+    "claimant": Field("text", "Emmanuel Macron", required=True, max_length=200),
     "claimant_type": Field("text", "person", choices=("person", "organization")),
     "claimant_id": Field("slug", "emmanuel-macron-2"),  # the claimant page's address, if not made from the name
     "claim_date": Field("date", "2025-09-04"),
     "appeared_in": Field("text", "post-news-26-nations"),
     "verdict": Field("text", "unproven", required=True),
-    "summary": Field("text", "One or two sentences: the short answer.", required=True),
+    "summary": Field("text", "One or two sentences: the short answer.", required=True, max_length=2000),
     "topics": Field("list", "[troops, funding]"),
     "sources": Field("records", "[{source: post-news-26-nations, quote: \"the exact words\", stance: supports}]",
-                     fields=CITATION_FIELDS),
+                     fields=CITATION_FIELDS, max_items=500),
     "published": Field("date", "2025-09-10", required=True),
     "updated": Field("date", "2025-09-12"),
     "corrections": Field("records", "[{date: 2025-09-12, note: What was corrected.}]", fields=CORRECTION_FIELDS),
@@ -76,7 +77,7 @@ CLAIM_FIELDS = {
 }
 
 PAGE_FIELDS = {
-    "title": Field("text", "Methodology", required=True),
+    "title": Field("text", "Methodology", required=True, max_length=200),
     "description": Field("text", "How we choose and check claims."),
     "order": Field("int", "10"),
     "includes": Field("list", "[verdict-scale]"),
@@ -97,7 +98,7 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
     sources = load_sources(content_dir / "sources", problems, jobs, cache)
     # A source file with mistakes is reported once, not again by every claim citing it.
     by_id: dict[str, Source | None] = {path.stem: None for path in (content_dir / "sources").glob("*.yml")
-                                       if not path.name.startswith(".")}  # hidden files are not sources
+                                       if not is_hidden(path.name)}  # hidden files are not sources
     by_id.update({source.id: source for source in sources})
     claims = load_claims(content_dir / "claims", config, by_id, problems, jobs, cache)
     left_out = [] if drafts else [c for c in claims if c.draft]
@@ -196,6 +197,7 @@ class ClaimFile:
         if doc is None:
             return None
         values = check_fields(doc, CLAIM_FIELDS, problems)
+        check_markdown(doc, "analysis", problems)
         file = cls(path, values, doc.lines, doc.body_line, doc.digest, doc.body_digest, doc.body)
         file.check_alone(problems)
         return file
@@ -435,6 +437,7 @@ def load_pages(folder: Path, problems: Problems) -> list[Page]:
         if doc is None:
             continue
         values = check_fields(doc, PAGE_FIELDS, problems)
+        check_markdown(doc, "page", problems)
         for index, name in enumerate(values["includes"]):
             if name not in PAGE_INCLUDES:
                 problems.error(path, doc.line("includes", index), f'unknown include "{name}"',
@@ -447,6 +450,12 @@ def load_pages(folder: Path, problems: Problems) -> list[Page]:
 
 
 # Shared -------------------------------------------------------------------
+
+def check_markdown(doc: Document, what: str, problems: Problems) -> None:
+    """Refuse a Markdown body that would crash or stall its conversion (markdown_limits.py)."""
+    for refusal in refusals(doc.body, what):
+        problems.error(doc.path, doc.body_line + refusal.line - 1, refusal.message, refusal.hint)
+
 
 def content_files(folder: Path, pattern: str, problems: Problems, recursive: bool = False) -> list[Path]:
     """The folder's files matching ``pattern`` (``*.md``, ``*.yml``), sorted, each with a name
@@ -519,17 +528,28 @@ RESERVED_NAMES = {"pages": {name: f'the site\'s own "{name}/" pages would be rep
 
 def _entries(folder: Path, recursive: bool, problems: Problems):
     """``(path, os.DirEntry, folder)`` for everything in ``folder`` (and below it, if ``recursive``)
-    but hidden files; never goes into a link, so a link that loops cannot make it loop."""
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as error:
-        problems.error(folder, None, f"cannot read the folder: {error.strerror or error}",
-                       "check that you may read it")
-        return
-    for entry in entries:
-        path = folder / entry.name
-        if not entry.name.startswith("."):
-            yield path, entry, folder
-        if recursive and entry.is_dir(follow_symlinks=False):
-            yield from _entries(path, recursive, problems)
+    but what is hidden: a hidden file, or anything in a hidden folder (content/claims/.archive/),
+    is left out, as every other listing of the content leaves it out (documents.is_hidden).
+    Never goes into a link, so a link that loops cannot make it loop, nor deeper than
+    MAX_FOLDER_DEPTH folders, which it reports; a stack, not recursion, so no depth can crash it."""
+    pending = [(folder, 0)]
+    while pending:
+        here, depth = pending.pop()
+        try:
+            with os.scandir(here) as scan:
+                entries = [entry for entry in scan if not is_hidden(entry.name)]
+        except OSError as error:
+            problems.error(here, None, f"cannot read the folder: {error.strerror or error}",
+                           "check that you may read it")
+            continue
+        for entry in entries:
+            path = here / entry.name
+            yield path, entry, here
+            if recursive and entry.is_dir(follow_symlinks=False):
+                if depth + 1 > MAX_FOLDER_DEPTH:
+                    problems.error(path, None, f"this folder is more than {MAX_FOLDER_DEPTH} folders deep "
+                                   f"inside {folder.name}/, and factsite looks no deeper",
+                                   f"move the files in it up: a few levels such as {folder.name}/2025/09/ are plenty")
+                else:
+                    pending.append((path, depth + 1))
+

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .documents import digest_of
+from .errors import BuildFailed, Problems
 from .links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
 from .model import Claim, Listing, Page, Site, Source, Verdict, claim_url, paginate
@@ -456,7 +457,13 @@ class Renderer:
         return target, html.encode("utf-8")
 
     def markdown_of(self, item: Claim | Page) -> Markup:
-        html, links = self.markdown(item.body), self.markdown.last_links
+        try:
+            html, links = self.markdown(item.body), self.markdown.last_links
+        except RecursionError:  # markdown_limits.py refuses what nests this deep; should anything get by it:
+            problems = Problems()
+            problems.error(item.path, item.body_line, "the Markdown is nested too deeply to be converted",
+                           "flatten the quotes and lists, and leave blank lines between definitions")
+            raise BuildFailed(problems) from None
         self.written_links.append(WrittenLinks.found(item.path, self.absolute_url(item.url), item.body,
                                                      item.body_line, links))
         return Markup(html)

@@ -9,7 +9,7 @@ from .build import source_date
 from .config import load_config
 from .errors import Problems, did_you_mean
 from .fields import slug_problem
-from .load import PLACEHOLDER
+from .load import CLAIM_FIELDS, PLACEHOLDER, content_files
 from .slugs import slugify
 
 TEMPLATE = """\
@@ -70,6 +70,10 @@ class ScaffoldError(Exception):
 def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdict: str | None = None,
               source: str | None = None) -> Path:
     """Create content/claims/<slug>.md for ``title``; returns its path."""
+    for name, value in (("title", title), ("claimant", claimant or "")):
+        limit = CLAIM_FIELDS[name].max_length
+        if len(value) > limit:  # the check would refuse the file
+            raise ScaffoldError(f"the {name} is {len(value):,} characters long; it may have at most {limit:,}")
     slug = slugify(title)
     if not slug:
         raise ScaffoldError(f'"{title}" has no letters or digits to make a file name from')
@@ -77,7 +81,8 @@ def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdic
     if problem:  # a Windows device name, or too long: the name the check would suggest
         slug = problem[1]
     claims_dir = content_dir / "claims"
-    existing = sorted(claims_dir.rglob(f"{slug}.md")) if claims_dir.is_dir() else []
+    # The claim files as the build lists them (none hidden, none too deep), whatever is in the folder.
+    existing = [path for path in content_files(claims_dir, "*.md", Problems(), recursive=True) if path.stem == slug]
     if existing:
         raise ScaffoldError(f"{existing[0]} already exists; choose another title or edit that file")
 

@@ -27,7 +27,7 @@ from .build import Project, collector_paused, model_frozen, read_site, source_da
 from .config import load_config
 from .errors import BuildFailed, ContentError, Problems
 from .links import check_rendered_links
-from .documents import DocumentCache
+from .documents import DocumentCache, hidden_below
 from .assemble import placement, replace_claim
 from .checks import check_editorial
 from .claimants import plain_name
@@ -230,7 +230,8 @@ class PreviewServer:
         folders = [p for p in (self.project.content_dir, self.project.templates_dir, self.project.static_dir)
                    if p.is_dir()]
         for changes in watchfiles.watch(*folders, stop_event=self.stopping, debounce=50, step=20,
-                                        rust_timeout=500, yield_on_timeout=False):
+                                        rust_timeout=500, yield_on_timeout=False,
+                                        watch_filter=VisibleChanges(folders)):
             if changes:
                 try:
                     self.rebuild({Path(path) for _, path in changes})
@@ -254,6 +255,24 @@ class PreviewServer:
             self.changed.notify_all()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class VisibleChanges(watchfiles.DefaultFilter):
+    """The changes the build can see: none to a hidden file or inside a hidden folder
+    (documents.hidden_below), which the build leaves out, as well as what watchfiles leaves out."""
+
+    def __init__(self, folders: list[Path]):
+        super().__init__()
+        self.folders = [os.path.abspath(folder) for folder in folders]
+
+    def __call__(self, change, path: str) -> bool:
+        if not super().__call__(change, path):
+            return False
+        path = os.path.abspath(path)
+        for folder in self.folders:
+            if path.startswith(folder + os.sep):
+                return not hidden_below(path[len(folder) + 1:].replace(os.sep, "/"))
+        return True
 
 
 def same_claimant(claim: Claim, file: ClaimFile) -> bool:

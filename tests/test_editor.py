@@ -56,12 +56,18 @@ def test_new_claim_renders_with_drafts_without_editing(workdir):
     assert "<h1>ERAM missile delivery</h1>" in page
 
 
-@pytest.mark.parametrize("title, file_name", [("Con", "con-1.md"), ("Aux", "aux-1.md"), ("x" * 250, "x" * 40 + ".md")])
+@pytest.mark.parametrize("title, file_name", [("Con", "con-1.md"), ("Aux", "aux-1.md"), ("x" * 200, "x" * 200 + ".md")])
 def test_new_never_makes_a_file_name_the_check_refuses(workdir, title, file_name):
     assert run("new", title, "--source", "city-paper").exit_code == 0
     assert (workdir / "content/claims" / file_name).is_file()
     result = run("build", "--drafts", "--out", "site", "--no-cards", "--no-search")
     assert result.exit_code == 0, result.output
+
+
+def test_new_refuses_a_title_longer_than_the_check_allows(workdir):
+    result = run("new", "x" * 250, "--source", "city-paper")
+    assert result.exit_code != 0 and "the title is 250 characters long; it may have at most 200" in result.output
+    assert not list((workdir / "content/claims").glob("x*.md"))
 
 
 def test_new_claim_stays_out_of_a_normal_build(workdir):

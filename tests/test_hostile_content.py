@@ -38,6 +38,8 @@ from factsite.build import Project, build, read_site
 from factsite.cards import claim_card, site_card
 from factsite.config import load_config
 from factsite.errors import BuildFailed, ContentError, Problems
+from factsite.markdown_limits import MAX_CHARACTERS
+from factsite.load import (CITATION_FIELDS, CLAIM_FIELDS, CORRECTION_FIELDS, PAGE_FIELDS, SOURCE_FIELDS)
 from factsite.slugs import claimant_slug
 from factsite.render import Renderer, template_environment
 
@@ -91,7 +93,11 @@ URLS = read_corpus("urls")
 # Characters XML 1.0 cannot hold: front matter with them cannot reach the feed or the badges,
 # so they must be refused there with a clean error. A Markdown body may hold them.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-FIELD_TEXT = [p for p in TEXT if not NOT_XML.search(p.text)]
+# Payloads longer than the names fields may hold (fields.MAX_NAME): they go into the Markdown
+# bodies and the fields that take long text, and every other field refuses them cleanly.
+LONG = 200
+FIELD_TEXT = [p for p in TEXT if not NOT_XML.search(p.text) and len(p.text) <= LONG]
+LONG_TEXT = [p for p in TEXT if not NOT_XML.search(p.text) and len(p.text) > LONG]
 CONTROL_TEXT = [p for p in TEXT if NOT_XML.search(p.text)]
 FIELD_URLS = [p for p in URLS if not NOT_XML.search(p.text)]
 
@@ -186,6 +192,18 @@ def write_markdown(path: Path, data: dict, body: str) -> Path:
     fields = to_yaml(data) + "\n"
     assert load_yaml(fields) == data, f"{path.name} does not say what the test means"
     return write(path, f"---\n{fields}---\n{body}\n")
+
+
+def all_bodies(payloads) -> str:
+    """The bodies of as many ``payloads`` as one analysis may hold (markdown_limits.MAX_CHARACTERS);
+    every payload has a claim of its own as well."""
+    bodies = []
+    for p in payloads:
+        joined = "\n\n<hr>\n\n".join([*bodies, body_with(p.text)])
+        if len(joined) > MAX_CHARACTERS:
+            break
+        bodies.append(body_with(p.text))
+    return "\n\n<hr>\n\n".join(bodies)
 
 
 def body_with(text: str) -> str:
@@ -654,15 +672,22 @@ def content_site(tmp_path_factory):
         {"claim": f"{p.slug}-gone", "title": p.text, "date": "2025-02-01", "verdict": "false", "note": p.text,
          "aliases": [f"{p.slug}-gone-old"]} for p in FIELD_TEXT]})
     # For the browser: one claim and one source showing every payload in each field.
-    every = "\n".join(p.text for p in FIELD_TEXT)
-    write_yaml(content / "sources" / f"{ALL}.yml", {"title": every, "publisher": every, "author": every,
-                                                    "kind": "other", "image_credit": every, "notes": every})
+    def every(limit: int, start: int = 0) -> str:  # as many payloads as the field may hold
+        texts = [p.text for p in FIELD_TEXT[start:] + FIELD_TEXT[:start]]
+        return "\n".join(texts[:max(n for n in range(1, len(texts) + 1) if len("\n".join(texts[:n])) <= limit)])
+
+    write_yaml(content / "sources" / f"{ALL}.yml", {
+        "title": every(500), "publisher": every(200, 40), "author": every(200, 80), "kind": "other",
+        "image_credit": every(200, 120), "notes": "\n".join(p.text for p in LONG_TEXT)[:5000]})
     write_markdown(content / "claims" / f"{ALL}.md", claim_data(
         None, ALL, appeared_in=ALL, sources=[{"source": p.slug, "quote": p.text, "stance": "context"}
-                                             for p in FIELD_TEXT]), "\n\n<hr>\n\n".join(body_with(p.text) for p in FIELD_TEXT))
+                                             for p in FIELD_TEXT]), all_bodies(FIELD_TEXT))
     # A Markdown body may hold what front matter may not; or the file is refused, cleanly.
     bodies = {write_markdown(content / "claims" / f"{p.slug}.md", claim_data(None, p.slug), body_with(p.text))
               for p in CONTROL_TEXT}
+    for p in LONG_TEXT:  # and long text, also in the fields that may hold it
+        write_markdown(content / "claims" / f"{p.slug}.md", claim_data(None, p.slug, sources=[
+            {"source": "council-data", "quote": p.text[:5000], "stance": "context"}]), body_with(p.text))
     out = root / "out"
     build_accepted(project, out, may_refuse=bodies, cards=False)
     return out, content
@@ -893,6 +918,45 @@ def test_hostile_values_in_checked_claim_source_and_page_fields_are_clean_errors
     assert len(reported) >= 15 * len(FIELD_TEXT)
 
 
+def test_long_values_in_fields_that_cannot_hold_them_are_clean_errors(tmp_path):
+    """Each long payload in every text field whose limit it passes (fields.Field.max_length):
+    one clean error on each line, before anything is drawn or rendered."""
+    project = new_project(tmp_path)
+    content = project.content_dir
+
+    def over(schema: dict, text: str) -> dict:
+        return {name: text for name, spec in schema.items() if spec.kind == "text" and len(text) > spec.max_length}
+
+    files = []
+    for p in LONG_TEXT:
+        claim = claim_data(None, p.slug, **over(CLAIM_FIELDS, p.text))
+        claim["sources"][0].update(over(CITATION_FIELDS, p.text))
+        claim["corrections"][0].update(over(CORRECTION_FIELDS, p.text))
+        files.append(write_markdown(content / "claims" / f"{p.slug}.md", claim, "Body."))
+        files.append(write_yaml(content / "sources" / f"{p.slug}.yml",
+                                {"title": "x", "kind": "other", **over(SOURCE_FIELDS, p.text)}))
+        files.append(write_markdown(content / "pages" / f"{p.slug}.md", {"title": "x", **over(PAGE_FIELDS, p.text)},
+                                    "Body."))
+    errors = errors_of(project)
+    assert_clean_errors(errors, content)
+    reported = {(e.path, e.line) for e in errors}
+    missing = [f"{path.name}:{line}" for path in files for p in LONG_TEXT if path.stem == p.slug
+               for line in lines_of(path, p.text) if (path, line) not in reported]
+    assert not missing, f"long values accepted without an error: {missing[:20]}"
+    assert all("characters long" in e.message for e in errors), [str(e)[:200] for e in errors]
+
+    site = new_project(tmp_path / "settings").content_dir
+    long = LONG_TEXT[0].text
+    verdicts = site_settings()["verdicts"] + [{"slug": "long", "label": long, "definition": long, "colour": "#4b5563"}]
+    path = write_yaml(site / "site.yml", site_settings(
+        title=long, tagline=long, verdicts=verdicts, topics=[{"slug": "long", "name": long, "description": long}],
+        **{"organization.name": long}))
+    problems = Problems()
+    load_config(site, problems)
+    assert_clean_errors(problems.errors, site)
+    assert {e.line for e in problems.errors} == set(lines_of(path, long))
+
+
 def test_hostile_values_in_checked_site_settings_are_clean_errors(tmp_path):
     project = new_project(tmp_path)
     content = project.content_dir
@@ -1054,7 +1118,8 @@ def test_control_characters_in_site_settings_are_refused_cleanly(tmp_path):
 
 # Share cards: text in every script and direction, drawn or refused, never a traceback ----------
 
-CARD_PAYLOADS = [p for p in FIELD_TEXT if not p.text.isascii() or len(p.text) > 1000 or LINE_BREAKS.search(p.text)]
+CARD_PAYLOADS = [p for p in FIELD_TEXT + LONG_TEXT
+                 if not p.text.isascii() or len(p.text) > 1000 or LINE_BREAKS.search(p.text)]
 
 
 @pytest.mark.parametrize("payload", [pytest.param(p, id=str(p)) for p in CARD_PAYLOADS])
