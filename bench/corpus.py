@@ -8,10 +8,10 @@ emphasis, links, quotes, the odd table), 3-5 of N/5 sources, 1-3 of 20 topics, r
 claims, and one in ten has corrections.
 
 real: the repository's own claims (content/claims) copied until there are N, with its
-sources and their text copies, pages and site.yml: short analyses (250-400 words), 2-7
-citations each with a quote the build verifies against a text copy, and a handful of
-sources and claimants shared by every copy, so that each carries thousands of claims at
-N = 10,000. Copy K of a claim is named <slug>-<K:05d>; its related claims and its links to
+sources and their text copies, pages and site.yml: short analyses (240-350 words), 2-8
+citations each with a quote the build verifies against a text copy, and the few sources
+and claimants of the repository (five and nine today) shared by every copy, so that each
+carries thousands of claims at N = 10,000. Copy K of a claim is named <slug>-<K:05d>; its related claims and its links to
 claims are those of copy K (or of copy 0, for the last, incomplete copy), its aliases get
 the same suffix, its dates are spread over the years like the synthetic corpus's, and one
 copy in ten gains a correction. Other fields are copied as they are.
