@@ -233,17 +233,20 @@ def rebuilds_after(kind: str, root: Path, notes: list[str]) -> list[Run]:
     """TIMES rebuilds, each after an edit ``kind`` of the middle claim; the claim is put back."""
     runs: list[Run] = []
     edits: list[Edit] = []
-    for run in range(1, TIMES + 1):
-        edits.append(edit := claim_edit(kind, root, run))
-        edit.save()
-        runs.append(build(root, *QUICK))
-        if not edit.shown(*built_page(root, edit.url)):
-            notes.append(f"row 6 ({EDITED[kind]}): site/{edit.url} does not show the edit")
-        if kind != "verdict":
-            edit.undo()
-            build(root, *QUICK)  # back to the unedited site
+    try:
+        for run in range(1, TIMES + 1):
+            edits.append(edit := claim_edit(kind, root, run))
+            edit.save()
+            runs.append(build(root, *QUICK))
+            if not edit.shown(*built_page(root, edit.url)):
+                notes.append(f"row 6 ({EDITED[kind]}): site/{edit.url} does not show the edit")
+            if kind != "verdict":
+                edit.undo()
+                build(root, *QUICK)  # back to the unedited site
+    finally:
+        if edits:
+            write(edits[0].path, edits[0].before)
     if kind == "verdict":  # each run changed the last one's verdict; site/ knows only the last
-        write(edits[0].path, edits[0].before)
         clear_build(root)
     return runs
 

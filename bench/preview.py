@@ -92,10 +92,13 @@ class Server:
         while time.perf_counter() - self.started < FIRST_BUILD_TIMEOUT:
             self.check_running()
             try:
-                if self.get(url, timeout=FIRST_BUILD_TIMEOUT)[0] == 200:
-                    return time.perf_counter() - self.started
+                status = self.get(url, timeout=FIRST_BUILD_TIMEOUT)[0]
             except OSError:  # not listening yet
-                pass
+                status = None
+            if status == 200:
+                return time.perf_counter() - self.started
+            if status == 500:  # the preview's page of mistakes
+                raise self.failure("the preview's first build failed")
             time.sleep(0.02)
         raise self.failure(f"the preview did not serve {url} within {FIRST_BUILD_TIMEOUT:.0f} s")
 
