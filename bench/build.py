@@ -1,12 +1,15 @@
-"""How fast factsite builds N claims, against the bare Python floor and the targets of the issue.
+"""How fast factsite builds N claims, against the bare Python floor and the targets of issue 19.
 
     python bench/build.py                          # N = 1000 and 10000 (minutes; wants a quiet machine)
     python bench/build.py --sizes 200              # a quick run, as CI does
+    python bench/build.py --sizes 2000 --shape real   # one corpus shape only (default: both)
     python bench/build.py --workdir /tmp/fs-bench --reuse   # keep the corpora and reuse them next time
 
-For each N, bench/corpus.py writes a deterministic corpus of N claims into WORKDIR/corpus-N/
-(content/, templates/ and static/; the default WORKDIR is a temporary folder, deleted at the
-end). Every build is a real subprocess, `python -m factsite build --out site ...`, run in that
+For each shape and N, bench/corpus.py writes a deterministic corpus of N claims into
+WORKDIR/<shape>-N/ (content/, templates/ and static/; the default WORKDIR is a temporary
+folder, deleted at the end): "synthetic", long generated analyses citing many sources, or
+"real", the repository's own claims copied to N, sharing a handful of sources and claimants.
+Every build is a real subprocess, `python -m factsite build --out site ...`, run in that
 folder with SOURCE_DATE_EPOCH unset. The rows (seconds unless stated):
 
   1  floor, 1 process: bench/floor.py's bare read + YAML + Markdown + Jinja + write loop
@@ -15,37 +18,43 @@ folder with SOURCE_DATE_EPOCH unset. The rows (seconds unless stated):
      with cards and search
   4  cold build with --no-cards --no-search (site/ and .factsite-cache/ moved aside first)
   5  rebuild, nothing changed: row 4's build again
-  6  rebuild after one claim is edited: a paragraph appended to the middle claim's analysis
-     (the file is restored afterwards); same flags as row 4. Then the same claim's title
-     edited instead, which shows on lists, feeds and related claims' pages too. Rows 5 and 6's
-     analysis edit take the shortcut of factsite/analysis_edits.py; the title edit cannot
-  7  factsite serve, in this process: PreviewServer's first build, then its rebuilds after the
-     same two edits as row 6, told which file changed (as its file watcher tells it)
+  6  rebuild after one claim is edited, with row 4's flags: each of bench/edits.py's
+     CLAIM_EDITS of the middle claim (a paragraph appended to its analysis; its title; its
+     topics; its claimant; its verdict, with the correction saying so), each undone and
+     built again before the next run, but the verdict: a verdict cannot go back without a
+     correction, so each run changes it again and site/ is moved aside after the last
+  7  factsite serve, a real `python -m factsite serve` on 127.0.0.1 (bench/preview.py): its
+     first build, from starting it to the middle claim's page served; then each of
+     bench/edits.py's PREVIEW_EDITS (row 6's and a claim file added, and one deleted), timed
+     from saving the file to the served page showing it; and the server's peak memory
   8  share cards, in this process: ms per card (200 drawn with factsite.cards.claim_card) and
      that figure times N, on one core
   3b row 3's build again (cards, search) after one claim's analysis is edited: an incremental
      build, which makes again that claim's pages and the part of the search index holding it
   9  search index alone: every part of it (factsite/search.py), on a copy of row 3's site
 
-They run in the order 1, then 2 and 4 in turn, 5, 6, 3, 3b, 9, 7, 8. Rows 2, 4, 5, 6 and 7's
-rebuilds are each run TIMES (3) times and show their median, with every run's time after
+They run in the order 1, then 2 and 4 in turn, 5, 6, 7, 3, 3b, 9, 8. Rows 2, 4, 5, 6 and 7's
+edits are each run TIMES (3) times and show their median, with every run's time after
 "runs:" (own times for rows 2 and 4, which are compared on them; wall times for the rest,
-which are judged on them): this machine's speed drifts by a third within an hour, and rows 2 and 4 are measured
-in turn so that both meet the same machine and the same disk (one that has just taken row 3's
-cards and index makes files slower).
+which are judged on them): this machine's speed drifts by a third within an hour, and rows 2
+and 4 are measured in turn so that both meet the same machine and the same disk (one that
+has just taken row 3's cards and index makes files slower). Row 7's first build starts, as
+row 4 does, without site/ and .factsite-cache/.
 
 Columns: "own" is the time the program reports itself (floor.run()'s return value; the build's
-last line, "... in X s"; the preview's own clock), "wall" is measured here, from starting the
-subprocess to its exit, so it includes interpreter start-up and imports. Targets are judged on
-wall time, what an editor waits for; the floor ratios compare own times, because floor.run()
-leaves start-up out too. "peak MB" is ru_maxrss from os.wait4: the largest single process among
-the build and the children it waited for (its workers, Pagefind).
+last line, "... in X s"), "wall" is measured here, from starting the subprocess to its exit
+(or, for the preview, from saving a file to the page showing it), so it includes interpreter
+start-up and imports. Targets are judged on wall time, what an editor waits for; the floor
+ratios compare own times, because floor.run() leaves start-up out too. "peak MB" is
+ru_maxrss from os.wait4: the largest single process among the build and the children it
+waited for (its workers, Pagefind); for the preview, bench/preview.py says how. Every target
+missed is printed again at the end; the bench fails only when something did not work (a
+build, or an edit that never showed).
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import platform
 import re
@@ -62,22 +71,30 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.corpus import write_corpus  # noqa: E402
+from bench import preview  # noqa: E402
+from bench.corpus import SHAPES, copy_theme  # noqa: E402
+from bench.edits import CLAIM_EDITS, PREVIEW_EDITS, Edit, claim_edit, write  # noqa: E402
 
 FLOOR = REPO / "bench" / "floor.py"
 CACHE = ".factsite-cache"
 QUICK = ("--no-cards", "--no-search")
 CARDS_DRAWN = 200
 TIMES = 3  # runs of each row that is compared or judged, by its median
-EDIT = "The benchmark appended this sentence to the analysis, so the page of this claim must be built again."
 
 # The issue's targets.
 FLOOR_RATIO = 1.25        # cold --no-cards --no-search build / two-process floor
-REBUILD_UNCHANGED = 2.0   # s
+REBUILD_UNCHANGED = 0.5   # s
 REBUILD_ONE_CLAIM = 1.0   # s, pages only
-SERVE_ONE_CLAIM = 0.3     # s
+SERVE_ONE_CLAIM = 0.3     # s, from saving the file to the page showing it
+SERVE_FIRST_RATIO = 1.2   # the preview's first build / row 4's cold build, wall times
 CARD_MS = 15.0            # ms per card
-PEAK_MB = 400.0
+PEAK_MB = 400.0           # every row's, the preview's too
+
+# What each edit is called in the table.
+EDITED = {"analysis": "an analysis edited", "title": "a title edited", "topics": "new topics",
+          "claimant": "another claimant", "verdict": "a verdict and correction",
+          "new claim": "a claim file added", "deleted claim": "a claim file deleted"}
+MISSED: list[str] = []  # every target missed, printed again at the end
 
 
 class BenchError(Exception):
@@ -140,43 +157,22 @@ def working_directory(path: Path):
         os.chdir(previous)
 
 
-@contextmanager
-def edited_claim(root: Path, n: int, fields: bool = False):
-    """The middle claim with a paragraph appended to its analysis, or (``fields``) its title
-    changed; restored on the way out."""
-    path = root / "content" / "claims" / f"claim-{n // 2:05d}.md"
-    original = path.read_bytes()
-    if fields:
-        title = f"title: Claim number {n // 2}\n".encode()
-        if title not in original:
-            raise BenchError(f"{path} has no line {title!r} to edit")
-        path.write_bytes(original.replace(title, title[:-1] + f", {EDIT}\n".encode(), 1))
-    else:
-        path.write_bytes(original + f"\n{EDIT}\n".encode())
-    try:
-        yield path
-    finally:
-        path.write_bytes(original)
-
-
 # The corpus ----------------------------------------------------------------
 
 
-def corpus(n: int, workdir: Path, reuse: bool) -> Path:
-    """WORKDIR/corpus-N, written unless --reuse finds it complete (its theme is refreshed then)."""
-    root = workdir / f"corpus-{n}"
+def corpus(shape: str, n: int, workdir: Path, reuse: bool) -> Path:
+    """WORKDIR/<shape>-N, written unless --reuse finds it complete (its theme is refreshed then)."""
+    root = workdir / f"{shape}-{n}"
     claims = root / "content" / "claims"
     for left in root.glob(".set-aside-*"):  # by a run that was killed
         shutil.rmtree(left, ignore_errors=True)
-    if reuse and claims.is_dir() and sum(1 for _ in claims.glob("*.md")) == n:
-        for folder in ("templates", "static"):  # the theme may have changed since
-            shutil.rmtree(root / folder, ignore_errors=True)
-            shutil.copytree(REPO / folder, root / folder)
-        print(f"Reusing the corpus of {n} claims in {root}")
+    if reuse and claims.is_dir() and sum(1 for _ in claims.rglob("*.md")) == n:
+        copy_theme(root)  # the theme may have changed since
+        print(f"Reusing the {shape} corpus of {n} claims in {root}")
         return root
     started = time.perf_counter()
-    write_corpus(n, root)
-    print(f"Wrote {n} claims into {root} in {time.perf_counter() - started:.1f} s")
+    SHAPES[shape](n, root)
+    print(f"Wrote {n} claims of the {shape} shape into {root} in {time.perf_counter() - started:.1f} s")
     return root
 
 
@@ -227,9 +223,32 @@ def build(root: Path, *flags: str) -> Run:
     return run_measured([sys.executable, "-m", "factsite", "build", "--out", "site", *flags], root)
 
 
-def page_has_edit(root: Path, slug: str) -> bool:
-    page = root / "site" / "claims" / slug / "index.html"
-    return page.is_file() and EDIT in page.read_text("utf-8")
+def built_page(root: Path, url: str) -> tuple[int, str]:
+    """The page at ``url`` in site/, as the preview would serve it: its status and text."""
+    page = root / "site" / url / "index.html"
+    return (200, page.read_text("utf-8")) if page.is_file() else (404, "")
+
+
+def rebuilds_after(kind: str, root: Path, notes: list[str]) -> list[Run]:
+    """TIMES rebuilds, each after an edit ``kind`` of the middle claim; the claim is put back."""
+    runs: list[Run] = []
+    edits: list[Edit] = []
+    try:
+        for run in range(1, TIMES + 1):
+            edits.append(edit := claim_edit(kind, root, run))
+            edit.save()
+            runs.append(build(root, *QUICK))
+            if not edit.shown(*built_page(root, edit.url)):
+                notes.append(f"row 6 ({EDITED[kind]}): site/{edit.url} does not show the edit")
+            if kind != "verdict":
+                edit.undo()
+                build(root, *QUICK)  # back to the unedited site
+    finally:
+        if edits:
+            write(edits[0].path, edits[0].before)
+    if kind == "verdict":  # each run changed the last one's verdict; site/ knows only the last
+        clear_build(root)
+    return runs
 
 
 INDEX_COPY = """
@@ -253,51 +272,6 @@ def search_index(root: Path) -> Run:
         return run_measured([sys.executable, "-c", INDEX_COPY, str(copy)], root)
     finally:
         set_aside(copy)
-
-
-@dataclass
-class ServeTimes:
-    first: Row
-    analysis: list[Row]  # TIMES rebuilds after the same edit, each undone before the next
-    fields: list[Row]
-    missed: list[str]  # the edits the preview did not show
-
-
-def serve_rebuilds(root: Path, n: int) -> ServeTimes:
-    """factsite serve's first build, then its rebuilds after one claim's analysis, then one
-    claim's title, is edited; told which file changed, as its file watcher tells it."""
-    from factsite.build import Project
-    from factsite.serve import PreviewServer
-
-    def rebuild(server, what: str, changed: set[Path] | None = None, **fields) -> Row:
-        started = time.perf_counter()
-        server.rebuild(changed)
-        wall = time.perf_counter() - started
-        if server.preview.failed:
-            problems = "\n".join(str(problem) for problem in server.preview.problems)
-            raise BenchError(f"factsite serve's build failed in {root}:\n{problems}")
-        return Row("7", what, own=server.preview.seconds, wall=wall, **fields)
-
-    def shows_edit(server, url: str) -> bool:
-        return EDIT.encode() in server.preview.files.get(url + "index.html", b"")
-
-    missed = []
-    with working_directory(root):
-        server = PreviewServer(Project.at(Path(".")), port=0, log=lambda text: None)
-        try:
-            first = rebuild(server, "serve first build")
-            edits: dict[bool, list[Row]] = {False: [], True: []}
-            for fields, what in ((False, "analysis"), (True, "title")):
-                for _ in range(TIMES):
-                    with edited_claim(root, n, fields=fields) as path:
-                        edits[fields].append(rebuild(server, f"serve rebuild, {what} edited", {path},
-                                                     target=SERVE_ONE_CLAIM))
-                        if not shows_edit(server, f"claims/{path.stem}/"):
-                            missed.append(f"claims/{path.stem}/ ({what})")
-                    server.rebuild({path})  # the file put back, as the watcher would report it
-        finally:
-            server.httpd.server_close()
-    return ServeTimes(first, edits[False], edits[True], missed)
 
 
 def card_ms(root: Path) -> float:
@@ -356,13 +330,18 @@ def figure(value: float | None, unit: str) -> str:
     return f"{value:.1f} ms" if unit == "ms" else f"{value:.2f} s"
 
 
-def print_table(n: int, rows: list[Row]) -> None:
-    print(f"\nN = {n} claims{'':26}own       wall   target        peak MB (< {PEAK_MB:.0f})")
+def print_table(title: str, rows: list[Row]) -> None:
+    print(f"\n{title:<45}own       wall   target        peak MB (< {PEAK_MB:.0f})")
     for row in rows:
         target = f"< {figure(row.target, row.unit)}" if row.target is not None else ""
         runs = f"   runs: {' '.join(f'{run:.2f}' for run in row.runs)}" if row.runs else ""
-        print(f"{row.number:>3}  {row.what:<34}{figure(row.own, row.unit):>9}  {figure(row.wall, row.unit):>9}  "
+        print(f"{row.number:>3}  {row.what:<39}{figure(row.own, row.unit):>9}  {figure(row.wall, row.unit):>9}  "
               f"{target:<9} {row.verdict():<4}  {row.memory():<13}{runs}".rstrip())
+        if row.verdict() == "MISS":
+            MISSED.append(f"{title}: {row.what}, {figure(row.wall if row.wall is not None else row.own, row.unit)}"
+                          f" (target < {figure(row.target, row.unit)})")
+        if "MISS" in row.memory():
+            MISSED.append(f"{title}: {row.what}, peak {row.peak_mb:.0f} MB (target < {PEAK_MB:.0f} MB)")
 
 
 def ratio(top: Row, bottom: Row) -> tuple[float, float]:
@@ -372,22 +351,31 @@ def ratio(top: Row, bottom: Row) -> tuple[float, float]:
     return own_top / own_bottom, top.wall / bottom.wall
 
 
-def print_ratios(rows: dict[str, Row]) -> None:
+def print_ratios(title: str, rows: dict[str, Row]) -> None:
     print("\n     ratios, on own times (wall times in brackets)")
+
+    def judged(what: str, value: float, target: float) -> str:
+        if value <= target:
+            return f"target <= {target}  PASS"
+        MISSED.append(f"{title}: {what}, {value:.2f} (target <= {target})")
+        return f"target <= {target}  MISS"
+
     quick, quick_wall = ratio(rows["4"], rows["2"])
-    verdict = "PASS" if quick <= FLOOR_RATIO else "MISS"
     print(f"     {'cold build vs two-process floor (4 / 2)':<46}{quick:6.2f}  ({quick_wall:.2f})   "
-          f"target <= {FLOOR_RATIO}  {verdict}")
+          + judged("cold build vs two-process floor", quick, FLOOR_RATIO))
     full, full_wall = ratio(rows["3"], rows["2"])
     print(f"     {'full cold build vs two-process floor (3 / 2)':<46}{full:6.2f}  ({full_wall:.2f})")
+    first = rows["7"].wall / rows["4"].wall  # the preview reports no time of its own
+    print(f"     {'serve first build vs cold build (7 / 4)':<46}{'':6}  ({first:.2f})   "
+          + judged("serve first build vs cold build, wall", first, SERVE_FIRST_RATIO))
     # Where a ratio comes from: the program's own work (user) and the kernel's for it (system).
     cpu = ", ".join(f"{what} {rows[key].cpu[0]:.1f} + {rows[key].cpu[1]:.1f}"
                     for key, what in (("2", "floor"), ("4", "cold build (4)")))
     print(f"     CPU seconds, user + system: {cpu}")
 
 
-def bench_size(n: int, workdir: Path, reuse: bool) -> None:
-    root = corpus(n, workdir, reuse)
+def bench_size(shape: str, n: int, workdir: Path, reuse: bool) -> None:
+    root = corpus(shape, n, workdir, reuse)
     notes: list[str] = []
     rows: dict[str, Row] = {}
 
@@ -398,7 +386,7 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
                       **({"peak_mb": run.peak_mb} if memory else {}), **fields}
         elif runs is not None:
             fields["runs"] = runs
-        key = next(number + suffix for suffix in ("", "b", "c", "d") if number + suffix not in rows)
+        key = next(number + suffix for suffix in ("", *"bcdefghij") if number + suffix not in rows)
         rows[key] = Row(number, what, **fields)
 
     add("1", "floor, 1 process", floor(root, 1))
@@ -415,45 +403,45 @@ def bench_size(n: int, workdir: Path, reuse: bool) -> None:
     # The rebuilds after row 4's last build; each edit is made and undone TIMES times.
     add("5", "rebuild, nothing changed", *median_of([build(root, *QUICK) for _ in range(TIMES)], by="wall"),
         memory=True, target=REBUILD_UNCHANGED)
-    for fields, what in ((False, "an analysis edited"), (True, "a title edited")):
-        runs = []
-        for _ in range(TIMES):
-            with edited_claim(root, n, fields=fields) as path:
-                runs.append(build(root, *QUICK))
-                if not page_has_edit(root, path.stem):
-                    notes.append(f"row 6 ({what}): site/claims/{path.stem}/ does not show the edit")
-            build(root, *QUICK)  # back to the unedited site
-        add("6", f"rebuild, {what}", *median_of(runs, by="wall"), memory=True, target=REBUILD_ONE_CLAIM)
+    for kind in CLAIM_EDITS:
+        add("6", f"rebuild, {EDITED[kind]}", *median_of(rebuilds_after(kind, root, notes), by="wall"),
+            memory=True, target=REBUILD_ONE_CLAIM)
+
+    clear_build(root)  # the preview's first build starts as row 4's did
+    try:
+        served = preview.measure(root, subprocess_env(), TIMES)
+    except preview.PreviewError as error:
+        raise BenchError(f"factsite serve in {root}: {error}") from None
+    add("7", "serve, first build", wall=served.first)
+    for kind in PREVIEW_EDITS:
+        runs = served.edits[kind]
+        add("7", f"serve, {EDITED[kind]}", wall=sorted(runs)[len(runs) // 2], runs=runs, target=SERVE_ONE_CLAIM)
+    add("7", "serve, peak over the session", peak_mb=served.peak_mb)
 
     clear_build(root)
     add("3", "cold full build (cards, search)", build(root), memory=True)
     search = search_index(root)  # on a copy of row 3's site
-    with edited_claim(root, n) as path:
+    edit = claim_edit("analysis", root)
+    edit.save()
+    try:
         add("3", "row 3 again, an analysis edited", build(root), memory=True)
-        if not page_has_edit(root, path.stem):
-            notes.append(f"row 3b: site/claims/{path.stem}/ does not show the edit: the rebuild missed it")
+        if not edit.shown(*built_page(root, edit.url)):
+            notes.append(f"row 3b: site/{edit.url} does not show the edit: the rebuild missed it")
+    finally:
+        edit.undo()
 
-    # Rows 7 and 8 run in this process, last: a process started after it holds a whole site
-    # would count that memory as its own peak (Linux keeps it across exec).
-    serve = serve_rebuilds(root, n)
-    add("7", serve.first.what, own=serve.first.own, wall=serve.first.wall)
-    for rows_of_edit in (serve.analysis, serve.fields):
-        middle, walls = median_of(rows_of_edit, by="wall")
-        add("7", middle.what, own=middle.own, wall=middle.wall, target=middle.target, runs=walls)
-    for url in serve.missed:
-        notes.append(f"row 7: the preview's {url} does not show the edit: the rebuild missed it")
-    gc.collect()
-
-    per_card = card_ms(root)
+    per_card = card_ms(root)  # in this process, last: it holds a whole site
     add("8", f"share card ({CARDS_DRAWN} drawn)", own=per_card, unit="ms", target=CARD_MS)
     add("8", f"share cards, all {n} on one core", own=per_card * n / 1000)
     add("9", "search index alone, every part", search, memory=True)
-    gc.collect()
 
-    print_table(n, sorted(rows.values(), key=lambda row: int(row.number)))  # stable: 3 before 3b
-    print_ratios(rows)
+    title = f"N = {n} claims, {shape} corpus"
+    print_table(title, sorted(rows.values(), key=lambda row: int(row.number)))  # stable: 3 before 3b
+    print_ratios(title, rows)
     for note in notes:
         print(f"     warning: {note}")
+    if notes:
+        raise BenchError("an edit did not show on its page (see the warnings above)")
 
 
 def machine() -> None:
@@ -483,8 +471,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (claims)")
     parser.add_argument("--workdir", type=Path, help="where the corpora go (default: a temporary folder)")
+    parser.add_argument("--shape", choices=(*sorted(SHAPES), "both"), default="both",
+                        help="the corpus: synthetic, real (the repository's claims copied to N) or both (default)")
     parser.add_argument("--reuse", action="store_true", help="reuse a corpus already in --workdir for the same N")
     args = parser.parse_args()
+    shapes = ["synthetic", "real"] if args.shape == "both" else [args.shape]
 
     os.environ.pop("SOURCE_DATE_EPOCH", None)  # the in-process rows read it too
     machine()
@@ -492,8 +483,12 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         for n in args.sizes:
-            print()
-            bench_size(n, workdir, args.reuse)
+            for shape in shapes:
+                print()
+                bench_size(shape, n, workdir, args.reuse)
+        print("\nTargets missed:" if MISSED else "\nEvery target met.")
+        for missed in MISSED:
+            print(f"     {missed}")
     except BenchError as error:
         sys.exit(f"\nerror: {error}")
     finally:

@@ -1,10 +1,22 @@
-"""A synthetic, deterministic corpus of N claims in factsite's own format.
+"""A deterministic corpus of N claims in factsite's own format, of one of two shapes.
 
-    python bench/corpus.py 1000 /tmp/corpus-1000     # writes /tmp/corpus-1000/content/
+    python bench/corpus.py 1000 /tmp/corpus-1000               # writes /tmp/corpus-1000/content/
+    python bench/corpus.py --shape real 1000 /tmp/real-1000
 
-Each claim has 500-700 words of varied Markdown (headings, lists, emphasis, links,
-quotes, the odd table), 3-5 cited sources, 1-3 of 20 topics, related claims, and
-one in ten has corrections. The same N always gives the same bytes.
+synthetic (the default): each claim has 500-700 words of varied Markdown (headings, lists,
+emphasis, links, quotes, the odd table), 3-5 of N/5 sources, 1-3 of 20 topics, related
+claims, and one in ten has corrections.
+
+real: the repository's own claims (content/claims) copied until there are N, with its
+sources and their text copies, pages and site.yml: short analyses (240-350 words), 2-8
+citations each with a quote the build verifies against a text copy, and the few sources
+and claimants of the repository (five and nine today) shared by every copy, so that each
+carries thousands of claims at N = 10,000. Copy K of a claim is named <slug>-<K:05d>; its related claims and its links to
+claims are those of copy K (or of copy 0, for the last, incomplete copy), its aliases get
+the same suffix, its dates are spread over the years like the synthetic corpus's, and one
+copy in ten gains a correction. Other fields are copied as they are.
+
+The same shape and N always give the same bytes.
 """
 
 from __future__ import annotations
@@ -12,8 +24,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import re
 import shutil
 from pathlib import Path
+
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 WORDS = """the a of to in and that for on with as by at from report minister said government agreed
@@ -123,21 +138,115 @@ def write_corpus(n: int, root: Path, seed: int = 1) -> Path:
     for slug, title, extra in (("about", "About", ""), ("methodology", "Methodology", "includes: [verdict-scale]\n"),
                                ("corrections", "Corrections", "includes: [corrections-log]\n")):
         (content / "pages" / f"{slug}.md").write_text(f"---\ntitle: {title}\n{extra}---\n{paragraph(rng)}\n")
+    copy_theme(root)
+    return root
+
+
+def copy_theme(root: Path) -> None:
+    """The repository's templates/ and static/, in place of any older copy."""
     for folder in ("templates", "static"):
         target = root / folder
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(REPO / folder, target)
+
+
+# The real shape -------------------------------------------------------------
+
+FRONT_MATTER = re.compile(r"\A---\r?\n(.*?\r?\n)---\r?\n(.*)\Z", re.DOTALL)
+CLAIM_LINK = re.compile(r"/claims/([a-z0-9-]+)/")
+SPREAD_DAYS = 2000  # the copies' publication dates run from START over this many days, as the synthetic ones
+START = dt.date(2020, 1, 1)
+CORRECTION = "An earlier version of this fact-check gave one of the figures it quotes wrongly."
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """A claim file's front matter (parsed) and its analysis."""
+    found = FRONT_MATTER.match(text)
+    if not found:
+        raise ValueError("no front matter between two --- lines")
+    return yaml.load(found.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), found.group(2)
+
+
+def join_front_matter(front: dict, body: str) -> str:
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(front, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return f"---\n{text}---\n{body}"
+
+
+def shifted(value, days: int):
+    return value + dt.timedelta(days=days) if isinstance(value, dt.date) else value
+
+
+def real_copy(front: dict, body: str, number: int, n: int, copy: int, slug_of) -> str:
+    """Claim ``number`` of ``n``, of copy ``copy``: its original's ``front`` and ``body`` with the
+    claims it names (``slug_of(slug)``: that claim in the same copy), aliases, dates and
+    corrections its own. Fields this does not know are copied as they are."""
+    front = dict(front)
+    suffix = f"-{copy:05d}"
+    if isinstance(front.get("related"), list):
+        front["related"] = [slug_of(slug) for slug in front["related"]]
+    if isinstance(front.get("aliases"), list):
+        front["aliases"] = [f"{alias}{suffix}" for alias in front["aliases"]]
+    elif isinstance(front.get("aliases"), str):
+        front["aliases"] += suffix
+    published = START + dt.timedelta(days=number * SPREAD_DAYS // max(n, 1))
+    # Every date moves with the publication date, so that they keep their order.
+    days = (published - front["published"]).days if isinstance(front.get("published"), dt.date) else 0
+    for key in ("published", "updated", "claim_date"):
+        if key in front:
+            front[key] = shifted(front[key], days)
+    corrections = [dict(entry, date=shifted(entry.get("date"), days)) if isinstance(entry, dict) else entry
+                   for entry in front.get("corrections") or []]
+    if number % 10 == 7 and not corrections:
+        corrections = [{"date": published + dt.timedelta(days=3), "note": CORRECTION}]
+    if corrections:
+        front["corrections"] = corrections
+    text = join_front_matter(front, body)
+    return CLAIM_LINK.sub(lambda link: f"/claims/{slug_of(link.group(1))}/", text)
+
+
+def write_real_corpus(n: int, root: Path) -> Path:
+    """The repository's content, its claims copied to ``n`` (see the module's docstring)."""
+    content = root / "content"
+    if content.exists():
+        shutil.rmtree(content)
+    source = REPO / "content"
+    shutil.copytree(source, content, ignore=lambda folder, names: ["claims"] if Path(folder) == source else [])
+    originals = sorted((source / "claims").rglob("*.md"))
+    index = {path.stem: number for number, path in enumerate(originals)}
+    parsed = [split_front_matter(path.read_text("utf-8")) for path in originals]
+    for number in range(n):
+        copy, which = divmod(number, len(originals))
+
+        def slug_of(slug: str, copy: int = copy) -> str:
+            """``slug``'s claim in this copy, or in copy 0 when this one (the last) stops before it."""
+            if slug not in index:
+                return slug  # not one of the repository's claims: left as it is
+            own = copy if copy * len(originals) + index[slug] < n else 0
+            return f"{slug}-{own:05d}"
+
+        original = originals[which]
+        folder = content / "claims" / original.parent.relative_to(source / "claims")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{original.stem}-{copy:05d}.md").write_text(real_copy(*parsed[which], number, n, copy, slug_of),
+                                                              "utf-8")
+    copy_theme(root)
     return root
+
+
+SHAPES = {"synthetic": write_corpus, "real": write_real_corpus}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("n", type=int, help="how many claims")
     parser.add_argument("root", type=Path, help="folder to write content/, templates/ and static/ into")
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="synthetic",
+                        help="synthetic (the default), or the repository's own claims copied to N")
     args = parser.parse_args()
-    write_corpus(args.n, args.root)
-    print(f"Wrote {args.n} claims into {args.root / 'content'}")
+    SHAPES[args.shape](args.n, args.root)
+    print(f"Wrote {args.n} claims of the {args.shape} shape into {args.root / 'content'}")
 
 
 if __name__ == "__main__":
