@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .model import Claim, SiteConfig, Verdict
+from .card_faces import ClaimFace, SiteFace, claim_face, site_face
+from .model import Claim, SiteConfig
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
@@ -100,22 +101,22 @@ def png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def draw_frame(config: SiteConfig) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+def draw_frame(site_title: str) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, HEIGHT - 96, WIDTH, HEIGHT), fill=BAND)
     face = font("DejaVuSans-Bold.ttf", 34)
-    draw.text((MARGIN, HEIGHT - 48), fit(draw, one_line(config.title), face, WIDTH - 2 * MARGIN), font=face, fill=PAPER,
+    draw.text((MARGIN, HEIGHT - 48), fit(draw, one_line(site_title), face, WIDTH - 2 * MARGIN), font=face, fill=PAPER,
               anchor="lm")
     return image, draw
 
 
-def draw_badge(draw: ImageDraw.ImageDraw, verdict: Verdict, x: int, y: int) -> None:
+def draw_badge(draw: ImageDraw.ImageDraw, card: ClaimFace, x: int, y: int) -> None:
     face = font("DejaVuSans-Bold.ttf", 40)
-    label = fit(draw, one_line(verdict.label).upper(), face, WIDTH - 2 * MARGIN - 120)
+    label = fit(draw, one_line(card.verdict_label).upper(), face, WIDTH - 2 * MARGIN - 120)
     width = int(draw.textlength(label, font=face)) + 120
-    draw.rounded_rectangle((x, y, x + width, y + 76), radius=38, fill=hex_to_rgb(verdict.colour))
-    draw_icon(draw, verdict.icon, x + 24, y + 16, 44)
+    draw.rounded_rectangle((x, y, x + width, y + 76), radius=38, fill=hex_to_rgb(card.verdict_colour))
+    draw_icon(draw, card.verdict_icon, x + 24, y + 16, 44)
     draw.text((x + 82, y + 38), label, font=face, fill=PAPER, anchor="lm")
 
 
@@ -136,28 +137,38 @@ def draw_icon(draw: ImageDraw.ImageDraw, icon: str, x: int, y: int, size: int) -
 
 
 def claim_card(claim: Claim, config: SiteConfig) -> bytes:
-    image, draw = draw_frame(config)
+    return draw_claim_card(claim_face(claim, config))
+
+
+def draw_claim_card(card: ClaimFace) -> bytes:
+    """The card of a claim, drawn from its face alone (card_faces.py), so that the face's
+    digest tells when it must be drawn again."""
+    image, draw = draw_frame(card.site_title)
     draw.text((MARGIN, 64), "FACT-CHECK", font=font("DejaVuSans-Bold.ttf", 26), fill=MUTED)
     face = font("DejaVuSerif.ttf", 50)
-    lines = wrap(draw, f"“{claim.claim}”", face, WIDTH - 2 * MARGIN, 4)
+    lines = wrap(draw, f"“{card.claim}”", face, WIDTH - 2 * MARGIN, 4)
     y = 118
     for line in lines:
         draw.text((MARGIN, y), line, font=face, fill=INK)
         y += 64
     face = font("DejaVuSans.ttf", 30)
-    draw.text((MARGIN, y + 10), fit(draw, f"— {one_line(claim.claimant.name)}", face, WIDTH - 2 * MARGIN), font=face,
+    draw.text((MARGIN, y + 10), fit(draw, f"— {one_line(card.claimant)}", face, WIDTH - 2 * MARGIN), font=face,
               fill=MUTED)
-    draw_badge(draw, claim.verdict, MARGIN, HEIGHT - 96 - 40 - 76)
+    draw_badge(draw, card, MARGIN, HEIGHT - 96 - 40 - 76)
     return png(image)
 
 
 def site_card(config: SiteConfig) -> bytes:
-    image, draw = draw_frame(config)
+    return draw_site_card(site_face(config))
+
+
+def draw_site_card(card: SiteFace) -> bytes:
+    image, draw = draw_frame(card.title)
     y = 150
-    for line in wrap(draw, config.title, font("DejaVuSans-Bold.ttf", 72), WIDTH - 2 * MARGIN, 2):
+    for line in wrap(draw, card.title, font("DejaVuSans-Bold.ttf", 72), WIDTH - 2 * MARGIN, 2):
         draw.text((MARGIN, y), line, font=font("DejaVuSans-Bold.ttf", 72), fill=INK)
         y += 88
-    for line in wrap(draw, config.tagline, font("DejaVuSerif.ttf", 40), WIDTH - 2 * MARGIN, 3):
+    for line in wrap(draw, card.tagline, font("DejaVuSerif.ttf", 40), WIDTH - 2 * MARGIN, 3):
         draw.text((MARGIN, y + 16), line, font=font("DejaVuSerif.ttf", 40), fill=MUTED)
         y += 54
     return png(image)

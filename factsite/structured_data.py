@@ -9,53 +9,55 @@ from __future__ import annotations
 import json
 import re
 
-from .model import Claim, Site
+from .model import Claim, Site, claim_url
 
 CONTEXT = "https://schema.org"
 
 
-def claim_review(claim: Claim, site: Site, absolute_url) -> dict:
-    """The ClaimReview of one claim; ``absolute_url`` turns a site path into a full URL."""
-    config = site.config
-    rating: dict = {"@type": "Rating", "alternateName": claim.verdict.label}
-    if claim.verdict.rating is not None:
-        rating.update(ratingValue=claim.verdict.rating, bestRating=config.best_rating,
-                      worstRating=config.worst_rating)
+def review_inputs(claim: Claim) -> tuple:
+    """Everything :func:`claim_review` reads of a claim, declared once: the review is made from
+    these values alone, and :func:`review_key` is these values as a string.
 
-    item: dict = {
-        "@type": "Claim",
-        "author": {"@type": "Person" if claim.claimant.type == "person" else "Organization",
-                   "name": claim.claimant.name},
-    }
-    if claim.claim_date:
-        item["datePublished"] = claim.claim_date.isoformat()
-    if claim.appeared_in:
-        item["appearance"] = creative_work(claim.appeared_in)
-
-    review = {
-        "@type": "ClaimReview",
-        "url": absolute_url(claim.url),
-        "claimReviewed": claim.claim,
-        "reviewRating": rating,
-        "author": organization(site, absolute_url),
-        "datePublished": claim.published.isoformat(),
-        "itemReviewed": item,
-    }
-    if claim.modified != claim.published:
-        review["dateModified"] = claim.modified.isoformat()
-    return review
+    (What it reads of the settings, such as the verdicts' labels, is in every page's layout.)
+    """
+    return (claim.slug, claim.claim, claim.verdict, claim.claimant.name, claim.claimant.type, claim.claim_date,
+            claim.appeared_in, claim.published, claim.modified)
 
 
 def review_key(claim: Claim) -> str:
-    """Everything :func:`claim_review` reads of a claim, in one string: equal keys, equal reviews.
+    """The review's inputs in one string: equal keys, equal reviews (claims.json's fingerprint
+    is made of them). A source is named by its file's digest, which covers all it shows."""
+    slug, text, verdict, name, kind, claimed, appeared, published, modified = review_inputs(claim)
+    return "\x1f".join((slug, text, verdict.slug, name, kind, str(claimed),
+                        f"{appeared.id}\x1f{appeared.digest}" if appeared else "", str(published), str(modified)))
 
-    (What it reads of the settings, such as the verdicts' labels, is in every page's layout.)
-    Keep the two together: a field read there and left out here would leave claims.json stale.
-    """
-    appeared = claim.appeared_in
-    return "\x1f".join((claim.slug, claim.claim, claim.verdict.slug, claim.claimant.name, claim.claimant.type,
-                        str(claim.claim_date), f"{appeared.id}\x1f{appeared.digest}" if appeared else "",
-                        str(claim.published), str(claim.modified)))
+
+def claim_review(claim: Claim, site: Site, absolute_url) -> dict:
+    """The ClaimReview of one claim; ``absolute_url`` turns a site path into a full URL."""
+    slug, text, verdict, name, kind, claimed, appeared, published, modified = review_inputs(claim)
+    config = site.config
+    rating: dict = {"@type": "Rating", "alternateName": verdict.label}
+    if verdict.rating is not None:
+        rating.update(ratingValue=verdict.rating, bestRating=config.best_rating, worstRating=config.worst_rating)
+
+    item: dict = {"@type": "Claim", "author": {"@type": "Person" if kind == "person" else "Organization", "name": name}}
+    if claimed:
+        item["datePublished"] = claimed.isoformat()
+    if appeared:
+        item["appearance"] = creative_work(appeared)
+
+    review = {
+        "@type": "ClaimReview",
+        "url": absolute_url(claim_url(slug)),
+        "claimReviewed": text,
+        "reviewRating": rating,
+        "author": organization(site, absolute_url),
+        "datePublished": published.isoformat(),
+        "itemReviewed": item,
+    }
+    if modified != published:
+        review["dateModified"] = modified.isoformat()
+    return review
 
 
 def creative_work(source) -> dict:

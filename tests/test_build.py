@@ -325,14 +325,14 @@ def test_file_order_and_file_times_do_not_change_a_byte(project, tmp_path, monke
 def test_claim_saved_while_the_pages_render_stops_the_build_with_a_message(project, tmp_path, monkeypatch):
     """Analyses unchanged since the last build are read by the render workers; one saved in the
     meantime is an editor's message (sent back from the worker), not a hang or a traceback."""
-    from factsite import build as build_module, render
+    from factsite import build as build_module, jobs, render
     from factsite.documents import DocumentCache
 
     monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # cache the files, though they were copied just now
     out = tmp_path / "site"
     build(project, out, cards=False, search=False)
     before = contents_of(out)
-    monkeypatch.setattr(render, "PARALLEL_FROM", 1)  # the worker processes, even for this small site
+    monkeypatch.setattr(jobs, "PARALLEL_FROM", 1)  # the worker processes, even for this small site
     monkeypatch.setattr(build_module, "available_cores", lambda: 2)
     claim = project.content_dir / "claims/rain-record.md"
     real_fingerprints = render.Renderer.fingerprints

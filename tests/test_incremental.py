@@ -135,8 +135,8 @@ def test_the_site_card_is_drawn_again_only_when_what_it_shows_changes(project, t
     import factsite.cards
 
     drawn = []
-    draw = factsite.cards.site_card
-    monkeypatch.setattr(factsite.cards, "site_card", lambda config: drawn.append(config.tagline) or draw(config))
+    draw = factsite.cards.draw_site_card
+    monkeypatch.setattr(factsite.cards, "draw_site_card", lambda face: drawn.append(face.tagline) or draw(face))
     out = tmp_path / "site"
     build(project, out, search=False)
     EDITS["title"](project.content_dir)  # every list and feed again, but not what the card shows

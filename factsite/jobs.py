@@ -1,0 +1,96 @@
+"""Running render jobs, on every core once there are enough of them.
+
+The site is rendered as jobs: each claim, each page of a list, each source, each file
+made from every claim (the feeds, the sitemap), and one for everything else. A job is
+named by a stable key, its kind and slug or address, so the next build can tell which
+jobs changed (pages.py says what each kind shows). This module only runs them: it asks
+the renderer for a job's files and writes them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from .links import WrittenLinks
+from .write import write_files
+
+if TYPE_CHECKING:
+    from .render import Renderer
+
+Output = tuple[str, bytes]
+Job = tuple[str, str]  # ("claim", slug), ("listing", address), ("source", id), ("shared", "") or ("file", path)
+
+
+class JobResult(NamedTuple):
+    """What a job wrote: each file with the ids on it (None: not searched for; the link check
+    reads the page if a link names an anchor on it), and the links its Markdown holds.
+
+    Plain tuples, lists and dicts underneath, so the build cache stores them quickly."""
+
+    files: dict[str, list[str] | None]
+    links: list[WrittenLinks]
+
+
+# Jobs run on several processes once there are enough of them to pay for starting
+# the processes. The workers are forked: they inherit the site model and the
+# compiled templates, and write their files themselves.
+PARALLEL_FROM = 300
+CHUNK = 40
+WHOLE_SITE = ("shared", "file")  # the kinds of job that read every claim: the indexes, the feeds
+MOST_USED_TEMPLATES = ("claim.html", "index.html", "verdict.html", "topic.html", "claimant.html", "source.html")
+_WORKER_RENDERER: Renderer | None = None
+
+
+def write_into(renderer: Renderer, folder: Path | None, work: list[Job], jobs: int = 1,
+               progress: Callable[[int, int], None] | None = None) -> dict[Job, JobResult]:
+    """Render ``work`` into ``folder``, on ``jobs`` processes (``folder`` None: render only,
+    as `factsite check` does).
+
+    Returns, for each job, its files (with the ids on each when rendering only), and the
+    links it wrote. ``progress(done, total)`` is told how many jobs are done as they finish.
+    """
+    progress = progress or (lambda done, total: None)
+    results: dict[Job, JobResult] = {}
+    if jobs <= 1 or len(work) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        for job, result in run_jobs(renderer, folder, work):
+            results[job] = result
+            progress(len(results), len(work))
+        return results
+    global _WORKER_RENDERER
+    for template in MOST_USED_TEMPLATES:
+        renderer.env.get_template(template)  # compiled once here, inherited by every worker
+    _WORKER_RENDERER = renderer
+    try:
+        with mp.get_context("fork").Pool(jobs) as pool:
+            for chunk in pool.imap_unordered(_run_jobs, chunks_of(folder, work)):
+                results.update(chunk)
+                progress(len(results), len(work))
+    finally:
+        _WORKER_RENDERER = None
+    return results
+
+
+def chunks_of(folder: Path | None, work: list[Job]) -> list[tuple[Path | None, list[Job]]]:
+    """The workers' tasks: the whole-site jobs first, in a chunk of their own, so they run
+    beside the rest."""
+    first = [job for job in work if job[0] in WHOLE_SITE]
+    rest = [job for job in work if job[0] not in WHOLE_SITE]
+    return [(folder, first)] * bool(first) + [(folder, rest[i:i + CHUNK]) for i in range(0, len(rest), CHUNK)]
+
+
+def run_jobs(renderer: Renderer, folder: Path | None, work: list[Job]) -> Iterator[tuple[Job, JobResult]]:
+    for job in work:
+        # Pages written to disk are read again for their ids only if a link names one of
+        # them, which is rare: finding every page's ids took a tenth of the time of a claim's.
+        files, result = renderer.render_job(job, with_ids=folder is None)
+        if folder is not None:
+            write_files(folder, files.items())
+        yield job, result
+
+
+def _run_jobs(task: tuple[Path | None, list[Job]]) -> dict[Job, JobResult]:
+    folder, jobs = task
+    return dict(run_jobs(_WORKER_RENDERER, folder, jobs))

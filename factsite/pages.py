@@ -1,0 +1,232 @@
+"""The kinds of page, each declared in one place: the jobs of its kind, the files each job
+writes (what its templates receive), its fingerprint (what those files show, digested), and
+which jobs show a given claim. Keep the three side by side: a value given to a template and
+left out of the fingerprint leaves a page stale after an incremental build (tests/
+test_incremental.py and tests/test_preview.py compare such builds with fresh ones).
+
+What every page shows (templates, static files, settings, the menus) is the renderer's
+``layout``, in every fingerprint. What a page shows of a claim listed on it is the claim's
+``shown`` digest (:func:`shown_digests`).
+
+Fingerprints are worked out for every job of every rebuild, some 14,000 at 10,000 claims:
+each is one flat call to digest_of, with lists unpacked rather than generators (a third
+quicker at that size).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple
+
+from markupsafe import Markup
+
+from .documents import digest_of
+from .jobs import Output
+from .model import Claim, Listing, Source, claim_url, paginate
+from .structured_data import claim_review, to_script_json
+
+if TYPE_CHECKING:
+    from .render import Renderer
+
+PAGE_SIZE = 30  # claims on one page of a list; long lists continue on /page/2/ and so on
+
+
+def shown_digests(site) -> dict[str, str]:
+    """For each claim (by slug, in the site's order), a digest of what lists, feeds, source pages
+    and related claims show of it: its file, and its address (a renamed file is the same
+    text at a new address). The claimant's name and type are the shared claimant's, which
+    another claim's file may set."""
+    return shown_digests_of(site.claims)
+
+
+def shown_digests_of(claims: list[Claim]) -> dict[str, str]:
+    return {c.slug: digest_of(c.slug, c.digest, c.claimant.name, c.claimant.type,
+                              c.appeared_in.digest if c.appeared_in else "")
+            for c in claims}
+
+
+class ClaimPages:
+    """A claim's page, its embeddable badge, its share card, and a page at each of its old
+    addresses that sends the reader on to it."""
+
+    kind = "claim"
+
+    def __init__(self, renderer: Renderer):
+        self.r = renderer
+        self.by_slug = renderer.claims_by_slug
+
+    def keys(self) -> list[str]:
+        return list(self.by_slug)
+
+    def files(self, slug: str) -> Iterator[Output]:
+        r, claim = self.r, self.by_slug[slug]
+        review = claim_review(claim, r.site, r.absolute_url)
+        yield r.page("claim.html", claim.url, claim=claim, analysis=r.markdown_of(claim),
+                     json_ld=Markup(to_script_json(review)))
+        yield r.page("badge.svg", claim.url + "badge.svg", claim=claim)
+        if r.cards:
+            yield claim.url + "card.png", r.share_card(claim)
+        for alias in claim.aliases:
+            yield r.page("alias.html", claim_url(alias), target=claim)
+
+    def fingerprint_of(self, claim: Claim) -> str:
+        """The claim's fields and address (which its review, badge, card and aliases show), its
+        analysis, the sources it cites, and the claims it names as related."""
+        shown = self.r.shown
+        return digest_of(self.r.layout, shown[claim.slug], claim.body_digest,
+                         *[c.source.digest for c in claim.citations], *[shown[r.slug] for r in claim.related])
+
+    def fingerprint(self, slug: str) -> str:
+        return self.fingerprint_of(self.by_slug[slug])
+
+    def fingerprints(self) -> dict:
+        return {("claim", claim.slug): self.fingerprint_of(claim) for claim in self.r.site.claims}
+
+    def showing(self, slugs: set[str]) -> set[str]:
+        """The claims themselves and those that name one of them as related."""
+        return slugs | {other.slug for other in self.r.site.claims for r in other.related if r.slug in slugs}
+
+
+class ListPage(NamedTuple):
+    """One page of a list of claims: what its template receives."""
+
+    template: str
+    listing: Listing  # the claims on this page, and where the list goes on
+    # The verdict, topic or claimant the list is of: named by the address; what the page shows
+    # of it is in the layout (site.yml) or in its claims' shown digests (the claimant's name).
+    context: dict
+    whole: list[Claim]  # the whole list: the page shows its size and its count of each verdict
+
+
+class ListingPages:
+    """Every page of every list of claims: the front page, each verdict, topic and claimant."""
+
+    kind = "listing"
+
+    def __init__(self, renderer: Renderer):
+        self.r = renderer
+        site = renderer.site
+        lists = [("index.html", "", site.claims, {})]
+        lists += [("verdict.html", v.url, v.claims, {"verdict": v}) for v in site.verdicts]
+        lists += [("topic.html", t.url, t.claims, {"topic": t}) for t in site.topics]
+        lists += [("claimant.html", c.url, c.claims, {"claimant": c}) for c in site.claimants]
+        self.pages = {listing.url: ListPage(template, listing, context, claims)
+                      for template, base, claims, context in lists for listing in paginate(claims, base, PAGE_SIZE)}
+
+    def keys(self) -> list[str]:
+        return list(self.pages)
+
+    def files(self, url: str) -> Iterator[Output]:
+        page = self.pages[url]
+        yield self.r.page(page.template, url, listing=page.listing, **page.context)
+
+    def fingerprint(self, url: str) -> str:
+        """Each field of its ListPage: the template, the address, the page's claims and how many
+        pages the list has, the whole list's size and verdict counts."""
+        template, listing, _, whole = self.pages[url]
+        shown = self.r.shown
+        return digest_of(self.r.layout, template, url, str(listing.count), str(len(whole)),
+                         repr(sorted(self.r.count_by_verdict(whole).items())), *[shown[c.slug] for c in listing.claims])
+
+    def fingerprints(self) -> dict:
+        return {("listing", url): self.fingerprint(url) for url in self.pages}
+
+    def showing(self, slugs: set[str]) -> set[str]:
+        return {url for url, page in self.pages.items() for claim in page.listing.claims if claim.slug in slugs}
+
+
+class SourcePages:
+    """Each source's report card, and the text copy its quotes are checked against."""
+
+    kind = "source"
+
+    def __init__(self, renderer: Renderer):
+        self.r = renderer
+        self.by_id = {source.id: source for source in renderer.site.sources}
+
+    def keys(self) -> list[str]:
+        return list(self.by_id)
+
+    def files(self, key: str) -> Iterator[Output]:
+        source = self.by_id[key]
+        yield self.r.page("source.html", source.url_path, source=source)
+        if source.archived_copy_path:
+            yield source.archived_copy_path, source.archived_text.encode("utf-8")
+
+    def fingerprint_of(self, source: Source) -> str:
+        """The source's file (its text copy's digest is in it) and the claims that cite it."""
+        shown = self.r.shown
+        return digest_of(self.r.layout, source.digest, *[shown[c.slug] for c in source.claims])
+
+    def fingerprint(self, key: str) -> str:
+        return self.fingerprint_of(self.by_id[key])
+
+    def fingerprints(self) -> dict:
+        return {("source", source.id): self.fingerprint_of(source) for source in self.r.site.sources}
+
+    def showing(self, slugs: set[str]) -> set[str]:
+        return {source.id for source in self.r.site.sources for claim in source.claims if claim.slug in slugs}
+
+
+class SharedPages:
+    """One job for everything else: the static files, the indexes of verdicts, topics, claimants
+    and sources, the site's pages, the withdrawn fact-checks, search, 404, the site's card."""
+
+    kind = "shared"
+
+    def __init__(self, renderer: Renderer):
+        self.r = renderer
+        site = renderer.site
+        # A withdrawn fact-check's address says so (and its old addresses lead there), unless
+        # a claim of this build took it again.
+        taken = renderer.claims_by_slug.keys() | {alias for claim in site.claims for alias in claim.aliases}
+        self.withdrawn_pages = [w for w in site.withdrawn if w.claim not in taken]
+        self.withdrawn_aliases = [(alias, w) for w in site.withdrawn for alias in w.aliases if alias not in taken]
+
+    def keys(self) -> list[str]:
+        return [""]
+
+    def files(self, key: str = "") -> Iterator[Output]:
+        r, site = self.r, self.r.site
+        yield from r.static_files()
+        for index in ("verdicts", "topics", "claimants", "sources"):
+            yield r.page(f"{index}.html", f"{index}/")
+        for page in site.pages:
+            yield r.page("page.html", page.url, page=page, body=r.markdown_of(page))
+        for withdrawal in self.withdrawn_pages:
+            yield r.page("withdrawn.html", withdrawal.url, withdrawal=withdrawal)
+        for alias, withdrawal in self.withdrawn_aliases:
+            yield r.page("alias.html", claim_url(alias), target=withdrawal)
+        yield r.page("search.html", "search/")
+        yield r.page("404.html", "404.html")
+        yield "card.png", r.site_card()
+        yield "robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {r.absolute_url('sitemap.xml')}\n".encode("utf-8")
+        if site.config.custom_domain:
+            yield "CNAME", (site.config.custom_domain + "\n").encode("ascii")
+
+    def fingerprint(self, key: str = "") -> str:
+        """The static files, pages, site card, robots.txt and CNAME are in the layout; besides:"""
+        site = self.r.site
+        return digest_of(
+            # The indexes of verdicts, topics, claimants and sources: names and counts.
+            self.r.layout, *[str(len(v.claims)) for v in site.verdicts], *[str(len(t.claims)) for t in site.topics],
+            *[f"{c.slug}\x1f{c.name}\x1f{c.type}\x1f{len(c.claims)}" for c in site.claimants],
+            *[f"{s.id}\x1f{s.digest}\x1f{len(s.claims)}" for s in site.sources],
+            # A page's list of corrections, and the search page, which names each part of the index.
+            *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in site.corrections],
+            str(len(self.r.search_shards)),
+            # The withdrawn fact-checks, listed with the corrections, and the pages at their addresses.
+            *withdrawn_records(site), *[w.claim for w in self.withdrawn_pages],
+            *[alias for alias, _ in self.withdrawn_aliases])
+
+    def fingerprints(self) -> dict:
+        return {("shared", ""): self.fingerprint()}
+
+    def showing(self, slugs: set[str]) -> set[str]:
+        return {""}  # lists every claim's corrections, and counts them
+
+
+def withdrawn_records(site) -> list[str]:
+    """Each withdrawn fact-check as the pages and published state show it."""
+    return [f"{w.claim}\x1f{w.title}\x1f{w.date}\x1f{w.verdict.slug}\x1f{w.note}\x1f{w.aliases}"
+            for w in site.withdrawn]

@@ -1,0 +1,152 @@
+"""The files made from every claim, each a job of its own (an edit to a claim's title, say,
+leaves the sitemap and claims.json as they were, and rendering them is most of the time of
+such a rebuild). Each file is declared once, in :meth:`WholeSiteFiles.declared`: the function
+that writes it beside the one that digests what it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .documents import digest_of
+from .jobs import Output
+from .model import Claim
+from .pages import withdrawn_records
+from .published import STATE_FILE, state_data
+from .structured_data import data_feed, to_json
+
+if TYPE_CHECKING:
+    from .render import Renderer
+
+FEED_SIZE = 50  # the fact-checks the Atom feed carries: those changed last, as readers poll it often
+
+
+class WholeSiteFiles:
+    kind = "file"
+
+    def __init__(self, renderer: Renderer):
+        self.r = renderer
+        self.site = renderer.site
+
+    def declared(self) -> dict[str, tuple[Callable[[], bytes], Callable[[], str]]]:
+        """Each file's path: the function that writes it, and its fingerprint."""
+        files = {"feed.xml": (self.feed, self.feed_print),
+                 "claims.json": (self.claims_json, self.claims_json_print),
+                 "sitemap.xml": (self.sitemap, self.sitemap_print),
+                 STATE_FILE: (self.published_state, self.published_state_print)}
+        if self.r.search:
+            files["search/facets.json"] = (self.search_facets, self.search_facets_print)
+        return files
+
+    def keys(self) -> list[str]:
+        return list(self.declared())
+
+    def files(self, path: str) -> Iterator[Output]:
+        yield path, self.declared()[path][0]()
+
+    def fingerprint(self, path: str) -> str:
+        return self.declared()[path][1]()
+
+    def fingerprints(self) -> dict:
+        return {("file", path): digest() for path, (_, digest) in self.declared().items()}
+
+    def showing(self, slugs: set[str]) -> set[str]:
+        return set(self.declared())  # each reads every claim
+
+    # The Atom feed: the claims changed last.
+
+    def feed(self) -> bytes:
+        site, config, absolute_url = self.site, self.site.config, self.r.absolute_url
+        from feedgen.feed import FeedGenerator  # here: it loads lxml, which most rebuilds never need
+
+        feed = FeedGenerator()
+        feed.id(absolute_url())
+        feed.title(config.title)
+        if config.tagline:
+            feed.subtitle(config.tagline)
+        feed.author(name=config.organization.name, uri=config.organization.url or absolute_url())
+        feed.link(href=absolute_url(), rel="alternate")
+        feed.link(href=absolute_url("feed.xml"), rel="self")
+        feed.language(config.language)
+        feed.generator("factsite", __version__)
+        feed.updated(midnight(site.modified or self.r.build_date or dt.date(1970, 1, 1)))
+        for claim in latest_changed(site.claims, FEED_SIZE):
+            entry = feed.add_entry(order="append")
+            entry.id(absolute_url(claim.url))
+            entry.title(f"{claim.verdict.label}: {claim.title}")
+            entry.link(href=absolute_url(claim.url))
+            entry.published(midnight(claim.published))
+            entry.updated(midnight(claim.modified))
+            entry.summary(f"Claim: {claim.claim} Verdict: {claim.verdict.label}. {claim.summary}")
+            for topic in claim.topics:
+                entry.category(term=topic.slug, label=topic.name)
+        return feed.atom_str(pretty=True)
+
+    def feed_print(self) -> str:
+        """The claims it carries as they are shown, and the build date if it carries none
+        (the latest change dates the feed)."""
+        shown = self.r.shown
+        latest = [shown[c.slug] for c in latest_changed(self.site.claims, FEED_SIZE)]
+        return digest_of(self.r.layout, *latest or [str(self.r.build_date)])
+
+    # claims.json: every claim's ClaimReview.
+
+    def claims_json(self) -> bytes:
+        return (to_json(data_feed(self.site, self.r.absolute_url)) + "\n").encode("utf-8")
+
+    def claims_json_print(self) -> str:
+        """Each claim's review inputs (structured_data.review_key), in the site's order."""
+        return digest_of(self.r.layout, *self.r.review_keys.values())
+
+    # The sitemap: every page, and when each claim's changed.
+
+    def sitemap(self) -> bytes:
+        entries = [(self.r.absolute_url(path), modified) for path, modified in self.sitemap_paths()]
+        return self.r.page("sitemap.xml", "sitemap.xml", entries=entries)[1]
+
+    def sitemap_print(self) -> str:
+        return digest_of(self.r.layout, *[f"{path}\x1f{date}" for path, date in self.sitemap_paths()])
+
+    def sitemap_paths(self) -> list[tuple[str, dt.date | None]]:
+        site = self.site
+        entries = [("", site.modified)]
+        entries += [(claim.url, claim.modified) for claim in site.claims]
+        entries += [(path, None) for path in ("verdicts/", "topics/", "claimants/", "sources/")]
+        entries += [(v.url, None) for v in site.verdicts]
+        entries += [(t.url, None) for t in site.topics]
+        entries += [(c.url, None) for c in site.claimants]
+        entries += [(s.url_path, None) for s in site.sources]
+        entries += [(p.url, None) for p in site.pages] + [("search/", None)]
+        return entries
+
+    # The published state: what readers see, which the next build compares the content with (guard.py).
+
+    def published_state(self) -> bytes:
+        return (to_json(state_data(self.site)) + "\n").encode("utf-8")
+
+    def published_state_print(self) -> str:
+        """Each claim's fields (the verdicts' meaning is in the layout), and the withdrawn."""
+        return digest_of(self.r.layout, *self.r.shown.values(), *withdrawn_records(self.site))
+
+    # The search page's filters: each claim's verdict and topics, newest first.
+
+    def search_facets(self) -> bytes:
+        url = self.r.url
+        facets = [{"url": url(c.url), "title": c.title, "claim": c.claim, "verdict": c.verdict.slug,
+                   "label": c.verdict.label, "topics": [t.slug for t in c.topics]} for c in self.site.claims]
+        return to_json(facets).encode("utf-8")
+
+    def search_facets_print(self) -> str:
+        return digest_of(self.r.layout, *self.r.shown.values())
+
+
+def latest_changed(claims: list[Claim], count: int) -> list[Claim]:
+    """The ``count`` claims changed last (published, updated or corrected), the newest change first."""
+    return sorted(claims, key=lambda claim: claim.modified, reverse=True)[:count]  # stable: ties keep their order
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
