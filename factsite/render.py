@@ -22,7 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import __version__
-from .documents import digest_of
+from .digest import digest_of
 from .errors import BuildFailed, Problems
 from .links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
