@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .documents import read_yaml_file
+from .read.parse import read_yaml_file
 from .errors import Problems, did_you_mean
 from .fields import SLUG_PATTERN, Field, check_fields, slug_problem
 from .model import Claim, SiteConfig, Withdrawal

@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING
 from .assemble import assemble_site
 from .cache import BuildState
 from .config import load_config
-from .documents import digest_of
+from .digest import digest_of
 from .errors import Problems
-from .load import load_some_claims
+from .read.content import load_some_claims
 from .model import Site
 from .render import Renderer, shown_digests
 
@@ -73,7 +73,7 @@ def read_edited_analyses(project: Project, state: BuildState, inputs: dict, base
                          search: bool, drafts: bool, build_date, renderer_for) -> EditedAnalyses | None:
     """The part of the site an analyses-only rebuild renders, or None if the premise fails.
 
-    ``inputs`` are the content files' signatures now (documents.content_signatures);
+    ``inputs`` are the content files' signatures now (read.filecache.content_signatures);
     ``renderer_for(site)`` makes the renderer as the full build would.
     """
     edited = edited_claims(state.inputs, inputs)

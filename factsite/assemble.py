@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from .load import Content
+from .read.content import Content
 from .model import Claim, Site, SiteConfig
 
 

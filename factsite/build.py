@@ -21,9 +21,10 @@ from .checks import check_editorial
 from .config import load_config
 from .errors import ContentError, Problems
 from .links import check_rendered_links
-from .load import load_content
+from .read.content import load_content
 from .cache import BuildCache, BuildState
-from .documents import DocumentCache, content_signatures, digest_of
+from .digest import digest_of
+from .read.filecache import DocumentCache, content_signatures
 from .guard import check_verdict_changes, check_verdict_history
 from .model import Site, claim_url
 from .render import Renderer

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .documents import DocumentCache
+from .read.filecache import DocumentCache
 from .readback import all_safe_relative, read_own_file
 from .render import JobResult
 from .write import WriteError, write_atomically
@@ -102,7 +102,7 @@ class BuildCache:
              state.shown, state.layout, state.warnings)))
 
     def documents(self) -> DocumentCache:
-        return DocumentCache(self.folder / "documents.marshal")
+        return DocumentCache(self.folder / "documents.marshal", write_atomically)
 
     def cards(self) -> CardCache:
         return CardCache(self.folder / "cards")

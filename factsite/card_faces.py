@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .documents import digest_of
+from .digest import digest_of
 from .model import Claim, SiteConfig
 
 CARD_VERSION = "2"  # change when cards.py draws differently, so cached cards are drawn again

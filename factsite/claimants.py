@@ -19,7 +19,7 @@ from .model import Claim, Claimant
 from .slugs import claimant_slug
 
 if TYPE_CHECKING:
-    from .load import ClaimFile
+    from .read.claim_file import ClaimFile
 
 
 def plain_name(name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .documents import read_yaml_file
+from .read.parse import read_yaml_file
 from .errors import Problems
 from .fields import Field, check_fields, is_web_address
 from .model import Organization, SiteConfig, Topic, Verdict

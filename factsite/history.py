@@ -22,7 +22,10 @@ from pathlib import Path, PurePosixPath
 
 from .addresses import WITHDRAWN_FILE
 from .fields import SLUG_PATTERN
-from .documents import MAX_FILE_BYTES, MAX_FOLDER_DEPTH, hidden_below, parse_markdown_text, parse_yaml
+from .read.listing import MAX_FOLDER_DEPTH, hidden_below
+from .read.parse import parse_markdown_text
+from .read.text import MAX_FILE_BYTES
+from .read.yaml_lines import parse_yaml
 from .errors import ContentError, Problems
 from .published import PublishedState, Seen, correction_key
 
@@ -105,7 +108,7 @@ def state_at(content_dir: Path, revision: str, verdicts_now: Verdicts) -> Histor
         inside = path[len(folder) + 1:]
         if path in (settings, withdrawn):
             blobs.insert(0, (oid, path))
-        # Only the claim files the build reads: none hidden or in a hidden folder, none too deep (load._entries).
+        # Only the claim files the build reads: none hidden or in a hidden folder, none too deep (read/listing.py).
         elif inside.endswith(".md") and not hidden_below(inside) and inside.count("/") <= MAX_FOLDER_DEPTH:
             blobs.append((oid, path))
 

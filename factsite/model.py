@@ -165,7 +165,7 @@ class Claim:
         analyses from the files only when a page needs one.
         """
         if self.analysis is None:
-            from .documents import read_body
+            from .read.parse import read_body
 
             self.analysis = read_body(self.path, self.body_line, self.body_digest)
         return self.analysis

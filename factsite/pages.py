@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from markupsafe import Markup
 
-from .documents import digest_of
+from .digest import digest_of
 from .jobs import Output
 from .model import Claim, Listing, Source, claim_url, paginate
 from .structured_data import claim_review, to_script_json

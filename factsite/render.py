@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from . import __version__, jobs as job_runner
 from .card_faces import card_digest, claim_face, site_face
-from .documents import digest_of
+from .digest import digest_of
 from .errors import BuildFailed, Problems
 from .jobs import Job, JobResult, Output
 from .links import OutputIndex, WrittenLinks

@@ -9,7 +9,8 @@ from .build import source_date
 from .config import load_config
 from .errors import Problems, did_you_mean
 from .fields import slug_problem
-from .load import CLAIM_FIELDS, PLACEHOLDER, content_files
+from .read.listing import content_files
+from .read.schema import CLAIM_FIELDS, PLACEHOLDER
 from .slugs import slugify
 
 TEMPLATE = """\

@@ -27,11 +27,13 @@ from .build import Project, collector_paused, model_frozen, read_site, source_da
 from .config import load_config
 from .errors import BuildFailed, ContentError, Problems
 from .links import check_rendered_links
-from .documents import DocumentCache, hidden_below
+from .read.filecache import DocumentCache
+from .read.listing import hidden_below
 from .assemble import placement, replace_claim
 from .checks import check_editorial
 from .claimants import plain_name
-from .load import ClaimContext, ClaimFile, claim_from
+from .read.claim_file import ClaimFile
+from .read.claims import ClaimContext, claim_from
 from .model import Claim
 from .preview_http import handler_for
 from .render import Renderer, template_environment
@@ -259,7 +261,7 @@ class PreviewServer:
 
 class VisibleChanges(watchfiles.DefaultFilter):
     """The changes the build can see: none to a hidden file or inside a hidden folder
-    (documents.hidden_below), which the build leaves out, as well as what watchfiles leaves out."""
+    (read/listing.py), which the build leaves out, as well as what watchfiles leaves out."""
 
     def __init__(self, folders: list[Path]):
         super().__init__()

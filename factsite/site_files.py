@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .documents import digest_of
+from .digest import digest_of
 from .jobs import Output
 from .model import Claim
 from .pages import withdrawn_records

@@ -21,7 +21,7 @@ from pathlib import Path
 import jinja2
 from jinja2.loaders import split_template_path
 
-from .documents import report_link
+from .read.text import report_link
 from .errors import Problems
 
 NO_FOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)

@@ -250,7 +250,7 @@ def test_a_site_without_withdrawn_yml_builds(project, tmp_path):
 
 
 def test_factsite_new_writes_every_field_of_a_claim_aliases_too(project):
-    from factsite.load import CLAIM_FIELDS
+    from factsite.read.schema import CLAIM_FIELDS
     from factsite.scaffold import new_claim
 
     text = new_claim(project.content_dir, "A new check").read_text("utf-8")

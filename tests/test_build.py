@@ -326,7 +326,7 @@ def test_claim_saved_while_the_pages_render_stops_the_build_with_a_message(proje
     """Analyses unchanged since the last build are read by the render workers; one saved in the
     meantime is an editor's message (sent back from the worker), not a hang or a traceback."""
     from factsite import build as build_module, jobs, render
-    from factsite.documents import DocumentCache
+    from factsite.read.filecache import DocumentCache
 
     monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # cache the files, though they were copied just now
     out = tmp_path / "site"
@@ -351,14 +351,15 @@ def test_claim_saved_while_the_pages_render_stops_the_build_with_a_message(proje
 
 def test_files_read_on_several_processes_make_the_same_site_without_reading_analyses_twice(
         project, tmp_path, monkeypatch):
-    from factsite import build as build_module, documents
+    from factsite import build as build_module
+    from factsite.read import parallel, parse
 
     serial = tmp_path / "serial"
     build(project, serial, cards=False, search=False, use_cache=False)
-    monkeypatch.setattr(documents, "PARALLEL_FROM", 1)  # the reading workers, even for this small site
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # the reading workers, even for this small site
     monkeypatch.setattr(build_module, "available_cores", lambda: 2)
     read_again = []
-    monkeypatch.setattr(documents, "read_body", lambda *args: read_again.append(args))
+    monkeypatch.setattr(parse, "read_body", lambda *args: read_again.append(args))
     parallel = tmp_path / "parallel"
     build(project, parallel, cards=False, search=False, use_cache=False)
     assert contents_of(parallel) == contents_of(serial)
@@ -366,13 +367,15 @@ def test_files_read_on_several_processes_make_the_same_site_without_reading_anal
 
 
 def test_files_read_on_several_processes_are_cached_as_those_read_on_one(project, tmp_path, monkeypatch):
-    from factsite import build as build_module, documents
+    from factsite import build as build_module
     from factsite.cache import BuildCache
+    from factsite.read import parallel
+    from factsite.read.filecache import DocumentCache
 
-    monkeypatch.setattr(documents.DocumentCache, "RACY_NS", 0)  # cache the files, though written just now
+    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # cache the files, though written just now
     serial = tmp_path / "one" / "site"
     build(project, serial, cards=False, search=False)
-    monkeypatch.setattr(documents, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     monkeypatch.setattr(build_module, "available_cores", lambda: 2)
     parallel = tmp_path / "two" / "site"
     build(project, parallel, cards=False, search=False)

@@ -191,7 +191,7 @@ def test_no_room_for_a_new_folder_stops_an_update_before_it_changes_the_site(pro
 
 
 def test_a_claim_deleted_after_a_failed_cache_save_leaves_no_page_behind(project, tmp_path, monkeypatch):
-    monkeypatch.setattr("factsite.documents.DocumentCache.RACY_NS", 0)  # cache files copied just now
+    monkeypatch.setattr("factsite.read.filecache.DocumentCache.RACY_NS", 0)  # cache files copied just now
     out = tmp_path / "site"
     build(project, out, **OPTIONS)
     change_content(project)  # adds claims/snow-record
@@ -202,7 +202,7 @@ def test_a_claim_deleted_after_a_failed_cache_save_leaves_no_page_behind(project
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         real_save(path, data)
 
-    monkeypatch.setattr("factsite.documents.write_atomically", save)
+    monkeypatch.setattr("factsite.cache.write_atomically", save)
     with pytest.raises(OSError):
         build(project, out, **OPTIONS)
     assert (out / "claims/snow-record/index.html").is_file()  # the site was updated

@@ -10,11 +10,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from factsite.documents import parse_markdown_text
 from factsite.errors import Problems
 from factsite.links import WrittenLinks
-from factsite.load import check_markdown
 from factsite.markup import MarkdownRenderer
+from factsite.read.parse import check_markdown, parse_markdown_text
 
 from .conftest import REPO
 

@@ -1,5 +1,5 @@
 """Hidden files and folders in content/ are left out, by every part of factsite that lists
-content files: the loader, the file cache's listing (documents.content_signatures), the
+content files: the loader, the file cache's listing (read/filecache.py's content_signatures), the
 history `check --since` reads (history.state_at) and the preview's watcher. A claim in
 content/claims/.archive/ is not published, and nothing that lists files thinks otherwise.
 """
@@ -10,10 +10,10 @@ import shutil
 
 import pytest
 
-from factsite import documents
 from factsite.build import build, check, read_site
 from factsite.history import state_at
-from factsite.load import content_files
+from factsite.read.filecache import content_signatures
+from factsite.read.listing import content_files
 from factsite.errors import Problems
 from factsite.scaffold import new_claim
 from factsite import serve
@@ -51,7 +51,7 @@ def test_a_hidden_folder_with_a_broken_claim_does_not_fail_the_check(project):
 @pytest.mark.parametrize("relative", HIDDEN)
 def test_the_file_cache_lists_no_hidden_claim(project, relative):
     hidden_claim(project, relative)
-    listed = documents.content_signatures(project.content_dir)
+    listed = content_signatures(project.content_dir)
     assert not [name for name in listed if "old-claim" in name]
     assert "claims/rain-record.md" in listed
 

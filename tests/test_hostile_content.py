@@ -39,7 +39,7 @@ from factsite.cards import claim_card, site_card
 from factsite.config import load_config
 from factsite.errors import BuildFailed, ContentError, Problems
 from factsite.markdown_limits import MAX_CHARACTERS
-from factsite.load import (CITATION_FIELDS, CLAIM_FIELDS, CORRECTION_FIELDS, PAGE_FIELDS, SOURCE_FIELDS)
+from factsite.read.schema import (CITATION_FIELDS, CLAIM_FIELDS, CORRECTION_FIELDS, PAGE_FIELDS, SOURCE_FIELDS)
 from factsite.slugs import claimant_slug
 from factsite.render import Renderer, template_environment
 

@@ -319,7 +319,7 @@ def test_planted_build_state_is_ignored_and_the_site_built_whole(project, built,
                                                                  name):
     """Stale files are deleted after a build that read every file; warnings are replayed by the
     shortcut an edited analysis takes when the files are settled, as on an editor's machine."""
-    from factsite.documents import DocumentCache
+    from factsite.read.filecache import DocumentCache
 
     if name.startswith("warnings"):
         monkeypatch.setattr(DocumentCache, "RACY_NS", 0)
@@ -383,7 +383,7 @@ def plant_documents(tmp_path: Path, entries) -> None:
     import marshal
 
     from factsite import __version__
-    from factsite.documents import DocumentCache
+    from factsite.read.filecache import DocumentCache
 
     (tmp_path / ".factsite-cache/documents.marshal").write_bytes(
         marshal.dumps(((DocumentCache.VERSION, __version__), entries)))
@@ -392,7 +392,7 @@ def plant_documents(tmp_path: Path, entries) -> None:
 def planted_claim(claim: Path, **values) -> tuple:
     """What the file cache keeps of ``claim``, with ``values`` in place of its own."""
     from factsite.errors import Problems
-    from factsite.load import ClaimFile
+    from factsite.read.claim_file import ClaimFile
 
     plain = list(ClaimFile.read(claim, Problems()).to_plain())
     plain[0] = dict(plain[0], **values)
@@ -419,7 +419,7 @@ def test_planted_file_cache_entry_is_not_used(project, built, tmp_path, outside)
     pytest.param("entries", id="text"),
 ])
 def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outside, monkeypatch, entries):
-    from factsite.documents import DocumentCache
+    from factsite.read.filecache import DocumentCache
 
     monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # signatures as on an editor's machine, where they match
     before = snapshot(outside, tmp_path / "nothing")

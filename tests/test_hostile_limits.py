@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from factsite import documents
 from factsite.build import build, check, read_site
 from factsite.errors import BuildFailed, ContentError
+from factsite.read.filecache import content_signatures
 from factsite.scaffold import new_claim
 
 from .conftest import write
@@ -61,7 +61,7 @@ def test_a_folder_nested_too_deep_in_claims_is_one_clear_error(project, deep_fol
     [error] = errors_of(project)
     assert error.path == claims.joinpath(*["a"] * 11)
     assert "more than 10 folders deep" in error.message and "claims/2025/09/" in error.hint
-    assert documents.content_signatures(project.content_dir)  # lists, does not crash
+    assert content_signatures(project.content_dir)  # lists, does not crash
 
 
 def test_claims_ten_folders_deep_are_read(project, deep_folder):

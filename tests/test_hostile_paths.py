@@ -303,7 +303,7 @@ def test_link_loop_in_claims_is_refused_quickly(project, out, tmp_path, target):
 @needs_symlinks
 def test_content_files_never_lists_a_link(tmp_path, outside):
     """The first of two guards: links are left out of the files to read (read_text refuses them too)."""
-    from factsite.load import content_files
+    from factsite.read.listing import content_files
 
     folder = tmp_path / "content/claims"
     write(folder / "real.md", RAIN)

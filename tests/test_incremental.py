@@ -278,8 +278,8 @@ def test_links_to_anchors_on_kept_pages_are_still_checked(project, tmp_path):
 
 
 def test_file_cache_reads_again_only_the_files_that_changed(project, tmp_path, monkeypatch):
-    from factsite import load
-    from factsite.documents import DocumentCache
+    from factsite.read.claim_file import ClaimFile
+    from factsite.read.filecache import DocumentCache
 
     monkeypatch.setattr(DocumentCache, "RECENT_SHARE", 1)  # a big site's proportions, on the small one
     monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # the files were all written a moment ago
@@ -288,8 +288,8 @@ def test_file_cache_reads_again_only_the_files_that_changed(project, tmp_path, m
     out = tmp_path / "site"
     build(project, out, search=False, cards=False)
     read = []
-    real = load.ClaimFile.read.__func__
-    monkeypatch.setattr(load.ClaimFile, "read", classmethod(lambda cls, path, problems: (
+    real = ClaimFile.read.__func__
+    monkeypatch.setattr(ClaimFile, "read", classmethod(lambda cls, path, problems: (
         read.append(path.name), real(cls, path, problems))[1]))
     claims = project.content_dir / "claims"
     for name in ("rain-record.md", "budget-doubled.md"):  # two rebuilds, each after one edit
@@ -328,12 +328,12 @@ def test_file_saved_again_within_a_tick_of_a_coarse_clock_is_read_again(project,
     """On a file system whose times step by whole seconds (HFS+, FAT), a file saved, built and
     saved again at the same size within that second has the same times: it must not be
     taken from the cache."""
-    from factsite import documents
+    from factsite.read import filecache
 
     second = 1_700_000_000 * 10**9
-    monkeypatch.setattr(documents.time, "time_ns", lambda: second + 500_000_000)  # half a second on
-    real_signature = documents.DocumentCache.signature
-    monkeypatch.setattr(documents.DocumentCache, "signature", staticmethod(
+    monkeypatch.setattr(filecache.time, "time_ns", lambda: second + 500_000_000)  # half a second on
+    real_signature = filecache.DocumentCache.signature
+    monkeypatch.setattr(filecache.DocumentCache, "signature", staticmethod(
         lambda path: real_signature(path) and (real_signature(path)[0], second, second)))
     claim = project.content_dir / "claims/rain-record.md"
     original = claim.read_text()
@@ -350,17 +350,18 @@ def test_file_saved_again_within_a_tick_of_a_coarse_clock_is_read_again(project,
 @pytest.fixture
 def settled(monkeypatch):
     """Files written a moment ago count as settled, as files do on an editor's machine."""
-    from factsite.documents import DocumentCache
+    from factsite.read.filecache import DocumentCache
 
     monkeypatch.setattr(DocumentCache, "RACY_NS", 0)
 
 
 def files_read(monkeypatch) -> list[str]:
     """The names of the content files read from now on (the list fills as builds read them)."""
-    from factsite import load
+    from factsite.read.claim_file import ClaimFile
+    from factsite.read.sources import SourceFile
 
     read = []
-    for kind in (load.ClaimFile, load.SourceFile):
+    for kind in (ClaimFile, SourceFile):
         real = kind.read.__func__
         monkeypatch.setattr(kind, "read", classmethod(
             lambda cls, path, problems, real=real: (read.append(path.name), real(cls, path, problems))[1]))
@@ -498,7 +499,7 @@ def test_a_missing_theme_folder_is_reported_after_an_edited_analysis(project, tm
 
 
 def test_a_folder_that_cannot_be_read_counts_as_a_change(project, monkeypatch):
-    from factsite import documents
+    from factsite.read import filecache
 
     locked = project.content_dir / "claims" / "archive"
     locked.mkdir()
@@ -509,8 +510,8 @@ def test_a_folder_that_cannot_be_read_counts_as_a_change(project, monkeypatch):
             raise PermissionError(13, "Permission denied")  # as chmod 000 does, but for root too
         return real(path)
 
-    monkeypatch.setattr(documents.os, "scandir", scandir)
-    signatures = documents.content_signatures(project.content_dir)
+    monkeypatch.setattr(filecache.os, "scandir", scandir)
+    signatures = filecache.content_signatures(project.content_dir)
     assert signatures["claims/archive/"] is None
     assert "claims/rain-record.md" in signatures
 

@@ -25,10 +25,11 @@ import yaml
 from factsite.addresses import WITHDRAWAL_FIELDS, WITHDRAWN_FIELDS
 from factsite.build import Project, build, read_site
 from factsite.config import SITE_FIELDS, TOPIC_FIELDS, VERDICT_FIELDS
-from factsite.documents import MAX_FILE_BYTES, Document, read_markdown_file, read_text, read_yaml_file
 from factsite.errors import BuildFailed, ContentError, Problems
 from factsite.fields import check_fields
-from factsite.load import CLAIM_FIELDS, CORRECTION_FIELDS, PAGE_FIELDS, SOURCE_FIELDS
+from factsite.read.parse import Document, read_markdown_file, read_yaml_file
+from factsite.read.schema import CLAIM_FIELDS, CORRECTION_FIELDS, PAGE_FIELDS, SOURCE_FIELDS
+from factsite.read.text import MAX_FILE_BYTES, read_text
 
 from .conftest import FIXTURES, REPO, contents_of, write
 
@@ -445,7 +446,7 @@ def test_a_file_longer_than_its_size_says_is_read_only_up_to_the_limit(monkeypat
     """Files in /proc say they are empty; so could a file that grows while it is read."""
     path = Path("/proc/self/status")
     assert path.stat().st_size == 0 and len(path.read_bytes()) > 200
-    monkeypatch.setattr("factsite.documents.MAX_FILE_BYTES", 100)
+    monkeypatch.setattr("factsite.read.text.MAX_FILE_BYTES", 100)
     problems = Problems()
     assert read_text(path, problems) is None
     assert "too large" in problems.errors[0].message

@@ -1,0 +1,179 @@
+"""Reading the claims: every claim file, linked to its verdict, topics, sources, claimant and
+related claims; a mistake in any link is reported on the line that makes it."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..addresses import check_aliases
+from ..claimants import check_one_name_each, claimant_for
+from ..errors import Problems, did_you_mean
+from ..model import Citation, Claim, Claimant, Correction, SiteConfig, Source
+from .claim_file import ClaimFile
+from .filecache import DocumentCache
+from .listing import content_files
+from .parallel import read_many
+
+
+def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], problems: Problems,
+                jobs: int = 1, cache: DocumentCache | None = None) -> list[Claim]:
+    claims: list[Claim] = []
+    claimants: dict[str, Claimant] = {}
+    paths: dict[str, Path] = {}
+    for path in content_files(folder, "*.md", problems, recursive=True):
+        slug = path.name[:-len(".md")]
+        if slug in paths:
+            problems.error(path, None, f'another claim already uses the address "{slug}"',
+                           f"rename one of the two files (the other is {paths[slug]})")
+        else:
+            paths[slug] = path
+    slugs = set(paths)
+    ordered = sorted(paths.items())
+    context = ClaimContext(config, sources, slugs, claimants)
+    files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
+    check_aliases([(slug, file) for (slug, _), file in zip(ordered, files) if file and file.values["aliases"]],
+                  paths, problems)
+    read: list[tuple[Claim, ClaimFile]] = []
+    for (slug, _), file in zip(ordered, files, strict=True):
+        if file is not None:
+            claim = claim_from(file, slug, context, problems)
+            if claim is not None:
+                claims.append(claim)
+                read.append((claim, file))
+    check_one_name_each(read, problems)
+    return claims
+
+
+class FieldLines(Mapping):
+    """The line of each field of a claim file, looked up only when a message needs one."""
+
+    def __init__(self, file: ClaimFile):
+        self.file = file
+
+    def __getitem__(self, name: str) -> int:
+        return self.file.key_lines()[(name,)]  # a KeyError names the field that is not there
+
+    def __iter__(self):
+        return (key[0] for key in self.file.key_lines() if len(key) == 1)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@dataclass
+class ClaimContext:
+    """What a claim file is checked against: the settings and the other files."""
+
+    config: SiteConfig
+    sources: dict[str, Source | None]
+    slugs: set[str]
+    claimants: dict[str, Claimant]
+
+    def __post_init__(self):
+        self.verdicts = {v.slug: v for v in self.config.verdicts}
+        # In the order claims list them: by name.
+        self.topics = {t.slug: t for t in sorted(self.config.topics, key=lambda t: t.name.lower())}
+        self.topic_order = {slug: number for number, slug in enumerate(self.topics)}
+
+
+def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Problems) -> Claim | None:
+    """The claim, linked to its verdict, topics, sources and claimant; None if it cannot be."""
+    values, path, sources = file.values, file.path, context.sources
+
+    verdict = context.verdicts.get(values["verdict"])
+    if values["verdict"] and verdict is None:
+        problems.error(path, file.line("verdict"), f'unknown verdict "{values["verdict"]}"',
+                       did_you_mean(values["verdict"], context.verdicts))
+
+    topics = context.topics
+    for index, name in enumerate(values["topics"]):
+        if name not in topics:
+            problems.error(path, file.line("topics", index), f'unknown topic "{name}"',
+                           did_you_mean(name, topics) + " (topics are listed in content/site.yml)")
+
+    appeared_in = None
+    if values["appeared_in"]:
+        appeared_in = sources.get(values["appeared_in"])
+        if values["appeared_in"] not in sources:
+            problems.error(path, file.line("appeared_in"), f'unknown source "{values["appeared_in"]}"',
+                           did_you_mean(values["appeared_in"], sources) + " (sources are files in content/sources/)")
+
+    citations = [citation for index, entry in values["sources"]
+                 if (citation := citation_from(file, index, entry, sources, problems))]
+
+    for index, name in enumerate(values["related"]):
+        if name not in context.slugs:
+            problems.error(path, file.line("related", index), f'unknown related claim "{name}"',
+                           did_you_mean(name, context.slugs) + " (related claims are file names without .md)")
+        elif name == slug:
+            problems.error(path, file.line("related", index), "a claim cannot be related to itself",
+                           f'remove "{name}" from related')
+
+    corrections = [Correction(entry["date"], entry["note"]) for _, entry in values["corrections"]
+                   if entry["date"] and entry["note"]]
+
+    required = ("title", "claim", "claimant", "summary", "published")
+    if verdict is None or any(values[name] is None for name in required):
+        return None
+    claimant = claimant_for(file, context.claimants, problems)
+    claim = Claim(
+        slug=slug, title=values["title"], claim=values["claim"], claimant=claimant, verdict=verdict,
+        summary=values["summary"], published=values["published"], path=path,
+        claim_date=values["claim_date"], appeared_in=appeared_in,
+        topics=[topics[name] for name in sorted(set(values["topics"]) & topics.keys(), key=context.topic_order.get)],
+        citations=citations, updated=values["updated"], corrections=sorted(corrections, key=lambda c: c.date),
+        related_slugs=values["related"], aliases=values["aliases"], draft=bool(values["draft"]),
+        body_line=file.body_line,
+        lines=FieldLines(file),
+        digest=file.digest, body_digest=file.body_digest, analysis=file.body,
+    )
+    for correction in claim.corrections:
+        correction.claim = claim
+    return claim
+
+
+def citation_from(doc: ClaimFile, index: int, entry: dict, sources: dict[str, Source],
+                  problems: Problems) -> Citation | None:
+    source = sources.get(entry["source"])
+    if entry["source"] and entry["source"] not in sources:
+        problems.error(doc.path, doc.line("sources", index, "source"), f'unknown source "{entry["source"]}"',
+                       did_you_mean(entry["source"], sources) + " (sources are files in content/sources/)")
+    if source is None or not entry["stance"]:
+        return None
+    if not entry["quote"]:
+        problems.warning(doc.path, doc.line("sources", index), f'the source "{source.id}" is cited without a quote',
+                         "add quote: with the exact words from the source that bear on the claim")
+        return Citation(source, "", entry["stance"])
+    if source.archived_text is not None and not quote_appears(entry["quote"], source.archived_text):
+        problems.error(
+            doc.path, doc.line("sources", index, "quote"),
+            f'the quote does not appear in the archived copy of "{source.id}"',
+            f"copy the words exactly from {source.path.with_suffix('.txt').name}; "
+            "only spacing and straight or curly quotation marks may differ",
+        )
+    return Citation(source, entry["quote"], entry["stance"])
+
+
+_QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',
+                              "‘": "'", "’": "'", "‚": "'", "‛": "'"})
+
+
+def normalise_quote(text: str) -> str:
+    """Text with spacing and quotation-mark style ironed out, for comparing quotes."""
+    text = unicodedata.normalize("NFC", text).translate(_QUOTE_MARKS)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def quote_appears(quote: str, text: str) -> bool:
+    return normalise_quote(quote) in normalised_copy(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def normalised_copy(text: str) -> str:
+    """A source's archived copy, normalised once however many quotes are checked against it."""
+    return normalise_quote(text)

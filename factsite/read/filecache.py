@@ -1,0 +1,187 @@
+"""The file cache: what reading each content file gave, kept between builds.
+
+A rebuild reads, parses and checks again only the files that changed since; the others'
+checked values come back from the cache. The cache is read back from disk, so it is
+untrusted input (readback.py): every entry is checked before it is used.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import __version__
+from ..errors import ContentError, Problems
+from ..readback import read_own_file
+from .listing import is_hidden
+
+
+class DocumentCache:
+    """What reading each file gave, by path, size and modification time, kept between builds.
+
+    A file unchanged since the last build is not read, parsed or checked again:
+    the cache gives back what the reader made of it (``kind.to_plain()``) and
+    the warnings it gave. Saved with marshal, which reads plain values several
+    times faster than pickle: a big site starts its build from here.
+
+    The file is read back, so it is untrusted (readback.py): it is read only as a
+    plain file, and an entry is used only if it has the shape put() gives it and its
+    file's size, modification and change times, to the nanosecond, match. The change
+    time is set by the system when the file is written on this machine, so an entry
+    planted from elsewhere (a checkout, a restored cache) does not match.
+    """
+
+    VERSION = 8  # 8: claims have aliases and claimant_id
+    RECENT_SHARE = 50  # the recent entries go in a file of their own while they are under 1/50 of all
+
+    def __init__(self, file: Path | None = None, write: Callable[[Path, bytes], None] | None = None):
+        self.file = file
+        self.write = write  # how to save ``file`` whole or not at all (the cache store gives it)
+        self.entries: dict[tuple[str, str], tuple] = {}
+        # Entries put since the file was last written whole. A rebuild after an edit or two
+        # saves only these, beside it, rather than every entry again.
+        self.recent: dict[tuple[str, str], tuple] = {}
+        self.used: set[tuple[str, str]] = set()
+        self.changed = False
+        self.signatures: dict[str, tuple[int, int, int] | None] = {}  # by path, see listed()
+        if file is not None:
+            self.entries = self._read(file)
+            if self.entries:
+                self.recent = self._read(self._recent_file())
+                self.entries.update(self.recent)  # each entry checks its own file's size and time
+
+    def _recent_file(self) -> Path:
+        return self.file.with_name(self.file.stem + ".recent" + self.file.suffix)
+
+    def _read(self, file: Path) -> dict:
+        """The entries saved in ``file``: untrusted (readback.py), so each is checked where it is used."""
+        data = read_own_file(file)
+        try:
+            loaded = marshal.loads(data) if data is not None else None
+        except (EOFError, ValueError, TypeError, MemoryError):
+            return {}
+        if not (type(loaded) is tuple and len(loaded) == 2 and loaded[0] == (self.VERSION, __version__)
+                and type(loaded[1]) is dict):
+            return {}
+        return loaded[1]
+
+    @staticmethod
+    def signature(path: Path) -> tuple[int, int, int] | None:
+        """Size, modification time and change time: a tool that copies an edited file
+        with its old modification time (cp -p, rsync -t) still changes the change time."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+    RACY_NS = 2_000_000_000
+
+    @classmethod
+    def settled_signature(cls, path: Path) -> tuple[int, int, int] | None:
+        """The signature, if the file was last changed long enough ago to be cached: a
+        file saved again within the file system's time step, at the same size, would
+        otherwise look unchanged (git calls such entries racy)."""
+        return settled(cls.signature(path))
+
+    def listed(self, folder: Path, signatures: dict[str, tuple[int, int, int] | None]) -> None:
+        """Take the signatures of the files in ``folder`` from ``signatures``, which
+        content_signatures(folder) gave a moment ago, instead of asking the system for
+        each file again (12,000 times, at 10,000 claims)."""
+        prefix = os.path.join(str(folder), "")
+        self.signatures = {prefix + relative.replace("/", os.sep): signature
+                           for relative, signature in signatures.items()}
+
+    def get(self, kind, path: Path, problems: Problems):
+        """What ``kind.read`` made of the file last time, if it has not changed since."""
+        name = str(path)
+        key = (kind.__name__, name)
+        entry = self.entries.get(key)
+        if type(entry) is not tuple or len(entry) != 3:
+            return None
+        signature = self.signatures[name] if name in self.signatures else self.signature(path)
+        # The signature holds the time the file last changed, which only the system sets: an
+        # entry made anywhere else, or for another file, does not match.
+        if signature is None or entry[0] != signature or not _are_warnings(entry[2]):
+            return None
+        try:
+            result = kind.from_plain(path, entry[1])
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return None  # written by another version of factsite: read the file again
+        self.used.add(key)
+        for line, message, hint in entry[2]:
+            problems.warning(path, line, message, hint)
+        return result
+
+    def put(self, kind, path: Path, signature, result, warnings: list[ContentError], plain=None) -> None:
+        """Keep ``result`` (whose ``to_plain()`` is ``plain``, if a worker made it already)."""
+        if signature is not None:
+            key = (kind.__name__, str(path))
+            self.used.add(key)
+            self.entries[key] = self.recent[key] = (signature, result.to_plain() if plain is None else plain,
+                                                    [(w.line, w.message, w.hint) for w in warnings])
+            self.changed = True
+
+    def save(self) -> None:
+        """Write the cache, keeping only the files this build read (deleted files drop out)."""
+        whole = len(self.used) != len(self.entries)
+        if whole:
+            self.entries = {key: entry for key, entry in self.entries.items() if key in self.used}
+        if self.file is None or not (self.changed or whole):
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        version = (self.VERSION, __version__)
+        if not whole and len(self.recent) * self.RECENT_SHARE <= len(self.entries) and self.file.exists():
+            self.write(self._recent_file(), marshal.dumps((version, self.recent)))
+        else:
+            self.write(self.file, marshal.dumps((version, self.entries)))
+            self._recent_file().unlink(missing_ok=True)
+            self.recent = {}
+
+
+def _are_warnings(warnings) -> bool:
+    """Whether ``warnings`` are (line, message, hint) each, as put() keeps them."""
+    return type(warnings) is list and all(
+        type(w) is tuple and len(w) == 3 and (w[0] is None or type(w[0]) is int) and type(w[1]) is str
+        and type(w[2]) is str for w in warnings)
+
+
+def settled(signature: tuple[int, int, int] | None) -> tuple[int, int, int] | None:
+    """The signature, or None if the file changed too recently for it to be trusted."""
+    if signature is None or time.time_ns() - max(signature[1:]) < DocumentCache.RACY_NS:
+        return None
+    return signature
+
+
+def content_signatures(folder: Path) -> dict[str, tuple[int, int, int] | None]:
+    """Every file under ``folder``, by its path relative to it, with its settled signature.
+
+    Links are listed, never followed: the build refuses them, so a new one is a change too.
+    Hidden files and folders are left out, as the build leaves them (an editor's swap files come
+    and go while a file is open); a folder that cannot be read is listed as a change.
+    """
+    found: dict[str, tuple[int, int, int] | None] = {}
+    pending = [(str(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        try:
+            with os.scandir(path) as scan:
+                entries = list(scan)
+        except OSError:
+            found[prefix] = None  # the build reports it
+            continue
+        for entry in entries:
+            if is_hidden(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, prefix + entry.name + "/"))
+            else:
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                found[prefix + entry.name] = settled((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    return found

@@ -1,0 +1,142 @@
+"""Listing the content files: which files in a folder are sources, claims or pages.
+
+Every listing of the content (this one, the file cache's, the preview's, `check --since`'s)
+leaves out the same files, hidden ones, so that they all agree on what the site is made of.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import Problems
+from ..fields import SLUG_PATTERN, slug_problem
+from ..slugs import slugify
+from .text import report_link
+
+MAX_FOLDER_DEPTH = 10  # folders inside content/claims/; claims/2025/09/ is two; deeper is a mistake or an attack
+
+
+def is_hidden(name: str) -> bool:
+    """A hidden file or folder (".archive", an editor's ".x.md.swp"): the build leaves it, and all
+    that is in it, out; so does every listing of the content (the file cache's, the preview's,
+    `check --since`'s), so that they all agree on what the site is made of."""
+    return name.startswith(".")
+
+
+def hidden_below(relative: str) -> bool:
+    """Whether the path ``relative`` (with "/" between its parts) is hidden or inside a hidden folder."""
+    return any(is_hidden(part) for part in relative.split("/"))
+
+
+def content_files(folder: Path, pattern: str, problems: Problems, recursive: bool = False) -> list[Path]:
+    """The folder's files matching ``pattern`` (``*.md``, ``*.yml``), sorted, each with a name
+    that is safe as a web address on any system the site is copied to.
+
+    Links (symlinks) are refused and never followed, files and folders alike, so no
+    file from outside the content folder is read and no folder is gone round twice.
+    Names must be lower case (macOS and Windows do not tell `ERAM.md` from `eram.md`)
+    and not one Windows keeps for a device; a page cannot take the name of a folder
+    the build writes itself.
+    """
+    if folder.is_symlink():
+        report_link(folder, problems)
+        return []
+    if not folder.is_dir():
+        return []
+    suffix = pattern.removeprefix("*")
+    found = sorted(_entries(folder, recursive, problems), key=lambda item: item[1].path)
+    names: dict[tuple[Path, str], set[str]] = {}  # in each folder, the names written in lower case
+    for _, entry, parent in found:
+        names.setdefault((parent, entry.name.lower()), set()).add(entry.name)
+    reserved = RESERVED_NAMES.get(folder.name, {})
+    files = []
+    for path, entry, parent in found:
+        name = entry.name  # the same as path.name, without pathlib working it out again
+        if not name.lower().endswith(suffix):
+            if recursive and entry.is_symlink() and entry.is_dir():
+                report_link(path, problems)  # a folder of claims that would be left out
+            continue
+        if entry.is_symlink():
+            report_link(path, problems)
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            continue
+        if _usable_name(path, name, suffix, reserved, problems, names, parent):
+            files.append(path)
+    return files
+
+
+def _usable_name(path: Path, name: str, suffix: str, reserved: dict[str, str], problems: Problems,
+                 names: dict[tuple[Path, str], set[str]], parent: Path) -> bool:
+    """Whether the file name ``name`` makes a usable address, after reporting why not.
+    ``names`` are content_files' names by folder and lower case; ``parent`` is the file's folder."""
+    stem = name[: -len(suffix)]
+    if not name.endswith(suffix) or not SLUG_PATTERN.match(stem):
+        _report_unusable_name(path, name, stem, suffix, problems, names, parent)
+        return False
+    problem = slug_problem(stem)
+    if problem is None and stem in reserved:
+        problem = reserved[stem], f"{stem}-page"
+    if problem is not None:
+        reason, better = problem
+        problems.error(path, None, f'the file name "{name}" cannot be used: {reason}',
+                       f'rename it, e.g. to "{better}{suffix}"')
+        return False
+    return True
+
+
+def _report_unusable_name(path: Path, name: str, stem: str, suffix: str, problems: Problems,
+                          names: dict[tuple[Path, str], set[str]], parent: Path) -> None:
+    """Say why ``name`` cannot be an address (upper case, another ending, other characters), and
+    what to rename it to."""
+    fixed = slugify(stem) or "name"
+    fixed = (slug_problem(fixed) or (None, fixed))[1] + suffix  # never suggest "con.md"
+    taken = bool(names.get((parent, fixed), set()) - {name})
+    if taken and fixed == name.lower():
+        message = f'the file name "{name}" differs from "{fixed}" only in upper and lower case'
+    elif SLUG_PATTERN.match(stem):
+        message = f'the file name "{name}" must end in "{suffix}", in lower case'
+    else:
+        message = f'the file name "{name}" cannot be used as a web address'
+    problems.error(
+        path, None, message,
+        f'"{fixed}" is already in this folder, and macOS and Windows see the two names as one file: '
+        "merge the two, or give this one another name in lower-case letters, digits and hyphens" if taken
+        else f'rename it to "{fixed}": lower-case letters, digits and hyphens only',
+    )
+
+
+# Pages become top-level folders of the site, beside the folders the build writes itself.
+RESERVED_NAMES = {"pages": {name: f'the site\'s own "{name}/" pages would be replaced by this one'
+                            for name in ("claimants", "claims", "page", "pagefind", "search", "sources",
+                                         "topics", "verdicts")}}
+
+
+def _entries(folder: Path, recursive: bool, problems: Problems):
+    """``(path, os.DirEntry, folder)`` for everything in ``folder`` (and below it, if ``recursive``)
+    but what is hidden: a hidden file, or anything in a hidden folder (content/claims/.archive/),
+    is left out, as every other listing of the content leaves it out (is_hidden).
+    Never goes into a link, so a link that loops cannot make it loop, nor deeper than
+    MAX_FOLDER_DEPTH folders, which it reports; a stack, not recursion, so no depth can crash it."""
+    pending = [(folder, 0)]
+    while pending:
+        here, depth = pending.pop()
+        try:
+            with os.scandir(here) as scan:
+                entries = [entry for entry in scan if not is_hidden(entry.name)]
+        except OSError as error:
+            problems.error(here, None, f"cannot read the folder: {error.strerror or error}",
+                           "check that you may read it")
+            continue
+        for entry in entries:
+            path = here / entry.name
+            yield path, entry, here
+            if recursive and entry.is_dir(follow_symlinks=False):
+                if depth + 1 > MAX_FOLDER_DEPTH:
+                    problems.error(path, None, f"this folder is more than {MAX_FOLDER_DEPTH} folders deep "
+                                   f"inside {folder.name}/, and factsite looks no deeper",
+                                   f"move the files in it up: a few levels such as {folder.name}/2025/09/ are plenty")
+                else:
+                    pending.append((path, depth + 1))
+

@@ -1,0 +1,66 @@
+"""Reading the sources: content/sources/<name>.yml, each with its archived copy <name>.txt if it has one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..digest import digest_of
+from ..errors import Problems
+from ..fields import check_fields, is_web_address, plain_values, values_from_plain
+from ..model import Source
+from .filecache import DocumentCache
+from .listing import content_files
+from .parallel import read_many
+from .parse import read_yaml_file
+from .text import read_text
+from .schema import SOURCE_FIELDS
+
+
+@dataclass
+class SourceFile:
+    """What one source file says, checked on its own; cached like :class:`ClaimFile`."""
+
+    path: Path
+    values: dict
+    digest: str
+
+    @classmethod
+    def read(cls, path: Path, problems: Problems) -> "SourceFile | None":
+        doc = read_yaml_file(path, problems)
+        if doc is None:
+            return None
+        values = check_fields(doc, SOURCE_FIELDS, problems)
+        for name in ("url", "archive_url"):
+            if values[name] and not is_web_address(values[name]):
+                problems.error(path, doc.line(name), f'"{name}" must start with https:// or http://',
+                               f"write the full address, e.g. {name}: {SOURCE_FIELDS[name].example}")
+                values[name] = None
+        return cls(path, values, doc.digest)
+
+    def to_plain(self) -> tuple:
+        return plain_values(self.values, SOURCE_FIELDS), self.digest
+
+    @classmethod
+    def from_plain(cls, path: Path, plain: tuple) -> "SourceFile":
+        values, digest = plain
+        return cls(path, values_from_plain(values, SOURCE_FIELDS), digest)
+
+
+def load_sources(folder: Path, problems: Problems, jobs: int = 1,
+                 cache: DocumentCache | None = None) -> list[Source]:
+    sources = []
+    paths = content_files(folder, "*.yml", problems)
+    for path, file in zip(paths, read_many(paths, SourceFile, problems, jobs, cache), strict=True):
+        if file is None:
+            continue
+        sources.append(source_from(file, problems))
+    return sources
+
+
+def source_from(file: SourceFile, problems: Problems) -> Source:
+    """The source, with the archived copy kept beside its file, if there is one."""
+    copy = file.path.with_suffix(".txt")
+    archived_text = read_text(copy, problems) if copy.exists() else None
+    return Source(id=file.path.stem, path=file.path, archived_text=archived_text,
+                  digest=digest_of(file.digest, archived_text or ""), **file.values)
