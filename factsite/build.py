@@ -30,7 +30,7 @@ from .render import Renderer
 from .search import build_search_index, refresh_search_index, search_shards
 from .theme import check_theme_folder
 from .readback import LeadsOutside, read_own_file
-from .write import journal_pending, owned, update_site, write_site
+from .write import journal_pending, owned, refuse_project_folder, update_site, write_site
 
 
 @dataclass
@@ -141,6 +141,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     """
     clock = Stopwatch()
     out_dir = out_dir.resolve()
+    refuse_project_folder(out_dir, [project.content_dir, project.templates_dir, project.static_dir, Path.cwd()])
     cores = available_cores()
     cache = BuildCache(out_dir) if use_cache else None
     if cache and not cache.usable():  # a link: the build would read and write wherever it leads

@@ -608,6 +608,30 @@ def test_a_site_an_older_factsite_built_without_its_cache_is_refused(project, bu
     assert (built / "claims.json").is_file()
 
 
+
+@needs_symlinks
+@pytest.mark.parametrize("link, marked", [(".", "."), ("content", "content"), ("templates", "templates"),
+                                          ("..", "..")])
+def test_a_site_link_into_the_project_with_a_planted_mark_is_refused(tmp_path, link, marked):
+    """A checkout may hold `site` as a link to the project folder (or a folder of it, or the one
+    holding it) and factsite's mark there: a mark anyone can write, so it cannot be what keeps
+    the project, its content and its .git from being replaced by the site and deleted."""
+    from factsite.write import WriteError
+
+    root = tmp_path / "newsroom"
+    shutil.copytree(FIXTURES / "basic" / "content", root / "content")
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    write(root / ".git/HEAD", "ref: refs/heads/main\n")
+    write((root / marked) / "made-by-factsite.txt", "factsite site folder\n")
+    os.symlink(link, root / "site")
+    before = snapshot(tmp_path, tmp_path / "nothing")
+    with pytest.raises(WriteError, match="which a build there would delete") as refused:
+        build(Project.at(root), root / "site", **BUILD)
+    assert "--out" in refused.value.hint
+    assert snapshot(tmp_path, tmp_path / "nothing") == before
+    assert not any(path.name.startswith(".newsroom") for path in tmp_path.iterdir())
+
 @needs_symlinks
 @pytest.mark.parametrize("old", ["link to a folder", "link to a file", "file"])
 def test_planted_old_site_beside_the_output_is_never_followed(project, built, tmp_path, outside, old):
