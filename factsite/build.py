@@ -151,7 +151,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     def renderer_for(site: Site) -> Renderer:
         return Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards, search=search,
                         card_cache=cache.cards() if cache else None,
-                        compiled_templates=cache.compiled_templates() if cache else None)
+                        compiled_templates=cache is not None)
 
     with clock("read"):
         state = cache.load_state() if cache else None

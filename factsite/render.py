@@ -87,9 +87,10 @@ class Renderer:
 
     def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
                  cards: bool = True, search: bool = True, env: jinja2.Environment | None = None,
-                 card_cache=None, compiled_templates: Path | None = None):
+                 card_cache=None, compiled_templates: bool = False):
         """``env`` may be kept from an earlier build (the preview server does it): Jinja
-        then compiles again only the templates that changed."""
+        then compiles again only the templates that changed. ``compiled_templates``: keep them
+        compiled between builds (compiled.py)."""
         self.site = site
         self.templates_dir = templates_dir
         self.card_cache = card_cache  # a CardCache, or None to draw every card
@@ -559,16 +560,16 @@ def _run_jobs(task: tuple[Path, list[Job]]) -> dict[Job, JobResult]:
     return dict(_WORKER_RENDERER.run_jobs(folder, jobs))
 
 
-def template_environment(templates_dir: Path, compiled: Path | None = None,
+def template_environment(templates_dir: Path, compiled: bool = False,
                          reload: bool = False) -> jinja2.Environment:
-    """The templates' environment; ``compiled``, a folder where Jinja keeps the compiled
-    templates between builds (a rebuild that renders a page or two would otherwise spend
-    more time compiling the templates than rendering). ``reload``: look at each template's
+    """The templates' environment; ``compiled``: keep the compiled templates between builds
+    (a rebuild that renders a page or two would otherwise spend more time compiling the
+    templates than rendering). ``reload``: look at each template's
     file again every time it is used, for an environment kept from build to build; a build
     of its own does not, which saves a system call or three per page."""
     return jinja2.Environment(
         loader=ThemeLoader(templates_dir),  # follows no link
-        bytecode_cache=compiled_templates(compiled),  # signed, see compiled.py
+        bytecode_cache=compiled_templates() if compiled else None,  # never in the project: compiled.py
         auto_reload=reload,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
