@@ -26,6 +26,7 @@ from factsite.preview_http import EVENTS, RELOAD_SCRIPT
 from factsite.serve import PreviewServer
 
 from .conftest import FIXTURES, REPO
+from .test_editor import wait_for
 from .test_hostile_content import read_corpus
 
 html5lib = pytest.importorskip("html5lib")
@@ -255,23 +256,13 @@ def test_a_crashing_rebuild_shows_the_error_and_the_next_save_recovers(server, p
     assert status == 200 and b"Rain record, fixed" in page
 
 
-def wait_for(predicate, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for the preview to change")
-
-
 def saved_until(path: Path, text: str, predicate):
     """Save ``text`` into ``path`` until ``predicate()`` holds (the watcher may not be watching yet)."""
     def saved_and_seen():
         path.write_text(text)
         time.sleep(0.3)
         return predicate()
-    return wait_for(saved_and_seen)
+    return wait_for(saved_and_seen, timeout=20)
 
 
 def test_a_crash_never_stops_the_watcher(server, project, monkeypatch):
