@@ -75,20 +75,26 @@ def compare(before: PublishedState, site: Site, problems: Problems, revision: st
         for alias in claim.aliases:
             leads_to.setdefault(alias, claim)
     records = {withdrawal.claim: withdrawal for withdrawal in site.withdrawn}
+
+    def where_now(view: Seen) -> Claim | Withdrawal | None:
+        """The fact-check readers saw, now: the claim or the record at its address (or old address)."""
+        return leads_to.get(view.slug) or records.get(view.slug)
+
+    # Each claim, against what readers saw at its address and at its old ones.
     for claim in claims:
         seen = {}
         for address in (claim.slug, *claim.aliases):
             view = before.at(address)
             if view is None:
                 continue
-            # The fact-check readers saw there, where it is now: this claim, or another one.
-            now = leads_to.get(view.slug) or records.get(view.slug)
+            now = where_now(view)
             if now is not None and now is not claim:
                 guard.taken(address, view, claim, now)
             else:
                 seen[(view.slug, view.withdrawn)] = view
         if seen:
             guard.claim(claim, list(seen.values()))
+    # Each address readers saw that no claim holds now.
     drafts = {address: claim for claim in site.drafts + [c for c in site.claims if c.draft]
               for address in (claim.slug, *claim.aliases)}
     record_aliases = {alias: withdrawal for withdrawal in site.withdrawn for alias in withdrawal.aliases}
@@ -100,7 +106,7 @@ def compare(before: PublishedState, site: Site, problems: Problems, revision: st
         if record is not None:
             guard.record(record, view)
         else:
-            guard.gone(address, view, drafts.get(address), leads_to.get(view.slug) or records.get(view.slug))
+            guard.gone(address, view, drafts.get(address), where_now(view))
     return guard.reported
 
 
