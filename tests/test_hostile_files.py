@@ -207,6 +207,23 @@ def journals(tmp_path: Path) -> dict:
     }
 
 
+@pytest.mark.parametrize("relative", ["D:/Users/desk/notes.txt", "d:notes.txt", "C:", "z:/", "//server/share/x",
+                                      "C:\\x", "/etc/hostname", "../x", "claims/../../x", "claims/\n../x"])
+def test_a_path_read_back_never_leaves_the_site_on_windows_either(relative):
+    """A journal's or a build state's path is joined to the site's folder: on Windows, one that
+    starts with a drive letter (D:/Users/..., or D:notes.txt) would lead to that drive instead."""
+    from factsite.readback import all_safe_relative, is_safe_relative
+
+    assert not is_safe_relative(relative)
+    assert not all_safe_relative(["index.html", relative, "claims/x/index.html"])
+
+
+@pytest.mark.parametrize("relative", ["index.html", "claims/x/index.html", "d", "dd:x", "a/d:x", "pagefind/1/x.pf"])
+def test_a_path_inside_the_site_is_still_safe(relative):
+    from factsite.readback import is_safe_relative
+
+    assert is_safe_relative(relative)
+
 @pytest.mark.parametrize("name", list(journals(Path("/x"))))
 def test_planted_journal_moves_and_deletes_nothing_outside_the_site(project, built, tmp_path, outside, name):
     before = snapshot(outside, tmp_path / "nothing")
