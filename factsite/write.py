@@ -256,9 +256,9 @@ def refuse_project_folder(out_dir: Path, folders: Iterable[Path]) -> None:
     (a checkout holding `site` as a link to the project folder, and the mark beside content/)."""
     for folder in folders:
         if folder.resolve().is_relative_to(out_dir):
-            raise WriteError(f"{out_dir} holds {folder}, which a build there would delete, so the site will not "
-                             "be built there", "build into a folder of its own with --out (if site is a link "
-                             "(symlink), make it a folder)", site=None)
+            raise WriteError(f"{out_dir} was not made by factsite, so it will not be replaced: it holds {folder}, "
+                             "which a build there would delete", "build into a folder of its own with --out (if "
+                             "site is a link (symlink), make it a folder)", site=None)
 
 
 def new_folder(parent: Path, prefix: str) -> Path:
