@@ -31,7 +31,7 @@ from .render import Renderer
 from .search import build_search_index, refresh_search_index, search_shards
 from .theme import check_theme_folder
 from .readback import LeadsOutside, read_own_file
-from .write import journal_pending, owned, update_site, write_site
+from .write import journal_pending, owned, refuse_project_folder, update_site, write_site
 
 
 @dataclass
@@ -142,6 +142,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     """
     clock = Stopwatch()
     out_dir = out_dir.resolve()
+    refuse_project_folder(out_dir, [project.content_dir, project.templates_dir, project.static_dir, Path.cwd()])
     cores = available_cores()
     cache = BuildCache(out_dir) if use_cache else None
     if cache and not cache.usable():  # a link: the build would read and write wherever it leads
@@ -151,7 +152,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     def renderer_for(site: Site) -> Renderer:
         return Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards, search=search,
                         card_cache=cache.cards() if cache else None,
-                        compiled_templates=cache.compiled_templates() if cache else None)
+                        compiled_templates=cache is not None)
 
     with clock("read"):
         state = cache.load_state() if cache else None

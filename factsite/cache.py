@@ -107,11 +107,6 @@ class BuildCache:
     def cards(self) -> CardCache:
         return CardCache(self.folder / "cards")
 
-    def compiled_templates(self) -> Path:
-        """Where Jinja keeps compiled templates: by their source's checksum, and here by
-        factsite's version too, which sets how they are compiled; signed (compiled.py)."""
-        return self.folder / f"templates-{__version__}"
-
 
 class CardCache:
     """Share cards by the digest of what they show."""

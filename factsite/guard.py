@@ -11,7 +11,10 @@ the record of a withdrawn fact-check (content/withdrawn.yml). Then:
 - an earlier correction may not be changed or removed without a new one;
 - an address that leads nowhere now (a file deleted, renamed without an alias,
   or made a draft) needs a record in content/withdrawn.yml, which must give the
-  verdict readers saw.
+  verdict readers saw;
+- an address may not lead to another fact-check while the one readers saw there
+  is still on the site (an old address given to a new file, or to another
+  claim's aliases).
 
 A new correction is an entry that was not there before, dated on or after the
 last change readers saw, and not an earlier entry with its date or its note
@@ -71,13 +74,29 @@ def compare(before: PublishedState, site: Site, problems: Problems, revision: st
     for claim in claims:
         for alias in claim.aliases:
             leads_to.setdefault(alias, claim)
-        seen = {(view.slug, view.withdrawn): view for address in (claim.slug, *claim.aliases)
-                if (view := before.at(address)) is not None}
+    records = {withdrawal.claim: withdrawal for withdrawal in site.withdrawn}
+
+    def where_now(view: Seen) -> Claim | Withdrawal | None:
+        """The fact-check readers saw, now: the claim or the record at its address (or old address)."""
+        return leads_to.get(view.slug) or records.get(view.slug)
+
+    # Each claim, against what readers saw at its address and at its old ones.
+    for claim in claims:
+        seen = {}
+        for address in (claim.slug, *claim.aliases):
+            view = before.at(address)
+            if view is None:
+                continue
+            now = where_now(view)
+            if now is not None and now is not claim:
+                guard.taken(address, view, claim, now)
+            else:
+                seen[(view.slug, view.withdrawn)] = view
         if seen:
             guard.claim(claim, list(seen.values()))
+    # Each address readers saw that no claim holds now.
     drafts = {address: claim for claim in site.drafts + [c for c in site.claims if c.draft]
               for address in (claim.slug, *claim.aliases)}
-    records = {withdrawal.claim: withdrawal for withdrawal in site.withdrawn}
     record_aliases = {alias: withdrawal for withdrawal in site.withdrawn for alias in withdrawal.aliases}
     for address in before.addresses():
         if address in leads_to:
@@ -87,7 +106,7 @@ def compare(before: PublishedState, site: Site, problems: Problems, revision: st
         if record is not None:
             guard.record(record, view)
         else:
-            guard.gone(address, view, drafts.get(address), leads_to.get(view.slug) or records.get(view.slug))
+            guard.gone(address, view, drafts.get(address), where_now(view))
     return guard.reported
 
 
@@ -141,6 +160,14 @@ class Guard:
                         "changed or removed without a new correction saying so",
                         "add to corrections: a new dated entry saying what was changed in the earlier one, and why; "
                         f'or put it back as it was: "{first[0]}: {shorten(first[1])}"')
+
+    def taken(self, address: str, view: Seen, claim: Claim, now: Claim | Withdrawal) -> None:
+        """An address that led to one fact-check, which is still there (``now``), leading to another."""
+        owner = now.path.name if isinstance(now, Claim) else f"its record in content/{WITHDRAWN_FILE}"
+        self.report(("address", address), claim.path, claim.lines.get("aliases") if address in claim.aliases else None,
+                    f"the old address /claims/{address}/{self.at()} led to the fact-check \"{shorten(view.title)}\", "
+                    f"which is at /{now.url}: it cannot lead to this one",
+                    f"keep {address} in the aliases of {owner}, and give this fact-check an address of its own")
 
     def record(self, withdrawal: Withdrawal, view: Seen) -> None:
         """A withdrawn record, where readers saw a fact-check or an earlier record of it."""

@@ -95,23 +95,7 @@ def state_at(content_dir: Path, revision: str, verdicts_now: Verdicts) -> Histor
     listing = run("ls-tree", "-r", "-z", "--full-tree", commit, "--", folder, settings, withdrawn, cwd=root)
     if listing.returncode != 0:
         raise fail(f"git ls-tree failed: {first_line(listing.stderr)}", LEAVE_OUT.removeprefix("or "))
-    blobs: list[tuple[str, str]] = []  # (object id, path) of every file read: site.yml and withdrawn.yml first
-    for entry in listing.stdout.split(b"\0"):
-        if not entry:
-            continue
-        info, _, name = entry.partition(b"\t")
-        mode, kind, oid = info.decode("ascii").split()
-        path = name.decode("utf-8", "surrogateescape")
-        # Regular files only: a symbolic link's blob is where it points, not a claim.
-        if kind != "blob" or mode not in ("100644", "100755"):
-            continue
-        inside = path[len(folder) + 1:]
-        if path in (settings, withdrawn):
-            blobs.insert(0, (oid, path))
-        # Only the claim files the build reads: none hidden or in a hidden folder, none too deep (read/listing.py).
-        elif inside.endswith(".md") and not hidden_below(inside) and inside.count("/") <= MAX_FOLDER_DEPTH:
-            blobs.append((oid, path))
-
+    blobs = listed_files(listing.stdout, folder, (settings, withdrawn))
     texts = dict(zip([path for _, path in blobs], read_blobs(git, root, environment, [oid for oid, _ in blobs]),
                      strict=True))
     verdicts = past_verdicts(texts.pop(settings, None), root / settings) or verdicts_now
@@ -123,6 +107,28 @@ def state_at(content_dir: Path, revision: str, verdicts_now: Verdicts) -> Histor
         if past is not None:
             claims[slug] = past
     return History(revision, commit, PublishedState(claims, records))
+
+
+def listed_files(listing: bytes, folder: str, settings: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(object id, path) of each file to read, from `git ls-tree -r -z`: the ``settings`` files
+    first, then every claim file below ``folder`` that the build reads: none hidden or in a hidden
+    folder, none too deep (read/listing.py)."""
+    blobs: list[tuple[str, str]] = []
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        info, _, name = entry.partition(b"\t")
+        mode, kind, oid = info.decode("ascii").split()
+        path = name.decode("utf-8", "surrogateescape")
+        # Regular files only: a symbolic link's blob is where it points, not a claim.
+        if kind != "blob" or mode not in ("100644", "100755"):
+            continue
+        inside = path[len(folder) + 1:]
+        if path in settings:
+            blobs.insert(0, (oid, path))
+        elif inside.endswith(".md") and not hidden_below(inside) and inside.count("/") <= MAX_FOLDER_DEPTH:
+            blobs.append((oid, path))
+    return blobs
 
 
 def read_blobs(git: str, root: Path, environment: dict, oids: list[str]):

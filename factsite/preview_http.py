@@ -1,9 +1,10 @@
 """The preview server's HTTP side: which requests it answers, and how.
 
 The preview holds the drafts, so it answers only requests addressed to it by a loopback
-name (127.0.0.1, localhost, [::1]) or the site's own host name: a web page the editor visits
-cannot read it through DNS rebinding (a name of the attacker's that resolves to 127.0.0.1
-arrives with that name in its Host header), and gets a short 403. It sends no CORS header, so
+name (127.0.0.1, localhost, [::1]): a web page the editor visits cannot read it through DNS
+rebinding (a name of the attacker's that resolves to 127.0.0.1 arrives with that name in its
+Host header), and gets a short 403. Not even the host of the base URL: site.yml is in
+content/, which contributors change, and the preview's pages link to 127.0.0.1 anyway. It sends no CORS header, so
 no other site's script may read its answers either. Every HTML page gets the live-reload
 script, whose address is written as a JSON string and, in the element that loads it, an
 escaped attribute, whatever the base path holds.
@@ -31,9 +32,8 @@ CONTENT_TYPES = {
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
-def allowed_host(header: str | None, site_host: str | None) -> bool:
-    """Whether a request's Host header names this preview: a loopback name or the site's own host
-    name, with or without a port."""
+def allowed_host(header: str | None) -> bool:
+    """Whether a request's Host header names this preview: a loopback name, with or without a port."""
     if not header:
         return False
     host, port = header.strip().lower(), ""
@@ -41,7 +41,7 @@ def allowed_host(header: str | None, site_host: str | None) -> bool:
         host, port = host.rsplit(":", 1)
     if port and not (port.isascii() and port.isdigit()):
         return False
-    return host.removesuffix(".") in (*LOOPBACK_HOSTS, site_host)
+    return host.removesuffix(".") in LOOPBACK_HOSTS
 
 
 def handler_for(server: PreviewServer):
@@ -52,7 +52,7 @@ def handler_for(server: PreviewServer):
             pass
 
         def do_GET(self):  # noqa: N802 - http.server's naming
-            if not allowed_host(self.headers.get("Host"), server.site_host):
+            if not allowed_host(self.headers.get("Host")):
                 return self.forbidden()
             path = unquote(urlsplit(self.path).path)
             base = server.base_path
@@ -75,8 +75,7 @@ def handler_for(server: PreviewServer):
             return self.not_found()
 
         def forbidden(self):
-            body = (f"Forbidden: this preview answers only at {', '.join(LOOPBACK_HOSTS)}"
-                    " or the site's own host name.\n").encode()
+            body = f"Forbidden: this preview answers only at {', '.join(LOOPBACK_HOSTS)}.\n".encode()
             self.send_response(HTTPStatus.FORBIDDEN)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))

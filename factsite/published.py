@@ -15,14 +15,13 @@ build writes it counts as no file at all, never as a reason to crash.
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fields import SLUG_PATTERN
 from .model import Claim, Site, Withdrawal
+from .readback import read_own_file
 
 STATE_FILE = "verdicts.json"
 MAX_STATE_BYTES = 64 * 1024 * 1024  # some 400,000 fact-checks; a larger file is not one a build wrote
@@ -89,7 +88,7 @@ class PublishedState:
     @classmethod
     def read(cls, path: Path) -> PublishedState | None:
         """The state in ``path`` (a last build's verdicts.json); None if there is none, or it is not as a build writes it."""
-        raw = _read_plain_file(path)
+        raw = read_own_file(path, MAX_STATE_BYTES)  # a plain file, never through a link
         if raw is None:
             return None
         try:
@@ -106,24 +105,6 @@ class PublishedState:
         except (TypeError, ValueError, KeyError):
             return None
         return cls({seen.slug: seen for seen in claims}, {seen.slug: seen for seen in withdrawn})
-
-
-def _read_plain_file(path: Path) -> bytes | None:
-    """The bytes of a plain file, never through a link, and never more than MAX_STATE_BYTES."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # a folder, a pipe, a device
-            return None
-        with os.fdopen(descriptor, "rb", closefd=False) as file:
-            raw = file.read(MAX_STATE_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
-    return raw if len(raw) <= MAX_STATE_BYTES else None
 
 
 def _list(data, name: str) -> list:

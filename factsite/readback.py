@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -38,6 +39,8 @@ def read_own_file(path: Path, limit: int | None = None) -> bytes | None:
 # leading or final slash, an empty, "." or ".." part, a backslash or a NUL.
 _UNSAFE = ("\n/", "/\n", "//", "/./", "/../", "\n./", "\n../", "/.\n", "/..\n", "\n.\n", "\n..\n", "\n\n",
            "\\", "\0")
+# A drive letter at the start of a path, which Windows joins as a path on that drive: "D:/x", "D:x".
+_DRIVE = re.compile(r"\n[A-Za-z]:")
 
 
 def safe_relative_path(relative: str) -> PurePosixPath:
@@ -48,8 +51,8 @@ def safe_relative_path(relative: str) -> PurePosixPath:
 
 
 def is_safe_relative(relative) -> bool:
-    """Is ``relative`` text naming a file below a folder: relative, without "..", "." or an empty
-    part, a backslash or a NUL (nor a line break before any of these)?"""
+    """Is ``relative`` text naming a file below a folder: relative, without a drive letter, "..",
+    "." or an empty part, a backslash or a NUL (nor a line break before any of these)?"""
     return type(relative) is str and all_safe_relative([relative])
 
 
@@ -59,7 +62,7 @@ def all_safe_relative(paths: list) -> bool:
         text = "\n" + "\n".join(paths) + "\n"  # a path holding a line break is checked as the two it looks like
     except TypeError:  # not all text
         return False
-    return not paths or not any(part in text for part in _UNSAFE)
+    return not paths or not (any(part in text for part in _UNSAFE) or _DRIVE.search(text))
 
 
 class LeadsOutside(Exception):

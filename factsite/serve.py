@@ -18,7 +18,6 @@ import traceback
 from pathlib import Path
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
-from urllib.parse import urlsplit
 
 import jinja2
 import watchfiles
@@ -73,7 +72,7 @@ class PreviewServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler_for(self))
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.base_path, self.site_host = configured_address(project)
+        self.base_path = configured_base_path(project)
         # Kept between rebuilds: Jinja recompiles only templates that changed on disk, files
         # unchanged on disk are not parsed again, and a job whose fingerprint is unchanged
         # keeps its rendered files.
@@ -128,7 +127,7 @@ class PreviewServer:
     def build_in_memory(self) -> tuple[dict[str, bytes], list[ContentError]]:
         self.last = None
         # Keep the configured base path, so subpath mistakes show up locally.
-        self.base_path, self.site_host = configured_address(self.project)
+        self.base_path = configured_base_path(self.project)
         local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
         site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts, cache=self.documents,
                                    editorial=False)
@@ -285,12 +284,8 @@ def same_claimant(claim: Claim, file: ClaimFile) -> bool:
             and not (kind is None and claimant.type_given_in == claim.path))
 
 
-def configured_address(project: Project) -> tuple[str, str | None]:
-    """The base path and host name of the base URL in site.yml ("/" and None if it has mistakes,
-    which the build then shows)."""
+def configured_base_path(project: Project) -> str:
+    """The base path of the base URL in site.yml ("/" if it has mistakes, which the build then shows)."""
     problems = Problems()
     config = load_config(project.content_dir, problems)
-    if config is None or problems.errors:
-        return "/", None
-    host = urlsplit(config.base_url).hostname
-    return config.base_path, (f"[{host}]" if host and ":" in host else host)
+    return "/" if config is None or problems.errors else config.base_path

@@ -36,16 +36,16 @@ STYLESHEET = "site.css"
 SITE_PATH = re.compile(r"(?:[\w-][\w.-]*/)*(?:[\w-][\w.-]*)?")
 
 
-def template_environment(templates_dir: Path, compiled: Path | None = None,
+def template_environment(templates_dir: Path, compiled: bool = False,
                          reload: bool = False) -> jinja2.Environment:
-    """The templates' environment; ``compiled``, a folder where Jinja keeps the compiled
-    templates between builds (a rebuild that renders a page or two would otherwise spend
-    more time compiling the templates than rendering). ``reload``: look at each template's
+    """The templates' environment; ``compiled``: keep the compiled templates between builds
+    (a rebuild that renders a page or two would otherwise spend more time compiling the
+    templates than rendering). ``reload``: look at each template's
     file again every time it is used, for an environment kept from build to build; a build
     of its own does not, which saves a system call or three per page."""
     return jinja2.Environment(
         loader=ThemeLoader(templates_dir),  # follows no link
-        bytecode_cache=compiled_templates(compiled),  # signed, see compiled.py
+        bytecode_cache=compiled_templates() if compiled else None,  # never in the project: compiled.py
         auto_reload=reload,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,

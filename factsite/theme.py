@@ -23,8 +23,8 @@ from jinja2.loaders import split_template_path
 
 from .read.text import report_link
 from .errors import Problems
+from .readback import NO_FOLLOW
 
-NO_FOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 def check_theme_folder(folder: Path, problems: Problems) -> None:

@@ -250,6 +250,17 @@ def refuse_foreign_folder(out_dir: Path, adopt: Callable[[], bool] | None = None
                      "choose an empty or new folder with --out", site=None)
 
 
+def refuse_project_folder(out_dir: Path, folders: Iterable[Path]) -> None:
+    """Never build into a folder that is, or holds, one of the project's ``folders``: the mark
+    alone cannot tell, since anyone who can add a file to the project can add it there too
+    (a checkout holding `site` as a link to the project folder, and the mark beside content/)."""
+    for folder in folders:
+        if folder.resolve().is_relative_to(out_dir):
+            raise WriteError(f"{out_dir} was not made by factsite, so it will not be replaced: it holds {folder}, "
+                             "which a build there would delete", "build into a folder of its own with --out (if "
+                             "site is a link (symlink), make it a folder)", site=None)
+
+
 def new_folder(parent: Path, prefix: str) -> Path:
     """A new folder in ``parent``, named ``prefix`` and a random suffix.
 

@@ -25,7 +25,7 @@ from factsite.fields import MAX_NAME, MAX_SLUG_LENGTH
 
 from .conftest import REPO, write
 from .serving import serve
-from .test_corrections import copy_site
+from .test_corrections import copy_site, replace
 from .tools import CI_NODE_MODULES, require
 
 BUDGET, RAIN, DRAFT = "claims/budget-doubled.md", "claims/rain-record.md", "claims/draft-claim.md"
@@ -33,12 +33,6 @@ ALIASES_LINE = 27  # of budget-doubled.md
 CSP = re.search(r'<meta http-equiv="Content-Security-Policy" content="[^"]+">',
                 (REPO / "templates/base.html").read_text("utf-8"))[0]
 SUBPATH = "https://owner.github.io/repo/"
-
-
-def replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert text.count(old) == 1, (path.name, old)
-    path.write_text(text.replace(old, new), "utf-8")
 
 
 def errors_of(project) -> list[str]:

@@ -207,6 +207,23 @@ def journals(tmp_path: Path) -> dict:
     }
 
 
+@pytest.mark.parametrize("relative", ["D:/Users/desk/notes.txt", "d:notes.txt", "C:", "z:/", "//server/share/x",
+                                      "C:\\x", "/etc/hostname", "../x", "claims/../../x", "claims/\n../x"])
+def test_a_path_read_back_never_leaves_the_site_on_windows_either(relative):
+    """A journal's or a build state's path is joined to the site's folder: on Windows, one that
+    starts with a drive letter (D:/Users/..., or D:notes.txt) would lead to that drive instead."""
+    from factsite.readback import all_safe_relative, is_safe_relative
+
+    assert not is_safe_relative(relative)
+    assert not all_safe_relative(["index.html", relative, "claims/x/index.html"])
+
+
+@pytest.mark.parametrize("relative", ["index.html", "claims/x/index.html", "d", "dd:x", "a/d:x", "pagefind/1/x.pf"])
+def test_a_path_inside_the_site_is_still_safe(relative):
+    from factsite.readback import is_safe_relative
+
+    assert is_safe_relative(relative)
+
 @pytest.mark.parametrize("name", list(journals(Path("/x"))))
 def test_planted_journal_moves_and_deletes_nothing_outside_the_site(project, built, tmp_path, outside, name):
     before = snapshot(outside, tmp_path / "nothing")
@@ -455,17 +472,17 @@ def test_planted_share_card_is_not_published(project, tmp_path, outside):
     assert all(data.startswith(b"\x89PNG") and SECRET.encode() not in data for data in published)
 
 
-# Compiled templates are code: only those this user's builds signed are loaded -----------------
+# Compiled templates are code: never read from the project or its cache -----------------------
 
 @pytest.fixture
-def key_home(tmp_path, monkeypatch) -> Path:
-    """A cache folder of the user's own, for the signing key."""
-    from factsite import compiled
+def user_temp(tmp_path, monkeypatch) -> Path:
+    """The system's temporary folder, where Jinja keeps the user's compiled templates: one of the test's own."""
+    import tempfile
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    compiled.user_key.cache_clear()
-    yield tmp_path / "user-cache" / "factsite"
-    compiled.user_key.cache_clear()
+    folder = tmp_path / "system-temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
 
 
 def planted_template(project, name: str, text: str) -> tuple[str, bytes]:
@@ -484,22 +501,23 @@ def planted_template(project, name: str, text: str) -> tuple[str, bytes]:
     return bucket.key, bucket.bytecode_to_string()
 
 
-def test_planted_compiled_template_is_never_run(project, tmp_path, key_home):
+def test_planted_compiled_template_is_never_run(project, tmp_path, user_temp):
     from factsite import __version__
 
     out = tmp_path / "site"
-    folder = tmp_path / ".factsite-cache" / f"templates-{__version__}"
+    folder = tmp_path / ".factsite-cache" / f"templates-{__version__}"  # where an earlier factsite kept them
     folder.mkdir(parents=True)
     for name in ("base.html", "claim.html", "index.html", "_badge.html"):
         key, code = planted_template(project, name, "PLANTED-CODE-RAN")
-        (folder / f"__jinja2_{key}.cache").write_bytes(code)  # Jinja's own file name
-        (folder / f"{key}.signed").write_bytes(os.urandom(32) + code)  # signed with another key
+        for planted in (f"__jinja2_{key}.cache", f"__factsite_{__version__}_{key}.cache", f"{key}.signed"):
+            (folder / planted).write_bytes(code)
+            (tmp_path / ".factsite-cache" / planted).write_bytes(code)
     build(project, out, **BUILD)
     assert not any(b"PLANTED-CODE-RAN" in data for data in contents_of(out).values())
     assert (out / "index.html").read_bytes().startswith(b"<!doctype html>")
 
 
-def test_compiled_templates_are_still_kept_between_builds(project, tmp_path, key_home, monkeypatch):
+def count_compiled(monkeypatch) -> list:
     import jinja2
 
     compiled = []
@@ -510,23 +528,34 @@ def test_compiled_templates_are_still_kept_between_builds(project, tmp_path, key
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    return compiled
+
+
+def test_compiled_templates_are_still_kept_between_builds(project, tmp_path, user_temp, monkeypatch):
+    compiled = count_compiled(monkeypatch)
     build(project, tmp_path / "site", **BUILD)
-    assert compiled and (key_home / "key").stat().st_mode & 0o777 == 0o600
+    [folder] = user_temp.iterdir()
+    assert compiled and folder.name == f"_jinja2-cache-{os.getuid()}" and folder.stat().st_mode & 0o777 == 0o700
     compiled.clear()
     (tmp_path / ".factsite-cache/site.state.marshal").unlink()
     build(project, tmp_path / "site", **BUILD)
     assert compiled == []
 
 
-@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
-@pytest.mark.parametrize("mode, what", [(0o777, "folder"), (0o770, "folder"), (0o644, "key"), (0o640, "key")])
-def test_a_key_others_could_read_or_replace_is_not_used(key_home, mode, what):
-    from factsite.compiled import user_key
-
-    assert user_key(key_home) is not None
-    user_key.cache_clear()
-    os.chmod(key_home if what == "folder" else key_home / "key", mode)
-    assert user_key(key_home) is None
+@needs_symlinks
+def test_a_folder_of_compiled_templates_that_is_a_link_is_not_used(project, tmp_path, user_temp, outside,
+                                                                   monkeypatch):
+    """Someone else's link where the user's folder goes (the temporary folder is everyone's):
+    templates are compiled every time instead."""
+    os.symlink(outside, user_temp / f"_jinja2-cache-{os.getuid()}")
+    before = snapshot(outside, tmp_path / "nothing")
+    compiled = count_compiled(monkeypatch)
+    for _ in range(2):
+        compiled.clear()
+        (tmp_path / ".factsite-cache/site.state.marshal").unlink(missing_ok=True)
+        build(project, tmp_path / "site", **BUILD)
+        assert compiled
+    assert snapshot(outside, tmp_path / "nothing") == before
 
 
 # --out: only a folder factsite made is replaced ---------------------------------------------
@@ -607,6 +636,30 @@ def test_a_site_an_older_factsite_built_without_its_cache_is_refused(project, bu
     assert "delete the folder and build again" in refused.value.hint
     assert (built / "claims.json").is_file()
 
+
+
+@needs_symlinks
+@pytest.mark.parametrize("link, marked", [(".", "."), ("content", "content"), ("templates", "templates"),
+                                          ("..", "..")])
+def test_a_site_link_into_the_project_with_a_planted_mark_is_refused(tmp_path, link, marked):
+    """A checkout may hold `site` as a link to the project folder (or a folder of it, or the one
+    holding it) and factsite's mark there: a mark anyone can write, so it cannot be what keeps
+    the project, its content and its .git from being replaced by the site and deleted."""
+    from factsite.write import WriteError
+
+    root = tmp_path / "newsroom"
+    shutil.copytree(FIXTURES / "basic" / "content", root / "content")
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    write(root / ".git/HEAD", "ref: refs/heads/main\n")
+    write((root / marked) / "made-by-factsite.txt", "factsite site folder\n")
+    os.symlink(link, root / "site")
+    before = snapshot(tmp_path, tmp_path / "nothing")
+    with pytest.raises(WriteError, match="which a build there would delete") as refused:
+        build(Project.at(root), root / "site", **BUILD)
+    assert "--out" in refused.value.hint
+    assert snapshot(tmp_path, tmp_path / "nothing") == before
+    assert not any(path.name.startswith(".newsroom") for path in tmp_path.iterdir())
 
 @needs_symlinks
 @pytest.mark.parametrize("old", ["link to a folder", "link to a file", "file"])

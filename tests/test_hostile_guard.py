@@ -188,6 +188,47 @@ def test_an_alias_dropped_later_leaves_its_address_dead(published):
     assert error.endswith("keep it in aliases: [spending-doubled, budget-doubled]")
 
 
+
+def new_claim(folder: Path, slug: str, verdict: str, more: str = "") -> str:
+    """A new claim file, content/claims/<slug>.md (rain-record's text, retitled), with ``more`` front matter."""
+    text = (folder / RAIN).read_text("utf-8").replace("verdict: unproven", f"verdict: {verdict}")
+    text = text.replace("title: Rain record", f"title: New {slug}")
+    write(folder / f"content/claims/{slug}.md", text.replace("published: 2025-04-01", "published: 2025-06-01" + more))
+    return f"content/claims/{slug}.md"
+
+
+@pytest.mark.parametrize("taken_by", ["a new file of that name", "another claim's aliases"])
+def test_an_old_address_given_to_another_fact_check_is_an_error(published, taken_by):
+    """/claims/spending-doubled/ led to budget-doubled, which is still there: readers who kept it
+    must not land on another fact-check, whatever its verdict."""
+    replace(published.folder / BUDGET, "aliases: [spending-doubled]", "aliases: []")
+    if taken_by == "a new file of that name":
+        path, line = new_claim(published.folder, "spending-doubled", '"false"'), "None"
+    else:
+        path, line = RAIN, "14"
+        replace(published.folder / RAIN, "published: 2025-04-01", "published: 2025-04-01\naliases: [spending-doubled]")
+    [error] = published.errors()
+    assert error.startswith(f"{path}:{line}: the old address /claims/spending-doubled/")
+    assert 'led to the fact-check "Budget doubled", which is at /claims/budget-doubled/' in error
+    assert error.endswith("keep spending-doubled in the aliases of budget-doubled.md, and give "
+                          "this fact-check an address of its own")
+
+
+def test_an_old_address_of_a_withdrawn_fact_check_given_to_a_new_claim_is_an_error(published):
+    """The alias is dropped from the record first, so that nothing says it is taken."""
+    replace(published.folder / WITHDRAWN, "    aliases: [solar-eclipse]\n", "")
+    path = new_claim(published.folder, "solar-eclipse", '"false"')  # the withdrawn one's verdict, too
+    [error] = published.errors()
+    assert error.startswith(f"{path}:None: the old address /claims/solar-eclipse/")
+    assert 'led to the fact-check "Eclipse forecast", which is at /claims/eclipse-forecast/' in error
+    assert "keep solar-eclipse in the aliases of its record in content/withdrawn.yml" in error
+
+
+def test_a_renamed_claim_may_give_its_old_addresses_to_its_new_file(published):
+    """What the check above must leave alone: the fact-check itself at its old address."""
+    rename_budget(published.folder, "spending-doubled", aliases="[budget-doubled]")
+    assert published.errors() == []
+
 # Editing earlier corrections ------------------------------------------------------------
 
 @pytest.mark.parametrize("old, new", [

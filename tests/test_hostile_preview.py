@@ -26,6 +26,7 @@ from factsite.preview_http import EVENTS, RELOAD_SCRIPT
 from factsite.serve import PreviewServer
 
 from .conftest import FIXTURES, REPO
+from .test_editor import wait_for
 from .test_hostile_content import read_corpus
 
 html5lib = pytest.importorskip("html5lib")
@@ -136,8 +137,8 @@ def request(server, path: str, host: str | None = "default", origin: str | None 
 
 
 ALLOWED_HOSTS = ["127.0.0.1:{port}", "127.0.0.1", "localhost:{port}", "LOCALHOST:{port}", "localhost",
-                 "localhost.:{port}", "[::1]:{port}", "[::1]", "example.org", "example.org:{port}"]
-FOREIGN_HOSTS = ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example:{port}",
+                 "localhost.:{port}", "[::1]:{port}", "[::1]"]
+FOREIGN_HOSTS = ["example.org", "example.org:{port}", "evil.example", "evil.example:{port}", "127.0.0.1.evil.example:{port}",
                  "localhost.evil.example", "evil.localhost.example:{port}", "example.org.evil.example",
                  "127.0.0.2:{port}", "0.0.0.0:{port}", "2130706433:{port}", "[::ffff:127.0.0.1]:{port}",
                  "localhost:{port}@evil.example", "localhost:abc", "evil.example/127.0.0.1:{port}",
@@ -146,7 +147,7 @@ PATHS = ["/", "/claims/draft-claim/", "/claims.json", "/" + RELOAD_SCRIPT, "/no-
 
 
 @pytest.mark.parametrize("host", ALLOWED_HOSTS)
-def test_preview_answers_at_loopback_names_and_the_sites_own(server, host):
+def test_preview_answers_at_loopback_names(server, host):
     status, headers, body = request(server, "/claims/draft-claim/", host.format(port=server.port))
     assert status == 200 and b"<h1>" in body
 
@@ -159,6 +160,18 @@ def test_preview_refuses_any_other_host_with_a_short_plain_403(server, host):
         assert status == 403, (host, path)
         assert headers["content-type"] == "text/plain; charset=utf-8"
         assert b"Forbidden" in body and len(body) < 200 and b"draft" not in body.lower()
+
+
+def test_a_host_named_by_site_yml_is_refused_too(server, project):
+    """content/site.yml is the contributors' to change: a pull request that sets base_url to a
+    name of the attacker's, previewed by an editor, would let that name's page read the drafts."""
+    settings = project.content_dir / "site.yml"
+    text = settings.read_text("utf-8")
+    settings.write_text(text.replace("https://example.org/", "https://rebind.evil.example/"), "utf-8")
+    server.rebuild({settings})
+    assert not server.preview.failed
+    for host in ("rebind.evil.example", f"rebind.evil.example:{server.port}", "example.org"):
+        assert request(server, "/claims/draft-claim/", host)[0] == 403, host
 
 
 def test_preview_sends_no_cors_header_ever(server, project):
@@ -243,23 +256,13 @@ def test_a_crashing_rebuild_shows_the_error_and_the_next_save_recovers(server, p
     assert status == 200 and b"Rain record, fixed" in page
 
 
-def wait_for(predicate, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for the preview to change")
-
-
 def saved_until(path: Path, text: str, predicate):
     """Save ``text`` into ``path`` until ``predicate()`` holds (the watcher may not be watching yet)."""
     def saved_and_seen():
         path.write_text(text)
         time.sleep(0.3)
         return predicate()
-    return wait_for(saved_and_seen)
+    return wait_for(saved_and_seen, timeout=20)
 
 
 def test_a_crash_never_stops_the_watcher(server, project, monkeypatch):

@@ -34,7 +34,7 @@ class DocumentCache:
     planted from elsewhere (a checkout, a restored cache) does not match.
     """
 
-    VERSION = 8  # 8: claims have aliases and claimant_id
+    VERSION = 8  # raise when what an entry holds changes shape; older files are then ignored
     RECENT_SHARE = 50  # the recent entries go in a file of their own while they are under 1/50 of all
 
     def __init__(self, file: Path | None = None, write: Callable[[Path, bytes], None] | None = None):
