@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .build import source_date
+from .runtime import source_date
 from .config import load_config
 from .errors import Problems, did_you_mean
 from .fields import slug_problem

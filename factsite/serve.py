@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 import jinja2
 import watchfiles
 
-from .build import Project, collector_paused, model_frozen, read_site, source_date
+from .build import Project, read_site
+from .runtime import collector_paused, model_frozen, source_date
 from .config import load_config
 from .errors import BuildFailed, ContentError, Problems
 from .links import check_rendered_links
