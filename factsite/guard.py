@@ -67,14 +67,16 @@ def compare(before: PublishedState, site: Site, problems: Problems, revision: st
     """
     guard = Guard(site, problems, revision, set(reported))
     claims = [claim for claim in site.claims if not claim.draft]
-    leads_to = {claim.slug: claim for claim in claims}
     for claim in claims:
-        for alias in claim.aliases:
-            leads_to.setdefault(alias, claim)
-        seen = {(view.slug, view.withdrawn): view for address in (claim.slug, *claim.aliases)
-                if (view := before.at(address)) is not None}
-        if seen:
-            guard.claim(claim, list(seen.values()))
+        views = seen_at(before, claim)
+        if views:
+            guard.claim(claim, views)
+    check_addresses(guard, before, site, published_addresses(claims))
+    return guard.reported
+
+
+def check_addresses(guard: "Guard", before: PublishedState, site: Site, leads_to: dict[str, Claim]) -> None:
+    """Every address readers saw that leads to no claim now: to a record in withdrawn.yml, or nowhere."""
     drafts = {address: claim for claim in site.drafts + [c for c in site.claims if c.draft]
               for address in (claim.slug, *claim.aliases)}
     records = {withdrawal.claim: withdrawal for withdrawal in site.withdrawn}
@@ -88,7 +90,23 @@ def compare(before: PublishedState, site: Site, problems: Problems, revision: st
             guard.record(record, view)
         else:
             guard.gone(address, view, drafts.get(address), leads_to.get(view.slug) or records.get(view.slug))
-    return guard.reported
+
+
+def seen_at(before: PublishedState, claim: Claim) -> list[Seen]:
+    """What readers saw at the claim's address and at its old ones (its aliases), each view once."""
+    seen = {(view.slug, view.withdrawn): view for address in (claim.slug, *claim.aliases)
+            if (view := before.at(address)) is not None}
+    return list(seen.values())
+
+
+def published_addresses(claims: list[Claim]) -> dict[str, Claim]:
+    """The claim each address leads to now: its own slug first, then its aliases (an alias never
+    takes a claim's own address, nor an address an earlier claim's alias took)."""
+    leads_to = {claim.slug: claim for claim in claims}
+    for claim in claims:
+        for alias in claim.aliases:
+            leads_to.setdefault(alias, claim)
+    return leads_to
 
 
 class Guard:
