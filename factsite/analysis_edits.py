@@ -22,7 +22,6 @@ that showed more, such as the number of all claims, would go stale on either pat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .assemble import assemble_site

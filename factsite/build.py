@@ -7,11 +7,8 @@ mistake in the content stops before a single file is written. The cache
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import gc
+import functools
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +28,7 @@ from .render import Renderer
 from .search import build_search_index, refresh_search_index, search_shards
 from .theme import check_theme_folder
 from .readback import LeadsOutside, read_own_file
+from .runtime import Stopwatch, available_cores, collector_paused, model_frozen, source_date
 from .write import journal_pending, owned, refuse_project_folder, update_site, write_site
 
 
@@ -63,39 +61,6 @@ class BuildResult:
     seconds: float = 0.0
     files_reused: int = 0  # left as they were: the cache showed nothing they show had changed
     timings: dict[str, float] = field(default_factory=dict)  # seconds, by phase
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Python's cycle collector off during a build (but see :func:`model_frozen`).
-
-    The site model is hundreds of thousands of objects that live as long as the
-    build; every full collection would walk them all again, for nothing. At
-    10,000 claims that was half the time of a rebuild.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextlib.contextmanager
-def model_frozen():
-    """The collector on while pages are rendered, for the short-lived cycles that makes,
-    but never walking the model, which is frozen (and which forked workers then
-    leave shared with the parent process instead of copying it)."""
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if not enabled:
-            gc.disable()
-        gc.unfreeze()
 
 
 def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
@@ -144,29 +109,18 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     out_dir = out_dir.resolve()
     refuse_project_folder(out_dir, [project.content_dir, project.templates_dir, project.static_dir, Path.cwd()])
     cores = available_cores()
-    cache = BuildCache(out_dir) if use_cache else None
-    if cache and not cache.usable():  # a link: the build would read and write wherever it leads
-        cache = None
+    cache = _usable_cache(out_dir) if use_cache else None
+    renderer_for = functools.partial(_renderer_for, project, cache, cards, search)
     documents = None
-
-    def renderer_for(site: Site) -> Renderer:
-        return Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards, search=search,
-                        card_cache=cache.cards() if cache else None,
-                        compiled_templates=cache is not None)
-
     with clock("read"):
-        state = cache.load_state() if cache else None
-        if not (state and state.out_dir == str(out_dir) and owned(out_dir) and not journal_pending(out_dir)):
-            state = None  # nothing to compare with, or a site half-updated: build everything
+        state = _last_build(cache, out_dir)
         inputs = content_signatures(project.content_dir) if cache else {}
         edits = None
         if state and since is None:
             edits = read_edited_analyses(project, state, inputs, base_url, cards, search, drafts, source_date(),
                                          renderer_for)
         if edits is None:
-            documents = cache.documents() if cache else None
-            if documents:
-                documents.listed(project.content_dir, inputs)
+            documents = _document_cache(cache, project.content_dir, inputs)
             site, problems = read_site(project, base_url, drafts, cores, documents, published=out_dir, since=since)
     with clock("compare"):
         if edits:
@@ -181,40 +135,100 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     # A build stopped after the site changes but before the new state is saved must leave
     # no state, rather than one that no longer describes the site.
     forget_state = cache.forget_state if cache else None
-    # The parts of the search index, and what the claim pages in each show.
-    claim_prints = {claim_url(slug): prints[("claim", slug)] for slug in shown}
-    shards = search_shards(list(claim_prints)) if search else []
-    search_digests = [digest_of(*(claim_prints[url] for url in shard)) for shard in shards]
+    shards, search_digests = _search_parts(prints, shown) if search else (None, None)
     with clock("render and write"), model_frozen():
-        if state:
-            try:
-                results, written = write_changed(renderer, out_dir, state, prints, cores, progress, forget_state)
-            except LeadsOutside:  # a link in the site where a folder should be: nothing was changed
-                state = None
-        if not state:
-            index = (lambda folder: build_search_index(folder, shards)) if search else None
-            results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=cores, progress=progress),
-                                 before_swap=index, before_change=forget_state,
-                                 adopt=lambda: BuildCache(out_dir).names(out_dir))
-            written = set(results)
+        results, written, in_place = _render_and_write(renderer, out_dir, state, prints, shards, cores, progress,
+                                                       forget_state)
     with clock("search index"):
-        if search and state:
+        if shards is not None and in_place:  # a site written whole was indexed before the swap
             refresh_changed_shards(out_dir, shards, state.search_digests, search_digests)
     with clock("save cache"):
         if documents:
             documents.save()
         if cache:
             cache.save_state(BuildState(
-                str(out_dir), settings, {job: (prints[job], results[job]) for job in results},
-                search_digests if search else None,
+                str(out_dir), settings, {job: (prints[job], results[job]) for job in results}, search_digests,
                 inputs, shown, digest_of(renderer.layout, str(source_date())),
-                [(_relative(w.path, project.content_dir), w.line, w.message, w.hint) for w in problems.warnings]))
+                _saved_warnings(problems, project.content_dir)))
     with clock("check links"):
-        check_rendered_links(results.values(), site.config.base_url, problems,
-                             read=lambda path: read_own_file(out_dir / path) or b"")  # never through a link
+        check_rendered_links(results.values(), site.config.base_url, problems, read=_site_reader(out_dir))
+    return _result(out_dir, results, written, problems, clock)
+
+
+def _usable_cache(out_dir: Path) -> BuildCache | None:
+    """The build cache beside ``out_dir``; None when it is a link (the build would read and
+    write wherever it leads) or something else has its name."""
+    cache = BuildCache(out_dir)
+    return cache if cache.usable() else None
+
+
+def _renderer_for(project: Project, cache: BuildCache | None, cards: bool, search: bool, site: Site) -> Renderer:
+    return Renderer(site, project.templates_dir, project.static_dir, source_date(), cards=cards, search=search,
+                    card_cache=cache.cards() if cache else None,
+                    compiled_templates=cache is not None)
+
+
+def _last_build(cache: BuildCache | None, out_dir: Path) -> BuildState | None:
+    """The last build's state, if it describes the site now in ``out_dir``: None when there is
+    nothing to compare with, or a site half-updated (then everything is built)."""
+    state = cache.load_state() if cache else None
+    if state and state.out_dir == str(out_dir) and owned(out_dir) and not journal_pending(out_dir):
+        return state
+    return None
+
+
+def _document_cache(cache: BuildCache | None, content_dir: Path, inputs: dict) -> DocumentCache | None:
+    """The file cache, told the signatures of the content's files (listed once, for the build state too)."""
+    documents = cache.documents() if cache else None
+    if documents:
+        documents.listed(content_dir, inputs)
+    return documents
+
+
+def _search_parts(prints: dict, shown: dict) -> tuple[list[list[str]], list[str]]:
+    """The parts of the search index (each a list of claim pages), and a digest of what the
+    claim pages in each show: a part is indexed again when its digest changes."""
+    claim_prints = {claim_url(slug): prints[("claim", slug)] for slug in shown}
+    shards = search_shards(list(claim_prints))
+    return shards, [digest_of(*(claim_prints[url] for url in shard)) for shard in shards]
+
+
+def _render_and_write(renderer: Renderer, out_dir: Path, state: BuildState | None, prints: dict,
+                      shards: list[list[str]] | None, cores: int, progress, forget_state) -> tuple[dict, set, bool]:
+    """Every job's result, the jobs rendered, and whether the site was changed in place.
+
+    With the last build's ``state``, only the jobs whose fingerprint changed are rendered,
+    into the site in place; without it (or when a link in the site stands where a folder
+    should be, and nothing was changed), every page is written into a new folder, with the
+    search index (unless ``shards`` is None), which then replaces the site.
+    """
+    if state:
+        try:
+            results, written = write_changed(renderer, out_dir, state, prints, cores, progress, forget_state)
+            return results, written, True
+        except LeadsOutside:
+            pass
+    index = (lambda folder: build_search_index(folder, shards)) if shards is not None else None
+    results = write_site(out_dir, lambda folder: renderer.write_into(folder, jobs=cores, progress=progress),
+                         before_swap=index, before_change=forget_state,
+                         adopt=lambda: BuildCache(out_dir).names(out_dir))
+    return results, set(results), False
+
+
+def _saved_warnings(problems: Problems, content_dir: Path) -> list[tuple]:
+    """The warnings about the content, as the build state keeps them (analysis_edits.py shows them again)."""
+    return [(_relative(w.path, content_dir), w.line, w.message, w.hint) for w in problems.warnings]
+
+
+def _site_reader(out_dir: Path):
+    """Reads a file of the site as built, for the link check: never through a link."""
+    return lambda path: read_own_file(out_dir / path) or b""
+
+
+def _result(out_dir: Path, results: dict, written: set, problems: Problems, clock: Stopwatch) -> BuildResult:
     files_written = sum(len(results[job].files) for job in written)
-    return BuildResult(out_dir, files_written, problems.warnings, clock.total(),
-                       files_reused=sum(len(r.files) for r in results.values()) - files_written,
+    files_reused = sum(len(result.files) for result in results.values()) - files_written
+    return BuildResult(out_dir, files_written, problems.warnings, clock.total(), files_reused=files_reused,
                        timings=clock.phases)
 
 
@@ -273,37 +287,3 @@ def check(project: Project, base_url: str | None = None, drafts: bool = False,
         results = renderer.write_into(None, jobs=cores)
     check_rendered_links(results.values(), site.config.base_url, problems)
     return problems
-
-
-class Stopwatch:
-    """Seconds spent in each phase of a build: `with clock("read"): ...`."""
-
-    def __init__(self):
-        self.started = time.perf_counter()
-        self.phases: dict[str, float] = {}
-
-    @contextlib.contextmanager
-    def __call__(self, phase: str):
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.phases[phase] = self.phases.get(phase, 0.0) + time.perf_counter() - start
-
-    def total(self) -> float:
-        return time.perf_counter() - self.started
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def source_date() -> dt.date | None:
-    """The date set by SOURCE_DATE_EPOCH (reproducible-builds.org), if any."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return None

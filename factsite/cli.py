@@ -125,37 +125,23 @@ since_option = click.option(
 def run(args: list[str] | None = None, prog_name: str = "factsite") -> None:
     """The command line as a process of its own: the console script, `python -m factsite`
     and build.py. (Tests call :func:`main` inside their own process.)"""
-    global _OWN_PROCESS, _EXIT_CODE
-    _OWN_PROCESS = True
-    try:
-        main(args, prog_name=prog_name)
-    except SystemExit as end:  # how click ends every command
-        _EXIT_CODE = end.code if isinstance(end.code, int) else 0 if end.code is None else 1
-        raise
+    main(args, prog_name=prog_name, obj=OWN_PROCESS)
 
 
-_OWN_PROCESS = False
-_EXIT_CODE: int | None = None
+OWN_PROCESS = object()  # run()'s mark on the command's context: the process ends with the command
 
 
 def process_ends_with_the_command() -> None:
-    """For a command the process ends with (build, check; not serve, which runs for
-    hours): Python's cycle collector left off (it runs only while pages are
-    rendered, see build.model_frozen), and the process ended at exit before Python
-    frees the site model object by object (a quarter of a second after a rebuild at
-    10,000 claims), which the system frees at once. A test that runs the command
-    line in its own process sets _OWN_PROCESS back to False, and its process goes on."""
-    if _OWN_PROCESS:
+    """For a command the process ends with (build, check; not serve, which runs for hours),
+    started by :func:`run`: Python's cycle collector left off (it runs only while pages are
+    rendered, see runtime.model_frozen), and every object frozen at exit, so that Python's last
+    collections skip the site model's cycles instead of walking and freeing them object by
+    object, which the system does at once when the process ends. Every other exit handler
+    still runs, and Python ends as usual. A test that calls main() in its own process leaves
+    its collector alone."""
+    if click.get_current_context().find_root().obj is OWN_PROCESS:
         gc.disable()
-        atexit.register(gc.freeze)  # if the process does not end early: no last collection either
-        atexit.register(_end_without_freeing)
-
-
-def _end_without_freeing() -> None:
-    if _OWN_PROCESS and _EXIT_CODE is not None:  # not after a traceback, which Python ends as usual
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_EXIT_CODE)
+        atexit.register(gc.freeze)  # Python's last collections then skip every object made so far
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .read.parse import read_yaml_file
+from .read.parse import Document, read_yaml_file
 from .errors import Problems
 from .fields import Field, check_fields, is_web_address
 from .model import Organization, SiteConfig, Topic, Verdict
@@ -64,51 +64,71 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     if doc is None:
         return None
     values = check_fields(doc, SITE_FIELDS, problems)
-
-    domain = values["custom_domain"]
-    if domain and not re.fullmatch(r"(?=.{1,253}$)([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,63}", domain.lower()):
-        problems.error(path, doc.line("custom_domain"), f'"{domain}" is not a domain name',
-                       "write only the domain, without https:// or a path, e.g. custom_domain: checks.example.org")
-        domain = None
-    # The base URL goes into every page, the feeds and the preview's script: only a plain http(s)
-    # address is taken, whether it is written in site.yml or given with --base-url (the
-    # one in site.yml is checked even then, so that check and build agree).
-    for given, line in ((values["base_url"], doc.line("base_url")), (base_url, None)):
-        problem = base_url_problem(given) if given else None
-        if problem:
-            message, hint = problem
-            problems.error(path, line, f'the base URL "{given[:200]}"{" (--base-url)" * (line is None)} {message}',
-                           hint)
-    url = base_url or (domain and f"https://{domain.lower()}/") or values["base_url"] or "http://localhost/"
-    url = url if url.endswith("/") else url + "/"
-
-    organization = values["organization"] or {"name": "", "url": None, "logo": None}
-    if organization["url"] and not is_web_address(organization["url"]):
-        problems.error(path, doc.line("organization", "url"), "the organization's url must start with https://",
-                       "write the full address, e.g. url: https://example.org/")
-        organization["url"] = None
-    logo = organization["logo"]
-    if logo and not (is_web_address(logo) or re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._/-]*", logo)):
-        problems.error(path, doc.line("organization", "logo"),
-                       "the organization's logo must be a full https:// address or a file under static/",
-                       "write it like logo: logo.svg (for static/logo.svg) or logo: https://example.org/logo.png")
-        organization["logo"] = None
-    email = values["contact_email"] or ""
-    if email and not is_email_address(email):
-        problems.error(path, doc.line("contact_email"), f'"{email}" is not an email address',
-                       "write it like contact_email: corrections@example.org")
+    domain = _custom_domain(doc, values["custom_domain"], problems)
+    _check_base_urls(doc, values["base_url"], base_url, problems)
+    organization = _organization(doc, values["organization"], problems)
+    _check_email(doc, values["contact_email"], problems)
     return SiteConfig(
         title=values["title"] or "",
         tagline=values["tagline"] or "",
         language=values["language"] or "en",
-        base_url=url,
+        base_url=_site_url(base_url, domain, values["base_url"]),
         custom_domain=domain.lower() if domain else None,
-        organization=Organization(organization["name"] or "", organization["url"], organization["logo"]),
+        organization=organization,
         contact_email=values["contact_email"] or "",
         verdicts=with_icons(_verdicts(doc, values["verdicts"], problems)),
         topics=_topics(doc, values["topics"], problems),
         path=path,
     )
+
+
+def _custom_domain(doc: Document, domain: str | None, problems: Problems) -> str | None:
+    """The domain the site is published on, if site.yml gives one that is a domain name."""
+    if domain and not re.fullmatch(r"(?=.{1,253}$)([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,63}", domain.lower()):
+        problems.error(doc.path, doc.line("custom_domain"), f'"{domain}" is not a domain name',
+                       "write only the domain, without https:// or a path, e.g. custom_domain: checks.example.org")
+        return None
+    return domain
+
+
+def _check_base_urls(doc: Document, written: str | None, given: str | None, problems: Problems) -> None:
+    """The base URL goes into every page, the feeds and the preview's script: only a plain http(s)
+    address is taken, whether it is ``written`` in site.yml or ``given`` with --base-url (the
+    one in site.yml is checked even then, so that check and build agree)."""
+    for url, line in ((written, doc.line("base_url")), (given, None)):
+        problem = base_url_problem(url) if url else None
+        if problem:
+            message, hint = problem
+            problems.error(doc.path, line, f'the base URL "{url[:200]}"{" (--base-url)" * (line is None)} {message}',
+                           hint)
+
+
+def _site_url(given: str | None, domain: str | None, written: str | None) -> str:
+    """Where the site is published, ending in "/": --base-url, else the custom domain, else site.yml's base_url."""
+    url = given or (domain and f"https://{domain.lower()}/") or written or "http://localhost/"
+    return url if url.endswith("/") else url + "/"
+
+
+def _organization(doc: Document, values: dict | None, problems: Problems) -> Organization:
+    """Who publishes the site; an address that is not a web address (or, for the logo, a static file) left out."""
+    organization = values or {"name": "", "url": None, "logo": None}
+    url, logo = organization["url"], organization["logo"]
+    if url and not is_web_address(url):
+        problems.error(doc.path, doc.line("organization", "url"), "the organization's url must start with https://",
+                       "write the full address, e.g. url: https://example.org/")
+        url = None
+    if logo and not (is_web_address(logo) or re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._/-]*", logo)):
+        problems.error(doc.path, doc.line("organization", "logo"),
+                       "the organization's logo must be a full https:// address or a file under static/",
+                       "write it like logo: logo.svg (for static/logo.svg) or logo: https://example.org/logo.png")
+        logo = None
+    return Organization(organization["name"] or "", url, logo)
+
+
+def _check_email(doc: Document, email: str | None, problems: Problems) -> None:
+    if email and not is_email_address(email):
+        problems.error(doc.path, doc.line("contact_email"), f'"{email}" is not an email address',
+                       "write it like contact_email: corrections@example.org")
 
 
 MAX_BASE_URL = 2000  # characters

@@ -86,98 +86,135 @@ def check_fields(doc: Document, schema: dict[str, Field], problems: Problems,
 
 
 def _convert(doc, name, spec, raw, where, problems):
+    """The value of one field that is there, checked against its kind; None (or []) after a mistake."""
+    value = _Value(doc, name, spec, raw, where, problems)
+    kind = spec.kind
+    if kind == "text":
+        return _text(value)
+    if kind == "slug":
+        return _slug(value)
+    if kind == "date":
+        return _parse_date(str(raw).strip(), value.wrong)
+    if kind == "bool":
+        return raw if isinstance(raw, bool) else value.wrong("must be true or false")
+    if kind == "int":
+        return raw if isinstance(raw, int) and not isinstance(raw, bool) else value.wrong("must be a whole number")
+    if kind == "list":
+        return _names(value)
+    if kind == "record":
+        return _record(value)
+    if kind == "records":
+        return _records(value)
+    raise ValueError(f"unknown field kind {kind!r}")
 
-    def too_many(count: int) -> bool:
-        """Whether the list is longer than the field allows, which is then one error, not one per entry."""
-        if count <= spec.max_items:
-            return False
-        problems.error(doc.path, doc.line(*where),
-                       f'"{name}" has {count:,} entries; it may have at most {spec.max_items}',
-                       "keep the ones that matter to readers")
-        return True
 
-    def wrong(what: str):
-        if isinstance(raw, bool) and spec.kind != "bool":
+class _Value:
+    """One field's value as written, where it is, and where its mistakes go."""
+
+    __slots__ = ("doc", "name", "spec", "raw", "where", "problems")
+
+    def __init__(self, doc: Document, name: str, spec: Field, raw, where: tuple, problems: Problems):
+        self.doc, self.name, self.spec, self.raw, self.where, self.problems = doc, name, spec, raw, where, problems
+
+    def error(self, message: str, hint: str) -> None:
+        """A mistake on the field's line (found only when there is one: a file's lines are read lazily)."""
+        self.problems.error(self.doc.path, self.doc.line(*self.where), message, hint)
+
+    def wrong(self, what: str):
+        """The value is not of the field's kind: say so, and give what the field holds when empty."""
+        name, spec = self.name, self.spec
+        if isinstance(self.raw, bool) and spec.kind != "bool":
             # YAML reads bare true/false/yes/no/on/off as true or false.
-            hint = f'YAML reads this word as true or false; put it in quotes, e.g. {name}: "{_yaml_word(doc, where)}"'
+            word = _yaml_word(self.doc, self.where)
+            hint = f'YAML reads this word as true or false; put it in quotes, e.g. {name}: "{word}"'
         else:
             hint = f"write it like this: {name}: {spec.example}"
-        problems.error(doc.path, doc.line(*where), f'"{name}" {what}', hint)
+        self.error(f'"{name}" {what}', hint)
         return [] if spec.kind in ("list", "records") else None
 
-    if spec.kind == "text":
-        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-            return wrong("must be text")
-        text = str(raw).strip()
-        if len(text) > spec.max_length:  # first: the checks below, and the message, read the whole text
-            problems.error(doc.path, doc.line(*where),
-                           f'"{name}" is {len(text):,} characters long; it may have at most {spec.max_length:,}',
-                           f"shorten it to what readers need: {name}: {spec.example}")
-            return None
-        control = _NOT_XML.search(text)
-        if control:  # from an escape such as "\x07" in quotes: the feed and the badges are XML, which forbids it
-            problems.error(doc.path, doc.line(*where),
-                           f'"{name}" holds an invisible control character (U+{ord(control.group()):04X})',
-                           "delete it; in quotes it is written as an escape such as \\x07 or \\0")
-            return None
-        if spec.choices and text not in spec.choices:
-            problems.error(doc.path, doc.line(*where), f'"{name}" cannot be "{text}"',
-                           did_you_mean(text, spec.choices))
-            return None
-        return text
-    if spec.kind == "slug":
-        if not isinstance(raw, str) or not SLUG_PATTERN.match(raw.strip()):
-            return wrong("must be lower-case letters, digits and hyphens")
-        problem = slug_problem(raw.strip())
-        if problem is not None:  # a name that becomes a folder of the site, e.g. verdicts/<slug>/
-            reason, better = problem
-            problems.error(doc.path, doc.line(*where), f'"{name}" cannot be "{raw.strip()}": {reason}',
-                           f"write another, e.g. {name}: {better}")
-            return None
-        return raw.strip()
-    if spec.kind == "date":
-        return _parse_date(str(raw).strip(), wrong)
-    if spec.kind == "bool":
-        if not isinstance(raw, bool):
-            return wrong("must be true or false")
-        return raw
-    if spec.kind == "int":
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            return wrong("must be a whole number")
-        return raw
-    if spec.kind == "list":
-        items = [raw] if isinstance(raw, (str, int)) and not isinstance(raw, bool) else raw
-        if not isinstance(items, list) or not all(
-            isinstance(i, (str, int)) and not isinstance(i, bool) for i in items
-        ):
-            return wrong("must be a list of names")
-        if too_many(len(items)):
-            return []
-        if any(len(str(i)) > MAX_NAME for i in items):
-            problems.error(doc.path, doc.line(*where), f'a name in "{name}" is longer than {MAX_NAME} characters',
-                           f"names are file names or slugs, such as {name}: {spec.example}")
-            return []
-        return [str(i).strip() for i in items]
-    if spec.kind == "record":
-        if not isinstance(raw, dict):
-            return wrong("must be a group of fields, each on its own indented line")
-        return check_fields(doc, spec.fields, problems, raw, where)
-    if spec.kind == "records":
-        if not isinstance(raw, list):
-            return wrong("must be a list, each entry starting with `- `")
-        if too_many(len(raw)):
-            return []
-        records = []
-        for index, item in enumerate(raw):
-            if not isinstance(item, dict):
-                problems.error(
-                    doc.path, doc.line(*where, index), f'entry {index + 1} of "{name}" is not a group of fields',
-                    f"write each entry like this: {spec.example}",
-                )
-                continue
-            records.append((index, check_fields(doc, spec.fields, problems, item, where + (index,))))
-        return records
-    raise ValueError(f"unknown field kind {spec.kind!r}")
+    def too_many(self, count: int) -> bool:
+        """Whether the list is longer than the field allows, which is then one error, not one per entry."""
+        if count <= self.spec.max_items:
+            return False
+        self.error(f'"{self.name}" has {count:,} entries; it may have at most {self.spec.max_items}',
+                   "keep the ones that matter to readers")
+        return True
+
+
+def _text(value: _Value) -> str | None:
+    raw, name, spec = value.raw, value.name, value.spec
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        return value.wrong("must be text")
+    text = str(raw).strip()
+    if len(text) > spec.max_length:  # first: the checks below, and the message, read the whole text
+        value.error(f'"{name}" is {len(text):,} characters long; it may have at most {spec.max_length:,}',
+                    f"shorten it to what readers need: {name}: {spec.example}")
+        return None
+    control = _NOT_XML.search(text)
+    if control:  # from an escape such as "\x07" in quotes: the feed and the badges are XML, which forbids it
+        value.error(f'"{name}" holds an invisible control character (U+{ord(control.group()):04X})',
+                    "delete it; in quotes it is written as an escape such as \\x07 or \\0")
+        return None
+    if spec.choices and text not in spec.choices:
+        value.error(f'"{name}" cannot be "{text}"', did_you_mean(text, spec.choices))
+        return None
+    return text
+
+
+def _slug(value: _Value) -> str | None:
+    raw, name = value.raw, value.name
+    if not isinstance(raw, str) or not SLUG_PATTERN.match(raw.strip()):
+        return value.wrong("must be lower-case letters, digits and hyphens")
+    problem = slug_problem(raw.strip())
+    if problem is not None:  # a name that becomes a folder of the site, e.g. verdicts/<slug>/
+        reason, better = problem
+        value.error(f'"{name}" cannot be "{raw.strip()}": {reason}', f"write another, e.g. {name}: {better}")
+        return None
+    return raw.strip()
+
+
+def _names(value: _Value) -> list[str]:
+    """A list of names (one name alone is a list of one)."""
+    raw, name = value.raw, value.name
+    items = [raw] if _is_name(raw) else raw
+    if not isinstance(items, list) or not all(_is_name(item) for item in items):
+        return value.wrong("must be a list of names")
+    if value.too_many(len(items)):
+        return []
+    if any(len(str(i)) > MAX_NAME for i in items):
+        value.error(f'a name in "{name}" is longer than {MAX_NAME} characters',
+                    f"names are file names or slugs, such as {name}: {value.spec.example}")
+        return []
+    return [str(i).strip() for i in items]
+
+
+def _is_name(item) -> bool:
+    """Text or a number (YAML reads a bare 2024 as one), but not YAML's true or false."""
+    return isinstance(item, (str, int)) and not isinstance(item, bool)
+
+
+def _record(value: _Value) -> dict | None:
+    if not isinstance(value.raw, dict):
+        return value.wrong("must be a group of fields, each on its own indented line")
+    return check_fields(value.doc, value.spec.fields, value.problems, value.raw, value.where)
+
+
+def _records(value: _Value) -> list[tuple[int, dict]]:
+    """Each entry's values, with its place in the list (for its line in messages)."""
+    raw, doc, where = value.raw, value.doc, value.where
+    if not isinstance(raw, list):
+        return value.wrong("must be a list, each entry starting with `- `")
+    if value.too_many(len(raw)):
+        return []
+    records = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            value.problems.error(doc.path, doc.line(*where, index),
+                                 f'entry {index + 1} of "{value.name}" is not a group of fields',
+                                 f"write each entry like this: {value.spec.example}")
+            continue
+        records.append((index, check_fields(doc, value.spec.fields, value.problems, item, where + (index,))))
+    return records
 
 
 def plain_values(values: dict, schema: dict[str, Field]) -> dict:

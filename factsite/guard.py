@@ -70,33 +70,27 @@ def compare(before: PublishedState, site: Site, problems: Problems, revision: st
     """
     guard = Guard(site, problems, revision, set(reported))
     claims = [claim for claim in site.claims if not claim.draft]
-    leads_to = {claim.slug: claim for claim in claims}
-    for claim in claims:
-        for alias in claim.aliases:
-            leads_to.setdefault(alias, claim)
+    leads_to = published_addresses(claims)
     records = {withdrawal.claim: withdrawal for withdrawal in site.withdrawn}
 
     def where_now(view: Seen) -> Claim | Withdrawal | None:
         """The fact-check readers saw, now: the claim or the record at its address (or old address)."""
         return leads_to.get(view.slug) or records.get(view.slug)
 
-    # Each claim, against what readers saw at its address and at its old ones.
-    for claim in claims:
-        seen = {}
-        for address in (claim.slug, *claim.aliases):
-            view = before.at(address)
-            if view is None:
-                continue
-            now = where_now(view)
-            if now is not None and now is not claim:
-                guard.taken(address, view, claim, now)
-            else:
-                seen[(view.slug, view.withdrawn)] = view
-        if seen:
-            guard.claim(claim, list(seen.values()))
-    # Each address readers saw that no claim holds now.
+    for claim in claims:  # each claim, against what readers saw at its address and its old ones
+        views = seen_at(before, claim, where_now, guard)
+        if views:
+            guard.claim(claim, views)
+    check_addresses(guard, before, site, leads_to, where_now)
+    return guard.reported
+
+
+def check_addresses(guard: "Guard", before: PublishedState, site: Site, leads_to: dict[str, Claim],
+                    where_now) -> None:
+    """Every address readers saw that leads to no claim now: to a record in withdrawn.yml, or nowhere."""
     drafts = {address: claim for claim in site.drafts + [c for c in site.claims if c.draft]
               for address in (claim.slug, *claim.aliases)}
+    records = {withdrawal.claim: withdrawal for withdrawal in site.withdrawn}
     record_aliases = {alias: withdrawal for withdrawal in site.withdrawn for alias in withdrawal.aliases}
     for address in before.addresses():
         if address in leads_to:
@@ -107,7 +101,33 @@ def compare(before: PublishedState, site: Site, problems: Problems, revision: st
             guard.record(record, view)
         else:
             guard.gone(address, view, drafts.get(address), where_now(view))
-    return guard.reported
+
+
+def seen_at(before: PublishedState, claim: Claim, where_now, guard: "Guard") -> list[Seen]:
+    """What readers saw at the claim's address and at its old ones (its aliases), each view once.
+    An address whose fact-check is still on the site elsewhere is not this claim's to take:
+    that is reported instead."""
+    seen = {}
+    for address in (claim.slug, *claim.aliases):
+        view = before.at(address)
+        if view is None:
+            continue
+        now = where_now(view)
+        if now is not None and now is not claim:
+            guard.taken(address, view, claim, now)
+        else:
+            seen[(view.slug, view.withdrawn)] = view
+    return list(seen.values())
+
+
+def published_addresses(claims: list[Claim]) -> dict[str, Claim]:
+    """The claim each address leads to now: its own slug first, then its aliases (an alias never
+    takes a claim's own address, nor an address an earlier claim's alias took)."""
+    leads_to = {claim.slug: claim for claim in claims}
+    for claim in claims:
+        for alias in claim.aliases:
+            leads_to.setdefault(alias, claim)
+    return leads_to
 
 
 class Guard:

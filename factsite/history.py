@@ -53,68 +53,102 @@ def state_at(content_dir: Path, revision: str, verdicts_now: Verdicts) -> Histor
     revision is left out: it is history, not the editor's mistake to fix now. If
     site.yml does not parse there, the verdicts are read with ``verdicts_now``.
     """
-    def fail(message: str, hint: str) -> ContentError:
-        return ContentError(content_dir, None, f'cannot compare the verdicts with "{revision}": {message}', hint)
-
-    git = shutil.which("git")
-    if git is None:
-        raise fail("git is not installed", f"install git (https://git-scm.com/downloads), {LEAVE_OUT}")
+    git = _Git.at(content_dir, revision)
     if not revision.strip() or revision.startswith("-"):
-        raise fail("that is not a git revision", "give a commit, branch or tag, e.g. --since HEAD~1")
-    environment = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
-
-    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-        return subprocess.run([git, *args], cwd=cwd, env=environment, capture_output=True, check=False)
-
+        raise git.fail("that is not a git revision", "give a commit, branch or tag, e.g. --since HEAD~1")
     if not content_dir.is_dir():
-        raise fail("the content folder does not exist", "run factsite from the repository folder")
-    where = run("rev-parse", "--show-toplevel", "--show-prefix", cwd=content_dir)
+        raise git.fail("the content folder does not exist", "run factsite from the repository folder")
+    root, prefix = _repository(git, content_dir)
+    commit = _commit(git, root, revision)
+    files = _Files(prefix)
+    blobs = _listed_blobs(git, root, commit, files)
+    texts = dict(zip([path for _, path in blobs], read_blobs(git.executable, root, git.environment,
+                                                             [oid for oid, _ in blobs]), strict=True))
+    verdicts = past_verdicts(texts.pop(files.settings, None), root / files.settings) or verdicts_now
+    records = past_withdrawn(texts.pop(files.withdrawn, None), root / files.withdrawn, verdicts)
+    return History(revision, commit, PublishedState(_past_claims(texts, root, verdicts), records))
+
+
+@dataclass(frozen=True)
+class _Git:
+    """git, run in the C locale (its messages are read) and never asking for a password."""
+
+    executable: str
+    environment: dict
+    content_dir: Path
+    revision: str
+
+    @classmethod
+    def at(cls, content_dir: Path, revision: str) -> "_Git":
+        executable = shutil.which("git")
+        git = cls(executable or "git", {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"},
+                  content_dir, revision)
+        if executable is None:
+            raise git.fail("git is not installed", f"install git (https://git-scm.com/downloads), {LEAVE_OUT}")
+        return git
+
+    def run(self, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([self.executable, *args], cwd=cwd, env=self.environment, capture_output=True,
+                              check=False)
+
+    def fail(self, message: str, hint: str) -> ContentError:
+        """The error saying why the content cannot be compared with the revision."""
+        return ContentError(self.content_dir, None, f'cannot compare the verdicts with "{self.revision}": {message}',
+                            hint)
+
+
+def _repository(git: _Git, content_dir: Path) -> tuple[Path, str]:
+    """The repository's top folder, and the content folder's path in it ("" or ending in "/")."""
+    where = git.run("rev-parse", "--show-toplevel", "--show-prefix", cwd=content_dir)
     if where.returncode != 0:
         said = first_line(where.stderr)
         if "not a git repository" in said:
-            raise fail(f"the folder {content_dir} is not in a git repository",
-                       f"run factsite in a clone of the repository (git clone ...), {LEAVE_OUT}")
-        raise fail(f"git says: {said}", LEAVE_OUT.removeprefix("or "))
+            raise git.fail(f"the folder {content_dir} is not in a git repository",
+                           f"run factsite in a clone of the repository (git clone ...), {LEAVE_OUT}")
+        raise git.fail(f"git says: {said}", LEAVE_OUT.removeprefix("or "))
     top, prefix = (where.stdout.decode("utf-8", "surrogateescape").split("\n") + [""])[:2]
-    root = Path(top)
+    return Path(top), prefix
 
-    found = run("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", cwd=root)
-    if found.returncode != 0:
-        shallow = run("rev-parse", "--is-shallow-repository", cwd=root).stdout.strip() == b"true"
-        if shallow:
-            raise fail("there is no such commit in this clone, which has only part of the history",
+
+def _commit(git: _Git, root: Path, revision: str) -> str:
+    """The full sha of the commit ``revision`` names."""
+    found = git.run("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", cwd=root)
+    if found.returncode == 0:
+        return found.stdout.decode("ascii").strip()
+    if git.run("rev-parse", "--is-shallow-repository", cwd=root).stdout.strip() == b"true":
+        raise git.fail("there is no such commit in this clone, which has only part of the history",
                        "fetch the full history: git fetch --unshallow (in a GitHub workflow: "
                        "actions/checkout with fetch-depth: 0)")
-        raise fail("there is no commit by that name in this repository",
+    raise git.fail("there is no commit by that name in this repository",
                    "give a commit, branch or tag that exists, e.g. HEAD~1 or origin/main "
                    "(git log --oneline lists the commits)")
-    commit = found.stdout.decode("ascii").strip()
 
-    folder = str(PurePosixPath(prefix) / "claims") if prefix else "claims"
-    settings, withdrawn = (str(PurePosixPath(prefix) / name) if prefix else name for name in ("site.yml", WITHDRAWN_FILE))
-    listing = run("ls-tree", "-r", "-z", "--full-tree", commit, "--", folder, settings, withdrawn, cwd=root)
+
+class _Files:
+    """The paths, in the repository, of the files read at the revision."""
+
+    def __init__(self, prefix: str):
+        def inside(name: str) -> str:
+            return str(PurePosixPath(prefix) / name) if prefix else name
+
+        self.claims = inside("claims")  # the folder
+        self.settings = inside("site.yml")
+        self.withdrawn = inside(WITHDRAWN_FILE)
+
+    def is_claim(self, path: str) -> bool:
+        """Only the claim files the build reads: none hidden or in a hidden folder, none too deep (read/listing.py)."""
+        inside = path[len(self.claims) + 1:]
+        return inside.endswith(".md") and not hidden_below(inside) and inside.count("/") <= MAX_FOLDER_DEPTH
+
+
+def _listed_blobs(git: _Git, root: Path, commit: str, files: _Files) -> list[tuple[str, str]]:
+    """(object id, path) of every file to read at ``commit``: site.yml and withdrawn.yml first, then the claims."""
+    listing = git.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", files.claims, files.settings,
+                      files.withdrawn, cwd=root)
     if listing.returncode != 0:
-        raise fail(f"git ls-tree failed: {first_line(listing.stderr)}", LEAVE_OUT.removeprefix("or "))
-    blobs = listed_files(listing.stdout, folder, (settings, withdrawn))
-    texts = dict(zip([path for _, path in blobs], read_blobs(git, root, environment, [oid for oid, _ in blobs]),
-                     strict=True))
-    verdicts = past_verdicts(texts.pop(settings, None), root / settings) or verdicts_now
-    records = past_withdrawn(texts.pop(withdrawn, None), root / withdrawn, verdicts)
-    claims: dict[str, Seen] = {}
-    for path, text in texts.items():
-        slug = PurePosixPath(path).stem
-        past = None if text is None else past_claim(text, root / path, slug, verdicts)
-        if past is not None:
-            claims[slug] = past
-    return History(revision, commit, PublishedState(claims, records))
-
-
-def listed_files(listing: bytes, folder: str, settings: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(object id, path) of each file to read, from `git ls-tree -r -z`: the ``settings`` files
-    first, then every claim file below ``folder`` that the build reads: none hidden or in a hidden
-    folder, none too deep (read/listing.py)."""
+        raise git.fail(f"git ls-tree failed: {first_line(listing.stderr)}", LEAVE_OUT.removeprefix("or "))
     blobs: list[tuple[str, str]] = []
-    for entry in listing.split(b"\0"):
+    for entry in listing.stdout.split(b"\0"):
         if not entry:
             continue
         info, _, name = entry.partition(b"\t")
@@ -123,12 +157,22 @@ def listed_files(listing: bytes, folder: str, settings: tuple[str, ...]) -> list
         # Regular files only: a symbolic link's blob is where it points, not a claim.
         if kind != "blob" or mode not in ("100644", "100755"):
             continue
-        inside = path[len(folder) + 1:]
-        if path in settings:
+        if path in (files.settings, files.withdrawn):
             blobs.insert(0, (oid, path))
-        elif inside.endswith(".md") and not hidden_below(inside) and inside.count("/") <= MAX_FOLDER_DEPTH:
+        elif files.is_claim(path):
             blobs.append((oid, path))
     return blobs
+
+
+def _past_claims(texts: dict[str, str | None], root: Path, verdicts: Verdicts) -> dict[str, Seen]:
+    """What readers saw of each claim file read, by slug: the drafts and the files that do not parse left out."""
+    claims: dict[str, Seen] = {}
+    for path, text in texts.items():
+        slug = PurePosixPath(path).stem
+        past = None if text is None else past_claim(text, root / path, slug, verdicts)
+        if past is not None:
+            claims[slug] = past
+    return claims
 
 
 def read_blobs(git: str, root: Path, environment: dict, oids: list[str]):

@@ -147,6 +147,10 @@ class MarkdownRenderer:
         test compares."""
         self._last = converter = self._converter(tuple(EXTRA) if everything else used_extensions(text))
         md = converter.md
+        # Python-Markdown has no public way to leave processors out for one text (deregistering
+        # and registering them again would sort its registries for every text), so the parser
+        # and the inline processor are handed plain lists of them: internals that only the
+        # versions pyproject.toml accepts are tested with (tests/test_markup.py checks that).
         if everything:
             md.parser.blockprocessors = converter.blocks
             md.treeprocessors["inline"].inlinePatterns = md.inlinePatterns

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .build import source_date
+from .runtime import source_date
 from .config import load_config
 from .errors import Problems, did_you_mean
 from .fields import slug_problem
 from .read.listing import content_files
 from .read.schema import CLAIM_FIELDS, PLACEHOLDER
+from .model import SiteConfig
 from .slugs import slugify
 
 TEMPLATE = """\
@@ -71,35 +72,13 @@ class ScaffoldError(Exception):
 def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdict: str | None = None,
               source: str | None = None) -> Path:
     """Create content/claims/<slug>.md for ``title``; returns its path."""
-    for name, value in (("title", title), ("claimant", claimant or "")):
-        limit = CLAIM_FIELDS[name].max_length
-        if len(value) > limit:  # the check would refuse the file
-            raise ScaffoldError(f"the {name} is {len(value):,} characters long; it may have at most {limit:,}")
-    slug = slugify(title)
-    if not slug:
-        raise ScaffoldError(f'"{title}" has no letters or digits to make a file name from')
-    problem = slug_problem(slug)
-    if problem:  # a Windows device name, or too long: the name the check would suggest
-        slug = problem[1]
+    _check_lengths(title, claimant)
     claims_dir = content_dir / "claims"
-    # The claim files as the build lists them (none hidden, none too deep), whatever is in the folder.
-    existing = [path for path in content_files(claims_dir, "*.md", Problems(), recursive=True) if path.stem == slug]
-    if existing:
-        raise ScaffoldError(f"{existing[0]} already exists; choose another title or edit that file")
-
-    problems = Problems()
-    config = load_config(content_dir, problems)
-    if config is None or problems.errors:
-        raise ScaffoldError("content/site.yml has mistakes; run `factsite check` to see them")
+    slug = _new_slug(title, claims_dir)
+    config = _site_settings(content_dir)
     verdict_slugs = [v.slug for v in config.verdicts]
-    off_scale = [v.slug for v in config.verdicts if v.rating is None]
-    verdict = verdict or (off_scale[0] if off_scale else verdict_slugs[-1])
-    if verdict not in verdict_slugs:
-        raise ScaffoldError(f'unknown verdict "{verdict}": {did_you_mean(verdict, verdict_slugs)}')
-    source_ids = sorted(p.stem for p in (content_dir / "sources").glob("*.yml"))
-    if source and source not in source_ids:
-        raise ScaffoldError(f'unknown source "{source}": {did_you_mean(source, source_ids)}')
-
+    verdict = _chosen_verdict(config, verdict)
+    _check_source(content_dir, source)
     text = TEMPLATE.format(
         title=yaml_text(title), claimant=yaml_text(claimant or f"{PLACEHOLDER}: who made the claim"),
         source=source or "", verdict=verdict, verdicts=", ".join(f'"{slug}"' for slug in verdict_slugs),
@@ -112,6 +91,53 @@ def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdic
     with path.open("x", encoding="utf-8") as file:  # "x": never overwrite
         file.write(text)
     return path
+
+
+def _check_lengths(title: str, claimant: str | None) -> None:
+    """The title and claimant no longer than the check allows (it would refuse the file)."""
+    for name, value in (("title", title), ("claimant", claimant or "")):
+        limit = CLAIM_FIELDS[name].max_length
+        if len(value) > limit:
+            raise ScaffoldError(f"the {name} is {len(value):,} characters long; it may have at most {limit:,}")
+
+
+def _new_slug(title: str, claims_dir: Path) -> str:
+    """The file name for ``title``, which no claim file has yet."""
+    slug = slugify(title)
+    if not slug:
+        raise ScaffoldError(f'"{title}" has no letters or digits to make a file name from')
+    problem = slug_problem(slug)
+    if problem:  # a Windows device name, or too long: the name the check would suggest
+        slug = problem[1]
+    # The claim files as the build lists them (none hidden, none too deep), whatever is in the folder.
+    existing = [path for path in content_files(claims_dir, "*.md", Problems(), recursive=True) if path.stem == slug]
+    if existing:
+        raise ScaffoldError(f"{existing[0]} already exists; choose another title or edit that file")
+    return slug
+
+
+def _site_settings(content_dir: Path) -> SiteConfig:
+    problems = Problems()
+    config = load_config(content_dir, problems)
+    if config is None or problems.errors:
+        raise ScaffoldError("content/site.yml has mistakes; run `factsite check` to see them")
+    return config
+
+
+def _chosen_verdict(config: SiteConfig, verdict: str | None) -> str:
+    """``verdict`` if the site has it; when none is given, the off-scale one (e.g. unproven), else the last."""
+    verdict_slugs = [v.slug for v in config.verdicts]
+    off_scale = [v.slug for v in config.verdicts if v.rating is None]
+    verdict = verdict or (off_scale[0] if off_scale else verdict_slugs[-1])
+    if verdict not in verdict_slugs:
+        raise ScaffoldError(f'unknown verdict "{verdict}": {did_you_mean(verdict, verdict_slugs)}')
+    return verdict
+
+
+def _check_source(content_dir: Path, source: str | None) -> None:
+    source_ids = sorted(p.stem for p in (content_dir / "sources").glob("*.yml"))
+    if source and source not in source_ids:
+        raise ScaffoldError(f'unknown source "{source}": {did_you_mean(source, source_ids)}')
 
 
 def yaml_text(text: str) -> str:

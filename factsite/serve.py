@@ -22,18 +22,18 @@ from http.server import ThreadingHTTPServer
 import jinja2
 import watchfiles
 
-from .build import Project, collector_paused, model_frozen, read_site, source_date
+from .build import Project, read_site
+from .runtime import collector_paused, model_frozen, source_date
 from .config import load_config
 from .errors import BuildFailed, ContentError, Problems
 from .links import check_rendered_links
 from .read.filecache import DocumentCache
 from .read.listing import hidden_below
-from .assemble import placement, replace_claim
+from .assemble import replace_claim
 from .checks import check_editorial
-from .claimants import plain_name
 from .read.claim_file import ClaimFile
-from .read.claims import ClaimContext, claim_from
 from .model import Claim
+from .preview_claims import LastBuild, Reread, new_claims, reread_claims
 from .preview_http import handler_for
 from .render import Renderer, template_environment
 
@@ -46,19 +46,6 @@ class Preview:
     failed: bool = False
     generation: int = 0
     seconds: float = 0.0
-
-
-@dataclass
-class LastBuild:
-    renderer: Renderer  # with the site model it rendered
-    read: list[ContentError]  # the problems found reading the content
-    editorial: list[ContentError]  # and the editorial warnings (checks.check_editorial)
-    by_path: dict | None = None
-
-    def claims_by_path(self) -> dict[str, Claim]:
-        if self.by_path is None:
-            self.by_path = {os.path.abspath(claim.path): claim for claim in self.renderer.site.claims}
-        return self.by_path
 
 
 class PreviewServer:
@@ -155,7 +142,7 @@ class PreviewServer:
     @collector_paused()
     def rebuild_claims(self, changed: set[Path]) -> tuple[dict[str, bytes], list[ContentError]] | None:
         """The quick way, when only claims changed, and not where they are listed: each claim
-        is read again alone and takes the old one's place in the last site (assemble.replace_claim).
+        is read again alone and takes the old one's place in the last site (preview_claims.py).
 
         An analysis alone shows only on its claim's page, which is rendered again; after
         other fields, every job whose fingerprint changed. None when anything else changed
@@ -163,50 +150,39 @@ class PreviewServer:
         site is then read again, which reports the mistakes.
         """
         last = self.last
-        if last is None:
+        reread = reread_claims(last, changed) if last else None
+        replacements = new_claims(last.renderer, reread.fields, reread.problems) if reread else None
+        if replacements is None:
             return None
-        renderer, problems, analyses, fields = last.renderer, Problems(), [], []
-        for path in sorted(changed):
-            claim = last.claims_by_path().get(os.path.abspath(path))
-            if claim is None:
-                return None
-            file = ClaimFile.read(claim.path, read := Problems())
-            if file is None or read.errors:
-                return None
-            if file.digest == claim.digest:
-                analyses.append((claim, file))  # which gives the same problems as before
-            else:
-                fields.append((claim, file))
-                problems.items += read.items
-        site = renderer.site
-        context = ClaimContext(site.config, {source.id: source for source in site.sources},
-                               set(renderer.claims_by_slug), {claimant.slug: claimant for claimant in site.claimants})
-        replacements = []
-        for claim, file in fields:
-            new = claim_from(file, claim.slug, context, problems) if same_claimant(claim, file) else None
-            if new is None or problems.errors or placement(new) != placement(claim):
-                return None
-            replacements.append((claim, new))
-        for claim, file in analyses:
+        for claim, file in reread.analyses:
             claim.analysis, claim.body_digest = file.body, file.body_digest
         for claim, new in replacements:
-            replace_claim(site, claim, new)
-            renderer.forget(claim)
+            replace_claim(last.renderer.site, claim, new)
+            last.renderer.forget(claim)
         if replacements:
-            # The problems read from the claims' fields are read again; those of an analysis cannot change.
-            edited = {claim.path for claim, _ in replacements}
-            last.read = [p for p in last.read if p.path not in edited] + problems.items
-            editorial = Problems()
-            check_editorial(site, editorial)
-            last.editorial = editorial.items
-            prints = {job: fingerprint for job, (fingerprint, _, _) in self.jobs.items()}
-            changed = [claim for claim, _ in replacements + analyses]  # each the object the site holds
-            self.render_changed(renderer, renderer.fingerprints_after(prints, changed))
+            self.render_after_fields(last, replacements, reread)
         else:
-            for claim, _ in analyses:
-                job = ("claim", claim.slug)
-                self.jobs[job] = (renderer.claim_print(claim), *renderer.render_job(job, with_ids=False))
+            self.render_analyses(last.renderer, reread.analyses)
         return self.files_and_problems(Problems(last.read + last.editorial))
+
+    def render_after_fields(self, last: LastBuild, replacements: list[tuple[Claim, Claim]], reread: Reread) -> None:
+        """After claims' fields changed: their problems and the editorial warnings found again,
+        and every job whose fingerprint changed rendered."""
+        # The problems read from the claims' fields are read again; those of an analysis cannot change.
+        edited = {claim.path for claim, _ in replacements}
+        last.read = [p for p in last.read if p.path not in edited] + reread.problems.items
+        editorial = Problems()
+        check_editorial(last.renderer.site, editorial)
+        last.editorial = editorial.items
+        prints = {job: fingerprint for job, (fingerprint, _, _) in self.jobs.items()}
+        changed = [claim for claim, _ in replacements + reread.analyses]  # each the object the site holds
+        self.render_changed(last.renderer, last.renderer.fingerprints_after(prints, changed))
+
+    def render_analyses(self, renderer: Renderer, analyses: list[tuple[Claim, ClaimFile]]) -> None:
+        """After analyses alone changed: only their claims' own pages show them."""
+        for claim, _ in analyses:
+            job = ("claim", claim.slug)
+            self.jobs[job] = (renderer.claim_print(claim), *renderer.render_job(job, with_ids=False))
 
     def files_and_problems(self, problems: Problems) -> tuple[dict[str, bytes], list[ContentError]]:
         """Every file of the preview, and every problem, with the links checked."""
@@ -274,14 +250,6 @@ class VisibleChanges(watchfiles.DefaultFilter):
             if path.startswith(folder + os.sep):
                 return not hidden_below(path[len(folder) + 1:].replace(os.sep, "/"))
         return True
-
-
-def same_claimant(claim: Claim, file: ClaimFile) -> bool:
-    """Whether ``file`` names its claim's claimant as the site does: the name and type the
-    claimant's page shows may come from this very file (claimants.claimant_for)."""
-    claimant, kind = claim.claimant, file.values["claimant_type"]
-    return (plain_name(file.values["claimant"]) == claimant.name and kind in (None, claimant.type)
-            and not (kind is None and claimant.type_given_in == claim.path))
 
 
 def configured_base_path(project: Project) -> str:

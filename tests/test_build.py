@@ -119,8 +119,7 @@ def test_builds_are_identical_across_hash_seeds(tmp_path):
 
 
 def test_the_command_line_ends_with_the_commands_exit_code_and_everything_it_printed(project, tmp_path):
-    """A build or check process ends before Python frees the site model (cli._end_without_freeing):
-    what it printed still comes out whole through a pipe, under the command's own exit code."""
+    """A build or check process prints everything through a pipe, under the command's own exit code."""
     def command(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "factsite", *args, "--content", str(project.content_dir)],
                               cwd=REPO, capture_output=True, text=True, timeout=120)
@@ -134,6 +133,23 @@ def test_the_command_line_ends_with_the_commands_exit_code_and_everything_it_pri
         printed = failed.stdout + failed.stderr  # check reports on stdout, build on stderr
         assert "rain-record.md" in printed and "Traceback" not in printed
         assert printed.rstrip().splitlines()[-1].startswith("1 error"), printed  # the summary, last
+
+
+@pytest.mark.parametrize("args", [["build", "--no-cards", "--no-search"], ["check"]])
+def test_the_command_line_ends_as_python_does_running_every_exit_handler(project, tmp_path, args):
+    """A program that runs factsite's command line in its process (a script, a plugin's
+    coverage or profiler) still runs its own exit handlers after it, whatever the outcome."""
+    out = ["--out", str(tmp_path / "site")] if args[0] == "build" else ["--published", str(tmp_path / "site")]
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print('handler ran', file=sys.stderr))\n"
+              "from factsite.cli import run\n"
+              f"run({[*args, *out, '--content', str(project.content_dir)]!r})\n")
+    for ending in (0, 1):
+        if ending:
+            write(project.content_dir / "claims" / "rain-record.md", "---\ntitle: [unclosed\n---\n")
+        ran = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert ran.returncode == ending, ran.stdout + ran.stderr
+        assert ran.stderr.rstrip().endswith("handler ran"), ran.stderr
 
 
 def test_failed_build_leaves_previous_site_untouched(project, tmp_path):

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factsite import cli, write as write_module
+from factsite import write as write_module
 from factsite.build import build
 from factsite.cli import main
 from factsite.write import WriteError
@@ -227,7 +227,6 @@ def run_build_py(args: list[str], capsys) -> tuple[int, str]:
         # build.py runs the command line as a process of its own, which leaves the cycle
         # collector off; this process, the test run, goes on.
         sys.argv = argv
-        cli._OWN_PROCESS = False
         if collecting:
             gc.enable()
     return exit_.value.code, capsys.readouterr().err

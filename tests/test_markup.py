@@ -4,8 +4,11 @@ what converting it with all of them gives."""
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 
+import markdown
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
@@ -91,3 +94,30 @@ def test_a_blank_text_has_no_links_of_the_text_before():
     renderer("See [the rain check](/claims/rain-record/).")
     assert renderer.last_links == ["/claims/rain-record/"]
     assert renderer("\n") == "" and renderer.last_links == []
+
+
+def test_the_installed_python_markdown_is_a_version_pyproject_accepts():
+    """markup.py hands Python-Markdown's parser and inline processor lists of their own processors
+    (internals, not its public API), so pyproject.toml accepts only the versions it was tested with."""
+    text = (REPO / "pyproject.toml").read_text("utf-8")
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        specs = [spec for spec in tomllib.loads(text)["project"]["dependencies"] if spec.startswith("markdown")]
+    else:  # no tomllib: the dependency's own line
+        specs = re.findall(r'"(markdown[^"]*)"', text)
+    assert len(specs) == 1, specs
+    bounds = re.fullmatch(r"markdown>=([0-9.]+),<([0-9.]+)", specs[0].replace(" ", ""))
+    assert bounds, f"pyproject.toml accepts {specs[0]!r}: give the tested range, markdown>=LOW,<HIGH"
+
+    def version(text: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in re.findall(r"[0-9]+", text)[:3])
+
+    low, high = (version(bound) for bound in bounds.groups())
+    assert low <= version(markdown.__version__) < high, (
+        f"Python-Markdown {markdown.__version__} is installed, and pyproject.toml accepts {specs[0]}. Before "
+        "widening the range, run the whole suite with that version (tests/test_markup.py, which converts "
+        "with only the processors a text could use and with all of them, the golden build in "
+        "tests/test_build.py and tests/test_hostile_content.py), and check in markdown/blockparser.py and "
+        "markdown/treeprocessors.py that the parser still walks its blockprocessors and the inline "
+        "processor its inlinePatterns by position, which markup.MarkdownRenderer.convert replaces with lists")
