@@ -149,37 +149,57 @@ class Guard:
         return f" ({'; '.join(parts)})" if parts else ""
 
     def claim(self, claim: Claim, views: list[Seen]) -> None:
-        """A claim now, against what readers saw at its address and its old addresses."""
+        """A claim now, against what readers saw at its address and its old addresses.
+
+        Each change readers saw needs a new correction of its own: the verdict's meaning, and each
+        earlier correction changed or removed. So an earlier entry replaced outright (its date and
+        its note both new) cannot also serve as the note of a changed verdict."""
         known = frozenset().union(*(view.corrections for view in views))
         since = max(view.modified for view in views)
         now = {key for c in claim.corrections if (key := correction_key(c.date, c.note))}
         changed = known - now
         added = new_entries(known, now)
-        if any(date >= since for date, _ in added):
-            return  # a new correction: it may say anything that changed
-        lines = claim.lines
-        for view in views:
-            if view.meaning == meaning(claim.verdict.label, claim.verdict.rating):
-                continue
-            old, new = shown(view, claim.verdict.label, claim.verdict.rating)
-            where = self.at(f"withdrawn on {view.modified}" if view.withdrawn
-                            else f"published at /claims/{view.slug}/" if view.slug != claim.slug else "")
-            if added:  # there is one, but dated before the change it should record
-                self.report(("verdict", claim.slug), claim.path, lines.get("verdict"),
-                            f'the verdict changed from "{old}"{where} to "{new}", and the new correction is dated '
-                            f"before {since}, the last change readers saw", f"date the new correction {since} or later")
-            else:
-                self.report(("verdict", claim.slug), claim.path, lines.get("verdict"),
-                            f'the verdict changed from "{old}"{where} to "{new}" without a correction',
-                            f"add to corrections: a note dated {since or 'today'} or later saying the verdict "
-                            f"changed from {old} to {new}, and why")
+        fresh = [entry for entry in added if entry[0] >= since]
+        verdict_now = meaning(claim.verdict.label, claim.verdict.rating)
+        moved = [view for view in views if view.meaning != verdict_now]
+        if len(fresh) >= len(changed) + bool(moved):
+            return
+        for view in moved:
+            self.verdict_changed(claim, view, since, added, fresh)
         if changed:
-            first = min(changed)
-            self.report(("corrections", claim.slug), claim.path, lines.get("corrections") or lines.get("verdict"),
-                        f"an earlier correction ({', '.join(date for date, _ in sorted(changed))}){self.at()} was "
-                        "changed or removed without a new correction saying so",
-                        "add to corrections: a new dated entry saying what was changed in the earlier one, and why; "
-                        f'or put it back as it was: "{first[0]}: {shorten(first[1])}"')
+            self.corrections_changed(claim, changed, both=bool(fresh))
+
+    def verdict_changed(self, claim: Claim, view: Seen, since: str, added, fresh) -> None:
+        old, new = shown(view, claim.verdict.label, claim.verdict.rating)
+        where = self.at(f"withdrawn on {view.modified}" if view.withdrawn
+                        else f"published at /claims/{view.slug}/" if view.slug != claim.slug else "")
+        line = claim.lines.get("verdict")
+        if fresh:  # one new correction, for an earlier one changed too
+            self.report(("verdict", claim.slug), claim.path, line,
+                        f'the verdict changed from "{old}"{where} to "{new}", and an earlier correction was changed '
+                        "too: each change needs a new correction of its own",
+                        f"add to corrections: a note dated {since} or later saying the verdict changed from {old} "
+                        f"to {new}, and why")
+        elif added:  # there is one, but dated before the change it should record
+            self.report(("verdict", claim.slug), claim.path, line,
+                        f'the verdict changed from "{old}"{where} to "{new}", and the new correction is dated '
+                        f"before {since}, the last change readers saw", f"date the new correction {since} or later")
+        else:
+            self.report(("verdict", claim.slug), claim.path, line,
+                        f'the verdict changed from "{old}"{where} to "{new}" without a correction',
+                        f"add to corrections: a note dated {since or 'today'} or later saying the verdict "
+                        f"changed from {old} to {new}, and why")
+
+    def corrections_changed(self, claim: Claim, changed: set, both: bool) -> None:
+        first = min(changed)
+        dates = ", ".join(date for date, _ in sorted(changed))
+        said = ("changed or removed, and the verdict changed too: each change needs a new correction of its own"
+                if both else "changed or removed without a new correction saying so")
+        self.report(("corrections", claim.slug), claim.path,
+                    claim.lines.get("corrections") or claim.lines.get("verdict"),
+                    f"an earlier correction ({dates}){self.at()} was {said}",
+                    "add to corrections: a new dated entry saying what was changed in the earlier one, and why; "
+                    f'or put it back as it was: "{first[0]}: {shorten(first[1])}"')
 
     def taken(self, address: str, view: Seen, claim: Claim, now: Claim | Withdrawal) -> None:
         """An address that led to one fact-check, which is still there (``now``), leading to another."""

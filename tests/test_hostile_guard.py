@@ -235,6 +235,8 @@ def test_a_renamed_claim_may_give_its_old_addresses_to_its_new_file(published):
     (OLD_CORRECTION, "An earlier version gave the 2025 figure as 16 million."),  # reworded
     ("- date: 2025-03-09", "- date: 2025-05-09"),  # redated, to count as new
     ("  - date: 2025-03-09\n    note: " + OLD_CORRECTION + "\n", ""),  # removed
+    # replaced outright, its date and note both new: one new entry cannot note two changes
+    ("- date: 2025-03-09\n    note: " + OLD_CORRECTION, "- date: 2025-05-09\n    note: Rated half true now."),
 ])
 def test_an_edited_old_correction_never_counts_as_the_new_one(published, old, new):
     replace(published.folder / BUDGET, 'verdict: "false"', "verdict: half-true")
@@ -255,6 +257,15 @@ def test_an_old_correction_changed_silently_is_an_error_on_the_corrections_line(
     assert error.startswith(f"{BUDGET}:{BUDGET_CORRECTIONS}: an earlier correction (")
     assert "was changed or removed without a new correction saying so" in error
     assert f'or put it back as it was: "2025-03-09: {OLD_CORRECTION}"' in error
+
+
+def test_a_replaced_correction_and_a_changed_verdict_each_with_a_new_correction_pass(published):
+    replace(published.folder / BUDGET, 'verdict: "false"', "verdict: half-true")
+    replace(published.folder / BUDGET, "- date: 2025-03-09\n    note: " + OLD_CORRECTION,
+            "- date: 2025-05-09\n    note: Rated half true now, as the 2020 figure was revised.")
+    replace(published.folder / BUDGET, "related: [rain-record]", "  - date: 2025-05-09\n    note: We replaced "
+            "the correction of 9 March, which gave the 2020 figure as 11 million.\nrelated: [rain-record]")
+    assert published.errors() == []
 
 
 def test_an_edited_correction_with_a_new_one_saying_so_passes(published):
