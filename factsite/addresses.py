@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .read.parse import read_yaml_file
+from .read.schema import PLACEHOLDER
 from .errors import Problems, did_you_mean
 from .fields import SLUG_PATTERN, Field, check_fields, slug_problem
 from .model import Claim, SiteConfig, Withdrawal
@@ -120,6 +121,11 @@ def load_withdrawn(content_dir: Path, config: SiteConfig, problems: Problems) ->
             problems.error(path, lines["claim"], f'"{entry["claim"]}" is recorded as withdrawn twice',
                            f'keep one entry for it (the other is on line {withdrawn[entry["claim"]].lines["claim"]})')
             continue
+        for name in ("title", "note"):
+            if entry[name] and PLACEHOLDER in entry[name]:
+                problems.error(path, lines[name], f'"{name}" still has the placeholder {PLACEHOLDER}',
+                               f"replace it with the {name} readers should see"
+                               + (": why the fact-check was withdrawn" if name == "note" else ""))
         if verdict is None or None in entry.values():
             continue  # reported above, or by check_fields
         withdrawn[entry["claim"]] = Withdrawal(entry["claim"], entry["title"], entry["date"], verdict,

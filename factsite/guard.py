@@ -31,6 +31,7 @@ from pathlib import Path
 from .addresses import WITHDRAWN_FILE
 from .errors import ContentError, Problems
 from .history import state_at
+from .read.schema import PLACEHOLDER
 from .model import Claim, Site, Withdrawal
 from .published import STATE_FILE, Entry, PublishedState, Seen, correction_key, meaning
 
@@ -235,8 +236,10 @@ class Guard:
         aliases = f", aliases: [{', '.join(view.aliases)}]" if view.aliases else ""
         entry = (f"- {{claim: {view.slug}, title: {json.dumps(title, ensure_ascii=False)}, date: "
                  f"{view.modified if view.withdrawn else 'YYYY-MM-DD'}, verdict: \"{verdict}\"{aliases}, "
-                 "note: why it was withdrawn}")
+                 f"note: \"{PLACEHOLDER}: why it was withdrawn\"}}")
         record = f"content/{WITHDRAWN_FILE}"
+        if not self.site.config.path.with_name(WITHDRAWN_FILE).exists():
+            entry = f"withdrawn: [{entry[2:]}]"  # the whole file, on one line
         if view.withdrawn:
             self.report(("address", address), self.site.config.path.with_name(WITHDRAWN_FILE), None,
                         f'the record of the withdrawn fact-check "{title}" (/claims/{address}/){self.at()} '

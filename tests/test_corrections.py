@@ -145,7 +145,7 @@ def test_a_new_claim_passes_and_a_deleted_one_needs_a_record(repo):
         for slug in ("budget-doubled", "spending-doubled")]
     assert errors[0].endswith('record it in content/withdrawn.yml: - {claim: budget-doubled, title: "Budget doubled", '
                               'date: YYYY-MM-DD, verdict: "false", aliases: [spending-doubled], '
-                              "note: why it was withdrawn}")
+                              "note: \"TODO: why it was withdrawn\"}")
     with (repo / "content/withdrawn.yml").open("a", encoding="utf-8") as records:
         records.write('  - {claim: budget-doubled, title: Budget doubled, date: 2025-06-01, verdict: "false", '
                       "aliases: [spending-doubled], note: The figures were a draft.}\n")

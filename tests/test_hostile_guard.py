@@ -309,8 +309,32 @@ def test_a_published_claim_made_a_draft_needs_a_record(published):
     assert error.startswith(f"{RAIN}:14: this fact-check was published at /claims/rain-record/")
     assert "as a draft it would disappear from the site" in error
     assert ('content/withdrawn.yml: - {claim: rain-record, title: "Rain record", date: YYYY-MM-DD, '
-            'verdict: "unproven", note: why it was withdrawn}') in error
+            'verdict: "unproven", note: "TODO: why it was withdrawn"}') in error
     record(published.folder)
+    assert published.errors() == []
+
+
+def test_the_hints_record_copied_as_it_is_asks_for_the_note_readers_will_see(published):
+    # The placeholder of the hint's note would be published on the notice and the corrections page.
+    replace(published.folder / RAIN, "published: 2025-04-01", "published: 2025-04-01\ndraft: true")
+    [error] = published.errors()
+    entry = error.split(": - ", 1)[1].replace("YYYY-MM-DD", "2025-05-01")
+    record(published.folder, f"  - {entry}\n")
+    [error] = published.errors()
+    assert error.startswith(f'{WITHDRAWN}:8: "note" still has the placeholder TODO')
+    assert error.endswith("replace it with the note readers should see: why the fact-check was withdrawn")
+    replace(published.folder / WITHDRAWN, "TODO: why it was withdrawn", "The claim was about another city.")
+    assert published.errors() == []
+
+
+def test_with_no_withdrawn_yml_the_hint_gives_the_whole_file(published):
+    (published.folder / WITHDRAWN).unlink()  # its record was published: put back below, from the hint
+    errors = published.errors()  # one for the address, one for its old address (an alias)
+    assert located(errors) == [f"{WITHDRAWN}:None"] * 2
+    entry = errors[0].split("put it back in content/withdrawn.yml: ", 1)[1]
+    assert entry.startswith("withdrawn: [{claim: eclipse-forecast, ")
+    (published.folder / WITHDRAWN).write_text(entry.replace("TODO: why it was withdrawn", "It was withdrawn.")
+                                              + "\n", "utf-8")
     assert published.errors() == []
 
 
