@@ -8,4 +8,4 @@ import sys
 from factsite.cli import run
 
 if __name__ == "__main__":
-    run(["build", *sys.argv[1:]], prog_name="python build.py")
+    run(sys.argv[1:], prog_name="python build.py", command="build")

@@ -122,10 +122,11 @@ since_option = click.option(
 )
 
 
-def run(args: list[str] | None = None, prog_name: str = "factsite") -> None:
+def run(args: list[str] | None = None, prog_name: str = "factsite", command: str | None = None) -> None:
     """The command line as a process of its own: the console script, `python -m factsite`
-    and build.py. (Tests call :func:`main` inside their own process.)"""
-    main(args, prog_name=prog_name, obj=OWN_PROCESS)
+    and build.py, which runs ``command`` "build" alone, so that its usage line reads as typed.
+    (Tests call :func:`main` inside their own process.)"""
+    (main.commands[command] if command else main).main(args, prog_name=prog_name, obj=OWN_PROCESS)
 
 
 OWN_PROCESS = object()  # run()'s mark on the command's context: the process ends with the command
