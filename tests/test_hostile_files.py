@@ -254,34 +254,40 @@ def test_a_sound_journal_left_by_a_killed_build_is_still_finished(project, built
     assert not (tmp_path / ".site-journal.json").exists()
 
 
-def load_state(tmp_path: Path) -> list:
+def load_state(tmp_path: Path) -> dict:
+    """The build state as saved: its fields by name, and the store's stamp."""
     import marshal
 
-    return list(marshal.loads((tmp_path / ".factsite-cache/site.state.marshal").read_bytes()))
+    return marshal.loads((tmp_path / ".factsite-cache/site.state.marshal").read_bytes())
 
 
-def save_state(tmp_path: Path, state: list) -> None:
+def save_state(tmp_path: Path, state: dict) -> None:
     import marshal
 
-    (tmp_path / ".factsite-cache/site.state.marshal").write_bytes(marshal.dumps(tuple(state)))
+    (tmp_path / ".factsite-cache/site.state.marshal").write_bytes(marshal.dumps(state))
 
 
 def with_stale_job(files: list) -> callable:
     """The state with one more job, which no build makes now: its files are deleted as stale."""
-    def change(state: list) -> None:
-        state[3][("claim", "gone")] = ("0" * 32, (files, []))
+    def change(state: dict) -> None:
+        state["jobs"][("claim", "gone")] = ("0" * 32, (files, []))
     return change
 
 
 def state_changes(tmp_path: Path) -> dict:
-    def set_at(index, value):
+    def set_at(name, value):
         def change(state):
-            state[index] = value
+            state[name] = value
         return change
 
     def first_job(value):
         def change(state):
-            state[3][next(iter(state[3]))] = value
+            state["jobs"][next(iter(state["jobs"]))] = value
+        return change
+
+    def without(name):
+        def change(state):
+            del state[name]
         return change
 
     return {
@@ -290,14 +296,22 @@ def state_changes(tmp_path: Path) -> dict:
         "stale file backslashes": with_stale_job(["..\\outside\\canary.txt"]),
         "stale folder itself": with_stale_job(["claims"]),
         "stale file with a dot part": with_stale_job(["claims/./../../outside/canary.txt"]),
-        "jobs of the wrong type": set_at(3, {("claim", "x"): 5}),
-        "jobs a list": set_at(3, [1, 2]),
+        "jobs of the wrong type": set_at("jobs", {("claim", "x"): 5}),
+        "jobs a list": set_at("jobs", [1, 2]),
         "a job's files of the wrong type": first_job(("0" * 32, ({"a": 1}, []))),
         "a job's links of the wrong type": first_job(("0" * 32, (["index.html"], [("a", 1, [("b", "c")])]))),
-        "a code object": set_at(7, compile("open('canary', 'w')", "x", "exec")),
-        "warnings of the wrong type": set_at(8, [("claims/x.md", "line", 1, None)]),
-        "inputs of the wrong type": set_at(5, {"claims/x.md": ("1", 2, 3)}),
-        "settings not a tuple": set_at(2, ["https://example.org/", False, False, False]),
+        "a code object": set_at("layout", compile("open('canary', 'w')", "x", "exec")),
+        "warnings of the wrong type": set_at("warnings", [("claims/x.md", "line", 1, None)]),
+        "inputs of the wrong type": set_at("inputs", {"claims/x.md": ("1", 2, 3)}),
+        "settings not a tuple": set_at("settings", ["https://example.org/", False, False, False]),
+        "settings holding a list": set_at("settings", ("https://example.org/", [False], False, False)),
+        "shown of the wrong type": set_at("shown", {"rain-record": 5}),
+        "search digests of the wrong type": set_at("search_digests", "0" * 32),
+        "out_dir of the wrong type": set_at("out_dir", b"/site"),
+        "a field missing": without("shown"),
+        "a field more": set_at("rmtree", "/"),
+        "a stamp of another version": set_at("stamp", ("factsite cache", 8, "0.1.0")),
+        "no stamp": without("stamp"),
     }
 
 
@@ -382,11 +396,9 @@ def test_build_cache_that_is_a_link_is_neither_read_nor_written(project, built, 
 def plant_documents(tmp_path: Path, entries) -> None:
     import marshal
 
-    from factsite import __version__
-    from factsite.read.filecache import DocumentCache
+    from factsite.cache import STAMP
 
-    (tmp_path / ".factsite-cache/documents.marshal").write_bytes(
-        marshal.dumps(((DocumentCache.VERSION, __version__), entries)))
+    (tmp_path / ".factsite-cache/documents.marshal").write_bytes(marshal.dumps((STAMP, entries)))
 
 
 def planted_claim(claim: Path, **values) -> tuple:
@@ -438,9 +450,11 @@ def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outs
 @needs_symlinks
 def test_planted_share_card_is_not_published(project, tmp_path, outside):
     """A card in the cache that is a link (to a secret) or not a PNG is drawn again."""
+    from factsite.cache import BuildCache
+
     out = tmp_path / "site"
     build(project, out, search=False)
-    cards = sorted((tmp_path / ".factsite-cache/cards").iterdir())
+    cards = sorted(BuildCache(out).cards().folder.iterdir())
     assert cards
     for number, card in enumerate(cards):
         card.unlink()
@@ -485,10 +499,10 @@ def planted_template(project, name: str, text: str) -> tuple[str, bytes]:
 
 
 def test_planted_compiled_template_is_never_run(project, tmp_path, key_home):
-    from factsite import __version__
+    from factsite.cache import BuildCache
 
     out = tmp_path / "site"
-    folder = tmp_path / ".factsite-cache" / f"templates-{__version__}"
+    folder = BuildCache(out).compiled_templates()
     folder.mkdir(parents=True)
     for name in ("base.html", "claim.html", "index.html", "_badge.html"):
         key, code = planted_template(project, name, "PLANTED-CODE-RAN")
