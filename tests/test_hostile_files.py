@@ -303,6 +303,9 @@ def state_changes(tmp_path: Path) -> dict:
         "a code object": set_at("layout", compile("open('canary', 'w')", "x", "exec")),
         "warnings of the wrong type": set_at("warnings", [("claims/x.md", "line", 1, None)]),
         "inputs of the wrong type": set_at("inputs", {"claims/x.md": ("1", 2, 3)}),
+        "inputs by a key of the wrong type": set_at("inputs", {("claims", "x.md"): None}),
+        "warnings a tuple": set_at("warnings", ()),
+        "a job's fingerprint of the wrong type": first_job((32, (["index.html"], []))),
         "settings not a tuple": set_at("settings", ["https://example.org/", False, False, False]),
         "settings holding a list": set_at("settings", ("https://example.org/", [False], False, False)),
         "shown of the wrong type": set_at("shown", {"rain-record": 5}),
@@ -445,6 +448,62 @@ def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outs
     (tmp_path / ".factsite-cache/site.state.marshal").unlink()
     build(project, built, **BUILD)
     assert_correct_and_canary_safe(project, built, tmp_path, before)
+
+
+def old_state(tmp_path: Path) -> tuple:
+    """The build state as factsite saved it before the store had one version: a 9-tuple of FORMAT 7."""
+    from factsite import __version__
+
+    state = load_state(tmp_path)
+    return ((__version__, 7), state["out_dir"], state["settings"], state["jobs"], state["search_digests"],
+            state["inputs"], state["shown"], state["layout"], state["warnings"])
+
+
+def test_caches_of_earlier_formats_are_ignored_never_misread(project, built, tmp_path, outside, monkeypatch):
+    """A state and a file cache as the previous factsite wrote them (a 9-tuple; the file cache's
+    own version 8) mean a full build: the planted entry, which matches its file, is not used."""
+    import marshal
+
+    from factsite import __version__
+    from factsite.read.filecache import DocumentCache
+
+    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # signatures as on an editor's machine, where they match
+    before = snapshot(outside, tmp_path / "nothing")
+    save_state(tmp_path, old_state(tmp_path))
+    claim = project.content_dir / "claims/rain-record.md"
+    entries = {("ClaimFile", str(claim)): (DocumentCache.signature(claim), planted_claim(claim, title="PLANTED"), [])}
+    (tmp_path / ".factsite-cache/documents.marshal").write_bytes(marshal.dumps(((8, __version__), entries)))
+    result = build(project, built, **BUILD)
+    assert result.files_reused == 0
+    assert not any(b"PLANTED" in data for data in contents_of(built).values())
+    assert_correct_and_canary_safe(project, built, tmp_path, before, result)
+
+
+def test_a_site_is_adopted_through_a_build_state_of_an_earlier_format(project, built, tmp_path):
+    """An older factsite's state, though not loaded, still names the site it built (its mark is missing)."""
+    (built / "made-by-factsite.txt").unlink()
+    save_state(tmp_path, old_state(tmp_path))
+    build(project, built, **BUILD)
+    assert (built / "made-by-factsite.txt").is_file()
+
+
+def test_a_new_store_version_leaves_every_part_of_the_old_one(project, tmp_path, key_home, monkeypatch):
+    """Raising cache.VERSION is all it takes for a build to keep nothing from the store as it was."""
+    from factsite import cache
+
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    old = cache.BuildCache(out)
+    old_parts = (old.cards().folder, old.compiled_templates())
+    assert all(any(part.iterdir()) for part in old_parts)
+    monkeypatch.setattr(cache, "VERSION", cache.VERSION + 1)
+    monkeypatch.setattr(cache, "STAMP", (cache.STAMP[0], cache.VERSION, *cache.STAMP[2:]))
+    assert cache.BuildCache(out).load_state() is None and not cache.BuildCache(out).documents().entries
+    result = build(project, out, search=False)
+    new = cache.BuildCache(out)
+    assert result.files_reused == 0
+    assert all(any(part.iterdir()) for part in (new.cards().folder, new.compiled_templates()))
+    assert not {new.cards().folder, new.compiled_templates()} & set(old_parts)
 
 
 @needs_symlinks
