@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,6 +96,23 @@ class BuildCache:
         # marshal, not pickle: plain values load several times faster, and a big site has many.
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomically(self.state_file, marshal.dumps({"stamp": STAMP, **state.to_plain()}))
+        self._drop_other_versions()
+
+    def _drop_other_versions(self) -> None:
+        """Delete the cards and compiled templates of other versions, which no build reads: kept
+        between CI runs, they would pile up. A link among them is removed, never followed."""
+        current = {self.cards().folder.name, self.compiled_templates().name}
+        with os.scandir(self.folder) as entries:
+            old = [entry for entry in entries
+                   if entry.name.startswith(("cards", "templates-")) and entry.name not in current]
+        for entry in old:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)  # which refuses links, and never follows one inside
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass  # left for the next build; it costs only room
 
     def documents(self) -> DocumentCache:
         return DocumentCache(self.folder / "documents.marshal", write_atomically, STAMP)

@@ -507,6 +507,24 @@ def test_a_new_store_version_leaves_every_part_of_the_old_one(project, tmp_path,
 
 
 @needs_symlinks
+def test_cards_and_templates_of_other_versions_are_deleted_but_no_link_is_followed(project, built, tmp_path,
+                                                                                   outside):
+    cache = tmp_path / ".factsite-cache"
+    write(cache / "cards/0123.png", "an old card")
+    write(cache / "templates-0.1.0/key.signed", "an old template")
+    os.symlink(outside, cache / "cards-8")
+    os.symlink(outside, cache / "templates-7-0.1.0")
+    write(cache / "keep-me.txt", "not a part of the store")
+    before = snapshot(outside, tmp_path / "nothing")
+    claim = project.content_dir / "claims/rain-record.md"
+    claim.write_text(claim.read_text() + "\nAn edit.\n")
+    build(project, built, **BUILD)
+    left = {path.name for path in cache.iterdir()}
+    assert "keep-me.txt" in left and not left & {"cards", "templates-0.1.0", "cards-8", "templates-7-0.1.0"}
+    assert snapshot(outside, tmp_path / "nothing") == before
+
+
+@needs_symlinks
 def test_planted_share_card_is_not_published(project, tmp_path, outside):
     """A card in the cache that is a link (to a secret) or not a PNG is drawn again."""
     from factsite.cache import BuildCache
