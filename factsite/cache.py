@@ -1,54 +1,58 @@
-"""The build cache, a folder `.factsite-cache/` beside the output folder.
+"""The cache store: the folder `.factsite-cache/` beside the output folder, and all it keeps.
 
-It remembers, for the last build into the output folder, each job's
-fingerprint and what the job wrote, so the next build renders only the jobs
-whose fingerprint changed. Share cards are kept by the digest of what they
-show, so a card is drawn once, whichever build needs it (the Pages workflow
-keeps this folder between runs). Deleting the folder only costs time.
+It remembers, for the last build into the output folder, each job's fingerprint and what
+the job wrote, so the next build renders only the jobs whose fingerprint changed; what
+reading each content file gave, so the next build reads only the files that changed; the
+share cards, by the digest of what they show, so a card is drawn once, whichever build needs
+it (the Pages workflow keeps this folder between runs); and the compiled templates. Deleting
+the folder only costs time. Its layout, with VERSION 9 and factsite 0.1.0:
 
-What is read back from here is untrusted (readback.py): the build state is taken only
-if every value in it has the type and shape a build writes, and every path in it stays
-inside the output folder; otherwise, and when the folder is a link, the build writes
-everything afresh. A card is read only as a plain PNG file.
+    .factsite-cache/
+      site.state.marshal          the build state of the site in site/ (build_state.py), by field name
+      documents.marshal           the file cache (read/filecache.py)
+      documents.recent.marshal    the file cache's entries put since documents.marshal was written whole
+      cards-9/<digest>.png        share cards
+      templates-9-0.1.0/<key>.signed   compiled templates, signed with a key of the user's (compiled.py)
+
+Everything here is read back as untrusted input (readback.py): never through a link, nor when
+the folder is a link or a file; the state and the file cache only if they carry this VERSION
+and factsite's version (STAMP) and every value has the shape a build writes; a card only as a
+plain PNG file; a compiled template only with this user's signature. Anything else is ignored,
+and the build does the work afresh.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
-from itertools import chain
-from operator import itemgetter
+import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .build_state import BuildState
 from .read.filecache import DocumentCache
-from .readback import all_safe_relative, read_own_file
-from .render import JobResult
+from .readback import read_own_file
 from .write import WriteError, write_atomically
 
+__all__ = ["BuildCache", "BuildState", "CardCache", "CACHE_FOLDER", "STAMP", "VERSION"]
+
 CACHE_FOLDER = ".factsite-cache"
-FORMAT = 7  # raise when what the cache holds changes shape; older caches are then ignored
 
-
-@dataclass
-class BuildState:
-    """What the last build wrote into ``out_dir``, and with which settings."""
-
-    out_dir: str
-    settings: tuple
-    jobs: dict = field(default_factory=dict)  # job -> (fingerprint, JobResult)
-    search_digests: list[str] | None = None  # one for each part of the search index
-    # For the rebuild after analyses alone were edited (analysis_edits.py):
-    inputs: dict = field(default_factory=dict)  # content file (relative path) -> its signature
-    shown: dict = field(default_factory=dict)  # claim slug -> what pages show of it, in the site's order
-    layout: str = ""  # the digest of the templates, static files, settings and build date
-    warnings: list = field(default_factory=list)  # the content's: (path in the content folder, line, message, hint)
-    version: tuple = (__version__, FORMAT)
+# The version of everything in the store. Raise it by one whenever what any part keeps changes
+# shape: a field of BuildState, what a kind of content file keeps in the file cache (its
+# to_plain), how cards or compiled templates are named or signed, or the layout above. Every
+# part written under another version is then ignored, never misread, and the next build is a
+# full one. (9: the state by field name, one version for the whole store.)
+VERSION = 9
+# What the state and the file cache carry: factsite's own version too, so that a new release,
+# which may compute any of it differently, starts afresh.
+STAMP = ("factsite cache", VERSION, __version__)
 
 
 class BuildCache:
+    """The store beside ``out_dir``: where each part is, and whether the folder may be used."""
+
     def __init__(self, out_dir: Path):
         self.folder = out_dir.parent / CACHE_FOLDER
         self.state_file = self.folder / f"{out_dir.name}.state.marshal"
@@ -59,6 +63,7 @@ class BuildCache:
         return not os.path.islink(self.folder) and (self.folder.is_dir() or not os.path.lexists(self.folder))
 
     def _load(self):
+        """The state file's values, whatever they are (untrusted), or None."""
         data = read_own_file(self.state_file)
         try:
             return marshal.loads(data) if data is not None else None
@@ -68,22 +73,17 @@ class BuildCache:
     def load_state(self) -> BuildState | None:
         """The last build's state, or None when there is none that can be trusted."""
         loaded = self._load()
-        if not (type(loaded) is tuple and len(loaded) == 9 and loaded[0] == (__version__, FORMAT)):
+        if type(loaded) is not dict or loaded.pop("stamp", None) != STAMP:
             return None
-        _, out_dir, settings, jobs, search_digests, inputs, shown, layout, warnings = loaded
-        if not (type(out_dir) is str and type(settings) is tuple and type(layout) is str
-                and _is_text_list(search_digests, none=True) and _is_text_dict(shown)
-                and _are_signatures(inputs) and _are_warnings(warnings) and _are_jobs(jobs)):
-            return None
-        # The ids on each page are not kept: the link check reads them from the page if it needs them.
-        return BuildState(out_dir, settings, {job: (fingerprint, JobResult(dict.fromkeys(files), links))
-                                               for job, (fingerprint, (files, links)) in jobs.items()},
-                          search_digests, inputs, shown, layout, warnings)
+        return BuildState.from_plain(loaded)
 
     def names(self, out_dir: Path) -> bool:
-        """Whether the last build's state, of any format, says it built into ``out_dir``: a site
+        """Whether the last build's state, of any version, says it built into ``out_dir``: a site
         an earlier factsite made, before it marked its folders (write.refuse_foreign_folder)."""
         loaded = self._load() if self.usable() else None
+        if type(loaded) is dict:
+            return loaded.get("out_dir") == str(out_dir)
+        # Before VERSION 9, the state was a tuple, the folder its second value.
         return type(loaded) is tuple and len(loaded) > 1 and loaded[1] == str(out_dir)
 
     def forget_state(self) -> None:
@@ -94,18 +94,32 @@ class BuildCache:
 
     def save_state(self, state: BuildState) -> None:
         # marshal, not pickle: plain values load several times faster, and a big site has many.
-        jobs = {job: (fingerprint, (list(result.files), [tuple(item) for item in result.links]))
-                for job, (fingerprint, result) in state.jobs.items()}
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.state_file, marshal.dumps(
-            ((__version__, FORMAT), state.out_dir, state.settings, jobs, state.search_digests, state.inputs,
-             state.shown, state.layout, state.warnings)))
+        write_atomically(self.state_file, marshal.dumps({"stamp": STAMP, **state.to_plain()}))
+        self._drop_other_versions()
+
+    def _drop_other_versions(self) -> None:
+        """Delete the cards of other versions, and the compiled templates earlier versions kept
+        here (compiled.py keeps them elsewhere now), which no build reads: kept between CI runs,
+        they would pile up. A link among them is removed, never followed."""
+        current = {self.cards().folder.name}
+        with os.scandir(self.folder) as entries:
+            old = [entry for entry in entries
+                   if entry.name.startswith(("cards", "templates-")) and entry.name not in current]
+        for entry in old:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)  # which refuses links, and never follows one inside
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass  # left for the next build; it costs only room
 
     def documents(self) -> DocumentCache:
-        return DocumentCache(self.folder / "documents.marshal", write_atomically)
+        return DocumentCache(self.folder / "documents.marshal", write_atomically, STAMP)
 
     def cards(self) -> CardCache:
-        return CardCache(self.folder / "cards")
+        return CardCache(self.folder / f"cards-{VERSION}")
 
 
 class CardCache:
@@ -131,69 +145,3 @@ class CardCache:
         except (OSError, WriteError):
             pass  # a card not kept is drawn again next time; saving the build's state reports the folder
         return data
-
-
-# The shapes of the build state's values, as save_state writes them. Each is checked whole
-# when the state is loaded, so that nothing planted in the file can reach the build as
-# anything but the plain values it expects. Checked a column at a time (map and set run in
-# C): some 15 ms at 10,000 claims, against 40 ms one value at a time.
-
-def _only(values, *types) -> bool:
-    """Whether every one of ``values`` is of exactly one of ``types`` (bool is not int here)."""
-    return set(map(type, values)) <= set(types)
-
-
-def _rows(rows: list, width: int) -> bool:
-    """Whether ``rows`` are all tuples of ``width`` values."""
-    return _only(rows, tuple) and set(map(len, rows)) <= {width}
-
-
-def _column(rows: list, index: int) -> list:
-    return list(map(itemgetter(index), rows))
-
-
-def _is_text_list(value, none: bool = False) -> bool:
-    return (none and value is None) or (type(value) is list and _only(value, str))
-
-
-def _is_text_dict(value) -> bool:
-    return type(value) is dict and _only(value, str) and _only(value.values(), str)
-
-
-def _are_signatures(value) -> bool:
-    """content file -> (size, modified, changed) or None."""
-    if type(value) is not dict or not _only(value, str):
-        return False
-    signatures = [signature for signature in value.values() if signature is not None]
-    return _rows(signatures, 3) and _only(chain.from_iterable(signatures), int)
-
-
-def _are_warnings(value) -> bool:
-    """(path in the content folder, line or None, message, hint)."""
-    return (type(value) is list and _rows(value, 4) and _only(_column(value, 0), str)
-            and _only(_column(value, 1), int, type(None)) and _only(_column(value, 2), str)
-            and _only(_column(value, 3), str))
-
-
-def _are_jobs(jobs) -> bool:
-    """job -> (fingerprint, (files, links)), every file a safe path inside the output folder,
-    every link a WrittenLinks: (content file, page URL, [(link, line)])."""
-    if type(jobs) is not dict or not (_rows(list(jobs), 2) and _only(chain.from_iterable(jobs), str)):
-        return False
-    values = list(jobs.values())
-    if not (_rows(values, 2) and _only(_column(values, 0), str)):
-        return False
-    outputs = _column(values, 1)
-    if not _rows(outputs, 2):
-        return False
-    files, links = _column(outputs, 0), _column(outputs, 1)
-    if not (_only(files, list) and _only(links, list) and all_safe_relative(list(chain.from_iterable(files)))):
-        return False
-    links = list(chain.from_iterable(links))
-    if not (_rows(links, 3) and _only(_column(links, 0), str) and _only(_column(links, 1), str)):
-        return False
-    lists = _column(links, 2)
-    if not _only(lists, list):
-        return False
-    pairs = list(chain.from_iterable(lists))
-    return _rows(pairs, 2) and _only(_column(pairs, 0), str) and _only(_column(pairs, 1), int)

@@ -271,34 +271,40 @@ def test_a_sound_journal_left_by_a_killed_build_is_still_finished(project, built
     assert not (tmp_path / ".site-journal.json").exists()
 
 
-def load_state(tmp_path: Path) -> list:
+def load_state(tmp_path: Path) -> dict:
+    """The build state as saved: its fields by name, and the store's stamp."""
     import marshal
 
-    return list(marshal.loads((tmp_path / ".factsite-cache/site.state.marshal").read_bytes()))
+    return marshal.loads((tmp_path / ".factsite-cache/site.state.marshal").read_bytes())
 
 
-def save_state(tmp_path: Path, state: list) -> None:
+def save_state(tmp_path: Path, state: dict) -> None:
     import marshal
 
-    (tmp_path / ".factsite-cache/site.state.marshal").write_bytes(marshal.dumps(tuple(state)))
+    (tmp_path / ".factsite-cache/site.state.marshal").write_bytes(marshal.dumps(state))
 
 
 def with_stale_job(files: list) -> callable:
     """The state with one more job, which no build makes now: its files are deleted as stale."""
-    def change(state: list) -> None:
-        state[3][("claim", "gone")] = ("0" * 32, (files, []))
+    def change(state: dict) -> None:
+        state["jobs"][("claim", "gone")] = ("0" * 32, (files, []))
     return change
 
 
 def state_changes(tmp_path: Path) -> dict:
-    def set_at(index, value):
+    def set_at(name, value):
         def change(state):
-            state[index] = value
+            state[name] = value
         return change
 
     def first_job(value):
         def change(state):
-            state[3][next(iter(state[3]))] = value
+            state["jobs"][next(iter(state["jobs"]))] = value
+        return change
+
+    def without(name):
+        def change(state):
+            del state[name]
         return change
 
     return {
@@ -307,14 +313,25 @@ def state_changes(tmp_path: Path) -> dict:
         "stale file backslashes": with_stale_job(["..\\outside\\canary.txt"]),
         "stale folder itself": with_stale_job(["claims"]),
         "stale file with a dot part": with_stale_job(["claims/./../../outside/canary.txt"]),
-        "jobs of the wrong type": set_at(3, {("claim", "x"): 5}),
-        "jobs a list": set_at(3, [1, 2]),
+        "jobs of the wrong type": set_at("jobs", {("claim", "x"): 5}),
+        "jobs a list": set_at("jobs", [1, 2]),
         "a job's files of the wrong type": first_job(("0" * 32, ({"a": 1}, []))),
         "a job's links of the wrong type": first_job(("0" * 32, (["index.html"], [("a", 1, [("b", "c")])]))),
-        "a code object": set_at(7, compile("open('canary', 'w')", "x", "exec")),
-        "warnings of the wrong type": set_at(8, [("claims/x.md", "line", 1, None)]),
-        "inputs of the wrong type": set_at(5, {"claims/x.md": ("1", 2, 3)}),
-        "settings not a tuple": set_at(2, ["https://example.org/", False, False, False]),
+        "a code object": set_at("layout", compile("open('canary', 'w')", "x", "exec")),
+        "warnings of the wrong type": set_at("warnings", [("claims/x.md", "line", 1, None)]),
+        "inputs of the wrong type": set_at("inputs", {"claims/x.md": ("1", 2, 3)}),
+        "inputs by a key of the wrong type": set_at("inputs", {("claims", "x.md"): None}),
+        "warnings a tuple": set_at("warnings", ()),
+        "a job's fingerprint of the wrong type": first_job((32, (["index.html"], []))),
+        "settings not a tuple": set_at("settings", ["https://example.org/", False, False, False]),
+        "settings holding a list": set_at("settings", ("https://example.org/", [False], False, False)),
+        "shown of the wrong type": set_at("shown", {"rain-record": 5}),
+        "search digests of the wrong type": set_at("search_digests", "0" * 32),
+        "out_dir of the wrong type": set_at("out_dir", b"/site"),
+        "a field missing": without("shown"),
+        "a field more": set_at("rmtree", "/"),
+        "a stamp of another version": set_at("stamp", ("factsite cache", 8, "0.1.0")),
+        "no stamp": without("stamp"),
     }
 
 
@@ -399,11 +416,9 @@ def test_build_cache_that_is_a_link_is_neither_read_nor_written(project, built, 
 def plant_documents(tmp_path: Path, entries) -> None:
     import marshal
 
-    from factsite import __version__
-    from factsite.read.filecache import DocumentCache
+    from factsite.cache import STAMP
 
-    (tmp_path / ".factsite-cache/documents.marshal").write_bytes(
-        marshal.dumps(((DocumentCache.VERSION, __version__), entries)))
+    (tmp_path / ".factsite-cache/documents.marshal").write_bytes(marshal.dumps((STAMP, entries)))
 
 
 def planted_claim(claim: Path, **values) -> tuple:
@@ -452,12 +467,88 @@ def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outs
     assert_correct_and_canary_safe(project, built, tmp_path, before)
 
 
+def old_state(tmp_path: Path) -> tuple:
+    """The build state as factsite saved it before the store had one version: a 9-tuple of FORMAT 7."""
+    from factsite import __version__
+
+    state = load_state(tmp_path)
+    return ((__version__, 7), state["out_dir"], state["settings"], state["jobs"], state["search_digests"],
+            state["inputs"], state["shown"], state["layout"], state["warnings"])
+
+
+def test_caches_of_earlier_formats_are_ignored_never_misread(project, built, tmp_path, outside, monkeypatch):
+    """A state and a file cache as the previous factsite wrote them (a 9-tuple; the file cache's
+    own version 8) mean a full build: the planted entry, which matches its file, is not used."""
+    import marshal
+
+    from factsite import __version__
+    from factsite.read.filecache import DocumentCache
+
+    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # signatures as on an editor's machine, where they match
+    before = snapshot(outside, tmp_path / "nothing")
+    save_state(tmp_path, old_state(tmp_path))
+    claim = project.content_dir / "claims/rain-record.md"
+    entries = {("ClaimFile", str(claim)): (DocumentCache.signature(claim), planted_claim(claim, title="PLANTED"), [])}
+    (tmp_path / ".factsite-cache/documents.marshal").write_bytes(marshal.dumps(((8, __version__), entries)))
+    result = build(project, built, **BUILD)
+    assert result.files_reused == 0
+    assert not any(b"PLANTED" in data for data in contents_of(built).values())
+    assert_correct_and_canary_safe(project, built, tmp_path, before, result)
+
+
+def test_a_site_is_adopted_through_a_build_state_of_an_earlier_format(project, built, tmp_path):
+    """An older factsite's state, though not loaded, still names the site it built (its mark is missing)."""
+    (built / "made-by-factsite.txt").unlink()
+    save_state(tmp_path, old_state(tmp_path))
+    build(project, built, **BUILD)
+    assert (built / "made-by-factsite.txt").is_file()
+
+
+def test_a_new_store_version_leaves_every_part_of_the_old_one(project, tmp_path, user_temp, monkeypatch):
+    """Raising cache.VERSION is all it takes for a build to keep nothing from the store as it was."""
+    from factsite import cache
+
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    old = cache.BuildCache(out)
+    old_parts = (old.cards().folder,)
+    assert all(any(part.iterdir()) for part in old_parts)
+    monkeypatch.setattr(cache, "VERSION", cache.VERSION + 1)
+    monkeypatch.setattr(cache, "STAMP", (cache.STAMP[0], cache.VERSION, *cache.STAMP[2:]))
+    assert cache.BuildCache(out).load_state() is None and not cache.BuildCache(out).documents().entries
+    result = build(project, out, search=False)
+    new = cache.BuildCache(out)
+    assert result.files_reused == 0
+    assert any(new.cards().folder.iterdir())
+    assert new.cards().folder not in old_parts
+
+
+@needs_symlinks
+def test_cards_and_templates_of_other_versions_are_deleted_but_no_link_is_followed(project, built, tmp_path,
+                                                                                   outside):
+    cache = tmp_path / ".factsite-cache"
+    write(cache / "cards/0123.png", "an old card")
+    write(cache / "templates-0.1.0/key.signed", "an old template")
+    os.symlink(outside, cache / "cards-8")
+    os.symlink(outside, cache / "templates-7-0.1.0")
+    write(cache / "keep-me.txt", "not a part of the store")
+    before = snapshot(outside, tmp_path / "nothing")
+    claim = project.content_dir / "claims/rain-record.md"
+    claim.write_text(claim.read_text() + "\nAn edit.\n")
+    build(project, built, **BUILD)
+    left = {path.name for path in cache.iterdir()}
+    assert "keep-me.txt" in left and not left & {"cards", "templates-0.1.0", "cards-8", "templates-7-0.1.0"}
+    assert snapshot(outside, tmp_path / "nothing") == before
+
+
 @needs_symlinks
 def test_planted_share_card_is_not_published(project, tmp_path, outside):
     """A card in the cache that is a link (to a secret) or not a PNG is drawn again."""
+    from factsite.cache import BuildCache
+
     out = tmp_path / "site"
     build(project, out, search=False)
-    cards = sorted((tmp_path / ".factsite-cache/cards").iterdir())
+    cards = sorted(BuildCache(out).cards().folder.iterdir())
     assert cards
     for number, card in enumerate(cards):
         card.unlink()

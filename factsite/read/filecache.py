@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import __version__
 from ..errors import ContentError, Problems
 from ..readback import read_own_file
 from .listing import is_hidden
@@ -34,12 +33,16 @@ class DocumentCache:
     planted from elsewhere (a checkout, a restored cache) does not match.
     """
 
-    VERSION = 8  # raise when what an entry holds changes shape; older files are then ignored
     RECENT_SHARE = 50  # the recent entries go in a file of their own while they are under 1/50 of all
 
-    def __init__(self, file: Path | None = None, write: Callable[[Path, bytes], None] | None = None):
+    def __init__(self, file: Path | None = None, write: Callable[[Path, bytes], None] | None = None,
+                 stamp: tuple = ()):
         self.file = file
-        self.write = write  # how to save ``file`` whole or not at all (the cache store gives it)
+        # The cache store (cache.py) gives how to save ``file`` whole or not at all, and the stamp
+        # of its version: a file that does not carry it was written by another version, as
+        # another shape, and is not read.
+        self.write = write
+        self.stamp = stamp
         self.entries: dict[tuple[str, str], tuple] = {}
         # Entries put since the file was last written whole. A rebuild after an edit or two
         # saves only these, beside it, rather than every entry again.
@@ -63,8 +66,7 @@ class DocumentCache:
             loaded = marshal.loads(data) if data is not None else None
         except (EOFError, ValueError, TypeError, MemoryError):
             return {}
-        if not (type(loaded) is tuple and len(loaded) == 2 and loaded[0] == (self.VERSION, __version__)
-                and type(loaded[1]) is dict):
+        if not (type(loaded) is tuple and len(loaded) == 2 and loaded[0] == self.stamp and type(loaded[1]) is dict):
             return {}
         return loaded[1]
 
@@ -133,11 +135,10 @@ class DocumentCache:
         if self.file is None or not (self.changed or whole):
             return
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        version = (self.VERSION, __version__)
         if not whole and len(self.recent) * self.RECENT_SHARE <= len(self.entries) and self.file.exists():
-            self.write(self._recent_file(), marshal.dumps((version, self.recent)))
+            self.write(self._recent_file(), marshal.dumps((self.stamp, self.recent)))
         else:
-            self.write(self.file, marshal.dumps((version, self.entries)))
+            self.write(self.file, marshal.dumps((self.stamp, self.entries)))
             self._recent_file().unlink(missing_ok=True)
             self.recent = {}
 
