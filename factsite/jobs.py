@@ -1,10 +1,10 @@
 """Running render jobs, on every core once there are enough of them.
 
-The site is rendered as jobs: each claim, each page of a list, each source, each file
-made from every claim (the feeds, the sitemap), and one for everything else. A job is
-named by a stable key, its kind and slug or address, so the next build can tell which
-jobs changed (pages.py says what each kind shows). This module only runs them: it asks
-the renderer for a job's files and writes them.
+The site is rendered as jobs: each claim, each page of a list (of claims, of a source's
+claims, of the corrections), each file made from every claim (the feeds, the sitemap), and
+one for everything else. A job is named by a stable key, its kind and slug or address, so
+the next build can tell which jobs changed (pages.py says what each kind shows). This module
+only runs them: it asks the renderer for a job's files and writes them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .render import Renderer
 
 Output = tuple[str, bytes]
-Job = tuple[str, str]  # ("claim", slug), ("listing", address), ("source", id), ("shared", "") or ("file", path)
+Job = tuple[str, str]  # ("claim", slug), ("listing"|"source"|"corrections", address), ("shared", "") or ("file", path)
 
 
 class JobResult(NamedTuple):

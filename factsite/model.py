@@ -227,12 +227,18 @@ class Page:
 
 @dataclass
 class Listing:
-    """One page of a long list of claims (the index, a verdict, a topic, a claimant)."""
+    """One page of a long list: of claims (the index, a verdict, a topic, a claimant, the claims
+    citing a source) or of corrections (the corrections log)."""
 
-    claims: list[Claim]
+    items: list  # the claims, or corrections, on this page
     number: int  # 1-based
     count: int  # how many pages the list has
     base: str  # the list's first page, e.g. "verdicts/false/"
+
+    @property
+    def claims(self) -> list[Claim]:
+        """The items of a list of claims, by the name its templates use."""
+        return self.items
 
     def url_of(self, number: int) -> str:
         return self.base if number == 1 else f"{self.base}page/{number}/"
@@ -254,9 +260,9 @@ class Listing:
         return numbers
 
 
-def paginate(claims: list[Claim], base: str, size: int) -> list[Listing]:
-    """``claims`` cut into pages of ``size``; an empty list still has its first page."""
-    chunks = [claims[i:i + size] for i in range(0, len(claims), size)] or [[]]
+def paginate(items: list, base: str, size: int) -> list[Listing]:
+    """``items`` cut into pages of ``size``; an empty list still has its first page."""
+    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
     return [Listing(chunk, number, len(chunks), base) for number, chunk in enumerate(chunks, start=1)]
 
 

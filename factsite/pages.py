@@ -22,13 +22,15 @@ from markupsafe import Markup
 
 from .digest import digest_of
 from .jobs import Output
-from .model import Claim, Listing, Source, claim_url, paginate
+from .model import Claim, Correction, Listing, Page, Source, claim_url, paginate
 from .structured_data import claim_review, to_script_json
+from .templating import count_by_verdict
 
 if TYPE_CHECKING:
     from .render import Renderer
 
 PAGE_SIZE = 30  # claims on one page of a list; long lists continue on /page/2/ and so on
+CORRECTIONS_PAGE_SIZE = 50  # corrections on one page of the log: one line each
 
 
 def shown_digests(site) -> dict[str, str]:
@@ -136,41 +138,107 @@ class ListingPages:
 
 
 class SourcePages:
-    """Each source's report card, and the text copy its quotes are checked against."""
+    """Each source's report card, its claims cut into pages as the lists are (a source can be
+    cited by thousands), and the text copy its quotes are checked against, beside its first page."""
 
     kind = "source"
 
     def __init__(self, renderer: Renderer):
         self.r = renderer
-        self.by_id = {source.id: source for source in renderer.site.sources}
+        self.pages = {listing.url: (source, listing) for source in renderer.site.sources
+                      for listing in paginate(source.claims, source.url_path, PAGE_SIZE)}
 
     def keys(self) -> list[str]:
-        return list(self.by_id)
+        return list(self.pages)
 
-    def files(self, key: str) -> Iterator[Output]:
-        source = self.by_id[key]
-        yield self.r.page("source.html", source.url_path, source=source)
-        if source.archived_copy_path:
+    def files(self, url: str) -> Iterator[Output]:
+        source, listing = self.pages[url]
+        yield self.r.page("source.html", url, source=source, listing=listing)
+        if listing.number == 1 and source.archived_copy_path:
             yield source.archived_copy_path, source.archived_text.encode("utf-8")
 
-    def fingerprint_of(self, source: Source) -> str:
-        """The source's file (its text copy's digest is in it) and the claims that cite it."""
+    def fingerprint(self, url: str) -> str:
+        """The source's file (its text copy's digest is in it), how many claims cite it and how
+        many pages they fill, the claims on this page, and on the first page, the verdicts of
+        the claims made in the source."""
+        source, listing = self.pages[url]
         shown = self.r.shown
-        return digest_of(self.r.layout, source.digest, *[shown[c.slug] for c in source.claims])
-
-    def fingerprint(self, key: str) -> str:
-        return self.fingerprint_of(self.by_id[key])
+        made_here = repr(sorted(count_by_verdict(made_in(source)).items())) if listing.number == 1 else ""
+        return digest_of(self.r.layout, source.digest, url, str(len(source.claims)), str(listing.count), made_here,
+                         *[shown[c.slug] for c in listing.claims])
 
     def fingerprints(self) -> dict:
-        return {("source", source.id): self.fingerprint_of(source) for source in self.r.site.sources}
+        return {("source", url): self.fingerprint(url) for url in self.pages}
 
     def showing(self, slugs: set[str]) -> set[str]:
-        return {source.id for source in self.r.site.sources for claim in source.claims if claim.slug in slugs}
+        """The pages listing the claims, and the first page of each source they cite (which
+        counts the verdicts of the claims made in it)."""
+        listing = {url for url, (_, page) in self.pages.items() for claim in page.claims if claim.slug in slugs}
+        return listing | {self.pages[url][0].url_path for url in listing}
+
+
+def made_in(source: Source) -> list[Claim]:
+    """The claims citing ``source`` that were made in it, which its first page counts by verdict."""
+    return [claim for claim in source.claims if claim.appeared_in is source]
+
+
+class CorrectionsPages:
+    """Each page that includes the corrections log (the corrections page), the log cut into
+    pages: the first is the page itself (its text, the latest corrections and the withdrawn
+    fact-checks), and older corrections follow at <page>/page/2/ and so on."""
+
+    kind = "corrections"
+
+    def __init__(self, renderer: Renderer):
+        self.r = renderer
+        self.logged: list[Correction] | None = None
+        self.pages: dict[str, tuple[Page, Listing]] = {}
+
+    def current(self) -> dict[str, tuple[Page, Listing]]:
+        """The pages, cut again when the site's corrections were (assemble.replace_claim redoes them)."""
+        site = self.r.site
+        if self.logged is not site.corrections:
+            self.logged = site.corrections
+            self.pages = {listing.url: (page, listing) for page in site.pages if logs_corrections(page)
+                          for listing in paginate(site.corrections, page.url, CORRECTIONS_PAGE_SIZE)}
+        return self.pages
+
+    def keys(self) -> list[str]:
+        return list(self.current())
+
+    def files(self, url: str) -> Iterator[Output]:
+        page, listing = self.current()[url]
+        body = self.r.markdown_of(page) if listing.number == 1 else ""
+        yield self.r.page("page.html", url, page=page, body=body, corrections=listing)
+
+    def fingerprint(self, url: str) -> str:
+        """The page's file is in the layout; besides, the corrections on this page and how many
+        pages they fill, and on the first page the withdrawn fact-checks and, if it shows the
+        verdict scale, how many claims each verdict has."""
+        page, listing = self.current()[url]
+        first = []
+        if listing.number == 1:
+            first = withdrawn_records(self.r.site)
+            if "verdict-scale" in page.includes:
+                first += [str(len(v.claims)) for v in self.r.site.verdicts]
+        return digest_of(self.r.layout, url, str(listing.count), *first,
+                         *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in listing.items])
+
+    def fingerprints(self) -> dict:
+        return {("corrections", url): self.fingerprint(url) for url in self.current()}
+
+    def showing(self, slugs: set[str]) -> set[str]:
+        return set(self.current())  # a new correction moves every page of the log on: all are digested again
+
+
+def logs_corrections(page: Page) -> bool:
+    return "corrections-log" in page.includes
 
 
 class SharedPages:
     """One job for everything else: the static files, the indexes of verdicts, topics, claimants
-    and sources, the site's pages, the withdrawn fact-checks, search, 404, the site's card."""
+    and sources, the site's pages but the corrections log's, the withdrawn fact-checks, search,
+    404, the site's card."""
 
     kind = "shared"
 
@@ -192,7 +260,8 @@ class SharedPages:
         for index in ("verdicts", "topics", "claimants", "sources"):
             yield r.page(f"{index}.html", f"{index}/")
         for page in site.pages:
-            yield r.page("page.html", page.url, page=page, body=r.markdown_of(page))
+            if not logs_corrections(page):  # that one is CorrectionsPages'
+                yield r.page("page.html", page.url, page=page, body=r.markdown_of(page))
         for withdrawal in self.withdrawn_pages:
             yield r.page("withdrawn.html", withdrawal.url, withdrawal=withdrawal)
         for alias, withdrawal in self.withdrawn_aliases:
@@ -212,10 +281,9 @@ class SharedPages:
             self.r.layout, *[str(len(v.claims)) for v in site.verdicts], *[str(len(t.claims)) for t in site.topics],
             *[f"{c.slug}\x1f{c.name}\x1f{c.type}\x1f{len(c.claims)}" for c in site.claimants],
             *[f"{s.id}\x1f{s.digest}\x1f{len(s.claims)}" for s in site.sources],
-            # A page's list of corrections, and the search page, which names each part of the index.
-            *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in site.corrections],
+            # The search page, which names each part of the index.
             str(len(self.r.search_shards)),
-            # The withdrawn fact-checks, listed with the corrections, and the pages at their addresses.
+            # The withdrawn fact-checks, and the pages at their addresses.
             *withdrawn_records(site), *[w.claim for w in self.withdrawn_pages],
             *[alias for alias, _ in self.withdrawn_aliases])
 
@@ -223,7 +291,7 @@ class SharedPages:
         return {("shared", ""): self.fingerprint()}
 
     def showing(self, slugs: set[str]) -> set[str]:
-        return {""}  # lists every claim's corrections, and counts them
+        return {""}  # counts every claim
 
 
 def withdrawn_records(site) -> list[str]:

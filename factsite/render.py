@@ -26,7 +26,8 @@ from .jobs import Job, JobResult, Output
 from .links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
 from .model import Claim, Page, Site, Verdict
-from .pages import ClaimPages, ListingPages, SharedPages, SourcePages, shown_digests, shown_digests_of
+from .pages import (ClaimPages, CorrectionsPages, ListingPages, SharedPages, SourcePages, shown_digests,
+                    shown_digests_of)
 from .search import search_shards, shard_folder
 from .site_files import FEED_SIZE, WholeSiteFiles
 from .structured_data import review_key
@@ -35,7 +36,7 @@ from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_mont
 from .theme import read_theme_file, theme_files
 
 __all__ = ["FEED_SIZE", "Job", "JobResult", "Renderer", "join_url", "shown_digests", "template_environment"]
-OUTPUT_VERSION = "3"  # change when this code writes any file differently, so no build keeps an old one
+OUTPUT_VERSION = "4"  # change when this code writes any file differently, so no build keeps an old one
 
 
 class Renderer:
@@ -74,7 +75,8 @@ class Renderer:
         self._verdict_counts: dict[int, tuple[list[Claim], dict[str, int]]] = {}
         self._pieces: dict[tuple[str, ...], Markup] = {}
         # Every kind of job, in the order they are listed and run.
-        kinds = (SharedPages(self), WholeSiteFiles(self), ClaimPages(self), ListingPages(self), SourcePages(self))
+        kinds = (SharedPages(self), WholeSiteFiles(self), ClaimPages(self), ListingPages(self), SourcePages(self),
+                 CorrectionsPages(self))
         self.kinds = {kind.kind: kind for kind in kinds}
 
     @functools.cached_property

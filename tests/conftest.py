@@ -48,3 +48,13 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def copies_of_budget_doubled(content: Path, count: int) -> list[Path]:
+    """``count`` more claims like the fixture's budget-doubled, numbered in their titles and
+    correction notes: each cites the city paper (made there, with a text copy) and the
+    council's data, and has a correction, so long source pages and a long corrections log."""
+    text = (content / "claims/budget-doubled.md").read_text("utf-8").replace("aliases: [spending-doubled]\n", "")
+    return [write(content / f"claims/budget-{number:02d}.md",
+                  text.replace("title: Budget doubled", f"title: Budget doubled {number}")
+                  .replace("as 11 million.", f"as 11 million ({number}).")) for number in range(count)]

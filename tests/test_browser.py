@@ -29,6 +29,11 @@ PAGE_KINDS = {
     "search": "search/",
     "404": "claims/no-such-claim/deeper/",
 }
+# Pages only long lists have, in the real content copied twice over (bench/corpus.py --shape real):
+# every one of the 44 claims cites this source, 30 a page.
+LONG_PAGE_KINDS = {
+    "source, page 2": "sources/post-news-26-nations/page/2/",
+}
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +45,30 @@ def site(tmp_path_factory):
         subprocess.run([sys.executable, "build.py", "--base-url", base, "--out", str(out)],
                        cwd=REPO, check=True, capture_output=True)
         yield base, out
+
+
+@pytest.fixture(scope="session")
+def long_site(tmp_path_factory):
+    """(base URL, output folder) of the real content copied to 44 claims, built and served under a subpath."""
+    root = tmp_path_factory.mktemp("long")
+    subprocess.run([sys.executable, "bench/corpus.py", "--shape", "real", "44", str(root)],
+                   cwd=REPO, check=True, capture_output=True)
+    out = root / "site"
+    with serve(out, PREFIX) as port:
+        base = f"http://127.0.0.1:{port}{PREFIX}"
+        subprocess.run([sys.executable, "build.py", "--base-url", base, "--out", str(out),
+                        "--content", str(root / "content")], cwd=REPO, check=True, capture_output=True)
+        yield base, out
+
+
+@pytest.fixture
+def address_of(request):
+    """The base URL of the site a kind of page is in, and the page's address in it."""
+    def address(kind: str) -> tuple[str, str]:
+        if kind in LONG_PAGE_KINDS:
+            return request.getfixturevalue("long_site")[0], LONG_PAGE_KINDS[kind]
+        return request.getfixturevalue("site")[0], PAGE_KINDS[kind]
+    return address
 
 
 @pytest.fixture
@@ -63,13 +92,13 @@ def html_pages(out: Path) -> list[str]:
 # Accessibility ------------------------------------------------------------
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
-def test_axe_finds_no_violation(site, browser, kind, scheme):
-    base, _ = site
+@pytest.mark.parametrize("kind", sorted(PAGE_KINDS) + sorted(LONG_PAGE_KINDS))
+def test_axe_finds_no_violation(address_of, browser, kind, scheme):
+    base, path = address_of(kind)
     # bypass_csp: the site's policy (rightly) refuses the inline script that injects axe.
     context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
-    page.goto(base + PAGE_KINDS[kind])
+    page.goto(base + path)
     if kind == "search":  # with results showing, so they are checked too
         page.fill("#search-input", "troops")
         page.wait_for_selector("#search-results a")
@@ -89,6 +118,20 @@ def test_no_page_scrolls_sideways_on_a_phone(site, browser, width):
     page = context.new_page()
     too_wide = []
     for path in html_pages(out) + ["claims/no-such-claim/"]:
+        page.goto(base + path)
+        if page.evaluate("document.documentElement.scrollWidth") > width:
+            too_wide.append((path, page.evaluate("document.documentElement.scrollWidth")))
+    context.close()
+    assert too_wide == []
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_no_page_of_a_long_list_scrolls_sideways_on_a_phone(long_site, browser, width):
+    base, _ = long_site
+    context = browser.new_context(viewport={"width": width, "height": 740})
+    page = context.new_page()
+    too_wide = []
+    for path in LONG_PAGE_KINDS.values():
         page.goto(base + path)
         if page.evaluate("document.documentElement.scrollWidth") > width:
             too_wide.append((path, page.evaluate("document.documentElement.scrollWidth")))
@@ -185,17 +228,29 @@ def test_search_without_javascript_says_how_to_browse(site, browser):
 
 # Without JavaScript -------------------------------------------------------
 
-@pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
-def test_every_page_kind_reads_and_navigates_without_javascript(site, browser, kind):
-    base, _ = site
+@pytest.mark.parametrize("kind", sorted(PAGE_KINDS) + sorted(LONG_PAGE_KINDS))
+def test_every_page_kind_reads_and_navigates_without_javascript(address_of, browser, kind):
+    base, path = address_of(kind)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(base + PAGE_KINDS[kind])
+    page.goto(base + path)
     assert page.inner_text("h1").strip()
     assert page.inner_text("main").strip()
     page.click("nav[aria-label=Main] >> text=Verdicts")
     page.wait_for_url(base + "verdicts/")
     assert page.inner_text("h1") == "Verdicts"
+    context.close()
+
+
+def test_a_later_page_of_a_source_leads_back_to_its_details_without_javascript(long_site, browser):
+    base, _ = long_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + LONG_PAGE_KINDS["source, page 2"])
+    assert not page.is_visible("dl.facts")
+    page.click("nav.pager >> text=Newer")
+    page.wait_for_url(base + "sources/post-news-26-nations/")
+    assert page.is_visible("dl.facts") and page.is_visible("nav.pager >> text=Older")
     context.close()
 
 

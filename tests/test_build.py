@@ -18,7 +18,7 @@ from factsite.build import build, read_site
 from factsite.errors import BuildFailed
 from factsite.render import FEED_SIZE, Renderer, join_url
 
-from .conftest import FIXTURES, REPO, contents_of, write
+from .conftest import FIXTURES, REPO, contents_of, copies_of_budget_doubled, write
 from .links import all_links, resolve
 
 GOLDEN = FIXTURES / "basic" / "golden"
@@ -236,6 +236,51 @@ def test_long_lists_are_paginated_and_every_page_link_resolves(project, tmp_path
         for link in links:
             if link.startswith("/") and not link.startswith("//"):
                 assert resolve(out, link[1:]), f"{page}: {link} is broken"
+
+
+def table_rows(page: str) -> int:
+    return page.count("<td><a href=")
+
+
+def test_a_source_cited_by_many_claims_lists_them_a_page_at_a_time(project, tmp_path):
+    """As the other lists are: a source cited by thousands of claims is not one page of megabytes."""
+    copies_of_budget_doubled(project.content_dir, 64)  # 65 claims cite the city paper, 30 a page
+    out = tmp_path / "site"
+    build(project, out, base_url="https://owner.github.io/repo/", cards=False, search=False)
+    source = out / "sources/city-paper"
+    assert (source / "page/3/index.html").is_file() and not (source / "page/4").exists()
+    first, second, last = [(source / f"{page}index.html").read_text() for page in ("", "page/2/", "page/3/")]
+    assert [table_rows(first), table_rows(second), table_rows(last)] == [30, 30, 5]
+    # The first page, at the source's address, keeps its details, the verdicts of the claims made
+    # in it and its text copy beside it; every page says how many claims cite it.
+    assert "<dt>Publisher</dt>" in first and "<dt>Publisher</dt>" not in second
+    assert "Claims made in this news report, by verdict" in first and "by verdict" not in second
+    assert (source / "archived-copy.txt").is_file() and not (source / "page/2/archived-copy.txt").exists()
+    assert all("Cited by 65 fact-checks" in page for page in (first, second, last))
+    assert "<title>City budget doubles, mayor says (page 2 of 3)" in second
+    assert 'href="/repo/sources/city-paper/page/2/" rel="next"' in first and 'rel="prev"' not in first
+    assert 'href="/repo/sources/city-paper/page/2/" rel="prev"' in last and 'rel="next"' not in last
+    # In the sitemap as the other lists are: by their first page.
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "sources/city-paper/</loc>" in sitemap and "page/2/" not in sitemap
+    for page, links in all_links(out).items():  # under the subpath
+        for link in links:
+            if link.startswith("/") and not link.startswith("//"):
+                assert link.startswith("/repo/") and resolve(out, link[len("/repo/"):]), f"{page}: {link} is broken"
+
+
+def test_a_long_corrections_log_is_read_a_page_at_a_time(project, tmp_path):
+    copies_of_budget_doubled(project.content_dir, 64)  # 65 corrections, 50 a page
+    out = tmp_path / "site"
+    build(project, out, cards=False, search=False)
+    first, second = (out / "corrections/index.html").read_text(), (out / "corrections/page/2/index.html").read_text()
+    assert not (out / "corrections/page/3").exists()
+    assert [first.count("figure as 11 million"), second.count("figure as 11 million")] == [50, 15]
+    # The page's own text and the withdrawn fact-checks are on its first page, at its address.
+    assert "We fix mistakes." in first and "We fix mistakes." not in second
+    assert "Withdrawn fact-checks" in first and "Withdrawn fact-checks" not in second
+    assert 'href="/corrections/page/2/" rel="next"' in first and 'href="/corrections/" rel="prev"' in second
+    assert "<title>Corrections (page 2 of 2)" in second
 
 
 def test_the_feed_carries_the_fact_checks_changed_last(project, tmp_path):

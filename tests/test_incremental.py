@@ -12,7 +12,7 @@ import pytest
 
 from factsite.build import build
 
-from .conftest import REPO, contents_of, write
+from .conftest import REPO, contents_of, copies_of_budget_doubled, write
 
 
 def assert_same_as_cold(project, out: Path, tmp_path: Path, step: str) -> None:
@@ -194,6 +194,33 @@ def test_the_files_made_from_every_claim_are_written_again_only_when_what_they_s
     build(project, out, search=False)
     after = inodes(out, rewritten + kept)
     assert [page for page in rewritten + kept if after[page] != before[page]] == rewritten
+    assert_same_as_cold_without_search(project, out, tmp_path)
+
+
+def test_an_edit_to_a_claim_of_a_much_cited_source_writes_only_the_page_that_lists_it(project, tmp_path):
+    """However many claims cite a source, a claim's edit renders one page of its report card."""
+    copies = copies_of_budget_doubled(project.content_dir, 89)  # 90 claims cite either source: 3 pages each
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    before = {path: path.stat().st_ino for path in out.rglob("*") if path.is_file()}
+    replace(copies[44], "title: Budget doubled 44", "title: Budget doubled, 44")
+    result = build(project, out, search=False)
+    written = sorted(path.relative_to(out).as_posix() for path in out.rglob("*")
+                     if path.is_file() and before.get(path) != path.stat().st_ino)
+    assert [path for path in written if path.startswith("sources/")] == [
+        "sources/city-paper/page/2/index.html", "sources/council-data/page/2/index.html"]
+    assert [path for path in written if path.startswith("corrections/")] == ["corrections/index.html"]
+    # Besides: the claim's page, badge and card, the feed, the published state, and the page of
+    # the index, its verdict, topic and claimant listing it.
+    assert result.files_written == len(written) == 12
+    assert_same_as_cold_without_search(project, out, tmp_path)
+    for copy in copies[:60]:  # each source's last page, and the corrections log's second, go
+        copy.unlink()
+    with (project.content_dir / "withdrawn.yml").open("a") as records:
+        records.writelines(f"  - {{claim: {copy.stem}, title: Gone, date: 2025-06-02, verdict: \"false\", note: Withdrawn.}}\n"
+                           for copy in copies[:60])
+    build(project, out, search=False)
+    assert not (out / "sources/city-paper/page/3").exists() and not (out / "corrections/page/2").exists()
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 

@@ -10,6 +10,8 @@ import pytest
 from factsite import serve
 from factsite.serve import PreviewServer
 
+from .conftest import copies_of_budget_doubled
+
 
 @pytest.fixture
 def preview(project, monkeypatch):
@@ -143,6 +145,31 @@ def test_a_field_and_an_analysis_saved_together_keep_each_warning_once(project, 
             rain.write_text(rain.read_text() + f"\nA line added, {round}.\n")
             server.rebuild({budget, rain})
             assert_as_if_read_again(project, server, f"round {round}")
+    finally:
+        server.httpd.server_close()
+
+
+def test_edits_in_place_on_long_lists_show_as_if_the_site_were_read_again(project, monkeypatch):
+    """A source's report card and the corrections log are cut into pages; a correction added in
+    place makes the log a page longer."""
+    copies = copies_of_budget_doubled(project.content_dir, 49)  # 50 corrections: one page of the log
+    monkeypatch.chdir(project.content_dir.parent)
+    server = PreviewServer(project, port=0, log=lambda text: None)
+    try:
+        server.rebuild()
+        assert "corrections/page/2/index.html" not in server.preview.files
+        reads = []
+        monkeypatch.setattr(serve, "read_site", lambda *args, read_site=serve.read_site, **kwargs:
+                            reads.append(1) or read_site(*args, **kwargs))
+        edit(copies[10], "title: Budget doubled 10", "title: Budget doubled, 10")  # on the second page of each source
+        server.rebuild({copies[10]})
+        assert "Budget doubled, 10" in page(server, "sources/city-paper/page/2/")
+        rain = project.content_dir / RAIN
+        edit(rain, "published: 2025-04-01", "published: 2025-04-01\ncorrections: [{date: 2025-04-02, note: Reworded.}]")
+        server.rebuild({rain})
+        assert "corrections/page/2/index.html" in server.preview.files
+        assert reads == []  # both edits were made in place
+        assert_as_if_read_again(project, server)
     finally:
         server.httpd.server_close()
 
