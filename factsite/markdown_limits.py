@@ -149,10 +149,11 @@ def _rereading(body: str, what: str) -> Refusal | None:
     if cost <= MAX_REREAD:
         return None
     return Refusal(_line_at(body, where),
-                   f"the {what} has too many brackets, parentheses or HTML tags that are not closed "
-                   "(from about this line): converting it would take minutes",
+                   f"the {what} has too many brackets, parentheses, HTML tags or code fences that are not "
+                   "closed (from about this line): converting it would take minutes",
                    "close each [ with ], each ( with ) and each < with >, or write \\[, \\( or \\< for one "
-                   "that is only text; a blank line between paragraphs also helps")
+                   "that is only text; end each ``` or ~~~ fence with a line of the same marks; a blank line "
+                   "between paragraphs also helps")
 
 
 _BRACKET = re.compile(r"[\[\]()]")
@@ -160,45 +161,75 @@ _QUOTE = re.compile("[\"']")
 _TAG_START = re.compile(r"<(?:[A-Za-z/?]|!(?!--))")  # `<!--` has a parser of its own, which remembers
 _TAG_END = re.compile(r">")
 _CDATA_START, _CDATA_END = "<![CDATA[", "]]>"
+# A line that starts with a code fence, and the rest of that line.
+_FENCE_LINE = re.compile(r"\n(`{3,}|~{3,})([^\n]*)")
+# An opening fence's hl_lines="...": its closing quote may be on any later line.
+_HL_LINES = re.compile(r"[ \t]*(?:\.?[\w#.+-]*[ \t]*)?hl_lines=([\"'])")
 
 
 def reread_cost(body: str) -> tuple[int, int]:
     """An upper bound on the characters Python-Markdown's parsers read again to close what is
-    opened, and where the costliest opening is.
-
-    Links: the link parsers (inlinepatterns.LinkInlineProcessor.getText and getLink) read from
-    each "[" to its "]", and from the "(" after "](" to its ")"; one never closed is read to the
-    end of its paragraph, which no blank line crosses. A closing mark counts only where nothing
-    can hide it from them: not escaped, and in a block with no code (a backtick), no HTML ("<")
-    and no definition ("]:"); elsewhere every opening is charged to the end of its block.
-
-    HTML: Python's html.parser (under Python-Markdown's HtmlBlockPreprocessor) reads the whole
-    document at once, from each "<tag" to its ">" (from "<![CDATA[" to "]]>"), or to the end.
-    """
-    # Each opening is charged at most the length of the text: few openings, nothing to look at.
-    bound = (body.count("[") + body.count("(") + body.count("<")) * len(body)
+    opened, and where the costliest opening is (see _link_costs, _tag_costs and _fence_costs)."""
+    charges = list(_fence_costs(body)) if "```" in body or "~~~" in body else []
+    # Each bracket, parenthesis or tag is charged at most the length of the text: few, nothing to look at.
+    bound = (body.count("[") + body.count("(") + body.count("<")) * len(body) + sum(c for _, c in charges)
     if bound <= MAX_REREAD:
         return bound, 0
-    cost, costliest, where = 0, 0, 0
     for start, end in _blocks(body) if "[" in body else ():
-        if body.find("[", start, end) < 0:
-            continue
-        for position, charged in _link_costs(body, start, end):
-            cost += charged
-            if charged > costliest:
-                costliest, where = charged, position
-    if "<" in body:
-        ends = [match.start() for match in _TAG_END.finditer(body)]
-        cdata_ends = [match.start() for match in re.finditer(re.escape(_CDATA_END), body)]
-        for match in _TAG_START.finditer(body):
-            position = match.start()
-            closes = cdata_ends if body.startswith(_CDATA_START, position) else ends
-            following = bisect.bisect(closes, position)
-            charged = (closes[following] if following < len(closes) else len(body)) - position
-            cost += charged
-            if charged > costliest:
-                costliest, where = charged, position
-    return cost, where
+        if body.find("[", start, end) >= 0:
+            charges.extend(_link_costs(body, start, end))
+    charges.extend(_tag_costs(body) if "<" in body else ())
+    where, _ = max(charges, key=lambda charge: charge[1], default=(0, 0))
+    return sum(charged for _, charged in charges), where
+
+
+def _tag_costs(body: str):
+    """(position, characters read again) for each HTML tag: Python's html.parser (under
+    Python-Markdown's HtmlBlockPreprocessor) reads the whole document at once, from each "<tag"
+    to its ">" (from "<![CDATA[" to "]]>"), or to the end."""
+    ends = [match.start() for match in _TAG_END.finditer(body)]
+    cdata_ends = [match.start() for match in re.finditer(re.escape(_CDATA_END), body)]
+    for match in _TAG_START.finditer(body):
+        position = match.start()
+        closes = cdata_ends if body.startswith(_CDATA_START, position) else ends
+        following = bisect.bisect(closes, position)
+        yield position, (closes[following] if following < len(closes) else len(body)) - position
+
+
+def _fence_costs(body: str):
+    """(position, characters read again) for each line that starts with a code fence.
+
+    The fenced_code extension (FencedBlockPreprocessor) searches the whole document with one
+    regular expression, which from each line that starts with ``` or ~~~ reads on to the next
+    line holding the same fence alone, or to the end of the text when there is none. Given
+    hl_lines="..." on the opening line, it tries each later quote that ends a line as the closing
+    one, and reads on to the end from each: a fence never closed costs that many times more."""
+    lines = "\n" + body  # a match's start is then where its line starts in the body
+    fences = [(match.start(), match.group(1), match.group(2)) for match in _FENCE_LINE.finditer(lines)]
+    closers: dict[str, list[int]] = {}  # for each fence, where the lines holding it alone start
+    for position, fence, rest in fences:
+        if not rest.strip(" \t"):
+            closers.setdefault(fence, []).append(position)
+    quote_ends: dict[str, list[int]] = {}  # for each quote mark, where it ends a line
+    for position, fence, rest in fences:
+        ends = closers.get(fence, [])
+        following = bisect.bisect(ends, position)
+        end = ends[following] if following < len(ends) else len(body)
+        highlight = _HL_LINES.match(rest)
+        if highlight:
+            quote = highlight.group(1)
+            if quote not in quote_ends:
+                quote_ends[quote] = [match.start() for match in re.finditer(quote + r"[ \t]*\n", body)]
+            candidates = quote_ends[quote]
+            first = bisect.bisect(candidates, position + len(fence) + highlight.end() - 1)
+            closed_after = candidates[first] if first < len(candidates) else len(body)
+            following = bisect.bisect(ends, closed_after)
+            if following < len(ends):
+                end = ends[following]
+            else:  # never closed: read to the end again from each later quote that ends a line
+                yield position, (len(candidates) - first + 1) * (len(body) - position)
+                continue
+        yield position, end - position
 
 
 def _blocks(body: str):
@@ -212,7 +243,13 @@ def _blocks(body: str):
 
 def _link_costs(body: str, start: int, end: int):
     """(position, characters read again) for each opening bracket, and each "(" after "](", of
-    the block ``body[start:end]``."""
+    the block ``body[start:end]``.
+
+    The link parsers (inlinepatterns.LinkInlineProcessor.getText and getLink) read from each "["
+    to its "]", and from the "(" after "](" to its ")"; one never closed is read to the end of its
+    paragraph, which no blank line crosses. A closing mark counts only where nothing can hide it
+    from them: not escaped, and in a block with no code (a backtick), no HTML ("<") and no
+    definition ("]:"); elsewhere every opening is charged to the end of its block."""
     trusted = not any(body.find(mark, start, end) >= 0 for mark in ("`", "<", "]:"))
     quotes = [match.start() for match in _QUOTE.finditer(body, start, end)] if trusted else []
     squares: list[int] = []  # positions of the "[" not yet closed
