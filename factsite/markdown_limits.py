@@ -7,8 +7,9 @@ tag that is never closed: a few hundred nested lists raised RecursionError, and 
 is refused here, with the line to look at; every body that passes converts as it always did,
 and in time linear in its length (bench/fuzz_markdown.py measures the worst seconds per KB).
 
-Each check reads the text once, with regular expressions that cannot backtrack, so this
-costs little next to converting; files the cache knows are not checked again.
+Each check reads the text once, with regular expressions that cannot backtrack (the one that
+follows a start tag's attributes reads at most MAX_REREAD characters more), so this costs
+little next to converting; files the cache knows are not checked again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+
+from markdown.htmlparser import htmlparser as markdown_html  # the copy of html.parser that Python-Markdown patches and uses
 
 MAX_CHARACTERS = 100_000  # of one analysis or page: about 15,000 words, several times a long fact-check
 # Of one block, the lines between two blank lines (a paragraph, a list, a table, a quote):
@@ -27,8 +30,8 @@ MAX_ABBREVIATIONS = 100  # `*[HTML]: ...` definitions: each one is searched for 
 MAX_FOOTNOTES = 300  # `[^1]` references and definitions, each: the extension works through them all for each
 # HTML tags (raw HTML): for each, Python-Markdown copies the rest of the document to look at what follows.
 MAX_HTML_TAGS = 10_000
-# Characters the parsers may read again, at most, for the brackets, parentheses and HTML tags
-# that they try to close (see reread_cost); a normal analysis needs a few percent of its length.
+# Characters the parsers may read again, at most, for the brackets, parentheses, HTML tags and
+# code fences that they try to close (see reread_cost); a normal analysis needs a few times its length.
 MAX_REREAD = 1_000_000
 
 
@@ -161,6 +164,7 @@ _QUOTE = re.compile("[\"']")
 _TAG_START = re.compile(r"<(?:[A-Za-z/?]|!(?!--))")  # `<!--` has a parser of its own, which remembers
 _TAG_END = re.compile(r">")
 _CDATA_START, _CDATA_END = "<![CDATA[", "]]>"
+_START_TAG = markdown_html.locatestarttagend_tolerant  # "<a" and its attributes, as far as they go
 # A line that starts with a code fence, and the rest of that line.
 _FENCE_LINE = re.compile(r"\n(`{3,}|~{3,})([^\n]*)")
 # An opening fence's hl_lines="...": its closing quote may be on any later line.
@@ -184,16 +188,27 @@ def reread_cost(body: str) -> tuple[int, int]:
 
 
 def _tag_costs(body: str):
-    """(position, characters read again) for each HTML tag: Python's html.parser (under
-    Python-Markdown's HtmlBlockPreprocessor) reads the whole document at once, from each "<tag"
-    to its ">" (from "<![CDATA[" to "]]>"), or to the end."""
+    """(position, characters read again) for each HTML tag, until they add up to more than MAX_REREAD.
+
+    Python's html.parser (under Python-Markdown's HtmlBlockPreprocessor) reads the whole document
+    at once, from each "<tag" to its ">" (from "<![CDATA[" to "]]>"), or to the end. A start tag
+    reads further when a quoted attribute holds a ">", and one never closed takes in the tags
+    after it as attributes: for those, the parser's own pattern for a start tag (as Python-Markdown
+    sets it) is matched here too, which is why this stops once the total is past the limit."""
     ends = [match.start() for match in _TAG_END.finditer(body)]
     cdata_ends = [match.start() for match in re.finditer(re.escape(_CDATA_END), body)]
+    total = 0
     for match in _TAG_START.finditer(body):
         position = match.start()
         closes = cdata_ends if body.startswith(_CDATA_START, position) else ends
         following = bisect.bisect(closes, position)
-        yield position, (closes[following] if following < len(closes) else len(body)) - position
+        charged = (closes[following] if following < len(closes) else len(body)) - position
+        if body[position + 1] not in "/?!":
+            charged += _START_TAG.match(body, position).end() - position
+        yield position, charged
+        total += charged
+        if total > MAX_REREAD:
+            return
 
 
 def _fence_costs(body: str):
