@@ -15,6 +15,7 @@ little next to converting; files the cache knows are not checked again.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -31,7 +32,8 @@ MAX_FOOTNOTES = 300  # `[^1]` references and definitions, each: the extension wo
 # HTML tags (raw HTML): for each, Python-Markdown copies the rest of the document to look at what follows.
 MAX_HTML_TAGS = 10_000
 # Characters the parsers may read again, at most, for the brackets, parentheses, HTML tags and
-# code fences that they try to close (see reread_cost); a normal analysis needs a few times its length.
+# code fences that they try to close (see reread_cost); ten times the size limit, where a normal
+# analysis needs about its own length.
 MAX_REREAD = 1_000_000
 
 
@@ -48,14 +50,14 @@ def refusals(body: str, what: str = "analysis") -> list[Refusal]:
     """Every reason to refuse ``body`` (at most one of each kind); [] for a body that converts quickly.
 
     ``what`` names the body in messages: "analysis" or "page"."""
-    if len(body) > MAX_CHARACTERS:  # nothing else is looked at: the rest is linear, but in this limit
+    if len(body) > MAX_CHARACTERS:  # nothing else is looked at: the other limits hold only within this one
         return [Refusal(1, f"the {what} is {len(body):,} characters long; it may have at most {MAX_CHARACTERS:,}",
                         "shorten it, or split it in two; long material such as a transcript belongs in "
                         "the archived copy of a source (a .txt file beside it in content/sources/)")]
     found = [_longest_block(body), _nesting(body),
-             _counted(body, _ABBREVIATION, MAX_ABBREVIATIONS, "abbreviations (*[ABBR]: ...)"),
-             _counted(body, _FOOTNOTE, MAX_FOOTNOTES, "footnote references and definitions ([^1])"),
-             _counted(body, _TAG_START, MAX_HTML_TAGS, "HTML tags"),
+             _counted(body, _ABBREVIATION.finditer("\n" + body), MAX_ABBREVIATIONS, "abbreviations (*[ABBR]: ...)"),
+             _counted(body, _FOOTNOTE.finditer(body), MAX_FOOTNOTES, "footnote references and definitions ([^1])"),
+             _counted(body, _TAG_START.finditer(body), MAX_HTML_TAGS, "HTML tags"),
              _rereading(body, what)]
     return [refusal for refusal in found if refusal is not None]
 
@@ -101,26 +103,8 @@ def _depth_of(start: str) -> int:
 
 
 def _nesting(body: str) -> Refusal | None:
-    deepest, where = 0, 0
-    lines = "\n" + body  # a match's start is then where its line starts in the body
-    for match in _DEEP_START.finditer(lines):
-        depth = _depth_of(match.group())
-        if depth > deepest:
-            deepest, where = depth, match.start()
-    # Runs of definitions, each a level deeper than the one before it, within one block.
-    definitions = list(_DEFINITION.finditer(lines)) if ":" in body else []
-    ends = [match.start() for match in _BLANK_LINE.finditer(body)] if definitions else []
-    run, block = 0, -1
-    for match in definitions:
-        here = bisect.bisect(ends, match.start())
-        run = run + 1 if here == block else 1
-        block = here
-        if run > deepest:
-            deepest, where = run, match.start()
-    # Raw HTML asking for Markdown inside it: each such element may hold the next.
-    for count, match in enumerate(_MARKDOWN_IN_HTML.finditer(body) if "=" in body else (), 1):
-        if count > deepest:
-            deepest, where = count, match.start()
+    depths = itertools.chain(_line_depths(body), _definition_depths(body), _markdown_in_html_depths(body))
+    deepest, where = max(depths, key=lambda depth: depth[0], default=(0, 0))  # the first of the deepest
     if deepest <= MAX_NESTING:
         return None
     return Refusal(_line_at(body, where),
@@ -130,15 +114,41 @@ def _nesting(body: str) -> Refusal | None:
                    "between definitions, and indent code with fewer spaces or put it in a ``` fence")
 
 
+def _line_depths(body: str):
+    """(depth, position) of each line that starts with more than MAX_NESTING nesting marks."""
+    lines = "\n" + body  # a match's start is then where its line starts in the body
+    for match in _DEEP_START.finditer(lines):
+        yield _depth_of(match.group()), match.start()
+
+
+def _definition_depths(body: str):
+    """(depth, position) of each definition: one more than the definition just before it in its block."""
+    if ":" not in body:
+        return
+    ends = [match.start() for match in _BLANK_LINE.finditer(body)]
+    run, block = 0, -1
+    for match in _DEFINITION.finditer("\n" + body):
+        here = bisect.bisect(ends, match.start())
+        run = run + 1 if here == block else 1
+        block = here
+        yield run, match.start()
+
+
+def _markdown_in_html_depths(body: str):
+    """(depth, position) of each element asking for Markdown inside it: each may hold the next."""
+    for count, match in enumerate(_MARKDOWN_IN_HTML.finditer(body) if "=" in body else (), 1):
+        yield count, match.start()
+
+
 # Counted constructs ---------------------------------------------------------------------------
 
 _ABBREVIATION = re.compile(r"\n[ \t>]*\*\[")
 _FOOTNOTE = re.compile(r"\[\^")
 
 
-def _counted(body: str, pattern: re.Pattern, limit: int, what: str) -> Refusal | None:
-    text = "\n" + body if pattern.pattern.startswith("\\n") else body
-    for count, match in enumerate(pattern.finditer(text), 1):
+def _counted(body: str, matches, limit: int, what: str) -> Refusal | None:
+    """A refusal at the match past ``limit`` (each match starts at its position in ``body``)."""
+    for count, match in enumerate(matches, 1):
         if count > limit:
             return Refusal(_line_at(body, match.start()), f"there are more than {limit} {what}",
                            f"keep at most {limit}; each is looked for again in all the text")
@@ -228,8 +238,7 @@ def _fence_costs(body: str):
     quote_ends: dict[str, list[int]] = {}  # for each quote mark, where it ends a line
     for position, fence, rest in fences:
         ends = closers.get(fence, [])
-        following = bisect.bisect(ends, position)
-        end = ends[following] if following < len(ends) else len(body)
+        after, tries = position, 1  # the closing line is looked for after ``after``, ``tries`` times
         highlight = _HL_LINES.match(rest)
         if highlight:
             quote = highlight.group(1)
@@ -237,14 +246,13 @@ def _fence_costs(body: str):
                 quote_ends[quote] = [match.start() for match in re.finditer(quote + r"[ \t]*\n", body)]
             candidates = quote_ends[quote]
             first = bisect.bisect(candidates, position + len(fence) + highlight.end() - 1)
-            closed_after = candidates[first] if first < len(candidates) else len(body)
-            following = bisect.bisect(ends, closed_after)
-            if following < len(ends):
-                end = ends[following]
-            else:  # never closed: read to the end again from each later quote that ends a line
-                yield position, (len(candidates) - first + 1) * (len(body) - position)
-                continue
-        yield position, end - position
+            after = candidates[first] if first < len(candidates) else len(body)
+            tries = len(candidates) - first + 1
+        following = bisect.bisect(ends, after)
+        if following < len(ends):
+            yield position, ends[following] - position
+        else:  # never closed: read to the end, from each quote that could close hl_lines
+            yield position, tries * (len(body) - position)
 
 
 def _blocks(body: str):
