@@ -311,6 +311,58 @@ def test_markdown_a_parser_would_read_again_and_again_is_refused_with_its_line(p
     assert output.count("hint: ") >= len(QUADRATIC)
 
 
+# Code fences: fenced_code searches the whole document at once (blank lines do not stop it), from
+# each fence line to the next line holding the same fence alone, or to the end; after hl_lines="
+# it does so again from each later quote that ends a line. Each took from seconds to minutes.
+FENCES = {
+    "fences never closed": "```x\n\n" * 3_000,
+    "tilde fences with a language never closed": "~~~ python\nprint(1)\n\n" * 2_000,
+    "fences whose attributes are read again": "```{a}}\nx\n\n" * 2_000 + "```\n",
+    "a highlighted fence never closed": '```hl_lines="\n' + '"\n\n' * 10_000,
+    "highlighted fences closed before their quote": '```hl_lines="1\n```\n\n' * 200 + 'x"\n\n' * 1_000,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FENCES))
+def test_code_fences_the_extension_would_read_again_and_again_are_refused_with_their_line(project, kind):
+    path = claim_with_body(project, "fences", "A first line.\n\n" + FENCES[kind])
+    [error] = [e for e in errors_of(project) if e.path == path]
+    assert error.line == body_line(path) + 2 and "code fences that are not closed" in error.message
+    assert "``` or ~~~ fence" in error.hint
+
+
+def test_closed_code_fences_are_not_refused(project, tmp_path):
+    """Many fences, each closed (some by a longer fence, some highlighted), are read once each."""
+    blocks = ["```python\nprint(1)\n```\n\n", "~~~\n```\nnot a fence here\n~~~\n\n",
+              '```hl_lines="1"\nx\n```\n\n', "````\n```\n````\n\n", "Text with ``` inside.\n\n"]
+    claim_with_body(project, "fenced", "".join(blocks * 300))
+    build(project, tmp_path / "site", cards=False, search=False)
+    assert (tmp_path / "site" / "claims" / "fenced" / "index.html").is_file()
+
+
+# Start tags never closed whose quoted attributes hold ">": html.parser reads each as running on over
+# the tags after it (taken for attributes), to the end of the document. 13 s for 100 KB of the first.
+OPEN_TAGS = {
+    "double quotes": '<a b=">"\n\n' * 5_000,
+    "single quotes": "<abbr title='>'\n\n" * 4_000,
+    "between words": 'Some words <b title="a>b" and more\n\n' * 2_000,
+    "over lines": '<img\nalt=">"\nsrc=x\n\n' * 3_000,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OPEN_TAGS))
+def test_tags_never_closed_with_quoted_closing_marks_are_refused_with_their_line(project, kind):
+    path = claim_with_body(project, "tags", "A first line.\n\n" + OPEN_TAGS[kind])
+    [error] = [e for e in errors_of(project) if e.path == path]
+    assert error.line == body_line(path) + 2 and "HTML tags" in error.message
+
+
+def test_closed_tags_with_quoted_closing_marks_are_not_refused(project, tmp_path):
+    claim_with_body(project, "quoted", 'Read <abbr title="a > b">this</abbr>, <a href="/x?a=>">that</a>.\n\n' * 1_000)
+    build(project, tmp_path / "site", cards=False, search=False)
+    assert (tmp_path / "site" / "claims" / "quoted" / "index.html").is_file()
+
+
 @pytest.mark.parametrize("count, construct, message", [
     (101, "*[A{}]: an abbreviation\n", "more than 100 abbreviations"),
     (301, "A note[^{}].\n\n", "more than 300 footnote"),
