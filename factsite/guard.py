@@ -168,7 +168,7 @@ class Guard:
         for view in moved:
             self.verdict_changed(claim, view, since, added, fresh)
         if changed:
-            self.corrections_changed(claim, changed, both=bool(fresh))
+            self.corrections_changed(claim, changed, fresh=len(fresh), verdict_too=bool(moved))
 
     def verdict_changed(self, claim: Claim, view: Seen, since: str, added, fresh) -> None:
         old, new = shown(view, claim.verdict.label, claim.verdict.rating)
@@ -191,11 +191,17 @@ class Guard:
                         f"add to corrections: a note dated {since or 'today'} or later saying the verdict "
                         f"changed from {old} to {new}, and why")
 
-    def corrections_changed(self, claim: Claim, changed: set, both: bool) -> None:
+    def corrections_changed(self, claim: Claim, changed: set, fresh: int, verdict_too: bool) -> None:
+        """Earlier corrections changed or removed, with ``fresh`` new corrections: too few."""
         first = min(changed)
         dates = ", ".join(date for date, _ in sorted(changed))
-        said = ("changed or removed, and the verdict changed too: each change needs a new correction of its own"
-                if both else "changed or removed without a new correction saying so")
+        if not fresh:
+            said = "changed or removed without a new correction saying so"
+        elif verdict_too:
+            said = "changed or removed, and the verdict changed too: each change needs a new correction of its own"
+        else:
+            said = (f"changed or removed, {len(changed)} of them, and there is {fresh} new correction: "
+                    "each change needs a new correction of its own")
         self.report(("corrections", claim.slug), claim.path,
                     claim.lines.get("corrections") or claim.lines.get("verdict"),
                     f"an earlier correction ({dates}){self.at()} was {said}",

@@ -268,6 +268,20 @@ def test_a_replaced_correction_and_a_changed_verdict_each_with_a_new_correction_
     assert published.errors() == []
 
 
+def test_two_earlier_corrections_changed_need_two_new_ones_and_the_message_says_no_more(published):
+    replace(published.folder / BUDGET, "related: [rain-record]", "  - date: 2025-03-10\n    note: The 2010 "
+            "figure was wrong too.\nrelated: [rain-record]")
+    published.publish()
+    replace(published.folder / BUDGET, OLD_CORRECTION, "An earlier version gave the 2020 figure wrongly.")
+    replace(published.folder / BUDGET, "The 2010 figure was wrong too.", "The 2010 figure was wrong.")
+    replace(published.folder / BUDGET, "related: [rain-record]", "  - date: 2025-04-02\n    note: We reworded the "
+            "correction of 9 March.\nrelated: [rain-record]")
+    [error] = published.errors()
+    assert error.startswith(f"{BUDGET}:{BUDGET_CORRECTIONS}: an earlier correction (2025-03-09, 2025-03-10)")
+    assert "2 of them, and there is 1 new correction: each change needs a new correction of its own" in error
+    assert "verdict" not in error.split(" | ")[0]
+
+
 def test_an_edited_correction_with_a_new_one_saying_so_passes(published):
     replace(published.folder / BUDGET, OLD_CORRECTION, "An earlier version gave the 2020 figure wrongly.")
     replace(published.folder / BUDGET, "related: [rain-record]", "  - date: 2025-04-02\n    note: We reworded the "
