@@ -7,8 +7,6 @@ sorted, so the output does not depend on the order files were read in.
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 from .read.content import Content
 from .model import Claim, Site, SiteConfig
 
@@ -59,25 +57,3 @@ def corrections_of(claims: list[Claim]) -> list:
     """Every correction of every claim, newest first."""
     return sorted((correction for claim in claims for correction in claim.corrections),
                   key=lambda c: (c.date, c.claim.slug), reverse=True)
-
-
-def placement(claim: Claim) -> tuple:
-    """What :func:`assemble_site` lists a claim by: where it is listed, and in which order
-    (and its old addresses, which are checked against every other claim's)."""
-    return (claim.slug, claim.published, claim.draft, claim.verdict.slug, [topic.slug for topic in claim.topics],
-            claim.claimant.slug, sorted({citation.source.id for citation in claim.citations}), claim.aliases)
-
-
-def replace_claim(site: Site, old: Claim, new: Claim) -> None:
-    """Put ``new``, read again from ``old``'s file, in ``old``'s place, as if the site had been
-    assembled with it; both must have the same :func:`placement`, so every list that holds
-    ``old`` holds it where ``new`` goes. ``old`` takes on ``new``'s fields: lists, other
-    claims' related claims and the templates' caches keep the object they hold."""
-    assert placement(old) == placement(new), "a claim listed elsewhere: assemble the site again"
-    for name in (f.name for f in fields(Claim) if f.name != "related"):
-        setattr(old, name, getattr(new, name))
-    for correction in old.corrections:
-        correction.claim = old
-    link_related(old, {claim.slug: claim for claim in site.claims})
-    site.corrections = corrections_of(site.claims)
-    site.__dict__.pop("modified", None)  # a cached property: the latest date may have moved

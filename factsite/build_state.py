@@ -18,7 +18,7 @@ from itertools import chain
 from operator import itemgetter
 
 from .readback import all_safe_relative
-from .render import JobResult
+from .jobs import JobResult
 
 
 def _only(values, *types) -> bool:
@@ -47,25 +47,6 @@ def _are_settings(value) -> bool:
 def _are_digests(value) -> bool:
     """One digest for each part of the search index, or None when there was no index."""
     return value is None or (type(value) is list and _only(value, str))
-
-
-def _is_text_dict(value) -> bool:
-    return type(value) is dict and _only(value, str) and _only(value.values(), str)
-
-
-def _are_signatures(value) -> bool:
-    """content file -> (size, modified, changed) or None."""
-    if type(value) is not dict or not _only(value, str):
-        return False
-    signatures = [signature for signature in value.values() if signature is not None]
-    return _rows(signatures, 3) and _only(chain.from_iterable(signatures), int)
-
-
-def _are_warnings(value) -> bool:
-    """(path in the content folder, line or None, message, hint)."""
-    return (type(value) is list and _rows(value, 4) and _only(_column(value, 0), str)
-            and _only(_column(value, 1), int, type(None)) and _only(_column(value, 2), str)
-            and _only(_column(value, 3), str))
 
 
 def _are_jobs(jobs) -> bool:
@@ -105,11 +86,6 @@ class BuildState:
     settings: tuple = _checked(_are_settings)  # (base URL, cards, search, drafts)
     jobs: dict = _checked(_are_jobs)  # job -> (fingerprint, JobResult)
     search_digests: list[str] | None = _checked(_are_digests)  # one for each part of the search index
-    # For the rebuild after analyses alone were edited (analysis_edits.py):
-    inputs: dict = _checked(_are_signatures)  # content file (relative path) -> its signature
-    shown: dict = _checked(_is_text_dict)  # claim slug -> what pages show of it, in the site's order
-    layout: str = _checked(_is_text)  # the digest of the templates, static files, settings and build date
-    warnings: list = _checked(_are_warnings)  # the content's: (path in the content folder, line, message, hint)
 
     def to_plain(self) -> dict:
         """The fields by name, as plain values (a job's result as (files, links))."""

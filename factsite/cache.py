@@ -5,14 +5,14 @@ the job wrote, so the next build renders only the jobs whose fingerprint changed
 reading each content file gave, so the next build reads only the files that changed; the
 share cards, by the digest of what they show, so a card is drawn once, whichever build needs
 it (the Pages workflow keeps this folder between runs); and the compiled templates. Deleting
-the folder only costs time. Its layout, with VERSION 9 and factsite 0.1.0:
+the folder only costs time. Its layout, with VERSION 10 and factsite 0.1.0:
 
     .factsite-cache/
       site.state.marshal          the build state of the site in site/ (build_state.py), by field name
       documents.marshal           the file cache (read/filecache.py)
       documents.recent.marshal    the file cache's entries put since documents.marshal was written whole
-      cards-9/<digest>.png        share cards
-      templates-9-0.1.0/<key>.signed   compiled templates, signed with a key of the user's (compiled.py)
+      cards-10/<digest>.png        share cards
+      templates-10-0.1.0/<key>.signed   compiled templates, signed with a key of the user's (compiled.py)
 
 Everything here is read back as untrusted input (readback.py): never through a link, nor when
 the folder is a link or a file; the state and the file cache only if they carry this VERSION
@@ -43,8 +43,8 @@ CACHE_FOLDER = ".factsite-cache"
 # shape: a field of BuildState, what a kind of content file keeps in the file cache (its
 # to_plain), how cards or compiled templates are named or signed, or the layout above. Every
 # part written under another version is then ignored, never misread, and the next build is a
-# full one. (9: the state by field name, one version for the whole store.)
-VERSION = 9
+# full one. (10: one engine; the state keeps no shortcut's fields.)
+VERSION = 10
 # What the state and the file cache carry: factsite's own version too, so that a new release,
 # which may compute any of it differently, starts afresh.
 STAMP = ("factsite cache", VERSION, __version__)

@@ -155,20 +155,7 @@ class Claim:
     lines: dict = field(default_factory=dict, repr=False)  # front-matter field -> line, for messages
     digest: str = ""  # of the front matter
     body_digest: str = ""  # of the analysis
-    analysis: str | None = field(default=None, repr=False)  # None until needed: see body
-
-    @property
-    def body(self) -> str:
-        """The analysis, in Markdown.
-
-        A rebuild from the cache renders few claims again, so it reads their
-        analyses from the files only when a page needs one.
-        """
-        if self.analysis is None:
-            from .read.parse import read_body
-
-            self.analysis = read_body(self.path, self.body_line, self.body_digest)
-        return self.analysis
+    body: str = field(default="", repr=False)  # the analysis, in Markdown
 
     @property
     def url(self) -> str:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from .digest import digest_of
 from .jobs import Output
-from .model import Claim, Correction, Listing, Page, Source, claim_url, paginate
+from .model import Claim, Listing, Page, Source, claim_url, paginate
 from .structured_data import claim_review, to_script_json
 from .templating import count_by_verdict
 
@@ -38,13 +38,9 @@ def shown_digests(site) -> dict[str, str]:
     and related claims show of it: its file, and its address (a renamed file is the same
     text at a new address). The claimant's name and type are the shared claimant's, which
     another claim's file may set."""
-    return shown_digests_of(site.claims)
-
-
-def shown_digests_of(claims: list[Claim]) -> dict[str, str]:
     return {c.slug: digest_of(c.slug, c.digest, c.claimant.name, c.claimant.type,
                               c.appeared_in.digest if c.appeared_in else "")
-            for c in claims}
+            for c in site.claims}
 
 
 class ClaimPages:
@@ -83,10 +79,6 @@ class ClaimPages:
 
     def fingerprints(self) -> dict:
         return {("claim", claim.slug): self.fingerprint_of(claim) for claim in self.r.site.claims}
-
-    def showing(self, slugs: set[str]) -> set[str]:
-        """The claims themselves and those that name one of them as related."""
-        return slugs | {other.slug for other in self.r.site.claims for r in other.related if r.slug in slugs}
 
 
 class ListPage(NamedTuple):
@@ -133,9 +125,6 @@ class ListingPages:
     def fingerprints(self) -> dict:
         return {("listing", url): self.fingerprint(url) for url in self.pages}
 
-    def showing(self, slugs: set[str]) -> set[str]:
-        return {url for url, page in self.pages.items() for claim in page.listing.claims if claim.slug in slugs}
-
 
 class SourcePages:
     """Each source's report card, its claims cut into pages as the lists are (a source can be
@@ -170,12 +159,6 @@ class SourcePages:
     def fingerprints(self) -> dict:
         return {("source", url): self.fingerprint(url) for url in self.pages}
 
-    def showing(self, slugs: set[str]) -> set[str]:
-        """The pages listing the claims, and the first page of each source they cite (which
-        counts the verdicts of the claims made in it)."""
-        listing = {url for url, (_, page) in self.pages.items() for claim in page.claims if claim.slug in slugs}
-        return listing | {self.pages[url][0].url_path for url in listing}
-
 
 def made_in(source: Source) -> list[Claim]:
     """The claims citing ``source`` that were made in it, which its first page counts by verdict."""
@@ -191,23 +174,15 @@ class CorrectionsPages:
 
     def __init__(self, renderer: Renderer):
         self.r = renderer
-        self.logged: list[Correction] | None = None
-        self.pages: dict[str, tuple[Page, Listing]] = {}
-
-    def current(self) -> dict[str, tuple[Page, Listing]]:
-        """The pages, cut again when the site's corrections were (assemble.replace_claim redoes them)."""
-        site = self.r.site
-        if self.logged is not site.corrections:
-            self.logged = site.corrections
-            self.pages = {listing.url: (page, listing) for page in site.pages if logs_corrections(page)
-                          for listing in paginate(site.corrections, page.url, CORRECTIONS_PAGE_SIZE)}
-        return self.pages
+        site = renderer.site
+        self.pages = {listing.url: (page, listing) for page in site.pages if logs_corrections(page)
+                      for listing in paginate(site.corrections, page.url, CORRECTIONS_PAGE_SIZE)}
 
     def keys(self) -> list[str]:
-        return list(self.current())
+        return list(self.pages)
 
     def files(self, url: str) -> Iterator[Output]:
-        page, listing = self.current()[url]
+        page, listing = self.pages[url]
         body = self.r.markdown_of(page) if listing.number == 1 else ""
         yield self.r.page("page.html", url, page=page, body=body, corrections=listing)
 
@@ -215,7 +190,7 @@ class CorrectionsPages:
         """The page's file is in the layout; besides, the corrections on this page and how many
         pages they fill, and on the first page the withdrawn fact-checks and, if it shows the
         verdict scale, how many claims each verdict has."""
-        page, listing = self.current()[url]
+        page, listing = self.pages[url]
         first = []
         if listing.number == 1:
             first = withdrawn_records(self.r.site)
@@ -225,10 +200,7 @@ class CorrectionsPages:
                          *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in listing.items])
 
     def fingerprints(self) -> dict:
-        return {("corrections", url): self.fingerprint(url) for url in self.current()}
-
-    def showing(self, slugs: set[str]) -> set[str]:
-        return set(self.current())  # a new correction moves every page of the log on: all are digested again
+        return {("corrections", url): self.fingerprint(url) for url in self.pages}
 
 
 def logs_corrections(page: Page) -> bool:
@@ -289,9 +261,6 @@ class SharedPages:
 
     def fingerprints(self) -> dict:
         return {("shared", ""): self.fingerprint()}
-
-    def showing(self, slugs: set[str]) -> set[str]:
-        return {""}  # counts every claim
 
 
 def withdrawn_records(site) -> list[str]:

@@ -26,8 +26,7 @@ from .jobs import Job, JobResult, Output
 from .links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
 from .model import Claim, Page, Site, Verdict
-from .pages import (ClaimPages, CorrectionsPages, ListingPages, SharedPages, SourcePages, shown_digests,
-                    shown_digests_of)
+from .pages import ClaimPages, CorrectionsPages, ListingPages, SharedPages, SourcePages, shown_digests
 from .search import search_shards, shard_folder
 from .site_files import FEED_SIZE, WholeSiteFiles
 from .structured_data import review_key
@@ -103,11 +102,6 @@ class Renderer:
     def claim_card(self, claim: Claim, heading: str = "h2") -> Markup:
         return self._piece("_claim_card.html", (claim.slug, heading), claim=claim, heading=heading)
 
-    def forget(self, claim: Claim) -> None:
-        """Drop what is kept of a claim that changed in place (assemble.replace_claim)."""
-        self._pieces = {key: piece for key, piece in self._pieces.items()
-                        if not (key[0] == "_claim_card.html" and key[1] == claim.slug)}
-
     def _piece(self, template: str, key: tuple[str, ...], **context) -> Markup:
         key = (template, *key)
         if key not in self._pieces:
@@ -154,22 +148,6 @@ class Renderer:
         for kind in self.kinds.values():
             prints.update(kind.fingerprints())
         return prints
-
-    def fingerprints_after(self, prints: dict[Job, str], claims: list[Claim]) -> dict[Job, str]:
-        """``prints``, this renderer's last fingerprints, after ``claims`` took in place the
-        fields of their files read again, each still listed where it was (assemble.replace_claim):
-        the same as :meth:`fingerprints`, working out again only the jobs that show them."""
-        self.shown.update(shown_digests_of(claims))
-        self.review_keys.update((claim.slug, review_key(claim)) for claim in claims)
-        slugs = {claim.slug for claim in claims}
-        prints = dict(prints)
-        for name, kind in self.kinds.items():
-            for key in sorted(kind.showing(slugs)):
-                prints[(name, key)] = kind.fingerprint(key)
-        return prints
-
-    def claim_print(self, claim: Claim) -> str:
-        return self.kinds["claim"].fingerprint_of(claim)
 
     def layout_digest(self) -> str:
         """What every page shows or depends on: templates, static files, settings, the menus,

@@ -22,20 +22,16 @@ from http.server import ThreadingHTTPServer
 import jinja2
 import watchfiles
 
-from .build import Project, read_site
-from .runtime import collector_paused, model_frozen, source_date
 from .config import load_config
+from .engine import Engine, MemorySink, Project, Settings
 from .errors import BuildFailed, ContentError, Problems
-from .links import check_rendered_links
 from .read.filecache import DocumentCache
 from .read.listing import hidden_below
-from .assemble import replace_claim
-from .checks import check_editorial
-from .read.claim_file import ClaimFile
-from .model import Claim
-from .preview_claims import LastBuild, Reread, new_claims, reread_claims
 from .preview_http import handler_for
-from .render import Renderer, template_environment
+from .render import template_environment
+
+WATCHER_WAKES_MS = 100  # how often the watcher checks whether to stop, when nothing changes
+
 
 @dataclass
 class Preview:
@@ -56,17 +52,17 @@ class PreviewServer:
         self.preview = Preview()
         self.changed = threading.Condition()
         self.stopping = threading.Event()
+        self.watching = threading.Event()  # set once the watcher watches the folders
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler_for(self))
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base_path = configured_base_path(project)
-        # Kept between rebuilds: Jinja recompiles only templates that changed on disk, files
-        # unchanged on disk are not parsed again, and a job whose fingerprint is unchanged
-        # keeps its rendered files.
-        self.templates = template_environment(project.templates_dir, reload=True)
+        # Kept between rebuilds (engine.py): what reading each file gave, so only the files
+        # saved since are parsed again; the templates, which Jinja compiles again only when
+        # they change on disk; and each page's files, rendered again only when its fingerprint changes.
         self.documents = DocumentCache()
-        self.jobs: dict = {}  # job -> (fingerprint, {path: bytes}, JobResult)
-        self.last: LastBuild | None = None  # the last build that worked, for quick rebuilds
+        self.templates = template_environment(project.templates_dir, reload=True)
+        self.sink = MemorySink()
         self.building = threading.Lock()
 
     @property
@@ -76,18 +72,18 @@ class PreviewServer:
     # Building -------------------------------------------------------------
 
     def rebuild(self, changed: set[Path] | None = None) -> None:
-        """Build again; ``changed``, the files saved since the last build, if known."""
+        """Build again (``changed``, the files saved since the last build, is for the log only:
+        the engine finds what changed itself)."""
         # The watcher may ask while the first build runs: one at a time, as they share the
         # caches (and the cycle collector's state, which each build turns off and on again).
         with self.building:
-            self._rebuild(changed)
+            self._rebuild()
 
-    def _rebuild(self, changed: set[Path] | None) -> None:
+    def _rebuild(self) -> None:
         started = time.perf_counter()
         preview = Preview(generation=self.preview.generation + 1)
         try:
-            outcome = self.rebuild_claims(changed) if changed else None
-            preview.files, preview.problems = outcome or self.build_in_memory()
+            preview.files, preview.problems = self.build_in_memory()
         except BuildFailed as failure:
             preview.failed, preview.problems = True, failure.problems.errors + failure.problems.warnings
         except jinja2.TemplateError as error:
@@ -102,95 +98,22 @@ class PreviewServer:
                 Path("factsite"), None, f"the preview crashed while rebuilding: {type(error).__name__}: {error}",
                 "this is a bug in factsite or in the templates (the terminal shows where): undo the last change "
                 "and save, and report it; the preview rebuilds on the next save")]
-        if preview.failed:
-            self.last = None
         preview.seconds = time.perf_counter() - started
         with self.changed:
             self.preview = preview
             self.changed.notify_all()
         self.report(preview)
 
-    @collector_paused()
     def build_in_memory(self) -> tuple[dict[str, bytes], list[ContentError]]:
-        self.last = None
-        # Keep the configured base path, so subpath mistakes show up locally.
+        """The site with drafts, for the server's own address under the configured base path
+        (so subpath mistakes show up locally), without share cards or the search index (the
+        preview must be instant)."""
         self.base_path = configured_base_path(self.project)
         local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
-        site, problems = read_site(self.project, base_url=local_base, drafts=self.drafts, cache=self.documents,
-                                   editorial=False)
-        editorial = Problems()
-        check_editorial(site, editorial)
-        # Share cards and the search index are left out: the preview must be instant.
-        renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
-                            cards=False, search=False, env=self.templates)
-        self.render_changed(renderer, renderer.fingerprints())
-        self.last = LastBuild(renderer, problems.items, editorial.items)
-        return self.files_and_problems(Problems(problems.items + editorial.items))
-
-    def render_changed(self, renderer: Renderer, prints: dict) -> None:
-        """Render the jobs whose fingerprint (in ``prints``) changed; the others keep their files."""
-        jobs: dict = {}
-        with model_frozen():
-            for job in renderer.jobs():
-                previous = self.jobs.get(job)
-                if previous and previous[0] == prints[job]:
-                    jobs[job] = previous  # nothing it shows changed
-                else:
-                    jobs[job] = (prints[job], *renderer.render_job(job, with_ids=False))
-        self.jobs = jobs
-
-    @collector_paused()
-    def rebuild_claims(self, changed: set[Path]) -> tuple[dict[str, bytes], list[ContentError]] | None:
-        """The quick way, when only claims changed, and not where they are listed: each claim
-        is read again alone and takes the old one's place in the last site (preview_claims.py).
-
-        An analysis alone shows only on its claim's page, which is rendered again; after
-        other fields, every job whose fingerprint changed. None when anything else changed
-        (a verdict or topic, a new file, a template) or a claim has a mistake: the whole
-        site is then read again, which reports the mistakes.
-        """
-        last = self.last
-        reread = reread_claims(last, changed) if last else None
-        replacements = new_claims(last.renderer, reread.fields, reread.problems) if reread else None
-        if replacements is None:
-            return None
-        for claim, file in reread.analyses:
-            claim.analysis, claim.body_digest = file.body, file.body_digest
-        for claim, new in replacements:
-            replace_claim(last.renderer.site, claim, new)
-            last.renderer.forget(claim)
-        if replacements:
-            self.render_after_fields(last, replacements, reread)
-        else:
-            self.render_analyses(last.renderer, reread.analyses)
-        return self.files_and_problems(Problems(last.read + last.editorial))
-
-    def render_after_fields(self, last: LastBuild, replacements: list[tuple[Claim, Claim]], reread: Reread) -> None:
-        """After claims' fields changed: their problems and the editorial warnings found again,
-        and every job whose fingerprint changed rendered."""
-        # The problems read from the claims' fields are read again; those of an analysis cannot change.
-        edited = {claim.path for claim, _ in replacements}
-        last.read = [p for p in last.read if p.path not in edited] + reread.problems.items
-        editorial = Problems()
-        check_editorial(last.renderer.site, editorial)
-        last.editorial = editorial.items
-        prints = {job: fingerprint for job, (fingerprint, _, _) in self.jobs.items()}
-        changed = [claim for claim, _ in replacements + reread.analyses]  # each the object the site holds
-        self.render_changed(last.renderer, last.renderer.fingerprints_after(prints, changed))
-
-    def render_analyses(self, renderer: Renderer, analyses: list[tuple[Claim, ClaimFile]]) -> None:
-        """After analyses alone changed: only their claims' own pages show them."""
-        for claim, _ in analyses:
-            job = ("claim", claim.slug)
-            self.jobs[job] = (renderer.claim_print(claim), *renderer.render_job(job, with_ids=False))
-
-    def files_and_problems(self, problems: Problems) -> tuple[dict[str, bytes], list[ContentError]]:
-        """Every file of the preview, and every problem, with the links checked."""
-        jobs = self.jobs.values()
-        files = {path: data for _, outputs, _ in jobs for path, data in outputs.items()}
-        check_rendered_links((result for _, _, result in jobs), self.last.renderer.site.config.base_url, problems,
-                             read=files.__getitem__)
-        return files, problems.errors + problems.warnings
+        engine = Engine(self.project, Settings(local_base, self.drafts, cards=False, search=False), self.documents,
+                        self.templates)
+        update = engine.update(self.sink)
+        return self.sink.files, update.problems.errors + update.problems.warnings
 
     def report(self, preview: Preview) -> None:
         for problem in preview.problems:
@@ -206,9 +129,12 @@ class PreviewServer:
     def watch(self) -> None:
         folders = [p for p in (self.project.content_dir, self.project.templates_dir, self.project.static_dir)
                    if p.is_dir()]
+        # Asked to yield when nothing changed too: the first time it does, the folders are
+        # watched, and start() may serve.
         for changes in watchfiles.watch(*folders, stop_event=self.stopping, debounce=50, step=20,
-                                        rust_timeout=500, yield_on_timeout=False,
+                                        rust_timeout=WATCHER_WAKES_MS, yield_on_timeout=True,
                                         watch_filter=VisibleChanges(folders)):
+            self.watching.set()
             if changes:
                 try:
                     self.rebuild({Path(path) for _, path in changes})
@@ -220,10 +146,12 @@ class PreviewServer:
     def start(self) -> None:
         """Watch, build, then serve, in background threads.
 
-        The watcher starts first, so a file saved while the first build runs is not missed.
+        The watcher starts first, so a file saved while the first build runs is not missed, and
+        the pages are served once it watches, so a file saved once they are is not missed either.
         """
         threading.Thread(target=self.watch, daemon=True).start()
         self.rebuild()
+        self.watching.wait(timeout=10)  # should the watcher fail, serve anyway: its thread logged why
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def stop(self) -> None:

@@ -53,9 +53,6 @@ class WholeSiteFiles:
     def fingerprints(self) -> dict:
         return {("file", path): digest() for path, (_, digest) in self.declared().items()}
 
-    def showing(self, slugs: set[str]) -> set[str]:
-        return set(self.declared())  # each reads every claim
-
     # The Atom feed: the claims changed last.
 
     def feed(self) -> bytes:

@@ -383,52 +383,21 @@ def test_file_order_and_file_times_do_not_change_a_byte(project, tmp_path, monke
     assert contents_of(first) == contents_of(second)
 
 
-def test_claim_saved_while_the_pages_render_stops_the_build_with_a_message(project, tmp_path, monkeypatch):
-    """Analyses unchanged since the last build are read by the render workers; one saved in the
-    meantime is an editor's message (sent back from the worker), not a hang or a traceback."""
-    from factsite import build as build_module, jobs, render
-    from factsite.read.filecache import DocumentCache
-
-    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # cache the files, though they were copied just now
-    out = tmp_path / "site"
-    build(project, out, cards=False, search=False)
-    before = contents_of(out)
-    monkeypatch.setattr(jobs, "PARALLEL_FROM", 1)  # the worker processes, even for this small site
-    monkeypatch.setattr(build_module, "available_cores", lambda: 2)
-    claim = project.content_dir / "claims/rain-record.md"
-    real_fingerprints = render.Renderer.fingerprints
-
-    def saved_meanwhile(self):
-        claim.write_text(claim.read_text() + "\nA line saved during the build.\n")
-        return real_fingerprints(self)
-
-    monkeypatch.setattr(render.Renderer, "fingerprints", saved_meanwhile)
-    with pytest.raises(BuildFailed) as failure, fails_after(60):  # the bug it guards against was a hang
-        build(project, out, cards=False, search=False, drafts=True)  # other settings: every page again
-    [error] = failure.value.problems.errors
-    assert error.path == claim and "changed while the site was being built" in error.message
-    assert contents_of(out) == before
-
-
-def test_files_read_on_several_processes_make_the_same_site_without_reading_analyses_twice(
-        project, tmp_path, monkeypatch):
-    from factsite import build as build_module
-    from factsite.read import parallel, parse
+def test_files_read_on_several_processes_make_the_same_site(project, tmp_path, monkeypatch):
+    from factsite import engine
+    from factsite.read import parallel
 
     serial = tmp_path / "serial"
     build(project, serial, cards=False, search=False, use_cache=False)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # the reading workers, even for this small site
-    monkeypatch.setattr(build_module, "available_cores", lambda: 2)
-    read_again = []
-    monkeypatch.setattr(parse, "read_body", lambda *args: read_again.append(args))
+    monkeypatch.setattr(engine, "available_cores", lambda: 2)
     parallel = tmp_path / "parallel"
     build(project, parallel, cards=False, search=False, use_cache=False)
     assert contents_of(parallel) == contents_of(serial)
-    assert read_again == []  # the workers sent each analysis with its fields
 
 
 def test_files_read_on_several_processes_are_cached_as_those_read_on_one(project, tmp_path, monkeypatch):
-    from factsite import build as build_module
+    from factsite import engine
     from factsite.cache import BuildCache
     from factsite.read import parallel
     from factsite.read.filecache import DocumentCache
@@ -437,7 +406,7 @@ def test_files_read_on_several_processes_are_cached_as_those_read_on_one(project
     serial = tmp_path / "one" / "site"
     build(project, serial, cards=False, search=False)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(build_module, "available_cores", lambda: 2)
+    monkeypatch.setattr(engine, "available_cores", lambda: 2)
     parallel = tmp_path / "two" / "site"
     build(project, parallel, cards=False, search=False)
     kept = [BuildCache(out).documents().entries for out in (serial, parallel)]

@@ -317,18 +317,13 @@ def state_changes(tmp_path: Path) -> dict:
         "jobs a list": set_at("jobs", [1, 2]),
         "a job's files of the wrong type": first_job(("0" * 32, ({"a": 1}, []))),
         "a job's links of the wrong type": first_job(("0" * 32, (["index.html"], [("a", 1, [("b", "c")])]))),
-        "a code object": set_at("layout", compile("open('canary', 'w')", "x", "exec")),
-        "warnings of the wrong type": set_at("warnings", [("claims/x.md", "line", 1, None)]),
-        "inputs of the wrong type": set_at("inputs", {"claims/x.md": ("1", 2, 3)}),
-        "inputs by a key of the wrong type": set_at("inputs", {("claims", "x.md"): None}),
-        "warnings a tuple": set_at("warnings", ()),
+        "a code object": set_at("out_dir", compile("open('canary', 'w')", "x", "exec")),
         "a job's fingerprint of the wrong type": first_job((32, (["index.html"], []))),
         "settings not a tuple": set_at("settings", ["https://example.org/", False, False, False]),
         "settings holding a list": set_at("settings", ("https://example.org/", [False], False, False)),
-        "shown of the wrong type": set_at("shown", {"rain-record": 5}),
         "search digests of the wrong type": set_at("search_digests", "0" * 32),
         "out_dir of the wrong type": set_at("out_dir", b"/site"),
-        "a field missing": without("shown"),
+        "a field missing": without("search_digests"),
         "a field more": set_at("rmtree", "/"),
         "a stamp of another version": set_at("stamp", ("factsite cache", 8, "0.1.0")),
         "no stamp": without("stamp"),
@@ -347,17 +342,9 @@ def test_build_state_of_any_other_shape_is_not_loaded(built, tmp_path, name):
     assert BuildCache(built).load_state() is None
 
 
-@pytest.mark.parametrize("name", [name for name in state_changes(Path("/x"))
-                                  if name.startswith(("stale", "jobs", "warnings"))])
-def test_planted_build_state_is_ignored_and_the_site_built_whole(project, built, tmp_path, outside, monkeypatch,
-                                                                 name):
-    """Stale files are deleted after a build that read every file; warnings are replayed by the
-    shortcut an edited analysis takes when the files are settled, as on an editor's machine."""
-    from factsite.read.filecache import DocumentCache
-
-    if name.startswith("warnings"):
-        monkeypatch.setattr(DocumentCache, "RACY_NS", 0)
-        build(project, built, **BUILD)  # which records the files' signatures
+@pytest.mark.parametrize("name", [name for name in state_changes(Path("/x")) if name.startswith(("stale", "jobs"))])
+def test_planted_build_state_is_ignored_and_the_site_built_whole(project, built, tmp_path, outside, name):
+    """Stale files are deleted after a build that read every file."""
     before = snapshot(outside, tmp_path / "nothing")
     state = load_state(tmp_path)
     state_changes(tmp_path)[name](state)
@@ -473,7 +460,7 @@ def old_state(tmp_path: Path) -> tuple:
 
     state = load_state(tmp_path)
     return ((__version__, 7), state["out_dir"], state["settings"], state["jobs"], state["search_digests"],
-            state["inputs"], state["shown"], state["layout"], state["warnings"])
+            {}, {}, "", [])  # the fields then kept for a shortcut that is gone: inputs, shown, layout, warnings
 
 
 def test_caches_of_earlier_formats_are_ignored_never_misread(project, built, tmp_path, outside, monkeypatch):

@@ -18,7 +18,6 @@ from urllib.parse import quote
 
 import pytest
 
-from factsite import serve
 from factsite.build import Project, build, check
 from factsite.config import load_config
 from factsite.errors import BuildFailed, Problems
@@ -215,42 +214,43 @@ def elements(html: bytes) -> list[tuple[str, tuple]]:
 
 # A crash while rebuilding: shown, and the next save recovers ------------------------------------
 
-CRASHES = {  # where, what, and whether the rebuild is told the claim changed (the quick way) or reads all
+CRASHES = {  # where, what, and whether the rebuild is told which file was saved (as the watcher does)
     "reading the site": ("read_site", RuntimeError, False),
     "rendering a page": ("Renderer.render_job", KeyError, False),
-    "rendering after a quick rebuild": ("Renderer.render_job", TypeError, True),
+    "rendering after a claim was saved": ("Renderer.render_job", TypeError, True),
     "deep recursion": ("read_site", RecursionError, False),
     "out of memory": ("read_site", MemoryError, False),
-    "a quick rebuild of one claim": ("ClaimFile.read", ValueError, True),
+    "reading the claim saved": ("ClaimFile.read", ValueError, True),
 }
 
 
-def crash(monkeypatch, where: str, kind: type, quick: bool = False) -> None:
+def crash(monkeypatch, where: str, kind: type, told: bool = False) -> None:
+    from factsite import engine
+    from factsite.read.claim_file import ClaimFile
+
     def crashing(*args, **kwargs):
         raise kind('<script>alert(1)</script> "boom" & more')
 
-    if "." in where:
-        owner, name = where.split(".")
-        monkeypatch.setattr(getattr(serve, owner), name, crashing)
-    else:
-        monkeypatch.setattr(serve, where, crashing)
+    owners = {"read_site": engine, "Renderer": engine.Renderer, "ClaimFile": ClaimFile}
+    owner, _, name = where.rpartition(".")
+    monkeypatch.setattr(owners[owner or where], name, crashing)
 
 
 @pytest.mark.parametrize("name", CRASHES)
 def test_a_crashing_rebuild_shows_the_error_and_the_next_save_recovers(server, project, monkeypatch, name):
     claim = project.content_dir / "claims/rain-record.md"
-    quick = CRASHES[name][2]
+    told = CRASHES[name][2]
     with monkeypatch.context() as patched:
         crash(patched, *CRASHES[name])
         claim.write_text(claim.read_text().replace("title: Rain record", "title: Rain record, crashed"))
-        server.rebuild({claim} if quick else None)
+        server.rebuild({claim} if told else None)
         assert server.preview.failed
         status, _, page = request(server, "/claims/rain-record/")
         assert status == 500
         assert b"the preview crashed while rebuilding" in page and CRASHES[name][1].__name__.encode() in page
         assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page and b"<script>alert(1)" not in page
     claim.write_text(claim.read_text().replace("title: Rain record, crashed", "title: Rain record, fixed"))
-    server.rebuild({claim})  # after a crash, the site is read again whole
+    server.rebuild({claim})
     assert not server.preview.failed
     status, _, page = request(server, "/claims/rain-record/")
     assert status == 200 and b"Rain record, fixed" in page

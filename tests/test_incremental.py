@@ -101,7 +101,7 @@ def test_a_renamed_claim_moves_everywhere_it_is_listed(project, tmp_path):
 
 @pytest.mark.parametrize("and_an_analysis", [False, True])
 def test_a_template_edit_rebuilds_every_page(project, tmp_path, request, and_an_analysis):
-    if and_an_analysis:  # which alone the shortcut for edited analyses would take
+    if and_an_analysis:  # the analysis's file then comes from the file cache, the others
         request.getfixturevalue("settled")
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
@@ -251,11 +251,11 @@ def test_a_deploy_from_a_fresh_checkout_renders_only_what_changed(project, tmp_p
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 
-@pytest.mark.parametrize("shortcut", [False, True])
+@pytest.mark.parametrize("cached", [False, True])
 def test_a_new_source_date_still_dates_the_feed_of_a_site_without_claims(project, tmp_path, monkeypatch, request,
-                                                                         shortcut):
+                                                                         cached):
     """The build date shows only there, so only the job that writes the feed depends on it."""
-    if shortcut:  # nothing else changes, which the shortcut for edited analyses would take
+    if cached:  # every file then comes from the file cache
         request.getfixturevalue("settled")
     for claim in (project.content_dir / "claims").glob("*.md"):
         claim.unlink()
@@ -270,7 +270,7 @@ def test_a_new_source_date_still_dates_the_feed_of_a_site_without_claims(project
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_sequences_of_edits_match_a_cold_build(project, tmp_path, seed, request):
-    """With files settled as on an editor's machine, so that edited analyses take the shortcut."""
+    """With files settled as on an editor's machine, so that unchanged files come from the file cache."""
     request.getfixturevalue("settled")
     rng = random.Random(seed)
     out = tmp_path / "site"
@@ -310,8 +310,6 @@ def test_file_cache_reads_again_only_the_files_that_changed(project, tmp_path, m
 
     monkeypatch.setattr(DocumentCache, "RECENT_SHARE", 1)  # a big site's proportions, on the small one
     monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # the files were all written a moment ago
-    # The full build's reading, not the shortcut for edited analyses (which reads related claims too).
-    monkeypatch.setattr("factsite.build.read_edited_analyses", lambda *args: None)
     out = tmp_path / "site"
     build(project, out, search=False, cards=False)
     read = []
@@ -371,7 +369,7 @@ def test_file_saved_again_within_a_tick_of_a_coarse_clock_is_read_again(project,
     assert "Rain recorD" in (out / "claims/rain-record/index.html").read_text()
 
 
-# The shortcut for edited analyses (analysis_edits.py) ---------------------------
+# An edited analysis, and what else may change beside it ---------------------------
 
 
 @pytest.fixture
@@ -401,7 +399,7 @@ def test_an_edited_analysis_is_rebuilt_from_only_what_its_page_shows(project, tm
     read = files_read(monkeypatch)
     EDITS["analysis"](project.content_dir)
     result = build(project, out)
-    assert sorted(read) == ["council-data.yml", "rain-record.md"]  # the claim and the source it cites
+    assert read == ["rain-record.md"]  # only the file that changed is parsed again
     assert result.files_written == 3  # the claim's page, badge and card
     assert "Still nothing to check" in (out / "claims/rain-record/index.html").read_text()
     assert_same_as_cold(project, out, tmp_path, "an edited analysis")  # the search index too
@@ -410,25 +408,14 @@ def test_an_edited_analysis_is_rebuilt_from_only_what_its_page_shows(project, tm
     assert read == []  # nothing changed: nothing read
 
 
-def test_a_claim_is_read_with_the_claims_it_names_as_related(project, tmp_path, monkeypatch, settled):
-    out = tmp_path / "site"
-    build(project, out, search=False)
-    read = files_read(monkeypatch)
-    replace(project.content_dir / "claims/budget-doubled.md", "\n| year |", "\nA new sentence.\n\n| year |")
-    build(project, out, search=False)
-    assert {"budget-doubled.md", "rain-record.md"} <= set(read) and "draft-claim.md" not in read
-    assert_same_as_cold_without_search(project, out, tmp_path)
-
-
-# Each of these changes something an edited analysis's page does not show alone, so the
-# shortcut must give way to the full build.
+# Each of these changes something an edited analysis's page does not show alone.
 BESIDE_AN_ANALYSIS = {
     "front matter": EDITS["title"],
     "a source": EDITS["source title"],
     "a page": EDITS["page text"],
     "site.yml": EDITS["site tagline"],
     "a new claim": EDITS["new claim"],
-    # The claimant's type is given by another claim, which the shortcut does not read.
+    # The claimant's type is given by another claim.
     "an inherited claimant type": lambda c: write(c / "claims/rain-again.md", (c / "claims/rain-record.md")
                                                   .read_text().replace("title: Rain record", "title: Rain again")
                                                   .replace("claimant_type: organization\n", "")),
@@ -489,7 +476,7 @@ def test_a_claimant_spelled_anew_in_every_claim(project, tmp_path, settled):
     out = tmp_path / "site"
     build(project, out, search=False)
     replace(project.content_dir / "claims/budget-doubled.md", "The mayor's figure", "The mayor's own figure")
-    build(project, out, search=False)  # the shortcut does not read the claim that spaces the name otherwise
+    build(project, out, search=False)
     assert_same_as_cold_without_search(project, out, tmp_path)
     for name in ("aaa-mayor.md", "budget-doubled.md", "draft-claim.md"):
         path = project.content_dir / "claims" / name
@@ -499,14 +486,14 @@ def test_a_claimant_spelled_anew_in_every_claim(project, tmp_path, settled):
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 
-def test_an_editors_swap_file_does_not_stop_the_shortcut(project, tmp_path, monkeypatch, settled):
+def test_an_editors_swap_file_is_not_read(project, tmp_path, monkeypatch, settled):
     out = tmp_path / "site"
     build(project, out, search=False)
     read = files_read(monkeypatch)
     write(project.content_dir / "claims/.rain-record.md.swp", "what an editor keeps while the file is open")
     EDITS["analysis"](project.content_dir)
     build(project, out, search=False)
-    assert sorted(read) == ["council-data.yml", "rain-record.md"]
+    assert read == ["rain-record.md"]
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 
@@ -552,5 +539,5 @@ def test_kept_warnings_name_files_as_this_build_names_them(project, tmp_path, se
     project.content_dir = Path("content")
     EDITS["analysis"](project.content_dir)
     quick = build(project, out, search=False)
-    assert quick.files_written == 3  # the shortcut
+    assert quick.files_written == 3  # the claim's page, badge and card
     assert [w.path for w in quick.warnings] == [Path("content/claims/budget-doubled.md")]

@@ -1,5 +1,5 @@
-"""The preview server's rebuilds, in process: the quick one after an analysis is
-edited, and the whole one after anything else."""
+"""The preview server's rebuilds, in process: after any save, the site is what a server that
+reads everything afresh shows, and only the files saved are parsed again (engine.py)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,40 @@ import random
 
 import pytest
 
-from factsite import serve
+from factsite import engine
+from factsite.engine import Engine, MemorySink, Settings
 from factsite.serve import PreviewServer
 
 from .conftest import copies_of_budget_doubled
 
 
+def files_parsed(monkeypatch) -> list[str]:
+    """The names of the claim and source files parsed from now on (the list fills as builds parse them)."""
+    from factsite.read.claim_file import ClaimFile
+    from factsite.read.sources import SourceFile
+
+    parsed = []
+    for kind in (ClaimFile, SourceFile):
+        real = kind.read.__func__
+        monkeypatch.setattr(kind, "read", classmethod(
+            lambda cls, path, problems, real=real: (parsed.append(path.name), real(cls, path, problems))[1]))
+    return parsed
+
+
 @pytest.fixture
 def preview(project, monkeypatch):
-    """A preview server (not serving) after its first build, counting how often it reads the site."""
+    """A preview server (not serving) after its first build, noting which files it parses after it.
+
+    The files count as settled, as on an editor's machine, where they were not all written a
+    moment ago: otherwise each would be parsed again until two seconds have passed (filecache.py)."""
+    from factsite.read.filecache import DocumentCache
+
+    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)
     monkeypatch.chdir(project.content_dir.parent)
-    reads = []
-
-    def counted(*args, **kwargs):
-        reads.append(1)
-        return read_site(*args, **kwargs)
-
-    read_site = serve.read_site
-    monkeypatch.setattr(serve, "read_site", counted)
     server = PreviewServer(project, port=0, log=lambda text: None)
     server.rebuild()
     assert not server.preview.failed, server.preview.problems
-    server.reads = reads
+    server.parsed = files_parsed(monkeypatch)
     yield server
     server.httpd.server_close()
 
@@ -43,51 +55,48 @@ def page(server, url: str) -> str:
     return server.preview.files[url + "index.html"].decode()
 
 
-def test_edited_analysis_is_rendered_without_reading_the_site_again(preview, project):
+def test_edited_analysis_is_shown_and_only_its_file_parsed_again(preview, project):
     claim = project.content_dir / "claims/rain-record.md"
     claim.write_text(claim.read_text() + "\n## A new section\n\nA paragraph added in the preview.\n")
     preview.rebuild({claim})
     assert not preview.preview.failed
-    assert len(preview.reads) == 1  # the first build's only
+    assert preview.parsed == ["rain-record.md"]
     assert "A paragraph added in the preview." in page(preview, "claims/rain-record/")
-    quick = preview.preview.files
-    assert preview.build_in_memory()[0] == quick  # what reading everything again gives
+    assert_as_if_read_again(project, preview)
 
 
-# Edits to a claim's fields: those that leave where the claim is listed change it in place,
-# the others read the whole site again; either way the preview is what reading it all gives.
+# Edits to a claim's fields, some of which move it to other lists or change other pages:
+# the preview is what reading it all afresh gives.
 BUDGET, RAIN = "claims/budget-doubled.md", "claims/rain-record.md"
 FIELD_EDITS = {
-    "title": (RAIN, "title: Rain record", "title: Rain record, renamed", "in place"),
-    "title with a correction": (BUDGET, "title: Budget doubled", "title: Budget doubled?", "in place"),
-    "claim": (BUDGET, "since 2020.", "since 2019.", "in place"),
-    "summary": (RAIN, "cannot be checked.", "cannot be checked yet.", "in place"),
-    "claim date": (BUDGET, "claim_date: 2025-03-01", "claim_date: 2025-02-27", "in place"),
-    "appeared in": (BUDGET, "appeared_in: city-paper", "appeared_in: council-data", "in place"),
-    "updated": (BUDGET, "updated: 2025-03-09", "updated: 2026-01-09", "in place"),
+    "title": (RAIN, "title: Rain record", "title: Rain record, renamed"),
+    "title with a correction": (BUDGET, "title: Budget doubled", "title: Budget doubled?"),
+    "claim": (BUDGET, "since 2020.", "since 2019."),
+    "summary": (RAIN, "cannot be checked.", "cannot be checked yet."),
+    "claim date": (BUDGET, "claim_date: 2025-03-01", "claim_date: 2025-02-27"),
+    "appeared in": (BUDGET, "appeared_in: city-paper", "appeared_in: council-data"),
+    "updated": (BUDGET, "updated: 2025-03-09", "updated: 2026-01-09"),
     "correction": (BUDGET, "  - date: 2025-03-09\n", "  - date: 2025-03-10\n    note: A date was wrong.\n"
-                   "  - date: 2025-03-09\n", "in place"),
-    "quote": (RAIN, "quote: Rainfall is not recorded in these tables.", "quote: Rainfall is not recorded",
-              "in place"),
-    "quote left out": (RAIN, "    quote: Rainfall is not recorded in these tables.\n", "", "in place"),  # a warning
-    "stance": (RAIN, "stance: context", "stance: contradicts", "in place"),
-    "related": (BUDGET, "related: [rain-record]", "related: []", "in place"),
-    "claimant type, given by the claim itself": (RAIN, "claimant_type: organization", "claimant_type: person",
-                                                 "whole"),
-    "claimant": (RAIN, "claimant: Weather Watchers", "claimant: Weather Watch", "whole"),
-    "claimant spelled otherwise": (RAIN, "claimant: Weather Watchers", "claimant: weather watchers", "whole"),
-    "claimant spaced otherwise": (BUDGET, "claimant: The Mayor", "claimant: The  Mayor", "in place"),
-    "claimant spelled as another's address": (RAIN, "claimant: Weather Watchers", "claimant: THE MAYOR", "whole"),
+                   "  - date: 2025-03-09\n"),
+    "quote": (RAIN, "quote: Rainfall is not recorded in these tables.", "quote: Rainfall is not recorded"),
+    "quote left out": (RAIN, "    quote: Rainfall is not recorded in these tables.\n", ""),  # a warning
+    "stance": (RAIN, "stance: context", "stance: contradicts"),
+    "related": (BUDGET, "related: [rain-record]", "related: []"),
+    "claimant type, given by the claim itself": (RAIN, "claimant_type: organization", "claimant_type: person"),
+    "claimant": (RAIN, "claimant: Weather Watchers", "claimant: Weather Watch"),
+    "claimant spelled otherwise": (RAIN, "claimant: Weather Watchers", "claimant: weather watchers"),
+    "claimant spaced otherwise": (BUDGET, "claimant: The Mayor", "claimant: The  Mayor"),
+    "claimant spelled as another's address": (RAIN, "claimant: Weather Watchers", "claimant: THE MAYOR"),
     "claimant given an address": (RAIN, "claimant_type: organization", "claimant_type: organization\n"
-                                  "claimant_id: weather-desk", "whole"),
-    "verdict": (RAIN, "verdict: unproven", 'verdict: "false"', "whole"),
-    "topics": (RAIN, "topics: [weather]", "topics: [weather, budget]", "whole"),
-    "published": (RAIN, "published: 2025-04-01", "published: 2024-04-01", "whole"),
-    "source cited": (RAIN, "source: council-data", "source: city-paper", "whole"),
-    "mistake": (RAIN, "verdict: unproven", "verdict: unprovne", "whole"),
+                                  "claimant_id: weather-desk"),
+    "verdict": (RAIN, "verdict: unproven", 'verdict: "false"'),
+    "topics": (RAIN, "topics: [weather]", "topics: [weather, budget]"),
+    "published": (RAIN, "published: 2025-04-01", "published: 2024-04-01"),
+    "source cited": (RAIN, "source: council-data", "source: city-paper"),
+    "mistake": (RAIN, "verdict: unproven", "verdict: unprovne"),
     # Old addresses are checked against every other claim's, so the site is read again.
-    "aliases": (BUDGET, "aliases: [spending-doubled]", "aliases: [spending-doubled, budget-up]", "whole"),
-    "alias taken": (BUDGET, "aliases: [spending-doubled]", "aliases: [spending-doubled, rain-record]", "whole"),
+    "aliases": (BUDGET, "aliases: [spending-doubled]", "aliases: [spending-doubled, budget-up]"),
+    "alias taken": (BUDGET, "aliases: [spending-doubled]", "aliases: [spending-doubled, rain-record]"),
 }
 
 
@@ -109,9 +118,11 @@ def read_again(project, preview) -> tuple[dict, list]:
 def assert_as_if_read_again(project, preview, step: str = "") -> None:
     """The preview's files and problems are those of a server that reads everything, and the
     fingerprints it keeps are those of its site worked out afresh."""
-    if preview.last is not None:
-        kept = {job: fingerprint for job, (fingerprint, _, _) in preview.jobs.items()}
-        assert kept == preview.last.renderer.fingerprints(), step
+    if not preview.preview.failed:
+        kept = {job: fingerprint for job, (fingerprint, _, _) in preview.sink.jobs.items()}
+        settings = Settings(f"http://127.0.0.1:{preview.port}{preview.base_path}", drafts=True, cards=False,
+                            search=False)
+        assert kept == Engine(preview.project, settings).update(MemorySink()).prints, step
     files, problems = read_again(project, preview)
     assert problem_list(preview.preview.problems) == problems, step
     assert sorted(preview.preview.files) == sorted(files), step
@@ -124,16 +135,16 @@ def problem_list(problems) -> list:
 
 @pytest.mark.parametrize("name", FIELD_EDITS)
 def test_an_edited_field_shows_everywhere_as_if_the_site_were_read_again(preview, project, name):
-    path, old, new, how = FIELD_EDITS[name]
+    path, old, new = FIELD_EDITS[name]
     edit(project.content_dir / path, old, new)
     preview.rebuild({project.content_dir / path})
-    assert len(preview.reads) == (1 if how == "in place" else 2)
+    assert preview.parsed == [path.split("/")[-1]]
     assert_as_if_read_again(project, preview)
 
 
 def test_a_field_and_an_analysis_saved_together_keep_each_warning_once(project, monkeypatch):
     """A claim with a warning of its own (in quotation marks) has its analysis edited while
-    another claim's title is: both in place, and the warning is shown once, as reading it all does."""
+    another claim's title is: and the warning is shown once, as reading it all does."""
     rain, budget = project.content_dir / RAIN, project.content_dir / BUDGET
     edit(rain, "claim: March was the wettest month on record.", "claim: '\"March was the wettest month on record.\"'")
     monkeypatch.chdir(project.content_dir.parent)
@@ -149,18 +160,19 @@ def test_a_field_and_an_analysis_saved_together_keep_each_warning_once(project, 
         server.httpd.server_close()
 
 
-def test_edits_in_place_on_long_lists_show_as_if_the_site_were_read_again(project, monkeypatch):
-    """A source's report card and the corrections log are cut into pages; a correction added in
-    place makes the log a page longer."""
+def test_edits_on_long_lists_show_as_if_the_site_were_read_again(project, monkeypatch):
+    """A source's report card and the corrections log are cut into pages; a correction added
+    makes the log a page longer."""
+    from factsite.read.filecache import DocumentCache
+
+    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # as in the preview fixture
     copies = copies_of_budget_doubled(project.content_dir, 49)  # 50 corrections: one page of the log
     monkeypatch.chdir(project.content_dir.parent)
     server = PreviewServer(project, port=0, log=lambda text: None)
     try:
         server.rebuild()
         assert "corrections/page/2/index.html" not in server.preview.files
-        reads = []
-        monkeypatch.setattr(serve, "read_site", lambda *args, read_site=serve.read_site, **kwargs:
-                            reads.append(1) or read_site(*args, **kwargs))
+        parsed = files_parsed(monkeypatch)
         edit(copies[10], "title: Budget doubled 10", "title: Budget doubled, 10")  # on the second page of each source
         server.rebuild({copies[10]})
         assert "Budget doubled, 10" in page(server, "sources/city-paper/page/2/")
@@ -168,7 +180,7 @@ def test_edits_in_place_on_long_lists_show_as_if_the_site_were_read_again(projec
         edit(rain, "published: 2025-04-01", "published: 2025-04-01\ncorrections: [{date: 2025-04-02, note: Reworded.}]")
         server.rebuild({rain})
         assert "corrections/page/2/index.html" in server.preview.files
-        assert reads == []  # both edits were made in place
+        assert parsed == [copies[10].name, "rain-record.md"]
         assert_as_if_read_again(project, server)
     finally:
         server.httpd.server_close()
@@ -192,12 +204,12 @@ def test_an_edited_title_is_on_every_page_that_lists_the_claim(preview, project)
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_sequences_of_field_edits_match_reading_the_site_again(preview, project, seed):
-    """Each edit is undone or kept at random, so later edits meet claims changed in place before."""
+    """Each edit is undone or kept at random, so later edits meet claims changed before."""
     rng = random.Random(seed)
     names = sorted(FIELD_EDITS)
     rng.shuffle(names)
     for name in names[:8]:
-        path, old, new, _ = FIELD_EDITS[name]
+        path, old, new = FIELD_EDITS[name]
         file = project.content_dir / path
         if old not in file.read_text():
             continue  # an earlier edit took the text away
@@ -210,12 +222,13 @@ def test_random_sequences_of_field_edits_match_reading_the_site_again(preview, p
         assert_as_if_read_again(project, preview, name)
 
 
-def test_other_files_read_the_site_again(preview, project):
+def test_an_edited_page_shows(preview, project):
     page_file = project.content_dir / "pages/methodology.md"
     page_file.write_text(page_file.read_text() + "\nOne more line.\n")
     preview.rebuild({page_file})
-    assert len(preview.reads) == 2
+    assert preview.parsed == []  # no claim or source
     assert "One more line." in page(preview, "methodology/")
+    assert_as_if_read_again(project, preview)
 
 
 def test_placeholder_added_to_an_analysis_is_reported(preview, project):
@@ -231,13 +244,12 @@ def test_broken_anchor_in_an_edited_analysis_is_a_warning(preview, project):
     claim.write_text(claim.read_text() + "\nSee [the numbers](#no-such-section) "
                                           "and [the sources of another](/claims/budget-doubled/#sources).\n")
     preview.rebuild({claim})
-    assert len(preview.reads) == 1
     messages = [p.message for p in preview.preview.problems]
     assert any("no-such-section" in m for m in messages) and not any("#sources" in m for m in messages), messages
     assert not preview.preview.failed
 
 
-def test_quick_rebuild_after_a_failed_build_reads_everything(preview, project):
+def test_a_fix_saved_after_a_failed_build_shows(preview, project):
     claim = project.content_dir / "claims/rain-record.md"
     good = claim.read_text()
     edit(claim, "verdict: unproven", "verdict: unprovne")
@@ -246,7 +258,6 @@ def test_quick_rebuild_after_a_failed_build_reads_everything(preview, project):
     claim.write_text(good + "\nFixed, and a line added.\n")
     preview.rebuild({claim})
     assert not preview.preview.failed
-    assert len(preview.reads) == 3
     assert "Fixed, and a line added." in page(preview, "claims/rain-record/")
 
 
@@ -268,7 +279,7 @@ def test_rebuilds_asked_for_at_once_run_one_after_the_other(preview, project, mo
     import time
 
     calls = []
-    real_read_site = serve.read_site
+    real_read_site = engine.read_site
 
     def slow_first(*args, **kwargs):
         calls.append(1)
@@ -276,7 +287,7 @@ def test_rebuilds_asked_for_at_once_run_one_after_the_other(preview, project, mo
             time.sleep(0.4)
         return real_read_site(*args, **kwargs)
 
-    monkeypatch.setattr(serve, "read_site", slow_first)
+    monkeypatch.setattr(engine, "read_site", slow_first)
     collecting = gc.isenabled()
     first = threading.Thread(target=preview.rebuild)
     second = threading.Thread(target=preview.rebuild)

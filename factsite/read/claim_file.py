@@ -21,8 +21,7 @@ class ClaimFile:
     """What one claim file says, checked on its own, before it meets the other files.
 
     Everything here depends on the file alone, so the file cache keeps it between
-    builds (keyed by the file's size and time); the analysis itself is not kept,
-    and is read again only for the pages that are rendered again.
+    builds (keyed by the file's size and time), the analysis with the rest.
     """
 
     path: Path
@@ -31,7 +30,7 @@ class ClaimFile:
     body_line: int
     digest: str  # of the front matter
     body_digest: str
-    body: str | None = None  # None when it came from the cache
+    body: str  # the analysis, in Markdown
 
     def line(self, *keys) -> int:
         return line_of(self.key_lines(), keys)
@@ -80,12 +79,14 @@ class ClaimFile:
                            "replace it with the real text, or keep draft: true until it is ready")
 
     def to_plain(self) -> tuple:
-        return plain_values(self.values, CLAIM_FIELDS), self.body_line, self.digest, self.body_digest
+        return plain_values(self.values, CLAIM_FIELDS), self.body_line, self.digest, self.body_digest, self.body
 
     @classmethod
     def from_plain(cls, path: Path, plain: tuple) -> "ClaimFile":
-        values, body_line, digest, body_digest = plain
-        return cls(path, values_from_plain(values, CLAIM_FIELDS), None, body_line, digest, body_digest)
+        values, body_line, digest, body_digest, body = plain
+        if type(body) is not str:
+            raise TypeError("the analysis is not text")
+        return cls(path, values_from_plain(values, CLAIM_FIELDS), None, body_line, digest, body_digest, body)
 
 
 def quoted_whole(text: str) -> str | None:

@@ -130,7 +130,7 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
         related_slugs=values["related"], aliases=values["aliases"], draft=bool(values["draft"]),
         body_line=file.body_line,
         lines=FieldLines(file),
-        digest=file.digest, body_digest=file.body_digest, analysis=file.body,
+        digest=file.digest, body_digest=file.body_digest, body=file.body,
     )
     for correction in claim.corrections:
         correction.claim = claim

@@ -85,18 +85,6 @@ def parse_markdown_text(text: str, path: Path, problems: Problems) -> Document |
     return Document(path, data, key_lines, body, end + 2, digest_of(front_matter), digest_of(body))
 
 
-def read_body(path: Path, body_line: int, digest: str) -> str:
-    """The Markdown body of a file read before, which must not have changed since."""
-    problems = Problems()
-    text = read_text(path, problems)
-    body = "\n".join(text.split("\n")[body_line - 1:]) if text is not None else None
-    if body is None or digest_of(body) != digest:
-        problems.error(path, None, "the file changed while the site was being built",
-                       "build again once the file is saved")
-        raise BuildFailed(problems)
-    return body
-
-
 def check_markdown(doc: Document, what: str, problems: Problems) -> None:
     """Refuse a Markdown body that would crash or stall its conversion (markdown_limits.py)."""
     for refusal in refusals(doc.body, what):

@@ -1,0 +1,188 @@
+"""The engine: the one way factsite turns content into files, for build, check and serve alike.
+
+An update reads the whole content again (a file unchanged since the last update comes back
+from the file cache rather than being parsed again), checks it, assembles the whole site
+model, works out every job's fingerprint, and hands the renderer to a sink. The sink renders
+the jobs whose fingerprint differs from the one it kept, and keeps their files: a folder on
+disk (`factsite build`, output.py), memory (`factsite serve`), or nothing (`factsite check`).
+
+There is no shortcut for a small edit: an edited analysis, a new verdict and a deleted
+file all take this path, so what the preview shows, what a rebuild writes and what a cold
+build writes cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import jinja2
+
+from .assemble import assemble_site
+from .checks import check_editorial
+from .config import load_config
+from .errors import Problems
+from .guard import check_verdict_changes, check_verdict_history
+from .jobs import Job, JobResult
+from .links import check_rendered_links
+from .model import Site
+from .read.content import load_content
+from .read.filecache import DocumentCache
+from .render import Renderer
+from .runtime import available_cores, collector_paused, model_frozen, source_date
+from .theme import check_theme_folder
+
+
+@dataclass
+class Project:
+    """Where a site's content, templates and static files live."""
+
+    content_dir: Path
+    templates_dir: Path
+    static_dir: Path
+
+    @classmethod
+    def at(cls, root: Path, content_dir: Path | None = None) -> Project:
+        return cls(content_dir or root / "content", root / "templates", root / "static")
+
+    def check_theme(self, problems: Problems) -> None:
+        for folder in (self.templates_dir, self.static_dir):
+            if not folder.is_dir():
+                problems.error(folder, None, f"the {folder.name} folder is missing",
+                               "run factsite from the folder that holds content/, templates/ and static/")
+            else:
+                check_theme_folder(folder, problems)  # no link (symlink) in it
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a build is asked for, besides the content."""
+
+    base_url: str | None = None  # None: site.yml's (or its custom domain's)
+    drafts: bool = False  # drafts published too (the preview shows them)
+    cards: bool = True  # share cards drawn
+    search: bool = True  # the search index made
+
+
+def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
+              jobs: int = 1, cache: DocumentCache | None = None,
+              published: Path | None = None, since: str | None = None) -> tuple[Site, Problems]:
+    """Config, read and validate, assemble: the checked site model, and the warnings;
+    raises BuildFailed listing every mistake.
+
+    ``published``: the folder of the site as last built: what readers saw there may not change
+    without a note saying so (guard.py); ``since``: a git revision, the same for the content there.
+    """
+    problems = Problems()
+    project.check_theme(problems)
+    config = load_config(project.content_dir, problems, base_url)
+    problems.raise_if_errors()
+    content = load_content(config, project.content_dir, problems, drafts, jobs, cache)
+    problems.raise_if_errors()
+    site = assemble_site(config, content)
+    check_editorial(site, problems)
+    reported = set()
+    if published is not None:
+        reported = check_verdict_changes(site, published, problems)
+    if since is not None:
+        check_verdict_history(site, project.content_dir, since, problems, reported)
+    problems.raise_if_errors()
+    return site, problems
+
+
+class Sink(Protocol):
+    """Where an update's files go. ``render`` renders the jobs whose fingerprint changed (all of
+    them, if it keeps none) and returns every job's result and the jobs it rendered; ``read``
+    gives a file as rendered, for the link check (None: the results carry every page's ids)."""
+
+    read: Callable[[str], bytes] | None
+
+    def render(self, renderer: Renderer, prints: dict[Job, str], cores: int) -> tuple[dict[Job, JobResult], set[Job]]:
+        ...
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one update made: the site model, every job's fingerprint and result, the jobs
+    rendered this time, and the warnings (mistakes raise BuildFailed instead)."""
+
+    site: Site
+    renderer: Renderer
+    prints: dict[Job, str]
+    results: dict[Job, JobResult]
+    rendered: set[Job]
+    problems: Problems
+
+
+class Engine:
+    """Reads, assembles and renders a project, keeping between updates what it may reuse: the
+    file cache (what reading each file gave) and the compiled templates."""
+
+    def __init__(self, project: Project, settings: Settings = Settings(), documents: DocumentCache | None = None,
+                 templates: jinja2.Environment | None = None, card_cache=None, compiled_templates: bool = False):
+        self.project = project
+        self.settings = settings
+        self.documents = documents
+        self.templates = templates
+        self.card_cache = card_cache
+        self.compiled_templates = compiled_templates
+
+    @collector_paused()
+    def update(self, sink: Sink, published: Path | None = None, since: str | None = None,
+               before_render: Callable[[Update], None] | None = None) -> Update:
+        """Read everything, render what changed into ``sink``, check the links; raises
+        BuildFailed listing every mistake, before ``sink`` is given anything.
+
+        ``before_render(update)`` hears of the update (its results still empty) once the
+        content is known to be free of mistakes, and may stop it (see build.py).
+        """
+        settings, cores = self.settings, available_cores()
+        site, problems = read_site(self.project, settings.base_url, settings.drafts, cores, self.documents,
+                                   published, since)
+        renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
+                            cards=settings.cards, search=settings.search, env=self.templates,
+                            card_cache=self.card_cache, compiled_templates=self.compiled_templates)
+        prints = renderer.fingerprints()
+        if before_render:
+            before_render(Update(site, renderer, prints, {}, set(), problems))
+        with model_frozen():
+            results, rendered = sink.render(renderer, prints, cores)
+        check_rendered_links(results.values(), site.config.base_url, problems, read=sink.read)
+        return Update(site, renderer, prints, results, rendered, problems)
+
+
+class NoSink:
+    """Renders every job and keeps nothing: `factsite check`."""
+
+    read = None
+
+    def render(self, renderer: Renderer, prints: dict[Job, str], cores: int) -> tuple[dict[Job, JobResult], set[Job]]:
+        results = renderer.write_into(None, jobs=cores)
+        return results, set(results)
+
+
+class MemorySink:
+    """Keeps each job's files in memory, rendering again only the jobs whose fingerprint
+    changed: `factsite serve`."""
+
+    def __init__(self):
+        self.jobs: dict[Job, tuple[str, dict[str, bytes], JobResult]] = {}  # job -> (fingerprint, files, result)
+        self.files: dict[str, bytes] = {}
+
+    def read(self, path: str) -> bytes:
+        return self.files[path]
+
+    def render(self, renderer: Renderer, prints: dict[Job, str], cores: int) -> tuple[dict[Job, JobResult], set[Job]]:
+        jobs, rendered = {}, set()
+        for job, fingerprint in prints.items():
+            kept = self.jobs.get(job)
+            if kept and kept[0] == fingerprint:
+                jobs[job] = kept
+            else:
+                jobs[job] = (fingerprint, *renderer.render_job(job, with_ids=False))
+                rendered.add(job)
+        self.jobs = jobs
+        self.files = {path: data for _, files, _ in jobs.values() for path, data in files.items()}
+        return {job: result for job, (_, _, result) in jobs.items()}, rendered
