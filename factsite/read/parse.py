@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..digest import digest_of
-from ..errors import BuildFailed, Problems
 from ..markdown_limits import refusals
 from .text import read_text
 from .yaml_lines import line_of, parse_yaml
