@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..digest import digest_of
+from ..errors import Problems
 from ..markdown_limits import refusals
 from .text import read_text
 from .yaml_lines import line_of, parse_yaml
