@@ -27,11 +27,11 @@ folder with SOURCE_DATE_EPOCH unset. The rows (seconds unless stated):
      first build, from starting it to the middle claim's page served; then each of
      bench/edits.py's PREVIEW_EDITS (row 6's and a claim file added, and one deleted), timed
      from saving the file to the served page showing it; and the server's peak memory
-  8  share cards, in this process: ms per card (200 drawn with factsite.cards.claim_card) and
+  8  share cards, in this process: ms per card (200 drawn with factsite.render.cards.claim_card) and
      that figure times N, on one core
   3b row 3's build again (cards, search) after one claim's analysis is edited: an incremental
      build, which makes again that claim's pages and the part of the search index holding it
-  9  search index alone: every part of it (factsite/search.py), on a copy of row 3's site
+  9  search index alone: every part of it (factsite/output/search.py), on a copy of row 3's site
 
 They run in the order 1, then 2 and 4 in turn, 5, 6, 7, 3, 3b, 9, 8. Rows 2, 4, 5, 6 and 7's
 edits are each run TIMES (3) times and show their median, with every run's time after
@@ -255,7 +255,7 @@ INDEX_COPY = """
 import sys
 from pathlib import Path
 from bench.search_cost import claim_pages
-from factsite.search import build_search_index, search_shards
+from factsite.output.search import build_search_index, search_shards
 site = Path(sys.argv[1])
 build_search_index(site, search_shards(claim_pages(site)))
 """
@@ -276,8 +276,8 @@ def search_index(root: Path) -> Run:
 
 def card_ms(root: Path) -> float:
     """Milliseconds per share card, over CARDS_DRAWN claims spread across the site."""
-    from factsite.build import Project, read_site
-    from factsite.cards import claim_card
+    from factsite.commands.build import Project, read_site
+    from factsite.render.cards import claim_card
 
     with working_directory(root):
         site, _ = read_site(Project.at(Path(".")))

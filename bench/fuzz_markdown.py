@@ -5,7 +5,7 @@
     python bench/fuzz_markdown.py --only '[a](' --only '<a '
 
 For each body it times what `factsite check` does with an analysis: the limits of
-factsite/markdown_limits.py, and for a body they accept, converting it to safe HTML
+factsite/read/markdown_limits.py, and for a body they accept, converting it to safe HTML
 (markup.MarkdownRenderer) and noting the links it holds (links.WrittenLinks), as the render
 does. The bodies:
 
@@ -30,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from factsite.links import WrittenLinks  # noqa: E402
-from factsite.markdown_limits import MAX_BLOCK, MAX_CHARACTERS, refusals  # noqa: E402
-from factsite.markup import MarkdownRenderer  # noqa: E402
+from factsite.checks.links import WrittenLinks  # noqa: E402
+from factsite.read.markdown_limits import MAX_BLOCK, MAX_CHARACTERS, refusals  # noqa: E402
+from factsite.render.markup import MarkdownRenderer  # noqa: E402
 
 LIMIT_SECONDS = 2.0
 

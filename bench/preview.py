@@ -32,7 +32,7 @@ import yaml
 
 from bench.edits import PREVIEW_EDITS, claim_edit, middle_claim
 
-EVENTS = "__factsite/events"  # the preview's live-reload stream (factsite/serve.py)
+EVENTS = "__factsite/events"  # the preview's live-reload stream (factsite/commands/serve.py)
 FIRST_BUILD_TIMEOUT = 900.0  # s
 EDIT_TIMEOUT = 120.0  # s: the edit is reported as not shown after this
 QUIET = 0.3  # s without a reload before the next edit

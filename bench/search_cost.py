@@ -4,7 +4,7 @@
 
 SITE is a site built by factsite (with or without its search index; its claim pages are
 what is indexed). The claim pages are indexed twice into a temporary folder: as one index,
-and in parts as factsite makes them (factsite/search.py). Each is served on 127.0.0.1 and
+and in parts as factsite makes them (factsite/output/search.py). Each is served on 127.0.0.1 and
 searched in a fresh Chromium page: the first search after the page loads, and the data of
 its first 10 results, as the search page shows them. Printed for each: the requests the
 server answered, their kilobytes (Pagefind's files are already compressed), and the
@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from factsite import search  # noqa: E402
+from factsite.output import search  # noqa: E402
 from tests.serving import serve  # noqa: E402
 
 
@@ -41,7 +41,7 @@ SEARCH = """async ([parts, term]) => {
 
 
 def claim_pages(site: Path) -> list[str]:
-    """The address of every claim page of a built site, as factsite/search.py takes them."""
+    """The address of every claim page of a built site, as factsite/output/search.py takes them."""
     return [f"claims/{page.name}/" for page in sorted((site / "claims").iterdir()) if page.is_dir()]
 
 

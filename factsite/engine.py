@@ -4,7 +4,7 @@ An update reads the whole content again (a file unchanged since the last update 
 from the file cache rather than being parsed again), checks it, assembles the whole site
 model, works out every job's fingerprint, and hands the renderer to a sink. The sink renders
 the jobs whose fingerprint differs from the one it kept, and keeps their files: a folder on
-disk (`factsite build`, output.py), memory (`factsite serve`), or nothing (`factsite check`).
+disk (`factsite build`, commands/build.py), memory (`factsite serve`), or nothing (`factsite check`).
 
 There is no shortcut for a small edit: an edited analysis, a new verdict and a deleted
 file all take this path, so what the preview shows, what a rebuild writes and what a cold
@@ -20,19 +20,19 @@ from typing import Protocol
 
 import jinja2
 
-from .assemble import assemble_site
-from .checks import check_editorial
-from .config import load_config
+from .model.assemble import assemble_site
+from .checks.editorial import check_editorial
+from .read.config import load_config
 from .errors import Problems
-from .guard import check_verdict_changes, check_verdict_history
-from .jobs import Job, JobResult
-from .links import check_rendered_links
-from .model import Site
+from .checks.guard import check_verdict_changes, check_verdict_history
+from .render.jobs import Job, JobResult
+from .checks.links import check_rendered_links
+from .model.site import Site
 from .read.content import load_content
 from .read.filecache import DocumentCache
-from .render import Renderer
+from .render.renderer import Renderer
 from .runtime import available_cores, collector_paused, model_frozen, source_date
-from .theme import check_theme_folder
+from .read.theme import check_theme_folder
 
 
 @dataclass
@@ -130,13 +130,11 @@ class Engine:
         self.compiled_templates = compiled_templates
 
     @collector_paused()
-    def update(self, sink: Sink, published: Path | None = None, since: str | None = None,
-               before_render: Callable[[Update], None] | None = None) -> Update:
+    def update(self, sink: Sink, published: Path | None = None, since: str | None = None) -> Update:
         """Read everything, render what changed into ``sink``, check the links; raises
         BuildFailed listing every mistake, before ``sink`` is given anything.
 
-        ``before_render(update)`` hears of the update (its results still empty) once the
-        content is known to be free of mistakes, and may stop it (see build.py).
+        ``published`` and ``since``: what readers saw, for the verdict guard (see read_site).
         """
         settings, cores = self.settings, available_cores()
         site, problems = read_site(self.project, settings.base_url, settings.drafts, cores, self.documents,
@@ -145,8 +143,6 @@ class Engine:
                             cards=settings.cards, search=settings.search, env=self.templates,
                             card_cache=self.card_cache, compiled_templates=self.compiled_templates)
         prints = renderer.fingerprints()
-        if before_render:
-            before_render(Update(site, renderer, prints, {}, set(), problems))
         with model_frozen():
             results, rendered = sink.render(renderer, prints, cores)
         check_rendered_links(results.values(), site.config.base_url, problems, read=sink.read)

@@ -18,10 +18,10 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from factsite.build import build, check, read_site
-from factsite.cli import main
+from factsite.commands.build import build, check, read_site
+from factsite.commands.cli import main
 from factsite.errors import BuildFailed
-from factsite.fields import MAX_NAME, MAX_SLUG_LENGTH
+from factsite.read.fields import MAX_NAME, MAX_SLUG_LENGTH
 
 from .conftest import REPO, write
 from .serving import serve
@@ -48,7 +48,7 @@ def errors_of(project) -> list[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The fixture built for a project subpath, as GitHub Pages serves it."""
-    from factsite.build import Project
+    from factsite.commands.build import Project
 
     root = tmp_path_factory.mktemp("addresses")
     shutil.copytree(REPO / "tests/fixtures/basic/content", root / "content")
@@ -119,7 +119,7 @@ def test_the_pages_at_old_addresses_are_valid_html(built):
 
 
 def test_a_browser_follows_an_old_address_under_a_subpath_with_javascript_off(browser, tmp_path):
-    from factsite.build import Project
+    from factsite.commands.build import Project
 
     shutil.copytree(REPO / "tests/fixtures/basic/content", tmp_path / "content")
     project = Project(tmp_path / "content", REPO / "templates", REPO / "static")
@@ -245,7 +245,7 @@ def test_a_site_without_withdrawn_yml_builds(project, tmp_path):
 
 def test_factsite_new_writes_every_field_of_a_claim_aliases_too(project):
     from factsite.read.schema import CLAIM_FIELDS
-    from factsite.scaffold import new_claim
+    from factsite.commands.scaffold import new_claim
 
     text = new_claim(project.content_dir, "A new check").read_text("utf-8")
     assert [name for name in CLAIM_FIELDS if not re.search(rf"^{name}:", text, re.MULTILINE)] == []

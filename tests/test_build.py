@@ -14,9 +14,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from factsite.build import build, read_site
+from factsite.commands.build import build, read_site
 from factsite.errors import BuildFailed
-from factsite.render import FEED_SIZE, Renderer, join_url
+from factsite.render.renderer import FEED_SIZE, Renderer, join_url
 
 from .conftest import FIXTURES, REPO, contents_of, copies_of_budget_doubled, write
 from .links import all_links, resolve
@@ -142,7 +142,7 @@ def test_the_command_line_ends_as_python_does_running_every_exit_handler(project
     out = ["--out", str(tmp_path / "site")] if args[0] == "build" else ["--published", str(tmp_path / "site")]
     script = ("import atexit, sys\n"
               "atexit.register(lambda: print('handler ran', file=sys.stderr))\n"
-              "from factsite.cli import run\n"
+              "from factsite.commands.cli import run\n"
               f"run({[*args, *out, '--content', str(project.content_dir)]!r})\n")
     for ending in (0, 1):
         if ending:
@@ -164,7 +164,7 @@ def test_failed_build_leaves_previous_site_untouched(project, tmp_path):
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_make(project, tmp_path):
-    from factsite.write import WriteError
+    from factsite.output.write import WriteError
 
     precious = write(tmp_path / "precious" / "notes.txt", "keep me")
     with pytest.raises(WriteError, match="not made by factsite"):
@@ -398,7 +398,7 @@ def test_files_read_on_several_processes_make_the_same_site(project, tmp_path, m
 
 def test_files_read_on_several_processes_are_cached_as_those_read_on_one(project, tmp_path, monkeypatch):
     from factsite import engine
-    from factsite.cache import BuildCache
+    from factsite.output.cache import BuildCache
     from factsite.read import parallel
     from factsite.read.filecache import DocumentCache
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from factsite.build import build, check, read_site
+from factsite.commands.build import build, check, read_site
 from factsite.errors import BuildFailed, ContentError
-from factsite.slugs import claimant_slug, slugify
+from factsite.read.slugs import claimant_slug, slugify
 
 from .conftest import contents_of, write
 
@@ -265,7 +265,7 @@ def test_the_addresses_of_the_published_claimants_stay_as_they_were():
 
 
 def test_new_names_a_file_after_a_ukrainian_title(project, monkeypatch):
-    from factsite.scaffold import new_claim
+    from factsite.commands.scaffold import new_claim
 
     path = new_claim(project.content_dir, "Зеленський про ракети ERAM")
     assert path.name == "zelenskyi-pro-rakety-eram.md"

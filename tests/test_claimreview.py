@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from factsite.build import build
-from factsite.model import Claim
+from factsite.commands.build import build
+from factsite.model.site import Claim
 
 from .conftest import write
 
@@ -333,9 +333,9 @@ NOT_READ = {"title", "summary", "topics", "citations", "related_slugs", "related
 def test_claims_json_key_changes_with_everything_its_review_shows(project):
     """claims.json is written again only when some claim's review_key changes (render.fingerprints):
     a field claim_review reads that the key left out would leave it stale."""
-    from factsite.build import read_site
-    from factsite.render import join_url
-    from factsite.structured_data import claim_review, review_key
+    from factsite.commands.build import read_site
+    from factsite.render.renderer import join_url
+    from factsite.render.structured_data import claim_review, review_key
 
     fields = {field.name for field in dataclasses.fields(Claim)}
     assert fields <= NOT_READ | READ_BY_THE_REVIEW.keys() | {"claimant", "verdict", "appeared_in"}, \

@@ -1,7 +1,7 @@
 """Corrections are never lost: a published verdict that changes needs a correction saying so.
 
 `factsite check --since REV` (and `build --since REV`) compares every claim with the
-claims as they were at git revision REV, read from the history (`factsite/history.py`),
+claims as they were at git revision REV, read from the history (`factsite/checks/history.py`),
 so the check works in a fresh checkout with no last build to compare with, such as the
 Pages workflow's. Each test makes a git repository of the `basic` fixture, commits it,
 changes something and asks what the check says.
@@ -19,10 +19,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from factsite.build import Project, check
-from factsite.cli import main
+from factsite.commands.build import Project, check
+from factsite.commands.cli import main
 from factsite.errors import BuildFailed
-from factsite.history import state_at
+from factsite.checks.history import state_at
 
 from .conftest import FIXTURES, REPO, write
 

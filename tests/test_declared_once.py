@@ -10,10 +10,10 @@ import functools
 
 import pytest
 
-from factsite.build import read_site
-from factsite.card_faces import ClaimFace, card_digest, claim_face
-from factsite.render import Renderer, join_url
-from factsite.structured_data import claim_review, review_key
+from factsite.commands.build import read_site
+from factsite.render.card_faces import ClaimFace, card_digest, claim_face
+from factsite.render.renderer import Renderer, join_url
+from factsite.render.structured_data import claim_review, review_key
 
 
 class Reads:
@@ -50,7 +50,7 @@ def test_every_kind_of_job_fingerprints_each_of_its_jobs_one_way(project):
 
 def test_a_share_card_is_drawn_from_its_face_and_each_part_of_the_face_shows(project):
     pytest.importorskip("PIL")
-    from factsite.cards import claim_card, draw_claim_card
+    from factsite.render.cards import claim_card, draw_claim_card
 
     site, _ = read_site(project)
     claim = site.claims[0]

@@ -2,7 +2,7 @@
 
 Most tests make the disk full (ENOSPC) or refuse permission (EACCES, EPERM, EROFS) by
 fault injection at the lowest calls factsite writes through: every byte goes through
-`factsite.write._write`, and new folders through `os.mkdir`. That works whoever runs
+`factsite.output.write._write`, and new folders through `os.mkdir`. That works whoever runs
 the tests, root included. Real conditions where the system allows: a read-only parent
 folder (not as root, who may write anyway), a folder no one may create (/sys), and a
 file-size limit (RLIMIT_FSIZE), which makes a real write fail half-way, as root too.
@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factsite import write as write_module
-from factsite.build import build
-from factsite.cli import main
-from factsite.write import WriteError
+from factsite.output import write as write_module
+from factsite.commands.build import build
+from factsite.commands.cli import main
+from factsite.output.write import WriteError
 
 from .conftest import REPO, contents_of, write
 
@@ -202,7 +202,7 @@ def test_a_claim_deleted_after_a_failed_cache_save_leaves_no_page_behind(project
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         real_save(path, data)
 
-    monkeypatch.setattr("factsite.cache.write_atomically", save)
+    monkeypatch.setattr("factsite.output.cache.write_atomically", save)
     with pytest.raises(OSError):
         build(project, out, **OPTIONS)
     assert (out / "claims/snow-record/index.html").is_file()  # the site was updated

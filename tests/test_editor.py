@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factsite.cli import main
+from factsite.commands.cli import main
 
 from .conftest import FIXTURES, REPO, write
 
@@ -334,7 +334,7 @@ def test_build_prints_one_summary_line_and_no_progress_bar_when_not_a_terminal(w
 
 
 def test_progress_bar_shows_only_on_a_terminal_for_big_builds(monkeypatch):
-    from factsite import cli
+    from factsite.commands import cli
 
     monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True, raising=False)
     monkeypatch.delenv("CI", raising=False)

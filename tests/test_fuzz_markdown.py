@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from factsite.errors import Problems
-from factsite.links import WrittenLinks
-from factsite.markup import MarkdownRenderer
+from factsite.checks.links import WrittenLinks
+from factsite.render.markup import MarkdownRenderer
 from factsite.read.parse import check_markdown, parse_markdown_text
 
 from .conftest import REPO

@@ -10,13 +10,13 @@ import shutil
 
 import pytest
 
-from factsite.build import build, check, read_site
-from factsite.history import state_at
+from factsite.commands.build import build, check, read_site
+from factsite.checks.history import state_at
 from factsite.read.filecache import content_signatures
 from factsite.read.listing import content_files
 from factsite.errors import Problems
-from factsite.scaffold import new_claim
-from factsite import serve
+from factsite.commands.scaffold import new_claim
+from factsite.commands import serve
 
 from .conftest import write
 from .test_corrections import commit, copy_site, git

@@ -34,14 +34,14 @@ import markupsafe
 import pytest
 import yaml
 
-from factsite.build import Project, build, read_site
-from factsite.cards import claim_card, site_card
-from factsite.config import load_config
+from factsite.commands.build import Project, build, read_site
+from factsite.render.cards import claim_card, site_card
+from factsite.read.config import load_config
 from factsite.errors import BuildFailed, ContentError, Problems
-from factsite.markdown_limits import MAX_CHARACTERS
+from factsite.read.markdown_limits import MAX_CHARACTERS
 from factsite.read.schema import (CITATION_FIELDS, CLAIM_FIELDS, CORRECTION_FIELDS, PAGE_FIELDS, SOURCE_FIELDS)
-from factsite.slugs import claimant_slug
-from factsite.render import Renderer, template_environment
+from factsite.read.slugs import claimant_slug
+from factsite.render.renderer import Renderer, template_environment
 
 from .conftest import FIXTURES, REPO, write
 from .serving import serve

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factsite.build import Project, build, check
-from factsite.cli import main
+from factsite.commands.build import Project, build, check
+from factsite.commands.cli import main
 from factsite.errors import BuildFailed
 
 from .conftest import FIXTURES, REPO, contents_of, write
@@ -143,8 +143,8 @@ def test_hidden_link_in_the_theme_is_neither_refused_nor_followed(themed, tmp_pa
 @needs_symlinks
 def test_the_renderer_follows_no_link_even_one_made_after_the_check(themed, tmp_path, outside):
     """The second guard: links are listed, read and loaded as templates never, whatever the check said."""
-    from factsite.build import read_site
-    from factsite.render import Renderer
+    from factsite.commands.build import read_site
+    from factsite.render.renderer import Renderer
 
     site, _ = read_site(themed)
     make_link(themed, "static/secret.txt", "outside/secret.txt")
@@ -212,7 +212,7 @@ def journals(tmp_path: Path) -> dict:
 def test_a_path_read_back_never_leaves_the_site_on_windows_either(relative):
     """A journal's or a build state's path is joined to the site's folder: on Windows, one that
     starts with a drive letter (D:/Users/..., or D:notes.txt) would lead to that drive instead."""
-    from factsite.readback import all_safe_relative, is_safe_relative
+    from factsite.output.readback import all_safe_relative, is_safe_relative
 
     assert not is_safe_relative(relative)
     assert not all_safe_relative(["index.html", relative, "claims/x/index.html"])
@@ -220,7 +220,7 @@ def test_a_path_read_back_never_leaves_the_site_on_windows_either(relative):
 
 @pytest.mark.parametrize("relative", ["index.html", "claims/x/index.html", "d", "dd:x", "a/d:x", "pagefind/1/x.pf"])
 def test_a_path_inside_the_site_is_still_safe(relative):
-    from factsite.readback import is_safe_relative
+    from factsite.output.readback import is_safe_relative
 
     assert is_safe_relative(relative)
 
@@ -263,7 +263,7 @@ def test_a_sound_journal_left_by_a_killed_build_is_still_finished(project, built
     (built / "claims/budget-doubled/badge.svg").unlink()  # moved already, before the kill
     plant_json(tmp_path / ".site-journal.json", {"staging": str(staging), "files": [
         "claims/rain-record/index.html", "claims/budget-doubled/badge.svg"], "removed": ["robots.txt"]})
-    from factsite.write import recover
+    from factsite.output.write import recover
 
     recover(built)
     assert (built / "claims/rain-record/index.html").read_text() == "the new page"
@@ -334,7 +334,7 @@ def state_changes(tmp_path: Path) -> dict:
 def test_build_state_of_any_other_shape_is_not_loaded(built, tmp_path, name):
     """marshal gives back whatever was planted (a code object too): only the exact shapes a build
     writes are taken."""
-    from factsite.cache import BuildCache
+    from factsite.output.cache import BuildCache
 
     state = load_state(tmp_path)
     state_changes(tmp_path)[name](state)
@@ -403,7 +403,7 @@ def test_build_cache_that_is_a_link_is_neither_read_nor_written(project, built, 
 def plant_documents(tmp_path: Path, entries) -> None:
     import marshal
 
-    from factsite.cache import STAMP
+    from factsite.output.cache import STAMP
 
     (tmp_path / ".factsite-cache/documents.marshal").write_bytes(marshal.dumps((STAMP, entries)))
 
@@ -493,7 +493,7 @@ def test_a_site_is_adopted_through_a_build_state_of_an_earlier_format(project, b
 
 def test_a_new_store_version_leaves_every_part_of_the_old_one(project, tmp_path, user_temp, monkeypatch):
     """Raising cache.VERSION is all it takes for a build to keep nothing from the store as it was."""
-    from factsite import cache
+    from factsite.output import cache
 
     out = tmp_path / "site"
     build(project, out, search=False)
@@ -531,7 +531,7 @@ def test_cards_and_templates_of_other_versions_are_deleted_but_no_link_is_follow
 @needs_symlinks
 def test_planted_share_card_is_not_published(project, tmp_path, outside):
     """A card in the cache that is a link (to a secret) or not a PNG is drawn again."""
-    from factsite.cache import BuildCache
+    from factsite.output.cache import BuildCache
 
     out = tmp_path / "site"
     build(project, out, search=False)
@@ -568,7 +568,7 @@ def planted_template(project, name: str, text: str) -> tuple[str, bytes]:
     import jinja2
     from jinja2.bccache import Bucket
 
-    from factsite.render import template_environment
+    from factsite.render.renderer import template_environment
 
     env = template_environment(project.templates_dir)
     filename = os.path.normpath(project.templates_dir / name)
@@ -639,7 +639,7 @@ def test_a_folder_of_compiled_templates_that_is_a_link_is_not_used(project, tmp_
 # --out: only a folder factsite made is replaced ---------------------------------------------
 
 def test_folder_with_a_claims_json_but_not_the_mark_is_refused(project, tmp_path):
-    from factsite.write import WriteError
+    from factsite.output.write import WriteError
 
     folder = tmp_path / "data"
     write(folder / "claims.json", '{"mine": true}')
@@ -654,7 +654,7 @@ def test_folder_with_a_claims_json_but_not_the_mark_is_refused(project, tmp_path
 
 @pytest.mark.parametrize("mark", ["", "factsite\n", "made by someone else\n", "factsite site folders\n"])
 def test_a_mark_that_is_not_factsites_is_refused(project, tmp_path, mark):
-    from factsite.write import WriteError
+    from factsite.output.write import WriteError
 
     folder = tmp_path / "data"
     write(folder / "made-by-factsite.txt", mark)
@@ -666,7 +666,7 @@ def test_a_mark_that_is_not_factsites_is_refused(project, tmp_path, mark):
 
 @needs_symlinks
 def test_a_mark_that_is_a_link_is_not_the_mark(project, tmp_path, built):
-    from factsite.write import WriteError
+    from factsite.output.write import WriteError
 
     folder = tmp_path / "data"
     write(folder / "claims.json", "{}")
@@ -705,7 +705,7 @@ def test_a_site_an_older_factsite_built_is_adopted_through_its_build_state(proje
 
 
 def test_a_site_an_older_factsite_built_without_its_cache_is_refused(project, built, tmp_path):
-    from factsite.write import WriteError
+    from factsite.output.write import WriteError
 
     (built / "made-by-factsite.txt").unlink()
     shutil.rmtree(tmp_path / ".factsite-cache")
@@ -723,7 +723,7 @@ def test_a_site_link_into_the_project_with_a_planted_mark_is_refused(tmp_path, l
     """A checkout may hold `site` as a link to the project folder (or a folder of it, or the one
     holding it) and factsite's mark there: a mark anyone can write, so it cannot be what keeps
     the project, its content and its .git from being replaced by the site and deleted."""
-    from factsite.write import WriteError
+    from factsite.output.write import WriteError
 
     root = tmp_path / "newsroom"
     shutil.copytree(FIXTURES / "basic" / "content", root / "content")
@@ -757,7 +757,7 @@ def test_planted_old_site_beside_the_output_is_never_followed(project, built, tm
 
 @needs_symlinks
 def test_a_planted_old_site_that_is_a_link_is_not_put_back(project, tmp_path, outside):
-    from factsite.write import restore_interrupted_swap
+    from factsite.output.write import restore_interrupted_swap
 
     os.symlink(outside, tmp_path / ".site-old")
     restore_interrupted_swap(tmp_path / "site")

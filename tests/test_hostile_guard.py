@@ -1,7 +1,7 @@
 """Walking around the verdict guard: each way a contributor could change what readers saw
 without a correction, tried against both comparisons.
 
-The guard compares the content with what readers saw (factsite/guard.py): at the last
+The guard compares the content with what readers saw (factsite/checks/guard.py): at the last
 build (its verdicts.json, `check --published site`) and at a git revision (`check --since
 REV`). Each test here is run against both (the `published` fixture): it publishes the
 `basic` fixture (commits it, or builds it), makes a change as a contributor would, and
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from factsite.build import Project, build, check
+from factsite.commands.build import Project, build, check
 from factsite.errors import BuildFailed
 
 from .conftest import write
@@ -482,7 +482,7 @@ def test_a_verdicts_json_that_is_a_link_or_a_folder_is_not_read(repo):  # noqa: 
 # The history is read leniently: what cannot be read there is left out, never a crash ------
 
 def test_what_does_not_parse_at_the_revision_is_left_out(repo):  # noqa: F811
-    from factsite.history import state_at
+    from factsite.checks.history import state_at
 
     write(repo / SITE, "verdicts: [\n")  # site.yml does not parse: the verdicts of today are used
     write(repo / WITHDRAWN, "withdrawn: [1, {claim: ../x}, {claim: x, date: 2025-01-01, verdict: nope},\n"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from factsite.build import build, check, read_site
+from factsite.commands.build import build, check, read_site
 from factsite.errors import BuildFailed, ContentError
 from factsite.read.filecache import content_signatures
-from factsite.scaffold import new_claim
+from factsite.commands.scaffold import new_claim
 
 from .conftest import write
 
@@ -154,7 +154,7 @@ def test_a_long_contact_email_is_refused(project):
 CHECK_EMAIL = """
 import sys
 from pathlib import Path
-from factsite.config import load_config
+from factsite.read.config import load_config
 from factsite.errors import Problems
 problems = Problems()
 load_config(Path(sys.argv[1]), problems)
@@ -198,7 +198,7 @@ class Measuring:
 def test_wrapping_a_card_measures_each_character_a_few_times_not_once_per_character(text):
     from PIL import Image, ImageDraw
 
-    from factsite.cards import font, wrap
+    from factsite.render.cards import font, wrap
 
     draw = Measuring(ImageDraw.Draw(Image.new("RGB", (10, 10))))
     lines = wrap(draw, text, font("DejaVuSerif.ttf", 50), 1056, 4)
@@ -207,7 +207,7 @@ def test_wrapping_a_card_measures_each_character_a_few_times_not_once_per_charac
 
 
 def test_a_card_is_drawn_for_a_million_character_claimant(project):
-    from factsite.cards import claim_card, site_card
+    from factsite.render.cards import claim_card, site_card
 
     site, _ = read_site(project)
     claim = site.claims[0]
@@ -394,7 +394,7 @@ def test_a_paragraph_over_the_block_limit_is_refused(project):
 
 
 def test_the_preview_reports_deep_nesting_and_keeps_watching(project, monkeypatch):
-    from factsite.serve import PreviewServer
+    from factsite.commands.serve import PreviewServer
 
     monkeypatch.chdir(project.content_dir.parent)
     server = PreviewServer(project, port=0, log=lambda text: None)

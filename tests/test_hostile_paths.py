@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factsite.build import build, read_site
-from factsite.cli import main
+from factsite.commands.build import build, read_site
+from factsite.commands.cli import main
 from factsite.errors import BuildFailed, ContentError, Problems
-from factsite.fields import MAX_SLUG_LENGTH, SLUG_PATTERN, WINDOWS_RESERVED
+from factsite.read.fields import MAX_SLUG_LENGTH, SLUG_PATTERN, WINDOWS_RESERVED
 
 from .conftest import REPO, write
 
@@ -366,7 +366,7 @@ def test_out_that_is_a_file_is_refused(project, tmp_path, monkeypatch):
 
 def test_write_refuses_a_path_leaving_the_output_folder(tmp_path):
     """The last line of defence, below every check above: refusing is a bug, not an editor's mistake."""
-    from factsite.write import write_files
+    from factsite.output.write import write_files
 
     for relative in ["../escape.html", "/tmp/escape.html", "a/../../escape.html", "a\\..\\escape.html", "a\0b"]:
         with pytest.raises(ValueError, match="outside the output folder"):

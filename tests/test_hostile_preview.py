@@ -18,11 +18,11 @@ from urllib.parse import quote
 
 import pytest
 
-from factsite.build import Project, build, check
-from factsite.config import load_config
+from factsite.commands.build import Project, build, check
+from factsite.read.config import load_config
 from factsite.errors import BuildFailed, Problems
-from factsite.preview_http import EVENTS, RELOAD_SCRIPT
-from factsite.serve import PreviewServer
+from factsite.commands.preview_http import EVENTS, RELOAD_SCRIPT
+from factsite.commands.serve import PreviewServer
 
 from .conftest import FIXTURES, REPO
 from .test_editor import wait_for

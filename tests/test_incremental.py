@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from factsite.build import build
+from factsite.commands.build import build
 
 from .conftest import REPO, contents_of, copies_of_budget_doubled, write
 
@@ -132,11 +132,11 @@ def test_a_template_that_shows_more_on_the_claimants_index_is_kept_up_to_date(pr
 
 
 def test_the_site_card_is_drawn_again_only_when_what_it_shows_changes(project, tmp_path, monkeypatch):
-    import factsite.cards
+    import factsite.render.cards
 
     drawn = []
-    draw = factsite.cards.draw_site_card
-    monkeypatch.setattr(factsite.cards, "draw_site_card", lambda face: drawn.append(face.tagline) or draw(face))
+    draw = factsite.render.cards.draw_site_card
+    monkeypatch.setattr(factsite.render.cards, "draw_site_card", lambda face: drawn.append(face.tagline) or draw(face))
     out = tmp_path / "site"
     build(project, out, search=False)
     EDITS["title"](project.content_dir)  # every list and feed again, but not what the card shows
@@ -152,7 +152,7 @@ def test_a_new_way_of_writing_the_files_writes_every_file_again(project, tmp_pat
     """A site built by an earlier factsite keeps no file this one would write differently."""
     out = tmp_path / "site"
     build(project, out, search=False)
-    monkeypatch.setattr("factsite.render.OUTPUT_VERSION", "next")
+    monkeypatch.setattr("factsite.render.renderer.OUTPUT_VERSION", "next")
     assert build(project, out, search=False).files_reused == 0
 
 

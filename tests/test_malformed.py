@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from factsite.addresses import WITHDRAWAL_FIELDS, WITHDRAWN_FIELDS
-from factsite.build import Project, build, read_site
-from factsite.config import SITE_FIELDS, TOPIC_FIELDS, VERDICT_FIELDS
+from factsite.read.addresses import WITHDRAWAL_FIELDS, WITHDRAWN_FIELDS
+from factsite.commands.build import Project, build, read_site
+from factsite.read.config import SITE_FIELDS, TOPIC_FIELDS, VERDICT_FIELDS
 from factsite.errors import BuildFailed, ContentError, Problems
-from factsite.fields import check_fields
+from factsite.read.fields import check_fields
 from factsite.read.parse import Document, read_markdown_file, read_yaml_file
 from factsite.read.schema import CLAIM_FIELDS, CORRECTION_FIELDS, PAGE_FIELDS, SOURCE_FIELDS
 from factsite.read.text import MAX_FILE_BYTES, read_text

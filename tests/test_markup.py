@@ -12,7 +12,7 @@ import markdown
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from factsite.markup import EXTRA, MarkdownRenderer, used_extensions
+from factsite.render.markup import EXTRA, MarkdownRenderer, used_extensions
 
 from .conftest import REPO
 

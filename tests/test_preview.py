@@ -9,7 +9,7 @@ import pytest
 
 from factsite import engine
 from factsite.engine import Engine, MemorySink, Settings
-from factsite.serve import PreviewServer
+from factsite.commands.serve import PreviewServer
 
 from .conftest import copies_of_budget_doubled
 

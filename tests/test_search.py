@@ -1,4 +1,4 @@
-"""The search index in parts (factsite/search.py): what goes where, what an edit re-indexes,
+"""The search index in parts (factsite/output/search.py): what goes where, what an edit re-indexes,
 and that readers searching the parts find what one whole index finds."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from factsite import search
-from factsite.build import Project, build
-from factsite.search import search_shards
+from factsite.output import search
+from factsite.commands.build import Project, build
+from factsite.output.search import search_shards
 
 from .conftest import REPO, contents_of
 from .serving import serve

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factsite.build import read_site
-from factsite.cli import main
+from factsite.commands.build import read_site
+from factsite.commands.cli import main
 from factsite.errors import BuildFailed, ContentError
 
 from .conftest import REPO, write

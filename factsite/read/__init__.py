@@ -1,9 +1,12 @@
-"""Stage 2 of the build: read and check every content file.
+"""Stages 1 and 2: read the settings, then read and check every content file.
 
-From the bottom up: text.py reads a file's text safely; yaml_lines.py parses YAML with the
-line of every key, and parse.py splits a Markdown file's front matter from its body;
-schema.py lists the fields each kind of file may hold. listing.py says which files in a
-folder are content; filecache.py keeps what reading each file gave between builds, and
-parallel.py reads many files, from that cache or on a pool of processes. sources.py,
-claim_file.py with claims.py, and pages.py read each kind of file; content.py reads them all.
+config.py reads content/site.yml (the settings and the verdict scale). From the bottom up:
+text.py reads a file's text safely; yaml_lines.py parses YAML with the line of every key, and
+parse.py splits a Markdown file's front matter from its body (markdown_limits.py refuses
+Markdown that would stall its conversion); schema.py lists the fields each kind of file may
+hold and fields.py checks them. listing.py says which files in a folder are content;
+filecache.py keeps what reading each file gave between builds, and parallel.py reads many
+files, from that cache or on a pool of processes. sources.py, claim_file.py with claims.py
+(claimants.py, slugs.py), pages.py and addresses.py (old addresses, withdrawn fact-checks)
+read each kind of file; content.py reads them all. theme.py reads templates/ and static/.
 """

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..addresses import check_aliases
-from ..claimants import check_one_name_each, claimant_for
+from .addresses import check_aliases
+from .claimants import check_one_name_each, claimant_for
 from ..errors import Problems, did_you_mean
-from ..model import Citation, Claim, Claimant, Correction, SiteConfig, Source
+from ..model.site import Citation, Claim, Claimant, Correction, SiteConfig, Source
 from .claim_file import ClaimFile
 from .filecache import DocumentCache
 from .listing import content_files

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..addresses import check_record_aliases, load_withdrawn
+from .addresses import check_record_aliases, load_withdrawn
 from ..errors import Problems
-from ..model import Claim, Page, SiteConfig, Source, Withdrawal
+from ..model.site import Claim, Page, SiteConfig, Source, Withdrawal
 from .claims import load_claims
 from .filecache import DocumentCache
 from .listing import is_hidden

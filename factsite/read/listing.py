@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 from ..errors import Problems
-from ..fields import SLUG_PATTERN, slug_problem
-from ..slugs import slugify
+from .fields import SLUG_PATTERN, slug_problem
+from .slugs import slugify
 from .text import report_link
 
 MAX_FOLDER_DEPTH = 10  # folders inside content/claims/; claims/2025/09/ is two; deeper is a mistake or an attack

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from ..digest import digest_of
 from ..errors import Problems, did_you_mean
-from ..fields import check_fields
-from ..model import Page
+from .fields import check_fields
+from ..model.site import Page
 from .listing import content_files
 from .parse import check_markdown, read_markdown_file
 from .schema import PAGE_FIELDS, PAGE_INCLUDES

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..digest import digest_of
 from ..errors import Problems
-from ..markdown_limits import refusals
+from .markdown_limits import refusals
 from .text import read_text
 from .yaml_lines import line_of, parse_yaml
 

@@ -6,7 +6,7 @@ examples come from them too.
 
 from __future__ import annotations
 
-from ..fields import Field
+from .fields import Field
 
 SOURCE_KINDS = ("news report", "official statement", "interview", "social media post",
                 "data", "document", "other")

@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 import jinja2
 
-from . import __version__
+from .. import __version__
 from .build import Project, build, check
-from .errors import BuildFailed, ContentError, Problems, visible
-from .search import SearchIndexError
-from .write import WriteError, write_error
+from ..errors import BuildFailed, ContentError, Problems, visible
+from ..output.search import SearchIndexError
+from ..output.write import WriteError, write_error
 
 
 def show_path(path: Path) -> str:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .runtime import source_date
-from .config import load_config
-from .errors import Problems, did_you_mean
-from .fields import slug_problem
-from .read.listing import content_files
-from .read.schema import CLAIM_FIELDS, PLACEHOLDER
-from .model import SiteConfig
-from .slugs import slugify
+from ..runtime import source_date
+from ..read.config import load_config
+from ..errors import Problems, did_you_mean
+from ..read.fields import slug_problem
+from ..read.listing import content_files
+from ..read.schema import CLAIM_FIELDS, PLACEHOLDER
+from ..model.site import SiteConfig
+from ..read.slugs import slugify
 
 TEMPLATE = """\
 ---

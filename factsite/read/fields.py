@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .read.parse import Document
-from .errors import Problems, did_you_mean
+from .parse import Document
+from ..errors import Problems, did_you_mean
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would let a final newline through
 # Names Windows keeps for devices, with or without an extension: a site holding a folder

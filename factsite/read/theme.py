@@ -21,9 +21,9 @@ from pathlib import Path
 import jinja2
 from jinja2.loaders import split_template_path
 
-from .read.text import report_link
-from .errors import Problems
-from .readback import NO_FOLLOW
+from .text import report_link
+from ..errors import Problems
+from ..output.readback import NO_FOLLOW
 
 
 

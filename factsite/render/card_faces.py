@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .digest import digest_of
-from .model import Claim, SiteConfig
+from ..digest import digest_of
+from ..model.site import Claim, SiteConfig
 
 CARD_VERSION = "2"  # change when cards.py draws differently, so cached cards are drawn again
 

@@ -29,9 +29,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 from .build_state import BuildState
-from .read.filecache import DocumentCache
+from ..read.filecache import DocumentCache
 from .readback import read_own_file
 from .write import WriteError, write_atomically
 

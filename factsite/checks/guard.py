@@ -28,11 +28,11 @@ import json
 from collections.abc import Collection
 from pathlib import Path
 
-from .addresses import WITHDRAWN_FILE
-from .errors import ContentError, Problems
+from ..read.addresses import WITHDRAWN_FILE
+from ..errors import ContentError, Problems
 from .history import state_at
-from .read.schema import PLACEHOLDER
-from .model import Claim, Site, Withdrawal
+from ..read.schema import PLACEHOLDER
+from ..model.site import Claim, Site, Withdrawal
 from .published import STATE_FILE, Entry, PublishedState, Seen, correction_key, meaning
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
-from .errors import Problems
-from .model import Claim, Claimant
+from ..errors import Problems
+from ..model.site import Claim, Claimant
 from .slugs import claimant_slug
 
 if TYPE_CHECKING:
-    from .read.claim_file import ClaimFile
+    from .claim_file import ClaimFile
 
 
 def plain_name(name: str) -> str:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .read.parse import read_yaml_file
-from .read.schema import PLACEHOLDER
-from .errors import Problems, did_you_mean
+from .parse import read_yaml_file
+from .schema import PLACEHOLDER
+from ..errors import Problems, did_you_mean
 from .fields import SLUG_PATTERN, Field, check_fields, slug_problem
-from .model import Claim, SiteConfig, Withdrawal
+from ..model.site import Claim, SiteConfig, Withdrawal
 
 WITHDRAWN_FILE = "withdrawn.yml"
 

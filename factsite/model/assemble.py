@@ -7,8 +7,8 @@ sorted, so the output does not depend on the order files were read in.
 
 from __future__ import annotations
 
-from .read.content import Content
-from .model import Claim, Site, SiteConfig
+from ..read.content import Content
+from .site import Claim, Site, SiteConfig
 
 
 def newest_first(claims: list[Claim]) -> list[Claim]:

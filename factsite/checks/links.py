@@ -14,7 +14,7 @@ from typing import NamedTuple
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .errors import Problems
+from ..errors import Problems
 
 _ID = re.compile(rb'\sid="([^"]+)"')
 
@@ -82,7 +82,7 @@ class OutputIndex:
 
 def check_rendered_links(results: Iterable, base_url: str, problems: Problems,
                          read: Callable[[str], bytes] | None = None) -> None:
-    """Check the links of rendered jobs (render.JobResult: files with their ids, links written)
+    """Check the links of rendered jobs (render.jobs.JobResult: files with their ids, links written)
     against every file they wrote; ``read`` gives a file whose ids were not kept."""
     results = list(results)
     index = OutputIndex({path: ids for result in results for path, ids in result.files.items()}, read=read)

@@ -10,16 +10,16 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .digest import digest_of
+from .. import __version__
+from ..digest import digest_of
 from .jobs import Output
-from .model import Claim
+from ..model.site import Claim
 from .pages import withdrawn_records
-from .published import STATE_FILE, state_data
+from ..checks.published import STATE_FILE, state_data
 from .structured_data import data_feed, to_json
 
 if TYPE_CHECKING:
-    from .render import Renderer
+    from .renderer import Renderer
 
 FEED_SIZE = 50  # the fact-checks the Atom feed carries: those changed last, as readers poll it often
 

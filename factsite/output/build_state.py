@@ -18,7 +18,7 @@ from itertools import chain
 from operator import itemgetter
 
 from .readback import all_safe_relative
-from .jobs import JobResult
+from ..render.jobs import JobResult
 
 
 def _only(values, *types) -> bool:

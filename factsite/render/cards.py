@@ -13,7 +13,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from .card_faces import ClaimFace, SiteFace, claim_face, site_face
-from .model import Claim, SiteConfig
+from ..model.site import Claim, SiteConfig
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72

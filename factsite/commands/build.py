@@ -11,18 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import BuildCache, BuildState
-from .engine import Engine, NoSink, Project, Settings, Update, read_site
-from .errors import ContentError, Problems
-from .jobs import Job, JobResult
-from .readback import LeadsOutside, read_own_file
-from .read.filecache import DocumentCache, content_signatures
-from .render import Renderer
-from .runtime import Stopwatch
-from .search import build_search_index, refresh_search_index, search_shards
-from .digest import digest_of
-from .model import claim_url
-from .write import journal_pending, owned, refuse_project_folder, update_site, write_site
+from ..output.cache import BuildCache, BuildState
+from ..engine import Engine, NoSink, Project, Settings, Update, read_site
+from ..errors import ContentError, Problems
+from ..render.jobs import Job, JobResult
+from ..output.readback import LeadsOutside, read_own_file
+from ..read.filecache import DocumentCache, content_signatures
+from ..render.renderer import Renderer
+from ..runtime import Stopwatch
+from ..output.search import build_search_index, refresh_search_index, search_shards
+from ..digest import digest_of
+from ..model.site import claim_url
+from ..output.write import journal_pending, owned, refuse_project_folder, update_site, write_site
 
 __all__ = ["BuildResult", "Project", "build", "check", "read_site"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import jinja2
 
-from . import __version__
+from .. import __version__
 
 
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):

@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from markupsafe import Markup
 
-from .digest import digest_of
+from ..digest import digest_of
 from .jobs import Output
-from .model import Claim, Listing, Page, Source, claim_url, paginate
+from ..model.site import Claim, Listing, Page, Source, claim_url, paginate
 from .structured_data import claim_review, to_script_json
 from .templating import count_by_verdict
 
 if TYPE_CHECKING:
-    from .render import Renderer
+    from .renderer import Renderer
 
 PAGE_SIZE = 30  # claims on one page of a list; long lists continue on /page/2/ and so on
 CORRECTIONS_PAGE_SIZE = 50  # corrections on one page of the log: one line each

@@ -22,13 +22,13 @@ from http.server import ThreadingHTTPServer
 import jinja2
 import watchfiles
 
-from .config import load_config
-from .engine import Engine, MemorySink, Project, Settings
-from .errors import BuildFailed, ContentError, Problems
-from .read.filecache import DocumentCache
-from .read.listing import hidden_below
+from ..read.config import load_config
+from ..engine import Engine, MemorySink, Project, Settings
+from ..errors import BuildFailed, ContentError, Problems
+from ..read.filecache import DocumentCache
+from ..read.listing import hidden_below
 from .preview_http import handler_for
-from .render import template_environment
+from ..render.renderer import template_environment
 
 WATCHER_WAKES_MS = 100  # how often the watcher checks whether to stop, when nothing changes
 

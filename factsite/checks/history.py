@@ -20,13 +20,13 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .addresses import WITHDRAWN_FILE
-from .fields import SLUG_PATTERN
-from .read.listing import MAX_FOLDER_DEPTH, hidden_below
-from .read.parse import parse_markdown_text
-from .read.text import MAX_FILE_BYTES
-from .read.yaml_lines import parse_yaml
-from .errors import ContentError, Problems
+from ..read.addresses import WITHDRAWN_FILE
+from ..read.fields import SLUG_PATTERN
+from ..read.listing import MAX_FOLDER_DEPTH, hidden_below
+from ..read.parse import parse_markdown_text
+from ..read.text import MAX_FILE_BYTES
+from ..read.yaml_lines import parse_yaml
+from ..errors import ContentError, Problems
 from .published import PublishedState, Seen, correction_key
 
 LEAVE_OUT = "or leave out --since"

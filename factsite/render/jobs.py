@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .links import WrittenLinks
-from .write import write_files
+from ..checks.links import WrittenLinks
+from ..output.write import write_files
 
 if TYPE_CHECKING:
-    from .render import Renderer
+    from .renderer import Renderer
 
 Output = tuple[str, bytes]
 Job = tuple[str, str]  # ("claim", slug), ("listing"|"source"|"corrections", address), ("shared", "") or ("file", path)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .read.parse import Document, read_yaml_file
-from .errors import Problems
+from .parse import Document, read_yaml_file
+from ..errors import Problems
 from .fields import Field, check_fields, is_web_address
-from .model import Organization, SiteConfig, Topic, Verdict
+from ..model.site import Organization, SiteConfig, Topic, Verdict
 
 MAX_EMAIL = 254  # characters: the longest address mail servers pass on (RFC 5321)
 # A name, "@", then a domain of dot-separated parts. No part may hold a dot, so the pattern can

@@ -14,8 +14,8 @@ import jinja2
 from markupsafe import Markup
 
 from .compiled import compiled_templates
-from .model import Claim, Site
-from .theme import ThemeLoader, read_theme_file
+from ..model.site import Claim, Site
+from ..read.theme import ThemeLoader, read_theme_file
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")

@@ -18,21 +18,23 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, jobs as job_runner
+from .. import __version__
+
+from . import jobs as job_runner
 from .card_faces import card_digest, claim_face, site_face
-from .digest import digest_of
-from .errors import BuildFailed, Problems
+from ..digest import digest_of
+from ..errors import BuildFailed, Problems
 from .jobs import Job, JobResult, Output
-from .links import OutputIndex, WrittenLinks
+from ..checks.links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
-from .model import Claim, Page, Site, Verdict
+from ..model.site import Claim, Page, Site, Verdict
 from .pages import ClaimPages, CorrectionsPages, ListingPages, SharedPages, SourcePages, shown_digests
-from .search import search_shards, shard_folder
+from ..output.search import search_shards, shard_folder
 from .site_files import FEED_SIZE, WholeSiteFiles
 from .structured_data import review_key
 from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_month, count_by_verdict, human_date,
                          join_url, stylesheet, template_environment)
-from .theme import read_theme_file, theme_files
+from ..read.theme import read_theme_file, theme_files
 
 __all__ = ["FEED_SIZE", "Job", "JobResult", "Renderer", "join_url", "shown_digests", "template_environment"]
 OUTPUT_VERSION = "4"  # change when this code writes any file differently, so no build keeps an old one

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from .model import Claim, Site, claim_url
+from ..model.site import Claim, Site, claim_url
 
 CONTEXT = "https://schema.org"
 

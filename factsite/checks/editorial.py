@@ -5,8 +5,8 @@ usually a mistake. `factsite check --strict` treats them as errors.
 
 from __future__ import annotations
 
-from .errors import Problems
-from .model import Site
+from ..errors import Problems
+from ..model.site import Site
 
 
 def check_editorial(site: Site, problems: Problems) -> None:
