@@ -73,7 +73,7 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     raises BuildFailed listing every mistake.
 
     ``published``: the folder of the site as last built: what readers saw there may not change
-    without a note saying so (guard.py); ``since``: a git revision, the same for the content there.
+    without a note saying so (checks/guard.py); ``since``: a git revision, the same for the content there.
     """
     problems = Problems()
     project.check_theme(problems)
@@ -121,8 +121,11 @@ class Engine:
     file cache (what reading each file gave) and the compiled templates."""
 
     def __init__(self, project: Project, settings: Settings = Settings(), documents: DocumentCache | None = None,
-                 templates: jinja2.Environment | None = None, card_cache=None, compiled_templates: bool = False):
+                 templates: jinja2.Environment | None = None, card_cache=None, compiled_templates: bool = False,
+                 cores: int | None = None):
+        """``cores``: how many processes may read and render (every usable core by default)."""
         self.project = project
+        self.cores = cores
         self.settings = settings
         self.documents = documents
         self.templates = templates
@@ -131,12 +134,13 @@ class Engine:
 
     @collector_paused()
     def update(self, sink: Sink, published: Path | None = None, since: str | None = None) -> Update:
-        """Read everything, render what changed into ``sink``, check the links; raises
-        BuildFailed listing every mistake, before ``sink`` is given anything.
+        """Read everything, render what changed into ``sink``, check the links. Raises
+        BuildFailed listing every mistake in the content before ``sink`` is given anything (a
+        template's error, or Markdown too deep to convert, stops the rendering itself).
 
         ``published`` and ``since``: what readers saw, for the verdict guard (see read_site).
         """
-        settings, cores = self.settings, available_cores()
+        settings, cores = self.settings, self.cores or available_cores()
         site, problems = read_site(self.project, settings.base_url, settings.drafts, cores, self.documents,
                                    published, since)
         renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),

@@ -71,7 +71,7 @@ async function run() {
 
 async function start() {
   if (!form) return;
-  // A big site's index is in parts (see factsite/search.py): the first loads, the others merge into it.
+  // A big site's index is in parts (see factsite/output/search.py): the first loads, the others merge into it.
   const [first, ...others] = form.dataset.bundles.split(" ");
   const [module, facets] = await Promise.all([
     import(first + "pagefind.js"),

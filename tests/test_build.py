@@ -164,7 +164,7 @@ def test_failed_build_leaves_previous_site_untouched(project, tmp_path):
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_make(project, tmp_path):
-    from factsite.output.write import WriteError
+    from factsite.output.write_errors import WriteError
 
     precious = write(tmp_path / "precious" / "notes.txt", "keep me")
     with pytest.raises(WriteError, match="not made by factsite"):

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from factsite.output import write as write_module
 from factsite.commands.build import build
 from factsite.commands.cli import main
-from factsite.output.write import WriteError
+from factsite.output.write_errors import WriteError
 
 from .conftest import REPO, contents_of, write
 

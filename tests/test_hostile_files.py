@@ -212,7 +212,7 @@ def journals(tmp_path: Path) -> dict:
 def test_a_path_read_back_never_leaves_the_site_on_windows_either(relative):
     """A journal's or a build state's path is joined to the site's folder: on Windows, one that
     starts with a drive letter (D:/Users/..., or D:notes.txt) would lead to that drive instead."""
-    from factsite.output.readback import all_safe_relative, is_safe_relative
+    from factsite.readback import all_safe_relative, is_safe_relative
 
     assert not is_safe_relative(relative)
     assert not all_safe_relative(["index.html", relative, "claims/x/index.html"])
@@ -220,7 +220,7 @@ def test_a_path_read_back_never_leaves_the_site_on_windows_either(relative):
 
 @pytest.mark.parametrize("relative", ["index.html", "claims/x/index.html", "d", "dd:x", "a/d:x", "pagefind/1/x.pf"])
 def test_a_path_inside_the_site_is_still_safe(relative):
-    from factsite.output.readback import is_safe_relative
+    from factsite.readback import is_safe_relative
 
     assert is_safe_relative(relative)
 
@@ -639,7 +639,7 @@ def test_a_folder_of_compiled_templates_that_is_a_link_is_not_used(project, tmp_
 # --out: only a folder factsite made is replaced ---------------------------------------------
 
 def test_folder_with_a_claims_json_but_not_the_mark_is_refused(project, tmp_path):
-    from factsite.output.write import WriteError
+    from factsite.output.write_errors import WriteError
 
     folder = tmp_path / "data"
     write(folder / "claims.json", '{"mine": true}')
@@ -654,7 +654,7 @@ def test_folder_with_a_claims_json_but_not_the_mark_is_refused(project, tmp_path
 
 @pytest.mark.parametrize("mark", ["", "factsite\n", "made by someone else\n", "factsite site folders\n"])
 def test_a_mark_that_is_not_factsites_is_refused(project, tmp_path, mark):
-    from factsite.output.write import WriteError
+    from factsite.output.write_errors import WriteError
 
     folder = tmp_path / "data"
     write(folder / "made-by-factsite.txt", mark)
@@ -666,7 +666,7 @@ def test_a_mark_that_is_not_factsites_is_refused(project, tmp_path, mark):
 
 @needs_symlinks
 def test_a_mark_that_is_a_link_is_not_the_mark(project, tmp_path, built):
-    from factsite.output.write import WriteError
+    from factsite.output.write_errors import WriteError
 
     folder = tmp_path / "data"
     write(folder / "claims.json", "{}")
@@ -705,7 +705,7 @@ def test_a_site_an_older_factsite_built_is_adopted_through_its_build_state(proje
 
 
 def test_a_site_an_older_factsite_built_without_its_cache_is_refused(project, built, tmp_path):
-    from factsite.output.write import WriteError
+    from factsite.output.write_errors import WriteError
 
     (built / "made-by-factsite.txt").unlink()
     shutil.rmtree(tmp_path / ".factsite-cache")
@@ -723,7 +723,7 @@ def test_a_site_link_into_the_project_with_a_planted_mark_is_refused(tmp_path, l
     """A checkout may hold `site` as a link to the project folder (or a folder of it, or the one
     holding it) and factsite's mark there: a mark anyone can write, so it cannot be what keeps
     the project, its content and its .git from being replaced by the site and deleted."""
-    from factsite.output.write import WriteError
+    from factsite.output.write_errors import WriteError
 
     root = tmp_path / "newsroom"
     shutil.copytree(FIXTURES / "basic" / "content", root / "content")

@@ -403,7 +403,7 @@ def test_the_preview_reports_deep_nesting_and_keeps_watching(project, monkeypatc
         assert not server.preview.failed
         path = project.content_dir / "claims" / "rain-record.md"
         path.write_text(path.read_text("utf-8") + "\n" + "- " * 600 + "x\n", "utf-8")
-        server.rebuild({path})
+        server.rebuild()
         assert server.preview.failed
         assert [e.message for e in server.preview.problems if e.severity == "error"][0].startswith(
             "this line is nested")

@@ -167,7 +167,7 @@ def test_a_host_named_by_site_yml_is_refused_too(server, project):
     settings = project.content_dir / "site.yml"
     text = settings.read_text("utf-8")
     settings.write_text(text.replace("https://example.org/", "https://rebind.evil.example/"), "utf-8")
-    server.rebuild({settings})
+    server.rebuild()
     assert not server.preview.failed
     for host in ("rebind.evil.example", f"rebind.evil.example:{server.port}", "example.org"):
         assert request(server, "/claims/draft-claim/", host)[0] == 403, host
@@ -179,7 +179,7 @@ def test_preview_sends_no_cors_header_ever(server, project):
     answers.append(request(server, "/" + EVENTS, read=False))  # the event stream stays open: its headers only
     claim = project.content_dir / "claims/rain-record.md"
     claim.write_text(claim.read_text().replace("verdict: unproven", "verdict: unprovne"))
-    server.rebuild({claim})
+    server.rebuild()
     answers.append(request(server, "/"))  # the error page
     assert {status for status, _, _ in answers} >= {200, 302, 403, 404, 500}
     for status, headers, _ in answers:
@@ -214,17 +214,16 @@ def elements(html: bytes) -> list[tuple[str, tuple]]:
 
 # A crash while rebuilding: shown, and the next save recovers ------------------------------------
 
-CRASHES = {  # where, what, and whether the rebuild is told which file was saved (as the watcher does)
-    "reading the site": ("read_site", RuntimeError, False),
-    "rendering a page": ("Renderer.render_job", KeyError, False),
-    "rendering after a claim was saved": ("Renderer.render_job", TypeError, True),
-    "deep recursion": ("read_site", RecursionError, False),
-    "out of memory": ("read_site", MemoryError, False),
-    "reading the claim saved": ("ClaimFile.read", ValueError, True),
+CRASHES = {  # where, and what
+    "reading the site": ("read_site", RuntimeError),
+    "rendering a page": ("Renderer.render_job", KeyError),
+    "deep recursion": ("read_site", RecursionError),
+    "out of memory": ("read_site", MemoryError),
+    "reading the claim saved": ("ClaimFile.read", ValueError),
 }
 
 
-def crash(monkeypatch, where: str, kind: type, told: bool = False) -> None:
+def crash(monkeypatch, where: str, kind: type) -> None:
     from factsite import engine
     from factsite.read.claim_file import ClaimFile
 
@@ -239,18 +238,17 @@ def crash(monkeypatch, where: str, kind: type, told: bool = False) -> None:
 @pytest.mark.parametrize("name", CRASHES)
 def test_a_crashing_rebuild_shows_the_error_and_the_next_save_recovers(server, project, monkeypatch, name):
     claim = project.content_dir / "claims/rain-record.md"
-    told = CRASHES[name][2]
     with monkeypatch.context() as patched:
         crash(patched, *CRASHES[name])
         claim.write_text(claim.read_text().replace("title: Rain record", "title: Rain record, crashed"))
-        server.rebuild({claim} if told else None)
+        server.rebuild()
         assert server.preview.failed
         status, _, page = request(server, "/claims/rain-record/")
         assert status == 500
         assert b"the preview crashed while rebuilding" in page and CRASHES[name][1].__name__.encode() in page
         assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page and b"<script>alert(1)" not in page
     claim.write_text(claim.read_text().replace("title: Rain record, crashed", "title: Rain record, fixed"))
-    server.rebuild({claim})
+    server.rebuild()
     assert not server.preview.failed
     status, _, page = request(server, "/claims/rain-record/")
     assert status == 200 and b"Rain record, fixed" in page

@@ -58,7 +58,7 @@ def page(server, url: str) -> str:
 def test_edited_analysis_is_shown_and_only_its_file_parsed_again(preview, project):
     claim = project.content_dir / "claims/rain-record.md"
     claim.write_text(claim.read_text() + "\n## A new section\n\nA paragraph added in the preview.\n")
-    preview.rebuild({claim})
+    preview.rebuild()
     assert not preview.preview.failed
     assert preview.parsed == ["rain-record.md"]
     assert "A paragraph added in the preview." in page(preview, "claims/rain-record/")
@@ -137,7 +137,7 @@ def problem_list(problems) -> list:
 def test_an_edited_field_shows_everywhere_as_if_the_site_were_read_again(preview, project, name):
     path, old, new = FIELD_EDITS[name]
     edit(project.content_dir / path, old, new)
-    preview.rebuild({project.content_dir / path})
+    preview.rebuild()
     assert preview.parsed == [path.split("/")[-1]]
     assert_as_if_read_again(project, preview)
 
@@ -154,7 +154,7 @@ def test_a_field_and_an_analysis_saved_together_keep_each_warning_once(project, 
         for round in range(2):
             edit(budget, "title: Budget doubled" + "?" * round, "title: Budget doubled?" + "?" * round)
             rain.write_text(rain.read_text() + f"\nA line added, {round}.\n")
-            server.rebuild({budget, rain})
+            server.rebuild()
             assert_as_if_read_again(project, server, f"round {round}")
     finally:
         server.httpd.server_close()
@@ -174,11 +174,11 @@ def test_edits_on_long_lists_show_as_if_the_site_were_read_again(project, monkey
         assert "corrections/page/2/index.html" not in server.preview.files
         parsed = files_parsed(monkeypatch)
         edit(copies[10], "title: Budget doubled 10", "title: Budget doubled, 10")  # on the second page of each source
-        server.rebuild({copies[10]})
+        server.rebuild()
         assert "Budget doubled, 10" in page(server, "sources/city-paper/page/2/")
         rain = project.content_dir / RAIN
         edit(rain, "published: 2025-04-01", "published: 2025-04-01\ncorrections: [{date: 2025-04-02, note: Reworded.}]")
-        server.rebuild({rain})
+        server.rebuild()
         assert "corrections/page/2/index.html" in server.preview.files
         assert parsed == [copies[10].name, "rain-record.md"]
         assert_as_if_read_again(project, server)
@@ -189,7 +189,7 @@ def test_edits_on_long_lists_show_as_if_the_site_were_read_again(project, monkey
 def test_a_renamed_page_is_at_its_new_address_in_every_menu(preview, project):
     pages = project.content_dir / "pages"
     (pages / "methodology.md").rename(pages / "how-we-check.md")
-    preview.rebuild({pages / "methodology.md", pages / "how-we-check.md"})
+    preview.rebuild()
     assert "how-we-check/index.html" in preview.preview.files
     assert_as_if_read_again(project, preview)
 
@@ -197,7 +197,7 @@ def test_a_renamed_page_is_at_its_new_address_in_every_menu(preview, project):
 def test_an_edited_title_is_on_every_page_that_lists_the_claim(preview, project):
     claim = project.content_dir / RAIN
     edit(claim, "title: Rain record", "title: Rain record, renamed")
-    preview.rebuild({claim})
+    preview.rebuild()
     for url in ("", "topics/weather/", "verdicts/unproven/", "claimants/weather-watchers/", "sources/council-data/"):
         assert "Rain record, renamed" in page(preview, url), url
 
@@ -215,17 +215,17 @@ def test_random_sequences_of_field_edits_match_reading_the_site_again(preview, p
             continue  # an earlier edit took the text away
         before = file.read_text()
         edit(file, old, new)
-        preview.rebuild({file})
+        preview.rebuild()
         if rng.random() < 0.5:
             file.write_text(before)
-            preview.rebuild({file})
+            preview.rebuild()
         assert_as_if_read_again(project, preview, name)
 
 
 def test_an_edited_page_shows(preview, project):
     page_file = project.content_dir / "pages/methodology.md"
     page_file.write_text(page_file.read_text() + "\nOne more line.\n")
-    preview.rebuild({page_file})
+    preview.rebuild()
     assert preview.parsed == []  # no claim or source
     assert "One more line." in page(preview, "methodology/")
     assert_as_if_read_again(project, preview)
@@ -234,7 +234,7 @@ def test_an_edited_page_shows(preview, project):
 def test_placeholder_added_to_an_analysis_is_reported(preview, project):
     claim = project.content_dir / "claims/rain-record.md"
     claim.write_text(claim.read_text() + "\nTODO: finish this.\n")
-    preview.rebuild({claim})
+    preview.rebuild()
     assert preview.preview.failed
     assert any("rain-record.md" in str(p.path) and "placeholder" in p.message for p in preview.preview.problems)
 
@@ -243,7 +243,7 @@ def test_broken_anchor_in_an_edited_analysis_is_a_warning(preview, project):
     claim = project.content_dir / "claims/rain-record.md"
     claim.write_text(claim.read_text() + "\nSee [the numbers](#no-such-section) "
                                           "and [the sources of another](/claims/budget-doubled/#sources).\n")
-    preview.rebuild({claim})
+    preview.rebuild()
     messages = [p.message for p in preview.preview.problems]
     assert any("no-such-section" in m for m in messages) and not any("#sources" in m for m in messages), messages
     assert not preview.preview.failed
@@ -253,10 +253,10 @@ def test_a_fix_saved_after_a_failed_build_shows(preview, project):
     claim = project.content_dir / "claims/rain-record.md"
     good = claim.read_text()
     edit(claim, "verdict: unproven", "verdict: unprovne")
-    preview.rebuild({claim})
+    preview.rebuild()
     assert preview.preview.failed
     claim.write_text(good + "\nFixed, and a line added.\n")
-    preview.rebuild({claim})
+    preview.rebuild()
     assert not preview.preview.failed
     assert "Fixed, and a line added." in page(preview, "claims/rain-record/")
 
@@ -265,7 +265,7 @@ def test_renamed_verdict_shows_on_every_page_of_the_next_preview(preview, projec
     # The template environment is kept between rebuilds: nothing in it may keep the old site.
     site_yml = project.content_dir / "site.yml"
     edit(site_yml, "label: Unproven", "label: Not yet proven")
-    preview.rebuild({site_yml})
+    preview.rebuild()
     assert not preview.preview.failed, preview.preview.problems
     for url in ("", "verdicts/", "claims/rain-record/"):
         assert "Not yet proven" in page(preview, url), url

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..read.fields import SLUG_PATTERN
 from ..model.site import Claim, Site, Withdrawal
-from ..output.readback import read_own_file
+from ..readback import read_own_file
 
 STATE_FILE = "verdicts.json"
 MAX_STATE_BYTES = 64 * 1024 * 1024  # some 400,000 fact-checks; a larger file is not one a build wrote

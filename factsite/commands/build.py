@@ -15,7 +15,7 @@ from ..output.cache import BuildCache, BuildState
 from ..engine import Engine, NoSink, Project, Settings, Update, read_site
 from ..errors import ContentError, Problems
 from ..render.jobs import Job, JobResult
-from ..output.readback import LeadsOutside, read_own_file
+from ..readback import LeadsOutside, read_own_file
 from ..read.filecache import DocumentCache, content_signatures
 from ..render.renderer import Renderer
 from ..runtime import Stopwatch

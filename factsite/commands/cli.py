@@ -15,7 +15,7 @@ from .. import __version__
 from .build import Project, build, check
 from ..errors import BuildFailed, ContentError, Problems, visible
 from ..output.search import SearchIndexError
-from ..output.write import WriteError, write_error
+from ..output.write_errors import WriteError, write_error
 
 
 def show_path(path: Path) -> str:

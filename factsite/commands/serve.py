@@ -71,9 +71,8 @@ class PreviewServer:
 
     # Building -------------------------------------------------------------
 
-    def rebuild(self, changed: set[Path] | None = None) -> None:
-        """Build again (``changed``, the files saved since the last build, is for the log only:
-        the engine finds what changed itself)."""
+    def rebuild(self) -> None:
+        """Build again: the engine finds what changed since the last build itself."""
         # The watcher may ask while the first build runs: one at a time, as they share the
         # caches (and the cycle collector's state, which each build turns off and on again).
         with self.building:
@@ -110,8 +109,10 @@ class PreviewServer:
         preview must be instant)."""
         self.base_path = configured_base_path(self.project)
         local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
+        # On one process: forking a process that runs other threads (the watcher, the server)
+        # can leave the child waiting on a lock one of them held.
         engine = Engine(self.project, Settings(local_base, self.drafts, cards=False, search=False), self.documents,
-                        self.templates)
+                        self.templates, cores=1)
         update = engine.update(self.sink)
         return self.sink.files, update.problems.errors + update.problems.warnings
 
@@ -137,7 +138,7 @@ class PreviewServer:
             self.watching.set()
             if changes:
                 try:
-                    self.rebuild({Path(path) for _, path in changes})
+                    self.rebuild()
                 except Exception:  # noqa: BLE001 - never stop watching (rebuild reports its own crashes)
                     self.log(traceback.format_exc())
 

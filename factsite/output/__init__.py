@@ -2,6 +2,6 @@
 
 write.py writes a whole site into a new folder swapped into place, or changes one in place
 through a journal (journal.py); search.py runs Pagefind on it. cache.py owns
-.factsite-cache/ (build_state.py, what the last build wrote); readback.py reads anything
-factsite wrote before as the untrusted input it is.
+.factsite-cache/ (build_state.py, what the last build wrote). Anything factsite wrote before
+is read back as the untrusted input it is (factsite/readback.py, which every stage uses).
 """

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from itertools import chain
 from operator import itemgetter
 
-from .readback import all_safe_relative
+from ..readback import all_safe_relative
 from ..render.jobs import JobResult
 
 

@@ -32,8 +32,9 @@ from pathlib import Path
 from .. import __version__
 from .build_state import BuildState
 from ..read.filecache import DocumentCache
-from .readback import read_own_file
-from .write import WriteError, write_atomically
+from ..readback import read_own_file
+from .write import write_atomically
+from .write_errors import WriteError
 
 __all__ = ["BuildCache", "BuildState", "CardCache", "CACHE_FOLDER", "STAMP", "VERSION"]
 

@@ -21,7 +21,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .readback import LeadsOutside, is_plain_file, is_safe_relative, read_own_file, real_folders
+from ..readback import LeadsOutside, is_plain_file, is_safe_relative, read_own_file, real_folders
 
 MAX_JOURNAL_BYTES = 256 * 1024 * 1024  # far more than any site's list of files
 

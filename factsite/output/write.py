@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 from pathlib import Path
 
+from .write_errors import WriteError, write_error
 from .journal import Journal, apply_journal, journal_path, recover_journal, staging_prefix
-from .readback import read_own_file, real_folders, safe_relative_path
+from ..readback import read_own_file, real_folders, safe_relative_path
 
 # Every full build writes this file into the site: the mark that factsite made the folder, and
 # may replace it. (Not hidden: upload-pages-artifact leaves out hidden files.)
@@ -33,40 +34,6 @@ MARK_TEXT = MARK_SIGNATURE + (b"\nfactsite made this folder and replaces it whol
                               b"by hand is deleted.\nBuild into a folder of its own, named with --out.\n")
 OLD_SIGNATURE = "claims.json"  # all that marked a site before the mark: every build writes it
 T = TypeVar("T")
-
-
-class WriteError(Exception):
-    """The output folder could not be written: what went wrong, what to do, and what became of the site."""
-
-    UNCHANGED = "The previous site is unchanged."
-    PARTLY_UPDATED = "The site was partly updated; the next build finishes the update."
-
-    def __init__(self, message: str, hint: str = "", site: str | None = UNCHANGED):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-        self.site = site  # one of the sentences above, or None when the site was not being written
-
-
-def write_error(error: OSError, doing: str, folder: Path, site: str | None = WriteError.UNCHANGED) -> WriteError:
-    """A WriteError saying, in an editor's words, why ``doing`` failed and what to do about it."""
-    code = error.errno
-    if code == errno.ENOSPC:
-        cause = "the disk is full"
-        hint = f"free some space on the disk that holds {folder}, or build elsewhere with --out"
-    elif code == getattr(errno, "EDQUOT", None):
-        cause, hint = "your disk quota is used up", f"free some of your space on the disk that holds {folder}"
-    elif code in (errno.EACCES, errno.EPERM):
-        if isinstance(error.filename, str):  # the folder that refused, rather than the one being written
-            folder = Path(error.filename) if Path(error.filename).is_dir() else Path(error.filename).parent
-        cause, hint = "permission denied", f"make {folder} writable for you, or choose another folder with --out"
-    elif code == errno.EROFS:
-        cause, hint = "the disk is read-only", "choose a folder on a writable disk with --out"
-    elif code == errno.EFBIG:
-        cause, hint = "a file is larger than this disk or your limits allow", "build on another disk with --out"
-    else:
-        cause, hint = error.strerror or str(error), f"check {folder}"
-    return WriteError(f"{doing}: {cause}", hint + ", then build again", site)
 
 
 def write_site(out_dir: Path, fill: Callable[[Path], T],

@@ -83,9 +83,9 @@ class ClaimFile:
 
     @classmethod
     def from_plain(cls, path: Path, plain: tuple) -> "ClaimFile":
-        values, body_line, digest, body_digest, body = plain
-        if type(body) is not str:
-            raise TypeError("the analysis is not text")
+        values, body_line, digest, body_digest, body = plain  # read back: untrusted (filecache.py)
+        if not (type(body_line) is int and type(digest) is str and type(body_digest) is str and type(body) is str):
+            raise TypeError("a cache entry of another shape")
         return cls(path, values_from_plain(values, CLAIM_FIELDS), None, body_line, digest, body_digest, body)
 
 

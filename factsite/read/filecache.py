@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ContentError, Problems
-from ..output.readback import read_own_file
+from ..readback import read_own_file
 from .listing import is_hidden
 
 

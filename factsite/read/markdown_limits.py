@@ -1,6 +1,6 @@
 """What a Markdown body may hold, checked in linear time before it is converted.
 
-Python-Markdown (markup.py) recurses once for each level of nesting, and some of its parsers
+Python-Markdown (render/markup.py) recurses once for each level of nesting, and some of its parsers
 read the rest of a paragraph, or of the document, again for each bracket, parenthesis or HTML
 tag that is never closed: a few hundred nested lists raised RecursionError, and 110 KB of
 `[` took minutes. Rather than change how normal text converts, a body that would do either

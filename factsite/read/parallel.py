@@ -27,14 +27,13 @@ def read_many(paths: list[Path], kind, problems: Problems, jobs: int = 1,
         results = [_read_one(task) for task in tasks]
         plains = [None] * len(tasks)
     else:
-        # Workers send back the plain values the cache keeps, which cross between
-        # processes faster than objects, and a claim's analysis: sent, it costs a tenth
-        # of reading it again to render it.
+        # Workers send back the plain values the cache keeps (a claim's analysis among
+        # them), which cross between processes faster than objects.
         with mp.get_context("fork").Pool(jobs) as pool:
             sent = pool.map(_read_one_plain, tasks, chunksize=100)
-        results = [(None if value is None else _with_body(kind.from_plain(path, value), body), items)
-                   for path, (value, body, items) in zip(missing, sent, strict=True)]
-        plains = [value for value, _, _ in sent]
+        results = [(None if value is None else kind.from_plain(path, value), items)
+                   for path, (value, items) in zip(missing, sent, strict=True)]
+        plains = [value for value, _ in sent]
     for index, path, signature, (result, items), plain in zip(missing_at, missing, signatures, results, plains,
                                                                strict=True):
         problems.items.extend(items)
@@ -55,10 +54,4 @@ def _read_one(task) -> tuple:
 
 def _read_one_plain(task) -> tuple:
     result, items = _read_one(task)
-    return (None if result is None else result.to_plain()), getattr(result, "body", None), items
-
-
-def _with_body(result, body: str | None):
-    if body is not None:
-        result.body = body
-    return result
+    return (None if result is None else result.to_plain()), items

@@ -43,7 +43,9 @@ class SourceFile:
 
     @classmethod
     def from_plain(cls, path: Path, plain: tuple) -> "SourceFile":
-        values, digest = plain
+        values, digest = plain  # read back: untrusted (filecache.py)
+        if type(digest) is not str:
+            raise TypeError("a cache entry of another shape")
         return cls(path, values_from_plain(values, SOURCE_FIELDS), digest)
 
 

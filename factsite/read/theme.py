@@ -23,7 +23,7 @@ from jinja2.loaders import split_template_path
 
 from .text import report_link
 from ..errors import Problems
-from ..output.readback import NO_FOLLOW
+from ..readback import NO_FOLLOW
 
 
 

@@ -36,7 +36,7 @@ from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_mont
                          join_url, stylesheet, template_environment)
 from ..read.theme import read_theme_file, theme_files
 
-__all__ = ["FEED_SIZE", "Job", "JobResult", "Renderer", "join_url", "shown_digests", "template_environment"]
+__all__ = ["FEED_SIZE", "Job", "JobResult", "Renderer", "join_url", "template_environment"]
 OUTPUT_VERSION = "4"  # change when this code writes any file differently, so no build keeps an old one
 
 
@@ -139,11 +139,11 @@ class Renderer:
     def fingerprints(self) -> dict[Job, str]:
         """For every job, a digest of everything its files show: equal digests, equal files.
 
-        Keeps two of the parts, which the build records for the next one: ``self.layout``
-        and ``self.shown`` (see :func:`pages.shown_digests`).
+        Keeps the parts every kind of job builds on: ``self.layout``, ``self.shown`` (see
+        :func:`pages.shown_digests`) and ``self.review_keys``.
         """
         site = self.site
-        self.layout = self.layout_digest()  # kept: the next build compares it
+        self.layout = self.layout_digest()
         self.shown = shown_digests(site)
         self.review_keys = {claim.slug: review_key(claim) for claim in site.claims}
         prints: dict[Job, str] = {}

@@ -119,7 +119,7 @@ class WholeSiteFiles:
         entries += [(p.url, None) for p in site.pages] + [("search/", None)]
         return entries
 
-    # The published state: what readers see, which the next build compares the content with (guard.py).
+    # The published state: what readers see, which the next build compares the content with (checks/guard.py).
 
     def published_state(self) -> bytes:
         return (to_json(state_data(self.site)) + "\n").encode("utf-8")
