@@ -435,6 +435,9 @@ def test_planted_file_cache_entry_is_not_used(project, built, tmp_path, outside)
     pytest.param([1, 2, 3], id="a list"),
     pytest.param({"CLAIM": 5}, id="an entry of the wrong type"),
     pytest.param({"CLAIM": "warnings of the wrong type"}, id="an entry's warnings of the wrong type"),
+    pytest.param({"CLAIM": (3, 7)}, id="an entry's line of the analysis of the wrong type"),
+    pytest.param({"CLAIM": (4, None)}, id="an entry's analysis of the wrong type"),
+    pytest.param({"CLAIM": (2, None)}, id="an entry's digest of the wrong type"),
     pytest.param("entries", id="text"),
 ])
 def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outside, monkeypatch, entries):
@@ -447,6 +450,11 @@ def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outs
         entry = entries["CLAIM"]
         if entry == "warnings of the wrong type":
             entry = (DocumentCache.signature(claim), planted_claim(claim), 5)
+        elif isinstance(entry, tuple):  # one part of what the cache keeps of the claim, replaced
+            index, value = entry
+            plain = list(planted_claim(claim))
+            plain[index] = value
+            entry = (DocumentCache.signature(claim), tuple(plain), [])
         entries = {("ClaimFile", str(claim)): entry}
     plant_documents(tmp_path, entries)
     (tmp_path / ".factsite-cache/site.state.marshal").unlink()
