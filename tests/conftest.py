@@ -58,3 +58,24 @@ def copies_of_budget_doubled(content: Path, count: int) -> list[Path]:
     return [write(content / f"claims/budget-{number:02d}.md",
                   text.replace("title: Budget doubled", f"title: Budget doubled {number}")
                   .replace("as 11 million.", f"as 11 million ({number}).")) for number in range(count)]
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files written a moment ago count as settled, as files do on an editor's machine."""
+    from factsite.read.filecache import DocumentCache
+
+    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)
+
+
+def files_read(monkeypatch) -> list[str]:
+    """The names of the content files read from now on (the list fills as builds read them)."""
+    from factsite.read.claim_file import ClaimFile
+    from factsite.read.sources import SourceFile
+
+    read = []
+    for kind in (ClaimFile, SourceFile):
+        real = kind.read.__func__
+        monkeypatch.setattr(kind, "read", classmethod(
+            lambda cls, path, problems, real=real: (read.append(path.name), real(cls, path, problems))[1]))
+    return read

@@ -12,7 +12,7 @@ import pytest
 
 from factsite.commands.build import build
 
-from .conftest import REPO, contents_of, copies_of_budget_doubled, write
+from .conftest import REPO, contents_of, copies_of_budget_doubled, files_read, write
 
 
 def assert_same_as_cold(project, out: Path, tmp_path: Path, step: str) -> None:
@@ -370,27 +370,6 @@ def test_file_saved_again_within_a_tick_of_a_coarse_clock_is_read_again(project,
 
 
 # An edited analysis, and what else may change beside it ---------------------------
-
-
-@pytest.fixture
-def settled(monkeypatch):
-    """Files written a moment ago count as settled, as files do on an editor's machine."""
-    from factsite.read.filecache import DocumentCache
-
-    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)
-
-
-def files_read(monkeypatch) -> list[str]:
-    """The names of the content files read from now on (the list fills as builds read them)."""
-    from factsite.read.claim_file import ClaimFile
-    from factsite.read.sources import SourceFile
-
-    read = []
-    for kind in (ClaimFile, SourceFile):
-        real = kind.read.__func__
-        monkeypatch.setattr(kind, "read", classmethod(
-            lambda cls, path, problems, real=real: (read.append(path.name), real(cls, path, problems))[1]))
-    return read
 
 
 def test_an_edited_analysis_is_rebuilt_from_only_what_its_page_shows(project, tmp_path, monkeypatch, settled):

@@ -8,39 +8,23 @@ import random
 import pytest
 
 from factsite import engine
-from factsite.engine import Engine, MemorySink, Settings
+from factsite.engine import Engine, MemorySink
 from factsite.commands.serve import PreviewServer
 
-from .conftest import copies_of_budget_doubled
-
-
-def files_parsed(monkeypatch) -> list[str]:
-    """The names of the claim and source files parsed from now on (the list fills as builds parse them)."""
-    from factsite.read.claim_file import ClaimFile
-    from factsite.read.sources import SourceFile
-
-    parsed = []
-    for kind in (ClaimFile, SourceFile):
-        real = kind.read.__func__
-        monkeypatch.setattr(kind, "read", classmethod(
-            lambda cls, path, problems, real=real: (parsed.append(path.name), real(cls, path, problems))[1]))
-    return parsed
+from .conftest import copies_of_budget_doubled, files_read
 
 
 @pytest.fixture
-def preview(project, monkeypatch):
+def preview(project, monkeypatch, settled):
     """A preview server (not serving) after its first build, noting which files it parses after it.
 
     The files count as settled, as on an editor's machine, where they were not all written a
     moment ago: otherwise each would be parsed again until two seconds have passed (filecache.py)."""
-    from factsite.read.filecache import DocumentCache
-
-    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)
     monkeypatch.chdir(project.content_dir.parent)
     server = PreviewServer(project, port=0, log=lambda text: None)
     server.rebuild()
     assert not server.preview.failed, server.preview.problems
-    server.parsed = files_parsed(monkeypatch)
+    server.parsed = files_read(monkeypatch)
     yield server
     server.httpd.server_close()
 
@@ -120,9 +104,7 @@ def assert_as_if_read_again(project, preview, step: str = "") -> None:
     fingerprints it keeps are those of its site worked out afresh."""
     if not preview.preview.failed:
         kept = {job: fingerprint for job, (fingerprint, _, _) in preview.sink.jobs.items()}
-        settings = Settings(f"http://127.0.0.1:{preview.port}{preview.base_path}", drafts=True, cards=False,
-                            search=False)
-        assert kept == Engine(preview.project, settings).update(MemorySink()).prints, step
+        assert kept == Engine(preview.project, preview.engine.settings).update(MemorySink()).prints, step
     files, problems = read_again(project, preview)
     assert problem_list(preview.preview.problems) == problems, step
     assert sorted(preview.preview.files) == sorted(files), step
@@ -160,19 +142,16 @@ def test_a_field_and_an_analysis_saved_together_keep_each_warning_once(project, 
         server.httpd.server_close()
 
 
-def test_edits_on_long_lists_show_as_if_the_site_were_read_again(project, monkeypatch):
+def test_edits_on_long_lists_show_as_if_the_site_were_read_again(project, monkeypatch, settled):
     """A source's report card and the corrections log are cut into pages; a correction added
     makes the log a page longer."""
-    from factsite.read.filecache import DocumentCache
-
-    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # as in the preview fixture
     copies = copies_of_budget_doubled(project.content_dir, 49)  # 50 corrections: one page of the log
     monkeypatch.chdir(project.content_dir.parent)
     server = PreviewServer(project, port=0, log=lambda text: None)
     try:
         server.rebuild()
         assert "corrections/page/2/index.html" not in server.preview.files
-        parsed = files_parsed(monkeypatch)
+        parsed = files_read(monkeypatch)
         edit(copies[10], "title: Budget doubled 10", "title: Budget doubled, 10")  # on the second page of each source
         server.rebuild()
         assert "Budget doubled, 10" in page(server, "sources/city-paper/page/2/")

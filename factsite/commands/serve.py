@@ -16,7 +16,7 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import ThreadingHTTPServer
 
 import jinja2
@@ -47,7 +47,6 @@ class Preview:
 class PreviewServer:
     def __init__(self, project: Project, port: int = 8000, drafts: bool = True, log=print):
         self.project = project
-        self.drafts = drafts
         self.log = log
         self.preview = Preview()
         self.changed = threading.Condition()
@@ -57,11 +56,13 @@ class PreviewServer:
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base_path = configured_base_path(project)
-        # Kept between rebuilds (engine.py): what reading each file gave, so only the files
-        # saved since are parsed again; the templates, which Jinja compiles again only when
-        # they change on disk; and each page's files, rendered again only when its fingerprint changes.
-        self.documents = DocumentCache()
-        self.templates = template_environment(project.templates_dir, reload=True)
+        # Kept between rebuilds: the engine, with what reading each file gave (only the files
+        # saved since are parsed again) and the templates (Jinja compiles again only those
+        # changed on disk), and each page's files, rendered again only when its fingerprint
+        # changes. On one process: forking a process that runs other threads (the watcher,
+        # the server) can leave the child waiting on a lock one of them held.
+        self.engine = Engine(project, Settings(self.url, drafts, cards=False, search=False), DocumentCache(),
+                             template_environment(project.templates_dir, reload=True), cores=1)
         self.sink = MemorySink()
         self.building = threading.Lock()
 
@@ -107,13 +108,9 @@ class PreviewServer:
         """The site with drafts, for the server's own address under the configured base path
         (so subpath mistakes show up locally), without share cards or the search index (the
         preview must be instant)."""
-        self.base_path = configured_base_path(self.project)
-        local_base = f"http://127.0.0.1:{self.port}{self.base_path}"
-        # On one process: forking a process that runs other threads (the watcher, the server)
-        # can leave the child waiting on a lock one of them held.
-        engine = Engine(self.project, Settings(local_base, self.drafts, cards=False, search=False), self.documents,
-                        self.templates, cores=1)
-        update = engine.update(self.sink)
+        self.base_path = configured_base_path(self.project)  # site.yml may have changed
+        self.engine.settings = replace(self.engine.settings, base_url=self.url)
+        update = self.engine.update(self.sink)
         return self.sink.files, update.problems.errors + update.problems.warnings
 
     def report(self, preview: Preview) -> None:
