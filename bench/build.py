@@ -276,7 +276,7 @@ def search_index(root: Path) -> Run:
 
 def card_ms(root: Path) -> float:
     """Milliseconds per share card, over CARDS_DRAWN claims spread across the site."""
-    from factsite.commands.build import Project, read_site
+    from factsite.engine import Project, read_site
     from factsite.render.cards import claim_card
 
     with working_directory(root):

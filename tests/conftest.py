@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from factsite.commands.build import Project
+from factsite.engine import Project
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -18,7 +18,9 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from factsite.commands.build import build, check, read_site
+from factsite.engine import read_site
+
+from factsite.commands.build import build, check
 from factsite.commands.cli import main
 from factsite.errors import BuildFailed
 from factsite.read.fields import MAX_NAME, MAX_SLUG_LENGTH
@@ -48,7 +50,7 @@ def errors_of(project) -> list[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The fixture built for a project subpath, as GitHub Pages serves it."""
-    from factsite.commands.build import Project
+    from factsite.engine import Project
 
     root = tmp_path_factory.mktemp("addresses")
     shutil.copytree(REPO / "tests/fixtures/basic/content", root / "content")
@@ -119,7 +121,7 @@ def test_the_pages_at_old_addresses_are_valid_html(built):
 
 
 def test_a_browser_follows_an_old_address_under_a_subpath_with_javascript_off(browser, tmp_path):
-    from factsite.commands.build import Project
+    from factsite.engine import Project
 
     shutil.copytree(REPO / "tests/fixtures/basic/content", tmp_path / "content")
     project = Project(tmp_path / "content", REPO / "templates", REPO / "static")

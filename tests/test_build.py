@@ -14,7 +14,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from factsite.commands.build import build, read_site
+from factsite.engine import read_site
+
+from factsite.commands.build import build
 from factsite.errors import BuildFailed
 from factsite.render.renderer import FEED_SIZE, Renderer, join_url
 

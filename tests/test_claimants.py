@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from factsite.commands.build import build, check, read_site
+from factsite.engine import read_site
+
+from factsite.commands.build import build, check
 from factsite.errors import BuildFailed, ContentError
 from factsite.read.slugs import claimant_slug, slugify
 

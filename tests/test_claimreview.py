@@ -333,7 +333,7 @@ NOT_READ = {"title", "summary", "topics", "citations", "related_slugs", "related
 def test_claims_json_key_changes_with_everything_its_review_shows(project):
     """claims.json is written again only when some claim's review_key changes (render.fingerprints):
     a field claim_review reads that the key left out would leave it stale."""
-    from factsite.commands.build import read_site
+    from factsite.engine import read_site
     from factsite.render.renderer import join_url
     from factsite.render.structured_data import claim_review, review_key
 

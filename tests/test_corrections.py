@@ -19,7 +19,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from factsite.commands.build import Project, check
+from factsite.engine import Project
+
+from factsite.commands.build import check
 from factsite.commands.cli import main
 from factsite.errors import BuildFailed
 from factsite.checks.history import state_at

@@ -10,7 +10,7 @@ import functools
 
 import pytest
 
-from factsite.commands.build import read_site
+from factsite.engine import read_site
 from factsite.render.card_faces import ClaimFace, card_digest, claim_face
 from factsite.render.renderer import Renderer, join_url
 from factsite.render.structured_data import claim_review, review_key

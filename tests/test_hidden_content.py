@@ -10,7 +10,9 @@ import shutil
 
 import pytest
 
-from factsite.commands.build import build, check, read_site
+from factsite.engine import read_site
+
+from factsite.commands.build import build, check
 from factsite.checks.history import state_at
 from factsite.read.filecache import content_signatures
 from factsite.read.listing import content_files

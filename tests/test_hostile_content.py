@@ -34,7 +34,9 @@ import markupsafe
 import pytest
 import yaml
 
-from factsite.commands.build import Project, build, read_site
+from factsite.engine import Project, read_site
+
+from factsite.commands.build import build
 from factsite.render.cards import claim_card, site_card
 from factsite.read.config import load_config
 from factsite.errors import BuildFailed, ContentError, Problems

@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factsite.commands.build import Project, build, check
+from factsite.engine import Project
+
+from factsite.commands.build import build, check
 from factsite.commands.cli import main
 from factsite.errors import BuildFailed
 
@@ -143,7 +145,7 @@ def test_hidden_link_in_the_theme_is_neither_refused_nor_followed(themed, tmp_pa
 @needs_symlinks
 def test_the_renderer_follows_no_link_even_one_made_after_the_check(themed, tmp_path, outside):
     """The second guard: links are listed, read and loaded as templates never, whatever the check said."""
-    from factsite.commands.build import read_site
+    from factsite.engine import read_site
     from factsite.render.renderer import Renderer
 
     site, _ = read_site(themed)

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from factsite.commands.build import Project, build, check
+from factsite.engine import Project
+
+from factsite.commands.build import build, check
 from factsite.errors import BuildFailed
 
 from .conftest import write

@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factsite.commands.build import build, read_site
+from factsite.engine import read_site
+
+from factsite.commands.build import build
 from factsite.commands.cli import main
 from factsite.errors import BuildFailed, ContentError, Problems
 from factsite.read.fields import MAX_SLUG_LENGTH, SLUG_PATTERN, WINDOWS_RESERVED

@@ -18,7 +18,9 @@ from urllib.parse import quote
 
 import pytest
 
-from factsite.commands.build import Project, build, check
+from factsite.engine import Project
+
+from factsite.commands.build import build, check
 from factsite.read.config import load_config
 from factsite.errors import BuildFailed, Problems
 from factsite.commands.preview_http import EVENTS, RELOAD_SCRIPT

@@ -23,7 +23,8 @@ import pytest
 import yaml
 
 from factsite.read.addresses import WITHDRAWAL_FIELDS, WITHDRAWN_FIELDS
-from factsite.commands.build import Project, build, read_site
+from factsite.engine import Project, read_site
+from factsite.commands.build import build
 from factsite.read.config import SITE_FIELDS, TOPIC_FIELDS, VERDICT_FIELDS
 from factsite.errors import BuildFailed, ContentError, Problems
 from factsite.read.fields import check_fields

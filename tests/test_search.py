@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from factsite.output import search
-from factsite.commands.build import Project, build
+from factsite.engine import Project
+from factsite.commands.build import build
 from factsite.output.search import search_shards
 
 from .conftest import REPO, contents_of

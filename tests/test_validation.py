@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factsite.commands.build import read_site
+from factsite.engine import read_site
 from factsite.commands.cli import main
 from factsite.errors import BuildFailed, ContentError
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..output.cache import BuildCache, BuildState
-from ..engine import Engine, NoSink, Project, Settings, Update, read_site
+from ..engine import Engine, NoSink, Project, Settings, Update
 from ..errors import ContentError, Problems
 from ..render.jobs import Job, JobResult
 from ..readback import LeadsOutside, read_own_file
@@ -23,9 +23,6 @@ from ..output.search import build_search_index, refresh_search_index, search_sha
 from ..digest import digest_of
 from ..model.site import claim_url
 from ..output.write import journal_pending, owned, refuse_project_folder, update_site, write_site
-
-__all__ = ["BuildResult", "Project", "build", "check", "read_site"]
-
 
 @dataclass
 class BuildResult:

@@ -12,7 +12,8 @@ import click
 import jinja2
 
 from .. import __version__
-from .build import Project, build, check
+from ..engine import Project
+from .build import build, check
 from ..errors import BuildFailed, ContentError, Problems, visible
 from ..output.search import SearchIndexError
 from ..output.write_errors import WriteError, write_error
