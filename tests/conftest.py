@@ -13,6 +13,26 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_make_parametrize_id(config, val, argname):
+    """A long parameter gets a short id. pytest puts the id in PYTEST_CURRENT_TEST, which every
+    program a test starts inherits, and Linux refuses to start one whose environment holds a
+    string over 128 KiB (E2BIG, "Argument list too long"); some pytest releases keep ids whole."""
+    if isinstance(val, str) and len(val) > 60:
+        return f"{val[:24]}...{len(val)}-chars"
+    return None
+
+
+def pytest_unconfigure(config):
+    """Name the failed tests after pytest's last line too: CI reports only the end of the output."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    reports = reporter.stats.get("failed", []) + reporter.stats.get("error", [])
+    failed = [report.nodeid for report in reports if getattr(report, "nodeid", None)]
+    if failed:
+        reporter.write_line("failed: " + ", ".join(node[:120] for node in failed[:6]))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     """The `basic` fixture's content in a temporary folder, with the repository's theme."""
