@@ -255,7 +255,8 @@ INDEX_COPY = """
 import sys
 from pathlib import Path
 from bench.search_cost import claim_pages
-from factsite.output.search import build_search_index, search_shards
+from factsite.model.search_parts import search_shards
+from factsite.output.search import build_search_index
 site = Path(sys.argv[1])
 build_search_index(site, search_shards(claim_pages(site)))
 """

@@ -24,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from factsite.model import search_parts  # noqa: E402
 from factsite.output import search  # noqa: E402
 from tests.serving import serve  # noqa: E402
 
@@ -53,9 +54,9 @@ def indexed(site: Path, folder: Path, shards: list[list[str]] | None) -> Path:
     (folder / "blank.html").write_text("<!doctype html><title>search cost</title>")
     if shards is None:
         subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--glob", "claims/*/index.html",
-                        "--output-path", str(folder / search.INDEX_FOLDER / "1"), "--silent"], check=True)
+                        "--output-path", str(folder / search_parts.INDEX_FOLDER / "1"), "--silent"], check=True)
     else:
-        search.build_search_index(site, shards, folder / search.INDEX_FOLDER)
+        search.build_search_index(site, shards, folder / search_parts.INDEX_FOLDER)
     return folder
 
 
@@ -69,9 +70,9 @@ def main() -> None:
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # the tests' Chromium, started as they start it
 
     pages = claim_pages(args.site)
-    parts = search.search_shards(pages)
+    parts = search_parts.search_shards(pages)
     named = f"{len(parts)} part{'s' if len(parts) != 1 else ''}"
-    print(f"{len(pages)} claim pages, indexed in {named} (about {search.SHARD_SIZE} pages each)")
+    print(f"{len(pages)} claim pages, indexed in {named} (about {search_parts.SHARD_SIZE} pages each)")
     with tempfile.TemporaryDirectory(prefix="search-cost-") as tmp, sync_playwright() as playwright:
         variants = {"one index": indexed(args.site, Path(tmp, "one"), None),
                     named: indexed(args.site, Path(tmp, "parts"), parts)}

@@ -159,7 +159,7 @@ class NoSink:
     read = None
 
     def render(self, renderer: Renderer, prints: dict[Job, str], cores: int) -> tuple[dict[Job, JobResult], set[Job]]:
-        results = renderer.write_into(None, jobs=cores)
+        results = renderer.render_jobs(jobs=cores)
         return results, set(results)
 
 

@@ -27,6 +27,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from functools import partial
 from urllib.parse import urlsplit
 
 import jinja2
@@ -43,6 +44,7 @@ from factsite.errors import BuildFailed, ContentError, Problems
 from factsite.read.markdown_limits import MAX_CHARACTERS
 from factsite.read.schema import (CITATION_FIELDS, CLAIM_FIELDS, CORRECTION_FIELDS, PAGE_FIELDS, SOURCE_FIELDS)
 from factsite.read.slugs import claimant_slug
+from factsite.output.write import write_files
 from factsite.render.renderer import Renderer, template_environment
 
 from .conftest import FIXTURES, REPO, write
@@ -592,7 +594,7 @@ def render(project: Project, out: Path) -> None:
     site, _ = read_site(project)
     env = template_environment(project.templates_dir)
     env.bytecode_cache = COMPILED
-    Renderer(site, project.templates_dir, project.static_dir, cards=False, search=False, env=env).write_into(out)
+    Renderer(site, project.templates_dir, project.static_dir, cards=False, search=False, env=env).render_jobs(partial(write_files, out))
 
 
 def build_ok(project: Project, out: Path, **options) -> None:

@@ -1,5 +1,6 @@
-"""The search index in parts (factsite/output/search.py): what goes where, what an edit re-indexes,
-and that readers searching the parts find what one whole index finds."""
+"""The search index in parts (factsite/model/search_parts.py, factsite/output/search.py):
+what goes where, what an edit re-indexes, and that readers searching the parts find what one
+whole index finds."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from factsite.output import search
 from factsite.engine import Project
 from factsite.commands.build import build
-from factsite.output.search import search_shards
+from factsite.model import search_parts
+from factsite.model.search_parts import search_shards
 
 from .conftest import REPO, contents_of
 from .serving import serve
@@ -28,7 +29,7 @@ def urls(count: int, start: int = 0) -> list[str]:
 
 
 def test_a_small_site_has_one_part_and_an_empty_one_none():
-    assert search_shards(urls(search.SHARD_SIZE)) == [sorted(urls(search.SHARD_SIZE))]
+    assert search_shards(urls(search_parts.SHARD_SIZE)) == [sorted(urls(search_parts.SHARD_SIZE))]
     assert search_shards([]) == []
 
 
@@ -37,12 +38,12 @@ def test_parts_hold_every_page_once_and_near_the_part_size():
     shards = search_shards(pages)
     assert len(shards) == 7
     assert sorted(url for shard in shards for url in shard) == sorted(pages)
-    assert max(len(shard) for shard in shards) <= search.SHARD_SIZE * 1.15
+    assert max(len(shard) for shard in shards) <= search_parts.SHARD_SIZE * 1.15
     assert search_shards(list(reversed(pages))) == shards  # the order pages come in does not matter
 
 
 def test_a_part_left_empty_is_dropped(monkeypatch):
-    monkeypatch.setattr(search, "SHARD_SIZE", 1)
+    monkeypatch.setattr(search_parts, "SHARD_SIZE", 1)
     pages = urls(2)
     while len({zlib.crc32(url.encode()) % 2 for url in pages}) == 2:  # two pages bound for one part
         pages[1] = pages[1].replace("/", "x/", 1)
@@ -61,7 +62,7 @@ def test_a_new_claim_leaves_every_other_page_in_its_part():
 
 @pytest.fixture
 def small_parts(monkeypatch):
-    monkeypatch.setattr(search, "SHARD_SIZE", 4)
+    monkeypatch.setattr(search_parts, "SHARD_SIZE", 4)
 
 
 @pytest.fixture
@@ -108,9 +109,9 @@ def test_an_edit_indexes_again_only_the_part_of_its_claim(real_site, tmp_path, s
 
 def test_the_search_page_follows_the_number_of_parts(real_site, tmp_path, monkeypatch):
     out = tmp_path / "site"
-    monkeypatch.setattr(search, "SHARD_SIZE", 4)
+    monkeypatch.setattr(search_parts, "SHARD_SIZE", 4)
     build(real_site, out, cards=False)
-    monkeypatch.setattr(search, "SHARD_SIZE", 1500)  # as after an upgrade of factsite
+    monkeypatch.setattr(search_parts, "SHARD_SIZE", 1500)  # as after an upgrade of factsite
     build(real_site, out, cards=False)
     assert 'data-bundles="/pagefind/1/"' in (out / "search" / "index.html").read_text()
     assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["1"]
@@ -141,10 +142,10 @@ def every_result(page, base: str, term: str) -> set[str]:
 
 @pytest.mark.parametrize("term", ["Ukraine", "troops", "ERAM"])
 def test_readers_find_in_the_parts_what_one_index_finds(real_site, tmp_path, browser, monkeypatch, term):
-    found, whole = {}, search.SHARD_SIZE
+    found, whole = {}, search_parts.SHARD_SIZE
     claims = [f"claims/{p.stem}/" for p in (real_site.content_dir / "claims").glob("*.md")]
     for size in (4, whole):
-        monkeypatch.setattr(search, "SHARD_SIZE", size)
+        monkeypatch.setattr(search_parts, "SHARD_SIZE", size)
         parts = search_shards(claims)
         out = tmp_path / f"site-{size}"
         with serve(out, PREFIX) as port:

@@ -9,6 +9,8 @@ parses only the files that changed and renders only the pages whose fingerprint 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from ..output.cache import BuildCache, BuildState
@@ -19,10 +21,11 @@ from ..readback import LeadsOutside, read_own_file
 from ..read.filecache import DocumentCache, content_signatures
 from ..render.renderer import Renderer
 from ..runtime import Stopwatch
-from ..output.search import build_search_index, refresh_search_index, search_shards
+from ..output.search import build_search_index, refresh_search_index
 from ..digest import digest_of
+from ..model.search_parts import search_shards
 from ..model.site import claim_url
-from ..output.write import journal_pending, owned, refuse_project_folder, update_site, write_site
+from ..output.write import journal_pending, owned, refuse_project_folder, update_site, write_files, write_site
 
 @dataclass
 class BuildResult:
@@ -114,7 +117,7 @@ class FolderSink:
                 return results, written
         index = (lambda folder: build_search_index(folder, shards)) if shards is not None else None
         results = write_site(self.out_dir,
-                             lambda folder: renderer.write_into(folder, jobs=cores, progress=self.progress),
+                             rendering_into(renderer, None, cores, self.progress),
                              before_swap=index, before_change=forget_state,
                              adopt=lambda: BuildCache(self.out_dir).names(self.out_dir))
         return results, set(results)
@@ -188,9 +191,16 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
         return [path for _, old in state.jobs.values() for path in old.files if path not in kept]
 
     if changed or stale({}):
-        results.update(update_site(out_dir, lambda folder: renderer.write_into(folder, changed, cores, progress),
+        results.update(update_site(out_dir, rendering_into(renderer, changed, cores, progress),
                                    stale, before_change))
     return results, set(changed)
+
+
+def rendering_into(renderer: Renderer, work: list[Job] | None, cores: int,
+                   progress: Callable[[int, int], None]) -> Callable[[Path], dict[Job, JobResult]]:
+    """What renders ``work`` (None: every job) into the folder it is given: the whole site's
+    staging folder, or the site itself when it is updated in place."""
+    return lambda folder: renderer.render_jobs(partial(write_files, folder), work, cores, progress)
 
 
 def refresh_changed_shards(out_dir: Path, shards: list[list[str]], old: list[str] | None, new: list[str]) -> None:

@@ -7,12 +7,7 @@ sorted, so the output does not depend on the order files were read in.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .site import Claim, Site, SiteConfig
-
-if TYPE_CHECKING:  # the model does not depend on how the content was read
-    from ..read.content import Content
+from .site import Claim, Content, Site, SiteConfig
 
 
 def newest_first(claims: list[Claim]) -> list[Claim]:

@@ -254,6 +254,17 @@ def paginate(items: list, base: str, size: int) -> list[Listing]:
 
 
 @dataclass
+class Content:
+    """Every record as read and checked, before assembly links them into a Site."""
+
+    sources: list[Source]
+    claims: list[Claim]
+    pages: list[Page]
+    withdrawn: list[Withdrawal] = field(default_factory=list)
+    drafts: list[Claim] = field(default_factory=list)  # left out of this build
+
+
+@dataclass
 class Site:
     """Everything the templates need, linked together."""
 

@@ -1,7 +1,7 @@
 """The search index: Pagefind reads the written claim pages and writes `pagefind/` beside them.
 
 Pagefind holds everything it indexes in memory, about 180 KB a page, so a big
-site is indexed in parts of about SHARD_SIZE claims, one Pagefind run after
+site is indexed in parts (model/search_parts.py says which), one Pagefind run after
 another: `pagefind/1/`, `pagefind/2/`, ... The search page loads the first and
 merges the others into it (Pagefind's `mergeIndex`), so readers search them
 all at once. A claim stays in the same part while the number of parts does not
@@ -11,17 +11,14 @@ change, so an edit re-indexes one part only.
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import zlib
 from pathlib import Path
 
-INDEX_FOLDER = "pagefind"
-SHARD_SIZE = 1500  # claim pages per part, on average: about 270 MB for Pagefind
+from ..model.search_parts import INDEX_FOLDER
 
 
 class SearchIndexError(Exception):
@@ -29,25 +26,6 @@ class SearchIndexError(Exception):
     the pages were updated in place, so they are new and the index is the last build's."""
 
     pages_updated = False
-
-
-def search_shards(claim_urls: list[str]) -> list[list[str]]:
-    """The claim pages (by their address in the site) split into the parts of the index.
-
-    Each page goes to the part its address hashes to, so adding or editing a claim
-    leaves the other parts as they were (until the site grows a part). Parts hold a few
-    percent more or less than SHARD_SIZE; one left empty (possible only when parts are
-    tiny) is dropped, as Pagefind cannot index nothing.
-    """
-    shards: list[list[str]] = [[] for _ in range(math.ceil(len(claim_urls) / SHARD_SIZE))]
-    for url in sorted(claim_urls):
-        shards[zlib.crc32(url.encode("utf-8")) % len(shards)].append(url)
-    return [shard for shard in shards if shard]
-
-
-def shard_folder(number: int) -> str:
-    """Where part ``number`` (from 1) of the index is, relative to the site root."""
-    return f"{INDEX_FOLDER}/{number}/"
 
 
 def build_search_index(site_dir: Path, shards: list[list[str]], output: Path | None = None) -> None:

@@ -6,26 +6,16 @@ then pages and the withdrawn records. Every mistake is collected; nothing stops 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .addresses import check_record_aliases, load_withdrawn
 from ..errors import Problems
-from ..model.site import Claim, Page, SiteConfig, Source, Withdrawal
+from ..model.site import Content, SiteConfig, Source
 from .claims import load_claims
 from .filecache import DocumentCache
 from .listing import is_hidden
 from .pages import load_pages
 from .sources import load_sources
-
-
-@dataclass
-class Content:
-    sources: list[Source]
-    claims: list[Claim]
-    pages: list[Page]
-    withdrawn: list[Withdrawal] = field(default_factory=list)
-    drafts: list[Claim] = field(default_factory=list)  # left out of this build
 
 
 def load_content(config: SiteConfig, content_dir: Path, problems: Problems, drafts: bool = False,

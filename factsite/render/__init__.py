@@ -3,7 +3,7 @@
 renderer.py holds what every page shares (templates, URLs, pieces); the work is cut into jobs
 of a few kinds, each declaring its files beside its fingerprint: pages.py (a claim, a page of a
 list, a source, the corrections log, the rest) and site_files.py (each file made from every
-claim). jobs.py runs them on every core. templating.py, markup.py (Markdown, sanitised),
-structured_data.py (ClaimReview), card_faces.py with cards.py (share cards) and compiled.py
-(compiled templates kept between builds) serve them.
+claim). jobs.py runs them on every core and hands the files to the writer its caller gives.
+templating.py, markup.py (Markdown, sanitised), structured_data.py (ClaimReview), card_faces.py
+with cards.py (share cards) and compiled.py (compiled templates kept between builds) serve them.
 """

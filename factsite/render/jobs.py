@@ -4,23 +4,23 @@ The site is rendered as jobs: each claim, each page of a list (of claims, of a s
 claims, of the corrections), each file made from every claim (the feeds, the sitemap), and
 one for everything else. A job is named by a stable key, its kind and slug or address, so
 the next build can tell which jobs changed (pages.py says what each kind shows). This module
-only runs them: it asks the renderer for a job's files and writes them.
+only runs them: it asks the renderer for a job's files and hands them to a writer, which
+the output stage gives (so rendering never depends on where the files go).
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..checks.links import WrittenLinks
-from ..output.write import write_files
 
 if TYPE_CHECKING:
     from .renderer import Renderer
 
 Output = tuple[str, bytes]
+Writer = Callable[[Iterable[Output]], object]  # picklable: the forked workers write too
 Job = tuple[str, str]  # ("claim", slug), ("listing"|"source"|"corrections", address), ("shared", "") or ("file", path)
 
 
@@ -44,10 +44,10 @@ MOST_USED_TEMPLATES = ("claim.html", "index.html", "verdict.html", "topic.html",
 _WORKER_RENDERER: Renderer | None = None
 
 
-def write_into(renderer: Renderer, folder: Path | None, work: list[Job], jobs: int = 1,
-               progress: Callable[[int, int], None] | None = None) -> dict[Job, JobResult]:
-    """Render ``work`` into ``folder``, on ``jobs`` processes (``folder`` None: render only,
-    as `factsite check` does).
+def render_jobs(renderer: Renderer, write: Writer | None, work: list[Job], jobs: int = 1,
+                progress: Callable[[int, int], None] | None = None) -> dict[Job, JobResult]:
+    """Render ``work`` on ``jobs`` processes, handing each job's files to ``write`` (None:
+    render only, as `factsite check` and the preview do).
 
     Returns, for each job, its files (with the ids on each when rendering only), and the
     links it wrote. ``progress(done, total)`` is told how many jobs are done as they finish.
@@ -55,7 +55,7 @@ def write_into(renderer: Renderer, folder: Path | None, work: list[Job], jobs: i
     progress = progress or (lambda done, total: None)
     results: dict[Job, JobResult] = {}
     if jobs <= 1 or len(work) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-        for job, result in run_jobs(renderer, folder, work):
+        for job, result in run_jobs(renderer, write, work):
             results[job] = result
             progress(len(results), len(work))
         return results
@@ -65,7 +65,7 @@ def write_into(renderer: Renderer, folder: Path | None, work: list[Job], jobs: i
     _WORKER_RENDERER = renderer
     try:
         with mp.get_context("fork").Pool(jobs) as pool:
-            for chunk in pool.imap_unordered(_run_jobs, chunks_of(folder, work)):
+            for chunk in pool.imap_unordered(_run_jobs, chunks_of(write, work)):
                 results.update(chunk)
                 progress(len(results), len(work))
     finally:
@@ -73,24 +73,24 @@ def write_into(renderer: Renderer, folder: Path | None, work: list[Job], jobs: i
     return results
 
 
-def chunks_of(folder: Path | None, work: list[Job]) -> list[tuple[Path | None, list[Job]]]:
+def chunks_of(write: Writer | None, work: list[Job]) -> list[tuple[Writer | None, list[Job]]]:
     """The workers' tasks: the whole-site jobs first, in a chunk of their own, so they run
     beside the rest."""
     first = [job for job in work if job[0] in WHOLE_SITE]
     rest = [job for job in work if job[0] not in WHOLE_SITE]
-    return [(folder, first)] * bool(first) + [(folder, rest[i:i + CHUNK]) for i in range(0, len(rest), CHUNK)]
+    return [(write, first)] * bool(first) + [(write, rest[i:i + CHUNK]) for i in range(0, len(rest), CHUNK)]
 
 
-def run_jobs(renderer: Renderer, folder: Path | None, work: list[Job]) -> Iterator[tuple[Job, JobResult]]:
+def run_jobs(renderer: Renderer, write: Writer | None, work: list[Job]) -> Iterator[tuple[Job, JobResult]]:
     for job in work:
         # Pages written to disk are read again for their ids only if a link names one of
         # them, which is rare: finding every page's ids took a tenth of the time of a claim's.
-        files, result = renderer.render_job(job, with_ids=folder is None)
-        if folder is not None:
-            write_files(folder, files.items())
+        files, result = renderer.render_job(job, with_ids=write is None)
+        if write is not None:
+            write(files.items())
         yield job, result
 
 
-def _run_jobs(task: tuple[Path | None, list[Job]]) -> dict[Job, JobResult]:
-    folder, jobs = task
-    return dict(run_jobs(_WORKER_RENDERER, folder, jobs))
+def _run_jobs(task: tuple[Writer | None, list[Job]]) -> dict[Job, JobResult]:
+    write, jobs = task
+    return dict(run_jobs(_WORKER_RENDERER, write, jobs))

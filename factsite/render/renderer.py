@@ -2,8 +2,8 @@
 
 The site is cut into jobs of a few kinds (pages.py, site_files.py), each kind declaring
 the files its jobs write beside their fingerprints; :meth:`Renderer.render_job` gives one
-job's ``(path, bytes)`` files, and :meth:`Renderer.write_into` renders many jobs into a
-folder using every core (jobs.py). The Renderer holds what every job shares: the
+job's ``(path, bytes)`` files, and :meth:`Renderer.render_jobs` renders many jobs on every
+core, handing their files to a writer (jobs.py). The Renderer holds what every job shares: the
 templates, the URLs, the pieces many pages show, the share cards.
 """
 
@@ -24,12 +24,12 @@ from . import jobs as job_runner
 from .card_faces import card_digest, claim_face, site_face
 from ..digest import digest_of
 from ..errors import BuildFailed, Problems
-from .jobs import Job, JobResult, Output
+from .jobs import Job, JobResult, Output, Writer
 from ..checks.links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
+from ..model.search_parts import search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
 from .pages import ClaimPages, CorrectionsPages, ListingPages, SharedPages, SourcePages, shown_digests
-from ..output.search import search_shards, shard_folder
 from .site_files import FEED_SIZE, WholeSiteFiles
 from .structured_data import review_key
 from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_month, count_by_verdict, human_date,
@@ -58,7 +58,7 @@ class Renderer:
         self.build_date = build_date
         self.base_path = site.config.base_path
         self.env = env or template_environment(templates_dir, compiled_templates)
-        # The parts of the search index (see search.py), which the search page loads.
+        # The parts of the search index, which the search page loads.
         self.search_shards = search_shards([claim.url for claim in site.claims]) if search else []
         self.env.globals.update(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
@@ -166,10 +166,11 @@ class Renderer:
 
     # Running the jobs ---------------------------------------------------------
 
-    def write_into(self, folder: Path | None, work: list[Job] | None = None, jobs: int = 1,
-                   progress: Callable[[int, int], None] | None = None) -> dict[Job, JobResult]:
-        """Render ``work`` (every job by default) into ``folder`` on ``jobs`` processes: see jobs.write_into."""
-        return job_runner.write_into(self, folder, self.jobs() if work is None else work, jobs, progress)
+    def render_jobs(self, write: Writer | None = None, work: list[Job] | None = None, jobs: int = 1,
+                    progress: Callable[[int, int], None] | None = None) -> dict[Job, JobResult]:
+        """Render ``work`` (every job by default) on ``jobs`` processes, handing the files to
+        ``write``: see jobs.render_jobs."""
+        return job_runner.render_jobs(self, write, self.jobs() if work is None else work, jobs, progress)
 
     def render_job(self, job: Job, with_ids: bool = True) -> tuple[dict[str, bytes], JobResult]:
         """A job's files, and what the build keeps of them: the ids on each (if ``with_ids``),
