@@ -398,13 +398,11 @@ def test_files_read_on_several_processes_make_the_same_site(project, tmp_path, m
     assert contents_of(parallel) == contents_of(serial)
 
 
-def test_files_read_on_several_processes_are_cached_as_those_read_on_one(project, tmp_path, monkeypatch):
+def test_files_read_on_several_processes_are_cached_as_those_read_on_one(project, tmp_path, monkeypatch, settled):
     from factsite import engine
     from factsite.output.cache import BuildCache
     from factsite.read import parallel
-    from factsite.read.filecache import DocumentCache
 
-    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # cache the files, though written just now
     serial = tmp_path / "one" / "site"
     build(project, serial, cards=False, search=False)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)

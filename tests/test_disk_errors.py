@@ -190,8 +190,7 @@ def test_no_room_for_a_new_folder_stops_an_update_before_it_changes_the_site(pro
     assert contents_of(out) == clean_build(project, tmp_path)
 
 
-def test_a_claim_deleted_after_a_failed_cache_save_leaves_no_page_behind(project, tmp_path, monkeypatch):
-    monkeypatch.setattr("factsite.read.filecache.DocumentCache.RACY_NS", 0)  # cache files copied just now
+def test_a_claim_deleted_after_a_failed_cache_save_leaves_no_page_behind(project, tmp_path, monkeypatch, settled):
     out = tmp_path / "site"
     build(project, out, **OPTIONS)
     change_content(project)  # adds claims/snow-record

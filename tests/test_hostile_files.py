@@ -442,10 +442,9 @@ def test_planted_file_cache_entry_is_not_used(project, built, tmp_path, outside)
     pytest.param({"CLAIM": (2, None)}, id="an entry's digest of the wrong type"),
     pytest.param("entries", id="text"),
 ])
-def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outside, monkeypatch, entries):
+def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outside, monkeypatch, settled, entries):
     from factsite.read.filecache import DocumentCache
 
-    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # signatures as on an editor's machine, where they match
     before = snapshot(outside, tmp_path / "nothing")
     claim = project.content_dir / "claims/rain-record.md"
     if isinstance(entries, dict):
@@ -473,7 +472,7 @@ def old_state(tmp_path: Path) -> tuple:
             {}, {}, "", [])  # the fields then kept for a shortcut that is gone: inputs, shown, layout, warnings
 
 
-def test_caches_of_earlier_formats_are_ignored_never_misread(project, built, tmp_path, outside, monkeypatch):
+def test_caches_of_earlier_formats_are_ignored_never_misread(project, built, tmp_path, outside, monkeypatch, settled):
     """A state and a file cache as the previous factsite wrote them (a 9-tuple; the file cache's
     own version 8) mean a full build: the planted entry, which matches its file, is not used."""
     import marshal
@@ -481,7 +480,6 @@ def test_caches_of_earlier_formats_are_ignored_never_misread(project, built, tmp
     from factsite import __version__
     from factsite.read.filecache import DocumentCache
 
-    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # signatures as on an editor's machine, where they match
     before = snapshot(outside, tmp_path / "nothing")
     save_state(tmp_path, old_state(tmp_path))
     claim = project.content_dir / "claims/rain-record.md"

@@ -304,12 +304,11 @@ def test_links_to_anchors_on_kept_pages_are_still_checked(project, tmp_path):
     assert not any('#sources' in m for m in messages)
 
 
-def test_file_cache_reads_again_only_the_files_that_changed(project, tmp_path, monkeypatch):
+def test_file_cache_reads_again_only_the_files_that_changed(project, tmp_path, monkeypatch, settled):
     from factsite.read.claim_file import ClaimFile
     from factsite.read.filecache import DocumentCache
 
     monkeypatch.setattr(DocumentCache, "RECENT_SHARE", 1)  # a big site's proportions, on the small one
-    monkeypatch.setattr(DocumentCache, "RACY_NS", 0)  # the files were all written a moment ago
     out = tmp_path / "site"
     build(project, out, search=False, cards=False)
     read = []
