@@ -463,6 +463,51 @@ def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outs
     assert_correct_and_canary_safe(project, built, tmp_path, before)
 
 
+def without(name: str):
+    return lambda fields: {key: value for key, value in fields.items() if key != name}
+
+
+def with_value(name: str, value):
+    return lambda fields: dict(fields, **{name: value})
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(with_value("title", 5), id="a number for text"),
+    pytest.param(with_value("title", "PLANTED \x07"), id="a control character"),
+    pytest.param(with_value("title", "PLANTED " * 100), id="text over its field's limit"),
+    pytest.param(with_value("title", " PLANTED"), id="text the check would have trimmed"),
+    pytest.param(with_value("claimant_type", "PLANTED"), id="text outside its field's choices"),
+    pytest.param(with_value("claimant_id", "PLANTED/../x"), id="a slug that is not one"),
+    pytest.param(with_value("claimant_id", "con"), id="a slug Windows keeps for a device"),
+    pytest.param(with_value("published", "PLANTED"), id="a date that is not one"),
+    pytest.param(with_value("published", 20250910), id="a number for a date"),
+    pytest.param(with_value("draft", "no"), id="text for true or false"),
+    pytest.param(with_value("topics", ["planted", 5]), id="a number in a list of names"),
+    pytest.param(with_value("topics", ["planted"] * 101), id="a list over its field's limit"),
+    pytest.param(with_value("topics", "planted"), id="text for a list"),
+    pytest.param(with_value("sources", [[0, {}]]), id="a list entry that is not a pair"),
+    pytest.param(with_value("sources", [(0, {"source": "PLANTED"})]), id="a list entry missing fields"),
+    pytest.param(with_value("corrections", [(-1, {"date": "2025-01-01", "note": "PLANTED"})]),
+                 id="a list entry's place below zero"),
+    pytest.param(with_value("PLANTED", "x"), id="a field the schema does not have"),
+    pytest.param(without("summary"), id="a field missing"),
+])
+def test_file_cache_values_are_checked_as_the_fields_would_be(project, built, tmp_path, outside, settled, change):
+    """A planted entry that matches its file, with values no check would have given: the file
+    is read again, and the site is what a cold build makes."""
+    from factsite.read.filecache import DocumentCache
+
+    before = snapshot(outside, tmp_path / "nothing")
+    claim = project.content_dir / "claims/rain-record.md"
+    plain = list(planted_claim(claim))
+    plain[0] = change(plain[0])
+    plant_documents(tmp_path, {("ClaimFile", str(claim)): (DocumentCache.signature(claim), tuple(plain), [])})
+    (tmp_path / ".factsite-cache/site.state.marshal").unlink()
+    build(project, built, **BUILD)
+    assert not any(b"PLANTED" in data for data in contents_of(built).values())
+    assert_correct_and_canary_safe(project, built, tmp_path, before)
+
+
 def old_state(tmp_path: Path) -> tuple:
     """The build state as factsite saved it before the store had one version: a 9-tuple of FORMAT 7."""
     from factsite import __version__

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problems
-from .fields import check_fields, plain_values, values_from_plain
+from .fields import check_fields
+from .plain_values import plain_values, values_from_plain
 from .parse import check_markdown, read_markdown_file
 from .schema import CLAIM_FIELDS, LONG_CLAIM, PLACEHOLDER, QUOTE_PAIRS
 from .yaml_lines import line_of

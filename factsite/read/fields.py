@@ -19,7 +19,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would let a
 # `con/` cannot be checked out, copied or previewed there.
 WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
                               *(f"lpt{i}" for i in range(10))])
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_SLUG_LENGTH = 200  # characters; a file or folder name may have at most 255 bytes
 
 
@@ -150,7 +150,7 @@ def _text(value: _Value) -> str | None:
         value.error(f'"{name}" is {len(text):,} characters long; it may have at most {spec.max_length:,}',
                     f"shorten it to what readers need: {name}: {spec.example}")
         return None
-    control = _NOT_XML.search(text)
+    control = NOT_XML.search(text)
     if control:  # from an escape such as "\x07" in quotes: the feed and the badges are XML, which forbids it
         value.error(f'"{name}" holds an invisible control character (U+{ord(control.group()):04X})',
                     "delete it; in quotes it is written as an escape such as \\x07 or \\0")
@@ -215,39 +215,6 @@ def _records(value: _Value) -> list[tuple[int, dict]]:
             continue
         records.append((index, check_fields(doc, value.spec.fields, value.problems, item, where + (index,))))
     return records
-
-
-def plain_values(values: dict, schema: dict[str, Field]) -> dict:
-    """``values`` (as check_fields returns them) with dates as text, for marshal."""
-    return _with_dates(values, schema, dt.date.isoformat)
-
-
-def values_from_plain(plain: dict, schema: dict[str, Field]) -> dict:
-    """The inverse of :func:`plain_values`."""
-    return _with_dates(plain, schema, dt.date.fromisoformat)
-
-
-def _with_dates(values: dict, schema: dict[str, Field], convert) -> dict:
-    values = dict(values)
-    for name, records in _date_fields(schema):
-        if records is None:
-            if values[name] is not None:
-                values[name] = convert(values[name])
-        else:
-            values[name] = [(index, _with_dates(entry, records, convert)) for index, entry in values[name]]
-    return values
-
-
-def _date_fields(schema: dict[str, Field]) -> list[tuple[str, dict | None]]:
-    """The date fields of a schema, and its records that hold dates (with their schema)."""
-    if id(schema) not in _DATE_FIELDS:  # worked out once per schema; the schema is kept, so its id stays its own
-        _DATE_FIELDS[id(schema)] = schema, [
-            (name, spec.fields if spec.kind == "records" else None) for name, spec in schema.items()
-            if spec.kind == "date" or (spec.kind == "records" and _date_fields(spec.fields))]
-    return _DATE_FIELDS[id(schema)][1]
-
-
-_DATE_FIELDS: dict[int, tuple[dict, list]] = {}
 
 
 def is_web_address(url: str) -> bool:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..digest import digest_of
 from ..errors import Problems
-from .fields import check_fields, is_web_address, plain_values, values_from_plain
+from .fields import check_fields, is_web_address
+from .plain_values import plain_values, values_from_plain
 from ..model.site import Source
 from .filecache import DocumentCache
 from .listing import content_files
