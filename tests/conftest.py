@@ -17,8 +17,9 @@ def pytest_make_parametrize_id(config, val, argname):
     """A long parameter gets a short id. pytest puts the id in PYTEST_CURRENT_TEST, which every
     program a test starts inherits, and Linux refuses to start one whose environment holds a
     string over 128 KiB (E2BIG, "Argument list too long"); some pytest releases keep ids whole."""
-    if isinstance(val, str) and len(val) > 60:
-        return f"{val[:24]}...{len(val)}-chars"
+    if isinstance(val, (str, bytes)) and len(val) > 60:
+        start = val[:24] if isinstance(val, bytes) else val[:24].encode("unicode_escape")
+        return f"{start.decode('ascii', 'backslashreplace')}...{len(val)}-chars"  # escaped, as pytest's own ids
     return None
 
 
@@ -28,9 +29,10 @@ def pytest_unconfigure(config):
     if reporter is None:
         return
     reports = reporter.stats.get("failed", []) + reporter.stats.get("error", [])
-    failed = [report.nodeid for report in reports if getattr(report, "nodeid", None)]
+    failed = list(dict.fromkeys(report.nodeid for report in reports if getattr(report, "nodeid", None)))
     if failed:
-        reporter.write_line("failed: " + ", ".join(node[:120] for node in failed[:6]))
+        more = f" and {len(failed) - 6} more" if len(failed) > 6 else ""
+        reporter.write_line("failed: " + ", ".join(node[:120] for node in failed[:6]) + more)
 
 
 @pytest.fixture

@@ -415,6 +415,39 @@ def test_files_read_on_several_processes_are_cached_as_those_read_on_one(project
     assert kept[0] == kept[1]
 
 
+@pytest.mark.parametrize("topics", ['[weather, ""]', '" "', "[weather, 2024]"])
+def test_names_read_on_several_processes_give_the_same_messages(project, tmp_path, monkeypatch, topics):
+    """Each worker's values cross to the main process as the file cache keeps them: a value the
+    field check gives (an empty name, a number read as a name) must cross too, not crash."""
+    from factsite import engine
+    from factsite.read import parallel
+
+    claim = project.content_dir / "claims/rain-record.md"
+    claim.write_text(claim.read_text("utf-8").replace("topics: [weather]", f"topics: {topics}"), "utf-8")
+    messages = []
+    for cores in (1, 2):
+        monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(engine, "available_cores", lambda: cores)
+        with pytest.raises(BuildFailed) as failed:
+            build(project, tmp_path / f"on-{cores}", cards=False, search=False, use_cache=False)
+        messages.append([str(error) for error in failed.value.problems.errors])
+    assert messages[0] == messages[1] and any("rain-record.md" in m and "topic" in m for m in messages[0])
+
+
+def test_pages_rendered_on_several_processes_make_the_same_site(project, tmp_path, monkeypatch):
+    """The forked workers write their pages through the writer the build hands them."""
+    from factsite import engine
+    from factsite.render import jobs
+
+    serial = tmp_path / "serial"
+    build(project, serial, cards=False, search=False, use_cache=False)
+    monkeypatch.setattr(jobs, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(engine, "available_cores", lambda: 2)
+    forked = tmp_path / "forked"
+    build(project, forked, cards=False, search=False, use_cache=False)
+    assert contents_of(forked) == contents_of(serial)
+
+
 @contextlib.contextmanager
 def fails_after(seconds: int):
     """Turn a hang into a failure."""

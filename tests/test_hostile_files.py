@@ -442,7 +442,7 @@ def test_planted_file_cache_entry_is_not_used(project, built, tmp_path, outside)
     pytest.param({"CLAIM": (2, None)}, id="an entry's digest of the wrong type"),
     pytest.param("entries", id="text"),
 ])
-def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outside, monkeypatch, settled, entries):
+def test_file_cache_of_the_wrong_shape_is_ignored(project, built, tmp_path, outside, settled, entries):
     from factsite.read.filecache import DocumentCache
 
     before = snapshot(outside, tmp_path / "nothing")
@@ -481,6 +481,7 @@ def with_value(name: str, value):
     pytest.param(with_value("claimant_id", "con"), id="a slug Windows keeps for a device"),
     pytest.param(with_value("published", "PLANTED"), id="a date that is not one"),
     pytest.param(with_value("published", 20250910), id="a number for a date"),
+    pytest.param(with_value("published", "20200101"), id="a date spelt as the field check refuses"),
     pytest.param(with_value("draft", "no"), id="text for true or false"),
     pytest.param(with_value("topics", ["planted", 5]), id="a number in a list of names"),
     pytest.param(with_value("topics", ["planted"] * 101), id="a list over its field's limit"),
@@ -517,7 +518,7 @@ def old_state(tmp_path: Path) -> tuple:
             {}, {}, "", [])  # the fields then kept for a shortcut that is gone: inputs, shown, layout, warnings
 
 
-def test_caches_of_earlier_formats_are_ignored_never_misread(project, built, tmp_path, outside, monkeypatch, settled):
+def test_caches_of_earlier_formats_are_ignored_never_misread(project, built, tmp_path, outside, settled):
     """A state and a file cache as the previous factsite wrote them (a 9-tuple; the file cache's
     own version 8) mean a full build: the planted entry, which matches its file, is not used."""
     import marshal

@@ -30,7 +30,7 @@ def imported_stages(module: Path, source: str | None = None) -> set[str]:
             if node.level:  # relative: from ..render.jobs import Job
                 base = package[:len(package) - (node.level - 1)]
                 target = base + (node.module.split(".") if node.module else [])
-            elif (node.module or "").startswith("factsite."):
+            elif node.module == "factsite" or (node.module or "").startswith("factsite."):
                 target = node.module.split(".")[1:]
             else:
                 continue
@@ -60,6 +60,6 @@ def test_the_shared_modules_import_no_stage():
 
 def test_the_check_sees_every_spelling_of_an_import():
     source = ("from ..render.jobs import Job\nfrom factsite.output import write\nfrom . import fields\n"
-              "import factsite.engine\nfrom .. import checks\n")
+              "import factsite.engine\nfrom .. import checks\nfrom factsite import commands\n")
     assert imported_stages(PACKAGE / "read" / "example.py", source) == {"render", "output", "read", "engine",
-                                                                         "checks"}
+                                                                         "checks", "commands"}

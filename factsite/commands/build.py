@@ -101,7 +101,7 @@ class FolderSink:
         state = self.state if self.state and self.state.settings == self.settings_of(renderer) else None
         shards = None
         if self.settings.search:
-            shards, self.search_digests = search_parts(prints, renderer.site.claims)
+            shards, self.search_digests = search_parts_and_digests(prints, renderer.site.claims)
         # A build stopped after the site changes but before the new state is saved must leave
         # no state, rather than one that no longer describes the site.
         forget_state = self.cache.forget_state if self.cache else None
@@ -158,7 +158,7 @@ def _document_cache(cache: BuildCache | None, content_dir: Path) -> DocumentCach
     return documents
 
 
-def search_parts(prints: dict, claims: list) -> tuple[list[list[str]], list[str]]:
+def search_parts_and_digests(prints: dict, claims: list) -> tuple[list[list[str]], list[str]]:
     """The parts of the search index (each a list of claim pages), and a digest of what the
     claim pages in each show: a part is indexed again when its digest changes."""
     claim_prints = {claim_url(claim.slug): prints[("claim", claim.slug)] for claim in claims}

@@ -1,4 +1,5 @@
 """Stage 3: the site model. site.py holds the plain dataclasses the templates receive (and
 Content, every record as read); assemble.py links them into one Site (each verdict, topic,
 claimant and source knows its claims); search_parts.py says which claim pages each part of the
-search index holds."""
+search index holds. Every other stage imports the model, reading first, as it fills the
+dataclasses; the model imports no stage."""

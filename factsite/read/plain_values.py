@@ -66,8 +66,8 @@ def _reader(spec: Field) -> Callable:
     def date(value):
         if value is None:
             return None
-        if type(value) is str:
-            return dt.date.fromisoformat(value)  # ValueError if it is not a date
+        if type(value) is str and dt.date.fromisoformat(value).isoformat() == value:  # ValueError: no date
+            return dt.date.fromisoformat(value)
         raise TypeError("a date field of another shape")
 
     def of_type(wanted: type) -> Callable:
@@ -95,7 +95,9 @@ def _reader(spec: Field) -> Callable:
 
 
 def _is_plain_name(item) -> bool:
-    return type(item) is str and 0 < len(item) <= MAX_NAME and item == item.strip()
+    """What fields.py gives for each name of a list: trimmed text (even empty: the name is then
+    refused as unknown, with the file's line), within the limit."""
+    return type(item) is str and len(item) <= MAX_NAME and item == item.strip()
 
 
 def _index(entry) -> int:
