@@ -277,3 +277,32 @@ def test_rebuilds_asked_for_at_once_run_one_after_the_other(preview, project, mo
     second.join()
     assert gc.isenabled() == collecting  # each build turns the collector off, then back as it was
     assert not preview.preview.failed and preview.preview.generation == 3
+
+
+def site_models_alive() -> int:
+    import gc
+
+    from factsite.model.site import Site
+
+    return sum(isinstance(item, Site) for item in gc.get_objects())
+
+
+def test_the_models_of_earlier_rebuilds_are_freed_once_the_preview_is_idle(preview, project):
+    """A rebuild leaves the last model as garbage in cycles, which Python's collector would
+    leave for long (the preview grew by megabytes a save); the watcher frees it when idle."""
+    import threading
+
+    from .test_editor import wait_for
+
+    claim = project.content_dir / "claims/rain-record.md"
+    for number in range(4):
+        claim.write_text(claim.read_text() + f"\nSaved again ({number}).\n")
+        preview.rebuild()
+    assert site_models_alive() > 1  # what the collector leaves, until it looks at old objects
+    watcher = threading.Thread(target=preview.watch, daemon=True)
+    watcher.start()
+    try:
+        wait_for(lambda: site_models_alive() <= 1, timeout=5)
+    finally:
+        preview.stopping.set()
+        watcher.join(timeout=5)

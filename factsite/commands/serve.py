@@ -11,6 +11,7 @@ how: preview_http.py.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -31,6 +32,12 @@ from .preview_http import handler_for
 from ..render.renderer import template_environment
 
 WATCHER_WAKES_MS = 100  # how often the watcher checks whether to stop, when nothing changes
+# Each rebuild leaves the last site model behind, and its objects point at each other (a claim
+# at its verdict, the verdict at its claims), so only Python's cycle collector frees them; it
+# looks at long-lived objects so rarely that the preview grew by about 8 MB a save at 2,000
+# claims. So the watcher collects once nothing has changed for this long after a rebuild: after
+# the browser has asked for the page, never between the save and the page.
+COLLECT_WHEN_IDLE_S = 0.25
 
 
 @dataclass
@@ -65,6 +72,7 @@ class PreviewServer:
                              template_environment(project.templates_dir, reload=True), cores=1)
         self.sink = MemorySink()
         self.building = threading.Lock()
+        self.garbage_since: float | None = None  # when a rebuild last left a site model behind
 
     @property
     def url(self) -> str:
@@ -99,6 +107,7 @@ class PreviewServer:
                 "this is a bug in factsite or in the templates (the terminal shows where): undo the last change "
                 "and save, and report it; the preview rebuilds on the next save")]
         preview.seconds = time.perf_counter() - started
+        self.garbage_since = time.monotonic()
         with self.changed:
             self.preview = preview
             self.changed.notify_all()
@@ -138,6 +147,14 @@ class PreviewServer:
                     self.rebuild()
                 except Exception:  # noqa: BLE001 - never stop watching (rebuild reports its own crashes)
                     self.log(traceback.format_exc())
+            elif self.garbage_since is not None and time.monotonic() - self.garbage_since >= COLLECT_WHEN_IDLE_S:
+                self.collect_garbage()
+
+    def collect_garbage(self) -> None:
+        """Free the site models earlier rebuilds left behind (see COLLECT_WHEN_IDLE_S)."""
+        with self.building:
+            gc.collect()
+            self.garbage_since = None
 
     # Running --------------------------------------------------------------
 
