@@ -306,3 +306,14 @@ def test_the_models_of_earlier_rebuilds_are_freed_once_the_preview_is_idle(previ
     finally:
         preview.stopping.set()
         watcher.join(timeout=5)
+
+
+def test_the_watcher_collects_when_the_editor_pauses_or_after_a_burst_of_saves(preview):
+    from factsite.commands import serve
+
+    preview.models_left = 2
+    assert not preview.time_to_collect(serve.SHORT_PAUSE_S)  # a quick save may follow: not yet
+    assert preview.time_to_collect(serve.COLLECT_WHEN_IDLE_S)
+    preview.models_left = serve.COLLECT_AFTER_MODELS
+    assert not preview.time_to_collect(serve.SHORT_PAUSE_S / 2)  # never straight after a save
+    assert preview.time_to_collect(serve.SHORT_PAUSE_S)
