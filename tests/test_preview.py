@@ -302,7 +302,7 @@ def test_the_models_of_earlier_rebuilds_are_freed_once_the_preview_is_idle(previ
     watcher = threading.Thread(target=preview.watch, daemon=True)
     watcher.start()
     try:
-        wait_for(lambda: site_models_alive() <= 1, timeout=5)
+        wait_for(lambda: site_models_alive() <= 1, timeout=30)
     finally:
         preview.stopping.set()
         watcher.join(timeout=5)
