@@ -279,30 +279,33 @@ def test_rebuilds_asked_for_at_once_run_one_after_the_other(preview, project, mo
     assert not preview.preview.failed and preview.preview.generation == 3
 
 
-def site_models_alive() -> int:
+def site_models() -> list:
     import gc
 
     from factsite.model.site import Site
 
-    return sum(isinstance(item, Site) for item in gc.get_objects())
+    return [item for item in gc.get_objects() if isinstance(item, Site)]
 
 
 def test_the_models_of_earlier_rebuilds_are_freed_once_the_preview_is_idle(preview, project):
     """A rebuild leaves the last model as garbage in cycles, which Python's collector would
     leave for long (the preview grew by megabytes a save); the watcher frees it when idle."""
     import threading
+    import weakref
 
     from .test_editor import wait_for
 
+    before = {id(model) for model in site_models()}  # other tests' models may be alive too
     claim = project.content_dir / "claims/rain-record.md"
     for number in range(4):
         claim.write_text(claim.read_text() + f"\nSaved again ({number}).\n")
         preview.rebuild()
-    assert site_models_alive() > 1  # what the collector leaves, until it looks at old objects
+    made = [weakref.ref(model) for model in site_models() if id(model) not in before]
+    assert len(made) >= 2  # what the collector leaves, until it looks at old objects
     watcher = threading.Thread(target=preview.watch, daemon=True)
     watcher.start()
     try:
-        wait_for(lambda: site_models_alive() <= 1, timeout=30)
+        wait_for(lambda: sum(model() is not None for model in made) <= 1, timeout=30)
     finally:
         preview.stopping.set()
         watcher.join(timeout=5)
