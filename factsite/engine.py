@@ -31,7 +31,7 @@ from .model.site import Site
 from .read.content import load_content
 from .read.filecache import DocumentCache
 from .render.renderer import Renderer
-from .runtime import available_cores, collector_paused, model_frozen, source_date
+from .runtime import Stopwatch, available_cores, collector_paused, model_frozen, source_date
 from .read.theme import check_theme_folder
 
 
@@ -133,23 +133,28 @@ class Engine:
         self.compiled_templates = compiled_templates
 
     @collector_paused()
-    def update(self, sink: Sink, published: Path | None = None, since: str | None = None) -> Update:
+    def update(self, sink: Sink, published: Path | None = None, since: str | None = None,
+               clock: Stopwatch | None = None) -> Update:
         """Read everything, render what changed into ``sink``, check the links. Raises
         BuildFailed listing every mistake in the content before ``sink`` is given anything (a
         template's error, or Markdown too deep to convert, stops the rendering itself).
 
         ``published`` and ``since``: what readers saw, for the verdict guard (see read_site).
+        ``clock`` hears the seconds each stage took.
         """
-        settings, cores = self.settings, self.cores or available_cores()
-        site, problems = read_site(self.project, settings.base_url, settings.drafts, cores, self.documents,
-                                   published, since)
-        renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
-                            cards=settings.cards, search=settings.search, env=self.templates,
-                            card_cache=self.card_cache, compiled_templates=self.compiled_templates)
-        prints = renderer.fingerprints()
-        with model_frozen():
+        settings, cores, clock = self.settings, self.cores or available_cores(), clock or Stopwatch()
+        with clock("read and check"):
+            site, problems = read_site(self.project, settings.base_url, settings.drafts, cores, self.documents,
+                                       published, since)
+        with clock("fingerprint"):
+            renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
+                                cards=settings.cards, search=settings.search, env=self.templates,
+                                card_cache=self.card_cache, compiled_templates=self.compiled_templates)
+            prints = renderer.fingerprints()
+        with clock("render and write"), model_frozen():
             results, rendered = sink.render(renderer, prints, cores)
-        check_rendered_links(results.values(), site.config.base_url, problems, read=sink.read)
+        with clock("check links"):
+            check_rendered_links(results.values(), site.config.base_url, problems, read=sink.read)
         return Update(site, renderer, prints, results, rendered, problems)
 
 

@@ -497,3 +497,11 @@ def test_the_site_has_the_permissions_the_umask_gives(project, tmp_path, umask, 
     assert modes["claims/snow-record"] == folder_mode  # made by the update
     assert modes["claims/rain-record/index.html"] == file_mode  # written again by the update
     assert set(modes.values()) == {folder_mode, file_mode}
+
+
+def test_timings_name_each_stage_in_the_order_they_run(project, tmp_path):
+    result = build(project, tmp_path / "site", cards=False, search=False)
+    assert list(result.timings) == ["read cache", "read and check", "fingerprint", "render and write",
+                                    "check links", "save cache"]
+    assert all(seconds >= 0 for seconds in result.timings.values())
+    assert sum(result.timings.values()) > 0

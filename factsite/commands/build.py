@@ -58,8 +58,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
         sink = FolderSink(out_dir, cache, _last_build(cache, out_dir), settings, progress)
     engine = Engine(project, settings, documents,
                     card_cache=cache.cards() if cache else None, compiled_templates=cache is not None)
-    with clock("read, render and write"):
-        update = engine.update(sink, published=out_dir, since=since)
+    update = engine.update(sink, published=out_dir, since=since, clock=clock)
     with clock("save cache"):
         if documents:
             documents.save()
