@@ -320,3 +320,23 @@ def test_the_watcher_collects_when_the_editor_pauses_or_after_a_burst_of_saves(p
     preview.models_left = serve.COLLECT_AFTER_MODELS
     assert not preview.time_to_collect(serve.SHORT_PAUSE_S / 2)  # never straight after a save
     assert preview.time_to_collect(serve.SHORT_PAUSE_S)
+
+
+def test_unchanged_files_are_turned_back_from_the_cache_once_not_on_every_rebuild(preview, project, monkeypatch):
+    """The preview keeps what it made of each cache entry: only an edited file's entry is new."""
+    from factsite.read.claim_file import ClaimFile
+
+    turned_back = []
+    from_plain = ClaimFile.from_plain.__func__
+
+    def noting(cls, path, plain):
+        turned_back.append(path.name)
+        return from_plain(cls, path, plain)
+
+    monkeypatch.setattr(ClaimFile, "from_plain", classmethod(noting))
+    preview.rebuild()
+    edit(project.content_dir / RAIN, "title: Rain record", "title: Rain record, renamed")
+    preview.rebuild()
+    preview.rebuild()
+    assert turned_back == [] and preview.parsed == ["rain-record.md"]
+    assert_as_if_read_again(project, preview)

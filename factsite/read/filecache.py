@@ -48,6 +48,9 @@ class DocumentCache:
         # saves only these, beside it, rather than every entry again.
         self.recent: dict[tuple[str, str], tuple] = {}
         self.used: set[tuple[str, str]] = set()
+        # What this process made of each entry: kept by a long-running preview, so that an entry
+        # is checked and turned back into its reader's result once, not on every rebuild.
+        self.made: dict[tuple[str, str], tuple[tuple, object]] = {}
         self.changed = False
         self.signatures: dict[str, tuple[int, int, int] | None] = {}  # by path, see listed()
         if file is not None:
@@ -109,10 +112,15 @@ class DocumentCache:
         # entry made anywhere else, or for another file, does not match.
         if signature is None or entry[0] != signature or not _are_warnings(entry[2]):
             return None
-        try:
-            result = kind.from_plain(path, entry[1])
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            return None  # written by another version of factsite: read the file again
+        made = self.made.get(key)
+        if made is not None and made[0] is entry:
+            result = made[1]
+        else:
+            try:
+                result = kind.from_plain(path, entry[1])
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                return None  # written by another version of factsite, or planted: read the file again
+            self.made[key] = (entry, result)
         self.used.add(key)
         for line, message, hint in entry[2]:
             problems.warning(path, line, message, hint)
@@ -125,6 +133,7 @@ class DocumentCache:
             self.used.add(key)
             self.entries[key] = self.recent[key] = (signature, result.to_plain() if plain is None else plain,
                                                     [(w.line, w.message, w.hint) for w in warnings])
+            self.made[key] = (self.entries[key], result)
             self.changed = True
 
     def save(self) -> None:
@@ -132,6 +141,7 @@ class DocumentCache:
         whole = len(self.used) != len(self.entries)
         if whole:
             self.entries = {key: entry for key, entry in self.entries.items() if key in self.used}
+            self.made = {key: made for key, made in self.made.items() if key in self.used}
         if self.file is None or not (self.changed or whole):
             return
         self.file.parent.mkdir(parents=True, exist_ok=True)
