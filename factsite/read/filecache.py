@@ -48,8 +48,9 @@ class DocumentCache:
         # saves only these, beside it, rather than every entry again.
         self.recent: dict[tuple[str, str], tuple] = {}
         self.used: set[tuple[str, str]] = set()
-        # What this process made of each entry: kept by a long-running preview, so that an entry
-        # is checked and turned back into its reader's result once, not on every rebuild.
+        # What this process made of each entry it gave back: kept by a long-running preview, so
+        # that an entry is checked and turned back into its reader's result once, not on every
+        # rebuild. (Not what put() is given: that still holds every line of its file.)
         self.made: dict[tuple[str, str], tuple[tuple, object]] = {}
         self.changed = False
         self.signatures: dict[str, tuple[int, int, int] | None] = {}  # by path, see listed()
@@ -133,7 +134,6 @@ class DocumentCache:
             self.used.add(key)
             self.entries[key] = self.recent[key] = (signature, result.to_plain() if plain is None else plain,
                                                     [(w.line, w.message, w.hint) for w in warnings])
-            self.made[key] = (self.entries[key], result)
             self.changed = True
 
     def save(self) -> None:
