@@ -66,8 +66,10 @@ def _reader(spec: Field) -> Callable:
     def date(value):
         if value is None:
             return None
-        if type(value) is str and dt.date.fromisoformat(value).isoformat() == value:  # ValueError: no date
-            return dt.date.fromisoformat(value)
+        if type(value) is str:
+            date = dt.date.fromisoformat(value)  # ValueError if it is not a date
+            if date.isoformat() == value:  # and spelt as the field check spells dates
+                return date
         raise TypeError("a date field of another shape")
 
     def of_type(wanted: type) -> Callable:
