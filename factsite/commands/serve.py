@@ -75,8 +75,8 @@ class PreviewServer:
                              template_environment(project.templates_dir, reload=True), cores=1)
         self.sink = MemorySink()
         self.building = threading.Lock()
-        self.garbage_since: float | None = None  # when a rebuild last left a site model behind
         self.models_left = 0  # site models rebuilds left behind since the last collection
+        self.last_rebuild = time.monotonic()
 
     @property
     def url(self) -> str:
@@ -111,7 +111,7 @@ class PreviewServer:
                 "this is a bug in factsite or in the templates (the terminal shows where): undo the last change "
                 "and save, and report it; the preview rebuilds on the next save")]
         preview.seconds = time.perf_counter() - started
-        self.garbage_since = time.monotonic()
+        self.last_rebuild = time.monotonic()
         self.models_left += 1
         with self.changed:
             self.preview = preview
@@ -152,7 +152,7 @@ class PreviewServer:
                     self.rebuild()
                 except Exception:  # noqa: BLE001 - never stop watching (rebuild reports its own crashes)
                     self.log(traceback.format_exc())
-            elif self.garbage_since is not None and self.time_to_collect(time.monotonic() - self.garbage_since):
+            elif self.models_left and self.time_to_collect(time.monotonic() - self.last_rebuild):
                 self.collect_garbage()
 
     def time_to_collect(self, idle: float) -> bool:
@@ -162,7 +162,7 @@ class PreviewServer:
         """Free the site models earlier rebuilds left behind (see COLLECT_WHEN_IDLE_S)."""
         with self.building:
             gc.collect()
-            self.garbage_since, self.models_left = None, 0
+            self.models_left = 0
 
     # Running --------------------------------------------------------------
 
