@@ -7,6 +7,7 @@ under it on 127.0.0.1; every check runs against those pages.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,11 +30,20 @@ PAGE_KINDS = {
     "search": "search/",
     "404": "claims/no-such-claim/deeper/",
 }
-# Pages only long lists have, in the real content copied twice over (bench/corpus.py --shape real):
-# every one of the 44 claims cites this source, 30 a page.
+# Pages only long lists have, in the real content copied to 120 claims (bench/corpus.py --shape
+# real), every one of which cites this source: each kind is the page its list's "Older" link leads
+# to from the list's own address (pages are named by date, model/pagination.py).
 LONG_PAGE_KINDS = {
-    "source, page 2": "sources/post-news-26-nations/page/2/",
+    "source, an older page": "sources/post-news-26-nations/",
 }
+LONG_CLAIMS = 120
+
+
+def older_page(out: Path, path: str) -> str:
+    """The address, under the site root, that the page at ``path`` links to as "Older"."""
+    found = re.search(r'href="([^"]+)" rel="next"', (out / path / "index.html").read_text("utf-8"))
+    assert found, f"{path} has no older page"
+    return found[1].split(PREFIX, 1)[1]
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +59,9 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def long_site(tmp_path_factory):
-    """(base URL, output folder) of the real content copied to 44 claims, built and served under a subpath."""
+    """(base URL, output folder) of the real content copied to LONG_CLAIMS claims, built and served under a subpath."""
     root = tmp_path_factory.mktemp("long")
-    subprocess.run([sys.executable, "bench/corpus.py", "--shape", "real", "44", str(root)],
+    subprocess.run([sys.executable, "bench/corpus.py", "--shape", "real", str(LONG_CLAIMS), str(root)],
                    cwd=REPO, check=True, capture_output=True)
     out = root / "site"
     with serve(out, PREFIX) as port:
@@ -66,7 +76,8 @@ def address_of(request):
     """The base URL of the site a kind of page is in, and the page's address in it."""
     def address(kind: str) -> tuple[str, str]:
         if kind in LONG_PAGE_KINDS:
-            return request.getfixturevalue("long_site")[0], LONG_PAGE_KINDS[kind]
+            base, out = request.getfixturevalue("long_site")
+            return base, older_page(out, LONG_PAGE_KINDS[kind])
         return request.getfixturevalue("site")[0], PAGE_KINDS[kind]
     return address
 
@@ -127,11 +138,11 @@ def test_no_page_scrolls_sideways_on_a_phone(site, browser, width):
 
 @pytest.mark.parametrize("width", [320, 375])
 def test_no_page_of_a_long_list_scrolls_sideways_on_a_phone(long_site, browser, width):
-    base, _ = long_site
+    base, out = long_site
     context = browser.new_context(viewport={"width": width, "height": 740})
     page = context.new_page()
     too_wide = []
-    for path in LONG_PAGE_KINDS.values():
+    for path in [older_page(out, path) for path in LONG_PAGE_KINDS.values()]:
         page.goto(base + path)
         if page.evaluate("document.documentElement.scrollWidth") > width:
             too_wide.append((path, page.evaluate("document.documentElement.scrollWidth")))
@@ -243,10 +254,10 @@ def test_every_page_kind_reads_and_navigates_without_javascript(address_of, brow
 
 
 def test_a_later_page_of_a_source_leads_back_to_its_details_without_javascript(long_site, browser):
-    base, _ = long_site
+    base, out = long_site
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(base + LONG_PAGE_KINDS["source, page 2"])
+    page.goto(base + older_page(out, LONG_PAGE_KINDS["source, an older page"]))
     assert not page.is_visible("dl.facts")
     page.click("nav.pager >> text=Newer")
     page.wait_for_url(base + "sources/post-news-26-nations/")

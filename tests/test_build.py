@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import contextlib
 import filecmp
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -221,6 +224,17 @@ def test_badge_svg_is_well_formed_and_escapes_titles(project, tmp_path):
     assert root.get("aria-label") == "Test <script>alert(1)</script> & Co: False"
 
 
+def older_pages(folder: Path) -> list[str]:
+    """The older pages of the list at ``folder``, oldest first, as a reader finds them: following
+    each page's "Older" link from the newest; each named by the day its oldest claim is of."""
+    pages, page = [], folder / "index.html"
+    while found := re.search(r'href="[^"]*/(page/[^"/]+/)" rel="next"', page.read_text("utf-8")):
+        pages.append(found[1])
+        page = folder / found[1] / "index.html"
+    assert sorted(pages) == sorted(p.parent.relative_to(folder).as_posix() + "/" for p in folder.glob("page/*/index.html"))
+    return pages[::-1]
+
+
 def test_long_lists_are_paginated_and_every_page_link_resolves(project, tmp_path):
     template = (project.content_dir / "claims/rain-record.md").read_text()
     for number in range(70):
@@ -228,12 +242,20 @@ def test_long_lists_are_paginated_and_every_page_link_resolves(project, tmp_path
         write(project.content_dir / f"claims/rain-{number:02d}.md", text.replace("2025-04-01", f"2025-05-{number % 28 + 1:02d}"))
     out = tmp_path / "site"
     build(project, out, cards=False, search=False)
-    assert (out / "page/3/index.html").is_file() and not (out / "page/4").exists()  # 72 claims, 30 a page
-    assert (out / "verdicts/unproven/page/3/index.html").is_file()
-    first, last = (out / "index.html").read_text(), (out / "page/3/index.html").read_text()
-    assert 'href="/page/2/" rel="next"' in first and 'rel="prev"' not in first
-    assert 'href="/page/2/" rel="prev"' in last and 'rel="next"' not in last
-    assert first.count('class="card"') == 30 and last.count('class="card"') == 12
+    pages = ["", *reversed(older_pages(out))]  # newest first
+    assert len(pages) >= 2
+    cards = [(out / page / "index.html").read_text().count('class="card"') for page in pages]
+    assert sum(cards) == 72 and all(10 <= count <= 50 for count in cards[1:])
+    assert older_pages(out / "verdicts/unproven")
+    first, second, last = [(out / page / "index.html").read_text() for page in (pages[0], pages[1], pages[-1])]
+    assert f'href="/{pages[1]}" rel="next"' in first and 'rel="prev"' not in first
+    assert f'href="/{pages[-2]}" rel="prev"' in last and 'rel="next"' not in last
+    # The totals are on the newest page, which changes anyway as claims are added; an older
+    # page says which days it holds instead, and links back to the newest.
+    assert "72 fact-checks by verdict" in first and "by verdict" not in second
+    day = dt.date.fromisoformat(pages[1].split("/")[1][:10])
+    assert f"<title>Fact-checks, {day.day} {day:%B %Y} to " in second
+    assert ('href="/">Latest</a>' in last) == (len(pages) > 2)  # where "Newer" does not lead there already
     for page, links in all_links(out).items():
         for link in links:
             if link.startswith("/") and not link.startswith("//"):
@@ -246,25 +268,26 @@ def table_rows(page: str) -> int:
 
 def test_a_source_cited_by_many_claims_lists_them_a_page_at_a_time(project, tmp_path):
     """As the other lists are: a source cited by thousands of claims is not one page of megabytes."""
-    copies_of_budget_doubled(project.content_dir, 64)  # 65 claims cite the city paper, 30 a page
+    copies_of_budget_doubled(project.content_dir, 64)  # 65 claims cite the city paper
     out = tmp_path / "site"
     build(project, out, base_url="https://owner.github.io/repo/", cards=False, search=False)
     source = out / "sources/city-paper"
-    assert (source / "page/3/index.html").is_file() and not (source / "page/4").exists()
-    first, second, last = [(source / f"{page}index.html").read_text() for page in ("", "page/2/", "page/3/")]
-    assert [table_rows(first), table_rows(second), table_rows(last)] == [30, 30, 5]
-    # The first page, at the source's address, keeps its details, the verdicts of the claims made
-    # in it and its text copy beside it; every page says how many claims cite it.
+    pages = ["", *reversed(older_pages(source))]
+    texts = [(source / page / "index.html").read_text() for page in pages]
+    assert len(texts) >= 2 and sum(map(table_rows, texts)) == 65
+    first, second, last = texts[0], texts[1], texts[-1]
+    # The newest page, at the source's address, keeps its details, how many claims cite it, the
+    # verdicts of the claims made in it and its text copy beside it.
     assert "<dt>Publisher</dt>" in first and "<dt>Publisher</dt>" not in second
     assert "Claims made in this news report, by verdict" in first and "by verdict" not in second
-    assert (source / "archived-copy.txt").is_file() and not (source / "page/2/archived-copy.txt").exists()
-    assert all("Cited by 65 fact-checks" in page for page in (first, second, last))
-    assert "<title>City budget doubles, mayor says (page 2 of 3)" in second
-    assert 'href="/repo/sources/city-paper/page/2/" rel="next"' in first and 'rel="prev"' not in first
-    assert 'href="/repo/sources/city-paper/page/2/" rel="prev"' in last and 'rel="next"' not in last
-    # In the sitemap as the other lists are: by their first page.
+    assert (source / "archived-copy.txt").is_file() and not list(source.glob("page/*/archived-copy.txt"))
+    assert "Cited by 65 fact-checks" in first and "Cited by" not in second
+    assert "<title>City budget doubles, mayor says (" in second
+    assert f'href="/repo/sources/city-paper/{pages[1]}" rel="next"' in first and 'rel="prev"' not in first
+    assert f'href="/repo/sources/city-paper/{pages[-2]}" rel="prev"' in last and 'rel="next"' not in last
+    # In the sitemap as the other lists are: by their newest page.
     sitemap = (out / "sitemap.xml").read_text()
-    assert "sources/city-paper/</loc>" in sitemap and "page/2/" not in sitemap
+    assert "sources/city-paper/</loc>" in sitemap and "/page/" not in sitemap
     for page, links in all_links(out).items():  # under the subpath
         for link in links:
             if link.startswith("/") and not link.startswith("//"):
@@ -272,17 +295,19 @@ def test_a_source_cited_by_many_claims_lists_them_a_page_at_a_time(project, tmp_
 
 
 def test_a_long_corrections_log_is_read_a_page_at_a_time(project, tmp_path):
-    copies_of_budget_doubled(project.content_dir, 64)  # 65 corrections, 50 a page
+    copies_of_budget_doubled(project.content_dir, 119)  # 120 corrections, about 50 a page, 80 at most
     out = tmp_path / "site"
     build(project, out, cards=False, search=False)
-    first, second = (out / "corrections/index.html").read_text(), (out / "corrections/page/2/index.html").read_text()
-    assert not (out / "corrections/page/3").exists()
-    assert [first.count("figure as 11 million"), second.count("figure as 11 million")] == [50, 15]
-    # The page's own text and the withdrawn fact-checks are on its first page, at its address.
+    log = out / "corrections"
+    pages = ["", *reversed(older_pages(log))]
+    texts = [(log / page / "index.html").read_text() for page in pages]
+    assert len(texts) >= 2 and sum(text.count("figure as 11 million") for text in texts) == 120
+    first, second = texts[:2]
+    # The page's own text and the withdrawn fact-checks are on its newest page, at its address.
     assert "We fix mistakes." in first and "We fix mistakes." not in second
     assert "Withdrawn fact-checks" in first and "Withdrawn fact-checks" not in second
-    assert 'href="/corrections/page/2/" rel="next"' in first and 'href="/corrections/" rel="prev"' in second
-    assert "<title>Corrections (page 2 of 2)" in second
+    assert f'href="/corrections/{pages[1]}" rel="next"' in first and 'href="/corrections/" rel="prev"' in second
+    assert "<title>Corrections (9 March 2025)" in second and "Corrections made 9 March 2025, the latest first." in second
 
 
 def test_the_feed_carries_the_fact_checks_changed_last(project, tmp_path):

@@ -1250,8 +1250,9 @@ def test_hostile_pages_run_nothing_in_chromium_without_the_csp(browser, content_
     source holding every payload in each of their fields and every Markdown body, every hostile
     link; and the search results, whose excerpts search.js writes as HTML."""
     out, _ = content_site
-    lists = [f"page/{n}/" for n in range(2, 30) if (out / "page" / str(n)).is_dir()]
-    assert (len(lists) + 1) * 30 >= len(FIELD_TEXT)  # every claim is on one page of the index
+    lists = sorted(f"page/{path.name}/" for path in (out / "page").glob("*") if path.is_dir())
+    cards = sum((out / page / "index.html").read_text("utf-8").count('class="card"') for page in ["", *lists])
+    assert cards >= len(FIELD_TEXT)  # every claim is on one page of the index
     pages = ["", *lists, "topics/", "claimants/", "sources/", "corrections/", f"claims/{ALL}/", f"sources/{ALL}/",
              f"claims/{FIELD_TEXT[0].slug}/", f"sources/{FIELD_TEXT[0].slug}/", f"topics/{FIELD_TEXT[0].slug}/"]
     findings = visit(browser, out, pages, search=["alert"])  # every payload says "alert" or "__xss"

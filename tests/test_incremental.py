@@ -199,7 +199,7 @@ def test_the_files_made_from_every_claim_are_written_again_only_when_what_they_s
 
 def test_an_edit_to_a_claim_of_a_much_cited_source_writes_only_the_page_that_lists_it(project, tmp_path):
     """However many claims cite a source, a claim's edit renders one page of its report card."""
-    copies = copies_of_budget_doubled(project.content_dir, 89)  # 90 claims cite either source: 3 pages each
+    copies = copies_of_budget_doubled(project.content_dir, 89)  # 90 claims cite either source: pages of 10 to 50
     out = tmp_path / "site"
     build(project, out, search=False)
     before = {path: path.stat().st_ino for path in out.rglob("*") if path.is_file()}
@@ -207,20 +207,22 @@ def test_an_edit_to_a_claim_of_a_much_cited_source_writes_only_the_page_that_lis
     result = build(project, out, search=False)
     written = sorted(path.relative_to(out).as_posix() for path in out.rglob("*")
                      if path.is_file() and before.get(path) != path.stat().st_ino)
-    assert [path for path in written if path.startswith("sources/")] == [
-        "sources/city-paper/page/2/index.html", "sources/council-data/page/2/index.html"]
-    assert [path for path in written if path.startswith("corrections/")] == ["corrections/index.html"]
+    pages = sorted(path.relative_to(out).as_posix() for path in out.glob("sources/*/page/*/index.html"))
+    assert len(pages) >= 2  # each source's report card is more than its newest page
+    for listed in ("sources/city-paper/", "sources/council-data/", "corrections/"):
+        (page,) = [path for path in written if path.startswith(listed)]
+        assert "Budget doubled, 44" in (out / page).read_text("utf-8")
     # Besides: the claim's page, badge and card, the feed, the published state, and the page of
     # the index, its verdict, topic and claimant listing it.
     assert result.files_written == len(written) == 12
     assert_same_as_cold_without_search(project, out, tmp_path)
-    for copy in copies[:60]:  # each source's last page, and the corrections log's second, go
+    for copy in copies[:60]:  # pages of each source, and of the corrections log, go
         copy.unlink()
     with (project.content_dir / "withdrawn.yml").open("a") as records:
         records.writelines(f"  - {{claim: {copy.stem}, title: Gone, date: 2025-06-02, verdict: \"false\", note: Withdrawn.}}\n"
                            for copy in copies[:60])
     build(project, out, search=False)
-    assert not (out / "sources/city-paper/page/3").exists() and not (out / "corrections/page/2").exists()
+    assert len(list(out.glob("sources/*/page/*/index.html"))) < len(pages)
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 

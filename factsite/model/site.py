@@ -213,47 +213,6 @@ class Page:
 
 
 @dataclass
-class Listing:
-    """One page of a long list: of claims (the index, a verdict, a topic, a claimant, the claims
-    citing a source) or of corrections (the corrections log)."""
-
-    items: list  # the claims, or corrections, on this page
-    number: int  # 1-based
-    count: int  # how many pages the list has
-    base: str  # the list's first page, e.g. "verdicts/false/"
-
-    @property
-    def claims(self) -> list[Claim]:
-        """The items of a list of claims, by the name its templates use."""
-        return self.items
-
-    def url_of(self, number: int) -> str:
-        return self.base if number == 1 else f"{self.base}page/{number}/"
-
-    @property
-    def url(self) -> str:
-        return self.url_of(self.number)
-
-    @property
-    def nearby(self) -> list[int | None]:
-        """The page numbers a pager shows: the first, the last and two either side of
-        this one, with None where numbers are left out."""
-        shown = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
-        numbers: list[int | None] = []
-        for number in shown:
-            if numbers and number - numbers[-1] > 1:
-                numbers.append(None)
-            numbers.append(number)
-        return numbers
-
-
-def paginate(items: list, base: str, size: int) -> list[Listing]:
-    """``items`` cut into pages of ``size``; an empty list still has its first page."""
-    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-    return [Listing(chunk, number, len(chunks), base) for number, chunk in enumerate(chunks, start=1)]
-
-
-@dataclass
 class Content:
     """Every record as read and checked, before assembly links them into a Site."""
 

@@ -22,15 +22,34 @@ from markupsafe import Markup
 
 from ..digest import digest_of
 from .jobs import Output
-from ..model.site import Claim, Listing, Page, Source, claim_url, paginate
+from ..model.pagination import CLAIMS_CUT, CORRECTIONS_CUT, Listing, paginate
+from ..model.site import Claim, Page, Source, claim_url
 from .structured_data import claim_review, to_script_json
 from .templating import count_by_verdict
 
 if TYPE_CHECKING:
     from .renderer import Renderer
 
-PAGE_SIZE = 30  # claims on one page of a list; long lists continue on /page/2/ and so on
-CORRECTIONS_PAGE_SIZE = 50  # corrections on one page of the log: one line each
+
+def claim_pages(claims: list[Claim], base: str) -> list[Listing]:
+    """A list of claims cut into pages (model/pagination.py): a page starts at a claim by its slug."""
+    return paginate(claims, base, CLAIMS_CUT, key=claim_key, date=claim_date)
+
+
+def claim_key(claim: Claim) -> str:
+    return claim.slug
+
+
+def claim_date(claim: Claim):
+    return claim.published
+
+
+def correction_key(correction) -> str:
+    return f"{correction.claim.slug}\x1f{correction.date}\x1f{correction.note}"
+
+
+def correction_date(correction):
+    return correction.date
 
 
 def shown_digests(site) -> dict[str, str]:
@@ -105,7 +124,7 @@ class ListingPages:
         lists += [("topic.html", t.url, t.claims, {"topic": t}) for t in site.topics]
         lists += [("claimant.html", c.url, c.claims, {"claimant": c}) for c in site.claimants]
         self.pages = {listing.url: ListPage(template, listing, context, claims)
-                      for template, base, claims, context in lists for listing in paginate(claims, base, PAGE_SIZE)}
+                      for template, base, claims, context in lists for listing in claim_pages(claims, base)}
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -115,12 +134,13 @@ class ListingPages:
         yield self.r.page(page.template, url, listing=page.listing, **page.context)
 
     def fingerprint(self, url: str) -> str:
-        """Each field of its ListPage: the template, the address, the page's claims and how many
-        pages the list has, the whole list's size and verdict counts."""
+        """Each field of its ListPage: the template, the page's claims and its own fields (its
+        address, its neighbours', its dates), and on the list's newest page, the whole list's
+        size and verdict counts."""
         template, listing, _, whole = self.pages[url]
         shown = self.r.shown
-        return digest_of(self.r.layout, template, url, str(listing.count), str(len(whole)),
-                         repr(sorted(self.r.count_by_verdict(whole).items())), *[shown[c.slug] for c in listing.claims])
+        totals = [str(len(whole)), repr(sorted(self.r.count_by_verdict(whole).items()))] if listing.is_newest else []
+        return digest_of(self.r.layout, template, *listing.shown, *totals, *[shown[c.slug] for c in listing.claims])
 
     def fingerprints(self) -> dict:
         return {("listing", url): self.fingerprint(url) for url in self.pages}
@@ -135,7 +155,7 @@ class SourcePages:
     def __init__(self, renderer: Renderer):
         self.r = renderer
         self.pages = {listing.url: (source, listing) for source in renderer.site.sources
-                      for listing in paginate(source.claims, source.url_path, PAGE_SIZE)}
+                      for listing in claim_pages(source.claims, source.url_path)}
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -143,18 +163,17 @@ class SourcePages:
     def files(self, url: str) -> Iterator[Output]:
         source, listing = self.pages[url]
         yield self.r.page("source.html", url, source=source, listing=listing)
-        if listing.number == 1 and source.archived_copy_path:
+        if listing.is_newest and source.archived_copy_path:
             yield source.archived_copy_path, source.archived_text.encode("utf-8")
 
     def fingerprint(self, url: str) -> str:
-        """The source's file (its text copy's digest is in it), how many claims cite it and how
-        many pages they fill, the claims on this page, and on the first page, the verdicts of
-        the claims made in the source."""
+        """The source's file (its text copy's digest is in it), the claims on this page and the
+        page's own fields, and on its newest page, how many claims cite it and the verdicts of
+        the claims made in it."""
         source, listing = self.pages[url]
         shown = self.r.shown
-        made_here = repr(sorted(count_by_verdict(made_in(source)).items())) if listing.number == 1 else ""
-        return digest_of(self.r.layout, source.digest, url, str(len(source.claims)), str(listing.count), made_here,
-                         *[shown[c.slug] for c in listing.claims])
+        totals = [str(len(source.claims)), repr(sorted(count_by_verdict(made_in(source)).items()))] if listing.is_newest else []
+        return digest_of(self.r.layout, source.digest, *listing.shown, *totals, *[shown[c.slug] for c in listing.claims])
 
     def fingerprints(self) -> dict:
         return {("source", url): self.fingerprint(url) for url in self.pages}
@@ -176,27 +195,27 @@ class CorrectionsPages:
         self.r = renderer
         site = renderer.site
         self.pages = {listing.url: (page, listing) for page in site.pages if logs_corrections(page)
-                      for listing in paginate(site.corrections, page.url, CORRECTIONS_PAGE_SIZE)}
+                      for listing in paginate(site.corrections, page.url, CORRECTIONS_CUT, key=correction_key, date=correction_date)}
 
     def keys(self) -> list[str]:
         return list(self.pages)
 
     def files(self, url: str) -> Iterator[Output]:
         page, listing = self.pages[url]
-        body = self.r.markdown_of(page) if listing.number == 1 else ""
+        body = self.r.markdown_of(page) if listing.is_newest else ""
         yield self.r.page("page.html", url, page=page, body=body, corrections=listing)
 
     def fingerprint(self, url: str) -> str:
-        """The page's file is in the layout; besides, the corrections on this page and how many
-        pages they fill, and on the first page the withdrawn fact-checks and, if it shows the
-        verdict scale, how many claims each verdict has."""
+        """The page's file is in the layout; besides, the corrections on this page and the page's
+        own fields, and on the log's newest page the page's text, the withdrawn fact-checks and,
+        if it shows the verdict scale, how many claims each verdict has."""
         page, listing = self.pages[url]
         first = []
-        if listing.number == 1:
+        if listing.is_newest:
             first = withdrawn_records(self.r.site)
             if "verdict-scale" in page.includes:
                 first += [str(len(v.claims)) for v in self.r.site.verdicts]
-        return digest_of(self.r.layout, url, str(listing.count), *first,
+        return digest_of(self.r.layout, *listing.shown, *first,
                          *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in listing.items])
 
     def fingerprints(self) -> dict:

@@ -1,0 +1,120 @@
+"""Long lists cut into pages that stay put when one item joins or leaves.
+
+A list of claims (the index, a verdict, a topic, a claimant, a source's report card) is newest
+first, and an edit of one claim can add it to a list or take it out anywhere along it: a new
+verdict, a new topic, a deleted file. Cut at fixed positions (30 a page), one claim joining
+the middle of a list moves every newer page's items by one, and re-renders half of every list
+the claim is on, hundreds of pages on a site of 10,000 claims. So the cuts are made by content,
+as backup tools cut files into chunks: counting from the oldest, a page ends just before an
+item whose key is a *mark* (its hash is a multiple of MARK), once the page holds MIN_ITEMS, or
+anyway at MAX_ITEMS. An item joining or leaving changes its own page, and seldom a neighbour's;
+every other page keeps its items and its address, whatever the site's shape.
+
+A page's address is the date of its oldest item (``page/2021-03-15/``), which tells a reader
+what it holds. The list's own address shows the newest page (merged with the one before when
+it is short) and whatever the whole list is counted by.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cut:
+    """How a kind of list is cut: pages of MIN_ITEMS to MAX_ITEMS, about MIN_ITEMS + MARK."""
+
+    min_items: int
+    mark: int  # one key in ``mark`` starts a page
+    max_items: int
+
+
+CLAIMS_CUT = Cut(min_items=10, mark=20, max_items=50)  # about 30 claims a page
+CORRECTIONS_CUT = Cut(min_items=20, mark=30, max_items=80)  # about 50 corrections: a line each
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a long list: of claims, or of corrections (the corrections log). What the
+    page shows besides its items is its own fields, which ``shown`` gives its fingerprint."""
+
+    items: list  # the claims, or corrections, on this page, newest first
+    base: str  # the list's own address, where its newest page is: "verdicts/false/"
+    url: str  # this page's address: ``base``, or "verdicts/false/page/2021-03-15/"
+    newer: str | None  # the address of the page of newer items, if any
+    older: str | None
+    oldest: str | None  # the list's oldest page, linked from its newest (None elsewhere)
+    since: dt.date | None  # the date of the page's oldest item, and of its newest
+    until: dt.date | None
+
+    @property
+    def claims(self) -> list:
+        """The items of a list of claims, by the name its templates use."""
+        return self.items
+
+    @property
+    def is_newest(self) -> bool:
+        """Whether this is the list's own page, which shows what the whole list is counted by."""
+        return self.url == self.base
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """Everything this page shows apart from its items and the list's totals, for its fingerprint."""
+        return (self.url, self.newer or "", self.older or "", self.oldest or "", str(self.since), str(self.until))
+
+
+def paginate(items: list, base: str, cut: Cut, key: Callable[[object], str],
+             date: Callable[[object], dt.date]) -> list[Listing]:
+    """``items`` (newest first) cut into pages, newest first; an empty list still has its page.
+    ``key`` names an item for ``is_mark``; ``date`` dates it, for the page's address and label."""
+    chunks = chunks_of(items, cut, key)
+    addresses = page_addresses(chunks, base, date)
+    pages = []
+    for number, chunk in enumerate(chunks):
+        newest_first = chunk[::-1]
+        pages.append(Listing(
+            newest_first, base, addresses[number],
+            newer=addresses[number + 1] if number + 1 < len(chunks) else None,
+            older=addresses[number - 1] if number > 0 else None,
+            oldest=addresses[0] if number == len(chunks) - 1 and number > 0 else None,
+            since=date(chunk[0]) if chunk else None, until=date(chunk[-1]) if chunk else None))
+    return pages[::-1]
+
+
+def chunks_of(items: list, cut: Cut, key: Callable[[object], str]) -> list[list]:
+    """The pages' items, oldest page first and oldest item first; the newest page, if it is
+    shorter than ``cut.min_items``, is joined to the one before it."""
+    chunks: list[list] = [[]]
+    for item in reversed(items):
+        current = chunks[-1]
+        if len(current) >= cut.max_items or (len(current) >= cut.min_items and is_mark(key(item), cut.mark)):
+            chunks.append(current := [])
+        current.append(item)
+    if len(chunks) > 1 and len(chunks[-1]) < cut.min_items:
+        chunks[-2:] = [chunks[-2] + chunks[-1]]
+    return chunks
+
+
+@functools.lru_cache(maxsize=None)  # the same keys are asked on every rebuild of the preview
+def is_mark(key: str, mark: int) -> bool:
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % mark == 0
+
+
+def page_addresses(chunks: list[list], base: str, date: Callable[[object], dt.date]) -> list[str]:
+    """Each page's address, oldest first: the date of its oldest item (a second page starting
+    on the same day gets "-2", and so on); the newest page's is the list's own."""
+    addresses, taken = [], set()
+    for chunk in chunks[:-1]:
+        name = day = date(chunk[0]).isoformat()
+        again = 1
+        while name in taken:
+            again += 1
+            name = f"{day}-{again}"
+        taken.add(name)
+        addresses.append(f"{base}page/{name}/")
+    return addresses + [base]

@@ -1,0 +1,92 @@
+"""Long lists are cut into pages by content (factsite/model/pagination.py): every item is on one
+page, pages keep between bounds, and one item joining or leaving a list anywhere changes a few
+pages, however long the list, so that an edit re-renders a bounded number of pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factsite.model.pagination import CLAIMS_CUT, CORRECTIONS_CUT, Cut, paginate
+
+START = dt.date(2020, 1, 1)
+
+
+def dated(number: int) -> str:
+    """An item named by its number; four a day, so that pages can start on the same day."""
+    return f"claim-{number:06d}"
+
+
+def date_of(item: str) -> dt.date:
+    return START + dt.timedelta(days=int(item[6:12]) // 4)
+
+
+def pages_of(items: list[str], cut: Cut = CLAIMS_CUT, base: str = "verdicts/false/"):
+    return paginate(items, base, cut, key=lambda item: item, date=date_of)
+
+
+def newest_first(count: int) -> list[str]:
+    return [dated(number) for number in reversed(range(count))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(count=st.integers(0, 400), cut=st.sampled_from([CLAIMS_CUT, CORRECTIONS_CUT]))
+def test_every_item_is_on_one_page_in_order_and_pages_keep_to_their_bounds(count, cut):
+    items = newest_first(count)
+    pages = pages_of(items, cut)
+    assert [item for page in pages for item in page.items] == items
+    newest, older = pages[0], pages[1:]
+    assert newest.url == "verdicts/false/" and newest.is_newest
+    assert all(cut.min_items <= len(page.items) <= cut.max_items for page in older)
+    # The newest page is joined to the one before when short, so it never shows a handful.
+    assert len(newest.items) <= cut.max_items + cut.min_items - 1
+    assert len(newest.items) >= min(count, cut.min_items)
+
+
+@settings(max_examples=40, deadline=None)
+@given(count=st.integers(1, 400))
+def test_pages_link_to_each_other_and_are_named_by_the_date_they_start(count):
+    pages = pages_of(newest_first(count))
+    urls = [page.url for page in pages]
+    assert len(set(urls)) == len(urls)
+    for newer, older in zip(pages, pages[1:]):
+        assert newer.older == older.url and older.newer == newer.url
+        assert older.url.startswith(f"verdicts/false/page/{older.since.isoformat()}")
+        assert older.since <= older.until <= newer.since
+    assert pages[0].newer is None and pages[-1].older is None
+    assert pages[0].oldest == (pages[-1].url if len(pages) > 1 else None)
+    assert all(page.oldest is None for page in pages[1:])
+
+
+def changed(before, after) -> int:
+    """How many pages of ``after`` a build must write: new, or showing something else."""
+    shown = {(page.shown, tuple(page.items)) for page in before}
+    return sum((page.shown, tuple(page.items)) not in shown for page in after)
+
+
+def test_one_item_joining_or_leaving_anywhere_changes_a_few_pages_however_long_the_list():
+    """Fixed cuts (30 a page) would change every page newer than the item: half the list."""
+    for count in (600, 6000):
+        items = newest_first(count)
+        before = pages_of(items)
+        rng = random.Random(count)
+        counts = []
+        for edit in range(60):
+            at = rng.randrange(count)
+            joined = items[:at] + [items[at] + "-joined"] + items[at:]  # the same day as its neighbour
+            left = items[:at] + items[at + 1:]
+            counts += [changed(before, pages_of(joined)), changed(before, pages_of(left))]
+        assert max(counts) <= 8 and sum(counts) / len(counts) <= 2, (count, sorted(counts)[-10:])
+        assert len(before) >= count // CLAIMS_CUT.max_items  # so the bound is not from few pages
+
+
+def test_a_new_newest_item_changes_the_newest_page_and_at_most_the_one_it_leaves():
+    items = newest_first(500)
+    before = pages_of(items)
+    for number in range(500, 560):
+        after = pages_of([dated(number)] + items)
+        assert changed(before, after) <= 3
+        items, before = [dated(number)] + items, after
