@@ -4,7 +4,8 @@ An update reads the whole content again (a file unchanged since the last update 
 from the file cache rather than being parsed again), checks it, assembles the whole site
 model, works out every job's fingerprint, and hands the renderer to a sink. The sink renders
 the jobs whose fingerprint differs from the one it kept, and keeps their files: a folder on
-disk (`factsite build`, commands/build.py), memory (`factsite serve`), or nothing (`factsite check`).
+disk (site/ for `factsite build`, a folder of its own for `factsite serve`: commands/build.py),
+or nothing (`factsite check`).
 
 There is no shortcut for a small edit: an edited analysis, a new verdict and a deleted
 file all take this path, so what the preview shows, what a rebuild writes and what a cold
@@ -166,28 +167,3 @@ class NoSink:
     def render(self, renderer: Renderer, prints: dict[Job, str], cores: int) -> tuple[dict[Job, JobResult], set[Job]]:
         results = renderer.render_jobs(jobs=cores)
         return results, set(results)
-
-
-class MemorySink:
-    """Keeps each job's files in memory, rendering again only the jobs whose fingerprint
-    changed: `factsite serve`."""
-
-    def __init__(self):
-        self.jobs: dict[Job, tuple[str, dict[str, bytes], JobResult]] = {}  # job -> (fingerprint, files, result)
-        self.files: dict[str, bytes] = {}
-
-    def read(self, path: str) -> bytes:
-        return self.files[path]
-
-    def render(self, renderer: Renderer, prints: dict[Job, str], cores: int) -> tuple[dict[Job, JobResult], set[Job]]:
-        jobs, rendered = {}, set()
-        for job, fingerprint in prints.items():
-            kept = self.jobs.get(job)
-            if kept and kept[0] == fingerprint:
-                jobs[job] = kept
-            else:
-                jobs[job] = (fingerprint, *renderer.render_job(job, with_ids=False))
-                rendered.add(job)
-        self.jobs = jobs
-        self.files = {path: data for _, files, _ in jobs.values() for path, data in files.items()}
-        return {job: result for job, (_, _, result) in jobs.items()}, rendered

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from factsite import engine
-from factsite.engine import Engine, MemorySink
+from factsite.engine import Engine, NoSink
 from factsite.commands.serve import PreviewServer
 
 from .conftest import copies_of_budget_doubled, files_read
@@ -103,8 +103,8 @@ def assert_as_if_read_again(project, preview, step: str = "") -> None:
     """The preview's files and problems are those of a server that reads everything, and the
     fingerprints it keeps are those of its site worked out afresh."""
     if not preview.preview.failed:
-        kept = {job: fingerprint for job, (fingerprint, _, _) in preview.sink.jobs.items()}
-        assert kept == Engine(preview.project, preview.engine.settings).update(MemorySink()).prints, step
+        kept = {job: fingerprint for job, (fingerprint, _) in preview.state.jobs.items()}
+        assert kept == Engine(preview.project, preview.engine.settings).update(NoSink()).prints, step
     files, problems = read_again(project, preview)
     assert problem_list(preview.preview.problems) == problems, step
     assert sorted(preview.preview.files) == sorted(files), step

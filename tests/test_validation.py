@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factsite.engine import read_site
+from factsite.read.claims import quote_appears
 from factsite.commands.cli import main
 from factsite.errors import BuildFailed, ContentError
 
@@ -440,3 +443,18 @@ def test_a_claim_wrapped_in_quotation_marks_is_a_warning_with_the_words_to_keep(
         assert (warning.path, warning.line) == (path, 3)
         assert warning.message == "the claim is in quotation marks, which the pages add"
         assert warning.hint == f"leave them out: claim: {inner}"
+
+
+WORD = st.text(st.characters(blacklist_categories=("Zs", "Zl", "Zp", "Cc", "Cs")), min_size=1, max_size=8)
+SPACE = st.text(st.sampled_from(" \t\n\u00a0\u2003\u3000"), min_size=1, max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(WORD, min_size=1, max_size=6), spaces=st.lists(SPACE, min_size=12, max_size=12),
+       left=st.sampled_from(['"', "“", "„", "«"]), right=st.sampled_from(['"', "”", "»"]))
+def test_a_quote_is_found_in_its_copy_whatever_its_spacing_and_quotation_marks(words, spaces, left, right):
+    """What the error's hint promises: only spacing and straight or curly quotation marks may differ."""
+    copy = "Before. " + spaces[0].join(['"' + words[0], *words[1:]]) + '" after.'
+    quote = spaces[1] + spaces[2].join([left + words[0], *words[1:]]) + right + spaces[3]
+    assert quote_appears(quote, copy)
+    assert not quote_appears(quote + " unsaid", copy)

@@ -71,7 +71,8 @@ def handler_for(server: PreviewServer):
                 if candidate in preview.files:
                     if candidate != relative and not relative.endswith("/") and relative:
                         return self.redirect(path + "/")
-                    return self.send(HTTPStatus.OK, candidate, preview.files[candidate])
+                    body = preview.files.get(candidate)
+                    return self.not_found() if body is None else self.send(HTTPStatus.OK, candidate, body)
             return self.not_found()
 
         def forbidden(self):
