@@ -98,8 +98,9 @@ class PreviewServer:
         # Kept between rebuilds: the engine, with what reading each file gave (only the files
         # saved since are parsed again) and the templates (Jinja compiles again only those
         # changed on disk), and each page's files, rendered again only when its fingerprint
-        # changes. On one process: forking a process that runs other threads (the watcher,
-        # the server) can leave the child waiting on a lock one of them held.
+        # changes. On one process, but for the first build (see start()): forking a process
+        # that runs other threads (the watcher, the server) can leave the child waiting on a
+        # lock one of them held.
         self.engine = Engine(project, Settings(self.url, drafts, cards=False, search=False), DocumentCache(),
                              template_environment(project.templates_dir, reload=True), cores=1)
         self.scratch = TemporaryDirectory(prefix="factsite-preview-")  # removed on stop, or at exit
@@ -208,14 +209,23 @@ class PreviewServer:
     # Running --------------------------------------------------------------
 
     def start(self) -> None:
-        """Watch, build, then serve, in background threads.
+        """Build, watch, then serve, in background threads.
 
-        The watcher starts first, so a file saved while the first build runs is not missed, and
-        the pages are served once it watches, so a file saved once they are is not missed either.
+        The first build renders on every core, before any other thread runs: its workers are
+        forked, and a thread running at the fork could hold a lock the workers then wait on
+        for ever. Once the watcher watches, the site is built again, on this process as every
+        rebuild is: a file saved during the first build is read then (the engine finds what
+        changed itself; nothing else is read again). The pages are served once the watcher
+        watches, so a file saved after that is not missed either.
         """
+        self.engine.cores = None  # every usable core
+        try:
+            self.rebuild()
+        finally:
+            self.engine.cores = 1
         threading.Thread(target=self.watch, daemon=True).start()
-        self.rebuild()
         self.watching.wait(timeout=10)  # should the watcher fail, serve anyway: its thread logged why
+        self.rebuild()
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
