@@ -132,6 +132,7 @@ class Engine:
         self.templates = templates
         self.card_cache = card_cache
         self.compiled_templates = compiled_templates
+        self.reviews: dict = {}  # each claim's ClaimReview JSON, by what it is made from (site_files.py)
 
     @collector_paused()
     def update(self, sink: Sink, published: Path | None = None, since: str | None = None,
@@ -150,7 +151,8 @@ class Engine:
         with clock("fingerprint"):
             renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
                                 cards=settings.cards, search=settings.search, env=self.templates,
-                                card_cache=self.card_cache, compiled_templates=self.compiled_templates)
+                                card_cache=self.card_cache, compiled_templates=self.compiled_templates,
+                                reviews=self.reviews)
             prints = renderer.fingerprints()
         with clock("render and write"), model_frozen():
             results, rendered = sink.render(renderer, prints, cores)

@@ -6,7 +6,7 @@ verdict, a new topic, a deleted file. Cut at fixed positions (30 a page), one cl
 the middle of a list moves every newer page's items by one, and re-renders half of every list
 the claim is on, hundreds of pages on a site of 10,000 claims. So the cuts are made by content,
 as backup tools cut files into chunks: counting from the oldest, a page ends just before an
-item whose key is a *mark* (its hash is a multiple of MARK), once the page holds MIN_ITEMS, or
+item whose key is a *mark* (its hash is a multiple of ``Cut.mark``), once the page holds MIN_ITEMS, or
 anyway at MAX_ITEMS. An item joining or leaving changes its own page, and seldom a neighbour's;
 every other page keeps its items and its address, whatever the site's shape.
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Cut:
-    """How a kind of list is cut: pages of MIN_ITEMS to MAX_ITEMS, about MIN_ITEMS + MARK."""
+    """How a kind of list is cut: pages of ``min_items`` to ``max_items``, about ``min_items + mark``."""
 
     min_items: int
     mark: int  # one key in ``mark`` starts a page
@@ -70,7 +70,7 @@ class Listing:
 def paginate(items: list, base: str, cut: Cut, key: Callable[[object], str],
              date: Callable[[object], dt.date]) -> list[Listing]:
     """``items`` (newest first) cut into pages, newest first; an empty list still has its page.
-    ``key`` names an item for ``is_mark``; ``date`` dates it, for the page's address and label."""
+    ``key`` names an item, for its hash; ``date`` dates it, for the page's address and label."""
     chunks = chunks_of(items, cut, key)
     addresses = page_addresses(chunks, base, date)
     pages = []
@@ -88,21 +88,23 @@ def paginate(items: list, base: str, cut: Cut, key: Callable[[object], str],
 def chunks_of(items: list, cut: Cut, key: Callable[[object], str]) -> list[list]:
     """The pages' items, oldest page first and oldest item first; the newest page, if it is
     shorter than ``cut.min_items``, is joined to the one before it."""
-    chunks: list[list] = [[]]
-    for item in reversed(items):
-        current = chunks[-1]
-        if len(current) >= cut.max_items or (len(current) >= cut.min_items and is_mark(key(item), cut.mark)):
-            chunks.append(current := [])
-        current.append(item)
-    if len(chunks) > 1 and len(chunks[-1]) < cut.min_items:
-        chunks[-2:] = [chunks[-2] + chunks[-1]]
-    return chunks
+    oldest_first = items[::-1]
+    starts = [0]  # where each page starts; the loop finds the mark items, then cuts between them
+    marks = [number for number, item in enumerate(oldest_first) if key_hash(key(item)) % cut.mark == 0]
+    for number in [*marks, len(oldest_first)]:  # the end, to cut what runs long before it
+        while number - starts[-1] > cut.max_items:
+            starts.append(starts[-1] + cut.max_items)
+        if cut.min_items <= number - starts[-1] and number < len(oldest_first):
+            starts.append(number)
+    if len(starts) > 1 and len(oldest_first) - starts[-1] < cut.min_items:
+        starts.pop()
+    return [oldest_first[start:end] for start, end in zip(starts, [*starts[1:], len(oldest_first)])]
 
 
 @functools.lru_cache(maxsize=None)  # the same keys are asked on every rebuild of the preview
-def is_mark(key: str, mark: int) -> bool:
-    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=4).digest()
-    return int.from_bytes(digest, "big") % mark == 0
+def key_hash(key: str) -> int:
+    """A number for ``key`` that does not depend on the process (unlike hash())."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=4).digest(), "big")
 
 
 def page_addresses(chunks: list[list], base: str, date: Callable[[object], dt.date]) -> list[str]:

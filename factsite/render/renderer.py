@@ -45,13 +45,15 @@ class Renderer:
 
     def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
                  cards: bool = True, search: bool = True, env: jinja2.Environment | None = None,
-                 card_cache=None, compiled_templates: bool = False):
+                 card_cache=None, compiled_templates: bool = False, reviews: dict | None = None):
         """``env`` may be kept from an earlier build (the preview server does it): Jinja
         then compiles again only the templates that changed. ``compiled_templates``: keep them
-        compiled between builds (compiled.py)."""
+        compiled between builds (compiled.py). ``reviews``: each claim's ClaimReview JSON as
+        claims.json holds it, kept between builds the same way (site_files.py)."""
         self.site = site
         self.templates_dir = templates_dir
         self.card_cache = card_cache  # a CardCache, or None to draw every card
+        self.reviews = {} if reviews is None else reviews
         self.cards = cards
         self.search = search
         self.static_dir = static_dir

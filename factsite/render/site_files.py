@@ -16,7 +16,7 @@ from .jobs import Output
 from ..model.site import Claim
 from .pages import withdrawn_records
 from ..checks.published import STATE_FILE, state_data
-from .structured_data import data_feed, to_json
+from .structured_data import claim_review, data_feed_json, to_json
 
 if TYPE_CHECKING:
     from .renderer import Renderer
@@ -92,7 +92,23 @@ class WholeSiteFiles:
     # claims.json: every claim's ClaimReview.
 
     def claims_json(self) -> bytes:
-        return (to_json(data_feed(self.site, self.r.absolute_url)) + "\n").encode("utf-8")
+        """Each review's JSON is kept, by the layout and its review key, in the renderer's
+        ``reviews`` (which the preview keeps between builds): at 10,000 claims, making them
+        all again took a third of the time of a new claim's rebuild."""
+        made, layout, site, absolute_url = self.r.reviews, self.r.layout, self.site, self.r.absolute_url
+        keys = {claim.slug: (layout, self.r.review_keys[claim.slug]) for claim in site.claims}
+        kept = {key: made[key] for key in keys.values() if key in made}
+
+        def review_json(claim: Claim) -> str:
+            key = keys[claim.slug]
+            if key not in kept:
+                kept[key] = to_json(claim_review(claim, site, absolute_url))
+            return kept[key]
+
+        data = data_feed_json(site, absolute_url, review_json)
+        made.clear()
+        made.update(kept)  # only this build's reviews: deleted and edited claims' drop out
+        return (data + "\n").encode("utf-8")
 
     def claims_json_print(self) -> str:
         """Each claim's review inputs (structured_data.review_key), in the site's order."""

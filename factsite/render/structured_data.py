@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from ..model.site import Claim, Site, claim_url
 
@@ -89,7 +90,14 @@ def web_address(url: str) -> bool:
     return cleaned.startswith(("http://", "https://"))
 
 
-def data_feed(site: Site, absolute_url) -> dict:
+def data_feed_json(site: Site, absolute_url, review_json: Callable[[Claim], str]) -> str:
+    """claims.json: a DataFeed of the site's every ClaimReview, newest first, each review's JSON
+    from ``review_json`` (which may give it again from an earlier build)."""
+    head = to_json(data_feed_head(site, absolute_url))
+    return head[:-1] + ',"dataFeedElement":[' + ",".join(map(review_json, site.claims)) + "]}"
+
+
+def data_feed_head(site: Site, absolute_url) -> dict:
     feed = {
         "@context": CONTEXT,
         "@type": "DataFeed",
@@ -98,7 +106,6 @@ def data_feed(site: Site, absolute_url) -> dict:
     }
     if site.modified:
         feed["dateModified"] = site.modified.isoformat()
-    feed["dataFeedElement"] = [claim_review(claim, site, absolute_url) for claim in site.claims]
     return feed
 
 
