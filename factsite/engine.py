@@ -154,8 +154,11 @@ class Engine:
                                 card_cache=self.card_cache, compiled_templates=self.compiled_templates,
                                 reviews=self.reviews)
             prints = renderer.fingerprints()
-        with clock("render and write"), model_frozen():
-            results, rendered = sink.render(renderer, prints, cores)
+        try:
+            with clock("render and write"), model_frozen():
+                results, rendered = sink.render(renderer, prints, cores)
+        finally:
+            renderer.release()
         with clock("check links"):
             check_rendered_links(results.values(), site.config.base_url, problems, read=sink.read)
         return Update(site, renderer, prints, results, rendered, problems)

@@ -43,7 +43,7 @@ WATCHER_WAKES_MS = 100  # how often the watcher checks whether to stop, when not
 # watcher collects once the editor pauses, or sooner after a burst of saves, but always after
 # the browser has had the page, never between a save and its page.
 COLLECT_WHEN_IDLE_S = 1.0
-COLLECT_AFTER_MODELS = 8  # models left behind, collected after a short pause instead
+COLLECT_AFTER_MODELS = 2  # models left behind (30-60 MB each at 10,000 claims), collected after a short pause instead
 SHORT_PAUSE_S = 0.25
 
 

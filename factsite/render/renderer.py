@@ -62,13 +62,14 @@ class Renderer:
         self.env = env or template_environment(templates_dir, compiled_templates)
         # The parts of the search index, which the search page loads.
         self.search_shards = search_shards([claim.url for claim in site.claims]) if search else []
-        self.env.globals.update(
+        self.site_globals = dict(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
             STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month,
             count_by_verdict=self.count_by_verdict, cards_built=cards, search_built=search,
             badge=self.badge, claim_card=self.claim_card,
             search_bundles=[self.url(shard_folder(n)) for n in range(1, len(self.search_shards) + 1)],
         )
+        self.env.globals.update(self.site_globals)
         self.env.filters["human_date"] = human_date
         self.env.filters["as_text"] = as_text
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
@@ -81,6 +82,14 @@ class Renderer:
         kinds = (SharedPages(self), WholeSiteFiles(self), ClaimPages(self), ListingPages(self), SourcePages(self),
                  CorrectionsPages(self))
         self.kinds = {kind.kind: kind for kind in kinds}
+
+    def release(self) -> None:
+        """Take this site out of the template environment, which may outlive it (the preview
+        keeps it): the site model is then freed once the build is done with it, rather than
+        when the next build replaces it."""
+        for name, value in self.site_globals.items():
+            if self.env.globals.get(name) is value:
+                del self.env.globals[name]
 
     @functools.cached_property
     def markdown(self) -> MarkdownRenderer:
