@@ -10,7 +10,10 @@ folder, and times, with its own clock:
   second besides, in case a reload is missed); each edit is then undone, and the bench waits
   until the page is back and the preview has been quiet for a moment;
 - its peak memory: the largest VmHWM (/proc/<pid>/status) of the server, or the largest sum of
-  the resident memory of it and its workers sampled ten times a second, if that is larger.
+  the proportional set sizes (Pss, /proc/<pid>/smaps_rollup) of it and its workers sampled ten
+  times a second, if that is larger. Pss, not resident memory: the first build's workers are
+  forked, and share the server's pages until they write to them; resident memory would count
+  each shared page once in every process, Pss counts it once in all.
 """
 
 from __future__ import annotations
@@ -181,7 +184,7 @@ class Peak:
     def sample(self) -> None:
         while not self.stopping.wait(0.1):
             tree = [self.pid, *descendants(self.pid)]
-            self.most_kb = max(self.most_kb, status_kb(self.pid, "VmHWM"), sum(status_kb(pid, "VmRSS") for pid in tree))
+            self.most_kb = max(self.most_kb, status_kb(self.pid, "VmHWM"), sum(pss_kb(pid) for pid in tree))
 
     def stop(self) -> None:
         self.most_kb = max(self.most_kb, status_kb(self.pid, "VmHWM"))
@@ -191,6 +194,17 @@ class Peak:
     @property
     def mb(self) -> float:
         return self.most_kb / 1024
+
+
+def pss_kb(pid: int) -> int:
+    """The process's proportional set size: its own pages, and its share of those it shares."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def status_kb(pid: int, key: str) -> int:
