@@ -347,3 +347,17 @@ def test_unchanged_files_are_turned_back_from_the_cache_once_not_on_every_rebuil
     preview.rebuild()
     assert turned_back == ["rain-record.md"] and preview.parsed == ["rain-record.md"]
     assert_as_if_read_again(project, preview)
+
+
+def test_a_deleted_file_leaves_nothing_in_the_preview_file_cache(preview, project):
+    """The preview runs for hours: what it keeps of each file goes with the file."""
+    documents = preview.engine.documents
+    draft = project.content_dir / "claims/draft-claim.md"  # which no other claim names
+    assert any(name == str(draft) for _, name in documents.entries)
+    draft.unlink()
+    preview.rebuild()
+    assert not preview.preview.failed
+    assert not any(name == str(draft) for _, name in list(documents.entries) + list(documents.made))
+    files = [path for path in project.content_dir.rglob("*") if path.suffix in (".md", ".yml")]
+    assert len(documents.entries) <= len(files)
+    assert_as_if_read_again(project, preview)

@@ -166,6 +166,7 @@ class PreviewServer:
             self.state = None  # whatever the folder holds now, the next build writes it whole
             raise
         self.state = sink.state_after(update)
+        self.engine.documents.forget_unread()
         paths = frozenset(path for result in update.results.values() for path in result.files)
         return PreviewFiles(self.out_dir, paths), update.problems.errors + update.problems.warnings
 

@@ -136,6 +136,15 @@ class DocumentCache:
                                                     [(w.line, w.message, w.hint) for w in warnings])
             self.changed = True
 
+    def forget_unread(self) -> None:
+        """Forget the files the last update did not read (deleted, renamed or hidden since),
+        and start counting again: a long-running preview calls this after each update, as
+        save() prunes the file a build writes."""
+        self.entries = {key: entry for key, entry in self.entries.items() if key in self.used}
+        self.recent = {key: entry for key, entry in self.recent.items() if key in self.used}
+        self.made = {key: made for key, made in self.made.items() if key in self.used}
+        self.used = set()
+
     def save(self) -> None:
         """Write the cache, keeping only the files this build read (deleted files drop out)."""
         whole = len(self.used) != len(self.entries)
