@@ -18,7 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factsite.engine import read_site
-from factsite.read.claims import quote_appears
+from factsite.digest import digest_of
+from factsite.model.site import Source
+from factsite.read.claims import quote_in_copy
 from factsite.commands.cli import main
 from factsite.errors import BuildFailed, ContentError
 
@@ -456,5 +458,14 @@ def test_a_quote_is_found_in_its_copy_whatever_its_spacing_and_quotation_marks(w
     """What the error's hint promises: only spacing and straight or curly quotation marks may differ."""
     copy = "Before. " + spaces[0].join(['"' + words[0], *words[1:]]) + '" after.'
     quote = spaces[1] + spaces[2].join([left + words[0], *words[1:]]) + right + spaces[3]
-    assert quote_appears(quote, copy)
-    assert not quote_appears(quote + " unsaid", copy)
+    source = Source("report", "A report", "news report", archived_text=copy, digest=digest_of(copy))
+    assert quote_in_copy(quote, source)
+    assert not quote_in_copy(quote + " unsaid", source)
+
+
+def test_a_quote_is_checked_again_when_its_copy_changes():
+    """What was found is remembered by the copy's digest: a new copy is searched afresh."""
+    before = Source("report", "A report", "news report", archived_text="They said no.", digest=digest_of("no"))
+    after = Source("report", "A report", "news report", archived_text="They said yes.", digest=digest_of("yes"))
+    assert quote_in_copy("said no", before) and not quote_in_copy("said no", after)
+    assert quote_in_copy("said yes", after) and not quote_in_copy("said yes", before)

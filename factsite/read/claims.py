@@ -3,7 +3,6 @@ related claims; a mistake in any link is reported on the line that makes it."""
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -148,7 +147,7 @@ def citation_from(doc: ClaimFile, index: int, entry: dict, sources: dict[str, So
         problems.warning(doc.path, doc.line("sources", index), f'the source "{source.id}" is cited without a quote',
                          "add quote: with the exact words from the source that bear on the claim")
         return Citation(source, "", entry["stance"])
-    if source.archived_text is not None and not quote_appears(entry["quote"], source.archived_text):
+    if source.archived_text is not None and not quote_in_copy(entry["quote"], source):
         problems.error(
             doc.path, doc.line("sources", index, "quote"),
             f'the quote does not appear in the archived copy of "{source.id}"',
@@ -169,13 +168,28 @@ def normalise_quote(text: str) -> str:
     return " ".join(text.split())  # str.split() splits on what re's \s matches: Unicode whitespace
 
 
-# The preview checks every quote again on each save, against source copies that seldom change.
-@functools.lru_cache(maxsize=1 << 17)
-def quote_appears(quote: str, text: str) -> bool:
-    return normalise_quote(quote) in normalised_copy(text)
+# The preview checks every quote again on each save, against copies it reads again each time
+# but which seldom change: whether a quote is in a copy is kept by the quote and the copy's
+# digest. (Kept by the copy's text, each lookup would compare the whole copy, a new string
+# every time, with the last: slower than the check itself.)
+REMEMBERED = 1 << 17
+_found: dict[tuple[str, str], bool] = {}
+_copies: dict[str, str] = {}  # each copy normalised, by its source's digest
 
 
-@functools.lru_cache(maxsize=8192)
-def normalised_copy(text: str) -> str:
-    """A source's archived copy, normalised once however many quotes are checked against it."""
-    return normalise_quote(text)
+def quote_in_copy(quote: str, source: Source) -> bool:
+    key = (quote, source.digest)
+    found = _found.get(key)
+    if found is None:
+        copy = _copies.get(source.digest)
+        if copy is None:
+            _forget_if_full(_copies, 256)
+            copy = _copies[source.digest] = normalise_quote(source.archived_text or "")
+        _forget_if_full(_found, REMEMBERED)
+        found = _found[key] = normalise_quote(quote) in copy
+    return found
+
+
+def _forget_if_full(remembered: dict, most: int) -> None:
+    if len(remembered) >= most:
+        remembered.clear()
