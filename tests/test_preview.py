@@ -361,3 +361,44 @@ def test_a_deleted_file_leaves_nothing_in_the_preview_file_cache(preview, projec
     files = [path for path in project.content_dir.rglob("*") if path.suffix in (".md", ".yml")]
     assert len(documents.entries) <= len(files)
     assert_as_if_read_again(project, preview)
+
+
+def started(project, monkeypatch, during_first_build=None) -> tuple[PreviewServer, list]:
+    """A preview started as `factsite serve` starts it, with each update's cores noted;
+    ``during_first_build()`` runs once the first build has read the content."""
+    monkeypatch.chdir(project.content_dir.parent)
+    server = PreviewServer(project, port=0, log=lambda text: None)
+    updates, real_update = [], server.engine.update
+
+    def update(*args, **kwargs):
+        updates.append(server.engine.cores)
+        result = real_update(*args, **kwargs)
+        if len(updates) == 1 and during_first_build:
+            during_first_build()
+        return result
+
+    monkeypatch.setattr(server.engine, "update", update)
+    server.start()
+    return server, updates
+
+
+def test_a_file_saved_during_the_first_build_is_shown_once_serving(project, monkeypatch):
+    rain = project.content_dir / RAIN
+    server, updates = started(project, monkeypatch,
+                              lambda: edit(rain, "title: Rain record", "title: Rain record, saved meanwhile"))
+    try:
+        assert updates == [None, 1]  # the first on every core, the second on one
+        assert "Rain record, saved meanwhile" in page(server, "claims/rain-record/")
+        assert_as_if_read_again(project, server)
+    finally:
+        server.stop()
+    assert not server.out_dir.exists()  # the preview's folder goes with it
+
+
+def test_a_preview_started_with_nothing_saved_meanwhile_builds_once(project, monkeypatch):
+    server, updates = started(project, monkeypatch)
+    try:
+        assert updates == [None]
+        assert "Rain record" in page(server, "claims/rain-record/")
+    finally:
+        server.stop()

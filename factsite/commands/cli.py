@@ -286,9 +286,9 @@ def serve_command(port: int, drafts: bool, content_dir: Path) -> None:
         click.echo(click.style("error: ", fg="red", bold=True) + f"cannot listen on port {port}: {error.strerror}; "
                    "choose another with --port", err=True)
         raise SystemExit(1) from None
-    server.start()
-    click.echo(f"Preview at {server.url} (press Ctrl+C to stop)")
     try:
+        server.start()
+        click.echo(f"Preview at {server.url} (press Ctrl+C to stop)")
         server.stopping.wait()
     except KeyboardInterrupt:
         pass

@@ -1,7 +1,8 @@
 """`factsite serve`: a preview server that rebuilds on save and reloads the browser.
 
 The preview is built (drafts included) into a folder of its own, outside the project,
-updated in place as the CLI updates site/, and served on 127.0.0.1 under the site's base path, so a link that would break under a GitHub Pages project
+updated in place as the CLI updates site/, and served on 127.0.0.1 under the site's base
+path, so a link that would break under a GitHub Pages project
 path breaks here too. watchfiles reports saved files; each change rebuilds the
 site and tells open pages, over a server-sent event stream, to reload. A build
 with mistakes keeps the server running and shows the mistakes in the browser; so
@@ -30,7 +31,9 @@ from ..engine import Engine, Project, Settings
 from ..output.build_state import BuildState
 from .build import FolderSink
 from ..errors import BuildFailed, ContentError, Problems
-from ..read.filecache import DocumentCache
+from ..output.write import journal_pending, owned
+from ..read.filecache import DocumentCache, content_signatures
+from ..readback import read_own_file
 from ..read.listing import hidden_below
 from .preview_http import handler_for
 from ..render.renderer import template_environment
@@ -58,12 +61,10 @@ class PreviewFiles(Mapping):
         return path in self.paths
 
     def __getitem__(self, path: str) -> bytes:
-        if path not in self.paths or self.folder is None:
+        data = read_own_file(self.folder / path) if path in self.paths and self.folder is not None else None
+        if data is None:  # or removed by the build after this one, since the page was asked for
             raise KeyError(path)
-        try:
-            return (self.folder / path).read_bytes()
-        except OSError:  # removed by the build after this one, since the page was asked for
-            raise KeyError(path) from None
+        return data
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self.paths))
@@ -103,10 +104,13 @@ class PreviewServer:
         # lock one of them held.
         self.engine = Engine(project, Settings(self.url, drafts, cards=False, search=False), DocumentCache(),
                              template_environment(project.templates_dir, reload=True), cores=1)
-        self.scratch = TemporaryDirectory(prefix="factsite-preview-")  # removed on stop, or at exit
+        # Removed on stop, or at exit. (Where the system's temporary folder is in memory, as
+        # tmpfs, the pages are too, but outside this process.)
+        self.scratch = TemporaryDirectory(prefix="factsite-preview-", ignore_cleanup_errors=True)
         self.out_dir = Path(self.scratch.name) / "site"
         self.state: BuildState | None = None  # what the folder holds: each job's fingerprint and files
         self.building = threading.Lock()
+        self.serving = False  # whether start() has started answering requests
         self.models_left = 0  # site models rebuilds left behind since the last collection
         self.last_rebuild = time.monotonic()
 
@@ -160,10 +164,11 @@ class PreviewServer:
         sink = FolderSink(self.out_dir, None, self.state, self.engine.settings, None)
         try:
             update = self.engine.update(sink)
-        except BuildFailed:  # found before anything is written: the folder is as it was
-            raise
         except BaseException:
-            self.state = None  # whatever the folder holds now, the next build writes it whole
+            # The pages are rendered beside the folder and moved in only once all are: after a
+            # mistake or a crash the folder is as it was, unless the moves themselves stopped.
+            if journal_pending(self.out_dir) or (self.state is not None and not owned(self.out_dir)):
+                self.state = None  # the next build writes it whole
             raise
         self.state = sink.state_after(update)
         self.engine.documents.forget_unread()
@@ -219,6 +224,7 @@ class PreviewServer:
         changed itself; nothing else is read again). The pages are served once the watcher
         watches, so a file saved after that is not missed either.
         """
+        before = self.signatures()
         self.engine.cores = None  # every usable core
         try:
             self.rebuild()
@@ -226,16 +232,28 @@ class PreviewServer:
             self.engine.cores = 1
         threading.Thread(target=self.watch, daemon=True).start()
         self.watching.wait(timeout=10)  # should the watcher fail, serve anyway: its thread logged why
-        self.rebuild()
+        if self.signatures() != before:
+            self.rebuild()
+        self.serving = True
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def signatures(self) -> list[dict]:
+        """Each watched file's size and times: what the first build may have missed a change of."""
+        return [content_signatures(folder, settle=False) for folder in
+                (self.project.content_dir, self.project.templates_dir, self.project.static_dir)]
 
     def stop(self) -> None:
         self.stopping.set()
         with self.changed:
             self.changed.notify_all()
-        self.httpd.shutdown()
+        if self.serving:  # else shutdown() would wait for ever for a loop that never ran
+            self.httpd.shutdown()
         self.httpd.server_close()
-        self.scratch.cleanup()
+        if self.building.acquire(timeout=10):  # not while a rebuild writes into the folder
+            try:
+                self.scratch.cleanup()
+            finally:
+                self.building.release()
 
 
 class VisibleChanges(watchfiles.DefaultFilter):

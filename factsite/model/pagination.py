@@ -20,13 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Cut:
-    """How a kind of list is cut: pages of ``min_items`` to ``max_items``, about ``min_items + mark``."""
+    """How a kind of list is cut: pages of ``min_items`` to ``max_items``, about ``min_items + mark``
+    (the newest, joined to the one before when short, up to ``max_items + min_items - 1``)."""
 
     min_items: int
     mark: int  # one key in ``mark`` starts a page
@@ -62,7 +64,7 @@ class Listing:
         return self.url == self.base
 
     @property
-    def shown(self) -> tuple[str, ...]:
+    def frame(self) -> tuple[str, ...]:
         """Everything this page shows apart from its items and the list's totals, for its fingerprint."""
         return (self.url, self.newer or "", self.older or "", self.oldest or "", str(self.since), str(self.until))
 
@@ -72,7 +74,7 @@ def paginate(items: list, base: str, cut: Cut, key: Callable[[object], str],
     """``items`` (newest first) cut into pages, newest first; an empty list still has its page.
     ``key`` names an item, for its hash; ``date`` dates it, for the page's address and label."""
     chunks = chunks_of(items, cut, key)
-    addresses = page_addresses(chunks, base, date)
+    addresses = page_addresses(chunks, base, key, date)
     pages = []
     for number, chunk in enumerate(chunks):
         newest_first = chunk[::-1]
@@ -101,22 +103,24 @@ def chunks_of(items: list, cut: Cut, key: Callable[[object], str]) -> list[list]
     return [oldest_first[start:end] for start, end in zip(starts, [*starts[1:], len(oldest_first)])]
 
 
-@functools.lru_cache(maxsize=None)  # the same keys are asked on every rebuild of the preview
+@functools.lru_cache(maxsize=1 << 17)  # the same keys are asked on every rebuild of the preview
 def key_hash(key: str) -> int:
     """A number for ``key`` that does not depend on the process (unlike hash())."""
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=4).digest(), "big")
 
 
-def page_addresses(chunks: list[list], base: str, date: Callable[[object], dt.date]) -> list[str]:
-    """Each page's address, oldest first: the date of its oldest item (a second page starting
-    on the same day gets "-2", and so on); the newest page's is the list's own."""
+def page_addresses(chunks: list[list], base: str, key: Callable[[object], str],
+                   date: Callable[[object], dt.date]) -> list[str]:
+    """Each page's address, oldest first: the day of its oldest item, and if other pages start
+    that day too, that item's key hash (not a count, which a page split on the same day would
+    change for every page after it); the newest page's is the list's own."""
+    days = [date(chunk[0]).isoformat() for chunk in chunks[:-1]]
+    starting = Counter(days)
     addresses, taken = [], set()
-    for chunk in chunks[:-1]:
-        name = day = date(chunk[0]).isoformat()
-        again = 1
-        while name in taken:
-            again += 1
-            name = f"{day}-{again}"
+    for day, chunk in zip(days, chunks):
+        name = f"{day}-{key_hash(key(chunk[0])):08x}" if starting[day] > 1 else day
+        while name in taken:  # two keys of one hash: as good as never
+            name += "-2"
         taken.add(name)
         addresses.append(f"{base}page/{name}/")
     return addresses + [base]

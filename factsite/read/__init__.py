@@ -3,7 +3,8 @@
 config.py reads content/site.yml (the settings and the verdict scale). From the bottom up:
 text.py reads a file's text safely; yaml_lines.py parses YAML with the line of every key, and
 parse.py splits a Markdown file's front matter from its body (markdown_limits.py refuses
-Markdown that would stall its conversion, markdown_reread.py counting what it would read again); schema.py lists the fields each kind of file may
+Markdown that would stall its conversion, with markdown_reread.py counting what the converter
+would read again); schema.py lists the fields each kind of file may
 hold and fields.py checks them. listing.py says which files in a folder are content;
 filecache.py keeps what reading each file gave between builds (plain_values.py checks each
 value it gives back as the fields would), and parallel.py reads many files, from that cache

@@ -176,8 +176,9 @@ def settled(signature: tuple[int, int, int] | None) -> tuple[int, int, int] | No
     return signature
 
 
-def content_signatures(folder: Path) -> dict[str, tuple[int, int, int] | None]:
-    """Every file under ``folder``, by its path relative to it, with its settled signature.
+def content_signatures(folder: Path, settle: bool = True) -> dict[str, tuple[int, int, int] | None]:
+    """Every file under ``folder``, by its path relative to it, with its settled signature
+    (or, with ``settle=False``, its signature however recent).
 
     Links are listed, never followed: the build refuses them, so a new one is a change too.
     Hidden files and folders are left out, as the build leaves them (an editor's swap files come
@@ -203,5 +204,6 @@ def content_signatures(folder: Path) -> dict[str, tuple[int, int, int] | None]:
                     stat = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                found[prefix + entry.name] = settled((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+                signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+                found[prefix + entry.name] = settled(signature) if settle else signature
     return found

@@ -140,7 +140,7 @@ class ListingPages:
         template, listing, _, whole = self.pages[url]
         shown = self.r.shown
         totals = [str(len(whole)), repr(sorted(self.r.count_by_verdict(whole).items()))] if listing.is_newest else []
-        return digest_of(self.r.layout, template, *listing.shown, *totals, *[shown[c.slug] for c in listing.claims])
+        return digest_of(self.r.layout, template, *listing.frame, *totals, *[shown[c.slug] for c in listing.claims])
 
     def fingerprints(self) -> dict:
         return {("listing", url): self.fingerprint(url) for url in self.pages}
@@ -148,7 +148,7 @@ class ListingPages:
 
 class SourcePages:
     """Each source's report card, its claims cut into pages as the lists are (a source can be
-    cited by thousands), and the text copy its quotes are checked against, beside its first page."""
+    cited by thousands), and the text copy its quotes are checked against, beside its newest page."""
 
     kind = "source"
 
@@ -173,21 +173,22 @@ class SourcePages:
         source, listing = self.pages[url]
         shown = self.r.shown
         totals = [str(len(source.claims)), repr(sorted(count_by_verdict(made_in(source)).items()))] if listing.is_newest else []
-        return digest_of(self.r.layout, source.digest, *listing.shown, *totals, *[shown[c.slug] for c in listing.claims])
+        return digest_of(self.r.layout, source.digest, *listing.frame, *totals, *[shown[c.slug] for c in listing.claims])
 
     def fingerprints(self) -> dict:
         return {("source", url): self.fingerprint(url) for url in self.pages}
 
 
 def made_in(source: Source) -> list[Claim]:
-    """The claims citing ``source`` that were made in it, which its first page counts by verdict."""
+    """The claims citing ``source`` that were made in it, which its newest page counts by verdict."""
     return [claim for claim in source.claims if claim.appeared_in is source]
 
 
 class CorrectionsPages:
     """Each page that includes the corrections log (the corrections page), the log cut into
-    pages: the first is the page itself (its text, the latest corrections and the withdrawn
-    fact-checks), and older corrections follow at <page>/page/2/ and so on."""
+    pages (model/pagination.py): the newest is the page itself (its text, the latest
+    corrections and the withdrawn fact-checks), and older corrections follow on pages named
+    by their first day, <page>/page/2025-03-09/."""
 
     kind = "corrections"
 
@@ -210,12 +211,12 @@ class CorrectionsPages:
         own fields, and on the log's newest page the page's text, the withdrawn fact-checks and,
         if it shows the verdict scale, how many claims each verdict has."""
         page, listing = self.pages[url]
-        first = []
+        newest = []
         if listing.is_newest:
-            first = withdrawn_records(self.r.site)
+            newest = withdrawn_records(self.r.site)
             if "verdict-scale" in page.includes:
-                first += [str(len(v.claims)) for v in self.r.site.verdicts]
-        return digest_of(self.r.layout, *listing.shown, *first,
+                newest += [str(len(v.claims)) for v in self.r.site.verdicts]
+        return digest_of(self.r.layout, *listing.frame, *newest,
                          *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in listing.items])
 
     def fingerprints(self) -> dict:
