@@ -148,19 +148,27 @@ class Renderer:
         yield from self.kinds[kind].files(key)
 
     def fingerprints(self) -> dict[Job, str]:
-        """For every job, a digest of everything its files show: equal digests, equal files.
-
-        Keeps the parts every kind of job builds on: ``self.layout``, ``self.shown`` (see
-        :func:`pages.shown_digests`) and ``self.review_keys``.
-        """
-        site = self.site
-        self.layout = self.layout_digest()
-        self.shown = shown_digests(site)
-        self.review_keys = {claim.slug: review_key(claim) for claim in site.claims}
+        """For every job, a digest of everything its files show: equal digests, equal files."""
         prints: dict[Job, str] = {}
         for kind in self.kinds.values():
             prints.update(kind.fingerprints())
         return prints
+
+    # The parts every kind of job's fingerprint builds on, worked out once.
+
+    @functools.cached_property
+    def layout(self) -> str:
+        return self.layout_digest()
+
+    @functools.cached_property
+    def shown(self) -> dict[str, str]:
+        """What lists show of each claim: :func:`pages.shown_digests`."""
+        return shown_digests(self.site)
+
+    @functools.cached_property
+    def review_keys(self) -> dict[str, str]:
+        """What each claim's ClaimReview is made of: structured_data.review_key."""
+        return {claim.slug: review_key(claim) for claim in self.site.claims}
 
     def layout_digest(self) -> str:
         """What every page shows or depends on: templates, static files, settings, the menus,
