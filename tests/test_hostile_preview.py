@@ -113,7 +113,7 @@ def server(project, monkeypatch):
     monkeypatch.chdir(project.content_dir.parent)
     preview = PreviewServer(project, port=0, log=lambda text: None)
     preview.rebuild()
-    threading.Thread(target=preview.httpd.serve_forever, daemon=True).start()
+    preview.serve_in_background()
     assert not preview.preview.failed, preview.preview.problems
     yield preview
     preview.stop()

@@ -110,7 +110,7 @@ class PreviewServer:
         self.out_dir = Path(self.scratch.name) / "site"
         self.state: BuildState | None = None  # what the folder holds: each job's fingerprint and files
         self.building = threading.Lock()
-        self.serving = False  # whether start() has started answering requests
+        self.serving = False  # whether serve_in_background() has started answering requests
         self.models_left = 0  # site models rebuilds left behind since the last collection
         self.last_rebuild = time.monotonic()
 
@@ -234,6 +234,9 @@ class PreviewServer:
         self.watching.wait(timeout=10)  # should the watcher fail, serve anyway: its thread logged why
         if self.signatures() != before:
             self.rebuild()
+        self.serve_in_background()
+
+    def serve_in_background(self) -> None:
         self.serving = True
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
