@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -364,3 +366,23 @@ def test_changing_a_published_verdict_needs_a_correction(workdir):
                                                "published: 2025-04-01"))
     assert run("check").exit_code == 0
     assert run("build", "--out", "site", "--no-search", "--no-cards").exit_code == 0
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["kill", "Ctrl+C"])
+def test_a_stopped_preview_removes_its_folder(workdir, tmp_path, stop):
+    """The preview writes its pages into a folder of its own in the temporary folder; stopped
+    with Ctrl+C or `kill`, as a process manager or a test stops it, it leaves nothing there."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "factsite", "serve", "--port", str(port)], cwd=workdir,
+                               env={**os.environ, "TMPDIR": str(temporary)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for(lambda: _up(f"http://127.0.0.1:{port}/"))
+        assert [path.name[:len("factsite-preview-")] for path in temporary.iterdir()] == ["factsite-preview-"]
+    finally:
+        process.send_signal(stop)
+        output = process.communicate(timeout=20)[0]
+    assert process.returncode == 0, output
+    assert list(temporary.iterdir()) == []

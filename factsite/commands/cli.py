@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -286,6 +287,7 @@ def serve_command(port: int, drafts: bool, content_dir: Path) -> None:
         click.echo(click.style("error: ", fg="red", bold=True) + f"cannot listen on port {port}: {error.strerror}; "
                    "choose another with --port", err=True)
         raise SystemExit(1) from None
+    signal.signal(signal.SIGTERM, stop_as_if_interrupted)  # as `kill` or a process manager stops it
     try:
         server.start()
         click.echo(f"Preview at {server.url} (press Ctrl+C to stop)")
@@ -293,4 +295,8 @@ def serve_command(port: int, drafts: bool, content_dir: Path) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        server.stop()  # which removes the preview's folder
+
+
+def stop_as_if_interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt
