@@ -21,7 +21,7 @@ from typing import Protocol
 
 import jinja2
 
-from .model.assemble import assemble_site
+from .model.assemble import assemble_site, disassemble
 from .checks.editorial import check_editorial
 from .read.config import load_config
 from .errors import Problems
@@ -115,6 +115,13 @@ class Update:
     results: dict[Job, JobResult]
     rendered: set[Job]
     problems: Problems
+
+    def discard(self) -> None:
+        """Unlink the model and the renderer (model/assemble.disassemble), for a caller that
+        keeps running and is done with this update: they are then freed as soon as it drops
+        it. The update's results, fingerprints and problems stay as they are."""
+        disassemble(self.site)
+        self.renderer.unlink()
 
 
 class Engine:

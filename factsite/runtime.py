@@ -37,6 +37,10 @@ def model_frozen():
     try:
         yield
     finally:
+        # What rendering left in cycles (a template's context, which holds the site), collected
+        # while the model is frozen, so this walks only what rendering made: else it would keep
+        # the whole model alive until a full collection.
+        gc.collect()
         if not enabled:
             gc.disable()
         gc.unfreeze()

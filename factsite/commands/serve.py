@@ -27,7 +27,7 @@ import jinja2
 import watchfiles
 
 from ..read.config import load_config
-from ..engine import Engine, Project, Settings
+from ..engine import Engine, Project, Settings, Update
 from ..output.build_state import BuildState
 from .build import FolderSink
 from ..errors import BuildFailed, ContentError, Problems
@@ -39,14 +39,15 @@ from .preview_http import handler_for
 from ..render.renderer import template_environment
 
 WATCHER_WAKES_MS = 100  # how often the watcher checks whether to stop, when nothing changes
-# Each rebuild leaves the last site model behind, and its objects point at each other (a claim
-# at its verdict, the verdict at its claims), so only Python's cycle collector frees them; it
-# looks at long-lived objects so rarely that the preview grew by about 8 MB a save at 2,000
-# claims. A collection walks the whole live model too (30-100 ms at 2,000 claims), so the
-# watcher collects once the editor pauses, or sooner after a burst of saves, but always after
-# the browser has had the page, never between a save and its page.
+# A site model's objects point at each other (a claim at its verdict, the verdict at its
+# claims), so a model left behind is freed only by Python's cycle collector, which looks at
+# long-lived objects so rarely that the preview grew by about 8 MB a save at 2,000 claims, and
+# which walks every live object to find it (0.3 s at 10,000 claims). A rebuild that succeeds
+# unlinks its model once done (Update.discard), which is then freed at once; one that fails
+# may leave what it made behind, so the watcher collects once the editor pauses, or sooner
+# after a burst of failed saves, but always after the browser has had the page.
 COLLECT_WHEN_IDLE_S = 1.0
-COLLECT_AFTER_MODELS = 2  # models left behind (30-60 MB each at 10,000 claims), collected after a short pause instead
+COLLECT_AFTER_MODELS = 2  # failed rebuilds since the last collection, collected after a short pause instead
 SHORT_PAUSE_S = 0.25
 
 
@@ -111,7 +112,7 @@ class PreviewServer:
         self.state: BuildState | None = None  # what the folder holds: each job's fingerprint and files
         self.building = threading.Lock()
         self.serving = False  # whether serve_in_background() has started answering requests
-        self.models_left = 0  # site models rebuilds left behind since the last collection
+        self.models_left = 0  # failed rebuilds since the last collection, which may have left a model behind
         self.last_rebuild = time.monotonic()
 
     @property
@@ -130,8 +131,9 @@ class PreviewServer:
     def _rebuild(self) -> None:
         started = time.perf_counter()
         preview = Preview(generation=self.preview.generation + 1)
+        done = None
         try:
-            preview.files, preview.problems = self.build_into_folder()
+            preview.files, preview.problems, done = self.build_into_folder()
         except BuildFailed as failure:
             preview.failed, preview.problems = True, failure.problems.errors + failure.problems.warnings
         except jinja2.TemplateError as error:
@@ -148,13 +150,16 @@ class PreviewServer:
                 "and save, and report it; the preview rebuilds on the next save")]
         preview.seconds = time.perf_counter() - started
         self.last_rebuild = time.monotonic()
-        self.models_left += 1
+        if preview.failed:  # a rebuild that succeeds unlinks its model (build_into_folder)
+            self.models_left += 1
         with self.changed:
             self.preview = preview
             self.changed.notify_all()
         self.report(preview)
+        if done is not None:
+            done.discard()  # the model is freed here, once the browser is told, not before
 
-    def build_into_folder(self) -> tuple[PreviewFiles, list[ContentError]]:
+    def build_into_folder(self) -> tuple[PreviewFiles, list[ContentError], Update]:
         """The site with drafts, for the server's own address under the configured base path
         (so subpath mistakes show up locally), without share cards or the search index (the
         preview must be instant), written into the preview's folder as the CLI writes site/:
@@ -173,7 +178,7 @@ class PreviewServer:
         self.state = sink.state_after(update)
         self.engine.documents.forget_unread()
         paths = frozenset(path for result in update.results.values() for path in result.files)
-        return PreviewFiles(self.out_dir, paths), update.problems.errors + update.problems.warnings
+        return PreviewFiles(self.out_dir, paths), update.problems.errors + update.problems.warnings, update
 
     def report(self, preview: Preview) -> None:
         for problem in preview.problems:

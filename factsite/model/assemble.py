@@ -56,3 +56,17 @@ def corrections_of(claims: list[Claim]) -> list:
     """Every correction of every claim, newest first."""
     return sorted((correction for claim in claims for correction in claim.corrections),
                   key=lambda c: (c.date, c.claim.slug), reverse=True)
+
+
+def disassemble(site: Site) -> None:
+    """Undo the links between the model's objects, each of which points back at others (a
+    claim at its verdict, the verdict at its claims; a correction at its claim), so that a
+    model no one uses any more is freed at once, by reference counting. Left linked, only the
+    cycle collector frees it, which must walk every live object to find it: 0.3 s at 10,000
+    claims, which a long-running preview would spend after every save."""
+    for holder in (*site.verdicts, *site.topics, *site.claimants, *site.sources):
+        holder.claims = []
+    for claim in (*site.claims, *site.drafts):
+        claim.related = []
+        for correction in claim.corrections:
+            correction.claim = None

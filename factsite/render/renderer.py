@@ -91,6 +91,11 @@ class Renderer:
             if self.env.globals.get(name) is value:
                 del self.env.globals[name]
 
+    def unlink(self) -> None:
+        """Drop the kinds of job, each of which points back at this renderer (see Update.discard)."""
+        self.release()
+        self.kinds, self.site_globals = {}, {}  # the globals hold methods bound to this renderer
+
     @functools.cached_property
     def markdown(self) -> MarkdownRenderer:
         """Made when first needed: in each worker process, and not at all by a rebuild
