@@ -144,9 +144,13 @@ def _last_build(cache: BuildCache | None, out_dir: Path) -> BuildState | None:
     """The last build's state, if it describes the site now in ``out_dir``: None when there is
     nothing to compare with, or a site half-updated (then everything is built)."""
     state = cache.load_state() if cache else None
-    if state and state.out_dir == str(out_dir) and owned(out_dir) and not journal_pending(out_dir):
-        return state
-    return None
+    return state if state and describes(state, out_dir) else None
+
+
+def describes(state: BuildState, out_dir: Path) -> bool:
+    """Whether ``state`` is of the site in ``out_dir`` as it is: written there by factsite, and
+    not left half-updated by a build that stopped while moving its files in."""
+    return state.out_dir == str(out_dir) and owned(out_dir) and not journal_pending(out_dir)
 
 
 def _document_cache(cache: BuildCache | None, content_dir: Path) -> DocumentCache | None:

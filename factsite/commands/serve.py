@@ -29,9 +29,8 @@ import watchfiles
 from ..read.config import load_config
 from ..engine import Engine, Project, Settings, Update
 from ..output.build_state import BuildState
-from .build import FolderSink
+from .build import FolderSink, describes
 from ..errors import BuildFailed, ContentError, Problems
-from ..output.write import journal_pending, owned
 from ..read.filecache import DocumentCache, content_signatures
 from ..readback import read_own_file
 from ..read.listing import hidden_below
@@ -172,7 +171,7 @@ class PreviewServer:
         except BaseException:
             # The pages are rendered beside the folder and moved in only once all are: after a
             # mistake or a crash the folder is as it was, unless the moves themselves stopped.
-            if journal_pending(self.out_dir) or (self.state is not None and not owned(self.out_dir)):
+            if self.state is not None and not describes(self.state, self.out_dir):
                 self.state = None  # the next build writes it whole
             raise
         self.state = sink.state_after(update)

@@ -140,17 +140,19 @@ class DocumentCache:
         """Forget the files the last update did not read (deleted, renamed or hidden since),
         and start counting again: a long-running preview calls this after each update, as
         save() prunes the file a build writes."""
+        self._keep_used()
+        self.used = set()
+
+    def _keep_used(self) -> None:
         self.entries = {key: entry for key, entry in self.entries.items() if key in self.used}
         self.recent = {key: entry for key, entry in self.recent.items() if key in self.used}
         self.made = {key: made for key, made in self.made.items() if key in self.used}
-        self.used = set()
 
     def save(self) -> None:
         """Write the cache, keeping only the files this build read (deleted files drop out)."""
         whole = len(self.used) != len(self.entries)
         if whole:
-            self.entries = {key: entry for key, entry in self.entries.items() if key in self.used}
-            self.made = {key: made for key, made in self.made.items() if key in self.used}
+            self._keep_used()  # the whole file is written then, without a recent one beside it
         if self.file is None or not (self.changed or whole):
             return
         self.file.parent.mkdir(parents=True, exist_ok=True)
