@@ -21,16 +21,17 @@ from typing import Protocol
 
 import jinja2
 
-from .model.assemble import assemble_site, disassemble
+from .model.assemble import assemble_site, disassemble, unlink
 from .checks.editorial import check_editorial
 from .read.config import load_config
 from .errors import Problems
 from .checks.guard import check_verdict_changes, check_verdict_history
 from .render.jobs import Job, JobResult
 from .checks.links import check_rendered_links
-from .model.site import Site
+from .model.site import Claim, Site
 from .read.content import load_content
 from .read.filecache import DocumentCache
+from .read.reuse import Reuse, settled_or_new
 from .render.renderer import Renderer
 from .runtime import Stopwatch, available_cores, collector_paused, model_frozen, source_date
 from .read.theme import check_theme_folder
@@ -69,18 +70,30 @@ class Settings:
 
 def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
               jobs: int = 1, cache: DocumentCache | None = None,
-              published: Path | None = None, since: str | None = None) -> tuple[Site, Problems]:
+              published: Path | None = None, since: str | None = None,
+              reuse: Reuse | None = None) -> tuple[Site, Problems]:
     """Config, read and validate, assemble: the checked site model, and the warnings;
     raises BuildFailed listing every mistake.
 
     ``published``: the folder of the site as last built: what readers saw there may not change
     without a note saying so (checks/guard.py); ``since``: a git revision, the same for the content there.
+    ``reuse``: what the last read made of each file, given again where nothing it was made from
+    changed (read/reuse.py); this read's is kept in it for the next.
     """
     problems = Problems()
+    reuse = reuse or Reuse()
     project.check_theme(problems)
-    config = load_config(project.content_dir, problems, base_url)
-    problems.raise_if_errors()
-    content = load_content(config, project.content_dir, problems, drafts, jobs, cache)
+    settings_file = project.content_dir / "site.yml"
+    try:
+        config = reuse.made("site.yml", (settled_or_new(DocumentCache.signature(settings_file)), base_url),
+                            lambda found: load_config(project.content_dir, found, base_url), problems)
+        problems.raise_if_errors()
+        content = load_content(config, project.content_dir, problems, drafts, jobs, cache, reuse)
+    finally:
+        for dropped in reuse.dropped():
+            if isinstance(dropped, Claim):
+                unlink(dropped)
+        reuse.next_update()
     problems.raise_if_errors()
     site = assemble_site(config, content)
     check_editorial(site, problems)
@@ -140,6 +153,7 @@ class Engine:
         self.card_cache = card_cache
         self.compiled_templates = compiled_templates
         self.reviews: dict = {}  # each claim's ClaimReview JSON, by what it is made from (site_files.py)
+        self.reuse = Reuse()  # what reading made of each file (read/reuse.py)
 
     @collector_paused()
     def update(self, sink: Sink, published: Path | None = None, since: str | None = None,
@@ -154,7 +168,7 @@ class Engine:
         settings, cores, clock = self.settings, self.cores or available_cores(), clock or Stopwatch()
         with clock("read and check"):
             site, problems = read_site(self.project, settings.base_url, settings.drafts, cores, self.documents,
-                                       published, since)
+                                       published, since, self.reuse)
         with clock("fingerprint"):
             renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
                                 cards=settings.cards, search=settings.search, env=self.templates,

@@ -59,14 +59,18 @@ def corrections_of(claims: list[Claim]) -> list:
 
 
 def disassemble(site: Site) -> None:
-    """Undo the links between the model's objects, each of which points back at others (a
-    claim at its verdict, the verdict at its claims; a correction at its claim), so that a
-    model no one uses any more is freed at once, by reference counting. Left linked, only the
-    cycle collector frees it, which must walk every live object to find it: 0.3 s at 10,000
-    claims, which a long-running preview would spend after every save."""
+    """Undo the links from the model's holders to their claims (a verdict's, a claimant's), so
+    that a model no one uses any more is freed at once, by reference counting. Left linked,
+    only the cycle collector frees it, which must walk every live object to find it: 0.3 s at
+    10,000 claims, which a long-running preview would spend after every save. The claims
+    themselves, and the verdicts and sources, may serve the next update (read/reuse.py)."""
     for holder in (*site.verdicts, *site.topics, *site.claimants, *site.sources):
         holder.claims = []
-    for claim in (*site.claims, *site.drafts):
-        claim.related = []
-        for correction in claim.corrections:
-            correction.claim = None
+
+
+def unlink(claim: Claim) -> None:
+    """Undo a claim's links to other claims and back from its corrections, once no update
+    uses it (read/reuse.py), for the same reason."""
+    claim.related = []
+    for correction in claim.corrections:
+        correction.claim = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-@dataclass
+@dataclass(eq=False)
 class Verdict:
     slug: str
     label: str
@@ -28,7 +28,7 @@ class Verdict:
         return f"verdicts/{self.slug}/"
 
 
-@dataclass
+@dataclass(eq=False)
 class Topic:
     slug: str
     name: str
@@ -47,7 +47,7 @@ class Organization:
     logo: str | None
 
 
-@dataclass
+@dataclass(eq=False)
 class SiteConfig:
     title: str
     tagline: str
@@ -78,7 +78,7 @@ class SiteConfig:
         return min(ratings) if ratings else None
 
 
-@dataclass
+@dataclass(eq=False)
 class Source:
     id: str
     title: str
@@ -111,14 +111,14 @@ class Citation:
     stance: str  # "supports", "contradicts" or "context"
 
 
-@dataclass
+@dataclass(eq=False)
 class Correction:
     date: dt.date
     note: str
     claim: Claim | None = field(default=None, repr=False)
 
 
-@dataclass
+@dataclass(eq=False)
 class Claimant:
     slug: str
     name: str
@@ -131,7 +131,7 @@ class Claimant:
         return f"claimants/{self.slug}/"
 
 
-@dataclass
+@dataclass(eq=False)
 class Claim:
     slug: str
     title: str

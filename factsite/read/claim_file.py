@@ -17,7 +17,7 @@ from .schema import CLAIM_FIELDS, LONG_CLAIM, PLACEHOLDER, QUOTE_PAIRS
 from .yaml_lines import line_of
 
 
-@dataclass
+@dataclass(eq=False)
 class ClaimFile:
     """What one claim file says, checked on its own, before it meets the other files.
 

@@ -16,10 +16,16 @@ from .claim_file import ClaimFile
 from .filecache import DocumentCache
 from .listing import content_files
 from .parallel import read_many
+from .reuse import Reuse
+
+MISSING = object()  # a source no file is named for, among a claim's inputs (a broken file's is None)
 
 
 def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], problems: Problems,
-                jobs: int = 1, cache: DocumentCache | None = None) -> list[Claim]:
+                jobs: int = 1, cache: DocumentCache | None = None, reuse: Reuse | None = None) -> list[Claim]:
+    """Every claim that can be made of its file. ``reuse``: what the last update made of each
+    file, given again where the file and what it links to are the same (reuse.py)."""
+    reuse = reuse or Reuse()
     claims: list[Claim] = []
     claimants: dict[str, Claimant] = {}
     paths: dict[str, Path] = {}
@@ -32,15 +38,18 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
             paths[slug] = path
     slugs = set(paths)
     ordered = sorted(paths.items())
-    context = ClaimContext(config, sources, slugs, claimants)
+    context = ClaimContext(config, sources, slugs)
     files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
     check_aliases([(slug, file) for (slug, _), file in zip(ordered, files) if file and file.values["aliases"]],
                   paths, problems)
     read: list[tuple[Claim, ClaimFile]] = []
     for (slug, _), file in zip(ordered, files, strict=True):
         if file is not None:
-            claim = claim_from(file, slug, context, problems)
+            claim = reuse.made(("claim", slug), claim_inputs(file, context),
+                               lambda found: claim_from(file, slug, context, found), problems)  # noqa: B023 - called at once
             if claim is not None:
+                # The claimant is shared with other files, which may set its type: linked anew each time.
+                claim.claimant = claimant_for(file, claimants, problems)
                 claims.append(claim)
                 read.append((claim, file))
     check_one_name_each(read, problems)
@@ -70,7 +79,6 @@ class ClaimContext:
     config: SiteConfig
     sources: dict[str, Source | None]
     slugs: set[str]
-    claimants: dict[str, Claimant]
 
     def __post_init__(self):
         self.verdicts = {v.slug: v for v in self.config.verdicts}
@@ -79,8 +87,17 @@ class ClaimContext:
         self.topic_order = {slug: number for number, slug in enumerate(self.topics)}
 
 
+def claim_inputs(file: ClaimFile, context: ClaimContext) -> tuple:
+    """What claim_from makes a claim of, besides its address: the file, the settings (verdicts
+    and topics), the sources it names and whether the claims it calls related exist."""
+    values, sources = file.values, context.sources
+    return (file, context.config, *[sources.get(entry["source"], MISSING) for _, entry in values["sources"]],
+            sources.get(values["appeared_in"], MISSING), *[name in context.slugs for name in values["related"]])
+
+
 def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Problems) -> Claim | None:
-    """The claim, linked to its verdict, topics, sources and claimant; None if it cannot be."""
+    """The claim, linked to its verdict, topics and sources (not yet to its claimant, whom other
+    files share: see load_claims); None if it cannot be made."""
     values, path, sources = file.values, file.path, context.sources
 
     verdict = context.verdicts.get(values["verdict"])
@@ -118,9 +135,8 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
     required = ("title", "claim", "claimant", "summary", "published")
     if verdict is None or any(values[name] is None for name in required):
         return None
-    claimant = claimant_for(file, context.claimants, problems)
     claim = Claim(
-        slug=slug, title=values["title"], claim=values["claim"], claimant=claimant, verdict=verdict,
+        slug=slug, title=values["title"], claim=values["claim"], claimant=None, verdict=verdict,  # type: ignore[arg-type]
         summary=values["summary"], published=values["published"], path=path,
         claim_date=values["claim_date"], appeared_in=appeared_in,
         topics=[topics[name] for name in sorted(set(values["topics"]) & topics.keys(), key=context.topic_order.get)],

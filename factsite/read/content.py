@@ -15,17 +15,21 @@ from .claims import load_claims
 from .filecache import DocumentCache
 from .listing import is_hidden
 from .pages import load_pages
+from .reuse import Reuse
 from .sources import load_sources
 
 
 def load_content(config: SiteConfig, content_dir: Path, problems: Problems, drafts: bool = False,
-                 jobs: int = 1, cache: DocumentCache | None = None) -> Content:
-    sources = load_sources(content_dir / "sources", problems, jobs, cache)
+                 jobs: int = 1, cache: DocumentCache | None = None, reuse: Reuse | None = None) -> Content:
+    """``reuse``: what the last update made of each file, given again where nothing it was
+    made from changed (reuse.py)."""
+    reuse = reuse or Reuse()
+    sources = load_sources(content_dir / "sources", problems, jobs, cache, reuse)
     # A source file with mistakes is reported once, not again by every claim citing it.
     by_id: dict[str, Source | None] = {path.stem: None for path in (content_dir / "sources").glob("*.yml")
                                        if not is_hidden(path.name)}  # hidden files are not sources
     by_id.update({source.id: source for source in sources})
-    claims = load_claims(content_dir / "claims", config, by_id, problems, jobs, cache)
+    claims = load_claims(content_dir / "claims", config, by_id, problems, jobs, cache, reuse)
     left_out = [] if drafts else [c for c in claims if c.draft]
     if not drafts:
         claims = [c for c in claims if not c.draft]

@@ -14,11 +14,12 @@ from .filecache import DocumentCache
 from .listing import content_files
 from .parallel import read_many
 from .parse import read_yaml_file
+from .reuse import Reuse, settled_or_new
 from .text import read_text
 from .schema import SOURCE_FIELDS
 
 
-@dataclass
+@dataclass(eq=False)
 class SourceFile:
     """What one source file says, checked on its own; cached like :class:`ClaimFile`."""
 
@@ -51,13 +52,17 @@ class SourceFile:
 
 
 def load_sources(folder: Path, problems: Problems, jobs: int = 1,
-                 cache: DocumentCache | None = None) -> list[Source]:
+                 cache: DocumentCache | None = None, reuse: Reuse | None = None) -> list[Source]:
+    """Every source; ``reuse`` gives again each source whose file and copy are unchanged (reuse.py)."""
+    reuse = reuse or Reuse()
     sources = []
     paths = content_files(folder, "*.yml", problems)
     for path, file in zip(paths, read_many(paths, SourceFile, problems, jobs, cache), strict=True):
         if file is None:
             continue
-        sources.append(source_from(file, problems))
+        copy_signature = settled_or_new(DocumentCache.signature(path.with_suffix(".txt")))
+        sources.append(reuse.made(("source", str(path)), (file, copy_signature),
+                                  lambda found: source_from(file, found), problems))  # noqa: B023 - called at once
     return sources
 
 

@@ -1,0 +1,67 @@
+"""What reading made of each file at the last update, given again while what it was made from
+is the same.
+
+A long-running preview reads the whole content on every save, and most files are as they
+were: the file cache (filecache.py) gives back each unchanged file's parsed record, the same
+object every time, and the claim, source or settings made from it need not be made again.
+Each result is kept with what it was made from, its *inputs*: the record, and the other
+objects it links to (a claim's verdict, the sources it cites). It is given again only while
+every input is the very same object, or an equal plain value (a file's signature), and then
+with the warnings and errors that making it reported.
+
+A build that keeps nothing (the CLI's, a first update) makes everything, through the same
+functions: there is one way to read content, with or without what was kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from ..errors import Problems
+from . import filecache
+
+T = TypeVar("T")
+
+
+class Reuse:
+    """Results by what they were made from, kept from one update to the next."""
+
+    def __init__(self):
+        self.last: dict = {}  # by key: (inputs, result, what making it reported)
+        self.now: dict = {}
+
+    def made(self, key, inputs: tuple, make: Callable[[Problems], T], problems: Problems) -> T:
+        """``make(problems)``, or what it gave last time for ``key`` if ``inputs`` are the same;
+        either way, what it reported goes to ``problems``."""
+        kept = self.last.get(key)
+        if kept is not None and _same(kept[0], inputs):
+            self.now[key] = kept
+        else:
+            reported = Problems()
+            kept = self.now[key] = (inputs, make(reported), reported.items)
+        problems.items.extend(kept[2])
+        return kept[1]
+
+    def dropped(self) -> list:
+        """The results kept last time that this update did not give again."""
+        return [kept[1] for key, kept in self.last.items() if self.now.get(key) is not kept]
+
+    def next_update(self) -> None:
+        """Keep only what this update made or gave again."""
+        self.last, self.now = self.now, {}
+
+
+def settled_or_new(signature: tuple | None) -> object:
+    """A file's signature (filecache.py) as an input: None for a file that is not there; a new
+    object, the same as nothing kept, for one changed too recently to be sure of."""
+    settled = filecache.settled(signature)
+    return object() if settled is None and signature is not None else settled
+
+
+def _same(kept: tuple, inputs: tuple) -> bool:
+    # A tuple compares its items by identity first, and the model's classes compare by identity
+    # only (eq=False): a result links to its inputs, so an equal copy would not do. Plain values
+    # (a signature, a flag) compare by value. The kept inputs hold their objects, so no other
+    # object can take their id meanwhile.
+    return kept == inputs
