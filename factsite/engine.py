@@ -154,6 +154,7 @@ class Engine:
         self.compiled_templates = compiled_templates
         self.reviews: dict = {}  # each claim's ClaimReview JSON, by what it is made from (site_files.py)
         self.reuse = Reuse()  # what reading made of each file (read/reuse.py)
+        self.rows: dict = {}  # what the files made from every claim show of each (render/claim_rows.py)
 
     @collector_paused()
     def update(self, sink: Sink, published: Path | None = None, since: str | None = None,
@@ -173,7 +174,7 @@ class Engine:
             renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
                                 cards=settings.cards, search=settings.search, env=self.templates,
                                 card_cache=self.card_cache, compiled_templates=self.compiled_templates,
-                                reviews=self.reviews)
+                                reviews=self.reviews, rows=self.rows)
             prints = renderer.fingerprints()
         try:
             with clock("render and write"), model_frozen():

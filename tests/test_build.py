@@ -530,3 +530,17 @@ def test_timings_name_each_stage_in_the_order_they_run(project, tmp_path):
                                     "check links", "save cache"]
     assert all(seconds >= 0 for seconds in result.timings.values())
     assert sum(result.timings.values()) > 0
+
+
+@pytest.mark.parametrize("drafts", [False, True])
+def test_the_published_state_written_is_state_data_as_json(project, tmp_path, drafts):
+    """verdicts.json is written from each claim's entry kept between builds (claim_rows.py),
+    joined as JSON: the same bytes as checks/published.state_data written whole, drafts left out."""
+    from factsite.checks.published import STATE_FILE, state_data
+    from factsite.render.structured_data import to_json
+
+    out = tmp_path / "site"
+    build(project, out, drafts=drafts, cards=False, search=False, use_cache=False)
+    site, _ = read_site(project, drafts=drafts)
+    assert site.withdrawn and any(claim.draft for claim in site.claims) == drafts
+    assert (out / STATE_FILE).read_bytes() == (to_json(state_data(site)) + "\n").encode("utf-8")

@@ -147,8 +147,12 @@ def state_data(site: Site) -> dict:
     even in a build that shows them."""
     return {
         "claims": [claim_data(claim) for claim in sorted(site.claims, key=lambda c: c.slug) if not claim.draft],
-        "withdrawn": [withdrawal_data(w) for w in sorted(site.withdrawn, key=lambda w: w.claim)],
+        "withdrawn": withdrawn_data(site),
     }
+
+
+def withdrawn_data(site: Site) -> list[dict]:
+    return [withdrawal_data(w) for w in sorted(site.withdrawn, key=lambda w: w.claim)]
 
 
 def claim_data(claim: Claim) -> dict:

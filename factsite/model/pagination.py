@@ -92,7 +92,7 @@ def chunks_of(items: list, cut: Cut, key: Callable[[object], str]) -> list[list]
     shorter than ``cut.min_items``, is joined to the one before it."""
     oldest_first = items[::-1]
     starts = [0]  # where each page starts; the loop finds the mark items, then cuts between them
-    marks = [number for number, item in enumerate(oldest_first) if key_hash(key(item)) % cut.mark == 0]
+    marks = [number for number, hashed in enumerate(map(key_hash, map(key, oldest_first))) if hashed % cut.mark == 0]
     for number in [*marks, len(oldest_first)]:  # the end, to cut what runs long before it
         while number - starts[-1] > cut.max_items:
             starts.append(starts[-1] + cut.max_items)

@@ -52,8 +52,19 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
                 claim.claimant = claimant_for(file, claimants, problems)
                 claims.append(claim)
                 read.append((claim, file))
+    same_claimants(claims, claimants, reuse, problems)
     check_one_name_each(read, problems)
     return claims
+
+
+def same_claimants(claims: list[Claim], claimants: dict[str, Claimant], reuse: Reuse, problems: Problems) -> None:
+    """Link each claim to the claimant the last update made, where it has the same name and type
+    (reuse.py), so that a claim kept from it is still linked to the same objects."""
+    kept = {slug: reuse.made(("claimant", slug), (claimant.name, claimant.type, claimant.type_given_in),
+                             lambda found: claimant, problems)  # noqa: B023 - called at once
+            for slug, claimant in claimants.items()}
+    for claim in claims:
+        claim.claimant = kept[claim.claimant.slug]
 
 
 class FieldLines(Mapping):

@@ -132,8 +132,9 @@ class DocumentCache:
         if signature is not None:
             key = (kind.__name__, str(path))
             self.used.add(key)
-            self.entries[key] = self.recent[key] = (signature, result.to_plain() if plain is None else plain,
-                                                    [(w.line, w.message, w.hint) for w in warnings])
+            entry = self.entries[key] = self.recent[key] = (
+                signature, result.to_plain() if plain is None else plain, [(w.line, w.message, w.hint) for w in warnings])
+            self.made[key] = (entry, result)  # the next get() gives this very object, as reuse.py wants
             self.changed = True
 
     def forget_unread(self) -> None:

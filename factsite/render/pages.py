@@ -6,7 +6,7 @@ test_incremental.py and tests/test_preview.py compare such builds with fresh one
 
 What every page shows (templates, static files, settings, the menus) is the renderer's
 ``layout``, in every fingerprint. What a page shows of a claim listed on it is the claim's
-``shown`` digest (:func:`shown_digests`).
+``shown`` digest (claim_rows.py).
 
 Fingerprints are worked out for every job of every rebuild, some 14,000 at 10,000 claims:
 each is one flat call to digest_of, with lists unpacked rather than generators (a third
@@ -15,6 +15,7 @@ quicker at that size).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -36,12 +37,8 @@ def claim_pages(claims: list[Claim], base: str) -> list[Listing]:
     return paginate(claims, base, CLAIMS_CUT, key=claim_key, date=claim_date)
 
 
-def claim_key(claim: Claim) -> str:
-    return claim.slug
-
-
-def claim_date(claim: Claim):
-    return claim.published
+claim_key = operator.attrgetter("slug")  # asked of every claim of every list: quicker than a function
+claim_date = operator.attrgetter("published")
 
 
 def correction_key(correction) -> str:
@@ -50,16 +47,6 @@ def correction_key(correction) -> str:
 
 def correction_date(correction):
     return correction.date
-
-
-def shown_digests(site) -> dict[str, str]:
-    """For each claim (by slug, in the site's order), a digest of what lists, feeds, source pages
-    and related claims show of it: its file, and its address (a renamed file is the same
-    text at a new address). The claimant's name and type are the shared claimant's, which
-    another claim's file may set."""
-    return {c.slug: digest_of(c.slug, c.digest, c.claimant.name, c.claimant.type,
-                              c.appeared_in.digest if c.appeared_in else "")
-            for c in site.claims}
 
 
 class ClaimPages:

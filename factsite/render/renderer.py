@@ -29,9 +29,9 @@ from ..checks.links import OutputIndex, WrittenLinks
 from .markup import MarkdownRenderer
 from ..model.search_parts import search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
-from .pages import ClaimPages, CorrectionsPages, ListingPages, SharedPages, SourcePages, shown_digests
+from .claim_rows import ClaimRow, claim_rows
+from .pages import ClaimPages, CorrectionsPages, ListingPages, SharedPages, SourcePages
 from .site_files import FEED_SIZE, WholeSiteFiles
-from .structured_data import review_key
 from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_month, count_by_verdict, human_date,
                          join_url, stylesheet, template_environment)
 from ..read.theme import read_theme_file, theme_files
@@ -45,15 +45,18 @@ class Renderer:
 
     def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
                  cards: bool = True, search: bool = True, env: jinja2.Environment | None = None,
-                 card_cache=None, compiled_templates: bool = False, reviews: dict | None = None):
+                 card_cache=None, compiled_templates: bool = False, reviews: dict | None = None,
+                 rows: dict | None = None):
         """``env`` may be kept from an earlier build (the preview server does it): Jinja
         then compiles again only the templates that changed. ``compiled_templates``: keep them
         compiled between builds (compiled.py). ``reviews``: each claim's ClaimReview JSON as
-        claims.json holds it, kept between builds the same way (site_files.py)."""
+        claims.json holds it, kept between builds the same way (site_files.py); ``rows``, what the
+        files made from every claim show of each (claim_rows.py)."""
         self.site = site
         self.templates_dir = templates_dir
         self.card_cache = card_cache  # a CardCache, or None to draw every card
         self.reviews = {} if reviews is None else reviews
+        self.kept_rows = {} if rows is None else rows
         self.cards = cards
         self.search = search
         self.static_dir = static_dir
@@ -166,14 +169,19 @@ class Renderer:
         return self.layout_digest()
 
     @functools.cached_property
+    def rows(self) -> dict[str, ClaimRow]:
+        """What the files made from every claim show of each (claim_rows.py), by slug in the site's order."""
+        return claim_rows(self.site.claims, self.kept_rows)
+
+    @functools.cached_property
     def shown(self) -> dict[str, str]:
-        """What lists show of each claim: :func:`pages.shown_digests`."""
-        return shown_digests(self.site)
+        """What lists show of each claim: claim_rows.ClaimRow.shown."""
+        return {slug: row.shown for slug, row in self.rows.items()}
 
     @functools.cached_property
     def review_keys(self) -> dict[str, str]:
         """What each claim's ClaimReview is made of: structured_data.review_key."""
-        return {claim.slug: review_key(claim) for claim in self.site.claims}
+        return {slug: row.review_key for slug, row in self.rows.items()}
 
     def layout_digest(self) -> str:
         """What every page shows or depends on: templates, static files, settings, the menus,

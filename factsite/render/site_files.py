@@ -7,6 +7,7 @@ that writes it beside the one that digests what it shows.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from ..digest import digest_of
 from .jobs import Output
 from ..model.site import Claim
 from .pages import withdrawn_records
-from ..checks.published import STATE_FILE, state_data
+from ..checks.published import STATE_FILE, withdrawn_data
 from .structured_data import claim_review, data_feed_json, to_json
 
 if TYPE_CHECKING:
@@ -138,7 +139,12 @@ class WholeSiteFiles:
     # The published state: what readers see, which the next build compares the content with (checks/guard.py).
 
     def published_state(self) -> bytes:
-        return (to_json(state_data(self.site)) + "\n").encode("utf-8")
+        """checks/published.state_data as JSON, each claim's entry from its row (claim_rows.py):
+        the same bytes as to_json(state_data(site))."""
+        rows, site = self.r.rows, self.site
+        claims = ",".join(rows[claim.slug].state for claim in sorted(site.claims, key=operator.attrgetter("slug")) if not claim.draft)
+        withdrawn = to_json(withdrawn_data(site))
+        return ('{"claims":[' + claims + '],"withdrawn":' + withdrawn + "}\n").encode("utf-8")
 
     def published_state_print(self) -> str:
         """Each claim's fields (the verdicts' meaning is in the layout), and the withdrawn."""
@@ -158,7 +164,7 @@ class WholeSiteFiles:
 
 def latest_changed(claims: list[Claim], count: int) -> list[Claim]:
     """The ``count`` claims changed last (published, updated or corrected), the newest change first."""
-    return sorted(claims, key=lambda claim: claim.modified, reverse=True)[:count]  # stable: ties keep their order
+    return sorted(claims, key=operator.attrgetter("modified"), reverse=True)[:count]  # stable: ties keep their order
 
 
 def midnight(day: dt.date) -> dt.datetime:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import operator
+from collections import Counter
 import re
 from pathlib import Path
 from urllib.parse import urljoin
@@ -67,10 +69,11 @@ def as_text(markup: str) -> Markup:
 
 
 def count_by_verdict(claims: list[Claim]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for claim in claims:
-        counts[claim.verdict.slug] = counts.get(claim.verdict.slug, 0) + 1
-    return counts
+    """How many of ``claims`` have each verdict, by slug, in the order they first come."""
+    return dict(Counter(map(_verdict_slug, claims)))
+
+
+_verdict_slug = operator.attrgetter("verdict.slug")  # a list of 10,000 claims is counted at C speed
 
 
 def by_month(claims: list[Claim]) -> list[tuple[str, list[Claim]]]:

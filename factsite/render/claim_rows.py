@@ -1,0 +1,48 @@
+"""What the files made from every claim show of each one, worked out once per claim.
+
+Lists, feeds and source pages show a claim's card; claims.json its ClaimReview; the published
+state its title and verdict. Each of these files, and its fingerprint, goes through every claim
+of the site. A long-running preview keeps each claim that did not change from one update to the
+next as the very same object, linked to the same claimant (read/reuse.py): a claim's row is
+then kept too, and worked out again only for the claims that are new objects.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..checks.published import claim_data
+from ..digest import digest_of
+from ..model.site import Claim, Claimant
+from .structured_data import review_key, to_json
+
+
+class ClaimRow(NamedTuple):
+    claim: Claim  # the objects it was worked out from
+    claimant: Claimant
+    # What lists, feeds, source pages and related claims show of it: its file, and its address
+    # (a renamed file is the same text at a new address). The claimant's name and type are the
+    # shared claimant's, which another claim's file may set.
+    shown: str
+    review_key: str  # what its ClaimReview is made of (structured_data.review_key)
+    state: str  # its entry in the published state, as JSON (checks/published.claim_data)
+
+
+def row_of(claim: Claim) -> ClaimRow:
+    shown = digest_of(claim.slug, claim.digest, claim.claimant.name, claim.claimant.type,
+                      claim.appeared_in.digest if claim.appeared_in else "")
+    return ClaimRow(claim, claim.claimant, shown, review_key(claim), to_json(claim_data(claim)))
+
+
+def claim_rows(claims: list[Claim], kept: dict[str, ClaimRow]) -> dict[str, ClaimRow]:
+    """Each claim's row, by slug in the order of ``claims``: from ``kept`` (the last update's
+    rows, which this replaces) where the claim and its claimant are the same objects."""
+    rows = {}
+    for claim in claims:
+        row = kept.get(claim.slug)
+        if row is None or row.claim is not claim or row.claimant is not claim.claimant:
+            row = row_of(claim)
+        rows[claim.slug] = row
+    kept.clear()
+    kept.update(rows)
+    return rows
