@@ -30,8 +30,9 @@ from .render.jobs import Job, JobResult
 from .checks.links import check_rendered_links
 from .model.site import Claim, Site
 from .read.content import load_content
-from .read.filecache import DocumentCache
-from .read.reuse import Reuse, settled_or_new
+from .read.filecache import DocumentCache, settled_or_new
+from .read.reuse import Reuse
+from .render.kept import Kept
 from .render.renderer import Renderer
 from .runtime import Stopwatch, available_cores, collector_paused, model_frozen, source_date
 from .read.theme import check_theme_folder
@@ -152,9 +153,8 @@ class Engine:
         self.templates = templates
         self.card_cache = card_cache
         self.compiled_templates = compiled_templates
-        self.reviews: dict = {}  # each claim's ClaimReview JSON, by what it is made from (site_files.py)
         self.reuse = Reuse()  # what reading made of each file (read/reuse.py)
-        self.rows: dict = {}  # what the files made from every claim show of each (render/claim_rows.py)
+        self.kept = Kept()  # what rendering worked out from the model (render/kept.py)
 
     @collector_paused()
     def update(self, sink: Sink, published: Path | None = None, since: str | None = None,
@@ -174,7 +174,7 @@ class Engine:
             renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
                                 cards=settings.cards, search=settings.search, env=self.templates,
                                 card_cache=self.card_cache, compiled_templates=self.compiled_templates,
-                                reviews=self.reviews, rows=self.rows)
+                                kept=self.kept)
             prints = renderer.fingerprints()
         try:
             with clock("render and write"), model_frozen():

@@ -10,16 +10,8 @@ from ..model.site import Site
 
 
 def check_editorial(site: Site, problems: Problems) -> None:
-    for claim in site.claims:
-        cited = {citation.source.id for citation in claim.citations}
-        if len(cited) == 1 and claim.verdict.rating is not None:
-            problems.warning(
-                claim.path, claim.lines.get("verdict"),
-                f'only one source is cited, but the verdict is "{claim.verdict.label}"',
-                "cite a second, independent source, or rate the claim with a verdict off the scale "
-                "(such as Unproven) and say what evidence would settle it",
-            )
-    cited_anywhere = {c.source.id for claim in site.claims for c in claim.citations}
+    """The warnings about the whole site; each claim's own are made with it (read/claims.check_claim)."""
+    cited_anywhere = {source.id for source in site.sources if source.claims}
     cited_anywhere |= {claim.appeared_in.id for claim in site.claims if claim.appeared_in}
     for source in site.sources:
         if source.id not in cited_anywhere:
@@ -30,3 +22,4 @@ def check_editorial(site: Site, problems: Problems) -> None:
                 source.path, None, "there is no archived copy of this source",
                 f"add archive_url: (e.g. a Wayback Machine address) or save the text as {source.id}.txt beside it",
             )
+

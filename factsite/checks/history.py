@@ -22,7 +22,8 @@ from pathlib import Path, PurePosixPath
 
 from ..read.addresses import WITHDRAWN_FILE
 from ..read.fields import SLUG_PATTERN
-from ..read.listing import MAX_FOLDER_DEPTH, hidden_below
+from ..read.hidden import hidden_below
+from ..read.listing import MAX_FOLDER_DEPTH
 from ..read.parse import parse_markdown_text
 from ..read.text import MAX_FILE_BYTES
 from ..read.yaml_lines import parse_yaml

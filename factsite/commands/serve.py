@@ -33,7 +33,7 @@ from .build import FolderSink, describes
 from ..errors import BuildFailed, ContentError, Problems
 from ..read.filecache import DocumentCache, content_signatures
 from ..readback import read_own_file
-from ..read.listing import hidden_below
+from ..read.hidden import hidden_below
 from .preview_http import handler_for
 from ..render.renderer import template_environment
 

@@ -7,11 +7,17 @@ sorted, so the output does not depend on the order files were read in.
 
 from __future__ import annotations
 
+import operator
+
 from .site import Claim, Content, Site, SiteConfig
 
 
 def newest_first(claims: list[Claim]) -> list[Claim]:
-    return sorted(claims, key=lambda c: (c.published, c.slug), reverse=True)
+    return sorted(claims, key=_published_and_slug, reverse=True)
+
+
+_published_and_slug = operator.attrgetter("published", "slug")  # at C speed: assembled on every save
+_source = operator.attrgetter("source")
 
 
 def assemble_site(config: SiteConfig, content: Content) -> Site:
@@ -25,7 +31,7 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
         claim.verdict.claims.append(claim)
         for topic in claim.topics:
             topic.claims.append(claim)
-        for source in {citation.source.id: citation.source for citation in claim.citations}.values():
+        for source in dict.fromkeys(map(_source, claim.citations)):  # each once, in the order cited
             source.claims.append(claim)
 
     claimants = sorted({claim.claimant.slug: claim.claimant for claim in claims}.values(),
@@ -49,7 +55,7 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
 
 def link_related(claim: Claim, by_slug: dict[str, Claim]) -> None:
     # A related claim left out of this build (a draft) is simply not linked.
-    claim.related = [by_slug[slug] for slug in claim.related_slugs if slug in by_slug]
+    claim.related = [by_slug[slug] for slug in claim.related_slugs if slug in by_slug] if claim.related_slugs else []
 
 
 def corrections_of(claims: list[Claim]) -> list:

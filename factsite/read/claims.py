@@ -29,7 +29,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
     claims: list[Claim] = []
     claimants: dict[str, Claimant] = {}
     paths: dict[str, Path] = {}
-    for path in content_files(folder, "*.md", problems, recursive=True):
+    for path in content_files(folder, "*.md", problems, recursive=True, reuse=reuse):
         slug = path.name[:-len(".md")]
         if slug in paths:
             problems.error(path, None, f'another claim already uses the address "{slug}"',
@@ -159,8 +159,21 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
     )
     for correction in claim.corrections:
         correction.claim = claim
+    if not claim.draft:  # a draft's are reported where it is built (read/content.py)
+        check_claim(claim, problems)
     return claim
 
+
+def check_claim(claim: Claim, problems: Problems) -> None:
+    """The editorial warnings about one claim (checks/editorial.py has the whole site's): made with
+    the claim, and so kept with it between updates (reuse.py)."""
+    if claim.verdict.rating is not None and len({citation.source.id for citation in claim.citations}) == 1:
+        problems.warning(
+            claim.path, claim.lines.get("verdict"),
+            f'only one source is cited, but the verdict is "{claim.verdict.label}"',
+            "cite a second, independent source, or rate the claim with a verdict off the scale "
+            "(such as Unproven) and say what evidence would settle it",
+        )
 
 def citation_from(doc: ClaimFile, index: int, entry: dict, sources: dict[str, Source],
                   problems: Problems) -> Citation | None:

@@ -11,9 +11,9 @@ from pathlib import Path
 from .addresses import check_record_aliases, load_withdrawn
 from ..errors import Problems
 from ..model.site import Content, SiteConfig, Source
-from .claims import load_claims
+from .claims import check_claim, load_claims
 from .filecache import DocumentCache
-from .listing import is_hidden
+from .hidden import is_hidden
 from .pages import load_pages
 from .reuse import Reuse
 from .sources import load_sources
@@ -33,6 +33,10 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
     left_out = [] if drafts else [c for c in claims if c.draft]
     if not drafts:
         claims = [c for c in claims if not c.draft]
+    else:
+        for claim in claims:
+            if claim.draft:  # a work in progress: warned about only where it is shown, as the preview does
+                check_claim(claim, problems)
     pages = load_pages(content_dir / "pages", problems)
     withdrawn = load_withdrawn(content_dir, config, problems)
     check_record_aliases(withdrawn, claims + left_out, problems)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import ContentError, Problems
 from ..readback import read_own_file
-from .listing import is_hidden
+from .hidden import is_hidden
 
 
 class DocumentCache:
@@ -177,6 +177,13 @@ def settled(signature: tuple[int, int, int] | None) -> tuple[int, int, int] | No
     if signature is None or time.time_ns() - max(signature[1:]) < DocumentCache.RACY_NS:
         return None
     return signature
+
+
+def settled_or_new(signature: tuple | None) -> object:
+    """A signature as one of a result's inputs (reuse.py): None for a file that is not there; a
+    new object, equal to nothing kept, for one changed too recently to be sure of."""
+    settled_signature = settled(signature)
+    return object() if settled_signature is None and signature is not None else settled_signature
 
 
 def content_signatures(folder: Path, settle: bool = True) -> dict[str, tuple[int, int, int] | None]:

@@ -12,26 +12,43 @@ from pathlib import Path
 from ..errors import Problems
 from .fields import SLUG_PATTERN, slug_problem
 from .slugs import slugify
+from .filecache import settled_or_new
+from .hidden import is_hidden
+from .reuse import Reuse
 from .text import report_link
 
 MAX_FOLDER_DEPTH = 10  # folders inside content/claims/; claims/2025/09/ is two; deeper is a mistake or an attack
 
 
-def is_hidden(name: str) -> bool:
-    """A hidden file or folder (".archive", an editor's ".x.md.swp"): the build leaves it, and all
-    that is in it, out; so does every listing of the content (the file cache's, the preview's,
-    `check --since`'s), so that they all agree on what the site is made of."""
-    return name.startswith(".")
-
-
-def hidden_below(relative: str) -> bool:
-    """Whether the path ``relative`` (with "/" between its parts) is hidden or inside a hidden folder."""
-    return any(is_hidden(part) for part in relative.split("/"))
-
-
-def content_files(folder: Path, pattern: str, problems: Problems, recursive: bool = False) -> list[Path]:
+def content_files(folder: Path, pattern: str, problems: Problems, recursive: bool = False,
+                  reuse: Reuse | None = None) -> list[Path]:
     """The folder's files matching ``pattern`` (``*.md``, ``*.yml``), sorted, each with a name
-    that is safe as a web address on any system the site is copied to.
+    that is safe as a web address on any system the site is copied to (see :func:`listed`).
+
+    ``reuse``: the listing the last update made, given again while no folder it went through
+    has changed since: the system moves a folder's change time whenever a name in it is added,
+    removed or renamed, and the listing depends on nothing but names (reuse.py).
+    """
+    if reuse is None:
+        return listed(folder, pattern, problems, recursive)[0]
+    key = ("listing", str(folder), pattern, recursive)
+    kept = reuse.kept(key)
+    folders = kept[1] if kept is not None else [folder]
+    inputs = tuple((str(path), settled_or_new(folder_signature(path))) for path in folders)
+    return reuse.made(key, inputs, lambda found: listed(folder, pattern, found, recursive), problems)[0]
+
+
+def folder_signature(folder: Path) -> tuple[int, int, int] | None:
+    """The folder's inode and modification and change times (of the folder, not of a link's target)."""
+    try:
+        stat = os.lstat(folder)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def listed(folder: Path, pattern: str, problems: Problems, recursive: bool = False) -> tuple[list[Path], list[Path]]:
+    """content_files' files, and the folders it went through.
 
     Links (symlinks) are refused and never followed, files and folders alike, so no
     file from outside the content folder is read and no folder is gone round twice.
@@ -41,11 +58,12 @@ def content_files(folder: Path, pattern: str, problems: Problems, recursive: boo
     """
     if folder.is_symlink():
         report_link(folder, problems)
-        return []
+        return [], [folder]
     if not folder.is_dir():
-        return []
+        return [], [folder]
     suffix = pattern.removeprefix("*")
-    found = sorted(_entries(folder, recursive, problems), key=lambda item: item[1].path)
+    folders = [folder]
+    found = sorted(_entries(folder, recursive, problems, folders), key=lambda item: item[1].path)
     names: dict[tuple[Path, str], set[str]] = {}  # in each folder, the names written in lower case
     for _, entry, parent in found:
         names.setdefault((parent, entry.name.lower()), set()).add(entry.name)
@@ -64,7 +82,7 @@ def content_files(folder: Path, pattern: str, problems: Problems, recursive: boo
             continue
         if _usable_name(path, name, suffix, reserved, problems, names, parent):
             files.append(path)
-    return files
+    return files, folders
 
 
 def _usable_name(path: Path, name: str, suffix: str, reserved: dict[str, str], problems: Problems,
@@ -113,12 +131,13 @@ RESERVED_NAMES = {"pages": {name: f'the site\'s own "{name}/" pages would be rep
                                          "topics", "verdicts")}}
 
 
-def _entries(folder: Path, recursive: bool, problems: Problems):
+def _entries(folder: Path, recursive: bool, problems: Problems, folders: list[Path]):
     """``(path, os.DirEntry, folder)`` for everything in ``folder`` (and below it, if ``recursive``)
     but what is hidden: a hidden file, or anything in a hidden folder (content/claims/.archive/),
     is left out, as every other listing of the content leaves it out (is_hidden).
     Never goes into a link, so a link that loops cannot make it loop, nor deeper than
-    MAX_FOLDER_DEPTH folders, which it reports; a stack, not recursion, so no depth can crash it."""
+    MAX_FOLDER_DEPTH folders, which it reports; a stack, not recursion, so no depth can crash it.
+    Each folder it goes into is added to ``folders``."""
     pending = [(folder, 0)]
     while pending:
         here, depth = pending.pop()
@@ -139,4 +158,5 @@ def _entries(folder: Path, recursive: bool, problems: Problems):
                                    f"move the files in it up: a few levels such as {folder.name}/2025/09/ are plenty")
                 else:
                     pending.append((path, depth + 1))
+                    folders.append(path)
 

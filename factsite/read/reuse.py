@@ -19,7 +19,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from ..errors import Problems
-from . import filecache
 
 T = TypeVar("T")
 
@@ -43,6 +42,11 @@ class Reuse:
         problems.items.extend(kept[2])
         return kept[1]
 
+    def kept(self, key):
+        """What was made for ``key`` last time, if anything."""
+        kept = self.last.get(key)
+        return None if kept is None else kept[1]
+
     def dropped(self) -> list:
         """The results kept last time that this update did not give again."""
         return [kept[1] for key, kept in self.last.items() if self.now.get(key) is not kept]
@@ -50,13 +54,6 @@ class Reuse:
     def next_update(self) -> None:
         """Keep only what this update made or gave again."""
         self.last, self.now = self.now, {}
-
-
-def settled_or_new(signature: tuple | None) -> object:
-    """A file's signature (filecache.py) as an input: None for a file that is not there; a new
-    object, the same as nothing kept, for one changed too recently to be sure of."""
-    settled = filecache.settled(signature)
-    return object() if settled is None and signature is not None else settled
 
 
 def _same(kept: tuple, inputs: tuple) -> bool:

@@ -10,11 +10,11 @@ from ..errors import Problems
 from .fields import check_fields, is_web_address
 from .plain_values import plain_values, values_from_plain
 from ..model.site import Source
-from .filecache import DocumentCache
 from .listing import content_files
 from .parallel import read_many
 from .parse import read_yaml_file
-from .reuse import Reuse, settled_or_new
+from .filecache import DocumentCache, settled_or_new
+from .reuse import Reuse
 from .text import read_text
 from .schema import SOURCE_FIELDS
 
@@ -56,7 +56,7 @@ def load_sources(folder: Path, problems: Problems, jobs: int = 1,
     """Every source; ``reuse`` gives again each source whose file and copy are unchanged (reuse.py)."""
     reuse = reuse or Reuse()
     sources = []
-    paths = content_files(folder, "*.yml", problems)
+    paths = content_files(folder, "*.yml", problems, reuse=reuse)
     for path, file in zip(paths, read_many(paths, SourceFile, problems, jobs, cache), strict=True):
         if file is None:
             continue

@@ -15,6 +15,7 @@ quicker at that size).
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
@@ -23,6 +24,7 @@ from markupsafe import Markup
 
 from ..digest import digest_of
 from .jobs import Output
+from .kept import kept_or_made
 from ..model.pagination import CLAIMS_CUT, CORRECTIONS_CUT, Listing, paginate
 from ..model.site import Claim, Page, Source, claim_url
 from .structured_data import claim_review, to_script_json
@@ -35,6 +37,11 @@ if TYPE_CHECKING:
 def claim_pages(claims: list[Claim], base: str) -> list[Listing]:
     """A list of claims cut into pages (model/pagination.py): a page starts at a claim by its slug."""
     return paginate(claims, base, CLAIMS_CUT, key=claim_key, date=claim_date)
+
+
+def rows_of(rows: dict, claims: list[Claim]) -> list:
+    """The rows (claim_rows.py) of ``claims``, in their order."""
+    return list(map(rows.__getitem__, map(claim_key, claims)))
 
 
 claim_key = operator.attrgetter("slug")  # asked of every claim of every list: quicker than a function
@@ -84,7 +91,15 @@ class ClaimPages:
         return self.fingerprint_of(self.by_slug[slug])
 
     def fingerprints(self) -> dict:
-        return {("claim", claim.slug): self.fingerprint_of(claim) for claim in self.r.site.claims}
+        """Each claim page's, kept from the last update where the claim's row and its related
+        claims' rows are the same (kept.py): they cover all that fingerprint_of digests."""
+        rows, layout, kept, now = self.r.rows, self.r.layout, self.r.kept.claim_prints, {}
+        prints = {("claim", claim.slug): kept_or_made(
+                      kept, now, claim.slug, (layout, rows[claim.slug], *[rows[r.slug] for r in claim.related]),
+                      functools.partial(self.fingerprint_of, claim))
+                  for claim in self.r.site.claims}
+        self.r.kept.claim_prints = now
+        return prints
 
 
 class ListPage(NamedTuple):
@@ -110,8 +125,21 @@ class ListingPages:
         lists += [("verdict.html", v.url, v.claims, {"verdict": v}) for v in site.verdicts]
         lists += [("topic.html", t.url, t.claims, {"topic": t}) for t in site.topics]
         lists += [("claimant.html", c.url, c.claims, {"claimant": c}) for c in site.claimants]
-        self.pages = {listing.url: ListPage(template, listing, context, claims)
-                      for template, base, claims, context in lists for listing in claim_pages(claims, base)}
+        # Each list's pages and their fingerprints, kept from the last update where the list's
+        # claims have the same rows (kept.py): most lists do not hold the claim an edit changed.
+        rows, layout, kept, now = renderer.rows, renderer.layout, renderer.kept.lists, {}
+        self.pages, self.prints = {}, {}
+        for template, base, claims, context in lists:
+            pages, prints = kept_or_made(kept, now, base, (layout, template, *context.values(), *rows_of(rows, claims)),
+                                         functools.partial(self.list_pages, template, base, claims, context))
+            self.pages.update(pages)
+            self.prints.update(prints)
+        renderer.kept.lists = now
+
+    def list_pages(self, template: str, base: str, claims: list[Claim], context: dict) -> tuple[dict, dict]:
+        """A list's pages, by address, and their fingerprints."""
+        pages = {listing.url: ListPage(template, listing, context, claims) for listing in claim_pages(claims, base)}
+        return pages, {("listing", url): self.fingerprint_of(page) for url, page in pages.items()}
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -121,16 +149,19 @@ class ListingPages:
         yield self.r.page(page.template, url, listing=page.listing, **page.context)
 
     def fingerprint(self, url: str) -> str:
+        return self.fingerprint_of(self.pages[url])
+
+    def fingerprint_of(self, page: ListPage) -> str:
         """Each field of its ListPage: the template, the page's claims and its own fields (its
         address, its neighbours', its dates), and on the list's newest page, the whole list's
         size and verdict counts."""
-        template, listing, _, whole = self.pages[url]
+        template, listing, _, whole = page
         shown = self.r.shown
         totals = [str(len(whole)), repr(sorted(self.r.count_by_verdict(whole).items()))] if listing.is_newest else []
         return digest_of(self.r.layout, template, *listing.frame, *totals, *[shown[c.slug] for c in listing.claims])
 
     def fingerprints(self) -> dict:
-        return {("listing", url): self.fingerprint(url) for url in self.pages}
+        return self.prints
 
 
 class SourcePages:
@@ -141,8 +172,19 @@ class SourcePages:
 
     def __init__(self, renderer: Renderer):
         self.r = renderer
-        self.pages = {listing.url: (source, listing) for source in renderer.site.sources
-                      for listing in claim_pages(source.claims, source.url_path)}
+        # Kept from the last update as the lists' are (ListingPages), by the source and its claims' rows.
+        rows, layout, kept, now = renderer.rows, renderer.layout, renderer.kept.sources, {}
+        self.pages, self.prints = {}, {}
+        for source in renderer.site.sources:
+            pages, prints = kept_or_made(kept, now, source.url_path, (layout, source, *rows_of(rows, source.claims)),
+                                         functools.partial(self.source_pages, source))
+            self.pages.update(pages)
+            self.prints.update(prints)
+        renderer.kept.sources = now
+
+    def source_pages(self, source: Source) -> tuple[dict, dict]:
+        pages = {listing.url: (source, listing) for listing in claim_pages(source.claims, source.url_path)}
+        return pages, {("source", url): self.fingerprint(url, pages) for url in pages}
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -153,17 +195,17 @@ class SourcePages:
         if listing.is_newest and source.archived_copy_path:
             yield source.archived_copy_path, source.archived_text.encode("utf-8")
 
-    def fingerprint(self, url: str) -> str:
+    def fingerprint(self, url: str, pages: dict | None = None) -> str:
         """The source's file (its text copy's digest is in it), the claims on this page and the
         page's own fields, and on its newest page, how many claims cite it and the verdicts of
         the claims made in it."""
-        source, listing = self.pages[url]
+        source, listing = (self.pages if pages is None else pages)[url]
         shown = self.r.shown
         totals = [str(len(source.claims)), repr(sorted(count_by_verdict(made_in(source)).items()))] if listing.is_newest else []
         return digest_of(self.r.layout, source.digest, *listing.frame, *totals, *[shown[c.slug] for c in listing.claims])
 
     def fingerprints(self) -> dict:
-        return {("source", url): self.fingerprint(url) for url in self.pages}
+        return self.prints
 
 
 def made_in(source: Source) -> list[Claim]:

@@ -30,6 +30,7 @@ from .markup import MarkdownRenderer
 from ..model.search_parts import search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
 from .claim_rows import ClaimRow, claim_rows
+from .kept import Kept
 from .pages import ClaimPages, CorrectionsPages, ListingPages, SharedPages, SourcePages
 from .site_files import FEED_SIZE, WholeSiteFiles
 from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_month, count_by_verdict, human_date,
@@ -45,18 +46,15 @@ class Renderer:
 
     def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
                  cards: bool = True, search: bool = True, env: jinja2.Environment | None = None,
-                 card_cache=None, compiled_templates: bool = False, reviews: dict | None = None,
-                 rows: dict | None = None):
+                 card_cache=None, compiled_templates: bool = False, kept: Kept | None = None):
         """``env`` may be kept from an earlier build (the preview server does it): Jinja
         then compiles again only the templates that changed. ``compiled_templates``: keep them
-        compiled between builds (compiled.py). ``reviews``: each claim's ClaimReview JSON as
-        claims.json holds it, kept between builds the same way (site_files.py); ``rows``, what the
-        files made from every claim show of each (claim_rows.py)."""
+        compiled between builds (compiled.py). ``kept``: what an earlier update's renderer worked out
+        from the model, given again where it was worked out from the same objects (kept.py)."""
         self.site = site
         self.templates_dir = templates_dir
         self.card_cache = card_cache  # a CardCache, or None to draw every card
-        self.reviews = {} if reviews is None else reviews
-        self.kept_rows = {} if rows is None else rows
+        self.kept = kept or Kept()
         self.cards = cards
         self.search = search
         self.static_dir = static_dir
@@ -171,7 +169,7 @@ class Renderer:
     @functools.cached_property
     def rows(self) -> dict[str, ClaimRow]:
         """What the files made from every claim show of each (claim_rows.py), by slug in the site's order."""
-        return claim_rows(self.site.claims, self.kept_rows)
+        return claim_rows(self.site.claims, self.kept.rows)
 
     @functools.cached_property
     def shown(self) -> dict[str, str]:
