@@ -73,7 +73,12 @@ EDITS = {
 }
 
 
-def test_each_kind_of_edit_rebuilds_to_the_same_bytes_as_a_cold_build(project, tmp_path):
+@pytest.mark.parametrize("settled_files", [False, True])
+def test_each_kind_of_edit_rebuilds_to_the_same_bytes_as_a_cold_build(project, tmp_path, request, settled_files):
+    """Settled, the files' times are trusted: a build whose inputs are the last build's does
+    nothing (commands/build.inputs_digest), so no edit may go unseen by it."""
+    if settled_files:
+        request.getfixturevalue("settled")
     out = tmp_path / "site"
     build(project, out)
     for name, edit in EDITS.items():
@@ -108,7 +113,7 @@ def test_a_template_edit_rebuilds_every_page(project, tmp_path, request, and_an_
     project.templates_dir = templates
     out = tmp_path / "site"
     build(project, out, search=False)
-    replace(templates / "base.html", "Skip to content", "Skip to the content")
+    replace(templates / "base.html", "Skip to content", "Skip to the content")  # the same size, a new time
     if and_an_analysis:
         EDITS["analysis"](project.content_dir)
     result = build(project, out, search=False)
@@ -285,12 +290,50 @@ def test_random_sequences_of_edits_match_a_cold_build(project, tmp_path, seed, r
         assert_same_as_cold_without_search(project, out, tmp_path)
 
 
-def test_changing_settings_rebuilds_everything(project, tmp_path):
+def test_changing_settings_rebuilds_everything(project, tmp_path, settled):
     out = tmp_path / "site"
     build(project, out, search=False)
     result = build(project, out, search=False, base_url="https://owner.github.io/repo/")
     assert result.files_reused == 0
     assert 'href="/repo/site.css' in (out / "index.html").read_text()
+    assert build(project, out, search=False, drafts=True).files_written > 0  # the draft's pages
+
+
+def test_a_build_of_the_same_inputs_has_nothing_to_do(project, tmp_path, settled):
+    """Nothing read, checked or rendered: it says what the last build wrote, and its warnings."""
+    replace(project.content_dir / "claims/rain-record.md", "    quote: Rainfall is not recorded in these tables.\n", "")
+    out = tmp_path / "site"
+    first = build(project, out, search=False)
+    before = contents_of(out)
+    again = build(project, out, search=False)
+    assert list(again.timings) == ["read cache"]
+    assert (again.files_written, again.files_reused) == (0, first.files_written)
+    assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings] != []
+    assert contents_of(out) == before
+    shutil.copytree(project.static_dir, tmp_path / "static")
+    project.static_dir = tmp_path / "static"  # the same files, elsewhere: another input
+    assert "read and check" in build(project, out, search=False).timings
+    assert list(build(project, out, search=False).timings) == ["read cache"]
+    static = project.static_dir / "site.css"
+    static.write_bytes(static.read_bytes() + b"\n")  # a theme file is an input too
+    assert "read and check" in build(project, out, search=False).timings
+
+
+@pytest.mark.parametrize("record", [b"", b"\x00garbage", None])
+def test_a_garbled_record_of_the_last_builds_inputs_is_not_trusted(project, tmp_path, settled, record):
+    """Read back from the cache folder, it is untrusted (readback.py): garbled, or beside no
+    state of the site (a build stopped after forgetting it), the build works everything out."""
+    from factsite.output.cache import BuildCache
+
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    if record is None:
+        BuildCache(out).state_file.unlink()
+    else:
+        BuildCache(out).inputs_file.write_bytes(record)
+    result = build(project, out, search=False)
+    assert "read and check" in result.timings
+    assert_same_as_cold_without_search(project, out, tmp_path)
 
 
 def test_links_to_anchors_on_kept_pages_are_still_checked(project, tmp_path):

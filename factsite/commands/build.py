@@ -13,14 +13,14 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from ..output.cache import BuildCache, BuildState
+from ..output.cache import STAMP, BuildCache, BuildState
 from ..engine import Engine, NoSink, Project, Settings, Update
 from ..errors import ContentError, Problems
 from ..render.jobs import Job, JobResult
 from ..readback import LeadsOutside, read_own_file
 from ..read.filecache import DocumentCache, content_signatures
 from ..render.renderer import Renderer
-from ..runtime import Stopwatch
+from ..runtime import Stopwatch, source_date
 from ..output.search import build_search_index, refresh_search_index
 from ..digest import digest_of
 from ..model.search_parts import search_shards
@@ -52,9 +52,16 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     out_dir = out_dir.resolve()
     refuse_project_folder(out_dir, [project.content_dir, project.templates_dir, project.static_dir, Path.cwd()])
     cache = _usable_cache(out_dir) if use_cache else None
+    settings = Settings(base_url, drafts, cards, search)
     with clock("read cache"):
-        documents = _document_cache(cache, project.content_dir)
-        settings = Settings(base_url, drafts, cards, search)
+        signatures = content_signatures(project.content_dir) if cache else {}
+        # Compared with git's past too (--since), the content is not all a build reads.
+        inputs = inputs_digest(project, settings, out_dir, signatures) if cache and since is None else None
+        last = _unchanged_since_last(cache, inputs, out_dir)
+        if last is not None:  # the site in out_dir is what this build would write
+            files, warnings = last
+            return BuildResult(out_dir, 0, warnings, clock.total(), files_reused=files, timings=clock.phases)
+        documents = _document_cache(cache, project.content_dir, signatures)
         sink = FolderSink(out_dir, cache, _last_build(cache, out_dir), settings, progress)
     engine = Engine(project, settings, documents,
                     card_cache=cache.cards() if cache else None, compiled_templates=cache is not None)
@@ -64,7 +71,34 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
             documents.save()
         if cache:
             cache.save_state(sink.state_after(update))
+            cache.save_inputs(inputs, sum(len(result.files) for result in update.results.values()),
+                              [(str(w.path), w.line, w.message, w.hint) for w in update.problems.warnings])
     return _result(out_dir, update, clock)
+
+
+def inputs_digest(project: Project, settings: Settings, out_dir: Path, content: dict) -> str | None:
+    """A digest of everything a build reads: each file of the content (``content``, its
+    signatures), templates and static folders, by its size and times; the settings, the build
+    date, the folders, and factsite's version. None when a file changed too recently for its
+    times to tell (filecache.settled), or a folder cannot be listed."""
+    folders = [content, content_signatures(project.templates_dir), content_signatures(project.static_dir)]
+    if any(signature is None for signatures in folders for signature in signatures.values()):
+        return None
+    return digest_of(repr(STAMP), str(out_dir), str(project.content_dir), str(project.templates_dir),
+                     str(project.static_dir), repr(settings), str(source_date()),
+                     *[repr(sorted(signatures.items())) for signatures in folders])
+
+
+def _unchanged_since_last(cache: BuildCache | None, inputs: str | None, out_dir: Path) -> tuple | None:
+    """(files, warnings) of the last build into ``out_dir``, if it was made of ``inputs`` and the
+    site it left is there as it left it: a build of the same inputs writes the same files
+    (tests/test_build.py builds twice to hold it to that), so it has nothing to do."""
+    last = cache.load_inputs() if cache is not None and inputs is not None else None
+    if last is None or last[0] != inputs or not cache.state_file.is_file() or not owned(out_dir) \
+            or journal_pending(out_dir):
+        return None
+    _, files, warnings = last
+    return files, [ContentError(Path(path), line, message, hint, "warning") for path, line, message, hint in warnings]
 
 
 def check(project: Project, base_url: str | None = None, drafts: bool = False,
@@ -153,11 +187,11 @@ def describes(state: BuildState, out_dir: Path) -> bool:
     return state.out_dir == str(out_dir) and owned(out_dir) and not journal_pending(out_dir)
 
 
-def _document_cache(cache: BuildCache | None, content_dir: Path) -> DocumentCache | None:
-    """The file cache, told the signatures of the content's files (listed in one pass)."""
+def _document_cache(cache: BuildCache | None, content_dir: Path, signatures: dict) -> DocumentCache | None:
+    """The file cache, told the signatures of the content's files (content_signatures: listed in one pass)."""
     documents = cache.documents() if cache else None
     if documents:
-        documents.listed(content_dir, content_signatures(content_dir))
+        documents.listed(content_dir, signatures)
     return documents
 
 

@@ -9,6 +9,7 @@ the folder only costs time. Its layout, with VERSION 10 and factsite 0.1.0:
 
     .factsite-cache/
       site.state.marshal          the build state of the site in site/ (build_state.py), by field name
+      site.inputs.marshal         a digest of everything that build was made from, and its warnings
       documents.marshal           the file cache (read/filecache.py)
       documents.recent.marshal    the file cache's entries put since documents.marshal was written whole
       cards-10/<digest>.png        share cards
@@ -91,7 +92,34 @@ class BuildCache:
         """Called before the site changes: a build stopped before it saves the new state
         then leaves no state at all (so the next build writes everything), never one
         that no longer describes the site."""
+        self.inputs_file.unlink(missing_ok=True)
         self.state_file.unlink(missing_ok=True)
+
+    @property
+    def inputs_file(self) -> Path:
+        return self.state_file.with_name(self.state_file.name.replace(".state.", ".inputs."))
+
+    def save_inputs(self, inputs: str | None, files: int, warnings: list[tuple]) -> None:
+        """What the build just saved was made from (a digest of every input, commands/build.py),
+        with how many files it wrote and its warnings: a build of the same inputs has nothing
+        to do but say so. None: inputs the next build cannot be sure of."""
+        if inputs is None:
+            self.inputs_file.unlink(missing_ok=True)
+        else:
+            write_atomically(self.inputs_file, marshal.dumps((STAMP, inputs, files, warnings)))
+
+    def load_inputs(self) -> tuple[str, int, list[tuple]] | None:
+        """What save_inputs saved, read back as untrusted: (inputs, files, warnings), each warning
+        (path, line, message, hint) as text and a line number or None; else None."""
+        data = read_own_file(self.inputs_file)
+        try:
+            loaded = marshal.loads(data) if data is not None else None
+        except (EOFError, ValueError, TypeError, MemoryError):
+            return None
+        if not (type(loaded) is tuple and len(loaded) == 4 and loaded[0] == STAMP and type(loaded[1]) is str
+                and type(loaded[2]) is int and type(loaded[3]) is list and all(map(_is_warning, loaded[3]))):
+            return None
+        return loaded[1], loaded[2], loaded[3]
 
     def save_state(self, state: BuildState) -> None:
         # marshal, not pickle: plain values load several times faster, and a big site has many.
@@ -121,6 +149,11 @@ class BuildCache:
 
     def cards(self) -> CardCache:
         return CardCache(self.folder / f"cards-{VERSION}")
+
+
+def _is_warning(value) -> bool:
+    return (type(value) is tuple and len(value) == 4 and type(value[0]) is str and type(value[2]) is str
+            and type(value[3]) is str and (value[1] is None or type(value[1]) is int))
 
 
 class CardCache:

@@ -5,10 +5,13 @@ text.py reads a file's text safely; yaml_lines.py parses YAML with the line of e
 parse.py splits a Markdown file's front matter from its body (markdown_limits.py refuses
 Markdown that would stall its conversion, with markdown_reread.py counting what the converter
 would read again); schema.py lists the fields each kind of file may
-hold and fields.py checks them. listing.py says which files in a folder are content;
+hold and fields.py checks them. listing.py says which files in a folder are content (hidden.py,
+which are left out);
 filecache.py keeps what reading each file gave between builds (plain_values.py checks each
 value it gives back as the fields would), and parallel.py reads many files, from that cache
 or on a pool of processes. sources.py, claim_file.py with claims.py
 (claimants.py, slugs.py), pages.py and addresses.py (old addresses, withdrawn fact-checks)
-read each kind of file; content.py reads them all. theme.py reads templates/ and static/.
+read each kind of file; content.py reads them all. reuse.py gives again, update after update,
+what reading made of each file while what it was made from is the same. theme.py reads
+templates/ and static/.
 """
