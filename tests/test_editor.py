@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from factsite.commands.cli import main
 
-from .conftest import FIXTURES, REPO, write
+from .conftest import FIXTURES, REPO, copies_of_budget_doubled, write
 
 
 @pytest.fixture
@@ -386,3 +386,18 @@ def test_a_stopped_preview_removes_its_folder(workdir, tmp_path, stop):
         output = process.communicate(timeout=20)[0]
     assert process.returncode == 0, output
     assert list(temporary.iterdir()) == []
+
+
+def test_a_preview_whose_first_build_runs_on_a_pool_starts_without_a_traceback(workdir):
+    """Its workers are forked with the server's SIGTERM handler, and their pool stops them with
+    SIGTERM when the first build is done: each must then end quietly, not as if Ctrl+C were pressed."""
+    copies_of_budget_doubled(workdir / "content", 320)  # enough pages to render on every core
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "factsite", "serve", "--port", str(port)], cwd=workdir,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for(lambda: _up(f"http://127.0.0.1:{port}/"), timeout=120)
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=30)[0]
+    assert "Rebuilt" in output and "Traceback" not in output and "KeyboardInterrupt" not in output, output

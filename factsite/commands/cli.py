@@ -287,7 +287,7 @@ def serve_command(port: int, drafts: bool, content_dir: Path) -> None:
         click.echo(click.style("error: ", fg="red", bold=True) + f"cannot listen on port {port}: {error.strerror}; "
                    "choose another with --port", err=True)
         raise SystemExit(1) from None
-    signal.signal(signal.SIGTERM, stop_as_if_interrupted)  # as `kill` or a process manager stops it
+    signal.signal(signal.SIGTERM, stop_as_if_interrupted(os.getpid()))  # as `kill` or a process manager stops it
     try:
         server.start()
         click.echo(f"Preview at {server.url} (press Ctrl+C to stop)")
@@ -298,5 +298,13 @@ def serve_command(port: int, drafts: bool, content_dir: Path) -> None:
         server.stop()  # which removes the preview's folder
 
 
-def stop_as_if_interrupted(signum, frame) -> None:
-    raise KeyboardInterrupt
+def stop_as_if_interrupted(server_process: int):
+    """A SIGTERM handler that stops the server as Ctrl+C does. The first build's workers are
+    forked with it, and their pool ends them with SIGTERM: in them, it does what it would by default."""
+    def handler(signum, frame) -> None:
+        if os.getpid() != server_process:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+    return handler
