@@ -128,12 +128,16 @@ class DocumentCache:
         return result
 
     def put(self, kind, path: Path, signature, result, warnings: list[ContentError], plain=None) -> None:
-        """Keep ``result`` (whose ``to_plain()`` is ``plain``, if a worker made it already)."""
+        """Keep ``result`` (whose ``to_plain()`` is ``plain``, if a worker made it already). A cache
+        that is never saved (the preview's) keeps the result alone, not a plain copy of it too."""
         if signature is not None:
             key = (kind.__name__, str(path))
             self.used.add(key)
-            entry = self.entries[key] = self.recent[key] = (
-                signature, result.to_plain() if plain is None else plain, [(w.line, w.message, w.hint) for w in warnings])
+            if self.file is None:
+                plain = None
+            elif plain is None:
+                plain = result.to_plain()
+            entry = self.entries[key] = self.recent[key] = (signature, plain, [(w.line, w.message, w.hint) for w in warnings])
             self.made[key] = (entry, result)  # the next get() gives this very object, as reuse.py wants
             self.changed = True
 
