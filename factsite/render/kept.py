@@ -4,8 +4,8 @@ A long-running preview keeps each claim, source and verdict that did not change 
 same object (read/reuse.py). What the renderer works out from them is kept too, each piece
 with what it was worked out from, and worked out again only where that differs: a claim's row
 (claim_rows.py), its page's fingerprint, each list's pages and their fingerprints (pages.py),
-each review's JSON (site_files.py). A build that keeps nothing works out everything, through
-the same functions.
+each review's JSON (site_files.py), each claim's card (renderer.py). A build that keeps
+nothing works out everything, through the same functions.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ class Kept:
     claim_prints: dict = field(default_factory=dict)  # each claim page's fingerprint, by slug, with its inputs
     lists: dict = field(default_factory=dict)  # each list's pages and fingerprints, by its address, with its inputs
     sources: dict = field(default_factory=dict)  # each source's pages and fingerprints, the same way
+    pieces: dict = field(default_factory=dict)  # each claim card and badge, by template and key, with its inputs
 
 
 def kept_or_made(kept: dict, now: dict, name, inputs: tuple, make):

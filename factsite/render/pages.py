@@ -191,7 +191,8 @@ class SourcePages:
 
     def files(self, url: str) -> Iterator[Output]:
         source, listing = self.pages[url]
-        yield self.r.page("source.html", url, source=source, listing=listing)
+        yield self.r.page("source.html", url, source=source, listing=listing,
+                          made_in=made_in(source) if listing.is_newest else [])
         if listing.is_newest and source.archived_copy_path:
             yield source.archived_copy_path, source.archived_text.encode("utf-8")
 

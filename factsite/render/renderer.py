@@ -78,7 +78,6 @@ class Renderer:
         self.written_links: list[WrittenLinks] = []  # by the job being rendered; checked once all are
         self.claims_by_slug = {claim.slug: claim for claim in site.claims}
         self._verdict_counts: dict[int, tuple[list[Claim], dict[str, int]]] = {}
-        self._pieces: dict[tuple[str, ...], Markup] = {}
         # Every kind of job, in the order they are listed and run.
         kinds = (SharedPages(self), WholeSiteFiles(self), ClaimPages(self), ListingPages(self), SourcePages(self),
                  CorrectionsPages(self))
@@ -113,19 +112,23 @@ class Renderer:
         return remembered[1]
 
     # Pieces that many pages show, each rendered once from its own template: a claim is
-    # listed on five pages or so, and a verdict's badge is on most pages.
+    # listed on five pages or so, and a verdict's badge is on most pages. They are kept from
+    # one update to the next (kept.py), by the layout and, for a claim's card, its row, which
+    # covers all that lists show of a claim (claim_rows.py).
 
     def badge(self, verdict: Verdict, size: str = "") -> Markup:
-        return self._piece("_badge.html", (verdict.slug, size), verdict=verdict, size=size)
+        return self._piece("_badge.html", (verdict.slug, size), (), verdict=verdict, size=size)
 
     def claim_card(self, claim: Claim, heading: str = "h2") -> Markup:
-        return self._piece("_claim_card.html", (claim.slug, heading), claim=claim, heading=heading)
+        return self._piece("_claim_card.html", (claim.slug, heading), (self.rows[claim.slug],),
+                           claim=claim, heading=heading)
 
-    def _piece(self, template: str, key: tuple[str, ...], **context) -> Markup:
-        key = (template, *key)
-        if key not in self._pieces:
-            self._pieces[key] = Markup(self.env.get_template(template).render(**context))
-        return self._pieces[key]
+    def _piece(self, template: str, key: tuple[str, ...], inputs: tuple, **context) -> Markup:
+        key, inputs = (template, *key), (self.layout, *inputs)
+        kept = self.kept.pieces.get(key)
+        if kept is None or kept[0] != inputs:
+            kept = self.kept.pieces[key] = (inputs, Markup(self.env.get_template(template).render(**context)))
+        return kept[1]
 
     # URLs -----------------------------------------------------------------
 
@@ -169,7 +172,10 @@ class Renderer:
     @functools.cached_property
     def rows(self) -> dict[str, ClaimRow]:
         """What the files made from every claim show of each (claim_rows.py), by slug in the site's order."""
-        return claim_rows(self.site.claims, self.kept.rows)
+        rows = claim_rows(self.site.claims, self.kept.rows)
+        if len(self.kept.pieces) > 2 * len(rows) + 100:  # the cards of claims deleted since, forgotten now and then
+            self.kept.pieces = {key: kept for key, kept in self.kept.pieces.items() if key[1] in rows}
+        return rows
 
     @functools.cached_property
     def shown(self) -> dict[str, str]:
