@@ -336,19 +336,19 @@ def test_build_prints_one_summary_line_and_no_progress_bar_when_not_a_terminal(w
 
 
 def test_progress_bar_shows_only_on_a_terminal_for_big_builds(monkeypatch):
-    from factsite.commands import cli
+    from factsite.commands import report
 
-    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(report.sys.stderr, "isatty", lambda: True, raising=False)
     monkeypatch.delenv("CI", raising=False)
-    shown = cli.ProgressBar()
+    shown = report.ProgressBar()
     shown(10, 1000)
     assert shown.bar is not None
     shown.close()
-    small = cli.ProgressBar()
+    small = report.ProgressBar()
     small(10, 100)
     assert small.bar is None
     monkeypatch.setenv("CI", "true")
-    assert cli.ProgressBar().enabled is False
+    assert report.ProgressBar().enabled is False
 
 
 def test_changing_a_published_verdict_needs_a_correction(workdir):

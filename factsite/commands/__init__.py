@@ -1,3 +1,3 @@
 """The commands, each a thin caller of the engine (engine.py): build.py (`build` and
 `check`), serve.py with preview_http.py (`serve`), scaffold.py (`new`), and cli.py, the
-command line that offers them."""
+command line that offers them, with report.py saying what they found."""

@@ -132,13 +132,7 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
     citations = [citation for index, entry in values["sources"]
                  if (citation := citation_from(file, index, entry, sources, problems))]
 
-    for index, name in enumerate(values["related"]):
-        if name not in context.slugs:
-            problems.error(path, file.line("related", index), f'unknown related claim "{name}"',
-                           did_you_mean(name, context.slugs) + " (related claims are file names without .md)")
-        elif name == slug:
-            problems.error(path, file.line("related", index), "a claim cannot be related to itself",
-                           f'remove "{name}" from related')
+    check_related(file, slug, context.slugs, problems)
 
     corrections = [Correction(entry["date"], entry["note"]) for _, entry in values["corrections"]
                    if entry["date"] and entry["note"]]
@@ -174,6 +168,17 @@ def check_claim(claim: Claim, problems: Problems) -> None:
             "cite a second, independent source, or rate the claim with a verdict off the scale "
             "(such as Unproven) and say what evidence would settle it",
         )
+
+def check_related(file: ClaimFile, slug: str, slugs: set[str], problems: Problems) -> None:
+    """Each claim the file names as related is another claim's file name."""
+    for index, name in enumerate(file.values["related"]):
+        if name not in slugs:
+            problems.error(file.path, file.line("related", index), f'unknown related claim "{name}"',
+                           did_you_mean(name, slugs) + " (related claims are file names without .md)")
+        elif name == slug:
+            problems.error(file.path, file.line("related", index), "a claim cannot be related to itself",
+                           f'remove "{name}" from related')
+
 
 def citation_from(doc: ClaimFile, index: int, entry: dict, sources: dict[str, Source],
                   problems: Problems) -> Citation | None:

@@ -31,7 +31,8 @@ from ..model.search_parts import search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
 from .claim_rows import ClaimRow, claim_rows
 from .kept import Kept
-from .pages import ClaimPages, CorrectionsPages, ListingPages, SharedPages, SourcePages
+from .pages import ClaimPages, ListingPages, SourcePages
+from .site_pages import CorrectionsPages, SharedPages
 from .site_files import FEED_SIZE, WholeSiteFiles
 from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_month, count_by_verdict, human_date,
                          join_url, stylesheet, template_environment)

@@ -15,7 +15,7 @@ from .. import __version__
 from ..digest import digest_of
 from .jobs import Output
 from ..model.site import Claim
-from .pages import withdrawn_records
+from .site_pages import withdrawn_records
 from ..checks.published import STATE_FILE, withdrawn_data
 from .structured_data import claim_review, data_feed_json, to_json
 

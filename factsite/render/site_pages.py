@@ -1,0 +1,129 @@
+"""The pages that are not lists of claims, each kind declared as pages.py declares its own:
+the corrections log, cut into pages, and one job for everything else (the indexes, the site's
+pages, the withdrawn fact-checks, search, 404, the static files)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..digest import digest_of
+from .jobs import Output
+from ..model.pagination import CORRECTIONS_CUT, paginate
+from ..model.site import Page, claim_url
+
+if TYPE_CHECKING:
+    from .renderer import Renderer
+
+
+def correction_key(correction) -> str:
+    return f"{correction.claim.slug}\x1f{correction.date}\x1f{correction.note}"
+
+
+def correction_date(correction):
+    return correction.date
+
+
+class CorrectionsPages:
+    """Each page that includes the corrections log (the corrections page), the log cut into
+    pages (model/pagination.py): the newest is the page itself (its text, the latest
+    corrections and the withdrawn fact-checks), and older corrections follow on pages named
+    by their first day, <page>/page/2025-03-09/."""
+
+    kind = "corrections"
+
+    def __init__(self, renderer: Renderer):
+        self.r = renderer
+        site = renderer.site
+        self.pages = {listing.url: (page, listing) for page in site.pages if logs_corrections(page)
+                      for listing in paginate(site.corrections, page.url, CORRECTIONS_CUT, key=correction_key, date=correction_date)}
+
+    def keys(self) -> list[str]:
+        return list(self.pages)
+
+    def files(self, url: str) -> Iterator[Output]:
+        page, listing = self.pages[url]
+        body = self.r.markdown_of(page) if listing.is_newest else ""
+        yield self.r.page("page.html", url, page=page, body=body, corrections=listing)
+
+    def fingerprint(self, url: str) -> str:
+        """The page's file is in the layout; besides, the corrections on this page and the page's
+        own fields, and on the log's newest page the page's text, the withdrawn fact-checks and,
+        if it shows the verdict scale, how many claims each verdict has."""
+        page, listing = self.pages[url]
+        newest = []
+        if listing.is_newest:
+            newest = withdrawn_records(self.r.site)
+            if "verdict-scale" in page.includes:
+                newest += [str(len(v.claims)) for v in self.r.site.verdicts]
+        return digest_of(self.r.layout, *listing.frame, *newest,
+                         *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in listing.items])
+
+    def fingerprints(self) -> dict:
+        return {("corrections", url): self.fingerprint(url) for url in self.pages}
+
+
+def logs_corrections(page: Page) -> bool:
+    return "corrections-log" in page.includes
+
+
+class SharedPages:
+    """One job for everything else: the static files, the indexes of verdicts, topics, claimants
+    and sources, the site's pages but the corrections log's, the withdrawn fact-checks, search,
+    404, the site's card."""
+
+    kind = "shared"
+
+    def __init__(self, renderer: Renderer):
+        self.r = renderer
+        site = renderer.site
+        # A withdrawn fact-check's address says so (and its old addresses lead there), unless
+        # a claim of this build took it again.
+        taken = renderer.claims_by_slug.keys() | {alias for claim in site.claims for alias in claim.aliases}
+        self.withdrawn_pages = [w for w in site.withdrawn if w.claim not in taken]
+        self.withdrawn_aliases = [(alias, w) for w in site.withdrawn for alias in w.aliases if alias not in taken]
+
+    def keys(self) -> list[str]:
+        return [""]
+
+    def files(self, key: str = "") -> Iterator[Output]:
+        r, site = self.r, self.r.site
+        yield from r.static_files()
+        for index in ("verdicts", "topics", "claimants", "sources"):
+            yield r.page(f"{index}.html", f"{index}/")
+        for page in site.pages:
+            if not logs_corrections(page):  # that one is CorrectionsPages'
+                yield r.page("page.html", page.url, page=page, body=r.markdown_of(page))
+        for withdrawal in self.withdrawn_pages:
+            yield r.page("withdrawn.html", withdrawal.url, withdrawal=withdrawal)
+        for alias, withdrawal in self.withdrawn_aliases:
+            yield r.page("alias.html", claim_url(alias), target=withdrawal)
+        yield r.page("search.html", "search/")
+        yield r.page("404.html", "404.html")
+        yield "card.png", r.site_card()
+        yield "robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {r.absolute_url('sitemap.xml')}\n".encode("utf-8")
+        if site.config.custom_domain:
+            yield "CNAME", (site.config.custom_domain + "\n").encode("ascii")
+
+    def fingerprint(self, key: str = "") -> str:
+        """The static files, pages, site card, robots.txt and CNAME are in the layout; besides:"""
+        site = self.r.site
+        return digest_of(
+            # The indexes of verdicts, topics, claimants and sources: names and counts.
+            self.r.layout, *[str(len(v.claims)) for v in site.verdicts], *[str(len(t.claims)) for t in site.topics],
+            *[f"{c.slug}\x1f{c.name}\x1f{c.type}\x1f{len(c.claims)}" for c in site.claimants],
+            *[f"{s.id}\x1f{s.digest}\x1f{len(s.claims)}" for s in site.sources],
+            # The search page, which names each part of the index.
+            str(len(self.r.search_shards)),
+            # The withdrawn fact-checks, and the pages at their addresses.
+            *withdrawn_records(site), *[w.claim for w in self.withdrawn_pages],
+            *[alias for alias, _ in self.withdrawn_aliases])
+
+    def fingerprints(self) -> dict:
+        return {("shared", ""): self.fingerprint()}
+
+
+def withdrawn_records(site) -> list[str]:
+    """Each withdrawn fact-check as the pages and published state show it."""
+    return [f"{w.claim}\x1f{w.title}\x1f{w.date}\x1f{w.verdict.slug}\x1f{w.note}\x1f{w.aliases}"
+            for w in site.withdrawn]
