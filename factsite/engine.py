@@ -79,22 +79,23 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     ``published``: the folder of the site as last built: what readers saw there may not change
     without a note saying so (checks/guard.py); ``since``: a git revision, the same for the content there.
     ``reuse``: what the last read made of each file, given again where nothing it was made from
-    changed (read/reuse.py); this read's is kept in it for the next.
+    changed (read/reuse.py); this read's is kept in it for the next. Objects given again are
+    linked anew, so a model read before is valid only until the next read with the same ``reuse``.
     """
     problems = Problems()
     reuse = reuse or Reuse()
     project.check_theme(problems)
     settings_file = project.content_dir / "site.yml"
-    try:
-        config = reuse.made("site.yml", (settled_or_new(DocumentCache.signature(settings_file)), base_url),
-                            lambda found: load_config(project.content_dir, found, base_url), problems)
+    config = reuse.made("site.yml", (settled_or_new(DocumentCache.signature(settings_file)), base_url),
+                        lambda found: load_config(project.content_dir, found, base_url), problems)
+    if problems.errors:
+        reuse.abandon()  # the content was not read: what the last update read is kept for the next
         problems.raise_if_errors()
-        content = load_content(config, project.content_dir, problems, drafts, jobs, cache, reuse)
-    finally:
-        for dropped in reuse.dropped():
-            if isinstance(dropped, Claim):
-                unlink(dropped)
-        reuse.next_update()
+    content = load_content(config, project.content_dir, problems, drafts, jobs, cache, reuse)
+    for dropped in reuse.dropped():
+        if isinstance(dropped, Claim):
+            unlink(dropped)
+    reuse.next_update()
     problems.raise_if_errors()
     site = assemble_site(config, content)
     check_editorial(site, problems)
@@ -121,7 +122,9 @@ class Sink(Protocol):
 @dataclass(frozen=True)
 class Update:
     """What one update made: the site model, every job's fingerprint and result, the jobs
-    rendered this time, and the warnings (mistakes raise BuildFailed instead)."""
+    rendered this time, and the warnings (mistakes raise BuildFailed instead). The next update
+    of the same engine links the objects it keeps anew (read/reuse.py): the model is valid
+    until then; the fingerprints, results and warnings stay as they are."""
 
     site: Site
     renderer: Renderer

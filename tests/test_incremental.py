@@ -153,8 +153,9 @@ def test_the_site_card_is_drawn_again_only_when_what_it_shows_changes(project, t
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 
-def test_a_new_way_of_writing_the_files_writes_every_file_again(project, tmp_path, monkeypatch):
-    """A site built by an earlier factsite keeps no file this one would write differently."""
+def test_a_new_way_of_writing_the_files_writes_every_file_again(project, tmp_path, monkeypatch, settled):
+    """A site built by an earlier factsite keeps no file this one would write differently
+    (with the content settled, so that the build could otherwise find nothing changed)."""
     out = tmp_path / "site"
     build(project, out, search=False)
     monkeypatch.setattr("factsite.render.renderer.OUTPUT_VERSION", "next")
@@ -319,16 +320,23 @@ def test_a_build_of_the_same_inputs_has_nothing_to_do(project, tmp_path, settled
     assert "read and check" in build(project, out, search=False).timings
 
 
-@pytest.mark.parametrize("record", [b"", b"\x00garbage", None])
+@pytest.mark.parametrize("record", [b"", b"\x00garbage", "no state", "another state"])
 def test_a_garbled_record_of_the_last_builds_inputs_is_not_trusted(project, tmp_path, settled, record):
-    """Read back from the cache folder, it is untrusted (readback.py): garbled, or beside no
-    state of the site (a build stopped after forgetting it), the build works everything out."""
+    """Read back from the cache folder, it is untrusted (readback.py): garbled, beside no state
+    of the site (a build stopped after forgetting it), or beside another state file than the
+    one saved with it (written by a factsite that knows no such record), the build works
+    everything out."""
     from factsite.output.cache import BuildCache
 
     out = tmp_path / "site"
     build(project, out, search=False)
-    if record is None:
-        BuildCache(out).state_file.unlink()
+    state = BuildCache(out).state_file
+    if record == "no state":
+        state.unlink()
+    elif record == "another state":
+        data = state.read_bytes()
+        state.unlink()
+        state.write_bytes(data)
     else:
         BuildCache(out).inputs_file.write_bytes(record)
     result = build(project, out, search=False)
@@ -564,3 +572,17 @@ def test_kept_warnings_name_files_as_this_build_names_them(project, tmp_path, se
     quick = build(project, out, search=False)
     assert quick.files_written == 3  # the claim's page, badge and card
     assert [w.path for w in quick.warnings] == [Path("content/claims/budget-doubled.md")]
+
+
+def test_a_hidden_file_of_the_theme_is_an_input_too(project, tmp_path, settled):
+    """The build publishes static/.well-known/security.txt, so an edit of it must be seen by the
+    check for a build with nothing to do, although content files that are hidden are not read."""
+    shutil.copytree(project.static_dir, tmp_path / "static")
+    project.static_dir = tmp_path / "static"
+    contact = project.static_dir / ".well-known/security.txt"
+    write(contact, "Contact: mailto:old@example.org\n")
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    write(contact, "Contact: mailto:new@example.org\n")
+    build(project, out, search=False)
+    assert (out / ".well-known/security.txt").read_text() == "Contact: mailto:new@example.org\n"

@@ -22,4 +22,3 @@ def check_editorial(site: Site, problems: Problems) -> None:
                 source.path, None, "there is no archived copy of this source",
                 f"add archive_url: (e.g. a Wayback Machine address) or save the text as {source.id}.txt beside it",
             )
-

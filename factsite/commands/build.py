@@ -19,6 +19,8 @@ from ..errors import ContentError, Problems
 from ..render.jobs import Job, JobResult
 from ..readback import LeadsOutside, read_own_file
 from ..read.filecache import DocumentCache, content_signatures
+from ..read.theme import theme_signatures
+from ..render import card_faces, renderer as rendering
 from ..render.renderer import Renderer
 from ..runtime import Stopwatch, source_date
 from ..output.search import build_search_index, refresh_search_index
@@ -78,14 +80,16 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
 
 def inputs_digest(project: Project, settings: Settings, out_dir: Path, content: dict) -> str | None:
     """A digest of everything a build reads: each file of the content (``content``, its
-    signatures), templates and static folders, by its size and times; the settings, the build
-    date, the folders, and factsite's version. None when a file changed too recently for its
-    times to tell (filecache.settled), or a folder cannot be listed."""
-    folders = [content, content_signatures(project.templates_dir), content_signatures(project.static_dir)]
+    signatures: hidden files are left out, as the build leaves them out), and everything in the
+    templates and static folders (hidden files and links too: theme_signatures), by size and
+    times; the settings, the build date, the folders, and the versions of how factsite reads
+    and writes. None when a file changed too recently for its times to tell
+    (filecache.settled), or a folder cannot be listed."""
+    folders = [content, theme_signatures(project.templates_dir), theme_signatures(project.static_dir)]
     if any(signature is None for signatures in folders for signature in signatures.values()):
         return None
-    return digest_of(repr(STAMP), str(out_dir), str(project.content_dir), str(project.templates_dir),
-                     str(project.static_dir), repr(settings), str(source_date()),
+    return digest_of(repr(STAMP), rendering.OUTPUT_VERSION, card_faces.CARD_VERSION, str(out_dir), str(project.content_dir),
+                     str(project.templates_dir), str(project.static_dir), repr(settings), str(source_date()),
                      *[repr(sorted(signatures.items())) for signatures in folders])
 
 
@@ -94,8 +98,7 @@ def _unchanged_since_last(cache: BuildCache | None, inputs: str | None, out_dir:
     site it left is there as it left it: a build of the same inputs writes the same files
     (tests/test_build.py builds twice to hold it to that), so it has nothing to do."""
     last = cache.load_inputs() if cache is not None and inputs is not None else None
-    if last is None or last[0] != inputs or not cache.state_file.is_file() or not owned(out_dir) \
-            or journal_pending(out_dir):
+    if last is None or last[0] != inputs or not owned(out_dir) or journal_pending(out_dir):
         return None
     _, files, warnings = last
     return files, [ContentError(Path(path), line, message, hint, "warning") for path, line, message, hint in warnings]

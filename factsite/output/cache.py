@@ -103,21 +103,34 @@ class BuildCache:
         """What the build just saved was made from (a digest of every input, commands/build.py),
         with how many files it wrote and its warnings: a build of the same inputs has nothing
         to do but say so. None: inputs the next build cannot be sure of."""
-        if inputs is None:
+        state = self._state_signature()
+        if inputs is None or state is None:
             self.inputs_file.unlink(missing_ok=True)
         else:
-            write_atomically(self.inputs_file, marshal.dumps((STAMP, inputs, files, warnings)))
+            write_atomically(self.inputs_file, marshal.dumps((STAMP, inputs, files, warnings, state)))
+
+    def _state_signature(self) -> tuple | None:
+        """The state file's inode, size and times: the record of the inputs is of this very
+        state file, which a build of another version (which knows no such record) may replace."""
+        try:
+            entry = os.lstat(self.state_file)
+        except OSError:
+            return None
+        return entry.st_ino, entry.st_size, entry.st_mtime_ns, entry.st_ctime_ns
 
     def load_inputs(self) -> tuple[str, int, list[tuple]] | None:
         """What save_inputs saved, read back as untrusted: (inputs, files, warnings), each warning
-        (path, line, message, hint) as text and a line number or None; else None."""
+        (path, line, message, hint) as text and a line number or None; None unless it is of the
+        state file now beside it."""
         data = read_own_file(self.inputs_file)
         try:
             loaded = marshal.loads(data) if data is not None else None
         except (EOFError, ValueError, TypeError, MemoryError):
             return None
-        if not (type(loaded) is tuple and len(loaded) == 4 and loaded[0] == STAMP and type(loaded[1]) is str
-                and type(loaded[2]) is int and type(loaded[3]) is list and all(map(_is_warning, loaded[3]))):
+        state = self._state_signature()
+        if state is None or not (type(loaded) is tuple and len(loaded) == 5 and loaded[0] == STAMP
+                                 and type(loaded[1]) is str and type(loaded[2]) is int and type(loaded[3]) is list
+                                 and all(map(_is_warning, loaded[3])) and loaded[4] == state):
             return None
         return loaded[1], loaded[2], loaded[3]
 

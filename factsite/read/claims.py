@@ -58,8 +58,10 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
 
 
 def same_claimants(claims: list[Claim], claimants: dict[str, Claimant], reuse: Reuse, problems: Problems) -> None:
-    """Link each claim to the claimant the last update made, where it has the same name and type
-    (reuse.py), so that a claim kept from it is still linked to the same objects."""
+    """Link each claim to the claimant the last update made, where it has the same name and type:
+    the claimant is "made" of those (reuse.py), and making it gives the one this update found. A
+    claim kept from the last update is then still linked to the same objects, which is what
+    lets its row, card and pages be kept too (render/kept.py)."""
     kept = {slug: reuse.made(("claimant", slug), (claimant.name, claimant.type, claimant.type_given_in),
                              lambda found: claimant, problems)  # noqa: B023 - called at once
             for slug, claimant in claimants.items()}
@@ -102,8 +104,13 @@ def claim_inputs(file: ClaimFile, context: ClaimContext) -> tuple:
     """What claim_from makes a claim of, besides its address: the file, the settings (verdicts
     and topics), the sources it names and whether the claims it calls related exist."""
     values, sources = file.values, context.sources
-    return (file, context.config, *[sources.get(entry["source"], MISSING) for _, entry in values["sources"]],
-            sources.get(values["appeared_in"], MISSING), *[name in context.slugs for name in values["related"]])
+    cited = [sources.get(entry["source"], MISSING) for _, entry in values["sources"]]
+    appeared_in = sources.get(values["appeared_in"], MISSING) if values["appeared_in"] else None
+    related = [name in context.slugs for name in values["related"]]
+    # A name that is not there is reported with the names that are (did_you_mean), which
+    # change with every file: such a claim is made again each time.
+    unknown = (context,) if MISSING in cited or appeared_in is MISSING or not all(related) else ()
+    return (file, context.config, *cited, appeared_in, *related, *unknown)
 
 
 def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Problems) -> Claim | None:

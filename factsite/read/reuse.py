@@ -51,6 +51,11 @@ class Reuse:
         """The results kept last time that this update did not give again."""
         return [kept[1] for key, kept in self.last.items() if self.now.get(key) is not kept]
 
+    def abandon(self) -> None:
+        """Forget what this update made so far, and keep the last update's for the next: a read
+        that stopped before the files were read."""
+        self.now = {}
+
     def next_update(self) -> None:
         """Keep only what this update made or gave again."""
         self.last, self.now = self.now, {}

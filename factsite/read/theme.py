@@ -21,6 +21,7 @@ from pathlib import Path
 import jinja2
 from jinja2.loaders import split_template_path
 
+from .filecache import settled
 from .text import report_link
 from ..errors import Problems
 from ..readback import NO_FOLLOW
@@ -46,6 +47,25 @@ def theme_files(folder: Path) -> list[tuple[str, Path]]:
     prefix = len(str(folder)) + 1
     return sorted((str(path)[prefix:].replace(os.sep, "/"), path) for path, entry in _walk(folder)
                   if entry.is_file(follow_symlinks=False))
+
+
+def theme_signatures(folder: Path) -> dict[str, tuple[int, int, int] | None]:
+    """Everything below ``folder`` that a build reads or refuses (hidden files, which it
+    publishes, and links, which it reports, too), by its path relative to it, with the size and
+    times of the entry itself (None: changed too recently to tell, filecache.settled); the
+    folder itself, as the empty path, so that one that is a link or missing counts too."""
+    def signature(path: Path) -> tuple[int, int, int] | None:
+        try:
+            entry = os.lstat(path)
+        except OSError:
+            return None
+        return settled((entry.st_size, entry.st_mtime_ns, entry.st_ctime_ns))
+
+    prefix = len(str(folder)) + 1
+    found = {"": signature(folder) if folder.is_dir() and not folder.is_symlink() else None}
+    if found[""] is not None:
+        found.update((str(path)[prefix:], signature(path)) for path, _ in _walk(folder))
+    return found
 
 
 def _walk(folder: Path) -> Iterator[tuple[Path, os.DirEntry]]:

@@ -174,7 +174,7 @@ class SourcePages:
 
     def source_pages(self, source: Source) -> tuple[dict, dict]:
         pages = {listing.url: (source, listing) for listing in claim_pages(source.claims, source.url_path)}
-        return pages, {("source", url): self.fingerprint(url, pages) for url in pages}
+        return pages, {("source", url): self.fingerprint_of(source, listing) for url, (_, listing) in pages.items()}
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -186,11 +186,13 @@ class SourcePages:
         if listing.is_newest and source.archived_copy_path:
             yield source.archived_copy_path, source.archived_text.encode("utf-8")
 
-    def fingerprint(self, url: str, pages: dict | None = None) -> str:
+    def fingerprint(self, url: str) -> str:
+        return self.fingerprint_of(*self.pages[url])
+
+    def fingerprint_of(self, source: Source, listing: Listing) -> str:
         """The source's file (its text copy's digest is in it), the claims on this page and the
         page's own fields, and on its newest page, how many claims cite it and the verdicts of
         the claims made in it."""
-        source, listing = (self.pages if pages is None else pages)[url]
         shown = self.r.shown
         totals = [str(len(source.claims)), repr(sorted(count_by_verdict(made_in(source)).items()))] if listing.is_newest else []
         return digest_of(self.r.layout, source.digest, *listing.frame, *totals, *[shown[c.slug] for c in listing.claims])

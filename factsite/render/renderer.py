@@ -174,8 +174,11 @@ class Renderer:
     def rows(self) -> dict[str, ClaimRow]:
         """What the files made from every claim show of each (claim_rows.py), by slug in the site's order."""
         rows = claim_rows(self.site.claims, self.kept.rows)
-        if len(self.kept.pieces) > 2 * len(rows) + 100:  # the cards of claims deleted since, forgotten now and then
-            self.kept.pieces = {key: kept for key, kept in self.kept.pieces.items() if key[1] in rows}
+        # The cards of claims deleted or renamed since, forgotten once they could be as many as
+        # the claims' own (each has a card or two): a dict that size is gone through seldom.
+        if len(self.kept.pieces) > 3 * len(rows) + 100:
+            self.kept.pieces = {key: kept for key, kept in self.kept.pieces.items()
+                                if key[0] != "_claim_card.html" or key[1] in rows}
         return rows
 
     @functools.cached_property
