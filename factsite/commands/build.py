@@ -88,8 +88,9 @@ def inputs_digest(project: Project, settings: Settings, out_dir: Path, content: 
     folders = [content, theme_signatures(project.templates_dir), theme_signatures(project.static_dir)]
     if any(signature is None for signatures in folders for signature in signatures.values()):
         return None
-    return digest_of(repr(STAMP), rendering.OUTPUT_VERSION, card_faces.CARD_VERSION, str(out_dir), str(project.content_dir),
-                     str(project.templates_dir), str(project.static_dir), repr(settings), str(source_date()),
+    return digest_of(repr(STAMP), rendering.OUTPUT_VERSION, card_faces.CARD_VERSION, str(out_dir),
+                     str(project.content_dir), str(project.templates_dir), str(project.static_dir), repr(settings),
+                     str(source_date()),
                      *[repr(sorted(signatures.items())) for signatures in folders])
 
 
@@ -98,7 +99,7 @@ def _unchanged_since_last(cache: BuildCache | None, inputs: str | None, out_dir:
     site it left is there as it left it: a build of the same inputs writes the same files
     (tests/test_build.py builds twice to hold it to that), so it has nothing to do."""
     last = cache.load_inputs() if cache is not None and inputs is not None else None
-    if last is None or last[0] != inputs or not owned(out_dir) or journal_pending(out_dir):
+    if last is None or last[0] != inputs or not intact(out_dir):
         return None
     _, files, warnings = last
     return files, [ContentError(Path(path), line, message, hint, "warning") for path, line, message, hint in warnings]
@@ -185,9 +186,14 @@ def _last_build(cache: BuildCache | None, out_dir: Path) -> BuildState | None:
 
 
 def describes(state: BuildState, out_dir: Path) -> bool:
-    """Whether ``state`` is of the site in ``out_dir`` as it is: written there by factsite, and
-    not left half-updated by a build that stopped while moving its files in."""
-    return state.out_dir == str(out_dir) and owned(out_dir) and not journal_pending(out_dir)
+    """Whether ``state`` is of the site in ``out_dir`` as it is (:func:`intact`)."""
+    return state.out_dir == str(out_dir) and intact(out_dir)
+
+
+def intact(out_dir: Path) -> bool:
+    """Whether the site in ``out_dir`` was written there by factsite, and not left half-updated by
+    a build that stopped while moving its files in."""
+    return owned(out_dir) and not journal_pending(out_dir)
 
 
 def _document_cache(cache: BuildCache | None, content_dir: Path, signatures: dict) -> DocumentCache | None:

@@ -55,7 +55,7 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
 
 def link_related(claim: Claim, by_slug: dict[str, Claim]) -> None:
     # A related claim left out of this build (a draft) is simply not linked.
-    claim.related = [by_slug[slug] for slug in claim.related_slugs if slug in by_slug] if claim.related_slugs else []
+    claim.related = [by_slug[slug] for slug in claim.related_slugs if slug in by_slug]
 
 
 def corrections_of(claims: list[Claim]) -> list:

@@ -45,8 +45,8 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
     read: list[tuple[Claim, ClaimFile]] = []
     for (slug, _), file in zip(ordered, files, strict=True):
         if file is not None:
-            claim = reuse.made(("claim", slug), claim_inputs(file, context),
-                               lambda found: claim_from(file, slug, context, found), problems)  # noqa: B023 - called at once
+            claim = reuse.made(("claim", slug), claim_inputs(file, context),  # its lambda is called at once:
+                               lambda found: claim_from(file, slug, context, found), problems)  # noqa: B023
             if claim is not None:
                 # The claimant is shared with other files, which may set its type: linked anew each time.
                 claim.claimant = claimant_for(file, claimants, problems)
@@ -148,7 +148,8 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
     if verdict is None or any(values[name] is None for name in required):
         return None
     claim = Claim(
-        slug=slug, title=values["title"], claim=values["claim"], claimant=None, verdict=verdict,  # type: ignore[arg-type]
+        slug=slug, title=values["title"], claim=values["claim"], verdict=verdict,
+        claimant=None,  # type: ignore[arg-type]  # linked by load_claims: other files share it
         summary=values["summary"], published=values["published"], path=path,
         claim_date=values["claim_date"], appeared_in=appeared_in,
         topics=[topics[name] for name in sorted(set(values["topics"]) & topics.keys(), key=context.topic_order.get)],

@@ -137,7 +137,8 @@ class DocumentCache:
                 plain = None
             elif plain is None:
                 plain = result.to_plain()
-            entry = self.entries[key] = self.recent[key] = (signature, plain, [(w.line, w.message, w.hint) for w in warnings])
+            kept_warnings = [(w.line, w.message, w.hint) for w in warnings]
+            entry = self.entries[key] = self.recent[key] = (signature, plain, kept_warnings)
             self.made[key] = (entry, result)  # the next get() gives this very object, as reuse.py wants
             self.changed = True
 

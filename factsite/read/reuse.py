@@ -33,14 +33,25 @@ class Reuse:
     def made(self, key, inputs: tuple, make: Callable[[Problems], T], problems: Problems) -> T:
         """``make(problems)``, or what it gave last time for ``key`` if ``inputs`` are the same;
         either way, what it reported goes to ``problems``."""
-        kept = self.last.get(key)
-        if kept is not None and _same(kept[0], inputs):
-            self.now[key] = kept
-        else:
-            reported = Problems()
-            kept = self.now[key] = (inputs, make(reported), reported.items)
+        kept = self._kept_or_made(key, inputs, make)
         problems.items.extend(kept[2])
         return kept[1]
+
+    def computed(self, key, inputs: tuple, compute: Callable[[], T]) -> T:
+        """made(), for a result that reports nothing (what rendering works out: render/kept.py)."""
+        return self._kept_or_made(key, inputs, lambda reported: compute())[1]
+
+    def _kept_or_made(self, key, inputs: tuple, make: Callable[[Problems], T]) -> tuple:
+        # A tuple compares its items by identity first, and the model's classes compare by
+        # identity only (eq=False): a result links to its inputs, so an equal copy would not do.
+        # Plain values (a signature, a flag) compare by value. The kept inputs hold their
+        # objects, so no other object can take their id meanwhile.
+        kept = self.last.get(key)
+        if kept is None or kept[0] != inputs:
+            reported = Problems()
+            kept = (inputs, make(reported), reported.items)
+        self.now[key] = kept
+        return kept
 
     def kept(self, key):
         """What was made for ``key`` last time, if anything."""
@@ -60,10 +71,3 @@ class Reuse:
         """Keep only what this update made or gave again."""
         self.last, self.now = self.now, {}
 
-
-def _same(kept: tuple, inputs: tuple) -> bool:
-    # A tuple compares its items by identity first, and the model's classes compare by identity
-    # only (eq=False): a result links to its inputs, so an equal copy would not do. Plain values
-    # (a signature, a flag) compare by value. The kept inputs hold their objects, so no other
-    # object can take their id meanwhile.
-    return kept == inputs

@@ -9,11 +9,13 @@ then kept too, and worked out again only for the claims that are new objects.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from ..checks.published import claim_data
 from ..digest import digest_of
 from ..model.site import Claim, Claimant
+from ..read.reuse import Reuse
 from .structured_data import review_key, to_json
 
 
@@ -34,15 +36,10 @@ def row_of(claim: Claim) -> ClaimRow:
     return ClaimRow(claim, claim.claimant, shown, review_key(claim), to_json(claim_data(claim)))
 
 
-def claim_rows(claims: list[Claim], kept: dict[str, ClaimRow]) -> dict[str, ClaimRow]:
-    """Each claim's row, by slug in the order of ``claims``: from ``kept`` (the last update's
-    rows, which this replaces) where the claim and its claimant are the same objects."""
-    rows = {}
-    for claim in claims:
-        row = kept.get(claim.slug)
-        if row is None or row.claim is not claim or row.claimant is not claim.claimant:
-            row = row_of(claim)
-        rows[claim.slug] = row
-    kept.clear()
-    kept.update(rows)
+def claim_rows(claims: list[Claim], kept: Reuse) -> dict[str, ClaimRow]:
+    """Each claim's row, by slug in the order of ``claims``: the last update's where the claim and
+    its claimant are the same objects."""
+    rows = {claim.slug: kept.computed(claim.slug, (claim, claim.claimant), functools.partial(row_of, claim))
+            for claim in claims}
+    kept.next_update()
     return rows

@@ -12,23 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..read.reuse import Reuse
+
 
 @dataclass
 class Kept:
-    rows: dict = field(default_factory=dict)  # each claim's row, by slug
-    reviews: dict = field(default_factory=dict)  # each review's JSON, by layout and review key
-    claim_prints: dict = field(default_factory=dict)  # each claim page's fingerprint, by slug, with its inputs
-    lists: dict = field(default_factory=dict)  # each list's pages and fingerprints, by its address, with its inputs
-    sources: dict = field(default_factory=dict)  # each source's pages and fingerprints, the same way
-    pieces: dict = field(default_factory=dict)  # each claim card and badge, by template and key, with its inputs
+    """Each piece by what it was worked out from (read/reuse.Reuse, the same mechanism reading uses)."""
 
-
-def kept_or_made(kept: dict, now: dict, name, inputs: tuple, make):
-    """``make()``, or what it gave for ``name`` last time (in ``kept``) if ``inputs`` are equal;
-    noted in ``now``, which becomes ``kept`` for the next update. (Rows compare by the identity
-    of the objects in them first, which is what makes this quick.)"""
-    old = kept.get(name)
-    if old is None or old[0] != inputs:
-        old = (inputs, make())
-    now[name] = old
-    return old[1]
+    rows: Reuse = field(default_factory=Reuse)  # each claim's row, by slug
+    reviews: Reuse = field(default_factory=Reuse)  # each review's JSON, by slug
+    claim_prints: Reuse = field(default_factory=Reuse)  # each claim page's fingerprint, by slug
+    lists: Reuse = field(default_factory=Reuse)  # each list's pages and fingerprints, by its address
+    sources: Reuse = field(default_factory=Reuse)  # each source's pages and fingerprints, by its address
+    # Each claim card and badge, by template and key, with its inputs. Not a Reuse: a card is
+    # asked for only by the pages rendered, and kept while its claim is on the site.
+    pieces: dict = field(default_factory=dict)

@@ -22,7 +22,6 @@ from markupsafe import Markup
 
 from ..digest import digest_of
 from .jobs import Output
-from .kept import kept_or_made
 from ..model.pagination import CLAIMS_CUT, Listing, paginate
 from ..model.site import Claim, Source, claim_url
 from .structured_data import claim_review, to_script_json
@@ -83,12 +82,12 @@ class ClaimPages:
     def fingerprints(self) -> dict:
         """Each claim page's, kept from the last update where the claim's row and its related
         claims' rows are the same (kept.py): they cover all that fingerprint_of digests."""
-        rows, layout, kept, now = self.r.rows, self.r.layout, self.r.kept.claim_prints, {}
-        prints = {("claim", claim.slug): kept_or_made(
-                      kept, now, claim.slug, (layout, rows[claim.slug], *[rows[r.slug] for r in claim.related]),
+        rows, layout, kept = self.r.rows, self.r.layout, self.r.kept.claim_prints
+        prints = {("claim", claim.slug): kept.computed(
+                      claim.slug, (layout, rows[claim.slug], *[rows[r.slug] for r in claim.related]),
                       functools.partial(self.fingerprint_of, claim))
                   for claim in self.r.site.claims}
-        self.r.kept.claim_prints = now
+        kept.next_update()
         return prints
 
 
@@ -117,14 +116,14 @@ class ListingPages:
         lists += [("claimant.html", c.url, c.claims, {"claimant": c}) for c in site.claimants]
         # Each list's pages and their fingerprints, kept from the last update where the list's
         # claims have the same rows (kept.py): most lists do not hold the claim an edit changed.
-        rows, layout, kept, now = renderer.rows, renderer.layout, renderer.kept.lists, {}
+        rows, layout, kept = renderer.rows, renderer.layout, renderer.kept.lists
         self.pages, self.prints = {}, {}
         for template, base, claims, context in lists:
-            pages, prints = kept_or_made(kept, now, base, (layout, template, *context.values(), *rows_of(rows, claims)),
-                                         functools.partial(self.list_pages, template, base, claims, context))
+            pages, prints = kept.computed(base, (layout, template, *context.values(), *rows_of(rows, claims)),
+                                          functools.partial(self.list_pages, template, base, claims, context))
             self.pages.update(pages)
             self.prints.update(prints)
-        renderer.kept.lists = now
+        kept.next_update()
 
     def list_pages(self, template: str, base: str, claims: list[Claim], context: dict) -> tuple[dict, dict]:
         """A list's pages, by address, and their fingerprints."""
@@ -163,14 +162,14 @@ class SourcePages:
     def __init__(self, renderer: Renderer):
         self.r = renderer
         # Kept from the last update as the lists' are (ListingPages), by the source and its claims' rows.
-        rows, layout, kept, now = renderer.rows, renderer.layout, renderer.kept.sources, {}
+        rows, layout, kept = renderer.rows, renderer.layout, renderer.kept.sources
         self.pages, self.prints = {}, {}
         for source in renderer.site.sources:
-            pages, prints = kept_or_made(kept, now, source.url_path, (layout, source, *rows_of(rows, source.claims)),
-                                         functools.partial(self.source_pages, source))
+            pages, prints = kept.computed(source.url_path, (layout, source, *rows_of(rows, source.claims)),
+                                          functools.partial(self.source_pages, source))
             self.pages.update(pages)
             self.prints.update(prints)
-        renderer.kept.sources = now
+        kept.next_update()
 
     def source_pages(self, source: Source) -> tuple[dict, dict]:
         pages = {listing.url: (source, listing) for listing in claim_pages(source.claims, source.url_path)}

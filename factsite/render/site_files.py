@@ -96,19 +96,14 @@ class WholeSiteFiles:
         """Each review's JSON is kept, by the layout and its review key, in the renderer's
         ``kept.reviews`` (which the preview keeps between builds): at 10,000 claims, making them
         all again took a third of the time of a new claim's rebuild."""
-        made, layout, site, absolute_url = self.r.kept.reviews, self.r.layout, self.site, self.r.absolute_url
-        keys = {claim.slug: (layout, self.r.review_keys[claim.slug]) for claim in site.claims}
-        kept = {key: made[key] for key in keys.values() if key in made}
+        kept, layout, site, absolute_url = self.r.kept.reviews, self.r.layout, self.site, self.r.absolute_url
 
         def review_json(claim: Claim) -> str:
-            key = keys[claim.slug]
-            if key not in kept:
-                kept[key] = to_json(claim_review(claim, site, absolute_url))
-            return kept[key]
+            return kept.computed(claim.slug, (layout, self.r.review_keys[claim.slug]),
+                                 lambda: to_json(claim_review(claim, site, absolute_url)))
 
         data = data_feed_json(site, absolute_url, review_json)
-        made.clear()
-        made.update(kept)  # only this build's reviews: deleted and edited claims' drop out
+        kept.next_update()  # only this build's reviews: deleted and edited claims' drop out
         return (data + "\n").encode("utf-8")
 
     def claims_json_print(self) -> str:
@@ -142,7 +137,8 @@ class WholeSiteFiles:
         """checks/published.state_data as JSON, each claim's entry from its row (claim_rows.py):
         the same bytes as to_json(state_data(site))."""
         rows, site = self.r.rows, self.site
-        claims = ",".join(rows[claim.slug].state for claim in sorted(site.claims, key=operator.attrgetter("slug")) if not claim.draft)
+        claims = ",".join(rows[claim.slug].state for claim in sorted(site.claims, key=operator.attrgetter("slug"))
+                          if not claim.draft)
         withdrawn = to_json(withdrawn_data(site))
         return ('{"claims":[' + claims + '],"withdrawn":' + withdrawn + "}\n").encode("utf-8")
 
