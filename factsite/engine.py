@@ -67,12 +67,13 @@ class Settings:
     drafts: bool = False  # drafts published too (the preview shows them)
     cards: bool = True  # share cards drawn
     search: bool = True  # the search index made
+    repository: str | None = None  # None: site.yml's
 
 
 def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
               jobs: int = 1, cache: DocumentCache | None = None,
               published: Path | None = None, since: str | None = None,
-              reuse: Reuse | None = None) -> tuple[Site, Problems]:
+              reuse: Reuse | None = None, repository: str | None = None) -> tuple[Site, Problems]:
     """Config, read and validate, assemble: the checked site model, and the warnings;
     raises BuildFailed listing every mistake.
 
@@ -86,8 +87,8 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     reuse = reuse or Reuse()
     project.check_theme(problems)
     settings_file = project.content_dir / "site.yml"
-    config = reuse.made("site.yml", (settled_or_new(DocumentCache.signature(settings_file)), base_url),
-                        lambda found: load_config(project.content_dir, found, base_url), problems)
+    config = reuse.made("site.yml", (settled_or_new(DocumentCache.signature(settings_file)), base_url, repository),
+                        lambda found: load_config(project.content_dir, found, base_url, repository), problems)
     if problems.errors:
         reuse.abandon()  # the content was not read: what the last update read is kept for the next
         problems.raise_if_errors()
@@ -172,7 +173,7 @@ class Engine:
         settings, cores, clock = self.settings, self.cores or available_cores(), clock or Stopwatch()
         with clock("read and check"):
             site, problems = read_site(self.project, settings.base_url, settings.drafts, cores, self.documents,
-                                       published, since, self.reuse)
+                                       published, since, self.reuse, settings.repository)
         with clock("fingerprint"):
             renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
                                 cards=settings.cards, search=settings.search, env=self.templates,

@@ -28,6 +28,8 @@ PAGE_KINDS = {
     "topic": "topics/weapons/",
     "methodology": "methodology/",
     "search": "search/",
+    "suggest": "suggest/",
+    "about (organization)": "about/",
     "404": "claims/no-such-claim/deeper/",
 }
 # Pages only long lists have, in the real content copied to 120 claims (bench/corpus.py --shape
@@ -37,6 +39,14 @@ LONG_PAGE_KINDS = {
     "source, an older page": "sources/post-news-26-nations/",
 }
 LONG_CLAIMS = 120
+# Pages only the fixture site (tests/fixtures/basic) has yet: people, bylines, the team, a
+# paraphrased claim with the right of reply.
+FIXTURE_PAGE_KINDS = {
+    "person": "people/test-writer/",
+    "people": "people/",
+    "about (team)": "about/",
+    "claim (paraphrase, reply)": "claims/rain-record/",
+}
 
 
 def older_page(out: Path, path: str) -> str:
@@ -71,10 +81,23 @@ def long_site(tmp_path_factory):
         yield base, out
 
 
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory):
+    """(base URL, output folder) of the fixture site, built and served under a subpath."""
+    out = tmp_path_factory.mktemp("fixture") / "site"
+    with serve(out, PREFIX) as port:
+        base = f"http://127.0.0.1:{port}{PREFIX}"
+        subprocess.run([sys.executable, "build.py", "--base-url", base, "--out", str(out), "--content",
+                        str(REPO / "tests/fixtures/basic/content")], cwd=REPO, check=True, capture_output=True)
+        yield base, out
+
+
 @pytest.fixture
 def address_of(request):
     """The base URL of the site a kind of page is in, and the page's address in it."""
     def address(kind: str) -> tuple[str, str]:
+        if kind in FIXTURE_PAGE_KINDS:
+            return request.getfixturevalue("fixture_site")[0], FIXTURE_PAGE_KINDS[kind]
         if kind in LONG_PAGE_KINDS:
             base, out = request.getfixturevalue("long_site")
             return base, older_page(out, LONG_PAGE_KINDS[kind])
@@ -103,7 +126,7 @@ def html_pages(out: Path) -> list[str]:
 # Accessibility ------------------------------------------------------------
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("kind", sorted(PAGE_KINDS) + sorted(LONG_PAGE_KINDS))
+@pytest.mark.parametrize("kind", sorted(PAGE_KINDS) + sorted(LONG_PAGE_KINDS) + sorted(FIXTURE_PAGE_KINDS))
 def test_axe_finds_no_violation(address_of, browser, kind, scheme):
     base, path = address_of(kind)
     # bypass_csp: the site's policy (rightly) refuses the inline script that injects axe.
@@ -239,7 +262,7 @@ def test_search_without_javascript_says_how_to_browse(site, browser):
 
 # Without JavaScript -------------------------------------------------------
 
-@pytest.mark.parametrize("kind", sorted(PAGE_KINDS) + sorted(LONG_PAGE_KINDS))
+@pytest.mark.parametrize("kind", sorted(PAGE_KINDS) + sorted(LONG_PAGE_KINDS) + sorted(FIXTURE_PAGE_KINDS))
 def test_every_page_kind_reads_and_navigates_without_javascript(address_of, browser, kind):
     base, path = address_of(kind)
     context = browser.new_context(java_script_enabled=False)
@@ -271,7 +294,7 @@ def test_claim_page_shows_claim_verdict_and_every_source_without_javascript(site
     page = context.new_page()
     page.goto(base + "claims/eram-missile-delivery/")
     data = json.loads(page.inner_text("script[type='application/ld+json']"))
-    assert data["claimReviewed"] in page.inner_text(".claim-quote")
+    assert data["claimReviewed"] in page.inner_text(".claim-box")
     assert data["reviewRating"]["alternateName"] in page.inner_text(".verdict-box")
     assert page.locator(".source-item").count() >= 2
     context.close()
@@ -284,7 +307,7 @@ def test_printed_claim_keeps_claim_verdict_analysis_and_source_urls(site, page):
     page.goto(base + "claims/eram-missile-delivery/")
     page.emulate_media(media="print")
     assert page.is_hidden(".site-nav")
-    for selector in (".claim-quote", ".verdict-box", ".analysis", ".sources"):
+    for selector in (".claim-box", ".verdict-box", ".analysis", ".sources"):
         assert page.is_visible(selector), selector
     text_link = page.locator(".source-item__links a[href*='archived-copy']").first
     after = text_link.evaluate("a => getComputedStyle(a, '::after').content")

@@ -215,6 +215,30 @@ def test_appearance_is_the_source_the_claim_appeared_in(review, budget, content)
     assert appearance["url"] == source["url"]
 
 
+def test_first_appearance_is_the_source_the_claim_appeared_in(review, budget, content):
+    source = source_settings(content, budget["appeared_in"])
+    first = one(review["itemReviewed"]["firstAppearance"])
+    assert (first["headline"], first["url"]) == (source["title"], source["url"])
+
+
+def test_rating_explanation_is_the_short_answer(review, budget):
+    assert review["reviewRating"]["ratingExplanation"] == budget["summary"]
+
+
+def test_language_and_licence_come_from_site_yml(review, content, out):
+    settings = site_settings(content)
+    assert review["inLanguage"] == settings["language"]
+    assert f'<html lang="{settings["language"]}">' in page_html(out, "budget-doubled")
+    assert review["sdLicense"] == settings["data_license"]
+
+
+def test_without_a_data_licence_the_review_claims_none(project, content, tmp_path):
+    settings = (content / "site.yml").read_text("utf-8")
+    write(content / "site.yml", re.sub(r"(?m)^data_license:.*\n", "", settings))
+    build(project, tmp_path / "out")
+    assert "sdLicense" not in claim_review_of(tmp_path / "out", "budget-doubled")
+
+
 @pytest.mark.parametrize("slug", ["budget-doubled", "rain-record"])
 def test_markup_says_what_the_page_shows(out, content, slug):
     claim = front_matter(content / "claims" / f"{slug}.md")
@@ -226,6 +250,7 @@ def test_markup_says_what_the_page_shows(out, content, slug):
     assert review["reviewRating"]["alternateName"] == label
     assert label in shown
     assert review["claimReviewed"] in shown
+    assert review["reviewRating"]["ratingExplanation"] in shown
     assert one(review["itemReviewed"]["author"])["name"] in shown
 
 
@@ -277,6 +302,7 @@ def hostile_out(project, content, tmp_path) -> Path:
         old = f"{field}: {value}\n"
         assert text.count(old) == 1
         text = text.replace(old, f"{field}: {quoted}\n")
+    text = text.replace("claim_wording: verbatim\n", "")  # else its words are looked for in the source
     path.write_text(text, "utf-8")
     assert front_matter(path)["claim"] == HOSTILE  # the file says what the test means
     target = tmp_path / "out"
@@ -325,8 +351,9 @@ READ_BY_THE_REVIEW = {
                                                setattr(claim.appeared_in, "digest", "another digest")),
     "updated": lambda claim, site: setattr(claim, "updated", claim.updated + dt.timedelta(days=30)),
     "corrections": lambda claim, site: setattr(claim.corrections[0], "date", dt.date(2030, 1, 1)),
+    "summary": lambda claim, site: setattr(claim, "summary", claim.summary + " Again."),
 }
-NOT_READ = {"title", "summary", "topics", "citations", "related_slugs", "related", "aliases", "draft", "path", "body_line",
+NOT_READ = {"title", "topics", "wording", "authors", "editors", "contacted", "citations", "related_slugs", "related", "aliases", "draft", "path", "body_line",
             "lines", "digest", "body_digest", "body"}
 
 

@@ -317,13 +317,13 @@ def test_the_workflow_checks_since_the_commit_the_change_starts_from(repo, tmp_p
     fake.chmod(0o755)
     environment = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}", "EVENT_NAME": event,
                    "PULL_REQUEST_BASE": base.replace("BASE", sha), "PUSHED_OVER": before.replace("BASE", sha),
-                   "BASE_URL": ""}  # a pull request has no Pages address
-    assert set(step["env"]) == {"BASE_URL", "EVENT_NAME", "PULL_REQUEST_BASE", "PUSHED_OVER"}
+                   "BASE_URL": "", "REPOSITORY": "owner/repo"}  # a pull request has no Pages address
+    assert set(step["env"]) == {"BASE_URL", "EVENT_NAME", "PULL_REQUEST_BASE", "PUSHED_OVER", "REPOSITORY"}
     result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=environment, capture_output=True,
                             text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     *said, command = result.stdout.strip().splitlines()
-    assert command == ("factsite build --base-url https://example.org/ --format github "
+    assert command == ("factsite build --base-url https://example.org/ --repository owner/repo --format github "
                        + expected.replace("BASE", sha)).strip()
     assert [line.startswith("::warning::") for line in said] == ([True] if warned else [])
     assert not (repo / "pwned").exists()

@@ -443,6 +443,9 @@ def check_embed(root, label: str | None, alt: str | None) -> list[str]:
     [code] = embed.iter("code")
     [live] = [img for img in embed.iter("img")]  # the badge shown on our page, beside the snippet
     canonical = next(link.get("href") for link in root.iter("link") if link.get("rel") == "canonical")
+    # A claim shown as a paraphrase says so in the alt text too, after the label.
+    paraphrased = any("claim-paraphrase" in (e.get("class") or "").split() for e in root.iter("p"))
+    said = " (the claim paraphrased)" if paraphrased else ""
     snippet = "".join(code.itertext())
     fragment = html5lib.parseFragment(snippet, treebuilder="etree", namespaceHTMLElements=False)
     elements = [describe(e) for e in fragment.iter() if e is not fragment]
@@ -457,9 +460,9 @@ def check_embed(root, label: str | None, alt: str | None) -> list[str]:
     for name, value in {**link.attrib, **img.attrib}.items():
         if value != wanted[name]:
             findings.append(f"the embed snippet's {name} is {value!r}, not {wanted[name]!r}"[:400])
-    if label is not None and not live.get("alt").endswith(": " + newlines_as_parsed(label)):
+    if label is not None and not live.get("alt").endswith(": " + newlines_as_parsed(label) + said):
         findings.append(f"the badge's alt text {live.get('alt')!r} does not end with the label {label!r}"[:400])
-    if alt is not None and img.get("alt") != newlines_as_parsed(alt):
+    if alt is not None and img.get("alt") != newlines_as_parsed(alt) + said:
         findings.append(f"the embed snippet's alt is {img.get('alt')!r}, the site says {alt!r}"[:400])
     return findings
 

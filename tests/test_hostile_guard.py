@@ -426,7 +426,8 @@ def test_the_workflows_pull_request_run_compares_with_the_restored_site(repo, tm
     replace(repo / RAIN, "verdict: unproven", 'verdict: "false"')
     commit(repo, "A changed verdict")
     environment = {**os.environ, "PATH": f"{factsite.parent}{os.pathsep}{os.environ['PATH']}",
-                   "EVENT_NAME": "pull_request", "PULL_REQUEST_BASE": "1" * 40, "PUSHED_OVER": "", "BASE_URL": ""}
+                   "EVENT_NAME": "pull_request", "PULL_REQUEST_BASE": "1" * 40, "PUSHED_OVER": "", "BASE_URL": "",
+                   "REPOSITORY": "owner/repo"}
     result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=environment, capture_output=True,
                             text=True, timeout=300, check=False)
     assert result.returncode == 1, result.stdout + result.stderr

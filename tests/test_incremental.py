@@ -55,7 +55,7 @@ EDITS = {
     "correction": lambda c: replace(c / "claims/budget-doubled.md", "  - date: 2025-03-09\n",
                                     "  - date: 2025-03-10\n    note: A date was wrong.\n  - date: 2025-03-09\n"),
     "site tagline": lambda c: replace(c / "site.yml", "A small site", "A tiny site"),
-    "page text": lambda c: replace(c / "pages/methodology.md", "We read", "We always read"),
+    "page text": lambda c: replace(c / "pages/about.md", "checks claims", "checks every claim"),
     "related": lambda c: replace(c / "claims/budget-doubled.md", "related: [rain-record]", "related: []"),
     "uncorrected title": lambda c: replace(c / "claims/rain-record.md", "title: Rain record", "title: Rain records"),
     # What claims.json shows of a claim, but not its title (see structured_data.review_key).
@@ -68,6 +68,11 @@ EDITS = {
     "appeared in": lambda c: replace(c / "claims/budget-doubled.md", "appeared_in: city-paper",
                                      "appeared_in: council-data"),
     "summary": lambda c: replace(c / "claims/budget-doubled.md", "it did not double.", "it did not quite double."),
+    # A byline names people by their files: the claim's page, the person's and the team's show them.
+    "person's name": lambda c: replace(c / "people/test-writer.yml", "name: Test Writer", "name: Test Author"),
+    "author": lambda c: replace(c / "claims/budget-doubled.md", "author: test-writer", "author: test-editor"),
+    "right of reply": lambda c: replace(c / "claims/rain-record.md", "    date: 2025-03-28\n",
+                                        "    date: 2025-03-28\n    response: No comment.\n"),
     # Every page's menus name the site's pages by their addresses.
     "renamed page": lambda c: (c / "pages/methodology.md").rename(c / "pages/how-we-check.md"),
 }
@@ -183,7 +188,7 @@ def test_an_edit_to_one_analysis_rewrites_only_that_claim(project, tmp_path):
 @pytest.mark.parametrize("edit, rewritten, kept", [
     ("title", ["feed.xml", "corrections/index.html"], ["claims.json", "sitemap.xml"]),  # it has a correction
     ("uncorrected title", ["feed.xml"], ["claims.json", "sitemap.xml", "sources/index.html"]),
-    ("summary", ["feed.xml"], ["claims.json", "sitemap.xml", "sources/index.html"]),
+    ("summary", ["feed.xml", "claims.json"], ["sitemap.xml", "sources/index.html"]),  # its ratingExplanation
     ("claim text", ["feed.xml", "claims.json"], ["sitemap.xml", "sources/index.html"]),
     ("updated date", ["feed.xml", "claims.json", "sitemap.xml"], ["sources/index.html"]),
     ("source title", ["sources/index.html"], ["claims.json", "sitemap.xml"]),  # no claim appeared in it
@@ -219,8 +224,8 @@ def test_an_edit_to_a_claim_of_a_much_cited_source_writes_only_the_page_that_lis
         (page,) = [path for path in written if path.startswith(listed)]
         assert "Budget doubled, 44" in (out / page).read_text("utf-8")
     # Besides: the claim's page, badge and card, the feed, the published state, and the page of
-    # the index, its verdict, topic and claimant listing it.
-    assert result.files_written == len(written) == 12
+    # the index, its verdict, topic, claimant, author and editor listing it.
+    assert result.files_written == len(written) == 14
     assert_same_as_cold_without_search(project, out, tmp_path)
     for copy in copies[:60]:  # pages of each source, and of the corrections log, go
         copy.unlink()
@@ -302,7 +307,8 @@ def test_changing_settings_rebuilds_everything(project, tmp_path, settled):
 
 def test_a_build_of_the_same_inputs_has_nothing_to_do(project, tmp_path, settled):
     """Nothing read, checked or rendered: it says what the last build wrote, and its warnings."""
-    replace(project.content_dir / "claims/rain-record.md", "    quote: Rainfall is not recorded in these tables.\n", "")
+    replace(project.content_dir / "claims/rain-record.md",
+            "    note: The council's tables cover spending only and hold no rainfall figures.\n", "")
     out = tmp_path / "site"
     first = build(project, out, search=False)
     before = contents_of(out)
@@ -473,11 +479,11 @@ def test_an_edited_analysis_keeps_every_warning_and_checks_its_links(project, tm
     replace(claims / "budget-doubled.md", "    quote: Total spending 2025 15.0m\n", "")  # cited without a quote
     out = tmp_path / "site"
     full = build(project, out, search=False)
-    assert any("without a quote" in w.message for w in full.warnings)
+    assert any("neither a quote nor a note" in w.message for w in full.warnings)
     replace(claims / "rain-record.md", "Nothing to check", "See [a missing page](/claims/nowhere/). Nothing to check")
     quick = build(project, out, search=False)
     assert [str(w) for w in quick.warnings if "nowhere" not in w.message] == [str(w) for w in full.warnings]
-    assert [w.line for w in quick.warnings if "nowhere" in w.message] == [15]
+    assert [w.line for w in quick.warnings if "nowhere" in w.message] == [20]
 
 
 def test_a_mistake_in_an_edited_analysis_fails_the_build_and_keeps_the_site(project, tmp_path, settled):
@@ -490,7 +496,7 @@ def test_a_mistake_in_an_edited_analysis_fails_the_build_and_keeps_the_site(proj
     with pytest.raises(BuildFailed) as failed:
         build(project, out, search=False)
     [error] = failed.value.problems.errors
-    assert error.path.name == "rain-record.md" and error.line == 15 and "placeholder" in error.message
+    assert error.path.name == "rain-record.md" and error.line == 20 and "placeholder" in error.message
     assert contents_of(out) == before
 
 

@@ -198,6 +198,7 @@ def one_claim_site(tmp_path) -> Project:
     write(content / "site.yml", SITE_YML)
     (content / "sources").mkdir()
     shutil.copy(BASIC / "sources/council-data.yml", content / "sources/council-data.yml")
+    shutil.copytree(BASIC / "people", content / "people")  # whom the claim's byline names
     return Project(content, REPO / "templates", REPO / "static")
 
 

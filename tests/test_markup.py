@@ -120,3 +120,13 @@ def test_the_installed_python_markdown_is_a_version_pyproject_accepts():
         "tests/test_build.py and tests/test_hostile_content.py), and check in markdown/blockparser.py and "
         "markdown/treeprocessors.py that the parser still walks its blockprocessors and the inline "
         "processor its inlinePatterns by position, which markup.MarkdownRenderer.convert replaces with lists")
+
+
+@pytest.mark.parametrize("link, kept", [
+    ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a title="a &quot;rel&quot;" href="data:text/html,x">x</a>', '<a title="a &quot;rel&quot;">x</a>'),
+    ('<a href="/claims/x/">x</a>', '<a href="/claims/x/" rel="noopener">x</a>'),
+])
+def test_a_link_whose_address_is_refused_keeps_no_rel(link, kept):
+    """HTML allows rel only beside an href (the Nu checker refuses the page otherwise)."""
+    assert MarkdownRenderer("/")(link) == f"<p>{kept}</p>"

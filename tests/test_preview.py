@@ -62,8 +62,16 @@ FIELD_EDITS = {
     "updated": (BUDGET, "updated: 2025-03-09", "updated: 2026-01-09"),
     "correction": (BUDGET, "  - date: 2025-03-09\n", "  - date: 2025-03-10\n    note: A date was wrong.\n"
                    "  - date: 2025-03-09\n"),
-    "quote": (RAIN, "quote: Rainfall is not recorded in these tables.", "quote: Rainfall is not recorded"),
-    "quote left out": (RAIN, "    quote: Rainfall is not recorded in these tables.\n", ""),  # a warning
+    "quote": (BUDGET, 'quote: "the budget has doubled since 2020"', 'quote: "the budget has doubled"'),
+    "note": (RAIN, "hold no rainfall figures.", "hold no figures on rain."),
+    "note left out": (RAIN, "    note: The council's tables cover spending only and hold no rainfall figures.\n",
+                      ""),  # a warning
+    "claim wording": (RAIN, "claim_wording: verbatim", "claim_wording: paraphrase"),
+    "author": (BUDGET, "author: test-writer", "author: test-editor"),
+    "unknown author": (BUDGET, "author: test-writer", "author: test-writter"),
+    "reply": (BUDGET, "response: The mayor's spokesperson said", "response: The mayor said"),
+    "person's name": ("people/test-writer.yml", "name: Test Writer", "name: Test Author"),
+    "person's bio": ("people/test-editor.yml", "reviews every fact-check", "reads every fact-check"),
     "stance": (RAIN, "stance: context", "stance: contradicts"),
     "related": (BUDGET, "related: [rain-record]", "related: []"),
     "claimant type, given by the claim itself": (RAIN, "claimant_type: organization", "claimant_type: person"),

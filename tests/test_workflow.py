@@ -67,6 +67,23 @@ def test_workflow_matches_the_github_workflow_schema(tmp_path):
     assert result.returncode == 1, "check-jsonschema accepted a broken workflow:\n" + result.stdout
 
 
+def test_issue_forms_match_the_github_issue_forms_schema(tmp_path):
+    """The forms readers report errors and suggest claims through (the site links to them by name)."""
+    tool = check_jsonschema()
+    forms = sorted((REPO / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
+    named = [form for form in forms if form.name != "config.yml"]
+    assert {form.name for form in named} == {"report-error.yml", "suggest-claim.yml"}
+    result = run([tool, "--builtin-schema", "vendor.github-issue-forms", *map(str, named)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = run([tool, "--builtin-schema", "vendor.github-issue-config", str(REPO / ".github/ISSUE_TEMPLATE/config.yml")])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    broken = tmp_path / "broken.yml"
+    broken.write_text("name: Report an error\nbody:\n  - type: textbox\n", "utf-8")
+    result = run([tool, "--builtin-schema", "vendor.github-issue-forms", str(broken)])
+    assert result.returncode == 1, "check-jsonschema accepted a broken form:\n" + result.stdout
+
+
 def test_actionlint_finds_no_problem(tmp_path):
     command = actionlint()
     result = run([*command, str(WORKFLOW.relative_to(REPO))])

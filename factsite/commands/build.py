@@ -41,7 +41,7 @@ class BuildResult:
 
 def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: bool = False,
           cards: bool = True, search: bool = True, use_cache: bool = True, progress=None,
-          since: str | None = None) -> BuildResult:
+          since: str | None = None, repository: str | None = None) -> BuildResult:
     """Build the site into ``out_dir``.
 
     ``cards=False`` skips the claims' share images, ``search=False`` the search index. With
@@ -54,7 +54,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
     out_dir = out_dir.resolve()
     refuse_project_folder(out_dir, [project.content_dir, project.templates_dir, project.static_dir, Path.cwd()])
     cache = _usable_cache(out_dir) if use_cache else None
-    settings = Settings(base_url, drafts, cards, search)
+    settings = Settings(base_url, drafts, cards, search, repository)
     with clock("read cache"):
         signatures = content_signatures(project.content_dir) if cache else {}
         # Compared with git's past too (--since), the content is not all a build reads.
@@ -106,8 +106,15 @@ def _unchanged_since_last(cache: BuildCache | None, inputs: str | None, out_dir:
 
 
 def check(project: Project, base_url: str | None = None, drafts: bool = False,
-          published: Path | None = None, since: str | None = None) -> Problems:
-    """Everything a build checks, rendering in memory and writing nothing.
+          published: Path | None = None, since: str | None = None, repository: str | None = None) -> Problems:
+    """Everything a build checks, rendering in memory and writing nothing: see :func:`checked`."""
+    return checked(project, base_url, drafts, published, since, repository).problems
+
+
+def checked(project: Project, base_url: str | None = None, drafts: bool = False,
+            published: Path | None = None, since: str | None = None, repository: str | None = None) -> Update:
+    """Everything a build checks, rendering in memory and writing nothing: the update, with the
+    site model and the warnings; raises BuildFailed listing every mistake.
 
     Files unchanged since the last build into ``published`` are taken from its
     file cache, which is read but never written.
@@ -115,8 +122,8 @@ def check(project: Project, base_url: str | None = None, drafts: bool = False,
     published = published.resolve() if published else None  # as the build names it in the cache
     cache = BuildCache(published) if published else None
     documents = cache.documents() if cache and cache.usable() else None
-    engine = Engine(project, Settings(base_url, drafts, cards=False, search=False), documents)
-    return engine.update(NoSink(), published=published, since=since).problems
+    engine = Engine(project, Settings(base_url, drafts, cards=False, search=False, repository=repository), documents)
+    return engine.update(NoSink(), published=published, since=since)
 
 
 class FolderSink:

@@ -16,8 +16,9 @@ from ..engine import Project
 from ..errors import BuildFailed, ContentError, Problems
 from ..output.search import SearchIndexError
 from ..output.write_errors import WriteError, write_error
-from .build import build, check
-from .report import (ProgressBar, echo_annotation, echo_failure, echo_problem, echo_template_error, echo_write_error,
+from .build import build, checked
+from .report import (ProgressBar, echo_annotation, echo_failure, echo_ifcn_checklist, echo_problem,
+                     echo_template_error, echo_write_error,
                      show_path)
 
 content_option = click.option(
@@ -73,6 +74,8 @@ def main() -> None:
                                  "(default: base_url in content/site.yml).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
               show_default=True, help="Folder to write the site into.")
+@click.option("--repository", help="The site's GitHub repository, owner/name, whose issue forms readers use to "
+                                   "report errors and suggest claims (default: repository in content/site.yml).")
 @click.option("--drafts", is_flag=True, help="Include claims marked draft: true.")
 @click.option("--no-cards", is_flag=True, help="Skip drawing each claim's share image (quicker).")
 @click.option("--no-search", is_flag=True, help="Skip building the search index (quicker).")
@@ -80,8 +83,8 @@ def main() -> None:
 @format_option
 @since_option
 @content_option
-def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: bool, no_search: bool,
-                  timings: bool, output_format: str, since: str | None, content_dir: Path) -> None:
+def build_command(base_url: str | None, out_dir: Path, repository: str | None, drafts: bool, no_cards: bool,
+                  no_search: bool, timings: bool, output_format: str, since: str | None, content_dir: Path) -> None:
     """Build the site into the output folder."""
     report = echo_annotation if output_format == "github" else echo_problem
     process_ends_with_the_command()
@@ -89,7 +92,8 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
     try:
         try:
             result = build(Project.at(Path("."), content_dir), out_dir, base_url=base_url, drafts=drafts,
-                           cards=not no_cards, search=not no_search, progress=progress, since=since)
+                           cards=not no_cards, search=not no_search, progress=progress, since=since,
+                           repository=repository)
         finally:
             progress.close()  # before any message, so none is printed over the bar
     except BuildFailed as failure:
@@ -126,6 +130,9 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
 
 @main.command("check")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--ifcn", is_flag=True, help="Also list what the site does not yet show of the IFCN Code of "
+                                          "Principles (funding, team, right of reply...), and fail while anything is missing.")
+@click.option("--repository", help="The site's GitHub repository, owner/name (default: repository in content/site.yml).")
 @format_option
 @click.option("--drafts", is_flag=True, help="Also check links to and from draft claims.")
 @click.option("--published", "published_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
@@ -133,16 +140,19 @@ def build_command(base_url: str | None, out_dir: Path, drafts: bool, no_cards: b
                                       "not change without a note, as with --since.")
 @since_option
 @content_option
-def check_command(strict: bool, output_format: str, drafts: bool, published_dir: Path, since: str | None,
-                  content_dir: Path) -> None:
+def check_command(strict: bool, ifcn: bool, repository: str | None, output_format: str, drafts: bool,
+                  published_dir: Path, since: str | None, content_dir: Path) -> None:
     """Check every content file without writing the site.
 
     Reports every mistake the build would stop on, and warnings for what is
     allowed but usually wrong. Exits 0 when there is nothing to fix, 1 otherwise.
     """
     process_ends_with_the_command()
+    site = None
     try:
-        problems = check(Project.at(Path("."), content_dir), drafts=drafts, published=published_dir, since=since)
+        update = checked(Project.at(Path("."), content_dir), drafts=drafts, published=published_dir, since=since,
+                         repository=repository)
+        problems, site = update.problems, update.site
     except BuildFailed as failure:
         problems = failure.problems
     except jinja2.TemplateError as error:
@@ -159,7 +169,8 @@ def check_command(strict: bool, output_format: str, drafts: bool, published_dir:
     summary = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."
     if output_format == "text":
         click.echo(click.style(summary, fg="red" if errors else "green"))
-    if errors:
+    unmet = echo_ifcn_checklist(site) if ifcn and site is not None else 0
+    if errors or unmet or (ifcn and site is None):
         raise SystemExit(1)
 
 

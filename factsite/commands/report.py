@@ -97,3 +97,21 @@ class ProgressBar:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+def echo_ifcn_checklist(site) -> int:
+    """The IFCN checklist (checks/ifcn.py), one line per commitment and one per thing missing;
+    how many commitments are not met."""
+    from ..checks.ifcn import ifcn_checklist
+
+    checklist = ifcn_checklist(site)
+    click.echo("\nIFCN Code of Principles: what the site shows")
+    for commitment in checklist:
+        mark = click.style("met", fg="green", bold=True) if commitment.met else click.style("missing", fg="red", bold=True)
+        click.echo(f"  [{mark}] {commitment.name}")
+        for missing in commitment.missing:
+            click.echo(f"      - {visible(missing)}")
+    unmet = sum(not commitment.met for commitment in checklist)
+    click.echo(click.style(f"{len(checklist) - unmet} of {len(checklist)} commitments shown.",
+                           fg="red" if unmet else "green"))
+    return unmet

@@ -20,6 +20,10 @@ TEMPLATE = """\
 title: {title}
 # The claim as it was made, in one sentence (under 75 characters if you can).
 claim: "{todo}: the claim, as it was made"
+# "verbatim" if the claim is the claimant's exact words: it is then shown in quotation marks
+# and checked against the text copy of the source it appeared in. "paraphrase" if it is put
+# in your words: it is shown without quotation marks and labelled as a paraphrase.
+claim_wording: paraphrase
 # Who made the claim, and whether that is a person or an organization. Spell the name as
 # other claims do: one claimant, one spelling.
 claimant: {claimant}
@@ -37,9 +41,21 @@ verdict: "{verdict}"
 summary: "{todo}: the short answer"
 # Topics, from content/site.yml: {topics}.
 topics: []
-# The evidence. For each source: its id, the exact words quoted from it, and whether
-# they support the claim, contradict it, or give context (supports / contradicts / context).
+# The evidence. For each source: its id; the exact words quoted from it (quote:), or what
+# it shows in your own words (note:), or both; and whether it supports the claim,
+# contradicts it, or gives context (supports / contradicts / context). A source with no
+# text copy, such as an official web page or a data table, is cited with a note.
 sources:{sources}
+# Who wrote and who edited this fact-check: people's file names in content/people/
+# without .yml, e.g. author: [jane-doe]. Shown as the byline.
+author: []
+editor: []
+# Whom you asked about the claim before publishing, when, and what they answered (leave
+# response out if they had not answered by publication), for example:
+#   - who: The mayor's office
+#     date: {today}
+#     response: They said the figure included grants.
+contacted: []
 # When this fact-check was first published, and last changed in substance (YYYY-MM-DD).
 published: {today}
 updated:
@@ -62,6 +78,7 @@ follows from it. End with what evidence would settle the claim if it is unproven
 SOURCE_ENTRY = """
   - source: {source}
     quote:
+    note:
     stance: supports"""
 
 

@@ -1,5 +1,6 @@
 """Stage 3: the site model. site.py holds the plain dataclasses the templates receive (and
-Content, every record as read); assemble.py links them into one Site (each verdict, topic,
-claimant and source knows its claims); search_parts.py says which claim pages each part of the
+Content, every record as read), organization.py those of who publishes and funds the site;
+assemble.py links them into one Site (each verdict, topic, claimant, source and person knows
+its claims); search_parts.py says which claim pages each part of the
 search index holds. Every other stage imports the model, reading first, as it fills the
 dataclasses; the model imports no stage."""

@@ -24,7 +24,7 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
     claims = newest_first(content.claims)
     by_slug = {claim.slug: claim for claim in claims}
 
-    for holder in config.verdicts + config.topics + content.sources:
+    for holder in config.verdicts + config.topics + content.sources + content.people:
         holder.claims = []
     for claim in claims:
         link_related(claim, by_slug)
@@ -33,6 +33,8 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
             topic.claims.append(claim)
         for source in dict.fromkeys(map(_source, claim.citations)):  # each once, in the order cited
             source.claims.append(claim)
+        for person in dict.fromkeys(claim.authors + claim.editors):  # an author who also edited: listed once
+            person.claims.append(claim)
 
     claimants = sorted({claim.claimant.slug: claim.claimant for claim in claims}.values(),
                        key=lambda c: c.name.lower())
@@ -50,6 +52,7 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
         corrections=corrections_of(claims),
         withdrawn=content.withdrawn,
         drafts=content.drafts,
+        people=content.people,
     )
 
 
@@ -70,7 +73,7 @@ def disassemble(site: Site) -> None:
     only the cycle collector frees it, which must walk every live object to find it: 0.3 s at
     10,000 claims, which a long-running preview would spend after every save. The claims
     themselves, and the verdicts and sources, may serve the next update (read/reuse.py)."""
-    for holder in (*site.verdicts, *site.topics, *site.claimants, *site.sources):
+    for holder in (*site.verdicts, *site.topics, *site.claimants, *site.sources, *site.people):
         holder.claims = []
 
 

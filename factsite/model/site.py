@@ -12,6 +12,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .organization import Funding, Organization
+
 
 @dataclass(eq=False)
 class Verdict:
@@ -40,13 +42,6 @@ class Topic:
         return f"topics/{self.slug}/"
 
 
-@dataclass
-class Organization:
-    name: str
-    url: str | None
-    logo: str | None
-
-
 @dataclass(eq=False)
 class SiteConfig:
     title: str
@@ -59,6 +54,20 @@ class SiteConfig:
     topics: list[Topic]
     path: Path
     custom_domain: str | None = None  # written to CNAME for GitHub Pages
+    repository: str | None = None  # on GitHub, owner/name: where readers report errors
+    ownership: str | None = None  # who owns and runs the publication
+    nonpartisanship: str | None = None
+    funding: Funding | None = None
+    data_license: str | None = None  # the licence of the ClaimReview data, by its address
+
+    def issue_form(self, template: str, **fields: str) -> str | None:
+        """The address of a new issue on the site's repository, from one of its issue forms
+        (.github/ISSUE_TEMPLATE/<template>.yml), with ``fields`` filled in; None without one."""
+        from urllib.parse import urlencode
+
+        if not self.repository:
+            return None
+        return f"https://github.com/{self.repository}/issues/new?" + urlencode({"template": f"{template}.yml", **fields})
 
     @property
     def base_path(self) -> str:
@@ -88,6 +97,7 @@ class Source:
     published: dt.date | None = None
     url: str | None = None
     archive_url: str | None = None
+    accessed: dt.date | None = None  # when the desk read it, for a web page with no archived copy
     image_credit: str | None = None
     notes: str | None = None
     archived_text: str | None = None  # verbatim copy kept beside the source file
@@ -107,8 +117,36 @@ class Source:
 @dataclass
 class Citation:
     source: Source
-    quote: str
+    quote: str  # the source's exact words, or ""
     stance: str  # "supports", "contradicts" or "context"
+    note: str = ""  # what the source shows, in the desk's words
+
+
+@dataclass(eq=False)
+class Person:
+    """Someone of the desk, from content/people/<id>.yml: who wrote or edited fact-checks."""
+
+    id: str
+    name: str
+    role: str
+    bio: str
+    url: str | None = None
+    path: Path | None = None
+    digest: str = ""  # of the person's file
+    claims: list[Claim] = field(default_factory=list, repr=False)  # written or edited, newest first
+
+    @property
+    def url_path(self) -> str:
+        return f"people/{self.id}/"
+
+
+@dataclass
+class Contact:
+    """Whom the desk asked about the claim before publishing, and what they said."""
+
+    who: str
+    date: dt.date
+    response: str | None  # None: no answer by publication
 
 
 @dataclass(eq=False)
@@ -150,6 +188,10 @@ class Claim:
     related_slugs: list[str] = field(default_factory=list)
     related: list[Claim] = field(default_factory=list, repr=False)
     aliases: list[str] = field(default_factory=list)  # addresses it had before, which redirect to it
+    wording: str | None = None  # "verbatim", "paraphrase", or None: not said (shown as a quote)
+    authors: list[Person] = field(default_factory=list)
+    editors: list[Person] = field(default_factory=list)
+    contacted: list[Contact] = field(default_factory=list)
     draft: bool = False
     body_line: int = 1
     lines: dict = field(default_factory=dict, repr=False)  # front-matter field -> line, for messages
@@ -160,6 +202,10 @@ class Claim:
     @property
     def url(self) -> str:
         return claim_url(self.slug)
+
+    @property
+    def paraphrased(self) -> bool:
+        return self.wording == "paraphrase"
 
     @property
     def modified(self) -> dt.date:
@@ -221,6 +267,7 @@ class Content:
     pages: list[Page]
     withdrawn: list[Withdrawal] = field(default_factory=list)
     drafts: list[Claim] = field(default_factory=list)  # left out of this build
+    people: list[Person] = field(default_factory=list)
 
 
 @dataclass
@@ -235,6 +282,7 @@ class Site:
     corrections: list[Correction]  # newest first
     withdrawn: list[Withdrawal] = field(default_factory=list)  # newest first
     drafts: list[Claim] = field(default_factory=list)  # the drafts left out of this build
+    people: list[Person] = field(default_factory=list)  # by id
 
     @property
     def verdicts(self) -> list[Verdict]:

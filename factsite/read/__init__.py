@@ -9,7 +9,7 @@ hold and fields.py checks them. listing.py says which files in a folder are cont
 which are left out);
 filecache.py keeps what reading each file gave between builds (plain_values.py checks each
 value it gives back as the fields would), and parallel.py reads many files, from that cache
-or on a pool of processes. sources.py, claim_file.py with claims.py
+or on a pool of processes. sources.py, people.py, claim_file.py with claims.py
 (claimants.py, slugs.py), pages.py and addresses.py (old addresses, withdrawn fact-checks)
 read each kind of file; content.py reads them all. reuse.py gives again, update after update,
 what reading made of each file while what it was made from is the same. theme.py reads

@@ -67,6 +67,10 @@ class ClaimFile:
                              f"leave them out: claim: {inner}")
         if values["draft"]:
             return
+        if not values["claim_wording"]:
+            problems.warning(path, self.line("claim"), "the claim does not say whether it is the claimant's own words",
+                             "add claim_wording: verbatim if it is their exact words (then checked against the "
+                             "source it appeared in), or claim_wording: paraphrase if it is put in your words")
         if not values["sources"]:
             problems.error(path, self.line("sources"), "a published claim needs at least one source",
                            "add sources: with the source, the exact quote and its stance, or set draft: true")

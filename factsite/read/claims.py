@@ -11,7 +11,7 @@ from pathlib import Path
 from .addresses import check_aliases
 from .claimants import check_one_name_each, claimant_for
 from ..errors import Problems, did_you_mean
-from ..model.site import Citation, Claim, Claimant, Correction, SiteConfig, Source
+from ..model.site import Citation, Claim, Claimant, Contact, Correction, Person, SiteConfig, Source, Topic, Verdict
 from .claim_file import ClaimFile
 from .filecache import DocumentCache
 from .listing import content_files
@@ -21,8 +21,9 @@ from .reuse import Reuse
 MISSING = object()  # a source no file is named for, among a claim's inputs (a broken file's is None)
 
 
-def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], problems: Problems,
-                jobs: int = 1, cache: DocumentCache | None = None, reuse: Reuse | None = None) -> list[Claim]:
+def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | None], problems: Problems,
+                jobs: int = 1, cache: DocumentCache | None = None, reuse: Reuse | None = None,
+                people: dict[str, Person | None] | None = None) -> list[Claim]:
     """Every claim that can be made of its file. ``reuse``: what the last update made of each
     file, given again where the file and what it links to are the same (reuse.py)."""
     reuse = reuse or Reuse()
@@ -38,7 +39,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source], pr
             paths[slug] = path
     slugs = set(paths)
     ordered = sorted(paths.items())
-    context = ClaimContext(config, sources, slugs)
+    context = ClaimContext(config, sources, slugs, people or {})
     files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
     check_aliases([(slug, file) for (slug, _), file in zip(ordered, files) if file and file.values["aliases"]],
                   paths, problems)
@@ -90,8 +91,9 @@ class ClaimContext:
     """What a claim file is checked against: the settings and the other files."""
 
     config: SiteConfig
-    sources: dict[str, Source | None]
+    sources: dict[str, Source | None]  # None: a file with mistakes, reported on its own
     slugs: set[str]
+    people: dict[str, Person | None]
 
     def __post_init__(self):
         self.verdicts = {v.slug: v for v in self.config.verdicts}
@@ -102,42 +104,28 @@ class ClaimContext:
 
 def claim_inputs(file: ClaimFile, context: ClaimContext) -> tuple:
     """What claim_from makes a claim of, besides its address: the file, the settings (verdicts
-    and topics), the sources it names and whether the claims it calls related exist."""
-    values, sources = file.values, context.sources
+    and topics), the sources and people it names and whether the claims it calls related exist."""
+    values, sources, people = file.values, context.sources, context.people
     cited = [sources.get(entry["source"], MISSING) for _, entry in values["sources"]]
     appeared_in = sources.get(values["appeared_in"], MISSING) if values["appeared_in"] else None
+    named = [people.get(name, MISSING) for name in values["author"] + values["editor"]]
     related = [name in context.slugs for name in values["related"]]
     # A name that is not there is reported with the names that are (did_you_mean), which
     # change with every file: such a claim is made again each time.
-    unknown = (context,) if MISSING in cited or appeared_in is MISSING or not all(related) else ()
-    return (file, context.config, *cited, appeared_in, *related, *unknown)
+    unknown = (context,) if MISSING in cited or appeared_in is MISSING or MISSING in named or not all(related) else ()
+    return (file, context.config, *cited, appeared_in, *named, *related, *unknown)
 
 
 def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Problems) -> Claim | None:
     """The claim, linked to its verdict, topics and sources (not yet to its claimant, whom other
     files share: see load_claims); None if it cannot be made."""
     values, path, sources = file.values, file.path, context.sources
-
-    verdict = context.verdicts.get(values["verdict"])
-    if values["verdict"] and verdict is None:
-        problems.error(path, file.line("verdict"), f'unknown verdict "{values["verdict"]}"',
-                       did_you_mean(values["verdict"], context.verdicts))
-
-    topics = context.topics
-    for index, name in enumerate(values["topics"]):
-        if name not in topics:
-            problems.error(path, file.line("topics", index), f'unknown topic "{name}"',
-                           did_you_mean(name, topics) + " (topics are listed in content/site.yml)")
-
-    appeared_in = None
-    if values["appeared_in"]:
-        appeared_in = sources.get(values["appeared_in"])
-        if values["appeared_in"] not in sources:
-            problems.error(path, file.line("appeared_in"), f'unknown source "{values["appeared_in"]}"',
-                           did_you_mean(values["appeared_in"], sources) + " (sources are files in content/sources/)")
-
+    verdict = verdict_of(file, context, problems)
+    topics = topics_of(file, context, problems)
+    appeared_in = appeared_in_of(file, context, problems)
     citations = [citation for index, entry in values["sources"]
                  if (citation := citation_from(file, index, entry, sources, problems))]
+    authors, editors = (people_named(file, name, context.people, problems) for name in ("author", "editor"))
 
     check_related(file, slug, context.slugs, problems)
 
@@ -152,9 +140,11 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
         claimant=None,  # type: ignore[arg-type]  # linked by load_claims: other files share it
         summary=values["summary"], published=values["published"], path=path,
         claim_date=values["claim_date"], appeared_in=appeared_in,
-        topics=[topics[name] for name in sorted(set(values["topics"]) & topics.keys(), key=context.topic_order.get)],
-        citations=citations, updated=values["updated"], corrections=sorted(corrections, key=lambda c: c.date),
+        topics=topics, citations=citations, updated=values["updated"], corrections=sorted(corrections, key=lambda c: c.date),
         related_slugs=values["related"], aliases=values["aliases"], draft=bool(values["draft"]),
+        wording=values["claim_wording"], authors=authors, editors=editors,
+        contacted=[Contact(entry["who"], entry["date"], entry["response"]) for _, entry in values["contacted"]
+                   if entry["who"] and entry["date"]],
         body_line=file.body_line,
         lines=FieldLines(file),
         digest=file.digest, body_digest=file.body_digest, body=file.body,
@@ -177,6 +167,63 @@ def check_claim(claim: Claim, problems: Problems) -> None:
             "(such as Unproven) and say what evidence would settle it",
         )
 
+def verdict_of(file: ClaimFile, context: ClaimContext, problems: Problems) -> Verdict | None:
+    verdict = context.verdicts.get(file.values["verdict"])
+    if file.values["verdict"] and verdict is None:
+        problems.error(file.path, file.line("verdict"), f'unknown verdict "{file.values["verdict"]}"',
+                       did_you_mean(file.values["verdict"], context.verdicts))
+    return verdict
+
+
+def topics_of(file: ClaimFile, context: ClaimContext, problems: Problems) -> list[Topic]:
+    """The topics the file names, in the order claims list them (by name)."""
+    topics = context.topics
+    for index, name in enumerate(file.values["topics"]):
+        if name not in topics:
+            problems.error(file.path, file.line("topics", index), f'unknown topic "{name}"',
+                           did_you_mean(name, topics) + " (topics are listed in content/site.yml)")
+    return [topics[name] for name in sorted(set(file.values["topics"]) & topics.keys(), key=context.topic_order.get)]
+
+
+def appeared_in_of(file: ClaimFile, context: ClaimContext, problems: Problems) -> Source | None:
+    """The source the claim appeared in, whose copy holds its words if they are given verbatim."""
+    name, sources = file.values["appeared_in"], context.sources
+    if not name:
+        return None
+    if name not in sources:
+        problems.error(file.path, file.line("appeared_in"), f'unknown source "{name}"',
+                       did_you_mean(name, sources) + " (sources are files in content/sources/)")
+    source = sources.get(name)
+    if source is not None and file.values["claim_wording"] == "verbatim":
+        check_verbatim(file, source, problems)
+    return source
+
+
+def people_named(file: ClaimFile, field: str, people: dict[str, Person | None],
+                 problems: Problems) -> list[Person]:
+    """The people a claim's ``author:`` or ``editor:`` names, each an id of content/people/."""
+    found = []
+    for index, name in enumerate(file.values[field]):
+        if name not in people:
+            problems.error(file.path, file.line(field, index), f'unknown person "{name}"',
+                           (did_you_mean(name, people) + " (people are files in content/people/, named by "
+                            "their file name without .yml)").lstrip())
+        elif people[name] is not None and people[name] not in found:
+            found.append(people[name])
+    return found
+
+
+def check_verbatim(file: ClaimFile, source: Source, problems: Problems) -> None:
+    """A claim given as its claimant's exact words is found in the copy of where it appeared, if kept."""
+    if source.archived_text is not None and not quote_in_copy(file.values["claim"] or "", source):
+        problems.error(
+            file.path, file.line("claim"),
+            f'the claim is marked verbatim, but its words do not appear in the archived copy of "{source.id}"',
+            f"copy the claimant's words exactly from {source.path.with_suffix('.txt').name}, "
+            "or write claim_wording: paraphrase if the claim is put in your own words",
+        )
+
+
 def check_related(file: ClaimFile, slug: str, slugs: set[str], problems: Problems) -> None:
     """Each claim the file names as related is another claim's file name."""
     for index, name in enumerate(file.values["related"]):
@@ -197,9 +244,12 @@ def citation_from(doc: ClaimFile, index: int, entry: dict, sources: dict[str, So
     if source is None or not entry["stance"]:
         return None
     if not entry["quote"]:
-        problems.warning(doc.path, doc.line("sources", index), f'the source "{source.id}" is cited without a quote',
-                         "add quote: with the exact words from the source that bear on the claim")
-        return Citation(source, "", entry["stance"])
+        if not entry["note"]:
+            problems.warning(doc.path, doc.line("sources", index),
+                             f'the source "{source.id}" is cited with neither a quote nor a note',
+                             "add quote: with the source's exact words that bear on the claim, "
+                             "or note: with what the source shows, in your own words")
+        return Citation(source, "", entry["stance"], entry["note"] or "")
     if source.archived_text is not None and not quote_in_copy(entry["quote"], source):
         problems.error(
             doc.path, doc.line("sources", index, "quote"),
@@ -207,7 +257,7 @@ def citation_from(doc: ClaimFile, index: int, entry: dict, sources: dict[str, So
             f"copy the words exactly from {source.path.with_suffix('.txt').name}; "
             "only spacing and straight or curly quotation marks may differ",
         )
-    return Citation(source, entry["quote"], entry["stance"])
+    return Citation(source, entry["quote"], entry["stance"], entry["note"] or "")
 
 
 _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',

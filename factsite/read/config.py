@@ -8,7 +8,8 @@ from pathlib import Path
 from .parse import Document, read_yaml_file
 from ..errors import Problems
 from .fields import Field, check_fields, is_web_address
-from ..model.site import Organization, SiteConfig, Topic, Verdict
+from ..model.organization import Funder, Funding, Organization
+from ..model.site import SiteConfig, Topic, Verdict
 
 MAX_EMAIL = 254  # characters: the longest address mail servers pass on (RFC 5321)
 # A name, "@", then a domain of dot-separated parts. No part may hold a dot, so the pattern can
@@ -36,6 +37,20 @@ ORGANIZATION_FIELDS = {
     "logo": Field("text", "logo.png"),
 }
 
+FUNDER_FIELDS = {
+    "name": Field("text", "Example Foundation", required=True, max_length=200),
+    "amount": Field("text", "€40,000", max_length=100),
+    "period": Field("text", "2026", max_length=100),
+    "url": Field("text", "https://example.org/foundation"),
+}
+
+FUNDING_FIELDS = {
+    "statement": Field("text", "The desk is funded by its readers' donations and the grants below.",
+                       max_length=3000),
+    "funders": Field("records", "[{name: Example Foundation, amount: €40,000, period: 2026}]",
+                     fields=FUNDER_FIELDS),
+}
+
 SITE_FIELDS = {
     "title": Field("text", "Coalition Claims Check", required=True, max_length=200),
     "tagline": Field("text", "Checking what was said about the security guarantees", max_length=500),
@@ -45,6 +60,17 @@ SITE_FIELDS = {
     "organization": Field("record", "{name: Factsite Desk, url: https://example.org/}",
                           required=True, fields=ORGANIZATION_FIELDS),
     "contact_email": Field("text", "corrections@example.org", required=True, max_length=MAX_EMAIL),
+    # The site's repository on GitHub, owner/name: readers then report errors and suggest claims
+    # through its issue forms (.github/ISSUE_TEMPLATE/). The Pages workflow passes it itself.
+    "repository": Field("text", "owner/repo", max_length=200),
+    # Who owns and runs the publication, its stand on parties, and how it is funded: shown on
+    # every page that includes "organization", and asked for by `factsite check --ifcn`.
+    "ownership": Field("text", "Factsite Desk is a project of the Example Trust, a registered charity.",
+                       max_length=3000),
+    "nonpartisanship": Field("text", "We do not support any party or candidate, and check claims from all sides.",
+                             max_length=3000),
+    "funding": Field("record", "{statement: The desk is self-funded.}", fields=FUNDING_FIELDS),
+    "data_license": Field("text", "https://creativecommons.org/licenses/by/4.0/", max_length=500),
     "verdicts": Field("records", "{slug: accurate, label: Accurate, definition: ..., colour: \"#1a7f37\", rating: 5}",
                       required=True, fields=VERDICT_FIELDS, max_items=1000),
     "topics": Field("records", "{slug: troops, name: Troops and deployment}", fields=TOPIC_FIELDS, max_items=1000),
@@ -53,8 +79,10 @@ SITE_FIELDS = {
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA for normal text: white badge text on the verdict colour
 
 
-def load_config(content_dir: Path, problems: Problems, base_url: str | None = None) -> SiteConfig | None:
-    """The site settings, or None when `site.yml` cannot be read at all."""
+def load_config(content_dir: Path, problems: Problems, base_url: str | None = None,
+                repository: str | None = None) -> SiteConfig | None:
+    """The site settings, or None when `site.yml` cannot be read at all. ``base_url`` and
+    ``repository``, when given, replace what site.yml says."""
     path = content_dir / "site.yml"
     if not path.is_file():
         problems.error(path, None, "the site settings file is missing",
@@ -68,6 +96,7 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     _check_base_urls(doc, values["base_url"], base_url, problems)
     organization = _organization(doc, values["organization"], problems)
     _check_email(doc, values["contact_email"], problems)
+    repository = _repository(doc, values["repository"], repository, problems)
     return SiteConfig(
         title=values["title"] or "",
         tagline=values["tagline"] or "",
@@ -79,6 +108,11 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         verdicts=with_icons(_verdicts(doc, values["verdicts"], problems)),
         topics=_topics(doc, values["topics"], problems),
         path=path,
+        repository=repository,
+        ownership=values["ownership"],
+        nonpartisanship=values["nonpartisanship"],
+        funding=_funding(doc, values["funding"], problems),
+        data_license=_web_address(doc, ("data_license",), values["data_license"], problems),
     )
 
 
@@ -123,6 +157,37 @@ def _organization(doc: Document, values: dict | None, problems: Problems) -> Org
                        "write it like logo: logo.svg (for static/logo.svg) or logo: https://example.org/logo.png")
         logo = None
     return Organization(organization["name"] or "", url, logo)
+
+
+_REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
+
+
+def _repository(doc: Document, written: str | None, given: str | None, problems: Problems) -> str | None:
+    """The GitHub repository, owner/name: ``given`` (--repository) or site.yml's."""
+    for name, line in ((given, None), (written, doc.line("repository"))):
+        if name and not (_REPOSITORY.fullmatch(name) and name.split("/")[1] not in (".", "..")):
+            problems.error(doc.path, line, f'"{name[:200]}"{" (--repository)" * (line is None)} is not a GitHub '
+                           "repository's name", "write it as owner/name, e.g. repository: owner/repo")
+            return None
+    return given or written
+
+
+def _funding(doc: Document, values: dict | None, problems: Problems) -> Funding | None:
+    if values is None:
+        return None
+    funders = [Funder(entry["name"], entry["amount"], entry["period"],
+                      _web_address(doc, ("funding", "funders", index, "url"), entry["url"], problems))
+               for index, entry in values["funders"] if entry["name"]]
+    return Funding(values["statement"], funders)
+
+
+def _web_address(doc: Document, where: tuple, url: str | None, problems: Problems) -> str | None:
+    """``url`` if it is an http(s) address; else None, after saying so."""
+    if url and not is_web_address(url):
+        problems.error(doc.path, doc.line(*where), f'"{where[-1]}" must be a full web address',
+                       f"write it like {where[-1]}: https://example.org/")
+        return None
+    return url
 
 
 def _check_email(doc: Document, email: str | None, problems: Problems) -> None:

@@ -1,6 +1,6 @@
 """All the content, read and checked: what the rest of the build starts from.
 
-Sources are read first, then claims (which cite sources, verdicts and topics),
+Sources and people are read first, then claims (which cite sources, verdicts, topics and people),
 then pages and the withdrawn records. Every mistake is collected; nothing stops at the first one.
 """
 
@@ -10,11 +10,12 @@ from pathlib import Path
 
 from .addresses import check_record_aliases, load_withdrawn
 from ..errors import Problems
-from ..model.site import Content, SiteConfig, Source
+from ..model.site import Content, Person, SiteConfig, Source
 from .claims import check_claim, load_claims
 from .filecache import DocumentCache
 from .hidden import is_hidden
 from .pages import load_pages
+from .people import load_people
 from .reuse import Reuse
 from .sources import load_sources
 
@@ -29,7 +30,11 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
     by_id: dict[str, Source | None] = {path.stem: None for path in (content_dir / "sources").glob("*.yml")
                                        if not is_hidden(path.name)}  # hidden files are not sources
     by_id.update({source.id: source for source in sources})
-    claims = load_claims(content_dir / "claims", config, by_id, problems, jobs, cache, reuse)
+    people = load_people(content_dir / "people", problems, jobs, cache, reuse)
+    people_by_id: dict[str, Person | None] = {path.stem: None for path in (content_dir / "people").glob("*.yml")
+                                              if not is_hidden(path.name)}
+    people_by_id.update({person.id: person for person in people})
+    claims = load_claims(content_dir / "claims", config, by_id, problems, jobs, cache, reuse, people_by_id)
     left_out = [] if drafts else [c for c in claims if c.draft]
     if not drafts:
         claims = [c for c in claims if not c.draft]
@@ -40,4 +45,4 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
     pages = load_pages(content_dir / "pages", problems)
     withdrawn = load_withdrawn(content_dir, config, problems)
     check_record_aliases(withdrawn, claims + left_out, problems)
-    return Content(sources, claims, pages, withdrawn, left_out)
+    return Content(sources, claims, pages, withdrawn, left_out, people)

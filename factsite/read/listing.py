@@ -127,8 +127,8 @@ def _report_unusable_name(path: Path, name: str, stem: str, suffix: str, problem
 
 # Pages become top-level folders of the site, beside the folders the build writes itself.
 RESERVED_NAMES = {"pages": {name: f'the site\'s own "{name}/" pages would be replaced by this one'
-                            for name in ("claimants", "claims", "page", "pagefind", "search", "sources",
-                                         "topics", "verdicts")}}
+                            for name in ("claimants", "claims", "page", "pagefind", "people", "search", "sources",
+                                         "suggest", "topics", "verdicts")}}
 
 
 def _entries(folder: Path, recursive: bool, problems: Problems, folders: list[Path]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from ..digest import digest_of
 from ..errors import Problems
@@ -21,7 +22,11 @@ from .schema import SOURCE_FIELDS
 
 @dataclass(eq=False)
 class SourceFile:
-    """What one source file says, checked on its own; cached like :class:`ClaimFile`."""
+    """What one source file says, checked on its own; cached like :class:`ClaimFile`. A
+    person's file (people.py) is read the same way, with fields of its own."""
+
+    FIELDS: ClassVar[dict] = SOURCE_FIELDS
+    ADDRESSES: ClassVar[tuple[str, ...]] = ("url", "archive_url")  # fields that hold a web address
 
     path: Path
     values: dict
@@ -32,23 +37,23 @@ class SourceFile:
         doc = read_yaml_file(path, problems)
         if doc is None:
             return None
-        values = check_fields(doc, SOURCE_FIELDS, problems)
-        for name in ("url", "archive_url"):
+        values = check_fields(doc, cls.FIELDS, problems)
+        for name in cls.ADDRESSES:
             if values[name] and not is_web_address(values[name]):
                 problems.error(path, doc.line(name), f'"{name}" must start with https:// or http://',
-                               f"write the full address, e.g. {name}: {SOURCE_FIELDS[name].example}")
+                               f"write the full address, e.g. {name}: {cls.FIELDS[name].example}")
                 values[name] = None
         return cls(path, values, doc.digest)
 
     def to_plain(self) -> tuple:
-        return plain_values(self.values, SOURCE_FIELDS), self.digest
+        return plain_values(self.values, self.FIELDS), self.digest
 
     @classmethod
     def from_plain(cls, path: Path, plain: tuple) -> "SourceFile":
         values, digest = plain  # read back: untrusted (filecache.py)
         if type(digest) is not str:
             raise TypeError("a cache entry of another shape")
-        return cls(path, values_from_plain(values, SOURCE_FIELDS), digest)
+        return cls(path, values_from_plain(values, cls.FIELDS), digest)
 
 
 def load_sources(folder: Path, problems: Problems, jobs: int = 1,

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from ..digest import digest_of
 from ..model.site import Claim, SiteConfig
 
-CARD_VERSION = "2"  # change when cards.py draws differently, so cached cards are drawn again
+CARD_VERSION = "3"  # change when cards.py draws differently, so cached cards are drawn again
 
 
 class ClaimFace(NamedTuple):
@@ -25,6 +25,7 @@ class ClaimFace(NamedTuple):
     verdict_label: str
     verdict_colour: str
     verdict_icon: str
+    paraphrase: bool  # the claim in the desk's words: drawn without quotation marks, and labelled
 
 
 class SiteFace(NamedTuple):
@@ -36,7 +37,8 @@ class SiteFace(NamedTuple):
 
 def claim_face(claim: Claim, config: SiteConfig) -> ClaimFace:
     verdict = claim.verdict
-    return ClaimFace(config.title, claim.claim, claim.claimant.name, verdict.label, verdict.colour, verdict.icon)
+    return ClaimFace(config.title, claim.claim, claim.claimant.name, verdict.label, verdict.colour, verdict.icon,
+                     claim.paraphrased)
 
 
 def site_face(config: SiteConfig) -> SiteFace:
@@ -46,4 +48,4 @@ def site_face(config: SiteConfig) -> SiteFace:
 def card_digest(face: ClaimFace | SiteFace) -> str:
     """Equal digests, equal cards. The two kinds of face never share one."""
     kind = ("site",) if isinstance(face, SiteFace) else ()
-    return digest_of(CARD_VERSION, *kind, *face)
+    return digest_of(CARD_VERSION, *kind, *map(str, face))

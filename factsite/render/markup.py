@@ -210,7 +210,7 @@ def sanitise(html: str) -> str:
     # h1 is the page's own title; an editor's "# Heading" becomes h2 via the
     # allow-list dropping h1 tags, so demote before sanitising.
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -218,3 +218,13 @@ def sanitise(html: str) -> str:
         link_rel="noopener",
         strip_comments=True,
     )
+    return _REL_WITHOUT_HREF.sub(_without_rel, cleaned) if 'rel="noopener"' in cleaned else cleaned
+
+
+# nh3 gives every link rel="noopener", last, even one whose address it took away (javascript:):
+# HTML allows rel only beside an href. Its attribute values never hold a '"' (it escapes them).
+_REL_WITHOUT_HREF = re.compile(r'<a((?: [a-z-]+="[^"]*")*?) rel="noopener">')
+
+
+def _without_rel(link: re.Match) -> str:
+    return link[0] if ' href="' in link[1] else f"<a{link[1]}>"

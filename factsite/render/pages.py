@@ -71,10 +71,11 @@ class ClaimPages:
 
     def fingerprint_of(self, claim: Claim) -> str:
         """The claim's fields and address (which its review, badge, card and aliases show), its
-        analysis, the sources it cites, and the claims it names as related."""
+        analysis, the sources it cites, the claims it names as related, and the people of its byline."""
         shown = self.r.shown
         return digest_of(self.r.layout, shown[claim.slug], claim.body_digest,
-                         *[c.source.digest for c in claim.citations], *[shown[r.slug] for r in claim.related])
+                         *[c.source.digest for c in claim.citations], *[shown[r.slug] for r in claim.related],
+                         *[person.digest for person in claim.authors + claim.editors])
 
     def fingerprint(self, slug: str) -> str:
         return self.fingerprint_of(self.by_slug[slug])
@@ -96,38 +97,42 @@ class ListPage(NamedTuple):
 
     template: str
     listing: Listing  # the claims on this page, and where the list goes on
-    # The verdict, topic or claimant the list is of: named by the address; what the page shows
-    # of it is in the layout (site.yml) or in its claims' shown digests (the claimant's name).
+    # The verdict, topic, claimant or person the list is of: named by the address; what the page
+    # shows of it is in the layout (site.yml), in its claims' shown digests (the claimant's
+    # name) or in ``own`` (a person's file).
     context: dict
     whole: list[Claim]  # the whole list: the page shows its size and its count of each verdict
+    own: str = ""
 
 
 class ListingPages:
-    """Every page of every list of claims: the front page, each verdict, topic and claimant."""
+    """Every page of every list of claims: the front page, each verdict, topic, claimant and person."""
 
     kind = "listing"
 
     def __init__(self, renderer: Renderer):
         self.r = renderer
         site = renderer.site
-        lists = [("index.html", "", site.claims, {})]
-        lists += [("verdict.html", v.url, v.claims, {"verdict": v}) for v in site.verdicts]
-        lists += [("topic.html", t.url, t.claims, {"topic": t}) for t in site.topics]
-        lists += [("claimant.html", c.url, c.claims, {"claimant": c}) for c in site.claimants]
+        lists = [("index.html", "", site.claims, {}, "")]
+        lists += [("verdict.html", v.url, v.claims, {"verdict": v}, "") for v in site.verdicts]
+        lists += [("topic.html", t.url, t.claims, {"topic": t}, "") for t in site.topics]
+        lists += [("claimant.html", c.url, c.claims, {"claimant": c}, "") for c in site.claimants]
+        lists += [("person.html", p.url_path, p.claims, {"person": p}, p.digest) for p in site.people]
         # Each list's pages and their fingerprints, kept from the last update where the list's
         # claims have the same rows (kept.py): most lists do not hold the claim an edit changed.
         rows, layout, kept = renderer.rows, renderer.layout, renderer.kept.lists
         self.pages, self.prints = {}, {}
-        for template, base, claims, context in lists:
-            pages, prints = kept.computed(base, (layout, template, *context.values(), *rows_of(rows, claims)),
-                                          functools.partial(self.list_pages, template, base, claims, context))
+        for template, base, claims, context, own in lists:
+            pages, prints = kept.computed(base, (layout, template, *context.values(), own, *rows_of(rows, claims)),
+                                          functools.partial(self.list_pages, template, base, claims, context, own))
             self.pages.update(pages)
             self.prints.update(prints)
         kept.next_update()
 
-    def list_pages(self, template: str, base: str, claims: list[Claim], context: dict) -> tuple[dict, dict]:
+    def list_pages(self, template: str, base: str, claims: list[Claim], context: dict, own: str) -> tuple[dict, dict]:
         """A list's pages, by address, and their fingerprints."""
-        pages = {listing.url: ListPage(template, listing, context, claims) for listing in claim_pages(claims, base)}
+        pages = {listing.url: ListPage(template, listing, context, claims, own)
+                 for listing in claim_pages(claims, base)}
         return pages, {("listing", url): self.fingerprint_of(page) for url, page in pages.items()}
 
     def keys(self) -> list[str]:
@@ -144,10 +149,11 @@ class ListingPages:
         """Each field of its ListPage: the template, the page's claims and its own fields (its
         address, its neighbours', its dates), and on the list's newest page, the whole list's
         size and verdict counts."""
-        template, listing, _, whole = page
+        template, listing, _, whole, own = page
         shown = self.r.shown
         totals = [str(len(whole)), repr(sorted(self.r.count_by_verdict(whole).items()))] if listing.is_newest else []
-        return digest_of(self.r.layout, template, *listing.frame, *totals, *[shown[c.slug] for c in listing.claims])
+        return digest_of(self.r.layout, template, own, *listing.frame, *totals,
+                         *[shown[c.slug] for c in listing.claims])
 
     def fingerprints(self) -> dict:
         return self.prints

@@ -78,7 +78,8 @@ class WholeSiteFiles:
             entry.link(href=absolute_url(claim.url))
             entry.published(midnight(claim.published))
             entry.updated(midnight(claim.modified))
-            entry.summary(f"Claim: {claim.claim} Verdict: {claim.verdict.label}. {claim.summary}")
+            said = f"Claim (paraphrased): {claim.claim}" if claim.paraphrased else f"Claim: “{claim.claim}”"
+            entry.summary(f"{said} Verdict: {claim.verdict.label}. {claim.summary}")
             for topic in claim.topics:
                 entry.category(term=topic.slug, label=topic.name)
         return feed.atom_str(pretty=True)

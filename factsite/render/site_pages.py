@@ -49,13 +49,15 @@ class CorrectionsPages:
     def fingerprint(self, url: str) -> str:
         """The page's file is in the layout; besides, the corrections on this page and the page's
         own fields, and on the log's newest page the page's text, the withdrawn fact-checks and,
-        if it shows the verdict scale, how many claims each verdict has."""
+        if it shows the verdict scale, how many claims each verdict has, and the team if it shows it."""
         page, listing = self.pages[url]
         newest = []
         if listing.is_newest:
             newest = withdrawn_records(self.r.site)
             if "verdict-scale" in page.includes:
                 newest += [str(len(v.claims)) for v in self.r.site.verdicts]
+            if "team" in page.includes:
+                newest += [f"{p.id}\x1f{p.digest}" for p in self.r.site.people]
         return digest_of(self.r.layout, *listing.frame, *newest,
                          *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in listing.items])
 
@@ -68,9 +70,9 @@ def logs_corrections(page: Page) -> bool:
 
 
 class SharedPages:
-    """One job for everything else: the static files, the indexes of verdicts, topics, claimants
-    and sources, the site's pages but the corrections log's, the withdrawn fact-checks, search,
-    404, the site's card."""
+    """One job for everything else: the static files, the indexes of verdicts, topics, claimants,
+    sources and people, the site's pages but the corrections log's, the withdrawn fact-checks,
+    search, the page for suggesting a claim, 404, the site's card."""
 
     kind = "shared"
 
@@ -89,8 +91,9 @@ class SharedPages:
     def files(self, key: str = "") -> Iterator[Output]:
         r, site = self.r, self.r.site
         yield from r.static_files()
-        for index in ("verdicts", "topics", "claimants", "sources"):
+        for index in ("verdicts", "topics", "claimants", "sources", *["people"] * bool(site.people)):
             yield r.page(f"{index}.html", f"{index}/")
+        yield r.page("suggest.html", "suggest/")
         for page in site.pages:
             if not logs_corrections(page):  # that one is CorrectionsPages'
                 yield r.page("page.html", page.url, page=page, body=r.markdown_of(page))
@@ -113,6 +116,8 @@ class SharedPages:
             self.r.layout, *[str(len(v.claims)) for v in site.verdicts], *[str(len(t.claims)) for t in site.topics],
             *[f"{c.slug}\x1f{c.name}\x1f{c.type}\x1f{len(c.claims)}" for c in site.claimants],
             *[f"{s.id}\x1f{s.digest}\x1f{len(s.claims)}" for s in site.sources],
+            # The people, on their index and on any page that includes the team.
+            *[f"{p.id}\x1f{p.digest}" for p in site.people],
             # The search page, which names each part of the index.
             str(len(self.r.search_shards)),
             # The withdrawn fact-checks, and the pages at their addresses.

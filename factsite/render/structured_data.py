@@ -22,30 +22,31 @@ def review_inputs(claim: Claim) -> tuple:
     (What it reads of the settings, such as the verdicts' labels, is in every page's layout.)
     """
     return (claim.slug, claim.claim, claim.verdict, claim.claimant.name, claim.claimant.type, claim.claim_date,
-            claim.appeared_in, claim.published, claim.modified)
+            claim.appeared_in, claim.published, claim.modified, claim.summary)
 
 
 def review_key(claim: Claim) -> str:
     """The review's inputs in one string: equal keys, equal reviews (claims.json's fingerprint
     is made of them). A source is named by its file's digest, which covers all it shows."""
-    slug, text, verdict, name, kind, claimed, appeared, published, modified = review_inputs(claim)
+    slug, text, verdict, name, kind, claimed, appeared, published, modified, summary = review_inputs(claim)
     return "\x1f".join((slug, text, verdict.slug, name, kind, str(claimed),
-                        f"{appeared.id}\x1f{appeared.digest}" if appeared else "", str(published), str(modified)))
+                        f"{appeared.id}\x1f{appeared.digest}" if appeared else "", str(published), str(modified),
+                        summary))
 
 
 def claim_review(claim: Claim, site: Site, absolute_url) -> dict:
     """The ClaimReview of one claim; ``absolute_url`` turns a site path into a full URL."""
-    slug, text, verdict, name, kind, claimed, appeared, published, modified = review_inputs(claim)
+    slug, text, verdict, name, kind, claimed, appeared, published, modified, summary = review_inputs(claim)
     config = site.config
-    rating: dict = {"@type": "Rating", "alternateName": verdict.label}
+    rating: dict = {"@type": "Rating", "alternateName": verdict.label, "ratingExplanation": summary}
     if verdict.rating is not None:
         rating.update(ratingValue=verdict.rating, bestRating=config.best_rating, worstRating=config.worst_rating)
 
     item: dict = {"@type": "Claim", "author": {"@type": "Person" if kind == "person" else "Organization", "name": name}}
     if claimed:
         item["datePublished"] = claimed.isoformat()
-    if appeared:
-        item["appearance"] = creative_work(appeared)
+    if appeared:  # the one place the desk records it appeared: the first, as far as it knows
+        item["appearance"] = item["firstAppearance"] = creative_work(appeared)
 
     review = {
         "@type": "ClaimReview",
@@ -55,7 +56,10 @@ def claim_review(claim: Claim, site: Site, absolute_url) -> dict:
         "author": organization(site, absolute_url),
         "datePublished": published.isoformat(),
         "itemReviewed": item,
+        "inLanguage": config.language,
     }
+    if config.data_license:
+        review["sdLicense"] = config.data_license
     if modified != published:
         review["dateModified"] = modified.isoformat()
     return review

@@ -1,0 +1,296 @@
+"""The fact-check model beyond the claim and its verdict: how the claim was worded, citations
+in the desk's own words, who wrote and edited each fact-check, whom it asked for a reply,
+the channels readers report through, and the IFCN checklist. Built from the `basic` fixture,
+which uses every field; expected values are read from its files here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from factsite.commands.build import build
+from factsite.commands.cli import main
+from factsite.engine import read_site
+from factsite.errors import BuildFailed
+from factsite.render.card_faces import claim_face
+
+from .conftest import REPO
+from .test_claimreview import front_matter, page_html, site_settings, visible_text
+
+
+@pytest.fixture
+def out(project, tmp_path) -> Path:
+    target = tmp_path / "out"
+    build(project, target, cards=False, search=False)
+    return target
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, f"{old!r} should occur once in {path.name}"
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def problems_of(project) -> list:
+    with pytest.raises(BuildFailed) as failure:
+        read_site(project)
+    return failure.value.problems.errors
+
+
+def warnings_of(project) -> list[str]:
+    return [w.message for w in read_site(project)[1].warnings]
+
+
+def people(content: Path) -> dict[str, dict]:
+    return {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in (content / "people").glob("*.yml")}
+
+
+# How the claim is worded ---------------------------------------------------------------
+
+def test_a_verbatim_claim_is_quoted_and_a_paraphrase_is_marked(out, project):
+    content = project.content_dir
+    assert front_matter(content / "claims" / "rain-record.md")["claim_wording"] == "verbatim"
+    assert front_matter(content / "claims" / "budget-doubled.md")["claim_wording"] == "paraphrase"
+    verbatim, paraphrase = page_html(out, "rain-record"), page_html(out, "budget-doubled")
+    assert '<blockquote class="claim-quote">' in verbatim and "Paraphrased" not in visible_text(verbatim)
+    assert '<blockquote class="claim-quote">' not in paraphrase
+    assert "Paraphrased: the claim in our words" in visible_text(paraphrase)
+
+
+def test_a_paraphrase_is_marked_in_lists_feed_alt_texts_and_share_card(out, project):
+    claim = "The budget has doubled since 2020."
+    card = re.search(r'<p class="card__claim">(.*?)</p>', (out / "topics/budget/index.html").read_text("utf-8"))[1]
+    assert "<q>" not in card and "(paraphrased)" in card
+    feed = (out / "feed.xml").read_text("utf-8")
+    assert f"Claim (paraphrased): {claim}" in feed and "Claim: “March was the wettest month on record.”" in feed
+    page = page_html(out, "budget-doubled")
+    assert f'og:image:alt" content="False: {claim} (paraphrased)' in page
+    assert 'alt="Test Check: False (the claim paraphrased)"' in page
+    assert 'alt="Test Check: Unproven"' in page_html(out, "rain-record")
+    site, _ = read_site(project)
+    faces = {c.slug: claim_face(c, site.config) for c in site.claims}
+    assert faces["budget-doubled"].paraphrase and not faces["rain-record"].paraphrase
+
+
+def make_budget_verbatim(project, claim: str) -> Path:
+    path = project.content_dir / "claims" / "budget-doubled.md"
+    replace_in(path, "claim: The budget has doubled since 2020.\n", f"claim: {claim}\n")
+    replace_in(path, "claim_wording: paraphrase\n", "claim_wording: verbatim\n")
+    return path
+
+
+def test_a_verbatim_claim_must_be_in_the_copy_of_where_it_appeared(project):
+    path = make_budget_verbatim(project, "The budget has tripled since 2020.")
+    [error] = [e for e in problems_of(project) if "verbatim" in e.message]
+    assert (error.path, error.line) == (path, 3)
+    assert "city-paper" in error.message and "claim_wording: paraphrase" in error.hint
+
+
+def test_a_verbatim_claim_found_in_the_copy_passes(project):
+    make_budget_verbatim(project, "“the budget has doubled  since 2020”")  # spacing and marks as quotes allow
+    read_site(project)  # no error
+
+
+def test_a_claim_that_does_not_say_how_it_is_worded_is_warned_about(project):
+    replace_in(project.content_dir / "claims" / "rain-record.md", "claim_wording: verbatim\n", "")
+    assert "the claim does not say whether it is the claimant's own words" in warnings_of(project)
+
+
+def test_a_wording_that_is_neither_is_refused_with_the_choices(project):
+    path = project.content_dir / "claims" / "rain-record.md"
+    replace_in(path, "claim_wording: verbatim", "claim_wording: summary")
+    [error] = [e for e in problems_of(project) if "claim_wording" in e.message]
+    assert error.line == 14 and "paraphrase" in error.hint
+
+
+# Citations -------------------------------------------------------------------------------
+
+def test_a_note_is_shown_as_the_desks_words_beside_or_instead_of_a_quote(out):
+    rain = visible_text(page_html(out, "rain-record"))
+    assert "What it shows: The council's tables cover spending only and hold no rainfall figures." in rain
+    assert "source-item__quote" not in page_html(out, "rain-record")
+
+
+def test_a_citation_with_neither_quote_nor_note_is_warned_about(project):
+    replace_in(project.content_dir / "claims" / "rain-record.md",
+               "    note: The council's tables cover spending only and hold no rainfall figures.\n", "")
+    assert 'the source "council-data" is cited with neither a quote nor a note' in warnings_of(project)
+
+
+def test_a_source_shows_when_it_was_accessed(out):
+    assert re.search(r"data · accessed <time datetime=\"2025-03-04\">4 March 2025</time>",
+                     page_html(out, "rain-record"))
+
+
+# People ----------------------------------------------------------------------------------
+
+def test_the_byline_names_and_links_authors_and_editors(out, project):
+    team = people(project.content_dir)
+    budget = page_html(out, "budget-doubled")
+    byline = re.search(r'<p class="byline"[^>]*>(.*?)</p>', budget)[1]
+    assert visible_text(f"<body>{byline}</body>").strip() == \
+        f"By {team['test-writer']['name']} · Edited by {team['test-editor']['name']}"
+    assert 'href="/people/test-writer/"' in byline and 'href="/people/test-editor/"' in byline
+    rain = re.search(r'<p class="byline"[^>]*>(.*?)</p>', page_html(out, "rain-record"))[1]
+    assert visible_text(f"<body>{rain}</body>").strip() == "By Test Writer and Test Editor"
+
+
+def test_each_person_has_a_page_with_their_bio_and_fact_checks(out, project):
+    for person_id, person in people(project.content_dir).items():
+        shown = visible_text((out / "people" / person_id / "index.html").read_text("utf-8"))
+        assert person["name"] in shown and person["role"] in shown and person["bio"] in shown
+    writer = (out / "people" / "test-writer" / "index.html").read_text("utf-8")
+    assert writer.count('class="card"') == 2  # the author of both
+    assert 'href="https://example.org/test-writer"' in writer
+
+
+def test_pages_can_include_the_team_and_the_organization(out, project):
+    settings = site_settings(project.content_dir)
+    about = visible_text((out / "about" / "index.html").read_text("utf-8"))
+    for person in people(project.content_dir).values():
+        assert person["bio"] in about
+    assert settings["ownership"] in about
+    assert settings["nonpartisanship"] in about
+    assert settings["funding"]["statement"] in about
+    assert "Test Foundation €10,000 2025" in about
+    assert "Anonymous reader donations Not disclosed Not given" in about
+
+
+def test_an_unknown_person_is_an_error_naming_those_there_are(project):
+    path = project.content_dir / "claims" / "budget-doubled.md"
+    replace_in(path, "author: test-writer", "author: test-writter")
+    [error] = [e for e in problems_of(project) if "person" in e.message]
+    assert error.path == path and error.message == 'unknown person "test-writter"'
+    assert "test-writer" in error.hint and "content/people/" in error.hint
+    assert path.read_text("utf-8").split("\n")[error.line - 1] == "author: test-writter"
+
+
+def test_a_person_without_a_bio_is_an_error_on_their_file(project):
+    path = project.content_dir / "people" / "test-editor.yml"
+    replace_in(path, "bio: Test Editor reviews every fact-check before it is published.\n", "")
+    errors = problems_of(project)
+    assert [(e.path, e.message) for e in errors] == [(path, 'missing required field "bio"')]
+
+
+def test_editing_a_persons_file_rebuilds_their_pages_and_bylines(project, tmp_path):
+    out = tmp_path / "out"
+    build(project, out, cards=False, search=False)
+    replace_in(project.content_dir / "people" / "test-editor.yml", "name: Test Editor", "name: Test Chief")
+    result = build(project, out, cards=False, search=False)
+    assert "Edited by Test Chief" in visible_text(page_html(out, "budget-doubled"))
+    assert "Test Chief" in (out / "people" / "test-editor" / "index.html").read_text("utf-8")
+    assert "Test Chief" in (out / "about" / "index.html").read_text("utf-8")
+    fresh = tmp_path / "fresh"
+    build(project, fresh, cards=False, search=False, use_cache=False)
+    assert {p.name for p in out.rglob("*")} == {p.name for p in fresh.rglob("*")}
+    assert result.files_written < result.files_written + result.files_reused
+
+
+# The right of reply --------------------------------------------------------------------
+
+def test_whom_the_desk_asked_and_their_answer_or_silence(out):
+    budget, rain = visible_text(page_html(out, "budget-doubled")), visible_text(page_html(out, "rain-record"))
+    assert ("We asked The mayor's office on 3 March 2025 . Their answer: The mayor's spokesperson said "
+            "the figure included grants from the region.") in budget
+    assert "We asked Weather Watchers on 28 March 2025 . They had not answered by the time of publication." in rain
+
+
+# Channels --------------------------------------------------------------------------------
+
+def report_link(html: str) -> str | None:
+    found = re.search(r'<aside class="report-error".*?</aside>', html, re.S)[0]
+    link = re.search(r'href="(https://github\.com/[^"]+)"', found)
+    return link[1].replace("&amp;", "&") if link else None
+
+
+def test_report_it_opens_the_repositorys_issue_form_filled_in(out, project):
+    link = urlsplit(report_link(page_html(out, "budget-doubled")))
+    assert link.path == f"/{site_settings(project.content_dir)['repository']}/issues/new"
+    assert parse_qs(link.query) == {"template": ["report-error.yml"], "title": ["Error report: Budget doubled"],
+                                    "page": ["https://example.org/claims/budget-doubled/"]}
+
+
+def test_the_issue_forms_have_the_fields_the_links_fill_in():
+    forms = REPO / ".github" / "ISSUE_TEMPLATE"
+    report = yaml.safe_load((forms / "report-error.yml").read_text("utf-8"))
+    assert "page" in {field.get("id") for field in report["body"]}
+    assert (forms / "suggest-claim.yml").is_file()
+
+
+def test_without_a_repository_readers_report_by_email(project, tmp_path):
+    replace_in(project.content_dir / "site.yml", "repository: test-owner/test-check\n", "")
+    build(project, tmp_path / "out", cards=False, search=False)
+    html = page_html(tmp_path / "out", "budget-doubled")
+    assert report_link(html) is None and "mailto:errors@example.org?subject=Error" in html
+    assert "github.com" not in (tmp_path / "out" / "suggest" / "index.html").read_text("utf-8")
+
+
+def test_the_repository_given_to_the_build_replaces_site_yml(project, tmp_path):
+    build(project, tmp_path / "out", cards=False, search=False, repository="other-owner/other-site")
+    assert "/other-owner/other-site/issues/new" in report_link(page_html(tmp_path / "out", "budget-doubled"))
+
+
+def test_a_repository_that_is_not_owner_slash_name_is_refused(project):
+    replace_in(project.content_dir / "site.yml", "repository: test-owner/test-check", "repository: https://x/y")
+    [error] = problems_of(project)
+    assert "is not a GitHub repository's name" in error.message and error.line == 37
+
+
+def test_the_suggest_page_offers_the_form_and_email(out):
+    html = (out / "suggest" / "index.html").read_text("utf-8")
+    assert "https://github.com/test-owner/test-check/issues/new?template=suggest-claim.yml" in html
+    assert 'href="mailto:errors@example.org?subject=Claim%20to%20check"' in html
+
+
+# The IFCN checklist ------------------------------------------------------------------
+
+def check_ifcn(content: Path):
+    return CliRunner().invoke(main, ["check", "--ifcn", "--content", str(content), "--published",
+                                     str(content.parent / "no-site")], catch_exceptions=False)
+
+
+def test_the_ifcn_checklist_passes_when_every_commitment_is_shown(project):
+    result = check_ifcn(project.content_dir)
+    assert result.exit_code == 0, result.output
+    assert "7 of 7 commitments shown." in result.output and "[missing]" not in result.output
+
+
+def test_the_ifcn_checklist_names_what_is_missing_and_fails(project):
+    content = project.content_dir
+    (content / "people" / "test-editor.yml").unlink()
+    (content / "people" / "test-writer.yml").unlink()
+    replace_in(content / "claims" / "budget-doubled.md", "author: test-writer\neditor: [test-editor]\n", "")
+    replace_in(content / "claims" / "rain-record.md", "author: [test-writer, test-editor]\n", "")
+    replace_in(content / "claims" / "rain-record.md", "contacted:\n  - who: Weather Watchers\n    date: 2025-03-28\n", "")
+    replace_in(content / "site.yml", "repository: test-owner/test-check\n", "")
+    replace_in(content / "site.yml", "nonpartisanship: We back no party and check claims from every side.\n", "")
+    result = check_ifcn(content)
+    assert result.exit_code == 1
+    lines = result.output
+    assert "content/site.yml has no nonpartisanship: statement" in lines
+    assert "content/people/ has no one" in lines
+    assert "2 fact-checks name no author: rain-record, budget-doubled" in lines
+    assert '1 fact-check record no contacted: rain-record' in lines
+    assert 'contact_email is on "example.org", a domain kept for examples' in lines
+    assert "3 of 7 commitments shown." in lines
+
+
+def test_an_address_on_a_real_domain_is_a_channel(project):
+    content = project.content_dir
+    replace_in(content / "site.yml", "repository: test-owner/test-check\n", "")
+    replace_in(content / "site.yml", "contact_email: errors@example.org", "contact_email: errors@factsite-desk.org")
+    assert check_ifcn(content).exit_code == 0
+
+
+def test_the_repositorys_own_publication_lists_what_its_publisher_must_supply():
+    result = CliRunner().invoke(main, ["check", "--ifcn", "--content", str(REPO / "content"), "--published",
+                                       str(REPO / "no-such-site")], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "content/people/ has no one" in result.output  # the desk invents no one
+    assert "lists no funders and no funding: statement" in result.output  # nor any funder
+    assert "[met] A commitment to nonpartisanship and fairness" in result.output
