@@ -323,7 +323,25 @@ def test_the_workflow_checks_since_the_commit_the_change_starts_from(repo, tmp_p
                             text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     *said, command = result.stdout.strip().splitlines()
-    assert command == ("factsite build --base-url https://example.org/ --repository owner/repo --format github "
+    assert command == ("factsite build --base-url https://example.org/ --format github "
                        + expected.replace("BASE", sha)).strip()
     assert [line.startswith("::warning::") for line in said] == ([True] if warned else [])
     assert not (repo / "pwned").exists()
+
+
+def test_the_workflow_links_readers_to_the_repositorys_issue_forms_only_if_it_has_them(repo, tmp_path):
+    step = build_step()
+    fake = write(tmp_path / "bin" / "factsite", '#!/bin/sh\necho "factsite $*"\n')
+    fake.chmod(0o755)
+    environment = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}", "EVENT_NAME": "push",
+                   "PULL_REQUEST_BASE": "", "PUSHED_OVER": "", "BASE_URL": "", "REPOSITORY": "owner/repo"}
+    commands = []
+    for forms in (False, True):
+        if forms:
+            write(repo / ".github/ISSUE_TEMPLATE/report-error.yml", "name: Report an error\n")
+        result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=environment, capture_output=True,
+                                text=True, timeout=60, check=False)
+        assert result.returncode == 0, result.stderr
+        commands.append(result.stdout.strip().splitlines()[-1])
+    assert commands == ["factsite build --base-url https://example.org/ --format github",
+                        "factsite build --base-url https://example.org/ --repository owner/repo --format github"]

@@ -19,7 +19,7 @@ from factsite.engine import read_site
 from factsite.errors import BuildFailed
 from factsite.render.card_faces import claim_face
 
-from .conftest import REPO
+from .conftest import REPO, contents_of
 from .test_claimreview import front_matter, page_html, site_settings, visible_text
 
 
@@ -91,9 +91,20 @@ def test_a_verbatim_claim_must_be_in_the_copy_of_where_it_appeared(project):
     assert "city-paper" in error.message and "claim_wording: paraphrase" in error.hint
 
 
-def test_a_verbatim_claim_found_in_the_copy_passes(project):
-    make_budget_verbatim(project, "“the budget has doubled  since 2020”")  # spacing and marks as quotes allow
+@pytest.mark.parametrize("claim", [
+    "“the budget has doubled  since 2020”",  # spacing and marks, as for quotes
+    "The budget has doubled since 2020.",  # the quoted words made a sentence of their own
+])
+def test_a_verbatim_claim_found_in_the_copy_passes(project, claim):
+    make_budget_verbatim(project, claim)
     read_site(project)  # no error
+
+
+def test_a_wording_written_wrong_is_an_error_not_also_a_missing_wording(project):
+    replace_in(project.content_dir / "claims" / "rain-record.md", "claim_wording: verbatim", "claim_wording: Verbatim")
+    with pytest.raises(BuildFailed) as failure:
+        read_site(project)
+    assert not [w for w in failure.value.problems.warnings if "own words" in w.message]
 
 
 def test_a_claim_that_does_not_say_how_it_is_worded_is_warned_about(project):
@@ -170,6 +181,41 @@ def test_an_unknown_person_is_an_error_naming_those_there_are(project):
     assert path.read_text("utf-8").split("\n")[error.line - 1] == "author: test-writter"
 
 
+def test_a_person_named_twice_in_a_byline_is_warned_about(project):
+    path = project.content_dir / "claims" / "budget-doubled.md"
+    replace_in(path, "editor: [test-editor]", "editor: [test-writer]")
+    [warning] = [w for w in read_site(project)[1].warnings if "named twice" in w.message]
+    assert warning.path == path and path.read_text("utf-8").split("\n")[warning.line - 1] == "editor: [test-writer]"
+
+
+def test_without_people_an_unknown_person_is_told_to_make_a_file(project):
+    for person in (project.content_dir / "people").glob("*.yml"):
+        person.unlink()
+    errors = [e for e in problems_of(project) if e.message == 'unknown person "test-writer"']
+    assert errors and errors[0].hint == "create content/people/test-writer.yml with name, role and bio"
+
+
+def test_the_team_link_and_person_pages_follow_the_people_through_incremental_builds(project, tmp_path):
+    people = project.content_dir / "people"
+    kept = {p.name: p.read_text("utf-8") for p in people.glob("*.yml")}
+    for person in people.glob("*.yml"):
+        person.unlink()
+    for claim in ("budget-doubled", "rain-record"):
+        path = project.content_dir / "claims" / f"{claim}.md"
+        path.write_text(re.sub(r"(?m)^(author|editor): .*\n", "", path.read_text("utf-8")), "utf-8")
+    out = tmp_path / "out"
+    build(project, out, cards=False, search=False)
+    assert "Our team" not in (out / "index.html").read_text("utf-8")
+    for name, text in kept.items():
+        (people / name).write_text(text, "utf-8")
+    build(project, out, cards=False, search=False)
+    fresh = tmp_path / "fresh"
+    build(project, fresh, cards=False, search=False, use_cache=False)
+    assert contents_of(out) == contents_of(fresh)
+    assert "Our team" in (out / "index.html").read_text("utf-8")
+    assert "people/test-writer/" in (out / "sitemap.xml").read_text("utf-8")
+
+
 def test_a_person_without_a_bio_is_an_error_on_their_file(project):
     path = project.content_dir / "people" / "test-editor.yml"
     replace_in(path, "bio: Test Editor reviews every fact-check before it is published.\n", "")
@@ -231,8 +277,19 @@ def test_without_a_repository_readers_report_by_email(project, tmp_path):
 
 
 def test_the_repository_given_to_the_build_replaces_site_yml(project, tmp_path):
-    build(project, tmp_path / "out", cards=False, search=False, repository="other-owner/other-site")
-    assert "/other-owner/other-site/issues/new" in report_link(page_html(tmp_path / "out", "budget-doubled"))
+    out = tmp_path / "out"
+    build(project, out, cards=False, search=False)
+    build(project, out, cards=False, search=False, repository="other-owner/other-site")  # every page again
+    assert "/other-owner/other-site/issues/new" in report_link(page_html(out, "budget-doubled"))
+    assert "/other-owner/other-site/issues/new" in (out / "index.html").read_text("utf-8")
+    assert "test-owner" not in (out / "suggest" / "index.html").read_text("utf-8")
+
+
+def test_a_repository_given_that_is_not_owner_slash_name_names_the_option(project):
+    with pytest.raises(BuildFailed) as failure:
+        read_site(project, repository="https://github.com/x/y")
+    [error] = failure.value.problems.errors
+    assert "(--repository)" in error.message and error.hint.endswith("--repository owner/repo")
 
 
 def test_a_repository_that_is_not_owner_slash_name_is_refused(project):
@@ -274,10 +331,16 @@ def test_the_ifcn_checklist_names_what_is_missing_and_fails(project):
     lines = result.output
     assert "content/site.yml has no nonpartisanship: statement" in lines
     assert "content/people/ has no one" in lines
-    assert "2 fact-checks name no author: rain-record, budget-doubled" in lines
+    assert "2 fact-checks name no author or editor: rain-record, budget-doubled" in lines
     assert '1 fact-check record no contacted: rain-record' in lines
     assert 'contact_email is on "example.org", a domain kept for examples' in lines
     assert "3 of 7 commitments shown." in lines
+
+
+def test_the_checklist_waits_for_the_content_to_read_without_errors(project):
+    replace_in(project.content_dir / "claims" / "rain-record.md", "verdict: unproven", "verdict: unprovne")
+    result = check_ifcn(project.content_dir)
+    assert result.exit_code == 1 and "IFCN checklist needs the content to read without errors" in result.output
 
 
 def test_an_address_on_a_real_domain_is_a_channel(project):

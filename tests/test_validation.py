@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from factsite.engine import read_site
 from factsite.digest import digest_of
 from factsite.model.site import Source
-from factsite.read.claims import quote_in_copy
+from factsite.read.quotes import quote_in_copy
 from factsite.commands.cli import main
 from factsite.errors import BuildFailed, ContentError
 

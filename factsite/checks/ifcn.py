@@ -74,9 +74,9 @@ def staff(site: Site) -> Commitment:
         found.missing.append("content/people/ has no one: add a file for each person with name, role and bio")
     elif not included(site, "team"):
         found.missing.append("no page shows the team: add includes: [team] to a page such as about.md")
-    unsigned = [claim.slug for claim in site.claims if not claim.authors]
+    unsigned = [claim.slug for claim in site.claims if not (claim.authors or claim.editors)]
     if unsigned:
-        found.missing.append(f"{len(unsigned)} fact-check{'s' * (len(unsigned) != 1)} name no author: "
+        found.missing.append(f"{len(unsigned)} fact-check{'s' * (len(unsigned) != 1)} name no author or editor: "
                              + ", ".join(unsigned[:5]) + (", ..." if len(unsigned) > 5 else ""))
     return found
 

@@ -131,8 +131,10 @@ def build_command(base_url: str | None, out_dir: Path, repository: str | None, d
 @main.command("check")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--ifcn", is_flag=True, help="Also list what the site does not yet show of the IFCN Code of "
-                                          "Principles (funding, team, right of reply...), and fail while anything is missing.")
-@click.option("--repository", help="The site's GitHub repository, owner/name (default: repository in content/site.yml).")
+                                          "Principles (funding, team, right of reply...), and fail while anything "
+                                          "is missing.")
+@click.option("--repository", help="The site's GitHub repository, owner/name "
+                                   "(default: repository in content/site.yml).")
 @format_option
 @click.option("--drafts", is_flag=True, help="Also check links to and from draft claims.")
 @click.option("--published", "published_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
@@ -170,6 +172,8 @@ def check_command(strict: bool, ifcn: bool, repository: str | None, output_forma
     if output_format == "text":
         click.echo(click.style(summary, fg="red" if errors else "green"))
     unmet = echo_ifcn_checklist(site) if ifcn and site is not None else 0
+    if ifcn and site is None:
+        click.echo("The IFCN checklist needs the content to read without errors: fix them, then run it again.")
     if errors or unmet or (ifcn and site is None):
         raise SystemExit(1)
 

@@ -60,15 +60,6 @@ class SiteConfig:
     funding: Funding | None = None
     data_license: str | None = None  # the licence of the ClaimReview data, by its address
 
-    def issue_form(self, template: str, **fields: str) -> str | None:
-        """The address of a new issue on the site's repository, from one of its issue forms
-        (.github/ISSUE_TEMPLATE/<template>.yml), with ``fields`` filled in; None without one."""
-        from urllib.parse import urlencode
-
-        if not self.repository:
-            return None
-        return f"https://github.com/{self.repository}/issues/new?" + urlencode({"template": f"{template}.yml", **fields})
-
     @property
     def base_path(self) -> str:
         """The path part of the base URL: "/" at a domain root, "/repo/" under GitHub Pages."""

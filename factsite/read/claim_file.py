@@ -67,7 +67,7 @@ class ClaimFile:
                              f"leave them out: claim: {inner}")
         if values["draft"]:
             return
-        if not values["claim_wording"]:
+        if not values["claim_wording"] and ("claim_wording",) not in self.key_lines():  # (a wrong one is an error)
             problems.warning(path, self.line("claim"), "the claim does not say whether it is the claimant's own words",
                              "add claim_wording: verbatim if it is their exact words (then checked against the "
                              "source it appeared in), or claim_wording: paraphrase if it is put in your words")

@@ -3,16 +3,16 @@ related claims; a mistake in any link is reported on the line that makes it."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from .addresses import check_aliases
 from .claimants import check_one_name_each, claimant_for
-from ..errors import Problems, did_you_mean
-from ..model.site import Citation, Claim, Claimant, Contact, Correction, Person, SiteConfig, Source, Topic, Verdict
+from ..errors import Problems
+from ..model.site import Claim, Claimant, Contact, Correction, Person, SiteConfig, Source
 from .claim_file import ClaimFile
+from .claim_links import (ClaimContext, appeared_in_of, check_related, citation_from, people_named, topics_of,
+                          verdict_of)
 from .filecache import DocumentCache
 from .listing import content_files
 from .parallel import read_many
@@ -86,22 +86,6 @@ class FieldLines(Mapping):
         return sum(1 for _ in self)
 
 
-@dataclass
-class ClaimContext:
-    """What a claim file is checked against: the settings and the other files."""
-
-    config: SiteConfig
-    sources: dict[str, Source | None]  # None: a file with mistakes, reported on its own
-    slugs: set[str]
-    people: dict[str, Person | None]
-
-    def __post_init__(self):
-        self.verdicts = {v.slug: v for v in self.config.verdicts}
-        # In the order claims list them: by name.
-        self.topics = {t.slug: t for t in sorted(self.config.topics, key=lambda t: t.name.lower())}
-        self.topic_order = {slug: number for number, slug in enumerate(self.topics)}
-
-
 def claim_inputs(file: ClaimFile, context: ClaimContext) -> tuple:
     """What claim_from makes a claim of, besides its address: the file, the settings (verdicts
     and topics), the sources and people it names and whether the claims it calls related exist."""
@@ -125,7 +109,8 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
     appeared_in = appeared_in_of(file, context, problems)
     citations = [citation for index, entry in values["sources"]
                  if (citation := citation_from(file, index, entry, sources, problems))]
-    authors, editors = (people_named(file, name, context.people, problems) for name in ("author", "editor"))
+    authors = people_named(file, "author", context.people, problems)
+    editors = people_named(file, "editor", context.people, problems, named=authors)
 
     check_related(file, slug, context.slugs, problems)
 
@@ -166,133 +151,3 @@ def check_claim(claim: Claim, problems: Problems) -> None:
             "cite a second, independent source, or rate the claim with a verdict off the scale "
             "(such as Unproven) and say what evidence would settle it",
         )
-
-def verdict_of(file: ClaimFile, context: ClaimContext, problems: Problems) -> Verdict | None:
-    verdict = context.verdicts.get(file.values["verdict"])
-    if file.values["verdict"] and verdict is None:
-        problems.error(file.path, file.line("verdict"), f'unknown verdict "{file.values["verdict"]}"',
-                       did_you_mean(file.values["verdict"], context.verdicts))
-    return verdict
-
-
-def topics_of(file: ClaimFile, context: ClaimContext, problems: Problems) -> list[Topic]:
-    """The topics the file names, in the order claims list them (by name)."""
-    topics = context.topics
-    for index, name in enumerate(file.values["topics"]):
-        if name not in topics:
-            problems.error(file.path, file.line("topics", index), f'unknown topic "{name}"',
-                           did_you_mean(name, topics) + " (topics are listed in content/site.yml)")
-    return [topics[name] for name in sorted(set(file.values["topics"]) & topics.keys(), key=context.topic_order.get)]
-
-
-def appeared_in_of(file: ClaimFile, context: ClaimContext, problems: Problems) -> Source | None:
-    """The source the claim appeared in, whose copy holds its words if they are given verbatim."""
-    name, sources = file.values["appeared_in"], context.sources
-    if not name:
-        return None
-    if name not in sources:
-        problems.error(file.path, file.line("appeared_in"), f'unknown source "{name}"',
-                       did_you_mean(name, sources) + " (sources are files in content/sources/)")
-    source = sources.get(name)
-    if source is not None and file.values["claim_wording"] == "verbatim":
-        check_verbatim(file, source, problems)
-    return source
-
-
-def people_named(file: ClaimFile, field: str, people: dict[str, Person | None],
-                 problems: Problems) -> list[Person]:
-    """The people a claim's ``author:`` or ``editor:`` names, each an id of content/people/."""
-    found = []
-    for index, name in enumerate(file.values[field]):
-        if name not in people:
-            problems.error(file.path, file.line(field, index), f'unknown person "{name}"',
-                           (did_you_mean(name, people) + " (people are files in content/people/, named by "
-                            "their file name without .yml)").lstrip())
-        elif people[name] is not None and people[name] not in found:
-            found.append(people[name])
-    return found
-
-
-def check_verbatim(file: ClaimFile, source: Source, problems: Problems) -> None:
-    """A claim given as its claimant's exact words is found in the copy of where it appeared, if kept."""
-    if source.archived_text is not None and not quote_in_copy(file.values["claim"] or "", source):
-        problems.error(
-            file.path, file.line("claim"),
-            f'the claim is marked verbatim, but its words do not appear in the archived copy of "{source.id}"',
-            f"copy the claimant's words exactly from {source.path.with_suffix('.txt').name}, "
-            "or write claim_wording: paraphrase if the claim is put in your own words",
-        )
-
-
-def check_related(file: ClaimFile, slug: str, slugs: set[str], problems: Problems) -> None:
-    """Each claim the file names as related is another claim's file name."""
-    for index, name in enumerate(file.values["related"]):
-        if name not in slugs:
-            problems.error(file.path, file.line("related", index), f'unknown related claim "{name}"',
-                           did_you_mean(name, slugs) + " (related claims are file names without .md)")
-        elif name == slug:
-            problems.error(file.path, file.line("related", index), "a claim cannot be related to itself",
-                           f'remove "{name}" from related')
-
-
-def citation_from(doc: ClaimFile, index: int, entry: dict, sources: dict[str, Source],
-                  problems: Problems) -> Citation | None:
-    source = sources.get(entry["source"])
-    if entry["source"] and entry["source"] not in sources:
-        problems.error(doc.path, doc.line("sources", index, "source"), f'unknown source "{entry["source"]}"',
-                       did_you_mean(entry["source"], sources) + " (sources are files in content/sources/)")
-    if source is None or not entry["stance"]:
-        return None
-    if not entry["quote"]:
-        if not entry["note"]:
-            problems.warning(doc.path, doc.line("sources", index),
-                             f'the source "{source.id}" is cited with neither a quote nor a note',
-                             "add quote: with the source's exact words that bear on the claim, "
-                             "or note: with what the source shows, in your own words")
-        return Citation(source, "", entry["stance"], entry["note"] or "")
-    if source.archived_text is not None and not quote_in_copy(entry["quote"], source):
-        problems.error(
-            doc.path, doc.line("sources", index, "quote"),
-            f'the quote does not appear in the archived copy of "{source.id}"',
-            f"copy the words exactly from {source.path.with_suffix('.txt').name}; "
-            "only spacing and straight or curly quotation marks may differ",
-        )
-    return Citation(source, entry["quote"], entry["stance"], entry["note"] or "")
-
-
-_QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',
-                              "‘": "'", "’": "'", "‚": "'", "‛": "'"})
-
-
-def normalise_quote(text: str) -> str:
-    """Text with spacing and quotation-mark style ironed out, for comparing quotes."""
-    if not text.isascii():  # plain ASCII, most quotes in English, is already NFC with straight marks
-        text = unicodedata.normalize("NFC", text).translate(_QUOTE_MARKS)
-    return " ".join(text.split())  # str.split() splits on what re's \s matches: Unicode whitespace
-
-
-# The preview checks every quote again on each save, against copies it reads again each time
-# but which seldom change: whether a quote is in a copy is kept by the quote and the copy's
-# digest. (Kept by the copy's text, each lookup would compare the whole copy, a new string
-# every time, with the last: slower than the check itself.)
-REMEMBERED = 1 << 17
-_found: dict[tuple[str, str], bool] = {}
-_copies: dict[str, str] = {}  # each copy normalised, by its source's digest
-
-
-def quote_in_copy(quote: str, source: Source) -> bool:
-    key = (quote, source.digest)
-    found = _found.get(key)
-    if found is None:
-        copy = _copies.get(source.digest)
-        if copy is None:
-            _forget_if_full(_copies, 256)
-            copy = _copies[source.digest] = normalise_quote(source.archived_text or "")
-        _forget_if_full(_found, REMEMBERED)
-        found = _found[key] = normalise_quote(quote) in copy
-    return found
-
-
-def _forget_if_full(remembered: dict, most: int) -> None:
-    if len(remembered) >= most:
-        remembered.clear()

@@ -164,10 +164,11 @@ _REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,10
 
 def _repository(doc: Document, written: str | None, given: str | None, problems: Problems) -> str | None:
     """The GitHub repository, owner/name: ``given`` (--repository) or site.yml's."""
-    for name, line in ((given, None), (written, doc.line("repository"))):
+    for name, line, example in ((given, None, "--repository owner/repo"),
+                                (written, doc.line("repository"), "repository: owner/repo")):
         if name and not (_REPOSITORY.fullmatch(name) and name.split("/")[1] not in (".", "..")):
             problems.error(doc.path, line, f'"{name[:200]}"{" (--repository)" * (line is None)} is not a GitHub '
-                           "repository's name", "write it as owner/name, e.g. repository: owner/repo")
+                           "repository's name", f"write it as owner/name, e.g. {example}")
             return None
     return given or written
 
@@ -176,15 +177,16 @@ def _funding(doc: Document, values: dict | None, problems: Problems) -> Funding 
     if values is None:
         return None
     funders = [Funder(entry["name"], entry["amount"], entry["period"],
-                      _web_address(doc, ("funding", "funders", index, "url"), entry["url"], problems))
+                      _web_address(doc, ("funding", "funders", index, "url"), entry["url"], problems,
+                                   f'the url of the funder "{entry["name"]}"'))
                for index, entry in values["funders"] if entry["name"]]
     return Funding(values["statement"], funders)
 
 
-def _web_address(doc: Document, where: tuple, url: str | None, problems: Problems) -> str | None:
-    """``url`` if it is an http(s) address; else None, after saying so."""
+def _web_address(doc: Document, where: tuple, url: str | None, problems: Problems, what: str = "") -> str | None:
+    """``url`` if it is an http(s) address; else None, after saying so (of ``what``, or the field)."""
     if url and not is_web_address(url):
-        problems.error(doc.path, doc.line(*where), f'"{where[-1]}" must be a full web address',
+        problems.error(doc.path, doc.line(*where), f'{what or chr(34) + where[-1] + chr(34)} must be a full web address',
                        f"write it like {where[-1]}: https://example.org/")
         return None
     return url

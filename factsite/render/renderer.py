@@ -14,6 +14,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import jinja2
 from markupsafe import Markup
@@ -39,7 +40,7 @@ from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_mont
 from ..read.theme import read_theme_file, theme_files
 
 __all__ = ["FEED_SIZE", "Job", "JobResult", "Renderer", "join_url", "template_environment"]
-OUTPUT_VERSION = "4"  # change when this code writes any file differently, so no build keeps an old one
+OUTPUT_VERSION = "5"  # change when this code writes any file differently, so no build keeps an old one
 
 
 class Renderer:
@@ -68,7 +69,7 @@ class Renderer:
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
             STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month,
             count_by_verdict=self.count_by_verdict, cards_built=cards, search_built=search,
-            badge=self.badge, claim_card=self.claim_card,
+            badge=self.badge, claim_card=self.claim_card, issue_form=self.issue_form,
             search_bundles=[self.url(shard_folder(n)) for n in range(1, len(self.search_shards) + 1)],
         )
         self.env.globals.update(self.site_globals)
@@ -140,6 +141,14 @@ class Renderer:
     def absolute_url(self, path: str = "") -> str:
         return join_url(self.site.config.base_url, path)
 
+    def issue_form(self, template: str, **fields: str) -> str | None:
+        """The address of a new issue on the site's GitHub repository, from one of its issue forms
+        (.github/ISSUE_TEMPLATE/<template>.yml), with ``fields`` filled in; None without a repository."""
+        repository = self.site.config.repository
+        if not repository:
+            return None
+        return f"https://github.com/{repository}/issues/new?" + urlencode({"template": f"{template}.yml", **fields})
+
     def asset(self, path: str) -> str:
         """A static file's URL, with a hash of its content so browsers never keep a stale copy."""
         if path not in self._asset_versions:
@@ -200,7 +209,10 @@ class Renderer:
             for relative, path in theme_files(folder):
                 files += [relative, read_theme_file(path, folder)]
         return digest_of(__version__, OUTPUT_VERSION, *files, config.path.read_bytes(), config.base_url,
-                         str(self.cards), str(self.search),
+                         # Given to the build (--repository) or read from site.yml: every footer links to it.
+                         config.repository or "", str(self.cards), str(self.search),
+                         # Every footer links to the team's page if there is anyone on it.
+                         str(bool(self.site.people)),
                          # Every page names the site's pages in its menus, by their addresses too.
                          *(f"{p.slug}\x1f{p.digest}" for p in self.site.pages))
 

@@ -129,7 +129,8 @@ class WholeSiteFiles:
         entries += [(t.url, None) for t in site.topics]
         entries += [(c.url, None) for c in site.claimants]
         entries += [(s.url_path, None) for s in site.sources]
-        entries += [(p.url, None) for p in site.pages] + [("search/", None)]
+        entries += [("people/", None)] * bool(site.people) + [(p.url_path, None) for p in site.people]
+        entries += [(p.url, None) for p in site.pages] + [("search/", None), ("suggest/", None)]
         return entries
 
     # The published state: what readers see, which the next build compares the content with (checks/guard.py).
