@@ -179,7 +179,7 @@ def test_check_warns_about_unused_source_and_missing_archive(workdir):
     write(workdir / "content/sources/orphan.yml", "title: An orphan\nkind: data\n")
     result = run("check")
     assert "content/sources/orphan.yml: warning: the source \"orphan\" is not cited by any claim" in result.output
-    assert "content/sources/orphan.yml: warning: there is no archived copy of this source" in result.output
+    assert "content/sources/orphan.yml: warning: there is no archived copy of this source, nor the date it was read" in result.output
 
 
 def test_check_github_format_prints_annotations(workdir):
@@ -401,3 +401,16 @@ def test_a_preview_whose_first_build_runs_on_a_pool_starts_without_a_traceback(w
         process.send_signal(signal.SIGINT)
         output = process.communicate(timeout=30)[0]
     assert "Rebuilt" in output and "Traceback" not in output and "KeyboardInterrupt" not in output, output
+
+
+def test_a_web_page_read_without_an_archived_copy_is_dated_instead(workdir):
+    write(workdir / "content/sources/page.yml",
+          "title: A page\nkind: web page\nurl: https://example.org/page\naccessed: 2026-12-06\n")
+    claim = workdir / "content/claims/rain-record.md"
+    claim.write_text(claim.read_text().replace("  - source: council-data\n",
+                                               "  - source: page\n    note: It shows nothing.\n    stance: context\n"
+                                               "  - source: council-data\n", 1))
+    result = run("check")
+    assert "page.yml" not in result.output, result.output
+    write(workdir / "content/sources/page.yml", "title: A page\nkind: web page\nurl: https://example.org/page\n")
+    assert "page.yml: warning: there is no archived copy of this source, nor the date it was read" in run("check").output

@@ -17,8 +17,11 @@ def check_editorial(site: Site, problems: Problems) -> None:
         if source.id not in cited_anywhere:
             problems.warning(source.path, None, f'the source "{source.id}" is not cited by any claim',
                              "cite it in a claim's sources, or delete the file")
-        if source.archived_text is None and not source.archive_url:
+        # A web page read without an archived copy is dated instead, so readers know which
+        # version the fact-check relied on.
+        if source.archived_text is None and not source.archive_url and not (source.url and source.accessed):
             problems.warning(
-                source.path, None, "there is no archived copy of this source",
-                f"add archive_url: (e.g. a Wayback Machine address) or save the text as {source.id}.txt beside it",
+                source.path, None, "there is no archived copy of this source, nor the date it was read",
+                f"add archive_url: (e.g. a Wayback Machine address), save the text as {source.id}.txt beside it, "
+                "or give its url: and the date you read it, accessed: YYYY-MM-DD",
             )
