@@ -23,7 +23,7 @@ PREFIX = "/some-repo/"
 PAGE_KINDS = {
     "index": "",
     "claim": "claims/eram-missile-delivery/",
-    "verdict": "verdicts/unproven/",
+    "verdict": "verdicts/false/",
     "source": "sources/post-news-26-nations/",
     "topic": "topics/weapons/",
     "methodology": "methodology/",
