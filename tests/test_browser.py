@@ -119,8 +119,11 @@ def axe_script() -> Path:
 
 
 def html_pages(out: Path) -> list[str]:
+    """Every page a reader stays on: not the search index's, the 404 page, or a page at an old
+    address, which sends the reader on at once (tests/test_addresses.py follows those)."""
     return sorted(p.relative_to(out).as_posix().removesuffix("index.html")
-                  for p in out.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html")
+                  for p in out.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html"
+                  and 'http-equiv="refresh"' not in p.read_text("utf-8"))
 
 
 # Accessibility ------------------------------------------------------------

@@ -86,7 +86,8 @@ def test_an_edit_indexes_again_only_the_part_of_its_claim(real_site, tmp_path, s
     out = tmp_path / "site"
     build(real_site, out, cards=False)
     parts = sorted(p.name for p in (out / "pagefind").iterdir())
-    assert len(parts) == 6  # 22 claims in parts of 4
+    claims = [f"claims/{p.stem}/" for p in (real_site.content_dir / "claims").glob("*.md")]
+    assert len(parts) == len(search_shards(claims)) > 4  # the claims in parts of about 4
     before = index_files(out)
     folders = {name: (out / "pagefind" / name).stat().st_ino for name in parts}  # a part made again is a new folder
     claim = real_site.content_dir / "claims" / "eram-missile-delivery.md"
@@ -157,8 +158,13 @@ def test_readers_find_in_the_parts_what_one_index_finds(real_site, tmp_path, bro
             context.close()
         if size == 4:
             parts_of_4 = parts
-    assert found[4] == found[whole]
-    assert found[4], f"nothing found for {term!r}"
+    # Every page one index finds is found in the parts. The parts may find more: Pagefind
+    # searches a word missing from an index for the longest prefix of it that the index holds
+    # (Pagefind pull request 315), so a part without "ERAM" finds "era". With one index this
+    # only happens for a word no page has; with parts (sites of thousands of claims), for a
+    # word one part lacks.
+    assert found[whole] <= found[4], found[whole] - found[4]
+    assert found[whole], f"nothing found for {term!r}"
     if term != "ERAM":  # a common word: its claims are in several parts, all merged
         assert sum(1 for shard in parts_of_4 if found[4] & set(shard)) >= 2, parts_of_4
 
