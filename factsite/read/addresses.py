@@ -10,6 +10,7 @@ The verdict guard (guard.py) holds editors to both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .parse import read_yaml_file
@@ -44,32 +45,34 @@ def check_aliases(files: list, slugs: dict[str, Path], problems: Problems) -> No
     owners: dict[str, Path] = {}
     for slug, file in files:
         for index, alias in enumerate(file.values["aliases"]):
-            line = file.line("aliases", index)
+            def line(index=index, file=file) -> int:
+                # Looked up only for a message: a file from the cache is parsed again to find it.
+                return file.line("aliases", index)
             if not usable(alias, file.path, line, problems):
                 continue
             if alias == slug:
-                problems.error(file.path, line, f'"{alias}" is this claim\'s own address, not an old one',
+                problems.error(file.path, line(), f'"{alias}" is this claim\'s own address, not an old one',
                                f'remove "{alias}" from aliases')
             elif alias in slugs:
-                problems.error(file.path, line, f'the alias "{alias}" is the address of another claim, {slugs[alias]}',
+                problems.error(file.path, line(), f'the alias "{alias}" is the address of another claim, {slugs[alias]}',
                                "an address leads to one fact-check: remove it from aliases, "
                                "or rename that other file")
             elif alias in owners:
                 other = owners[alias]
                 where = "earlier in this list" if other == file.path else f"in {other}"
-                problems.error(file.path, line, f'the alias "{alias}" is listed {where} already',
+                problems.error(file.path, line(), f'the alias "{alias}" is listed {where} already',
                                "an old address leads to one fact-check: keep it in one claim's aliases only")
             else:
                 owners[alias] = file.path
 
 
-def usable(alias: str, path: Path, line: int, problems: Problems) -> bool:
-    """Whether ``alias`` can be a folder of the site; if not, says why."""
+def usable(alias: str, path: Path, line: Callable[[], int | None], problems: Problems) -> bool:
+    """Whether ``alias`` can be a folder of the site; if not, says why (on ``line()``)."""
     problem = (("only lower-case letters, digits and hyphens can be used", "budget-doubled")
                if not SLUG_PATTERN.match(alias) else slug_problem(alias))
     if problem is not None:
         reason, better = problem
-        problems.error(path, line, f'the alias "{alias}" cannot be an address: {reason}',
+        problems.error(path, line(), f'the alias "{alias}" cannot be an address: {reason}',
                        f"write the old file name without .md, e.g. aliases: [{better}]")
     return problem is None
 
@@ -84,7 +87,7 @@ def check_record_aliases(withdrawn: list[Withdrawal], claims: list[Claim], probl
     for withdrawal in sorted(withdrawn, key=lambda w: w.lines["claim"]):
         for index, alias in enumerate(withdrawal.aliases):
             line = withdrawal.lines[("aliases", index)]
-            if not usable(alias, withdrawal.path, line, problems):
+            if not usable(alias, withdrawal.path, lambda: line, problems):  # noqa: B023 - called at once
                 continue
             if alias in records:
                 problems.error(withdrawal.path, line, f'the alias "{alias}" is the address of a withdrawn fact-check',

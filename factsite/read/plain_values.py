@@ -53,8 +53,10 @@ def _reader(spec: Field) -> Callable:
     kind, longest, choices = spec.kind, spec.max_length, spec.choices
 
     def text(value):
+        # isprintable() is quick and rules out every character NOT_XML finds; most text is.
         if value is None or (type(value) is str and len(value) <= longest and value == value.strip()
-                             and not NOT_XML.search(value) and (not choices or value in choices)):
+                             and (value.isprintable() or not NOT_XML.search(value))
+                             and (not choices or value in choices)):
             return value
         raise TypeError("a text field of another shape")
 
