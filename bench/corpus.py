@@ -118,7 +118,7 @@ def write_corpus(n: int, root: Path, seed: int = 1) -> Path:
         verdict = rng.choice(VERDICTS)[0]
         cited = rng.sample(source_ids, rng.randint(3, 5))
         published = start + dt.timedelta(days=i * 2000 // max(n, 1))
-        lines = ["---", f"title: Claim number {i}", f'claim: "{sentence(rng, 4, 7)}"',
+        lines = ["---", f"title: Claim number {i}", f'claim: "{sentence(rng, 4, 7)}"', "claim_wording: paraphrase",
                  f"claimant: Person {rng.randint(1, max(2, n // 20))}", f"appeared_in: {cited[0]}",
                  f'verdict: "{verdict}"', f"summary: {sentence(rng, 15, 30)}",
                  f"topics: [{', '.join(rng.sample(TOPICS, rng.randint(1, 3)))}]", "sources:"]
