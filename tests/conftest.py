@@ -101,3 +101,19 @@ def files_read(monkeypatch) -> list[str]:
         monkeypatch.setattr(kind, "read", classmethod(
             lambda cls, path, problems, real=real: (read.append(path.name), real(cls, path, problems))[1]))
     return read
+
+
+def old_addresses(content: Path) -> set[str]:
+    """The site paths ("claims/<old-name>/") of every page at an old address: each claim's
+    aliases and each withdrawn record's, read from the content files without the engine."""
+    import yaml
+
+    found = set()
+    for path in (content / "claims").rglob("*.md"):
+        fields = yaml.safe_load(path.read_text("utf-8").split("---", 2)[1]) or {}
+        found.update(fields.get("aliases") or [])
+    withdrawn = content / "withdrawn.yml"
+    if withdrawn.is_file():
+        for record in (yaml.safe_load(withdrawn.read_text("utf-8")) or {}).get("withdrawn") or []:
+            found.update(record.get("aliases") or [])
+    return {f"claims/{name}/" for name in found}

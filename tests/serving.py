@@ -67,3 +67,18 @@ def serve(folder: Path, prefix: str = "/", sizes: list[int] | None = None):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def every_result(page, base: str, term: str) -> set[str]:
+    """Every result the site's search page gives for ``term``, every page of them (Playwright)."""
+    page.goto(base + "search/")
+    page.fill("#search-input", term)
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('found')")
+    while page.is_visible("#search-more"):
+        shown = page.locator("#search-results a").count()
+        page.click("#search-more")
+        page.wait_for_function("""n => {  // shown, and the status counts them: the click's work is done
+            const count = document.querySelectorAll('#search-results a').length;
+            return count > n && document.getElementById('search-status').textContent.startsWith(count + "");
+        }""", arg=shown)
+    return set(page.eval_on_selector_all("#search-results a", "els => els.map(e => e.href)"))

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
-from .serving import serve
+from .conftest import REPO, old_addresses
+from .serving import every_result, serve
 from .tools import CI_NODE_MODULES, require
 
 PREFIX = "/some-repo/"
@@ -118,12 +118,14 @@ def axe_script() -> Path:
     return require(path if path.is_file() else None, "axe-core", "npm ci --prefix .ci")
 
 
-def html_pages(out: Path) -> list[str]:
+def html_pages(out: Path, content: Path = REPO / "content") -> list[str]:
     """Every page a reader stays on: not the search index's, the 404 page, or a page at an old
     address, which sends the reader on at once (tests/test_addresses.py follows those)."""
-    return sorted(p.relative_to(out).as_posix().removesuffix("index.html")
-                  for p in out.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html"
-                  and 'http-equiv="refresh"' not in p.read_text("utf-8"))
+    pages = {p.relative_to(out).as_posix().removesuffix("index.html"): p
+             for p in out.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html"}
+    sending_on = {path for path, page in pages.items() if 'http-equiv="refresh"' in page.read_text("utf-8")}
+    assert sending_on == old_addresses(content), "only the pages at old addresses send the reader on"
+    return sorted(pages.keys() - sending_on)
 
 
 # Accessibility ------------------------------------------------------------
@@ -226,10 +228,7 @@ def test_search_for_a_word_finds_its_claim(site, page):
 def test_search_filters_by_verdict_and_topic(site, page):
     base, out = site
     facets = json.loads((out / "search/facets.json").read_text())
-    page.goto(base + "search/")
-    page.fill("#search-input", "troops")
-    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('found')")
-    everything = set(result_links(page))
+    everything = every_result(page, base, "troops")  # every page of results, not the first only
     page.select_option("#search-verdict", "accurate")
     page.wait_for_function("""() => {
         const badges = [...document.querySelectorAll('#search-results .badge')];

@@ -138,6 +138,14 @@ def test_a_source_shows_when_it_was_accessed(out):
                      page_html(out, "rain-record"))
 
 
+def test_a_source_page_says_when_a_page_without_an_archived_copy_was_read(project, tmp_path):
+    replace_in(project.content_dir / "sources" / "council-data.yml",
+               "archive_url: https://archive.example.com/council-tables\n", "")
+    build(project, tmp_path / "out", cards=False, search=False)
+    page = visible_text((tmp_path / "out" / "sources" / "council-data" / "index.html").read_text("utf-8"))
+    assert "Archived copy Not recorded; we read it on 4 March 2025" in page
+
+
 # People ----------------------------------------------------------------------------------
 
 def test_the_byline_names_and_links_authors_and_editors(out, project):

@@ -10,7 +10,6 @@ The verdict guard (guard.py) holds editors to both.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from .parse import read_yaml_file
@@ -45,36 +44,39 @@ def check_aliases(files: list, slugs: dict[str, Path], problems: Problems) -> No
     owners: dict[str, Path] = {}
     for slug, file in files:
         for index, alias in enumerate(file.values["aliases"]):
-            def line(index=index, file=file) -> int:
-                # Looked up only for a message: a file from the cache is parsed again to find it.
-                return file.line("aliases", index)
-            if not usable(alias, file.path, line, problems):
-                continue
-            if alias == slug:
-                problems.error(file.path, line(), f'"{alias}" is this claim\'s own address, not an old one',
-                               f'remove "{alias}" from aliases')
-            elif alias in slugs:
-                problems.error(file.path, line(), f'the alias "{alias}" is the address of another claim, {slugs[alias]}',
-                               "an address leads to one fact-check: remove it from aliases, "
-                               "or rename that other file")
-            elif alias in owners:
-                other = owners[alias]
-                where = "earlier in this list" if other == file.path else f"in {other}"
-                problems.error(file.path, line(), f'the alias "{alias}" is listed {where} already',
-                               "an old address leads to one fact-check: keep it in one claim's aliases only")
-            else:
+            problem = alias_problem(alias, slug, slugs, owners, file.path)
+            if problem is None:
                 owners[alias] = file.path
+            else:  # its line only now: a file from the cache is parsed again to find it
+                problems.error(file.path, file.line("aliases", index), *problem)
 
 
-def usable(alias: str, path: Path, line: Callable[[], int | None], problems: Problems) -> bool:
-    """Whether ``alias`` can be a folder of the site; if not, says why (on ``line()``)."""
+def alias_problem(alias: str, slug: str, slugs: dict[str, Path], owners: dict[str, Path],
+                  path: Path) -> tuple[str, str] | None:
+    """What is wrong with one of a claim's aliases (a message and a hint), or None."""
+    if (unusable := address_problem(alias)) is not None:
+        return unusable
+    if alias == slug:
+        return f'"{alias}" is this claim\'s own address, not an old one', f'remove "{alias}" from aliases'
+    if alias in slugs:
+        return (f'the alias "{alias}" is the address of another claim, {slugs[alias]}',
+                "an address leads to one fact-check: remove it from aliases, or rename that other file")
+    if alias in owners:
+        where = "earlier in this list" if owners[alias] == path else f"in {owners[alias]}"
+        return (f'the alias "{alias}" is listed {where} already',
+                "an old address leads to one fact-check: keep it in one claim's aliases only")
+    return None
+
+
+def address_problem(alias: str) -> tuple[str, str] | None:
+    """Why ``alias`` cannot be a folder of the site (a message and a hint), or None."""
     problem = (("only lower-case letters, digits and hyphens can be used", "budget-doubled")
                if not SLUG_PATTERN.match(alias) else slug_problem(alias))
-    if problem is not None:
-        reason, better = problem
-        problems.error(path, line(), f'the alias "{alias}" cannot be an address: {reason}',
-                       f"write the old file name without .md, e.g. aliases: [{better}]")
-    return problem is None
+    if problem is None:
+        return None
+    reason, better = problem
+    return (f'the alias "{alias}" cannot be an address: {reason}',
+            f"write the old file name without .md, e.g. aliases: [{better}]")
 
 
 def check_record_aliases(withdrawn: list[Withdrawal], claims: list[Claim], problems: Problems) -> None:
@@ -87,7 +89,8 @@ def check_record_aliases(withdrawn: list[Withdrawal], claims: list[Claim], probl
     for withdrawal in sorted(withdrawn, key=lambda w: w.lines["claim"]):
         for index, alias in enumerate(withdrawal.aliases):
             line = withdrawal.lines[("aliases", index)]
-            if not usable(alias, withdrawal.path, lambda: line, problems):  # noqa: B023 - called at once
+            if (unusable := address_problem(alias)) is not None:
+                problems.error(withdrawal.path, line, *unusable)
                 continue
             if alias in records:
                 problems.error(withdrawal.path, line, f'the alias "{alias}" is the address of a withdrawn fact-check',

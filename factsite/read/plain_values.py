@@ -53,7 +53,8 @@ def _reader(spec: Field) -> Callable:
     kind, longest, choices = spec.kind, spec.max_length, spec.choices
 
     def text(value):
-        # isprintable() is quick and rules out every character NOT_XML finds; most text is.
+        # isprintable() is quick and rules out every character NOT_XML finds (a test holds it to
+        # that); most text is printable. Text with a line break or a tab is searched as before.
         if value is None or (type(value) is str and len(value) <= longest and value == value.strip()
                              and (value.isprintable() or not NOT_XML.search(value))
                              and (not choices or value in choices)):
