@@ -72,6 +72,16 @@ def test_new_refuses_a_title_longer_than_the_check_allows(workdir):
     assert not list((workdir / "content/claims").glob("x*.md"))
 
 
+def test_new_gives_a_known_claimant_the_type_other_claims_give_them(workdir):
+    result = run("new", "Rain again", "--claimant", "Weather Watchers", "--source", "council-data")
+    assert result.exit_code == 0, result.output
+    text = (workdir / "content/claims/rain-again.md").read_text("utf-8")
+    assert "\nclaimant_type: organization\n" in text  # as rain-record.md says
+    assert "0 errors" in run("check").output
+    run("new", "Someone new", "--claimant", "A New Person")
+    assert "\nclaimant_type: person\n" in (workdir / "content/claims/someone-new.md").read_text("utf-8")
+
+
 def test_new_claim_stays_out_of_a_normal_build(workdir):
     run("new", "ERAM missile delivery")
     assert run("build", "--out", "site").exit_code == 0

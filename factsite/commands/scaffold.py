@@ -12,7 +12,7 @@ from ..read.fields import slug_problem
 from ..read.listing import content_files
 from ..read.schema import CLAIM_FIELDS, PLACEHOLDER
 from ..model.site import SiteConfig
-from ..read.slugs import slugify
+from ..read.slugs import claimant_slug, slugify
 
 TEMPLATE = """\
 ---
@@ -27,7 +27,7 @@ claim_wording: paraphrase
 # Who made the claim, and whether that is a person or an organization. Spell the name as
 # other claims do: one claimant, one spelling.
 claimant: {claimant}
-claimant_type: person
+claimant_type: {claimant_type}
 # The address of the claimant's page, made from the name unless given here: only for
 # someone else of the same name, e.g. claimant_id: john-smith-2
 claimant_id:
@@ -102,12 +102,33 @@ def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdic
         topics=", ".join(sorted(t.slug for t in config.topics)) or "none defined yet",
         sources=SOURCE_ENTRY.format(source=source) if source else " []",
         today=(source_date() or dt.date.today()).isoformat(), todo=PLACEHOLDER,
+        claimant_type=_claimant_type(claims_dir, claimant) if claimant else "person",
     )
     claims_dir.mkdir(parents=True, exist_ok=True)
     path = claims_dir / f"{slug}.md"
     with path.open("x", encoding="utf-8") as file:  # "x": never overwrite
         file.write(text)
     return path
+
+
+def _claimant_type(claims_dir: Path, claimant: str) -> str:
+    """The type other claims give this claimant (the check refuses a claimant with two), else "person"."""
+    import yaml
+
+    address = claimant_slug(claimant)
+    for path in content_files(claims_dir, "*.md", Problems(), recursive=True):
+        text = path.read_text("utf-8", errors="replace")
+        if claimant not in text or not text.startswith("---"):
+            continue  # most files, without reading their YAML
+        try:
+            fields = yaml.safe_load(text.split("---", 2)[1])
+        except yaml.YAMLError:
+            continue
+        if (isinstance(fields, dict) and isinstance(fields.get("claimant"), str)
+                and claimant_slug(fields["claimant"]) == address
+                and fields.get("claimant_type") in ("person", "organization")):
+            return fields["claimant_type"]
+    return "person"
 
 
 def _check_lengths(title: str, claimant: str | None) -> None:
