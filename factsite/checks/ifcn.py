@@ -37,6 +37,12 @@ def included(site: Site, what: str) -> bool:
     return any(what in page.includes for page in site.pages)
 
 
+def fact_checks(slugs: list[str], lacking: str) -> str:
+    """How many fact-checks lack something, and the first few of them by address."""
+    return (f"{len(slugs)} fact-check{'s' * (len(slugs) != 1)} {lacking}: "
+            + ", ".join(slugs[:5]) + (", ..." if len(slugs) > 5 else ""))
+
+
 def nonpartisanship(site: Site) -> Commitment:
     found = Commitment("A commitment to nonpartisanship and fairness")
     if not site.config.nonpartisanship:
@@ -76,8 +82,7 @@ def staff(site: Site) -> Commitment:
         found.missing.append("no page shows the team: add includes: [team] to a page such as about.md")
     unsigned = [claim.slug for claim in site.claims if not (claim.authors or claim.editors)]
     if unsigned:
-        found.missing.append(f"{len(unsigned)} fact-check{'s' * (len(unsigned) != 1)} name no author or editor: "
-                             + ", ".join(unsigned[:5]) + (", ..." if len(unsigned) > 5 else ""))
+        found.missing.append(fact_checks(unsigned, "name no author or editor"))
     return found
 
 
@@ -106,6 +111,5 @@ def right_of_reply(site: Site) -> Commitment:
     found = Commitment("The right of reply: the claimant asked before publication")
     unasked = [claim.slug for claim in site.claims if not claim.contacted]
     if unasked:
-        found.missing.append(f"{len(unasked)} fact-check{'s' * (len(unasked) != 1)} record no contacted: "
-                             + ", ".join(unasked[:5]) + (", ..." if len(unasked) > 5 else ""))
+        found.missing.append(fact_checks(unasked, "record no contacted"))
     return found

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..runtime import source_date
+from ..read.claim_file import ClaimFile
 from ..read.config import load_config
 from ..errors import Problems, did_you_mean
 from ..read.fields import slug_problem
@@ -113,21 +114,14 @@ def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdic
 
 def _claimant_type(claims_dir: Path, claimant: str) -> str:
     """The type other claims give this claimant (the check refuses a claimant with two), else "person"."""
-    import yaml
-
     address = claimant_slug(claimant)
     for path in content_files(claims_dir, "*.md", Problems(), recursive=True):
-        text = path.read_text("utf-8", errors="replace")
-        if claimant not in text or not text.startswith("---"):
-            continue  # most files, without reading their YAML
-        try:
-            fields = yaml.safe_load(text.split("---", 2)[1])
-        except yaml.YAMLError:
-            continue
-        if (isinstance(fields, dict) and isinstance(fields.get("claimant"), str)
-                and claimant_slug(fields["claimant"]) == address
-                and fields.get("claimant_type") in ("person", "organization")):
-            return fields["claimant_type"]
+        if claimant not in path.read_text("utf-8", errors="replace"):
+            continue  # most files, without reading them as a claim
+        file = ClaimFile.read(path, Problems())
+        values = file.values if file is not None else {}
+        if values.get("claimant") and claimant_slug(values["claimant"]) == address and values["claimant_type"]:
+            return values["claimant_type"]
     return "person"
 
 

@@ -186,7 +186,7 @@ def _funding(doc: Document, values: dict | None, problems: Problems) -> Funding 
 def _web_address(doc: Document, where: tuple, url: str | None, problems: Problems, what: str = "") -> str | None:
     """``url`` if it is an http(s) address; else None, after saying so (of ``what``, or the field)."""
     if url and not is_web_address(url):
-        problems.error(doc.path, doc.line(*where), f'{what or chr(34) + where[-1] + chr(34)} must be a full web address',
+        problems.error(doc.path, doc.line(*where), (what or f'"{where[-1]}"') + " must be a full web address",
                        f"write it like {where[-1]}: https://example.org/")
         return None
     return url

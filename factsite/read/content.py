@@ -26,15 +26,9 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
     made from changed (reuse.py)."""
     reuse = reuse or Reuse()
     sources = load_sources(content_dir / "sources", problems, jobs, cache, reuse)
-    # A source file with mistakes is reported once, not again by every claim citing it.
-    by_id: dict[str, Source | None] = {path.stem: None for path in (content_dir / "sources").glob("*.yml")
-                                       if not is_hidden(path.name)}  # hidden files are not sources
-    by_id.update({source.id: source for source in sources})
     people = load_people(content_dir / "people", problems, jobs, cache, reuse)
-    people_by_id: dict[str, Person | None] = {path.stem: None for path in (content_dir / "people").glob("*.yml")
-                                              if not is_hidden(path.name)}
-    people_by_id.update({person.id: person for person in people})
-    claims = load_claims(content_dir / "claims", config, by_id, problems, jobs, cache, reuse, people_by_id)
+    claims = load_claims(content_dir / "claims", config, by_id(content_dir / "sources", sources), problems, jobs,
+                         cache, reuse, by_id(content_dir / "people", people))
     left_out = [] if drafts else [c for c in claims if c.draft]
     if not drafts:
         claims = [c for c in claims if not c.draft]
@@ -46,3 +40,11 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
     withdrawn = load_withdrawn(content_dir, config, problems)
     check_record_aliases(withdrawn, claims + left_out, problems)
     return Content(sources, claims, pages, withdrawn, left_out, people)
+
+
+def by_id(folder: Path, records: list[Source] | list[Person]) -> dict[str, Source | Person | None]:
+    """Each record by id, and None for each file of ``folder`` that made none: a file with
+    mistakes is reported once, not again by every claim naming it. Hidden files are not records."""
+    found: dict = {path.stem: None for path in folder.glob("*.yml") if not is_hidden(path.name)}
+    found.update((record.id, record) for record in records)
+    return found

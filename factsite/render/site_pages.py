@@ -57,7 +57,7 @@ class CorrectionsPages:
             if "verdict-scale" in page.includes:
                 newest += [str(len(v.claims)) for v in self.r.site.verdicts]
             if "team" in page.includes:
-                newest += [f"{p.id}\x1f{p.digest}" for p in self.r.site.people]
+                newest += people_records(self.r.site)
         return digest_of(self.r.layout, *listing.frame, *newest,
                          *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in listing.items])
 
@@ -117,7 +117,7 @@ class SharedPages:
             *[f"{c.slug}\x1f{c.name}\x1f{c.type}\x1f{len(c.claims)}" for c in site.claimants],
             *[f"{s.id}\x1f{s.digest}\x1f{len(s.claims)}" for s in site.sources],
             # The people, on their index and on any page that includes the team.
-            *[f"{p.id}\x1f{p.digest}" for p in site.people],
+            *people_records(site),
             # The search page, which names each part of the index.
             str(len(self.r.search_shards)),
             # The withdrawn fact-checks, and the pages at their addresses.
@@ -126,6 +126,11 @@ class SharedPages:
 
     def fingerprints(self) -> dict:
         return {("shared", ""): self.fingerprint()}
+
+
+def people_records(site) -> list[str]:
+    """Each person as the team's lists show them: their file."""
+    return [f"{p.id}\x1f{p.digest}" for p in site.people]
 
 
 def withdrawn_records(site) -> list[str]:
