@@ -21,7 +21,8 @@ from typing import Protocol
 
 import jinja2
 
-from .model.assemble import assemble_site, disassemble, unlink
+from .model.assemble import disassemble, unlink
+from .model.editions import assemble_editions
 from .checks.editorial import check_editorial
 from .read.config import load_config
 from .errors import Problems
@@ -32,8 +33,10 @@ from .model.site import Claim, Site
 from .read.content import load_content
 from .read.filecache import DocumentCache, settled_or_new
 from .read.reuse import Reuse
+from .render.editions import Editions
 from .render.kept import Kept
 from .render.renderer import Renderer
+from .render.templating import template_environment
 from .runtime import Stopwatch, available_cores, collector_paused, model_frozen, source_date
 from .read.theme import check_theme_folder
 
@@ -98,7 +101,7 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
             unlink(dropped)
     reuse.next_update()
     problems.raise_if_errors()
-    site = assemble_site(config, content)
+    site = assemble_editions(config, content)
     check_editorial(site, problems)
     reported = set()
     if published is not None:
@@ -128,7 +131,7 @@ class Update:
     until then; the fingerprints, results and warnings stay as they are."""
 
     site: Site
-    renderer: Renderer
+    renderer: Editions
     prints: dict[Job, str]
     results: dict[Job, JobResult]
     rendered: set[Job]
@@ -138,7 +141,8 @@ class Update:
         """Unlink the model and the renderer (model/assemble.disassemble), for a caller that
         keeps running and is done with this update: they are then freed as soon as it drops
         it. The update's results, fingerprints and problems stay as they are."""
-        disassemble(self.site)
+        for site in (self.site, *self.site.editions):
+            disassemble(site)
         self.renderer.unlink()
 
 
@@ -158,7 +162,8 @@ class Engine:
         self.card_cache = card_cache
         self.compiled_templates = compiled_templates
         self.reuse = Reuse()  # what reading made of each file (read/reuse.py)
-        self.kept = Kept()  # what rendering worked out from the model (render/kept.py)
+        self.kept: dict[str, Kept] = {}  # by language: what rendering worked out from the model (render/kept.py)
+        self.environments: dict[str, jinja2.Environment] = {}  # by language, but the default's (``templates``)
 
     @collector_paused()
     def update(self, sink: Sink, published: Path | None = None, since: str | None = None,
@@ -175,10 +180,7 @@ class Engine:
             site, problems = read_site(self.project, settings.base_url, settings.drafts, cores, self.documents,
                                        published, since, self.reuse, settings.repository)
         with clock("fingerprint"):
-            renderer = Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
-                                cards=settings.cards, search=settings.search, env=self.templates,
-                                card_cache=self.card_cache, compiled_templates=self.compiled_templates,
-                                kept=self.kept)
+            renderer = Editions([self.renderer(edition) for edition in (site, *site.editions)])
             prints = renderer.fingerprints()
         try:
             with clock("render and write"), model_frozen():
@@ -188,6 +190,18 @@ class Engine:
         with clock("check links"):
             check_rendered_links(results.values(), site.config.base_url, problems, read=sink.read)
         return Update(site, renderer, prints, results, rendered, problems)
+
+
+    def renderer(self, site: Site) -> Renderer:
+        """The renderer of one edition, with what the engine keeps for its language."""
+        language, default = site.config.language, not site.config.prefix
+        env = self.templates if default else self.environments.get(language)
+        if env is None and self.templates is not None:  # kept between updates, as the default's is
+            env = self.environments[language] = template_environment(self.project.templates_dir, reload=True)
+        return Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
+                        cards=self.settings.cards, search=self.settings.search, env=env,
+                        card_cache=self.card_cache, compiled_templates=self.compiled_templates,
+                        kept=self.kept.setdefault(language, Kept()))
 
 
 class NoSink:

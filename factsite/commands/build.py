@@ -145,7 +145,7 @@ class FolderSink:
         state = self.state if self.state and self.state.settings == self.settings_of(renderer) else None
         shards = None
         if self.settings.search:
-            shards, self.search_digests = search_parts_and_digests(prints, renderer.site.claims)
+            shards, self.search_digests = search_parts_and_digests(renderer.claim_prints(prints))
         # A build stopped after the site changes but before the new state is saved must leave
         # no state, rather than one that no longer describes the site.
         forget_state = self.cache.forget_state if self.cache else None
@@ -211,10 +211,9 @@ def _document_cache(cache: BuildCache | None, content_dir: Path, signatures: dic
     return documents
 
 
-def search_parts_and_digests(prints: dict, claims: list) -> tuple[list[list[str]], list[str]]:
+def search_parts_and_digests(claim_prints: dict[str, str]) -> tuple[list[list[str]], list[str]]:
     """The parts of the search index (each a list of claim pages), and a digest of what the
-    claim pages in each show: a part is indexed again when its digest changes."""
-    claim_prints = {claim_url(claim.slug): prints[("claim", claim.slug)] for claim in claims}
+    claim pages in each show (``claim_prints``, by address): a part is indexed again when its digest changes."""
     shards = search_shards(list(claim_prints))
     return shards, [digest_of(*(claim_prints[url] for url in shard)) for shard in shards]
 

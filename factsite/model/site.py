@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .languages import Language, SiteTranslation, Translations
 from .organization import Funding, Organization
 
 
@@ -36,10 +37,11 @@ class Topic:
     name: str
     description: str
     claims: list[Claim] = field(default_factory=list, repr=False)
+    address: str = ""  # its page's name, where it is not the slug: in another language, made from its name
 
     @property
     def url(self) -> str:
-        return f"topics/{self.slug}/"
+        return f"topics/{self.address or self.slug}/"
 
 
 @dataclass(eq=False)
@@ -59,6 +61,11 @@ class SiteConfig:
     nonpartisanship: str | None = None
     funding: Funding | None = None
     data_license: str | None = None  # the licence of the ClaimReview data, by its address
+    # The site's languages, the default first (one, for a site in one language), what site.yml
+    # gives for each of the others, and where this config's edition is: "" or "uk/" (editions.py).
+    languages: list[Language] = field(default_factory=list)
+    translations: dict[str, SiteTranslation] = field(default_factory=dict, repr=False)
+    prefix: str = ""
 
     @property
     def base_path(self) -> str:
@@ -91,6 +98,7 @@ class Source:
     accessed: dt.date | None = None  # when the desk read it, for a web page with no archived copy
     image_credit: str | None = None
     notes: str | None = None
+    notes_lang: str | None = None  # the language of the notes, where it is not the edition's (not yet translated)
     archived_text: str | None = None  # verbatim copy kept beside the source file
     path: Path | None = None
     digest: str = ""  # of the source's file and its copy
@@ -111,6 +119,7 @@ class Citation:
     quote: str  # the source's exact words, or ""
     stance: str  # "supports", "contradicts" or "context"
     note: str = ""  # what the source shows, in the desk's words
+    quote_translation: str = ""  # the quote in the edition's language, beside the source's own words
 
 
 @dataclass(eq=False)
@@ -189,6 +198,10 @@ class Claim:
     digest: str = ""  # of the front matter
     body_digest: str = ""  # of the analysis
     body: str = field(default="", repr=False)  # the analysis, in Markdown
+    # In an edition of another language (editions.py): the language its texts are in, where they
+    # are not yet translated, or whether they are a translation.
+    lang: str | None = None
+    translated: bool = False
 
     @property
     def url(self) -> str:
@@ -243,6 +256,7 @@ class Page:
     path: Path
     body_line: int = 1
     digest: str = ""
+    lang: str | None = None  # the language of its text, where it is not the edition's (not yet translated)
 
     @property
     def url(self) -> str:
@@ -259,6 +273,7 @@ class Content:
     withdrawn: list[Withdrawal] = field(default_factory=list)
     drafts: list[Claim] = field(default_factory=list)  # left out of this build
     people: list[Person] = field(default_factory=list)
+    translations: dict[str, Translations] = field(default_factory=dict)  # by language, but the default
 
 
 @dataclass
@@ -274,6 +289,7 @@ class Site:
     withdrawn: list[Withdrawal] = field(default_factory=list)  # newest first
     drafts: list[Claim] = field(default_factory=list)  # the drafts left out of this build
     people: list[Person] = field(default_factory=list)  # by id
+    editions: list[Site] = field(default_factory=list, repr=False)  # the site in each other language (editions.py)
 
     @property
     def verdicts(self) -> list[Verdict]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from ..errors import Problems
 from .fields import check_fields
@@ -24,6 +25,8 @@ class ClaimFile:
     Everything here depends on the file alone, so the file cache keeps it between
     builds (keyed by the file's size and time), the analysis with the rest.
     """
+
+    FIELDS: ClassVar[dict] = CLAIM_FIELDS  # a translation's file has fields of its own (translations.py)
 
     path: Path
     values: dict  # the checked fields, as check_fields returns them
@@ -49,7 +52,7 @@ class ClaimFile:
         doc = read_markdown_file(path, problems)
         if doc is None:
             return None
-        values = check_fields(doc, CLAIM_FIELDS, problems)
+        values = check_fields(doc, cls.FIELDS, problems)
         check_markdown(doc, "analysis", problems)
         file = cls(path, values, doc.lines, doc.body_line, doc.digest, doc.body_digest, doc.body)
         file.check_alone(problems)
@@ -84,14 +87,14 @@ class ClaimFile:
                            "replace it with the real text, or keep draft: true until it is ready")
 
     def to_plain(self) -> tuple:
-        return plain_values(self.values, CLAIM_FIELDS), self.body_line, self.digest, self.body_digest, self.body
+        return plain_values(self.values, self.FIELDS), self.body_line, self.digest, self.body_digest, self.body
 
     @classmethod
     def from_plain(cls, path: Path, plain: tuple) -> "ClaimFile":
         values, body_line, digest, body_digest, body = plain  # read back: untrusted (filecache.py)
         if not (type(body_line) is int and type(digest) is str and type(body_digest) is str and type(body) is str):
             raise TypeError("a cache entry of another shape")
-        return cls(path, values_from_plain(values, CLAIM_FIELDS), None, body_line, digest, body_digest, body)
+        return cls(path, values_from_plain(values, cls.FIELDS), None, body_line, digest, body_digest, body)
 
 
 def quoted_whole(text: str) -> str | None:

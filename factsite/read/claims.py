@@ -23,9 +23,11 @@ MISSING = object()  # a source no file is named for, among a claim's inputs (a b
 
 def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | None], problems: Problems,
                 jobs: int = 1, cache: DocumentCache | None = None, reuse: Reuse | None = None,
-                people: dict[str, Person | None] | None = None) -> list[Claim]:
+                people: dict[str, Person | None] | None = None, files: dict[str, ClaimFile] | None = None
+                ) -> list[Claim]:
     """Every claim that can be made of its file. ``reuse``: what the last update made of each
-    file, given again where the file and what it links to are the same (reuse.py)."""
+    file, given again where the file and what it links to are the same (reuse.py). ``files``
+    is given each file read, by slug (for the translations, translations.py)."""
     reuse = reuse or Reuse()
     claims: list[Claim] = []
     claimants: dict[str, Claimant] = {}
@@ -40,12 +42,14 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     slugs = set(paths)
     ordered = sorted(paths.items())
     context = ClaimContext(config, sources, slugs, people or {})
-    files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
-    check_aliases([(slug, file) for (slug, _), file in zip(ordered, files) if file and file.values["aliases"]],
+    read_files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
+    check_aliases([(slug, file) for (slug, _), file in zip(ordered, read_files) if file and file.values["aliases"]],
                   paths, problems)
     read: list[tuple[Claim, ClaimFile]] = []
-    for (slug, _), file in zip(ordered, files, strict=True):
+    for (slug, _), file in zip(ordered, read_files, strict=True):
         if file is not None:
+            if files is not None:
+                files[slug] = file
             claim = reuse.made(("claim", slug), claim_inputs(file, context),  # its lambda is called at once:
                                lambda found: claim_from(file, slug, context, found), problems)  # noqa: B023
             if claim is not None:

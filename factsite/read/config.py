@@ -8,6 +8,7 @@ from pathlib import Path
 from .parse import Document, read_yaml_file
 from ..errors import Problems
 from .fields import Field, check_fields, is_web_address
+from .languages import LANGUAGE_FIELDS, site_languages
 from ..model.organization import Funder, Funding, Organization
 from ..model.site import SiteConfig, Topic, Verdict
 
@@ -74,6 +75,9 @@ SITE_FIELDS = {
     "verdicts": Field("records", "{slug: accurate, label: Accurate, definition: ..., colour: \"#1a7f37\", rating: 5}",
                       required=True, fields=VERDICT_FIELDS, max_items=1000),
     "topics": Field("records", "{slug: troops, name: Troops and deployment}", fields=TOPIC_FIELDS, max_items=1000),
+    # The languages the site is published in, the default first, each other with its texts (languages.py).
+    "languages": Field("records", "[{code: en, name: English}, {code: uk, name: Українська, title: ...}]",
+                       fields=LANGUAGE_FIELDS, max_items=50),
 }
 
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA for normal text: white badge text on the verdict colour
@@ -97,22 +101,28 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     organization = _organization(doc, values["organization"], problems)
     _check_email(doc, values["contact_email"], problems)
     repository = _repository(doc, values["repository"], repository, problems)
+    verdicts, topics = with_icons(_verdicts(doc, values["verdicts"], problems)), _topics(doc, values["topics"], problems)
+    language = values["language"] or "en"
+    languages, translations = site_languages(doc, language, values["languages"], verdicts, topics,
+                                             {**values, "organization_name": organization.name}, problems)
     return SiteConfig(
         title=values["title"] or "",
         tagline=values["tagline"] or "",
-        language=values["language"] or "en",
+        language=language,
         base_url=_site_url(base_url, domain, values["base_url"]),
         custom_domain=domain.lower() if domain else None,
         organization=organization,
         contact_email=values["contact_email"] or "",
-        verdicts=with_icons(_verdicts(doc, values["verdicts"], problems)),
-        topics=_topics(doc, values["topics"], problems),
+        verdicts=verdicts,
+        topics=topics,
         path=path,
         repository=repository,
         ownership=values["ownership"],
         nonpartisanship=values["nonpartisanship"],
         funding=_funding(doc, values["funding"], problems),
         data_license=_web_address(doc, ("data_license",), values["data_license"], problems),
+        languages=languages,
+        translations=translations,
     )
 
 

@@ -14,10 +14,12 @@ from ..model.site import Content, Person, SiteConfig, Source
 from .claims import check_claim, load_claims
 from .filecache import DocumentCache
 from .hidden import is_hidden
+from .listing import translated_name
 from .pages import load_pages
 from .people import load_people
 from .reuse import Reuse
 from .sources import load_sources
+from .translations import load_translations
 
 
 def load_content(config: SiteConfig, content_dir: Path, problems: Problems, drafts: bool = False,
@@ -27,8 +29,10 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
     reuse = reuse or Reuse()
     sources = load_sources(content_dir / "sources", problems, jobs, cache, reuse)
     people = load_people(content_dir / "people", problems, jobs, cache, reuse)
+    files: dict = {}
     claims = load_claims(content_dir / "claims", config, by_id(content_dir / "sources", sources), problems, jobs,
-                         cache, reuse, by_id(content_dir / "people", people))
+                         cache, reuse, by_id(content_dir / "people", people), files)
+    translations = load_translations(content_dir, config.languages, files, problems, jobs, cache)
     left_out = [] if drafts else [c for c in claims if c.draft]
     if not drafts:
         claims = [c for c in claims if not c.draft]
@@ -39,12 +43,13 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
     pages = load_pages(content_dir / "pages", problems)
     withdrawn = load_withdrawn(content_dir, config, problems)
     check_record_aliases(withdrawn, claims + left_out, problems)
-    return Content(sources, claims, pages, withdrawn, left_out, people)
+    return Content(sources, claims, pages, withdrawn, left_out, people, translations)
 
 
 def by_id(folder: Path, records: list[Source] | list[Person]) -> dict[str, Source | Person | None]:
     """Each record by id, and None for each file of ``folder`` that made none: a file with
     mistakes is reported once, not again by every claim naming it. Hidden files are not records."""
-    found: dict = {path.stem: None for path in folder.glob("*.yml") if not is_hidden(path.name)}
+    found: dict = {path.stem: None for path in folder.glob("*.yml")
+                   if not is_hidden(path.name) and translated_name(path.stem) is None}
     found.update((record.id, record) for record in records)
     return found

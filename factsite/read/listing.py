@@ -7,6 +7,7 @@ leaves out the same files, hidden ones, so that they all agree on what the site 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from ..errors import Problems
@@ -85,11 +86,38 @@ def listed(folder: Path, pattern: str, problems: Problems, recursive: bool = Fal
     return files, folders
 
 
+TRANSLATED = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]{2,3})")  # about.uk: about, in Ukrainian
+
+
+def translated_name(stem: str) -> tuple[str, str] | None:
+    """The name of the file a file named ``stem`` translates, and the language: ("about", "uk")
+    for "about.uk"; None for a file of its own."""
+    found = TRANSLATED.fullmatch(stem)
+    return (found[1], found[2]) if found else None
+
+
+def translation_files(folder: Path, suffix: str, recursive: bool = False) -> list[tuple[Path, str, str]]:
+    """The translations in ``folder`` (``<name>.<language><suffix>``), sorted, each with the name
+    of the file it translates and its language. Links are left out, as the listing of the
+    originals reports them."""
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    found = []
+    for path, entry, _ in _entries(folder, recursive, Problems(), []):  # the listing reports what it cannot read
+        if entry.name.endswith(suffix) and not entry.is_symlink() and entry.is_file(follow_symlinks=False):
+            names = translated_name(entry.name[:-len(suffix)])
+            if names is not None:
+                found.append((path, *names))
+    return sorted(found)
+
+
 def _usable_name(path: Path, name: str, suffix: str, reserved: dict[str, str], problems: Problems,
                  names: dict[tuple[Path, str], set[str]], parent: Path) -> bool:
     """Whether the file name ``name`` makes a usable address, after reporting why not.
     ``names`` are content_files' names by folder and lower case; ``parent`` is the file's folder."""
     stem = name[: -len(suffix)]
+    if translated_name(stem) is not None:
+        return False  # a translation of another file: translation_files()
     if not name.endswith(suffix) or not SLUG_PATTERN.match(stem):
         _report_unusable_name(path, name, stem, suffix, problems, names, parent)
         return False

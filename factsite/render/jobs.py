@@ -60,8 +60,7 @@ def render_jobs(renderer: Renderer, write: Writer | None, work: list[Job], jobs:
             progress(len(results), len(work))
         return results
     global _WORKER_RENDERER
-    for template in MOST_USED_TEMPLATES:
-        renderer.env.get_template(template)  # compiled once here, inherited by every worker
+    renderer.compile_most_used()  # once here, inherited by every worker
     _WORKER_RENDERER = renderer
     try:
         with mp.get_context("fork").Pool(jobs) as pool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import operator
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
@@ -39,6 +40,7 @@ from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_mont
                          join_url, stylesheet, template_environment)
 from ..read.theme import read_theme_file, theme_files
 
+_slug = operator.attrgetter("slug")
 __all__ = ["FEED_SIZE", "Job", "JobResult", "Renderer", "join_url", "template_environment"]
 OUTPUT_VERSION = "5"  # change when this code writes any file differently, so no build keeps an old one
 
@@ -62,15 +64,21 @@ class Renderer:
         self.static_dir = static_dir
         self.build_date = build_date
         self.base_path = site.config.base_path
+        # An edition in another language than the default is under its own prefix (uk/), and its
+        # jobs are named with it; the files every edition shares are the default's.
+        self.prefix = site.config.prefix
+        self.job_prefix = f"{site.config.language}:" if self.prefix else ""
+        self.editions: list[Renderer] = [self]  # every edition's, the default's first (editions.py)
         self.env = env or template_environment(templates_dir, compiled_templates)
-        # The parts of the search index, which the search page loads.
-        self.search_shards = search_shards([claim.url for claim in site.claims]) if search else []
+        # The parts of the search index, which the search page loads: every edition's claims.
+        self.search_shards = search_shards(self.claim_pages()) if search else []
         self.site_globals = dict(
             site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
             STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month,
             count_by_verdict=self.count_by_verdict, cards_built=cards, search_built=search,
             badge=self.badge, claim_card=self.claim_card, issue_form=self.issue_form,
-            search_bundles=[self.url(shard_folder(n)) for n in range(1, len(self.search_shards) + 1)],
+            search_bundles=[self.root_url(shard_folder(n)) for n in range(1, len(self.search_shards) + 1)],
+            alternates=self.alternates,
         )
         self.env.globals.update(self.site_globals)
         self.env.filters["human_date"] = human_date
@@ -83,7 +91,20 @@ class Renderer:
         # Every kind of job, in the order they are listed and run.
         kinds = (SharedPages(self), WholeSiteFiles(self), ClaimPages(self), ListingPages(self), SourcePages(self),
                  CorrectionsPages(self))
-        self.kinds = {kind.kind: kind for kind in kinds}
+        self.kinds = {self.job_prefix + kind.kind: kind for kind in kinds}
+
+    @property
+    def is_default(self) -> bool:
+        """Whether this is the default language's edition, which writes the files every edition shares."""
+        return not self.prefix
+
+    def claim_pages(self) -> list[str]:
+        """The address of each claim page of every edition (the search index holds them all)."""
+        return [edition.prefix + claim.url for edition in self.editions for claim in edition.site.claims]
+
+    def compile_most_used(self) -> None:
+        for template in job_runner.MOST_USED_TEMPLATES:
+            self.env.get_template(template)
 
     def release(self) -> None:
         """Take this site out of the template environment, which may outlive it (the preview
@@ -102,7 +123,7 @@ class Renderer:
     def markdown(self) -> MarkdownRenderer:
         """Made when first needed: in each worker process, and not at all by a rebuild
         that renders no analysis."""
-        return MarkdownRenderer(self.base_path)
+        return MarkdownRenderer(self.base_path + self.prefix)  # "/about/" in a translation: its edition's
 
     def count_by_verdict(self, claims: list[Claim]) -> dict[str, int]:
         """How many of ``claims`` have each verdict; remembered, as every page of a topic asks."""
@@ -135,11 +156,45 @@ class Renderer:
     # URLs -----------------------------------------------------------------
 
     def url(self, path: str = "") -> str:
-        """A link from anywhere on the site: the base path plus ``path``."""
+        """A link from anywhere on the site to ``path`` in this edition."""
+        return self.base_path + self.prefix + path
+
+    def root_url(self, path: str = "") -> str:
+        """A link to a file every edition shares (a stylesheet, the search index)."""
         return self.base_path + path
 
     def absolute_url(self, path: str = "") -> str:
-        return join_url(self.site.config.base_url, path)
+        return join_url(self.site.config.base_url, self.prefix + path)
+
+    def alternates(self, path: str) -> list[dict[str, str]]:
+        """The page at ``path`` in every edition (itself included): code, name and address."""
+        return [{"code": e.site.config.language, "name": language.name, "url": e.absolute_url(e.own_path(page))}
+                for page in [self.shared_path(path)]
+                for e, language in zip(self.editions, self.site.config.languages)]
+
+    @functools.cached_property
+    def _own_names(self) -> dict[str, str]:
+        """Each topic's and claimant's page in the default edition, by its own address: the
+        two kinds of page whose address is made from a name, which editions translate."""
+        default = self.editions[0].site
+        names = {own.url: shared.url for own, shared in zip(sorted(self.site.topics, key=_slug),
+                                                             sorted(default.topics, key=_slug))}
+        names.update((own.claimant.url, shared.claimant.url) for own, shared in zip(self.site.claims, default.claims))
+        return names
+
+    @functools.cached_property
+    def _shared_names(self) -> dict[str, str]:
+        return {shared: own for own, shared in self._own_names.items()}
+
+    def shared_path(self, path: str) -> str:
+        """The default edition's address of this edition's page at ``path``."""
+        head = "/".join(path.split("/")[:2]) + "/"
+        return self._own_names[head] + path[len(head):] if head in self._own_names else path
+
+    def own_path(self, path: str) -> str:
+        """This edition's address of the default edition's page at ``path``."""
+        head = "/".join(path.split("/")[:2]) + "/"
+        return self._shared_names[head] + path[len(head):] if head in self._shared_names else path
 
     def issue_form(self, template: str, **fields: str) -> str | None:
         """The address of a new issue on the site's GitHub repository, from one of its issue forms
@@ -155,7 +210,7 @@ class Renderer:
             data = self.generated_assets.get(path) or read_theme_file(self.static_dir / path, self.static_dir)
             digest = hashlib.sha256(data).hexdigest()[:10]
             self._asset_versions[path] = digest
-        return f"{self.url(path)}?v={self._asset_versions[path]}"
+        return f"{self.root_url(path)}?v={self._asset_versions[path]}"
 
     # The jobs, and what changed ---------------------------------------------------
 
@@ -164,13 +219,14 @@ class Renderer:
 
     def run_job(self, job: Job) -> Iterator[Output]:
         kind, key = job
-        yield from self.kinds[kind].files(key)
+        for path, data in self.kinds[kind].files(key):
+            yield self.prefix + path, data
 
     def fingerprints(self) -> dict[Job, str]:
         """For every job, a digest of everything its files show: equal digests, equal files."""
         prints: dict[Job, str] = {}
         for kind in self.kinds.values():
-            prints.update(kind.fingerprints())
+            prints.update(((self.job_prefix + name, key), value) for (name, key), value in kind.fingerprints().items())
         return prints
 
     # The parts every kind of job's fingerprint builds on, worked out once.
@@ -209,6 +265,7 @@ class Renderer:
             for relative, path in theme_files(folder):
                 files += [relative, read_theme_file(path, folder)]
         return digest_of(__version__, OUTPUT_VERSION, *files, config.path.read_bytes(), config.base_url,
+                         config.language, config.prefix,
                          # Given to the build (--repository) or read from site.yml: every footer links to it.
                          config.repository or "", str(self.cards), str(self.search),
                          # Every footer links to the team's page if there is anyone on it.

@@ -33,11 +33,13 @@ class WholeSiteFiles:
         self.site = renderer.site
 
     def declared(self) -> dict[str, tuple[Callable[[], bytes], Callable[[], str]]]:
-        """Each file's path: the function that writes it, and its fingerprint."""
-        files = {"feed.xml": (self.feed, self.feed_print),
-                 "claims.json": (self.claims_json, self.claims_json_print),
-                 "sitemap.xml": (self.sitemap, self.sitemap_print),
-                 STATE_FILE: (self.published_state, self.published_state_print)}
+        """Each file's path: the function that writes it, and its fingerprint. Each edition has
+        its feed and its search filters; claims.json and the sitemap hold every edition's."""
+        files = {"feed.xml": (self.feed, self.feed_print)}
+        if self.r.is_default:
+            files.update({"claims.json": (self.claims_json, self.claims_json_print),
+                          "sitemap.xml": (self.sitemap, self.sitemap_print),
+                          STATE_FILE: (self.published_state, self.published_state_print)})
         if self.r.search:
             files["search/facets.json"] = (self.search_facets, self.search_facets_print)
         return files
@@ -97,28 +99,34 @@ class WholeSiteFiles:
         """Each review's JSON is kept, by the layout and its review key, in the renderer's
         ``kept.reviews`` (which the preview keeps between builds): at 10,000 claims, making them
         all again took a third of the time of a new claim's rebuild."""
-        kept, layout, site, absolute_url = self.r.kept.reviews, self.r.layout, self.site, self.r.absolute_url
-
-        def review_json(claim: Claim) -> str:
-            return kept.computed(claim.slug, (layout, self.r.review_keys[claim.slug]),
-                                 lambda: to_json(claim_review(claim, site, absolute_url)))
-
-        data = data_feed_json(site, absolute_url, review_json)
+        kept = self.r.kept.reviews
+        reviews = []
+        for edition in self.r.editions:  # each claim's review in each language, the default's first
+            site, absolute_url, layout, keys = edition.site, edition.absolute_url, edition.layout, edition.review_keys
+            reviews += [kept.computed((edition.prefix, claim.slug), (layout, keys[claim.slug]),
+                                      lambda: to_json(claim_review(claim, site, absolute_url)))  # noqa: B023 - at once
+                        for claim in site.claims]
+        data = data_feed_json(self.site, self.r.absolute_url, reviews)
         kept.next_update()  # only this build's reviews: deleted and edited claims' drop out
         return (data + "\n").encode("utf-8")
 
     def claims_json_print(self) -> str:
-        """Each claim's review inputs (structured_data.review_key), in the site's order."""
-        return digest_of(self.r.layout, *self.r.review_keys.values())
+        """Each claim's review inputs (structured_data.review_key) in each edition, in the site's order."""
+        return digest_of(*(value for edition in self.r.editions
+                           for value in (edition.layout, *edition.review_keys.values())))
 
     # The sitemap: every page, and when each claim's changed.
 
     def sitemap(self) -> bytes:
-        entries = [(self.r.absolute_url(path), modified) for path, modified in self.sitemap_paths()]
-        return self.r.page("sitemap.xml", "sitemap.xml", entries=entries)[1]
+        """Every page of every edition, each with its alternates in the others."""
+        entries = [(edition.absolute_url(edition.own_path(path)), modified, self.r.alternates(path))
+                   for edition in self.r.editions for path, modified in self.sitemap_paths()]
+        return self.r.page("sitemap.xml", "sitemap.xml", entries=entries,
+                           multilingual=len(self.r.editions) > 1)[1]
 
     def sitemap_print(self) -> str:
-        return digest_of(self.r.layout, *[f"{path}\x1f{date}" for path, date in self.sitemap_paths()])
+        return digest_of(*(edition.layout for edition in self.r.editions),
+                         *[f"{path}\x1f{date}" for path, date in self.sitemap_paths()])
 
     def sitemap_paths(self) -> list[tuple[str, dt.date | None]]:
         site = self.site

@@ -90,7 +90,12 @@ class SharedPages:
 
     def files(self, key: str = "") -> Iterator[Output]:
         r, site = self.r, self.r.site
-        yield from r.static_files()
+        if r.is_default:  # the files every edition shares
+            yield from r.static_files()
+            yield r.page("404.html", "404.html")
+            yield "robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {r.absolute_url('sitemap.xml')}\n".encode()
+            if site.config.custom_domain:
+                yield "CNAME", (site.config.custom_domain + "\n").encode("ascii")
         for index in ("verdicts", "topics", "claimants", "sources", *["people"] * bool(site.people)):
             yield r.page(f"{index}.html", f"{index}/")
         yield r.page("suggest.html", "suggest/")
@@ -102,11 +107,7 @@ class SharedPages:
         for alias, withdrawal in self.withdrawn_aliases:
             yield r.page("alias.html", claim_url(alias), target=withdrawal)
         yield r.page("search.html", "search/")
-        yield r.page("404.html", "404.html")
         yield "card.png", r.site_card()
-        yield "robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {r.absolute_url('sitemap.xml')}\n".encode("utf-8")
-        if site.config.custom_domain:
-            yield "CNAME", (site.config.custom_domain + "\n").encode("ascii")
 
     def fingerprint(self, key: str = "") -> str:
         """The static files, pages, site card, robots.txt and CNAME are in the layout; besides:"""

@@ -94,11 +94,11 @@ def web_address(url: str) -> bool:
     return cleaned.startswith(("http://", "https://"))
 
 
-def data_feed_json(site: Site, absolute_url, review_json: Callable[[Claim], str]) -> str:
-    """claims.json: a DataFeed of the site's every ClaimReview, newest first, each review's JSON
-    from ``review_json`` (which may give it again from an earlier build)."""
+def data_feed_json(site: Site, absolute_url, reviews: list[str]) -> str:
+    """claims.json: a DataFeed of the site's every ClaimReview, newest first in each language,
+    given as JSON (which may be kept from an earlier build)."""
     head = to_json(data_feed_head(site, absolute_url))
-    return head[:-1] + ',"dataFeedElement":[' + ",".join(map(review_json, site.claims)) + "]}"
+    return head[:-1] + ',"dataFeedElement":[' + ",".join(reviews) + "]}"
 
 
 def data_feed_head(site: Site, absolute_url) -> dict:

@@ -1,0 +1,106 @@
+"""The editions of a site in several languages: the default language's is the content as read;
+each other's is a copy of it with the texts its translations give (languages.py), assembled
+into a Site of its own so that every template and page kind serves it unchanged.
+
+What is not yet translated stays in the default language, marked with the language it is in
+(``lang``), so that a claim is in every edition's lists and at the same address in each,
+rather than missing from one. A claim keeps its address in every edition; a topic's and a
+claimant's are made from their names in the edition's language (read/slugs.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..digest import digest_of
+from ..read.slugs import claimant_slug, slugify
+from .assemble import assemble_site
+from .languages import ClaimTranslation, SiteTranslation, Translations
+from .site import Citation, Claim, Claimant, Contact, Content, Correction, Page, Site, SiteConfig, Source
+
+
+def assemble_editions(config: SiteConfig, content: Content) -> Site:
+    """The default language's site, assembled from ``content`` as it is, with every other
+    language's edition in its ``editions``."""
+    site = assemble_site(config, content)
+    site.editions = [edition(config, content, translation, content.translations.get(code) or Translations())
+                     for code, translation in config.translations.items()]
+    return site
+
+
+def edition(config: SiteConfig, content: Content, translation: SiteTranslation, files: Translations) -> Site:
+    """The edition in ``translation``'s language: copies of every record, with the texts translated."""
+    language, default = translation.language, config.language
+    verdicts = {v.slug: replace(v, label=translation.verdicts[v.slug][0], definition=translation.verdicts[v.slug][1],
+                                claims=[]) for v in config.verdicts}
+    topics = {t.slug: replace(t, name=translation.topics[t.slug][0], description=translation.topics[t.slug][1],
+                              address=slugify(translation.topics[t.slug][0]) or t.slug, claims=[])
+              for t in config.topics}
+    organization = replace(config.organization, name=translation.organization_name or config.organization.name)
+    edition_config = replace(
+        config, title=translation.title, tagline=translation.tagline, language=language.code,
+        verdicts=list(verdicts.values()), topics=sorted(topics.values(), key=lambda t: t.name.lower()),
+        nonpartisanship=translation.nonpartisanship or config.nonpartisanship, organization=organization,
+        prefix=language.prefix)
+    sources = {s.id: translated_source(s, files.sources.get(s.id), default) for s in content.sources}
+    people = {p.id: replace(p, claims=[]) for p in content.people}
+    claimants: dict[str, Claimant] = {}
+
+    def claimant_of(claim: Claim) -> Claimant:
+        original = claim.claimant
+        if original.slug not in claimants:
+            name = translation.claimants.get(original.name, original.name)
+            claimants[original.slug] = replace(original, name=name, slug=claimant_slug(name), claims=[])
+        return claimants[original.slug]
+
+    claims = [translated_claim(claim, files.claims.get(claim.slug), default, verdicts, topics, sources, people,
+                               claimant_of(claim)) for claim in content.claims]
+    pages = [translated_page(page, files.pages.get(page.slug), default) for page in content.pages]
+    withdrawn = [replace(w, verdict=verdicts[w.verdict.slug]) for w in content.withdrawn]
+    return assemble_site(edition_config, Content(list(sources.values()), claims, pages, withdrawn, [],
+                                                 list(people.values())))
+
+
+def translated_source(source: Source, notes: tuple[str, str] | None, default: str) -> Source:
+    if notes is None:
+        return replace(source, notes_lang=default if source.notes else None, claims=[])
+    return replace(source, notes=notes[0], digest=digest_of(source.digest, notes[1]), claims=[])
+
+
+def translated_page(page: Page, translation, default: str) -> Page:
+    if translation is None:
+        return replace(page, lang=default)
+    return replace(page, title=translation.title, description=translation.description, body=translation.body,
+                   path=translation.path, body_line=translation.body_line,
+                   digest=digest_of(page.digest, translation.digest))
+
+
+def translated_claim(claim: Claim, translation: ClaimTranslation | None, default: str, verdicts: dict, topics: dict,
+                     sources: dict, people: dict, claimant: Claimant) -> Claim:
+    """A copy of ``claim`` linked to the edition's records, with the translation's texts if there is one."""
+    t = translation
+    citations = [Citation(sources[c.source.id], c.quote, c.stance, _text(t and t.notes, index, c.note),
+                          _text(t and t.quote_translations, index, ""))
+                 for index, c in enumerate(claim.citations)]
+    copy = replace(
+        claim, verdict=verdicts[claim.verdict.slug], topics=[topics[topic.slug] for topic in claim.topics],
+        claimant=claimant, citations=citations, related=[],
+        appeared_in=sources[claim.appeared_in.id] if claim.appeared_in else None,
+        authors=[people[p.id] for p in claim.authors], editors=[people[p.id] for p in claim.editors],
+        corrections=[Correction(c.date, _text(t and t.corrections, index, c.note))
+                     for index, c in enumerate(claim.corrections)],
+        contacted=[Contact(c.who, c.date, _text(t and t.responses, index, c.response))
+                   for index, c in enumerate(claim.contacted)],
+        lang=None if t else default, translated=t is not None)
+    if t is not None:
+        copy = replace(copy, title=t.title, claim=t.claim, summary=t.summary, body=t.body, body_line=t.body_line,
+                       path=t.path, digest=digest_of(claim.digest, t.digest),
+                       body_digest=digest_of(claim.body_digest, t.digest))
+    for correction in copy.corrections:
+        correction.claim = copy
+    return copy
+
+
+def _text(translated: dict | None, index: int, original):
+    """The translation of the ``index``th entry's text, or the original's."""
+    return translated.get(index, original) if translated else original

@@ -1,0 +1,173 @@
+"""Reading the translations: `<slug>.<lang>.md` beside a claim, `<name>.<lang>.md` beside a page,
+`<id>.<lang>.yml` beside a source (the layout Git-based editors call "multiple files").
+
+A translation gives the texts: a claim's title, claim, summary and analysis, each citation's
+note and a translation of its quote (the quote itself stays the source's words, which its
+archived copy verifies), each correction's note and each reply. Everything else comes from the
+original, and a translation may repeat it only unchanged: a verdict, date, topic or source that
+differs is an error on its line, as an edition may not say what the original does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import ClassVar
+
+from ..digest import digest_of
+from ..errors import Problems
+from ..model.languages import ClaimTranslation, Language, PageTranslation, Translations
+from .claim_file import ClaimFile
+from .fields import Field, check_fields
+from .filecache import DocumentCache
+from .listing import translation_files
+from .parallel import read_many
+from .parse import check_markdown, read_markdown_file, read_yaml_file
+from .schema import CITATION_FIELDS, CLAIM_FIELDS, PAGE_FIELDS, PLACEHOLDER, SOURCE_FIELDS
+
+TRANSLATED = {"title", "claim", "summary"}  # besides the analysis and the lists below
+
+
+def _optional(fields: dict[str, Field], required: set[str] = frozenset()) -> dict[str, Field]:
+    return {name: replace(spec, required=name in required) for name, spec in fields.items()}
+
+
+CITATION_TRANSLATION_FIELDS = {
+    **_optional(CITATION_FIELDS, {"source"}),
+    "quote_translation": Field("text", "the quote's words in this language", max_length=5000),
+}
+CLAIM_TRANSLATION_FIELDS = {
+    **_optional(CLAIM_FIELDS, TRANSLATED),
+    "sources": replace(CLAIM_FIELDS["sources"], required=False, fields=CITATION_TRANSLATION_FIELDS),
+}
+
+
+class ClaimTranslationFile(ClaimFile):
+    """A claim's translation, read and cached as a claim file is, with its own fields."""
+
+    FIELDS: ClassVar[dict] = CLAIM_TRANSLATION_FIELDS
+
+    def check_alone(self, problems: Problems) -> None:
+        for name in TRANSLATED:
+            if self.values[name] and PLACEHOLDER in self.values[name]:
+                problems.error(self.path, self.line(name), f'"{name}" still has the placeholder {PLACEHOLDER}',
+                               "replace it with the translation")
+        if not self.body.strip():
+            problems.error(self.path, self.body_line, "the translation has no analysis",
+                           "translate the original's analysis below the closing ---")
+
+
+def load_translations(content_dir: Path, languages: list[Language], claims: dict[str, ClaimFile],
+                      problems: Problems, jobs: int = 1, cache: DocumentCache | None = None) -> dict[str, Translations]:
+    """Every translation, by language; ``claims``: the original claims' files, by slug."""
+    codes = {language.code for language in languages[1:]}
+    found = {code: Translations() for code in codes}
+    claim_files = _of_known_languages(translation_files(content_dir / "claims", ".md", recursive=True), codes,
+                                      problems)
+    read = read_many([path for path, _, _ in claim_files], ClaimTranslationFile, problems, jobs, cache)
+    for (path, slug, code), file in zip(claim_files, read, strict=True):
+        original = claims.get(slug)
+        if original is None:
+            problems.error(path, None, f'there is no claim "{slug}" for this to translate',
+                           f"name it after the claim's file: content/claims/<slug>.{code}.md")
+        elif file is not None:
+            found[code].claims[slug] = claim_translation(file, original, problems)
+    for path, name, code in _of_known_languages(translation_files(content_dir / "pages", ".md"), codes, problems):
+        page = page_translation(path, problems)
+        if page is not None:
+            found[code].pages[name] = page
+    for path, source_id, code in _of_known_languages(translation_files(content_dir / "sources", ".yml"), codes,
+                                                     problems):
+        notes = source_notes(path, problems)
+        if notes is not None:
+            found[code].sources[source_id] = notes
+    return found
+
+
+def _of_known_languages(files: list[tuple[Path, str, str]], codes: set[str], problems: Problems) -> list:
+    known = []
+    for path, name, code in files:
+        if code in codes:
+            known.append((path, name, code))
+        else:
+            problems.error(path, None, f'this is a translation into "{code}", which site.yml does not list',
+                           f"add {code} to languages: in content/site.yml, or rename the file" if codes else
+                           f"list the languages in content/site.yml (languages:), or rename the file")
+    return known
+
+
+def claim_translation(file: ClaimTranslationFile, original: ClaimFile, problems: Problems) -> ClaimTranslation:
+    """What ``file`` translates of ``original``, after reporting every field it changes that it may not."""
+    values, given = file.values, original.values
+    for name in CLAIM_FIELDS.keys() - TRANSLATED - {"sources", "corrections", "contacted"}:
+        if values[name] not in (None, []) and values[name] != given[name]:
+            _differs(file, (name,), original, problems)
+    quotes, notes = {}, {}
+    if values["sources"]:
+        if len(values["sources"]) != len(given["sources"]):
+            problems.error(file.path, file.line("sources"), f"the translation lists {len(values['sources'])} "
+                           f"sources, the original {len(given['sources'])}",
+                           "list the original's sources in its order, each with its translated note")
+        for (index, entry), (_, kept) in zip(values["sources"], given["sources"]):
+            for name in ("source", "quote", "stance"):
+                if entry[name] is not None and entry[name] != kept[name]:
+                    _differs(file, ("sources", index, name), original, problems)
+            if entry["quote_translation"]:
+                if not kept["quote"]:
+                    problems.error(file.path, file.line("sources", index, "quote_translation"),
+                                   "this citation has no quote in the original to translate",
+                                   "remove quote_translation:, or translate what the source shows as note:")
+                quotes[index] = entry["quote_translation"]
+            if entry["note"]:
+                notes[index] = entry["note"]
+    corrections = _texts(file, original, "corrections", "note", ("date",), problems)
+    responses = _texts(file, original, "contacted", "response", ("who", "date"), problems)
+    return ClaimTranslation(file.path, values["title"] or "", values["claim"] or "", values["summary"] or "",
+                            file.body, file.body_line, digest_of(file.digest, file.body_digest), quotes, notes,
+                            corrections, responses)
+
+
+def _texts(file: ClaimFile, original: ClaimFile, field: str, text: str, same: tuple[str, ...],
+           problems: Problems) -> dict[int, str]:
+    """The translated ``text`` of each entry of the list ``field``, whose ``same`` fields must be the original's."""
+    entries, kept = file.values[field], original.values[field]
+    if entries and len(entries) != len(kept):
+        problems.error(file.path, file.line(field), f"the translation has {len(entries)} {field}, the original "
+                       f"{len(kept)}", f"translate each of the original's {field}, in its order")
+    for (index, entry), (_, given) in zip(entries, kept):
+        for name in same:
+            if entry[name] is not None and entry[name] != given[name]:
+                _differs(file, (field, index, name), original, problems)
+    return {index: entry[text] for index, entry in entries if entry[text]}
+
+
+def _differs(file: ClaimFile, where: tuple, original: ClaimFile, problems: Problems) -> None:
+    name = where[-1]
+    problems.error(
+        file.path, file.line(*where), f'"{name}" differs from the original ({original.path.name})',
+        f"a translation takes {name} from the original: remove it here, or change it in {original.path.name}")
+
+
+def page_translation(path: Path, problems: Problems) -> PageTranslation | None:
+    doc = read_markdown_file(path, problems)
+    if doc is None:
+        return None
+    values = check_fields(doc, _optional(PAGE_FIELDS, {"title"}), problems)
+    check_markdown(doc, "page", problems)
+    for name in ("order", "includes"):
+        if values[name] not in (None, []):
+            problems.error(path, doc.line(name), f'"{name}" is the original page\'s to set',
+                           f"remove it here: the translation takes {name} from the original")
+    if not values["title"]:
+        return None
+    return PageTranslation(path, values["title"], values["description"], doc.body, doc.body_line,
+                           digest_of(doc.digest, doc.body))
+
+
+def source_notes(path: Path, problems: Problems) -> tuple[str, str] | None:
+    """A source's translation gives its notes alone: its title and publisher are what it was published as."""
+    doc = read_yaml_file(path, problems)
+    if doc is None:
+        return None
+    values = check_fields(doc, {"notes": SOURCE_FIELDS["notes"]}, problems)
+    return (values["notes"], doc.digest) if values["notes"] else None
