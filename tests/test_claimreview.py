@@ -352,9 +352,10 @@ READ_BY_THE_REVIEW = {
     "updated": lambda claim, site: setattr(claim, "updated", claim.updated + dt.timedelta(days=30)),
     "corrections": lambda claim, site: setattr(claim.corrections[0], "date", dt.date(2030, 1, 1)),
     "summary": lambda claim, site: setattr(claim, "summary", claim.summary + " Again."),
+    "lang": lambda claim, site: setattr(claim, "lang", "uk"),
 }
 NOT_READ = {"title", "topics", "wording", "authors", "editors", "contacted", "citations", "related_slugs", "related", "aliases", "draft", "path", "body_line",
-            "lines", "digest", "body_digest", "body"}
+            "lines", "digest", "body_digest", "body", "translated"}
 
 
 def test_claims_json_key_changes_with_everything_its_review_shows(project):

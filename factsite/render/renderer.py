@@ -28,6 +28,7 @@ from ..digest import digest_of
 from ..errors import BuildFailed, Problems
 from .jobs import Job, JobResult, Output, Writer
 from ..checks.links import OutputIndex, WrittenLinks
+from .i18n import translations
 from .markup import MarkdownRenderer
 from ..model.search_parts import search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
@@ -64,6 +65,7 @@ class Renderer:
         self.static_dir = static_dir
         self.build_date = build_date
         self.base_path = site.config.base_path
+        language = site.config.language
         # An edition in another language than the default is under its own prefix (uk/), and its
         # jobs are named with it; the files every edition shares are the default's.
         self.prefix = site.config.prefix
@@ -73,15 +75,16 @@ class Renderer:
         # The parts of the search index, which the search page loads: every edition's claims.
         self.search_shards = search_shards(self.claim_pages()) if search else []
         self.site_globals = dict(
-            site=site, url=self.url, absolute_url=self.absolute_url, asset=self.asset,
-            STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=by_month,
+            site=site, url=self.url, root_url=self.root_url, absolute_url=self.absolute_url, asset=self.asset,
+            STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=functools.partial(by_month, language=language),
             count_by_verdict=self.count_by_verdict, cards_built=cards, search_built=search,
             badge=self.badge, claim_card=self.claim_card, issue_form=self.issue_form,
             search_bundles=[self.root_url(shard_folder(n)) for n in range(1, len(self.search_shards) + 1)],
             alternates=self.alternates,
         )
         self.env.globals.update(self.site_globals)
-        self.env.filters["human_date"] = human_date
+        self.env.install_gettext_translations(translations(templates_dir, language), newstyle=True)
+        self.env.filters["human_date"] = functools.partial(human_date, language=language)
         self.env.filters["as_text"] = as_text
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
         self._asset_versions: dict[str, str] = {}
@@ -168,7 +171,8 @@ class Renderer:
 
     def alternates(self, path: str) -> list[dict[str, str]]:
         """The page at ``path`` in every edition (itself included): code, name and address."""
-        return [{"code": e.site.config.language, "name": language.name, "url": e.absolute_url(e.own_path(page))}
+        return [{"code": e.site.config.language, "name": language.name, "url": e.absolute_url(e.own_path(page)),
+                 "href": e.url(e.own_path(page))}
                 for page in [self.shared_path(path)]
                 for e, language in zip(self.editions, self.site.config.languages)]
 

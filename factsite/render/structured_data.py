@@ -22,21 +22,21 @@ def review_inputs(claim: Claim) -> tuple:
     (What it reads of the settings, such as the verdicts' labels, is in every page's layout.)
     """
     return (claim.slug, claim.claim, claim.verdict, claim.claimant.name, claim.claimant.type, claim.claim_date,
-            claim.appeared_in, claim.published, claim.modified, claim.summary)
+            claim.appeared_in, claim.published, claim.modified, claim.summary, claim.lang)
 
 
 def review_key(claim: Claim) -> str:
     """The review's inputs in one string: equal keys, equal reviews (claims.json's fingerprint
     is made of them). A source is named by its file's digest, which covers all it shows."""
-    slug, text, verdict, name, kind, claimed, appeared, published, modified, summary = review_inputs(claim)
+    slug, text, verdict, name, kind, claimed, appeared, published, modified, summary, lang = review_inputs(claim)
     return "\x1f".join((slug, text, verdict.slug, name, kind, str(claimed),
                         f"{appeared.id}\x1f{appeared.digest}" if appeared else "", str(published), str(modified),
-                        summary))
+                        summary, lang or ""))
 
 
 def claim_review(claim: Claim, site: Site, absolute_url) -> dict:
     """The ClaimReview of one claim; ``absolute_url`` turns a site path into a full URL."""
-    slug, text, verdict, name, kind, claimed, appeared, published, modified, summary = review_inputs(claim)
+    slug, text, verdict, name, kind, claimed, appeared, published, modified, summary, lang = review_inputs(claim)
     config = site.config
     rating: dict = {"@type": "Rating", "alternateName": verdict.label, "ratingExplanation": summary}
     if verdict.rating is not None:
@@ -56,7 +56,7 @@ def claim_review(claim: Claim, site: Site, absolute_url) -> dict:
         "author": organization(site, absolute_url),
         "datePublished": published.isoformat(),
         "itemReviewed": item,
-        "inLanguage": config.language,
+        "inLanguage": lang or config.language,  # a claim not yet translated is in the default language
     }
     if config.data_license:
         review["sdLicense"] = config.data_license

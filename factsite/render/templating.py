@@ -16,11 +16,10 @@ import jinja2
 from markupsafe import Markup
 
 from .compiled import compiled_templates
+from .i18n import human_date, month_name
 from ..model.site import Claim, Site
 from ..read.theme import ThemeLoader, read_theme_file
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 STANCE_LABELS = {"supports": "Supports the claim", "contradicts": "Contradicts the claim",
                  "context": "Gives context"}
 # The verdict badge's shapes (16x16 strokes), so a verdict never relies on colour alone.
@@ -45,8 +44,9 @@ def template_environment(templates_dir: Path, compiled: bool = False,
     templates than rendering). ``reload``: look at each template's
     file again every time it is used, for an environment kept from build to build; a build
     of its own does not, which saves a system call or three per page."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=ThemeLoader(templates_dir),  # follows no link
+        extensions=["jinja2.ext.i18n"],  # each renderer installs its language's catalogue (i18n.py)
         bytecode_cache=compiled_templates() if compiled else None,  # never in the project: compiled.py
         auto_reload=reload,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
@@ -54,11 +54,8 @@ def template_environment(templates_dir: Path, compiled: bool = False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def human_date(value: dt.date | None) -> str:
-    """"4 September 2025": the same in every locale, so builds are reproducible."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
+    env.install_null_translations(newstyle=True)
+    return env
 
 
 def as_text(markup: str) -> Markup:
@@ -76,12 +73,12 @@ def count_by_verdict(claims: list[Claim]) -> dict[str, int]:
 _verdict_slug = operator.attrgetter("verdict.slug")  # a list of 10,000 claims is counted at C speed
 
 
-def by_month(claims: list[Claim]) -> list[tuple[str, list[Claim]]]:
+def by_month(claims: list[Claim], language: str = "en") -> list[tuple[str, list[Claim]]]:
     """Claims grouped by the month they were published, newest month first."""
     groups: dict[tuple[int, int], list[Claim]] = {}
     for claim in claims:
         groups.setdefault((claim.published.year, claim.published.month), []).append(claim)
-    return [(f"{MONTHS[month - 1]} {year}", items) for (year, month), items in sorted(groups.items(), reverse=True)]
+    return [(month_name(year, month, language), items) for (year, month), items in sorted(groups.items(), reverse=True)]
 
 
 def join_url(base: str, path: str) -> str:
