@@ -82,12 +82,25 @@ def index_files(out: Path) -> dict[str, bytes]:
     return {name: data for name, data in contents_of(out).items() if name.startswith("pagefind/")}
 
 
+def every_claim_page(project) -> list[str]:
+    """Every claim's page in every edition: the English at the root, the Ukrainian under uk/."""
+    slugs = [p.stem for p in (project.content_dir / "claims").glob("*.md") if "." not in p.stem]
+    return [f"{edition}claims/{slug}/" for edition in ("", "uk/") for slug in slugs]
+
+
+def shards_of_every_edition(project) -> list[list[str]]:
+    """The parts of the search index: each edition's claims in parts of their own."""
+    pages = every_claim_page(project)
+    return [shard for edition in ("", "uk/") for shard in
+            search_shards([page for page in pages if page.startswith(edition) and page.count("/") == 2 + bool(edition)])]
+
+
 def test_an_edit_indexes_again_only_the_part_of_its_claim(real_site, tmp_path, small_parts):
     out = tmp_path / "site"
     build(real_site, out, cards=False)
     parts = sorted(p.name for p in (out / "pagefind").iterdir())
-    claims = [f"claims/{p.stem}/" for p in (real_site.content_dir / "claims").glob("*.md")]
-    assert len(parts) == len(search_shards(claims)) > 4  # the claims in parts of about 4
+    claims = every_claim_page(real_site)
+    assert len(parts) == len(shards_of_every_edition(real_site)) > 4  # the claims in parts of about 4
     before = index_files(out)
     folders = {name: (out / "pagefind" / name).stat().st_ino for name in parts}  # a part made again is a new folder
     claim = real_site.content_dir / "claims" / "eram-missile-delivery.md"
@@ -97,9 +110,8 @@ def test_an_edit_indexes_again_only_the_part_of_its_claim(real_site, tmp_path, s
 
     after = index_files(out)
     changed = {name.split("/")[1] for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
-    [part] = [str(n) for n, shard in enumerate(search_shards(
-        [f"claims/{p.stem}/" for p in (real_site.content_dir / "claims").glob("*.md")]), 1)
-        if "claims/eram-missile-delivery/" in shard]
+    [part] = [str(n) for n, shard in enumerate(shards_of_every_edition(real_site), 1)
+              if "claims/eram-missile-delivery/" in shard]
     assert changed == {part}
     made_again = {name for name in parts if (out / "pagefind" / name).stat().st_ino != folders[name]}
     assert made_again == {part}
@@ -130,7 +142,7 @@ def test_a_site_without_claims_says_there_is_nothing_to_search(tmp_path):
 @pytest.mark.parametrize("term", ["Ukraine", "troops", "ERAM"])
 def test_readers_find_in_the_parts_what_one_index_finds(real_site, tmp_path, browser, monkeypatch, term):
     found, whole = {}, search_parts.SHARD_SIZE
-    claims = [f"claims/{p.stem}/" for p in (real_site.content_dir / "claims").glob("*.md")]
+    claims = every_claim_page(real_site)
     for size in (4, whole):
         monkeypatch.setattr(search_parts, "SHARD_SIZE", size)
         parts = search_shards(claims)

@@ -25,8 +25,6 @@ from ..render.renderer import Renderer
 from ..runtime import Stopwatch, source_date
 from ..output.search import build_search_index, refresh_search_index
 from ..digest import digest_of
-from ..model.search_parts import search_shards
-from ..model.site import claim_url
 from ..output.write import journal_pending, owned, refuse_project_folder, update_site, write_files, write_site
 
 @dataclass
@@ -145,7 +143,8 @@ class FolderSink:
         state = self.state if self.state and self.state.settings == self.settings_of(renderer) else None
         shards = None
         if self.settings.search:
-            shards, self.search_digests = search_parts_and_digests(renderer.claim_prints(prints))
+            shards, self.search_digests = search_parts_and_digests(renderer.search_shards(),
+                                                                   renderer.claim_prints(prints))
         # A build stopped after the site changes but before the new state is saved must leave
         # no state, rather than one that no longer describes the site.
         forget_state = self.cache.forget_state if self.cache else None
@@ -211,10 +210,9 @@ def _document_cache(cache: BuildCache | None, content_dir: Path, signatures: dic
     return documents
 
 
-def search_parts_and_digests(claim_prints: dict[str, str]) -> tuple[list[list[str]], list[str]]:
+def search_parts_and_digests(shards: list[list[str]], claim_prints: dict[str, str]) -> tuple[list[list[str]], list[str]]:
     """The parts of the search index (each a list of claim pages), and a digest of what the
     claim pages in each show (``claim_prints``, by address): a part is indexed again when its digest changes."""
-    shards = search_shards(list(claim_prints))
     return shards, [digest_of(*(claim_prints[url] for url in shard)) for shard in shards]
 
 

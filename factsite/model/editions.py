@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..digest import digest_of
-from ..read.slugs import claimant_slug, slugify
 from .assemble import assemble_site
 from .languages import ClaimTranslation, SiteTranslation, Translations
 from .site import Citation, Claim, Claimant, Contact, Content, Correction, Page, Site, SiteConfig, Source
@@ -34,8 +33,7 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
     verdicts = {v.slug: replace(v, label=translation.verdicts[v.slug][0], definition=translation.verdicts[v.slug][1],
                                 claims=[]) for v in config.verdicts}
     topics = {t.slug: replace(t, name=translation.topics[t.slug][0], description=translation.topics[t.slug][1],
-                              address=slugify(translation.topics[t.slug][0]) or t.slug, claims=[])
-              for t in config.topics}
+                              address=translation.topics[t.slug][2], claims=[]) for t in config.topics}
     organization = replace(config.organization, name=translation.organization_name or config.organization.name)
     edition_config = replace(
         config, title=translation.title, tagline=translation.tagline, language=language.code,
@@ -49,8 +47,8 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
     def claimant_of(claim: Claim) -> Claimant:
         original = claim.claimant
         if original.slug not in claimants:
-            name = translation.claimants.get(original.name, original.name)
-            claimants[original.slug] = replace(original, name=name, slug=claimant_slug(name), claims=[])
+            name, slug = translation.claimants.get(original.name, (original.name, original.slug))
+            claimants[original.slug] = replace(original, name=name, slug=slug, claims=[])
         return claimants[original.slug]
 
     claims = [translated_claim(claim, files.claims.get(claim.slug), default, verdicts, topics, sources, people,
@@ -87,20 +85,20 @@ def translated_claim(claim: Claim, translation: ClaimTranslation | None, default
         claimant=claimant, citations=citations, related=[],
         appeared_in=sources[claim.appeared_in.id] if claim.appeared_in else None,
         authors=[people[p.id] for p in claim.authors], editors=[people[p.id] for p in claim.editors],
-        corrections=[Correction(c.date, _text(t and t.corrections, index, c.note))
-                     for index, c in enumerate(claim.corrections)],
-        contacted=[Contact(c.who, c.date, _text(t and t.responses, index, c.response))
-                   for index, c in enumerate(claim.contacted)],
+        corrections=[Correction(c.date, _text(t and t.corrections, (c.date, c.note), c.note))
+                     for c in claim.corrections],
+        contacted=[Contact(c.who, c.date, _text(t and t.responses, (c.who, c.date), c.response))
+                   for c in claim.contacted],
         lang=None if t else default, translated=t is not None)
     if t is not None:
         copy = replace(copy, title=t.title, claim=t.claim, summary=t.summary, body=t.body, body_line=t.body_line,
                        path=t.path, digest=digest_of(claim.digest, t.digest),
-                       body_digest=digest_of(claim.body_digest, t.digest))
+                       body_digest=t.digest)  # the original's analysis is not on the page
     for correction in copy.corrections:
         correction.claim = copy
     return copy
 
 
-def _text(translated: dict | None, index: int, original):
-    """The translation of the ``index``th entry's text, or the original's."""
-    return translated.get(index, original) if translated else original
+def _text(translated: dict | None, key, original):
+    """The translation of the entry ``key`` names, or the original's text."""
+    return translated.get(key, original) if translated else original

@@ -28,16 +28,17 @@ class SiteTranslation:
     title: str
     tagline: str
     verdicts: dict[str, tuple[str, str]]  # by slug: label, definition
-    topics: dict[str, tuple[str, str]]  # by slug: name, description
-    claimants: dict[str, str] = field(default_factory=dict)  # a claimant's name as the claims write it: its translation
+    topics: dict[str, tuple[str, str, str]]  # by slug: name, description, and its page's name, made from the name
+    # A claimant's name as the claims write it: its translation, and their page's name, made from it.
+    claimants: dict[str, tuple[str, str]] = field(default_factory=dict)
     nonpartisanship: str | None = None
     organization_name: str | None = None
 
 
 @dataclass
 class ClaimTranslation:
-    """A claim's `<slug>.<lang>.md`: the texts that differ from the original's, each by its place
-    in the original's lists."""
+    """A claim's `<slug>.<lang>.md`: the texts that differ from the original's, each by the place
+    of what it translates in the original's lists."""
 
     path: Path
     title: str
@@ -48,8 +49,8 @@ class ClaimTranslation:
     digest: str  # of the file, front matter and analysis
     quote_translations: dict[int, str] = field(default_factory=dict)  # by the citation's place in sources:
     notes: dict[int, str] = field(default_factory=dict)
-    corrections: dict[int, str] = field(default_factory=dict)  # by place: the note
-    responses: dict[int, str] = field(default_factory=dict)  # by place in contacted: the response
+    corrections: dict[tuple, str] = field(default_factory=dict)  # by the original's date and note: the note
+    responses: dict[tuple, str] = field(default_factory=dict)  # by whom was asked and when: the response
 
 
 @dataclass

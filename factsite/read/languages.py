@@ -23,11 +23,13 @@ from ..model.languages import Language, SiteTranslation
 from ..model.site import Topic, Verdict
 from .fields import Field
 from .parse import Document
+from .slugs import claimant_slug, slugify
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639: also what a translation's file name ends with (.uk.md)
+DEFAULT_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # the default's files have no code: en-GB will do
 
 LANGUAGE_FIELDS = {
-    "code": Field("text", "uk", required=True, max_length=3),
+    "code": Field("text", "uk", required=True, max_length=35),
     "name": Field("text", "Українська", required=True, max_length=100),
     "title": Field("text", "Перевірка тверджень", max_length=200),
     "tagline": Field("text", "Що звіти про гарантії безпеки повідомили правильно", max_length=500),
@@ -59,7 +61,7 @@ def site_languages(doc: Document, default: str, records: list, verdicts: list[Ve
     for index, values in records:
         code = values["code"] or ""
         where = ("languages", index)
-        if not LANGUAGE_CODE.fullmatch(code):
+        if not (DEFAULT_CODE if not languages else LANGUAGE_CODE).fullmatch(code):
             problems.error(doc.path, doc.line(*where, "code"), f'"{code}" is not a language code',
                            "write the two-letter ISO 639-1 code in lower case, e.g. code: uk")
             continue
@@ -90,7 +92,8 @@ def _translation(doc: Document, where: tuple, language: Language, values: dict, 
         if written.get(name) and not values[name]:
             missing((name,), f"{name}: ...")
     given_verdicts = {entry["slug"]: (entry["label"], entry["definition"] or "") for _, entry in values["verdicts"]}
-    given_topics = {entry["slug"]: (entry["name"], entry["description"] or "") for _, entry in values["topics"]}
+    given_topics = {entry["slug"]: (entry["name"], entry["description"] or "", slugify(entry["name"]) or entry["slug"])
+                    for _, entry in values["topics"]}
     for kind, given, defined in (("verdicts", given_verdicts, {v.slug: v.definition for v in verdicts}),
                                  ("topics", given_topics, {t.slug: t.description for t in topics})):
         for slug, text in defined.items():
@@ -104,6 +107,7 @@ def _translation(doc: Document, where: tuple, language: Language, values: dict, 
                 problems.error(doc.path, doc.line(*where, kind, index, "slug"),
                                f'"{entry["slug"]}" is not one of the site\'s {kind}',
                                f"translate only the {kind} site.yml defines: {', '.join(sorted(defined))}")
-    claimants = {entry["name"]: entry["translation"] for _, entry in values["claimants"]}
+    claimants = {entry["name"]: (entry["translation"], claimant_slug(entry["translation"]))
+                 for _, entry in values["claimants"]}
     return SiteTranslation(language, values["title"] or "", values["tagline"] or "", given_verdicts, given_topics,
                            claimants, values["nonpartisanship"], values["organization_name"])

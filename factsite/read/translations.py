@@ -92,7 +92,7 @@ def _of_known_languages(files: list[tuple[Path, str, str]], codes: set[str], pro
         else:
             problems.error(path, None, f'this is a translation into "{code}", which site.yml does not list',
                            f"add {code} to languages: in content/site.yml, or rename the file" if codes else
-                           f"list the languages in content/site.yml (languages:), or rename the file")
+                           "list the languages in content/site.yml (languages:), or rename the file")
     return known
 
 
@@ -103,42 +103,50 @@ def claim_translation(file: ClaimTranslationFile, original: ClaimFile, problems:
         if values[name] not in (None, []) and values[name] != given[name]:
             _differs(file, (name,), original, problems)
     quotes, notes = {}, {}
-    if values["sources"]:
-        if len(values["sources"]) != len(given["sources"]):
-            problems.error(file.path, file.line("sources"), f"the translation lists {len(values['sources'])} "
-                           f"sources, the original {len(given['sources'])}",
-                           "list the original's sources in its order, each with its translated note")
-        for (index, entry), (_, kept) in zip(values["sources"], given["sources"]):
-            for name in ("source", "quote", "stance"):
-                if entry[name] is not None and entry[name] != kept[name]:
-                    _differs(file, ("sources", index, name), original, problems)
-            if entry["quote_translation"]:
-                if not kept["quote"]:
-                    problems.error(file.path, file.line("sources", index, "quote_translation"),
-                                   "this citation has no quote in the original to translate",
-                                   "remove quote_translation:, or translate what the source shows as note:")
-                quotes[index] = entry["quote_translation"]
-            if entry["note"]:
-                notes[index] = entry["note"]
-    corrections = _texts(file, original, "corrections", "note", ("date",), problems)
-    responses = _texts(file, original, "contacted", "response", ("who", "date"), problems)
+    for index, at in _matched(file, original, "sources", ("source",), problems):
+        entry, kept = values["sources"][index][1], given["sources"][at][1]
+        for name in ("quote", "stance"):
+            if entry[name] is not None and entry[name] != kept[name]:
+                _differs(file, ("sources", index, name), original, problems)
+        if entry["quote_translation"]:
+            if not kept["quote"]:
+                problems.error(file.path, file.line("sources", index, "quote_translation"),
+                               "this citation has no quote in the original to translate",
+                               "remove quote_translation:, or translate what the source shows as note:")
+            quotes[at] = entry["quote_translation"]
+        if entry["note"]:
+            notes[at] = entry["note"]
+    kept_corrections, kept_contacts = given["corrections"], given["contacted"]
+    corrections = {(kept_corrections[at][1]["date"], kept_corrections[at][1]["note"]): values["corrections"][index][1]["note"]
+                   for index, at in _matched(file, original, "corrections", ("date",), problems)}
+    responses = {(kept_contacts[at][1]["who"], kept_contacts[at][1]["date"]): values["contacted"][index][1]["response"]
+                 for index, at in _matched(file, original, "contacted", ("who", "date"), problems)
+                 if values["contacted"][index][1]["response"]}
     return ClaimTranslation(file.path, values["title"] or "", values["claim"] or "", values["summary"] or "",
                             file.body, file.body_line, digest_of(file.digest, file.body_digest), quotes, notes,
                             corrections, responses)
 
 
-def _texts(file: ClaimFile, original: ClaimFile, field: str, text: str, same: tuple[str, ...],
-           problems: Problems) -> dict[int, str]:
-    """The translated ``text`` of each entry of the list ``field``, whose ``same`` fields must be the original's."""
-    entries, kept = file.values[field], original.values[field]
-    if entries and len(entries) != len(kept):
-        problems.error(file.path, file.line(field), f"the translation has {len(entries)} {field}, the original "
-                       f"{len(kept)}", f"translate each of the original's {field}, in its order")
-    for (index, entry), (_, given) in zip(entries, kept):
-        for name in same:
-            if entry[name] is not None and entry[name] != given[name]:
-                _differs(file, (field, index, name), original, problems)
-    return {index: entry[text] for index, entry in entries if entry[text]}
+def _matched(file: ClaimFile, original: ClaimFile, field: str, same: tuple[str, ...],
+             problems: Problems) -> list[tuple[int, int]]:
+    """Each entry of the translation's list ``field`` with the place of the original's entry it
+    translates: the next one with the same ``same`` values (a source cited twice is translated
+    in its order), so that an entry the original gains since leaves the others matched."""
+    waiting: dict[tuple, list[int]] = {}
+    for at, (_, entry) in enumerate(original.values[field]):
+        waiting.setdefault(tuple(entry[name] for name in same), []).append(at)
+    matched = []
+    for index, (_, entry) in enumerate(file.values[field]):
+        key = tuple(entry[name] for name in same)
+        if waiting.get(key):
+            matched.append((index, waiting[key].pop(0)))
+        elif None not in key:
+            what = ", ".join(f"{name} {value}" for name, value in zip(same, key))
+            problems.error(file.path, file.line(field, index, same[0]),
+                           f"the original ({original.path.name}) has no more {field} entries with {what}",
+                           f"a translation translates the original's {field}: give each its {' and '.join(same)} "
+                           "as the original does, or remove this one")
+    return matched
 
 
 def _differs(file: ClaimFile, where: tuple, original: ClaimFile, problems: Problems) -> None:

@@ -19,6 +19,14 @@ class Editions:
         for renderer in renderers:
             renderer.editions = renderers
         self.by_kind = {name: renderer for renderer in renderers for name in renderer.kinds}
+        first = 1
+        for renderer in renderers:
+            renderer.number_search_parts(first)
+            first += len(renderer.search_shards)
+
+    def search_shards(self) -> list[list[str]]:
+        """Every part of the search index, each edition's in turn (renderer.py)."""
+        return [shard for renderer in self.renderers for shard in renderer.search_shards]
 
     def compile_most_used(self) -> None:
         for renderer in self.renderers:

@@ -48,7 +48,7 @@ def _compiled(po: bytes, language: str) -> Translations:
 
 @functools.lru_cache(maxsize=8)
 def _locale(language: str) -> Locale:
-    return Locale.parse(language)
+    return Locale.parse(language.replace("-", "_"))  # en-GB, as <html lang> writes it
 
 
 def human_date(value: dt.date | None, language: str = "en") -> str:

@@ -28,7 +28,7 @@ from ..digest import digest_of
 from ..errors import BuildFailed, Problems
 from .jobs import Job, JobResult, Output, Writer
 from ..checks.links import OutputIndex, WrittenLinks
-from .i18n import translations
+from .i18n import human_date, translations
 from .markup import MarkdownRenderer
 from ..model.search_parts import search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
@@ -37,7 +37,7 @@ from .kept import Kept
 from .pages import ClaimPages, ListingPages, SourcePages
 from .site_pages import CorrectionsPages, SharedPages
 from .site_files import FEED_SIZE, WholeSiteFiles
-from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_month, count_by_verdict, human_date,
+from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_month, count_by_verdict,
                          join_url, stylesheet, template_environment)
 from ..read.theme import read_theme_file, theme_files
 
@@ -72,14 +72,17 @@ class Renderer:
         self.job_prefix = f"{site.config.language}:" if self.prefix else ""
         self.editions: list[Renderer] = [self]  # every edition's, the default's first (editions.py)
         self.env = env or template_environment(templates_dir, compiled_templates)
-        # The parts of the search index, which the search page loads: every edition's claims.
-        self.search_shards = search_shards(self.claim_pages()) if search else []
+        # The parts of the search index that hold this edition's claims, which its search page
+        # loads (each part holds one language's pages, which Pagefind indexes the same every time),
+        # and where they are: numbered after the earlier editions' parts (editions.py).
+        self.search_shards = search_shards([self.prefix + claim.url for claim in site.claims]) if search else []
+        self.search_bundles = [self.root_url(shard_folder(n)) for n in range(1, len(self.search_shards) + 1)]
         self.site_globals = dict(
             site=site, url=self.url, root_url=self.root_url, absolute_url=self.absolute_url, asset=self.asset,
             STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=functools.partial(by_month, language=language),
             count_by_verdict=self.count_by_verdict, cards_built=cards, search_built=search,
             badge=self.badge, claim_card=self.claim_card, issue_form=self.issue_form,
-            search_bundles=[self.root_url(shard_folder(n)) for n in range(1, len(self.search_shards) + 1)],
+            search_bundles=self.search_bundles,
             alternates=self.alternates,
         )
         self.env.globals.update(self.site_globals)
@@ -101,9 +104,9 @@ class Renderer:
         """Whether this is the default language's edition, which writes the files every edition shares."""
         return not self.prefix
 
-    def claim_pages(self) -> list[str]:
-        """The address of each claim page of every edition (the search index holds them all)."""
-        return [edition.prefix + claim.url for edition in self.editions for claim in edition.site.claims]
+    def number_search_parts(self, first: int) -> None:
+        """Number this edition's parts of the search index from ``first``."""
+        self.search_bundles[:] = [self.root_url(shard_folder(n)) for n in range(first, first + len(self.search_shards))]
 
     def compile_most_used(self) -> None:
         for template in job_runner.MOST_USED_TEMPLATES:

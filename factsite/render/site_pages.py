@@ -120,7 +120,7 @@ class SharedPages:
             # The people, on their index and on any page that includes the team.
             *people_records(site),
             # The search page, which names each part of the index.
-            str(len(self.r.search_shards)),
+            *self.r.search_bundles,
             # The withdrawn fact-checks, and the pages at their addresses.
             *withdrawn_records(site), *[w.claim for w in self.withdrawn_pages],
             *[alias for alias, _ in self.withdrawn_aliases])

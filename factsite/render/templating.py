@@ -3,7 +3,6 @@ filters and helpers every template may call, and the stylesheet with the verdict
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import html
 import operator
@@ -16,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from .compiled import compiled_templates
-from .i18n import human_date, month_name
+from .i18n import month_name
 from ..model.site import Claim, Site
 from ..read.theme import ThemeLoader, read_theme_file
 

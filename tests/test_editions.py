@@ -1,0 +1,151 @@
+"""A site in two languages: the fixture's English (en-GB, the default, at the root) and its
+Ukrainian edition under uk/, made from the same claims with the translations beside them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from factsite.commands.build import build
+from factsite.engine import read_site
+from factsite.errors import BuildFailed
+
+from .conftest import FIXTURES, write
+
+ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
+BASE = "https://example.org/"
+
+
+@pytest.fixture
+def project(project):
+    """The fixture site with its Ukrainian edition (tests/fixtures/ukrainian): site.yml's languages
+    and translations of a claim, a page and a source."""
+    overlay = FIXTURES / "ukrainian"
+    settings = project.content_dir / "site.yml"
+    settings.write_text(settings.read_text("utf-8") + (overlay / "languages.yml").read_text("utf-8"), "utf-8")
+    for path in overlay.rglob("*.uk.*"):
+        write(project.content_dir / path.relative_to(overlay), path.read_text("utf-8"))
+    return project
+
+
+@pytest.fixture
+def built(project, tmp_path) -> Path:
+    out = tmp_path / "site"
+    build(project, out, use_cache=False)
+    return out
+
+
+def pages_of(site: Path) -> list[Path]:
+    """Every page but 404 and the pages at old addresses, which only lead to the new."""
+    return [page for page in sorted(site.rglob("*.html"))
+            if page.name != "404.html" and 'http-equiv="refresh"' not in page.read_text("utf-8")]
+
+
+def test_hreflang_pairs_are_reciprocal_on_every_page(built):
+    pages = pages_of(built)
+    assert any(page.is_relative_to(built / "uk") for page in pages) and len(pages) > 40
+    for page in pages:
+        own = BASE + page.relative_to(built).as_posix().removesuffix("index.html")
+        alternates = dict(ALTERNATE.findall(page.read_text("utf-8")))
+        assert set(alternates) == {"en-GB", "uk", "x-default"}, page
+        assert own in alternates.values() and alternates["x-default"] == alternates["en-GB"], page
+        for code, url in alternates.items():
+            target = built / url.removeprefix(BASE) / "index.html" if url.endswith("/") else built / url.removeprefix(BASE)
+            assert target.is_file(), f"{page} names {url} ({code}), which is not built"
+            assert dict(ALTERNATE.findall(target.read_text("utf-8"))) == alternates, f"{target} does not name {page} back"
+
+
+def test_each_page_says_its_language_and_links_to_the_other(built):
+    english = (built / "claims/budget-doubled/index.html").read_text("utf-8")
+    ukrainian = (built / "uk/claims/budget-doubled/index.html").read_text("utf-8")
+    assert '<html lang="en-GB">' in english and '<html lang="uk">' in ukrainian
+    assert 'href="/uk/claims/budget-doubled/" hreflang="uk" lang="uk">Українська</a>' in english
+    assert 'href="/claims/budget-doubled/" hreflang="en-GB" lang="en-GB">English</a>' in ukrainian
+    assert "Бюджет подвоївся" in ukrainian and "Видатки зросли наполовину" in ukrainian
+    assert "Неправда" in ukrainian  # the verdict's label in site.yml's Ukrainian
+    # A link the translation wrote as in the original leads to the same edition's page.
+    assert 'href="/uk/claims/rain-record/"' in ukrainian and 'href="/uk/methodology/"' in ukrainian
+    # The quote stays the source's words, with the translation beside it.
+    assert "the budget has doubled since 2020" in ukrainian and "бюджет подвоївся з 2020 року" in ukrainian
+
+
+def test_a_claim_not_yet_translated_is_in_the_edition_in_its_own_language(built):
+    page = (built / "uk/claims/rain-record/index.html").read_text("utf-8")
+    assert '<html lang="uk">' in page
+    assert 'lang="en-GB"' in page, "its English text is marked as English"
+    listing = (built / "uk/index.html").read_text("utf-8")
+    assert "/uk/claims/rain-record/" in listing and "/uk/claims/budget-doubled/" in listing
+
+
+def test_names_made_addresses_are_transliterated_and_claim_addresses_kept(built):
+    assert (built / "uk/claimants/mer/index.html").is_file()  # "Мер"
+    assert (built / "uk/topics/biudzhet/index.html").is_file()  # "Бюджет"
+    assert (built / "uk/claims/budget-doubled/index.html").is_file()
+    page = (built / "uk/topics/biudzhet/index.html").read_text("utf-8")
+    assert f'hreflang="en-GB" href="{BASE}topics/budget/"' in page
+
+
+def test_claims_json_feeds_and_sitemap_carry_every_language(built):
+    reviews = json.loads((built / "claims.json").read_text("utf-8"))["dataFeedElement"]
+    by_language = {(review["inLanguage"], review["url"].removeprefix(BASE)) for review in reviews}
+    assert ("uk", "uk/claims/budget-doubled/") in by_language
+    assert ("en-GB", "uk/claims/rain-record/") in by_language, "untranslated: still in English"
+    assert ("en-GB", "claims/budget-doubled/") in by_language and len(reviews) == 4
+    assert "<language>uk</language>" in (built / "uk/feed.xml").read_text("utf-8") or \
+        'xml:lang="uk"' in (built / "uk/feed.xml").read_text("utf-8")
+    assert "Бюджет подвоївся" in (built / "uk/feed.xml").read_text("utf-8")
+    assert "Бюджет подвоївся" not in (built / "feed.xml").read_text("utf-8")
+    sitemap = ElementTree.parse(built / "sitemap.xml").getroot()
+    xhtml = "{http://www.w3.org/1999/xhtml}link"
+    entry = next(url for url in sitemap if url[0].text == BASE + "uk/claims/budget-doubled/")
+    assert {link.get("hreflang"): link.get("href") for link in entry.iter(xhtml)} == {
+        "en-GB": BASE + "claims/budget-doubled/", "uk": BASE + "uk/claims/budget-doubled/",
+        "x-default": BASE + "claims/budget-doubled/"}
+
+
+def problems_of(project) -> list[str]:
+    with pytest.raises(BuildFailed) as failed:
+        read_site(project)
+    return [f"{item.path.name}:{item.line}: {item.message} | {item.hint}" for item in failed.value.problems.errors]
+
+
+def test_a_translation_may_not_change_the_verdict_or_the_sources(project):
+    path = project.content_dir / "claims/budget-doubled.uk.md"
+    text = path.read_text("utf-8").replace('verdict: "false"', 'verdict: "true"')
+    write(path, text.replace("  - source: council-data\n", "  - source: council-data\n  - source: council-data\n"))
+    found = problems_of(project)
+    assert any(p.startswith("budget-doubled.uk.md:5: \"verdict\" differs from the original (budget-doubled.md)")
+               for p in found), found
+    assert any("budget-doubled.uk.md:12:" in p and "no more sources entries with source council-data" in p
+               for p in found), found
+
+
+def test_site_yml_names_the_text_a_language_lacks(project):
+    settings = project.content_dir / "site.yml"
+    write(settings, settings.read_text("utf-8").replace("      - {slug: half-true, label: Напівправда, "
+                                                        "definition: Твердження частково правильне.}\n", ""))
+    found = problems_of(project)
+    assert any("the Українська (uk) edition has no translation of verdicts half-true" in p for p in found), found
+
+
+def test_translations_of_nothing_or_into_an_unlisted_language_are_errors(project):
+    claims = project.content_dir / "claims"
+    write(claims / "snow-record.uk.md", (claims / "budget-doubled.uk.md").read_text("utf-8"))
+    write(claims / "budget-doubled.fr.md", (claims / "budget-doubled.uk.md").read_text("utf-8"))
+    found = problems_of(project)
+    assert any(p.startswith('snow-record.uk.md:None: there is no claim "snow-record"') for p in found), found
+    assert any(p.startswith('budget-doubled.fr.md:None: this is a translation into "fr"') for p in found), found
+
+
+def test_a_claim_gaining_a_correction_keeps_its_translated_ones(project, tmp_path):
+    original = project.content_dir / "claims/budget-doubled.md"
+    write(original, original.read_text("utf-8").replace(
+        "corrections:\n", "corrections:\n  - date: 2025-03-10\n    note: A later fix.\n"))
+    site, _ = read_site(project)
+    claim = next(c for c in site.editions[0].claims if c.slug == "budget-doubled")
+    assert [c.note for c in claim.corrections] == [
+        "У попередній версії показник 2020 року було вказано як 11 мільйонів.", "A later fix."]
