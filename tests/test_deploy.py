@@ -212,7 +212,8 @@ def test_linkchecker_finds_no_broken_link(crawl):
 
 def test_crawl_reaches_every_page(crawl):
     # Not the pages at old addresses, which no page links to (tests/test_addresses.py follows them).
-    old = {crawl.site / path / "index.html" for path in old_addresses(REPO / "content")}
+    old = {crawl.site / edition / path / "index.html" for path in old_addresses(REPO / "content")
+           for edition in ("", "uk")}
     assert all(page.is_file() for page in old)
     pages = sorted(set(crawl.site.rglob("*.html")) - old)
     assert len(crawl.checked) > len(pages), "the crawl checked fewer URLs than the site has pages"

@@ -99,7 +99,6 @@ def test_an_edit_indexes_again_only_the_part_of_its_claim(real_site, tmp_path, s
     out = tmp_path / "site"
     build(real_site, out, cards=False)
     parts = sorted(p.name for p in (out / "pagefind").iterdir())
-    claims = every_claim_page(real_site)
     assert len(parts) == len(shards_of_every_edition(real_site)) > 4  # the claims in parts of about 4
     before = index_files(out)
     folders = {name: (out / "pagefind" / name).stat().st_ino for name in parts}  # a part made again is a new folder
@@ -127,7 +126,8 @@ def test_the_search_page_follows_the_number_of_parts(real_site, tmp_path, monkey
     monkeypatch.setattr(search_parts, "SHARD_SIZE", 1500)  # as after an upgrade of factsite
     build(real_site, out, cards=False)
     assert 'data-bundles="/pagefind/1/"' in (out / "search" / "index.html").read_text()
-    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["1"]
+    assert 'data-bundles="/pagefind/2/"' in (out / "uk" / "search" / "index.html").read_text()  # its own language's
+    assert sorted(p.name for p in (out / "pagefind").iterdir()) == ["1", "2"]
 
 
 def test_a_site_without_claims_says_there_is_nothing_to_search(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 from .parse import Document, read_yaml_file
 from ..errors import Problems
 from .fields import Field, check_fields, is_web_address
-from .languages import LANGUAGE_FIELDS, site_languages
+from .languages import DEFAULT_CODE, LANGUAGE_FIELDS, site_languages
 from ..model.organization import Funder, Funding, Organization
 from ..model.site import SiteConfig, Topic, Verdict
 
@@ -103,6 +103,10 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     repository = _repository(doc, values["repository"], repository, problems)
     verdicts, topics = with_icons(_verdicts(doc, values["verdicts"], problems)), _topics(doc, values["topics"], problems)
     language = values["language"] or "en"
+    if not DEFAULT_CODE.fullmatch(language):
+        problems.error(doc.path, doc.line("language"), f'"{language[:50]}" is not a language code',
+                       "write the language's code as <html lang> writes it, e.g. language: en or language: en-GB")
+        language = "en"
     languages, translations = site_languages(doc, language, values["languages"], verdicts, topics,
                                              {**values, "organization_name": organization.name}, problems)
     return SiteConfig(

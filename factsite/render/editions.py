@@ -58,6 +58,8 @@ class Editions:
             renderer.release()
 
     def unlink(self) -> None:
+        """Undo the renderers' links to each other too, so that they are freed by reference counting (engine.Update.discard)."""
         for renderer in self.renderers:
             renderer.unlink()
+            renderer.editions = []
         self.by_kind = {}

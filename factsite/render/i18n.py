@@ -16,7 +16,7 @@ import gettext
 import io
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -48,7 +48,11 @@ def _compiled(po: bytes, language: str) -> Translations:
 
 @functools.lru_cache(maxsize=8)
 def _locale(language: str) -> Locale:
-    return Locale.parse(language.replace("-", "_"))  # en-GB, as <html lang> writes it
+    """The language's rules for dates; English's for a code Babel does not know (site.yml checks the form)."""
+    try:
+        return Locale.parse(language.replace("-", "_"))  # en-GB, as <html lang> writes it
+    except (ValueError, UnknownLocaleError):
+        return Locale("en")
 
 
 def human_date(value: dt.date | None, language: str = "en") -> str:

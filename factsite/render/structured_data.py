@@ -10,6 +10,7 @@ import json
 import re
 
 from ..model.site import Claim, Site, claim_url
+from .templating import join_url
 
 CONTEXT = "https://schema.org"
 
@@ -80,7 +81,7 @@ def creative_work(source) -> dict:
 def organization(site: Site, absolute_url) -> dict:
     org = site.config.organization
     data: dict = {"@type": "Organization", "name": org.name, "url": org.url or absolute_url("")}
-    logo = (org.logo if "://" in org.logo else absolute_url(org.logo)) if org.logo else None
+    logo = (org.logo if "://" in org.logo else join_url(site.config.base_url, org.logo)) if org.logo else None
     if logo and web_address(logo):  # checked in site.yml too; never a javascript: or data: URL
         data["logo"] = logo
     return data
