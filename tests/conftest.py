@@ -43,6 +43,17 @@ def project(tmp_path: Path) -> Project:
     return Project(content, REPO / "templates", REPO / "static")
 
 
+def with_ukrainian(project: Project) -> Project:
+    """The fixture site with its Ukrainian edition (tests/fixtures/ukrainian): site.yml's languages
+    and translations of a claim, a page and a source, the other claim left untranslated."""
+    overlay = FIXTURES / "ukrainian"
+    settings = project.content_dir / "site.yml"
+    settings.write_text(settings.read_text("utf-8") + (overlay / "languages.yml").read_text("utf-8"), "utf-8")
+    for path in overlay.rglob("*.uk.*"):
+        write(project.content_dir / path.relative_to(overlay), path.read_text("utf-8"))
+    return project
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

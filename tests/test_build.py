@@ -23,7 +23,7 @@ from factsite.commands.build import build
 from factsite.errors import BuildFailed
 from factsite.render.renderer import FEED_SIZE, Renderer, join_url
 
-from .conftest import FIXTURES, REPO, contents_of, copies_of_budget_doubled, write
+from .conftest import FIXTURES, REPO, contents_of, copies_of_budget_doubled, with_ukrainian, write
 from .links import all_links, resolve
 
 GOLDEN = FIXTURES / "basic" / "golden"
@@ -34,14 +34,15 @@ def files_of(folder: Path) -> list[str]:
 
 
 def test_golden_build_matches_file_by_file(project, tmp_path):
-    """The fixture site builds to exactly the reviewed output in tests/fixtures/basic/golden.
+    """The fixture site, in English and Ukrainian, builds to exactly the reviewed output in
+    tests/fixtures/basic/golden.
 
     After an intended change to templates or output, regenerate with
     `UPDATE_GOLDEN=1 python -m pytest tests/test_build.py` and review the diff.
     """
     out = tmp_path / "site"
     # Share cards and the search index depend on Pillow's and Pagefind's versions; they have tests of their own.
-    build(project, out, cards=False, search=False)
+    build(with_ukrainian(project), out, cards=False, search=False)
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(out, GOLDEN)

@@ -14,7 +14,7 @@ from factsite.commands.build import build
 from factsite.engine import read_site
 from factsite.errors import BuildFailed
 
-from .conftest import FIXTURES, write
+from .conftest import with_ukrainian, write
 
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
 BASE = "https://example.org/"
@@ -22,14 +22,7 @@ BASE = "https://example.org/"
 
 @pytest.fixture
 def project(project):
-    """The fixture site with its Ukrainian edition (tests/fixtures/ukrainian): site.yml's languages
-    and translations of a claim, a page and a source."""
-    overlay = FIXTURES / "ukrainian"
-    settings = project.content_dir / "site.yml"
-    settings.write_text(settings.read_text("utf-8") + (overlay / "languages.yml").read_text("utf-8"), "utf-8")
-    for path in overlay.rglob("*.uk.*"):
-        write(project.content_dir / path.relative_to(overlay), path.read_text("utf-8"))
-    return project
+    return with_ukrainian(project)
 
 
 @pytest.fixture
