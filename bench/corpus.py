@@ -206,6 +206,14 @@ def real_copy(front: dict, body: str, number: int, n: int, copy: int, slug_of) -
     return CLAIM_LINK.sub(lambda link: f"/claims/{slug_of(link.group(1))}/", text)
 
 
+def translated_copy(text: str, slug_of) -> str:
+    """A translation, for its claim's copy: its links to the copies, and without the corrections,
+    which the copy's dates no longer match (the copy's own notes are shown instead)."""
+    front, body = split_front_matter(text)
+    front.pop("corrections", None)
+    return CLAIM_LINK.sub(lambda link: f"/claims/{slug_of(link.group(1))}/", join_front_matter(front, body))
+
+
 def write_real_corpus(n: int, root: Path) -> Path:
     """The repository's content, its claims copied to ``n`` (see the module's docstring)."""
     content = root / "content"
@@ -213,7 +221,9 @@ def write_real_corpus(n: int, root: Path) -> Path:
         shutil.rmtree(content)
     source = REPO / "content"
     shutil.copytree(source, content, ignore=lambda folder, names: ["claims"] if Path(folder) == source else [])
-    originals = sorted((source / "claims").rglob("*.md"))
+    originals = sorted(path for path in (source / "claims").rglob("*.md") if "." not in path.stem)
+    # Each claim's translations (<slug>.<lang>.md) are copied with it: the site in every language it has.
+    translations = {path: sorted(path.parent.glob(f"{path.stem}.*.md")) for path in originals}
     index = {path.stem: number for number, path in enumerate(originals)}
     parsed = [split_front_matter(path.read_text("utf-8")) for path in originals]
     for number in range(n):
@@ -231,6 +241,10 @@ def write_real_corpus(n: int, root: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{original.stem}-{copy:05d}.md").write_text(real_copy(*parsed[which], number, n, copy, slug_of),
                                                               "utf-8")
+        for translation in translations[original]:
+            language = translation.stem.rsplit(".", 1)[1]
+            (folder / f"{original.stem}-{copy:05d}.{language}.md").write_text(
+                translated_copy(translation.read_text("utf-8"), slug_of), "utf-8")
     copy_theme(root)
     return root
 

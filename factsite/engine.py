@@ -76,7 +76,8 @@ class Settings:
 def read_site(project: Project, base_url: str | None = None, drafts: bool = False,
               jobs: int = 1, cache: DocumentCache | None = None,
               published: Path | None = None, since: str | None = None,
-              reuse: Reuse | None = None, repository: str | None = None) -> tuple[Site, Problems]:
+              reuse: Reuse | None = None, repository: str | None = None,
+              copies: Reuse | None = None) -> tuple[Site, Problems]:
     """Config, read and validate, assemble: the checked site model, and the warnings;
     raises BuildFailed listing every mistake.
 
@@ -85,6 +86,7 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     ``reuse``: what the last read made of each file, given again where nothing it was made from
     changed (read/reuse.py); this read's is kept in it for the next. Objects given again are
     linked anew, so a model read before is valid only until the next read with the same ``reuse``.
+    ``copies``: the same, for the editions in other languages (model/editions.py).
     """
     problems = Problems()
     reuse = reuse or Reuse()
@@ -101,7 +103,7 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
             unlink(dropped)
     reuse.next_update()
     problems.raise_if_errors()
-    site = assemble_editions(config, content)
+    site = assemble_editions(config, content, copies or Reuse())
     check_editorial(site, problems)
     reported = set()
     if published is not None:
@@ -162,6 +164,7 @@ class Engine:
         self.card_cache = card_cache
         self.compiled_templates = compiled_templates
         self.reuse = Reuse()  # what reading made of each file (read/reuse.py)
+        self.copies = Reuse()  # the editions' copies of what it made (model/editions.py)
         self.kept: dict[str, Kept] = {}  # by language: what rendering worked out from the model (render/kept.py)
         self.environments: dict[str, jinja2.Environment] = {}  # by language, but the default's (``templates``)
 
@@ -178,7 +181,7 @@ class Engine:
         settings, cores, clock = self.settings, self.cores or available_cores(), clock or Stopwatch()
         with clock("read and check"):
             site, problems = read_site(self.project, settings.base_url, settings.drafts, cores, self.documents,
-                                       published, since, self.reuse, settings.repository)
+                                       published, since, self.reuse, settings.repository, self.copies)
         with clock("fingerprint"):
             renderer = Editions([self.renderer(edition) for edition in (site, *site.editions)])
             prints = renderer.fingerprints()

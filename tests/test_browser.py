@@ -31,6 +31,13 @@ PAGE_KINDS = {
     "suggest": "suggest/",
     "about (organization)": "about/",
     "404": "claims/no-such-claim/deeper/",
+    # The Ukrainian edition's pages of each kind, with its interface and content in Ukrainian.
+    "claim (Ukrainian)": "uk/claims/eram-missile-delivery/",
+    "verdict (Ukrainian)": "uk/verdicts/false/",
+    "source (Ukrainian)": "uk/sources/post-news-26-nations/",
+    "topics (Ukrainian)": "uk/topics/",
+    "search (Ukrainian)": "uk/search/",
+    "about (Ukrainian)": "uk/about/",
 }
 # Pages only long lists have, in the real content copied to 120 claims (bench/corpus.py --shape
 # real), every one of which cites this source: each kind is the page its list's "Older" link leads
@@ -223,6 +230,18 @@ def test_search_for_a_word_finds_its_claim(site, page):
     assert base + "claims/eram-missile-delivery/" in result_links(page)
     assert page.is_hidden("#search-without-js")
     assert "<mark>" in page.inner_html("#search-results")
+
+
+def test_search_in_ukrainian_finds_the_ukrainian_page(site, page):
+    """The Ukrainian search page searches the Ukrainian edition's index: a Ukrainian word finds
+    the claim's Ukrainian page, and no English page."""
+    base, _ = site
+    page.goto(base + "uk/search/")
+    page.fill("#search-input", "ракет")
+    page.wait_for_selector("#search-results a")
+    found = result_links(page)
+    assert base + "uk/claims/eram-missile-delivery/" in found, found
+    assert all(url.startswith(base + "uk/claims/") for url in found), found
 
 
 def test_search_filters_by_verdict_and_topic(site, page):

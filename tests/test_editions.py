@@ -15,6 +15,7 @@ from factsite.engine import read_site
 from factsite.errors import BuildFailed
 
 from .conftest import with_ukrainian, write
+from .test_incremental import EDITS, assert_same_as_cold, replace
 
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
 BASE = "https://example.org/"
@@ -142,3 +143,33 @@ def test_a_claim_gaining_a_correction_keeps_its_translated_ones(project, tmp_pat
     claim = next(c for c in site.editions[0].claims if c.slug == "budget-doubled")
     assert [c.note for c in claim.corrections] == [
         "У попередній версії показник 2020 року було вказано як 11 мільйонів.", "A later fix."]
+
+
+# Incremental builds of both editions -------------------------------------------------------
+
+TRANSLATION_EDITS = {
+    "translated title": lambda c: replace(c / "claims/budget-doubled.uk.md", "title: Бюджет подвоївся",
+                                          "title: Бюджет справді подвоївся?"),
+    "translated analysis": lambda c: replace(c / "claims/budget-doubled.uk.md", "Мер порівнює", "Мер знову порівнює"),
+    "new translation": lambda c: write(c / "claims/rain-record.uk.md", "---\ntitle: Рекордний дощ\n"
+                                       "claim: Минулого місяця був найдощовіший день.\nsummary: Дані не кажуть.\n"
+                                       "---\nПеревіряти нічого.\n"),
+    "translated verdict label": lambda c: replace(c / "site.yml", "label: Неправда", "label: Хибно"),
+    "translated topic": lambda c: replace(c / "site.yml", "name: Погода", "name: Погода і клімат"),
+    "translated claimant": lambda c: replace(c / "site.yml", "translation: Мер", "translation: Міський голова"),
+    "deleted translation": lambda c: (c / "claims/rain-record.uk.md").unlink(),
+    "translated page": lambda c: replace(c / "pages/about.uk.md", "title: Про нас", "title: Про редакцію"),
+}
+
+
+@pytest.mark.parametrize("settled_files", [False, True])
+def test_every_edit_rebuilds_both_editions_to_the_same_bytes_as_a_cold_build(project, tmp_path, request,
+                                                                              settled_files):
+    if settled_files:
+        request.getfixturevalue("settled")
+    out = tmp_path / "site"
+    build(project, out)
+    for name, edit in {**EDITS, **TRANSLATION_EDITS}.items():
+        edit(project.content_dir)
+        build(project, out)
+        assert_same_as_cold(project, out, tmp_path, name)

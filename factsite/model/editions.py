@@ -12,47 +12,81 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
 from ..digest import digest_of
-from .assemble import assemble_site
+from .assemble import assemble_site, unlink
 from .languages import ClaimTranslation, SiteTranslation, Translations
 from .site import Citation, Claim, Claimant, Contact, Content, Correction, Page, Site, SiteConfig, Source
 
+T = TypeVar("T")
 
-def assemble_editions(config: SiteConfig, content: Content) -> Site:
+
+class Copies(Protocol):
+    """Where copies are kept from one update to the next (read/reuse.Reuse): each given again
+    while what it was made from is the same, so that what rendering works out from it is kept
+    too (render/kept.py)."""
+
+    def computed(self, key, inputs: tuple, compute: Callable[[], T]) -> T: ...
+    def dropped(self) -> list: ...
+    def next_update(self) -> None: ...
+
+
+def assemble_editions(config: SiteConfig, content: Content, copies: Copies) -> Site:
     """The default language's site, assembled from ``content`` as it is, with every other
     language's edition in its ``editions``."""
     site = assemble_site(config, content)
-    site.editions = [edition(config, content, translation, content.translations.get(code) or Translations())
+    site.editions = [edition(config, content, translation, content.translations.get(code) or Translations(), copies)
                      for code, translation in config.translations.items()]
+    for dropped in copies.dropped():
+        if isinstance(dropped, Claim):
+            unlink(dropped)  # freed at once, as read_site does for the default's claims
+    copies.next_update()
     return site
 
 
-def edition(config: SiteConfig, content: Content, translation: SiteTranslation, files: Translations) -> Site:
+def edition(config: SiteConfig, content: Content, translation: SiteTranslation, files: Translations,
+            copies: Copies) -> Site:
     """The edition in ``translation``'s language: copies of every record, with the texts translated."""
     language, default = translation.language, config.language
-    verdicts = {v.slug: replace(v, label=translation.verdicts[v.slug][0], definition=translation.verdicts[v.slug][1],
-                                claims=[]) for v in config.verdicts}
-    topics = {t.slug: replace(t, name=translation.topics[t.slug][0], description=translation.topics[t.slug][1],
-                              address=translation.topics[t.slug][2], claims=[]) for t in config.topics}
-    organization = replace(config.organization, name=translation.organization_name or config.organization.name)
-    edition_config = replace(
+
+    def copy(kind: str, key: str, inputs: tuple, make: Callable[[], T]) -> T:
+        return copies.computed((language.code, kind, key), inputs, make)
+
+    verdicts = {v.slug: copy("verdict", v.slug, (v, translation.verdicts[v.slug]), lambda v=v: replace(
+        v, label=translation.verdicts[v.slug][0], definition=translation.verdicts[v.slug][1], claims=[]))
+        for v in config.verdicts}
+    topics = {t.slug: copy("topic", t.slug, (t, translation.topics[t.slug]), lambda t=t: replace(
+        t, name=translation.topics[t.slug][0], description=translation.topics[t.slug][1],
+        address=translation.topics[t.slug][2], claims=[])) for t in config.topics}
+    edition_config = copy("settings", "", (config, translation, *verdicts.values(), *topics.values()), lambda: replace(
         config, title=translation.title, tagline=translation.tagline, language=language.code,
         verdicts=list(verdicts.values()), topics=sorted(topics.values(), key=lambda t: t.name.lower()),
-        nonpartisanship=translation.nonpartisanship or config.nonpartisanship, organization=organization,
-        prefix=language.prefix)
-    sources = {s.id: translated_source(s, files.sources.get(s.id), default) for s in content.sources}
-    people = {p.id: replace(p, claims=[]) for p in content.people}
+        nonpartisanship=translation.nonpartisanship or config.nonpartisanship, prefix=language.prefix,
+        organization=replace(config.organization, name=translation.organization_name or config.organization.name)))
+    sources = {s.id: copy("source", s.id, (s, files.sources.get(s.id)),
+                          lambda s=s: translated_source(s, files.sources.get(s.id), default)) for s in content.sources}
+    people = {p.id: copy("person", p.id, (p,), lambda p=p: replace(p, claims=[])) for p in content.people}
     claimants: dict[str, Claimant] = {}
 
     def claimant_of(claim: Claim) -> Claimant:
         original = claim.claimant
         if original.slug not in claimants:
             name, slug = translation.claimants.get(original.name, (original.name, original.slug))
-            claimants[original.slug] = replace(original, name=name, slug=slug, claims=[])
+            claimants[original.slug] = copy("claimant", original.slug, (original, name, slug),
+                                            lambda: replace(original, name=name, slug=slug, claims=[]))
         return claimants[original.slug]
 
-    claims = [translated_claim(claim, files.claims.get(claim.slug), default, verdicts, topics, sources, people,
-                               claimant_of(claim)) for claim in content.claims]
+    def claim_copy(claim: Claim) -> Claim:
+        translated, claimant = files.claims.get(claim.slug), claimant_of(claim)
+        linked = (verdicts[claim.verdict.slug], *(topics[t.slug] for t in claim.topics),
+                  *(sources[c.source.id] for c in claim.citations), claim.appeared_in and sources[claim.appeared_in.id],
+                  *(people[p.id] for p in claim.authors + claim.editors))
+        return copy("claim", claim.slug, (claim, translated, claimant, *linked), lambda: translated_claim(
+            claim, translated, default, verdicts, topics, sources, people, claimant))
+
+    claims = [claim_copy(claim) for claim in content.claims]
     pages = [translated_page(page, files.pages.get(page.slug), default) for page in content.pages]
     withdrawn = [replace(w, verdict=verdicts[w.verdict.slug]) for w in content.withdrawn]
     return assemble_site(edition_config, Content(list(sources.values()), claims, pages, withdrawn, [],

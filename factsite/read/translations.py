@@ -22,7 +22,8 @@ from .fields import Field, check_fields
 from .filecache import DocumentCache
 from .listing import translation_files
 from .parallel import read_many
-from .parse import check_markdown, read_markdown_file, read_yaml_file
+from .parse import check_markdown, read_markdown_file
+from .sources import SourceFile
 from .schema import CITATION_FIELDS, CLAIM_FIELDS, PAGE_FIELDS, PLACEHOLDER, SOURCE_FIELDS
 
 TRANSLATED = {"title", "claim", "summary"}  # besides the analysis and the lists below
@@ -76,11 +77,11 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
         page = page_translation(path, problems)
         if page is not None:
             found[code].pages[name] = page
-    for path, source_id, code in _of_known_languages(translation_files(content_dir / "sources", ".yml"), codes,
-                                                     problems):
-        notes = source_notes(path, problems)
-        if notes is not None:
-            found[code].sources[source_id] = notes
+    source_files = _of_known_languages(translation_files(content_dir / "sources", ".yml"), codes, problems)
+    read = read_many([path for path, _, _ in source_files], SourceTranslationFile, problems, jobs, cache)
+    for (_, source_id, code), file in zip(source_files, read, strict=True):
+        if file is not None and file.values["notes"]:
+            found[code].sources[source_id] = (file.values["notes"], file.digest)
     return found
 
 
@@ -172,10 +173,9 @@ def page_translation(path: Path, problems: Problems) -> PageTranslation | None:
                            digest_of(doc.digest, doc.body))
 
 
-def source_notes(path: Path, problems: Problems) -> tuple[str, str] | None:
-    """A source's translation gives its notes alone: its title and publisher are what it was published as."""
-    doc = read_yaml_file(path, problems)
-    if doc is None:
-        return None
-    values = check_fields(doc, {"notes": SOURCE_FIELDS["notes"]}, problems)
-    return (values["notes"], doc.digest) if values["notes"] else None
+class SourceTranslationFile(SourceFile):
+    """A source's translation, read and cached as a source file is: its notes alone, as its title
+    and publisher are what it was published as."""
+
+    FIELDS: ClassVar[dict] = {"notes": SOURCE_FIELDS["notes"]}
+    ADDRESSES: ClassVar[tuple[str, ...]] = ()
