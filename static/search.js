@@ -49,8 +49,10 @@ async function showMore(run) {
   }
   more.hidden = pending.length === 0;
   const count = list.children.length;
-  status.textContent = count ? `${count}${pending.length ? "+" : ""} fact-check${count === 1 ? "" : "s"} found.`
-    : "No fact-check matches.";
+  // The page gives the words in its language, one form for each plural category it has (search.html).
+  const words = status.dataset;
+  const form = words[plurals.select(count)] || words.other;
+  status.textContent = count ? form.replace("{n}", `${count}${pending.length ? "+" : ""}`) : words.none;
 }
 
 async function run() {
@@ -68,6 +70,8 @@ async function run() {
   }
   await showMore(current);
 }
+
+const plurals = new Intl.PluralRules(document.documentElement.lang);
 
 async function start() {
   if (!form) return;
