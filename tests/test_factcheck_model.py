@@ -74,7 +74,8 @@ def test_a_paraphrase_is_marked_in_lists_feed_alt_texts_and_share_card(out, proj
     assert 'alt="Test Check: Unproven"' in page_html(out, "rain-record")
     site, _ = read_site(project)
     faces = {c.slug: claim_face(c, site.config) for c in site.claims}
-    assert faces["budget-doubled"].paraphrase and not faces["rain-record"].paraphrase
+    assert faces["budget-doubled"].kicker == "FACT-CHECK · CLAIM PARAPHRASED" and "“" not in faces["budget-doubled"].claim
+    assert faces["rain-record"].kicker == "FACT-CHECK" and faces["rain-record"].claim.startswith("“")
 
 
 def make_budget_verbatim(project, claim: str) -> Path:

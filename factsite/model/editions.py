@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import operator
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
@@ -136,3 +137,21 @@ def translated_claim(claim: Claim, translation: ClaimTranslation | None, default
 def _text(translated: dict | None, key, original):
     """The translation of the entry ``key`` names, or the original's text."""
     return translated.get(key, original) if translated else original
+
+
+def renamed_pages(edition: Site, default: Site) -> dict[str, str]:
+    """Each topic's and claimant's page in ``default`` by its address in ``edition``: the two
+    kinds of page whose address is made from a name, which an edition translates."""
+    names = {own.url: shared.url for own, shared in zip(sorted(edition.topics, key=_slug), sorted(default.topics, key=_slug))}
+    names.update((own.claimant.url, shared.claimant.url) for own, shared in zip(edition.claims, default.claims))
+    return names
+
+
+def renamed(path: str, names: dict[str, str]) -> str:
+    """``path``, its first two parts (topics/<name>/) given their name in ``names``: the pages
+    of a list keep their own names after it (topics/<name>/page/2025-03-09/)."""
+    head = "/".join(path.split("/")[:2]) + "/"
+    return names[head] + path[len(head):] if head in names else path
+
+
+_slug = operator.attrgetter("slug")

@@ -80,13 +80,27 @@ def site_languages(doc: Document, default: str, records: list, verdicts: list[Ve
     return languages, translations
 
 
+def _check_scale(doc: Document, where: tuple, kind: str, entries: list, given: dict, defined: dict[str, str],
+                 missing, problems: Problems) -> None:
+    """Every verdict (or topic) site.yml defines is translated, with its definition (or
+    description) if it has one, and nothing else is."""
+    text = "definition" if kind == "verdicts" else "description"
+    for slug, defined_text in defined.items():
+        if slug not in given:
+            missing((kind, slug), f"{{slug: {slug}, ...}} in its {kind}:")
+        elif defined_text and not given[slug][1]:
+            missing((kind, slug, text), f"the {text} of {slug}")
+    for index, (_, entry) in enumerate(entries):
+        if entry["slug"] not in defined:
+            problems.error(doc.path, doc.line(*where, kind, index, "slug"), f'"{entry["slug"]}" is not one of the '
+                           f"site's {kind}", f"translate only the {kind} site.yml defines: {', '.join(sorted(defined))}")
+
+
 def _translation(doc: Document, where: tuple, language: Language, values: dict, verdicts: list[Verdict],
                  topics: list[Topic], written: dict, problems: Problems) -> SiteTranslation:
-    code = language.code
-
     def missing(key: tuple, example: str) -> None:
-        problems.error(doc.path, doc.line(*where, *key[:1]), f'the {language.name} ({code}) edition has no '
-                       f'translation of {" ".join(map(str, key))}', f"add it under the language {code}: {example}")
+        problems.error(doc.path, doc.line(*where, *key[:1]), f'the {language.name} ({language.code}) edition has no '
+                       f'translation of {" ".join(map(str, key))}', f"add it under the language {language.code}: {example}")
 
     for name in ("title", "tagline", "nonpartisanship", "organization_name"):
         if written.get(name) and not values[name]:
@@ -96,17 +110,7 @@ def _translation(doc: Document, where: tuple, language: Language, values: dict, 
                     for _, entry in values["topics"]}
     for kind, given, defined in (("verdicts", given_verdicts, {v.slug: v.definition for v in verdicts}),
                                  ("topics", given_topics, {t.slug: t.description for t in topics})):
-        for slug, text in defined.items():
-            if slug not in given:
-                missing((kind, slug), f"{{slug: {slug}, ...}} in its {kind}:")
-            elif text and not given[slug][1]:
-                missing((kind, slug, "definition" if kind == "verdicts" else "description"),
-                        f"the {'definition' if kind == 'verdicts' else 'description'} of {slug}")
-        for index, (_, entry) in enumerate(values[kind]):
-            if entry["slug"] not in defined:
-                problems.error(doc.path, doc.line(*where, kind, index, "slug"),
-                               f'"{entry["slug"]}" is not one of the site\'s {kind}',
-                               f"translate only the {kind} site.yml defines: {', '.join(sorted(defined))}")
+        _check_scale(doc, where, kind, values[kind], given, defined, missing, problems)
     claimants = {entry["name"]: (entry["translation"], claimant_slug(entry["translation"]))
                  for _, entry in values["claimants"]}
     return SiteTranslation(language, values["title"] or "", values["tagline"] or "", given_verdicts, given_topics,

@@ -144,10 +144,9 @@ def draw_claim_card(card: ClaimFace) -> bytes:
     """The card of a claim, drawn from its face alone (card_faces.py), so that the face's
     digest tells when it must be drawn again."""
     image, draw = draw_frame(card.site_title)
-    kicker = "FACT-CHECK · CLAIM PARAPHRASED" if card.paraphrase else "FACT-CHECK"
-    draw.text((MARGIN, 64), kicker, font=font("DejaVuSans-Bold.ttf", 26), fill=MUTED)
+    draw.text((MARGIN, 64), card.kicker, font=font("DejaVuSans-Bold.ttf", 26), fill=MUTED)
     face = font("DejaVuSerif.ttf", 50)
-    lines = wrap(draw, card.claim if card.paraphrase else f"“{card.claim}”", face, WIDTH - 2 * MARGIN, 4)
+    lines = wrap(draw, card.claim, face, WIDTH - 2 * MARGIN, 4)
     y = 118
     for line in lines:
         draw.text((MARGIN, y), line, font=face, fill=INK)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import operator
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
@@ -23,13 +22,14 @@ from markupsafe import Markup
 from .. import __version__
 
 from . import jobs as job_runner
-from .card_faces import card_digest, claim_face, site_face
+from .card_faces import claim_face, drawn_once, site_face
 from ..digest import digest_of
 from ..errors import BuildFailed, Problems
 from .jobs import Job, JobResult, Output, Writer
 from ..checks.links import OutputIndex, WrittenLinks
 from .i18n import human_date, translations
 from .markup import MarkdownRenderer
+from ..model.editions import renamed, renamed_pages
 from ..model.search_parts import search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
 from .claim_rows import ClaimRow, claim_rows
@@ -41,7 +41,6 @@ from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_mont
                          join_url, stylesheet, template_environment)
 from ..read.theme import read_theme_file, theme_files
 
-_slug = operator.attrgetter("slug")
 __all__ = ["FEED_SIZE", "Job", "JobResult", "Renderer", "join_url", "template_environment"]
 OUTPUT_VERSION = "5"  # change when this code writes any file differently, so no build keeps an old one
 
@@ -86,7 +85,9 @@ class Renderer:
             alternates=self.alternates,
         )
         self.env.globals.update(self.site_globals)
-        self.env.install_gettext_translations(translations(templates_dir, language), newstyle=True)
+        catalogue = translations(templates_dir, language)
+        self.gettext = catalogue.gettext  # for the few words written outside the templates (the share cards)
+        self.env.install_gettext_translations(catalogue, newstyle=True)
         self.env.filters["human_date"] = functools.partial(human_date, language=language)
         self.env.filters["as_text"] = as_text
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
@@ -180,28 +181,16 @@ class Renderer:
                 for e, language in zip(self.editions, self.site.config.languages)]
 
     @functools.cached_property
-    def _own_names(self) -> dict[str, str]:
-        """Each topic's and claimant's page in the default edition, by its own address: the
-        two kinds of page whose address is made from a name, which editions translate."""
-        default = self.editions[0].site
-        names = {own.url: shared.url for own, shared in zip(sorted(self.site.topics, key=_slug),
-                                                             sorted(default.topics, key=_slug))}
-        names.update((own.claimant.url, shared.claimant.url) for own, shared in zip(self.site.claims, default.claims))
-        return names
-
-    @functools.cached_property
-    def _shared_names(self) -> dict[str, str]:
-        return {shared: own for own, shared in self._own_names.items()}
+    def _renamed(self) -> dict[str, str]:
+        return renamed_pages(self.site, self.editions[0].site)
 
     def shared_path(self, path: str) -> str:
         """The default edition's address of this edition's page at ``path``."""
-        head = "/".join(path.split("/")[:2]) + "/"
-        return self._own_names[head] + path[len(head):] if head in self._own_names else path
+        return renamed(path, self._renamed)
 
     def own_path(self, path: str) -> str:
         """This edition's address of the default edition's page at ``path``."""
-        head = "/".join(path.split("/")[:2]) + "/"
-        return self._shared_names[head] + path[len(head):] if head in self._shared_names else path
+        return renamed(path, {shared: own for own, shared in self._renamed.items()})
 
     def issue_form(self, template: str, **fields: str) -> str | None:
         """The address of a new issue on the site's GitHub repository, from one of its issue forms
@@ -318,31 +307,11 @@ class Renderer:
 
     def share_card(self, claim: Claim) -> bytes:
         """The claim's share card, drawn from its face (card_faces.py) alone."""
-        face = claim_face(claim, self.site.config)
-
-        def draw() -> bytes:
-            from .cards import draw_claim_card  # here: Pillow is loaded only by builds that draw a card
-
-            return draw_claim_card(face)
-
-        return self.drawn_once(draw, card_digest(face))
+        return drawn_once(claim_face(claim, self.site.config, self.gettext), self.card_cache)
 
     def site_card(self) -> bytes:
         """The share card of every page but the claims'."""
-        face = site_face(self.site.config)
-
-        def draw() -> bytes:
-            from .cards import draw_site_card
-
-            return draw_site_card(face)
-
-        return self.drawn_once(draw, card_digest(face))
-
-    def drawn_once(self, draw: Callable[[], bytes], digest: str) -> bytes:
-        """A share card, drawn only when no card of this digest was drawn before."""
-        if self.card_cache is None:
-            return draw()
-        return self.card_cache.get_or_make(digest, draw)
+        return drawn_once(site_face(self.site.config), self.card_cache)
 
     def static_files(self) -> Iterator[Output]:
         yield from sorted(self.generated_assets.items())

@@ -59,7 +59,7 @@ class WholeSiteFiles:
     # The Atom feed: the claims changed last.
 
     def feed(self) -> bytes:
-        site, config, absolute_url = self.site, self.site.config, self.r.absolute_url
+        site, config, absolute_url, _ = self.site, self.site.config, self.r.absolute_url, self.r.gettext
         from feedgen.feed import FeedGenerator  # here: it loads lxml, which most rebuilds never need
 
         feed = FeedGenerator()
@@ -80,8 +80,10 @@ class WholeSiteFiles:
             entry.link(href=absolute_url(claim.url))
             entry.published(midnight(claim.published))
             entry.updated(midnight(claim.modified))
-            said = f"Claim (paraphrased): {claim.claim}" if claim.paraphrased else f"Claim: “{claim.claim}”"
-            entry.summary(f"{said} Verdict: {claim.verdict.label}. {claim.summary}")
+            said = (_("Claim (paraphrased): %(claim)s") if claim.paraphrased else _("Claim: “%(claim)s”")) % {
+                "claim": claim.claim}
+            entry.summary(_("%(said)s Verdict: %(verdict)s. %(summary)s") % {
+                "said": said, "verdict": claim.verdict.label, "summary": claim.summary})
             for topic in claim.topics:
                 entry.category(term=topic.slug, label=topic.name)
         return feed.atom_str(pretty=True)
