@@ -294,7 +294,7 @@ def test_every_page_kind_reads_and_navigates_without_javascript(address_of, brow
     assert page.inner_text("h1").strip()
     assert page.inner_text("main").strip()
     edition, verdicts = ("uk/", "Вердикти") if path.startswith("uk/") else ("", "Verdicts")  # in the page's language
-    page.click(f"nav[aria-label=Main] >> text={verdicts}")
+    page.click(f"nav.site-nav >> text={verdicts}")
     page.wait_for_url(base + edition + "verdicts/")
     assert page.inner_text("h1") == verdicts
     context.close()
