@@ -71,8 +71,10 @@ def test_a_claim_not_yet_translated_is_in_the_edition_in_its_own_language(built)
     page = (built / "uk/claims/rain-record/index.html").read_text("utf-8")
     assert '<html lang="uk">' in page
     assert 'lang="en-GB"' in page, "its English text is marked as English"
+    assert '<p class="notice" lang="uk">Цей фактчек ще не перекладено' in page, "and the reader is told, in Ukrainian"
     listing = (built / "uk/index.html").read_text("utf-8")
     assert "/uk/claims/rain-record/" in listing and "/uk/claims/budget-doubled/" in listing
+    assert listing.count("Ще не перекладено: мовою оригіналу.") == 1  # rain-record's card only
 
 
 def test_names_made_addresses_are_transliterated_and_claim_addresses_kept(built):

@@ -1,6 +1,7 @@
 """Stages 1 and 2: read the settings, then read and check every content file.
 
-config.py reads content/site.yml (the settings and the verdict scale). From the bottom up:
+config.py reads content/site.yml (the settings and the verdict scale), with languages.py its
+texts in each other language. From the bottom up:
 text.py reads a file's text safely; yaml_lines.py parses YAML with the line of every key, and
 parse.py splits a Markdown file's front matter from its body (markdown_limits.py refuses
 Markdown that would stall its conversion, with markdown_reread.py counting what the converter
@@ -11,7 +12,7 @@ filecache.py keeps what reading each file gave between builds (plain_values.py c
 value it gives back as the fields would), and parallel.py reads many files, from that cache
 or on a pool of processes. sources.py, people.py, claim_file.py with claims.py
 (claimants.py, slugs.py), pages.py and addresses.py (old addresses, withdrawn fact-checks)
-read each kind of file; content.py reads them all. reuse.py gives again, update after update,
+read each kind of file, translations.py each translation beside one; content.py reads them all. reuse.py gives again, update after update,
 what reading made of each file while what it was made from is the same. theme.py reads
 templates/ and static/.
 """
