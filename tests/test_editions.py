@@ -89,8 +89,8 @@ def test_claims_json_feeds_and_sitemap_carry_every_language(built):
     reviews = json.loads((built / "claims.json").read_text("utf-8"))["dataFeedElement"]
     by_language = {(review["inLanguage"], review["url"].removeprefix(BASE)) for review in reviews}
     assert ("uk", "uk/claims/budget-doubled/") in by_language
-    assert ("en-GB", "uk/claims/rain-record/") in by_language, "untranslated: still in English"
-    assert ("en-GB", "claims/budget-doubled/") in by_language and len(reviews) == 4
+    assert ("en-GB", "claims/budget-doubled/") in by_language and len(reviews) == 3
+    assert not any(url == "uk/claims/rain-record/" for _, url in by_language), "not yet translated: the original's"
     assert "<language>uk</language>" in (built / "uk/feed.xml").read_text("utf-8") or \
         'xml:lang="uk"' in (built / "uk/feed.xml").read_text("utf-8")
     assert "Бюджет подвоївся" in (built / "uk/feed.xml").read_text("utf-8")
@@ -175,3 +175,44 @@ def test_every_edit_rebuilds_both_editions_to_the_same_bytes_as_a_cold_build(pro
         edit(project.content_dir)
         build(project, out)
         assert_same_as_cold(project, out, tmp_path, name)
+
+
+def test_links_in_a_translation_lead_to_the_editions_pages_and_are_checked_there(project, tmp_path):
+    translation = project.content_dir / "claims/budget-doubled.uk.md"
+    text = translation.read_text("utf-8") + ("\nДив. [бюджет](/topics/budget/), [мера](/claimants/the-mayor/), "
+                                            "[дані](/claims.json) і [зламане](/claims/nope/).\n")
+    write(translation, text)
+    out = tmp_path / "site"
+    result = build(project, out, use_cache=False)
+    page = (out / "uk/claims/budget-doubled/index.html").read_text("utf-8")
+    for address in ("/uk/topics/biudzhet/", "/uk/claimants/mer/", "/claims.json", "/uk/claims/nope/"):
+        assert f'href="{address}"' in page, address
+    assert [(w.path.name, w.line, w.message) for w in result.warnings] == [
+        ("budget-doubled.uk.md", text.count("\n"), 'the link "/uk/claims/nope/" leads to a page that does not exist')]
+
+
+def test_every_mistake_in_site_ymls_languages_is_named_with_its_line(project):
+    settings = project.content_dir / "site.yml"
+    text = settings.read_text("utf-8").replace("{slug: weather, name: Погода}", "{slug: weather, name: Бюджет}")
+    write(settings, text + "      - {name: Weather Watchers, translation: Мер}\n      - {name: Nobody}\n")
+    found = problems_of(project)
+    lines = (project.content_dir / "site.yml").read_text("utf-8").splitlines()
+    assert found == [
+        f'site.yml:{lines.index("      - {slug: weather, name: Бюджет}") + 1}: in the Українська edition, "weather" and '
+        '"budget" would share the address topics/biudzhet/ | give each a name of its own in this language',
+        f'site.yml:{len(lines) - 1}: in the Українська edition, "Weather Watchers" and "The Mayor" would share the '
+        "address claimants/mer/ | give each a name of its own in this language",
+        f'site.yml:{len(lines)}: missing required field "translation" | add a line: translation: Дональд Трамп']
+
+
+def test_every_translation_of_nothing_is_an_error(project):
+    write(project.content_dir / "pages/uk.md", "---\ntitle: Uk\n---\nText.\n")
+    write(project.content_dir / "pages/abuot.uk.md", "---\ntitle: Про\n---\nТекст.\n")
+    write(project.content_dir / "sources/no-such-source.uk.yml", "notes: Нотатки.\n")
+    write(project.content_dir / "people/test-writer.uk.yml", "bio: Біографія.\n")
+    found = problems_of(project)
+    expected = ['"uk/" is where the site\'s edition in that language is',
+                'there is no page "abuot" for this to translate', 'there is no source "no-such-source"',
+                "people's files are not translated"]
+    for message in expected:
+        assert any(message in p for p in found), (message, found)

@@ -33,9 +33,12 @@ class WrittenLinks(NamedTuple):
     links: list[tuple[str, int]]
 
     @classmethod
-    def found(cls, path: Path, page_url: str, body: str, body_line: int, links: list[str]) -> "WrittenLinks":
-        return cls(str(path), page_url,
-                   [(link, _line_of(link, body, body_line)) for link in links if _may_be_ours(link)])
+    def found(cls, path: Path, page_url: str, body: str, body_line: int, links: list[str],
+              checked: list[str] | None = None) -> "WrittenLinks":
+        """``links`` as written (each found on its line), ``checked`` as they lead (the same, but in
+        an edition in another language: markup.MarkdownRenderer's site_path)."""
+        return cls(str(path), page_url, [(leads, _line_of(link, body, body_line))
+                                         for link, leads in zip(links, checked or links) if _may_be_ours(link)])
 
 
 def _may_be_ours(link: str) -> bool:

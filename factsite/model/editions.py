@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import operator
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
@@ -142,8 +141,9 @@ def _text(translated: dict | None, key, original):
 def renamed_pages(edition: Site, default: Site) -> dict[str, str]:
     """Each topic's and claimant's page in ``default`` by its address in ``edition``: the two
     kinds of page whose address is made from a name, which an edition translates."""
-    names = {own.url: shared.url for own, shared in zip(sorted(edition.topics, key=_slug), sorted(default.topics, key=_slug))}
-    names.update((own.claimant.url, shared.claimant.url) for own, shared in zip(edition.claims, default.claims))
+    topics, claims = {t.slug: t for t in default.topics}, {c.slug: c for c in default.claims}
+    names = {own.url: topics[own.slug].url for own in edition.topics}
+    names.update((own.claimant.url, claims[own.slug].claimant.url) for own in edition.claims)
     return names
 
 
@@ -153,5 +153,3 @@ def renamed(path: str, names: dict[str, str]) -> str:
     head = "/".join(path.split("/")[:2]) + "/"
     return names[head] + path[len(head):] if head in names else path
 
-
-_slug = operator.attrgetter("slug")

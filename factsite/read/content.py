@@ -41,6 +41,10 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
             if claim.draft:  # a work in progress: warned about only where it is shown, as the preview does
                 check_claim(claim, problems)
     pages = load_pages(content_dir / "pages", problems)
+    for page in pages:
+        if page.slug in {language.code for language in config.languages[1:]}:
+            problems.error(page.path, None, f'"{page.slug}/" is where the site\'s edition in that language is',
+                           f'rename the page, e.g. to "{page.slug}-page.md"')
     withdrawn = load_withdrawn(content_dir, config, problems)
     check_record_aliases(withdrawn, claims + left_out, problems)
     return Content(sources, claims, pages, withdrawn, left_out, people, translations)

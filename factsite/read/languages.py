@@ -91,9 +91,28 @@ def _check_scale(doc: Document, where: tuple, kind: str, entries: list, given: d
         elif defined_text and not given[slug][1]:
             missing((kind, slug, text), f"the {text} of {slug}")
     for index, (_, entry) in enumerate(entries):
-        if entry["slug"] not in defined:
+        if entry["slug"] and entry["slug"] not in defined:
             problems.error(doc.path, doc.line(*where, kind, index, "slug"), f'"{entry["slug"]}" is not one of the '
                            f"site's {kind}", f"translate only the {kind} site.yml defines: {', '.join(sorted(defined))}")
+
+
+def _check_addresses(doc: Document, where: tuple, language: Language, topics: dict, claimants: dict, values: dict,
+                     problems: Problems) -> None:
+    """Two topics, or two claimants, whose translated names make the same address would share one
+    page in the edition: each must have its own."""
+    for kind, addresses in (("topics", {slug: entry[2] for slug, entry in topics.items()}),
+                            ("claimants", {name: entry[1] for name, entry in claimants.items()})):
+        seen: dict[str, str] = {}
+        for index, (_, entry) in enumerate(values[kind]):
+            key = entry["slug"] if kind == "topics" else entry["name"]
+            address = addresses.get(key)
+            if address is None:
+                continue
+            if address in seen and seen[address] != key:
+                problems.error(doc.path, doc.line(*where, kind, index), f'in the {language.name} edition, "{key}" and '
+                               f'"{seen[address]}" would share the address {kind}/{address}/',
+                               "give each a name of its own in this language")
+            seen.setdefault(address, key)
 
 
 def _translation(doc: Document, where: tuple, language: Language, values: dict, verdicts: list[Verdict],
@@ -105,13 +124,16 @@ def _translation(doc: Document, where: tuple, language: Language, values: dict, 
     for name in ("title", "tagline", "nonpartisanship", "organization_name"):
         if written.get(name) and not values[name]:
             missing((name,), f"{name}: ...")
-    given_verdicts = {entry["slug"]: (entry["label"], entry["definition"] or "") for _, entry in values["verdicts"]}
+    # An entry without its slug, label or name is reported by the field check; the rest are used.
+    given_verdicts = {entry["slug"]: (entry["label"], entry["definition"] or "") for _, entry in values["verdicts"]
+                      if entry["slug"] and entry["label"]}
     given_topics = {entry["slug"]: (entry["name"], entry["description"] or "", slugify(entry["name"]) or entry["slug"])
-                    for _, entry in values["topics"]}
+                    for _, entry in values["topics"] if entry["slug"] and entry["name"]}
     for kind, given, defined in (("verdicts", given_verdicts, {v.slug: v.definition for v in verdicts}),
                                  ("topics", given_topics, {t.slug: t.description for t in topics})):
         _check_scale(doc, where, kind, values[kind], given, defined, missing, problems)
     claimants = {entry["name"]: (entry["translation"], claimant_slug(entry["translation"]))
-                 for _, entry in values["claimants"]}
+                 for _, entry in values["claimants"] if entry["name"] and entry["translation"]}
+    _check_addresses(doc, where, language, given_topics, claimants, values, problems)
     return SiteTranslation(language, values["title"] or "", values["tagline"] or "", given_verdicts, given_topics,
                            claimants, values["nonpartisanship"], values["organization_name"])

@@ -61,39 +61,54 @@ class ClaimTranslationFile(ClaimFile):
 def load_translations(content_dir: Path, languages: list[Language], claims: dict[str, ClaimFile],
                       problems: Problems, jobs: int = 1, cache: DocumentCache | None = None) -> dict[str, Translations]:
     """Every translation, by language; ``claims``: the original claims' files, by slug."""
-    codes = {language.code for language in languages[1:]}
-    found = {code: Translations() for code in codes}
+    codes = [language.code for language in languages]
+    found = {code: Translations() for code in codes[1:]}
     claim_files = _of_known_languages(translation_files(content_dir / "claims", ".md", recursive=True), codes,
                                       problems)
     read = read_many([path for path, _, _ in claim_files], ClaimTranslationFile, problems, jobs, cache)
     for (path, slug, code), file in zip(claim_files, read, strict=True):
         original = claims.get(slug)
-        if original is None:
-            problems.error(path, None, f'there is no claim "{slug}" for this to translate',
-                           f"name it after the claim's file: content/claims/<slug>.{code}.md")
-        elif file is not None:
+        if original is not None and file is not None:
             found[code].claims[slug] = claim_translation(file, original, problems)
+        elif original is None and not path.with_name(f"{slug}.md").is_file():  # (one that is has its own errors)
+            _translates_nothing(path, "claim", slug, code, problems)
     for path, name, code in _of_known_languages(translation_files(content_dir / "pages", ".md"), codes, problems):
-        page = page_translation(path, problems)
+        page = page_translation(path, problems) if path.with_name(f"{name}.md").is_file() else \
+            _translates_nothing(path, "page", name, code, problems)
         if page is not None:
             found[code].pages[name] = page
-    source_files = _of_known_languages(translation_files(content_dir / "sources", ".yml"), codes, problems)
+    source_files = [(path, name, code) for path, name, code in _of_known_languages(
+        translation_files(content_dir / "sources", ".yml"), codes, problems)
+        if path.with_name(f"{name}.yml").is_file() or _translates_nothing(path, "source", name, code, problems)]
     read = read_many([path for path, _, _ in source_files], SourceTranslationFile, problems, jobs, cache)
     for (_, source_id, code), file in zip(source_files, read, strict=True):
         if file is not None and file.values["notes"]:
             found[code].sources[source_id] = (file.values["notes"], file.digest)
+    for path, _, _ in translation_files(content_dir / "people", ".yml"):
+        problems.error(path, None, "people's files are not translated", "write the role and bio in the "
+                       "publication's first language; the other editions show them as they are")
     return found
 
 
-def _of_known_languages(files: list[tuple[Path, str, str]], codes: set[str], problems: Problems) -> list:
+def _translates_nothing(path: Path, kind: str, name: str, code: str, problems: Problems) -> None:
+    folder = {"claim": "claims", "page": "pages", "source": "sources"}[kind]
+    problems.error(path, None, f'there is no {kind} "{name}" for this to translate',
+                   f"name it after the {kind}'s file: content/{folder}/<name>.{code}{path.suffix}")
+
+
+def _of_known_languages(files: list[tuple[Path, str, str]], codes: list[str], problems: Problems) -> list:
+    """The translations into the site's languages but the first, after reporting the others."""
     known = []
     for path, name, code in files:
-        if code in codes:
+        if code in codes[1:]:
             known.append((path, name, code))
+        elif codes and code == codes[0]:
+            problems.error(path, None, f'"{code}" is the site\'s first language, which the original is in',
+                           f"write it in the original file, {name}{path.suffix}, and delete this one")
         else:
             problems.error(path, None, f'this is a translation into "{code}", which site.yml does not list',
-                           f"add {code} to languages: in content/site.yml, or rename the file" if codes else
-                           "list the languages in content/site.yml (languages:), or rename the file")
+                           f"add {code} to languages: in content/site.yml, or rename the file" if len(codes) > 1 else
+                           "list the site's languages in content/site.yml (languages:), or rename the file")
     return known
 
 

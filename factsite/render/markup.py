@@ -9,6 +9,7 @@ work under a GitHub Pages project path too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
@@ -38,10 +39,12 @@ URL_SCHEMES = {"http", "https", "mailto"}
 class _BasePathLinks(Treeprocessor):
     """Prefixes root links with the base path, and notes every link as the editor wrote it."""
 
-    def __init__(self, md, base_path: str):
+    def __init__(self, md, base_path: str, site_path: Callable[[str], str]):
         super().__init__(md)
         self.base_path = base_path
+        self.site_path = site_path
         self.links: list[str] = []
+        self.checked: list[str] = []  # each link as the link check sees it: where it leads from the site's root
 
     def run(self, root):
         for element in root.iter():
@@ -54,22 +57,26 @@ class _BasePathLinks(Treeprocessor):
                     value = value.replace("\\", "/")
                     element.set(attribute, value)
                 if value and value.startswith("/") and not value.startswith("//"):
+                    value = "/" + self.site_path(value[1:])
                     element.set(attribute, self.base_path + value[1:])
+                if value:
+                    self.checked.append(value)
 
 
 class _BasePathExtension(Extension):
-    def __init__(self, base_path: str):
+    def __init__(self, base_path: str, site_path: Callable[[str], str]):
         super().__init__()
         self.base_path = base_path
+        self.site_path = site_path
 
     def extendMarkdown(self, md):
-        self.processor = _BasePathLinks(md, self.base_path)
+        self.processor = _BasePathLinks(md, self.base_path, self.site_path)
         md.treeprocessors.register(self.processor, "factsite_base_path", 1)
         md.registerExtension(self)  # so that md.reset() calls reset()
 
     def reset(self):
         # Here, not when the tree is walked: a blank text is not parsed, and would keep the last text's links.
-        self.processor.links = []
+        self.processor.links, self.processor.checked = [], []
 
 
 # Python-Markdown's "extra" extensions (in its order), each with a test for what a text must
@@ -133,8 +140,11 @@ class MarkdownRenderer:
     """Converts Markdown to sanitised HTML, as Python-Markdown with the "extra" and
     "sane_lists" extensions does: one instance is reused for every page."""
 
-    def __init__(self, base_path: str = "/"):
+    def __init__(self, base_path: str = "/", site_path: Callable[[str], str] = str):
+        """``site_path``: where a link written from the site's root ("/about/", without its "/")
+        leads; in an edition in another language, its own page (renderer.edition_path)."""
         self.base_path = base_path
+        self.site_path = site_path
         self._converters: dict[tuple[str, ...], _Converter] = {}
         self._last: _Converter | None = None
 
@@ -163,7 +173,7 @@ class MarkdownRenderer:
     def _converter(self, extensions: tuple[str, ...]) -> "_Converter":
         """A converter with those of the extensions, made once."""
         if extensions not in self._converters:
-            links = _BasePathExtension(self.base_path)
+            links = _BasePathExtension(self.base_path, self.site_path)
             # No "smarty": it doubles the cost of every page; editors type the quotation marks they mean.
             named = ["extra"] if len(extensions) == len(EXTRA) else list(extensions)
             md = markdown.Markdown(extensions=[*named, "sane_lists", links], output_format="html")
@@ -176,6 +186,11 @@ class MarkdownRenderer:
     def last_links(self) -> list[str]:
         """The links of the last text converted, as its author wrote them."""
         return list(self._last.links.processor.links) if self._last else []
+
+    @property
+    def last_checked(self) -> list[str]:
+        """The same links, each as the link check sees it (see site_path)."""
+        return list(self._last.links.processor.checked) if self._last else []
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from ..checks.links import OutputIndex, WrittenLinks
 from .i18n import human_date, translations
 from .markup import MarkdownRenderer
 from ..model.editions import renamed, renamed_pages
-from ..model.search_parts import search_shards, shard_folder
+from ..model.search_parts import INDEX_FOLDER, search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
 from .claim_rows import ClaimRow, claim_rows
 from .kept import Kept
@@ -130,7 +130,7 @@ class Renderer:
     def markdown(self) -> MarkdownRenderer:
         """Made when first needed: in each worker process, and not at all by a rebuild
         that renders no analysis."""
-        return MarkdownRenderer(self.base_path + self.prefix)  # "/about/" in a translation: its edition's
+        return MarkdownRenderer(self.base_path, self.edition_path)
 
     def count_by_verdict(self, claims: list[Claim]) -> dict[str, int]:
         """How many of ``claims`` have each verdict; remembered, as every page of a topic asks."""
@@ -187,6 +187,20 @@ class Renderer:
     def shared_path(self, path: str) -> str:
         """The default edition's address of this edition's page at ``path``."""
         return renamed(path, self._renamed)
+
+    def edition_path(self, path: str) -> str:
+        """Where a link written from the site's root ("about/", "topics/troops/") leads in this
+        edition: to the same page here (under its own name here), or to a file every edition shares."""
+        file = path.partition("#")[0].partition("?")[0]
+        if not self.prefix or file in self.editions[0].shared_files or file.startswith(INDEX_FOLDER + "/"):
+            return path
+        return self.prefix + self.own_path(path)
+
+    @functools.cached_property
+    def shared_files(self) -> set[str]:
+        """The files only the default edition writes, which every edition links to."""
+        return {relative for relative, _ in theme_files(self.static_dir)} | {
+            STYLESHEET, "claims.json", "sitemap.xml", "robots.txt", "404.html", "CNAME"}
 
     def own_path(self, path: str) -> str:
         """This edition's address of the default edition's page at ``path``."""
@@ -295,14 +309,14 @@ class Renderer:
 
     def markdown_of(self, item: Claim | Page) -> Markup:
         try:
-            html, links = self.markdown(item.body), self.markdown.last_links
+            html, links, checked = self.markdown(item.body), self.markdown.last_links, self.markdown.last_checked
         except RecursionError:  # markdown_limits.py refuses what nests this deep; should anything get by it:
             problems = Problems()
             problems.error(item.path, item.body_line, "the Markdown is nested too deeply to be converted",
                            "flatten the quotes and lists, and leave blank lines between definitions")
             raise BuildFailed(problems) from None
         self.written_links.append(WrittenLinks.found(item.path, self.absolute_url(item.url), item.body,
-                                                     item.body_line, links))
+                                                     item.body_line, links, checked))
         return Markup(html)
 
     def share_card(self, claim: Claim) -> bytes:
