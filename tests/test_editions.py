@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
 from factsite.commands.build import build
-from factsite.engine import read_site
+from factsite.engine import Project, read_site
 from factsite.errors import BuildFailed
 
 from .conftest import with_ukrainian, write
@@ -71,7 +72,7 @@ def test_a_claim_not_yet_translated_is_in_the_edition_in_its_own_language(built)
     page = (built / "uk/claims/rain-record/index.html").read_text("utf-8")
     assert '<html lang="uk">' in page
     assert 'lang="en-GB"' in page, "its English text is marked as English"
-    assert '<p class="notice" lang="uk">Цей фактчек ще не перекладено' in page, "and the reader is told, in Ukrainian"
+    assert '<p class="notice">Цей фактчек ще не перекладено' in page, "and the reader is told, in Ukrainian"
     listing = (built / "uk/index.html").read_text("utf-8")
     assert "/uk/claims/rain-record/" in listing and "/uk/claims/budget-doubled/" in listing
     assert listing.count("Ще не перекладено: мовою оригіналу.") == 1  # rain-record's card only
@@ -216,3 +217,19 @@ def test_every_translation_of_nothing_is_an_error(project):
                 "people's files are not translated"]
     for message in expected:
         assert any(message in p for p in found), (message, found)
+
+
+def test_a_mistake_in_the_interface_catalogue_stops_the_build_on_its_line(project, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(project.templates_dir, templates)
+    catalogue = templates / "locale/uk/LC_MESSAGES/messages.po"
+    text = catalogue.read_text("utf-8")
+    broken = text.replace('msgstr[0] "Знайдено %(num)s фактчек."', 'msgstr[0] "Знайдено %(nmu)s фактчек."')
+    assert broken != text
+    write(catalogue, broken)
+    with pytest.raises(BuildFailed) as failed:
+        build(Project(project.content_dir, templates, project.static_dir), tmp_path / "site", use_cache=False)
+    [problem] = failed.value.problems.errors
+    line = broken[:broken.index("%(nmu)s")].count("\n")  # the entry's msgid, a line or two above
+    assert problem.path == catalogue and line - 4 <= problem.line <= line
+    assert "unknown named placeholder 'nmu'" in problem.message and "fact-check found" in problem.message

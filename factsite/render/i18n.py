@@ -19,9 +19,10 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
+from ..errors import BuildFailed, Problems
 from ..read.theme import read_theme_file
 
 
@@ -30,20 +31,39 @@ def catalogue_path(templates_dir: Path, language: str) -> Path:
 
 
 def translations(templates_dir: Path, language: str) -> gettext.NullTranslations:
-    """The language's catalogue; the templates' own words (English) where it has none."""
+    """The language's catalogue; the templates' own words (English) where it has none. A
+    catalogue with a mistake stops the build (BuildFailed), each mistake on its line."""
     path = catalogue_path(templates_dir, language)
     if not path.is_file():
         return gettext.NullTranslations()
-    return _compiled(read_theme_file(path, templates_dir), language)
+    compiled, mistakes = _compiled(read_theme_file(path, templates_dir), language)
+    if mistakes:
+        problems = Problems()
+        for line, message in mistakes:
+            problems.error(path, line, message, "write the translation with the same %(name)s placeholders as "
+                           "its msgid, and each entry as msgid then msgstr in double quotes")
+        raise BuildFailed(problems)
+    return compiled
 
 
 @functools.lru_cache(maxsize=8)
-def _compiled(po: bytes, language: str) -> Translations:
-    catalog = read_po(io.BytesIO(po), locale=language)
+def _compiled(po: bytes, language: str) -> tuple[Translations, list[tuple[int, str]]]:
+    """The catalogue compiled, and its mistakes: an entry that cannot be read, or a translation
+    whose placeholders are not its msgid's (it would fail on every page that shows it)."""
+    try:
+        catalog = read_po(io.BytesIO(po), locale=language, abort_invalid=True)
+    except PoFileError as error:
+        return gettext.NullTranslations(), [(error.lineno, f"the catalogue cannot be read: {error}")]
+    mistakes = [(message.lineno, f'the translation of "{_first(message.id)[:60]}": {error}')
+                for message, errors in catalog.check() for error in errors]
     mo = io.BytesIO()
     write_mo(mo, catalog)
     mo.seek(0)
-    return Translations(mo)
+    return Translations(mo), mistakes
+
+
+def _first(msgid: str | tuple) -> str:
+    return msgid[0] if isinstance(msgid, tuple) else msgid  # a plural's msgid is (singular, plural)
 
 
 @functools.lru_cache(maxsize=8)
@@ -53,6 +73,17 @@ def _locale(language: str) -> Locale:
         return Locale.parse(language.replace("-", "_"))  # en-GB, as <html lang> writes it
     except (ValueError, UnknownLocaleError):
         return Locale("en")
+
+
+@functools.lru_cache(maxsize=8)
+def plural_examples(language: str) -> tuple[tuple[str, int], ...]:
+    """A count of each plural category the language has (CLDR's, as Intl.PluralRules names them
+    in the browser): ("one", 1), ("few", 2), ("many", 5), ("other", ...) for Ukrainian."""
+    rule, found = _locale(language).plural_form, {}
+    for number in range(1000):
+        found.setdefault(rule(number), number)
+    found.setdefault("other", 0)
+    return tuple(sorted(found.items()))
 
 
 def human_date(value: dt.date | None, language: str = "en") -> str:

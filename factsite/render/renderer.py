@@ -27,7 +27,7 @@ from ..digest import digest_of
 from ..errors import BuildFailed, Problems
 from .jobs import Job, JobResult, Output, Writer
 from ..checks.links import OutputIndex, WrittenLinks
-from .i18n import human_date, translations
+from .i18n import human_date, plural_examples, translations
 from .markup import MarkdownRenderer
 from ..model.editions import renamed, renamed_pages
 from ..model.search_parts import INDEX_FOLDER, search_shards, shard_folder
@@ -82,7 +82,7 @@ class Renderer:
             count_by_verdict=self.count_by_verdict, cards_built=cards, search_built=search,
             badge=self.badge, claim_card=self.claim_card, issue_form=self.issue_form,
             search_bundles=self.search_bundles,
-            alternates=self.alternates,
+            alternates=self.alternates, plural_examples=plural_examples(language),
         )
         self.env.globals.update(self.site_globals)
         catalogue = translations(templates_dir, language)
