@@ -15,6 +15,7 @@ from .fields import SLUG_PATTERN, slug_problem
 from .slugs import slugify
 from .filecache import settled_or_new
 from .hidden import is_hidden
+from .languages import LANGUAGE_CODE
 from .reuse import Reuse
 from .text import report_link
 
@@ -86,7 +87,7 @@ def listed(folder: Path, pattern: str, problems: Problems, recursive: bool = Fal
     return files, folders
 
 
-TRANSLATED = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]{2,3})")  # about.uk: about, in Ukrainian
+TRANSLATED = re.compile(rf"([a-z0-9]+(?:-[a-z0-9]+)*)\.({LANGUAGE_CODE.pattern})")  # about.uk: about, in Ukrainian
 
 
 def translated_name(stem: str) -> tuple[str, str] | None:

@@ -26,7 +26,7 @@ from .parse import check_markdown, read_markdown_file
 from .sources import SourceFile
 from .schema import CITATION_FIELDS, CLAIM_FIELDS, PAGE_FIELDS, PLACEHOLDER, SOURCE_FIELDS
 
-TRANSLATED = {"title", "claim", "summary"}  # besides the analysis and the lists below
+TRANSLATED_FIELDS = {"title", "claim", "summary"}  # besides the analysis and the lists below
 
 
 def _optional(fields: dict[str, Field], required: set[str] = frozenset()) -> dict[str, Field]:
@@ -38,7 +38,7 @@ CITATION_TRANSLATION_FIELDS = {
     "quote_translation": Field("text", "the quote's words in this language", max_length=5000),
 }
 CLAIM_TRANSLATION_FIELDS = {
-    **_optional(CLAIM_FIELDS, TRANSLATED),
+    **_optional(CLAIM_FIELDS, TRANSLATED_FIELDS),
     "sources": replace(CLAIM_FIELDS["sources"], required=False, fields=CITATION_TRANSLATION_FIELDS),
 }
 
@@ -49,7 +49,7 @@ class ClaimTranslationFile(ClaimFile):
     FIELDS: ClassVar[dict] = CLAIM_TRANSLATION_FIELDS
 
     def check_alone(self, problems: Problems) -> None:
-        for name in TRANSLATED:
+        for name in TRANSLATED_FIELDS:
             if self.values[name] and PLACEHOLDER in self.values[name]:
                 problems.error(self.path, self.line(name), f'"{name}" still has the placeholder {PLACEHOLDER}',
                                "replace it with the translation")
@@ -115,7 +115,7 @@ def _of_known_languages(files: list[tuple[Path, str, str]], codes: list[str], pr
 def claim_translation(file: ClaimTranslationFile, original: ClaimFile, problems: Problems) -> ClaimTranslation:
     """What ``file`` translates of ``original``, after reporting every field it changes that it may not."""
     values, given = file.values, original.values
-    for name in CLAIM_FIELDS.keys() - TRANSLATED - {"sources", "corrections", "contacted"}:
+    for name in CLAIM_FIELDS.keys() - TRANSLATED_FIELDS - {"sources", "corrections", "contacted"}:
         if values[name] not in (None, []) and values[name] != given[name]:
             _differs(file, (name,), original, problems)
     quotes, notes = {}, {}

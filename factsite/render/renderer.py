@@ -106,7 +106,8 @@ class Renderer:
         return not self.prefix
 
     def number_search_parts(self, first: int) -> None:
-        """Number this edition's parts of the search index from ``first``."""
+        """Number this edition's parts of the search index from ``first``. In place: the
+        templates' globals hold this very list (search_bundles), made before the editions are known."""
         self.search_bundles[:] = [self.root_url(shard_folder(n)) for n in range(first, first + len(self.search_shards))]
 
     def compile_most_used(self) -> None:
@@ -175,10 +176,9 @@ class Renderer:
 
     def alternates(self, path: str) -> list[dict[str, str]]:
         """The page at ``path`` in every edition (itself included): code, name and address."""
-        return [{"code": e.site.config.language, "name": language.name, "url": e.absolute_url(e.own_path(page)),
-                 "href": e.url(e.own_path(page))}
-                for page in [self.shared_path(path)]
-                for e, language in zip(self.editions, self.site.config.languages)]
+        shared = self.shared_path(path)
+        return [{"code": e.site.config.language, "name": language.name, "url": e.absolute_url(e.own_path(shared)),
+                 "href": e.url(e.own_path(shared))} for e, language in zip(self.editions, self.site.config.languages)]
 
     @functools.cached_property
     def _renamed(self) -> dict[str, str]:
@@ -273,6 +273,9 @@ class Renderer:
         files = []
         for folder in (self.templates_dir, self.static_dir):
             for relative, path in theme_files(folder):
+                if folder == self.templates_dir and relative.startswith("locale/") and \
+                        not relative.startswith(f"locale/{self.site.config.language}/"):
+                    continue  # another language's catalogue (or the template of them all) is not on these pages
                 files += [relative, read_theme_file(path, folder)]
         return digest_of(__version__, OUTPUT_VERSION, *files, config.path.read_bytes(), config.base_url,
                          config.language, config.prefix,
