@@ -214,8 +214,9 @@ def translated_copy(text: str, slug_of) -> str:
     return CLAIM_LINK.sub(lambda link: f"/claims/{slug_of(link.group(1))}/", join_front_matter(front, body))
 
 
-def write_real_corpus(n: int, root: Path) -> Path:
-    """The repository's content, its claims copied to ``n`` (see the module's docstring)."""
+def write_real_corpus(n: int, root: Path, translated: bool = True) -> Path:
+    """The repository's content, its claims copied to ``n`` (see the module's docstring);
+    ``translated``: in every language it has (else in its first alone, to measure what the others cost)."""
     content = root / "content"
     if content.exists():
         shutil.rmtree(content)
@@ -223,7 +224,14 @@ def write_real_corpus(n: int, root: Path) -> Path:
     shutil.copytree(source, content, ignore=lambda folder, names: ["claims"] if Path(folder) == source else [])
     originals = sorted(path for path in (source / "claims").rglob("*.md") if "." not in path.stem)
     # Each claim's translations (<slug>.<lang>.md) are copied with it: the site in every language it has.
-    translations = {path: sorted(path.parent.glob(f"{path.stem}.*.md")) for path in originals}
+    translations = {path: sorted(path.parent.glob(f"{path.stem}.*.md")) if translated else [] for path in originals}
+    if not translated:
+        for path in content.rglob("*.*.*"):  # a page's or source's translation: <name>.<language>.<ending>
+            path.unlink()
+        settings = content / "site.yml"
+        text = settings.read_text("utf-8")
+        cut = text.find("\n# The languages") if "\n# The languages" in text else text.find("\nlanguages:")
+        settings.write_text(text[:cut] + "\n" if cut >= 0 else text, "utf-8")
     index = {path.stem: number for number, path in enumerate(originals)}
     parsed = [split_front_matter(path.read_text("utf-8")) for path in originals]
     for number in range(n):
@@ -249,7 +257,8 @@ def write_real_corpus(n: int, root: Path) -> Path:
     return root
 
 
-SHAPES = {"synthetic": write_corpus, "real": write_real_corpus}
+SHAPES = {"synthetic": write_corpus, "real": write_real_corpus,
+          "real-one-language": lambda n, root: write_real_corpus(n, root, translated=False)}
 
 
 def main() -> None:

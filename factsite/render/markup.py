@@ -142,7 +142,7 @@ class MarkdownRenderer:
 
     def __init__(self, base_path: str = "/", site_path: Callable[[str], str] = str):
         """``site_path``: where a link written from the site's root ("/about/", without its "/")
-        leads; in an edition in another language, its own page (renderer.edition_path)."""
+        leads; in an edition in another language, its own page (renderer.edition_path())."""
         self.base_path = base_path
         self.site_path = site_path
         self._converters: dict[tuple[str, ...], _Converter] = {}

@@ -131,7 +131,13 @@ class Renderer:
     def markdown(self) -> MarkdownRenderer:
         """Made when first needed: in each worker process, and not at all by a rebuild
         that renders no analysis."""
-        return MarkdownRenderer(self.base_path, self.edition_path)
+        # Given plain data, not this renderer: Python-Markdown's objects point at each other, so
+        # a converter is freed only by the cycle collector, and would keep the site alive till then.
+        if not self.prefix:
+            return MarkdownRenderer(self.base_path)
+        shared_files = self.editions[0].shared_files
+        names = {shared: own for own, shared in self._renamed.items()}
+        return MarkdownRenderer(self.base_path, functools.partial(edition_path, self.prefix, shared_files, names))
 
     def count_by_verdict(self, claims: list[Claim]) -> dict[str, int]:
         """How many of ``claims`` have each verdict; remembered, as every page of a topic asks."""
@@ -187,14 +193,6 @@ class Renderer:
     def shared_path(self, path: str) -> str:
         """The default edition's address of this edition's page at ``path``."""
         return renamed(path, self._renamed)
-
-    def edition_path(self, path: str) -> str:
-        """Where a link written from the site's root ("about/", "topics/troops/") leads in this
-        edition: to the same page here (under its own name here), or to a file every edition shares."""
-        file = path.partition("#")[0].partition("?")[0]
-        if not self.prefix or file in self.editions[0].shared_files or file.startswith(INDEX_FOLDER + "/"):
-            return path
-        return self.prefix + self.own_path(path)
 
     @functools.cached_property
     def shared_files(self) -> set[str]:
@@ -335,3 +333,13 @@ class Renderer:
         for relative, path in theme_files(self.static_dir):  # never a link (theme.py)
             if not path.name.startswith(".") and relative not in self.generated_assets:
                 yield relative, read_theme_file(path, self.static_dir)
+
+
+def edition_path(prefix: str, shared_files: set[str], names: dict[str, str], path: str) -> str:
+    """Where a link written from the site's root ("about/", "topics/troops/") leads in the edition
+    under ``prefix``: to the same page there (under its name there, ``names``), or to a file every
+    edition shares."""
+    file = path.partition("#")[0].partition("?")[0]
+    if file in shared_files or file.startswith(INDEX_FOLDER + "/"):
+        return path
+    return prefix + renamed(path, names)
