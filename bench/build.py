@@ -73,7 +73,7 @@ sys.path.insert(0, str(REPO))
 
 from bench import preview  # noqa: E402
 from bench.corpus import SHAPES, copy_theme  # noqa: E402
-from bench.edits import CLAIM_EDITS, PREVIEW_EDITS, Edit, claim_edit, write  # noqa: E402
+from bench.edits import CLAIM_EDITS, PREVIEW_EDITS, Edit, claim_edit  # noqa: E402
 
 FLOOR = REPO / "bench" / "floor.py"
 CACHE = ".factsite-cache"
@@ -166,7 +166,7 @@ def corpus(shape: str, n: int, workdir: Path, reuse: bool) -> Path:
     claims = root / "content" / "claims"
     for left in root.glob(".set-aside-*"):  # by a run that was killed
         shutil.rmtree(left, ignore_errors=True)
-    if reuse and claims.is_dir() and sum(1 for _ in claims.rglob("*.md")) == n:
+    if reuse and claims.is_dir() and sum(1 for path in claims.rglob("*.md") if "." not in path.stem) == n:
         copy_theme(root)  # the theme may have changed since
         print(f"Reusing the {shape} corpus of {n} claims in {root}")
         return root
@@ -245,7 +245,7 @@ def rebuilds_after(kind: str, root: Path, notes: list[str]) -> list[Run]:
                 build(root, *QUICK)  # back to the unedited site
     finally:
         if edits:
-            write(edits[0].path, edits[0].before)
+            edits[0].undo()
     if kind == "verdict":  # each run changed the last one's verdict; site/ knows only the last
         clear_build(root)
     return runs

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -39,11 +39,18 @@ class Edit:
     after: bytes | None
     shown: Callable[[int, str], bool]  # (HTTP status, page) -> whether the page shows the edit
     undone: Callable[[int, str], bool]  # the same, once the file is put back
+    # The claim's translations (<slug>.<lang>.md), deleted with it and put back with it.
+    translations: dict[Path, bytes] = field(default_factory=dict)
 
     def save(self) -> None:
         write(self.path, self.after)
+        if self.after is None:
+            for path in self.translations:
+                path.unlink(missing_ok=True)
 
     def undo(self) -> None:
+        for path, data in self.translations.items():
+            write(path, data)
         write(self.path, self.before)
 
 
@@ -58,7 +65,8 @@ def write(path: Path, data: bytes | None) -> None:
 
 
 def claim_files(root: Path) -> list[Path]:
-    return sorted((root / "content" / "claims").rglob("*.md"))
+    """The claims' own files, not their translations (<slug>.<lang>.md)."""
+    return sorted(path for path in (root / "content" / "claims").rglob("*.md") if "." not in path.stem)
 
 
 def middle_claim(root: Path) -> Path:
@@ -93,8 +101,10 @@ def claim_edit(kind: str, root: Path, run: int = 1) -> Edit:
     they are now; ``run`` makes its words differ from the last run's."""
     if kind == "deleted claim":
         path = unreferenced_claim(root)
+        translations = {other: other.read_bytes() for other in sorted(path.parent.glob(f"{path.stem}.*.md"))}
         return Edit(kind, path, f"claims/{path.stem}/", path.read_bytes(), None,
-                    shown=lambda status, page: status == 404, undone=lambda status, page: status == 200)
+                    shown=lambda status, page: status == 404, undone=lambda status, page: status == 200,
+                    translations=translations)
     path = middle_claim(root)
     text = path.read_text("utf-8")
     mark = f"benchmark edit {run} of the {kind}"
