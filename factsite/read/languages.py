@@ -115,6 +115,19 @@ def _check_addresses(doc: Document, where: tuple, language: Language, topics: di
             seen.setdefault(address, key)
 
 
+def _texts(values: dict) -> tuple[dict, dict, dict]:
+    """The verdicts' texts by slug, the topics' (with the address made from the name) and the
+    claimants' names (with theirs). An entry without its slug, label or name is reported by the
+    field check; the rest are used."""
+    verdicts = {entry["slug"]: (entry["label"], entry["definition"] or "") for _, entry in values["verdicts"]
+                if entry["slug"] and entry["label"]}
+    topics = {entry["slug"]: (entry["name"], entry["description"] or "", slugify(entry["name"]) or entry["slug"])
+              for _, entry in values["topics"] if entry["slug"] and entry["name"]}
+    claimants = {entry["name"]: (entry["translation"], claimant_slug(entry["translation"]))
+                 for _, entry in values["claimants"] if entry["name"] and entry["translation"]}
+    return verdicts, topics, claimants
+
+
 def _translation(doc: Document, where: tuple, language: Language, values: dict, verdicts: list[Verdict],
                  topics: list[Topic], written: dict, problems: Problems) -> SiteTranslation:
     def missing(key: tuple, example: str) -> None:
@@ -124,16 +137,10 @@ def _translation(doc: Document, where: tuple, language: Language, values: dict, 
     for name in ("title", "tagline", "nonpartisanship", "organization_name"):
         if written.get(name) and not values[name]:
             missing((name,), f"{name}: ...")
-    # An entry without its slug, label or name is reported by the field check; the rest are used.
-    given_verdicts = {entry["slug"]: (entry["label"], entry["definition"] or "") for _, entry in values["verdicts"]
-                      if entry["slug"] and entry["label"]}
-    given_topics = {entry["slug"]: (entry["name"], entry["description"] or "", slugify(entry["name"]) or entry["slug"])
-                    for _, entry in values["topics"] if entry["slug"] and entry["name"]}
+    given_verdicts, given_topics, claimants = _texts(values)
     for kind, given, defined in (("verdicts", given_verdicts, {v.slug: v.definition for v in verdicts}),
                                  ("topics", given_topics, {t.slug: t.description for t in topics})):
         _check_scale(doc, where, kind, values[kind], given, defined, missing, problems)
-    claimants = {entry["name"]: (entry["translation"], claimant_slug(entry["translation"]))
-                 for _, entry in values["claimants"] if entry["name"] and entry["translation"]}
     _check_addresses(doc, where, language, given_topics, claimants, values, problems)
     return SiteTranslation(language, values["title"] or "", values["tagline"] or "", given_verdicts, given_topics,
                            claimants, values["nonpartisanship"], values["organization_name"])

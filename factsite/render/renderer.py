@@ -14,7 +14,6 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlencode
 
 import jinja2
 from markupsafe import Markup
@@ -22,6 +21,7 @@ from markupsafe import Markup
 from .. import __version__
 
 from . import jobs as job_runner
+from .addresses import Addresses, edition_path
 from .card_faces import claim_face, drawn_once, site_face
 from ..digest import digest_of
 from ..errors import BuildFailed, Problems
@@ -29,8 +29,7 @@ from .jobs import Job, JobResult, Output, Writer
 from ..checks.links import OutputIndex, WrittenLinks
 from .i18n import human_date, plural_examples, translations
 from .markup import MarkdownRenderer
-from ..model.editions import renamed, renamed_pages
-from ..model.search_parts import INDEX_FOLDER, search_shards, shard_folder
+from ..model.search_parts import search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
 from .claim_rows import ClaimRow, claim_rows
 from .kept import Kept
@@ -45,7 +44,7 @@ __all__ = ["FEED_SIZE", "Job", "JobResult", "Renderer", "join_url", "template_en
 OUTPUT_VERSION = "5"  # change when this code writes any file differently, so no build keeps an old one
 
 
-class Renderer:
+class Renderer(Addresses):
     """Renders the site model into files: pages through the templates, and the rest."""
 
     def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
@@ -167,50 +166,7 @@ class Renderer:
             kept = self.kept.pieces[key] = (inputs, Markup(self.env.get_template(template).render(**context)))
         return kept[1]
 
-    # URLs -----------------------------------------------------------------
-
-    def url(self, path: str = "") -> str:
-        """A link from anywhere on the site to ``path`` in this edition."""
-        return self.base_path + self.prefix + path
-
-    def root_url(self, path: str = "") -> str:
-        """A link to a file every edition shares (a stylesheet, the search index)."""
-        return self.base_path + path
-
-    def absolute_url(self, path: str = "") -> str:
-        return join_url(self.site.config.base_url, self.prefix + path)
-
-    def alternates(self, path: str) -> list[dict[str, str]]:
-        """The page at ``path`` in every edition (itself included): code, name and address."""
-        shared = self.shared_path(path)
-        return [{"code": e.site.config.language, "name": language.name, "url": e.absolute_url(e.own_path(shared)),
-                 "href": e.url(e.own_path(shared))} for e, language in zip(self.editions, self.site.config.languages)]
-
-    @functools.cached_property
-    def _renamed(self) -> dict[str, str]:
-        return renamed_pages(self.site, self.editions[0].site)
-
-    def shared_path(self, path: str) -> str:
-        """The default edition's address of this edition's page at ``path``."""
-        return renamed(path, self._renamed)
-
-    @functools.cached_property
-    def shared_files(self) -> set[str]:
-        """The files only the default edition writes, which every edition links to."""
-        return {relative for relative, _ in theme_files(self.static_dir)} | {
-            STYLESHEET, "claims.json", "sitemap.xml", "robots.txt", "404.html", "CNAME"}
-
-    def own_path(self, path: str) -> str:
-        """This edition's address of the default edition's page at ``path``."""
-        return renamed(path, {shared: own for own, shared in self._renamed.items()})
-
-    def issue_form(self, template: str, **fields: str) -> str | None:
-        """The address of a new issue on the site's GitHub repository, from one of its issue forms
-        (.github/ISSUE_TEMPLATE/<template>.yml), with ``fields`` filled in; None without a repository."""
-        repository = self.site.config.repository
-        if not repository:
-            return None
-        return f"https://github.com/{repository}/issues/new?" + urlencode({"template": f"{template}.yml", **fields})
+    # URLs: see addresses.py; and the static files' ---------------------------
 
     def asset(self, path: str) -> str:
         """A static file's URL, with a hash of its content so browsers never keep a stale copy."""
@@ -334,12 +290,3 @@ class Renderer:
             if not path.name.startswith(".") and relative not in self.generated_assets:
                 yield relative, read_theme_file(path, self.static_dir)
 
-
-def edition_path(prefix: str, shared_files: set[str], names: dict[str, str], path: str) -> str:
-    """Where a link written from the site's root ("about/", "topics/troops/") leads in the edition
-    under ``prefix``: to the same page there (under its name there, ``names``), or to a file every
-    edition shares."""
-    file = path.partition("#")[0].partition("?")[0]
-    if file in shared_files or file.startswith(INDEX_FOLDER + "/"):
-        return path
-    return prefix + renamed(path, names)

@@ -1,0 +1,71 @@
+"""The addresses of an edition's pages: links within it, to the files every edition shares, to
+the same page in the other editions (whose topic and claimant pages have names of their own),
+and to the site's issue forms. A part of the Renderer, which gives the attributes used here."""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlencode
+
+from ..model.editions import renamed, renamed_pages
+from ..model.search_parts import INDEX_FOLDER
+from ..read.theme import theme_files
+from .templating import STYLESHEET, join_url
+
+
+class Addresses:
+    """Needs ``base_path``, ``prefix`` (the edition's: "" or "uk/"), ``site``, ``editions`` (every
+    edition's renderer, the default's first) and ``static_dir``."""
+
+    def url(self, path: str = "") -> str:
+        """A link from anywhere on the site to ``path`` in this edition."""
+        return self.base_path + self.prefix + path
+
+    def root_url(self, path: str = "") -> str:
+        """A link to a file every edition shares (a stylesheet, the search index)."""
+        return self.base_path + path
+
+    def absolute_url(self, path: str = "") -> str:
+        return join_url(self.site.config.base_url, self.prefix + path)
+
+    def alternates(self, path: str) -> list[dict[str, str]]:
+        """The page at ``path`` in every edition (itself included): code, name and address."""
+        shared = self.shared_path(path)
+        return [{"code": e.site.config.language, "name": language.name, "url": e.absolute_url(e.own_path(shared)),
+                 "href": e.url(e.own_path(shared))} for e, language in zip(self.editions, self.site.config.languages)]
+
+    @functools.cached_property
+    def _renamed(self) -> dict[str, str]:
+        return renamed_pages(self.site, self.editions[0].site)
+
+    def shared_path(self, path: str) -> str:
+        """The default edition's address of this edition's page at ``path``."""
+        return renamed(path, self._renamed)
+
+    @functools.cached_property
+    def shared_files(self) -> set[str]:
+        """The files only the default edition writes, which every edition links to."""
+        return {relative for relative, _ in theme_files(self.static_dir)} | {
+            STYLESHEET, "claims.json", "sitemap.xml", "robots.txt", "404.html", "CNAME"}
+
+    def own_path(self, path: str) -> str:
+        """This edition's address of the default edition's page at ``path``."""
+        return renamed(path, {shared: own for own, shared in self._renamed.items()})
+
+    def issue_form(self, template: str, **fields: str) -> str | None:
+        """The address of a new issue on the site's GitHub repository, from one of its issue forms
+        (.github/ISSUE_TEMPLATE/<template>.yml), with ``fields`` filled in; None without a repository."""
+        repository = self.site.config.repository
+        if not repository:
+            return None
+        return f"https://github.com/{repository}/issues/new?" + urlencode({"template": f"{template}.yml", **fields})
+
+
+def edition_path(prefix: str, shared_files: set[str], names: dict[str, str], path: str) -> str:
+    """Where a link written from the site's root ("about/", "topics/troops/") leads in the edition
+    under ``prefix``: to the same page there (under its name there, ``names``), or to a file every
+    edition shares."""
+    file = path.partition("#")[0].partition("?")[0]
+    if file in shared_files or file.startswith(INDEX_FOLDER + "/"):
+        return path
+    return prefix + renamed(path, names)
