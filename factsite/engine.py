@@ -194,7 +194,6 @@ class Engine:
             check_rendered_links(results.values(), site.config.base_url, problems, read=sink.read)
         return Update(site, renderer, prints, results, rendered, problems)
 
-
     def renderer(self, site: Site) -> Renderer:
         """The renderer of one edition, with what the engine keeps for its language."""
         language, default = site.config.language, not site.config.prefix

@@ -32,7 +32,7 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
     files: dict = {}
     claims = load_claims(content_dir / "claims", config, by_id(content_dir / "sources", sources), problems, jobs,
                          cache, reuse, by_id(content_dir / "people", people), files)
-    translations = load_translations(content_dir, config.languages, files, problems, jobs, cache)
+    translations = load_translations(content_dir, config.languages, files, problems, jobs, cache, reuse)
     left_out = [] if drafts else [c for c in claims if c.draft]
     if not drafts:
         claims = [c for c in claims if not c.draft]
@@ -41,8 +41,9 @@ def load_content(config: SiteConfig, content_dir: Path, problems: Problems, draf
             if claim.draft:  # a work in progress: warned about only where it is shown, as the preview does
                 check_claim(claim, problems)
     pages = load_pages(content_dir / "pages", problems)
+    editions = {language.code for language in config.languages[1:]}
     for page in pages:
-        if page.slug in {language.code for language in config.languages[1:]}:
+        if page.slug in editions:
             problems.error(page.path, None, f'"{page.slug}/" is where the site\'s edition in that language is',
                            f'rename the page, e.g. to "{page.slug}-page.md"')
     withdrawn = load_withdrawn(content_dir, config, problems)

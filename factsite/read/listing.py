@@ -31,13 +31,19 @@ def content_files(folder: Path, pattern: str, problems: Problems, recursive: boo
     has changed since: the system moves a folder's change time whenever a name in it is added,
     removed or renamed, and the listing depends on nothing but names (reuse.py).
     """
+    return _kept_listing(("listing", str(folder), pattern, recursive), folder, reuse, problems,
+                         lambda found: listed(folder, pattern, found, recursive))
+
+
+def _kept_listing(key: tuple, folder: Path, reuse: Reuse | None, problems: Problems, list_them):
+    """``list_them(problems)``'s files (it gives them with the folders it went through), or, with
+    ``reuse``, the last update's while none of those folders changed (see content_files)."""
     if reuse is None:
-        return listed(folder, pattern, problems, recursive)[0]
-    key = ("listing", str(folder), pattern, recursive)
+        return list_them(problems)[0]
     kept = reuse.kept(key)
     folders = kept[1] if kept is not None else [folder]
     inputs = tuple((str(path), settled_or_new(folder_signature(path))) for path in folders)
-    return reuse.made(key, inputs, lambda found: listed(folder, pattern, found, recursive), problems)[0]
+    return reuse.made(key, inputs, list_them, problems)[0]
 
 
 def folder_signature(folder: Path) -> tuple[int, int, int] | None:
@@ -97,19 +103,25 @@ def translated_name(stem: str) -> tuple[str, str] | None:
     return (found[1], found[2]) if found else None
 
 
-def translation_files(folder: Path, suffix: str, recursive: bool = False) -> list[tuple[Path, str, str]]:
+def translation_files(folder: Path, suffix: str, recursive: bool = False,
+                      reuse: Reuse | None = None) -> list[tuple[Path, str, str]]:
     """The translations in ``folder`` (``<name>.<language><suffix>``), sorted, each with the name
-    of the file it translates and its language. Links are left out, as the listing of the
-    originals reports them."""
+    of the file it translates and its language; ``reuse`` as content_files'. Links are left out,
+    as the listing of the originals reports them."""
+    return _kept_listing(("translations", str(folder), suffix, recursive), folder, reuse, Problems(),
+                         lambda found: _translations_listed(folder, suffix, recursive))
+
+
+def _translations_listed(folder: Path, suffix: str, recursive: bool) -> tuple[list[tuple[Path, str, str]], list[Path]]:
     if folder.is_symlink() or not folder.is_dir():
-        return []
-    found = []
-    for path, entry, _ in _entries(folder, recursive, Problems(), []):  # the listing reports what it cannot read
+        return [], [folder]
+    found, folders = [], [folder]
+    for path, entry, _ in _entries(folder, recursive, Problems(), folders):  # the listing reports what it cannot read
         if entry.name.endswith(suffix) and not entry.is_symlink() and entry.is_file(follow_symlinks=False):
             names = translated_name(entry.name[:-len(suffix)])
             if names is not None:
                 found.append((path, *names))
-    return sorted(found)
+    return sorted(found), folders
 
 
 def _usable_name(path: Path, name: str, suffix: str, reserved: dict[str, str], problems: Problems,

@@ -23,6 +23,7 @@ from .filecache import DocumentCache
 from .listing import translation_files
 from .parallel import read_many
 from .parse import check_markdown, read_markdown_file
+from .reuse import Reuse
 from .sources import SourceFile
 from .schema import CITATION_FIELDS, CLAIM_FIELDS, PAGE_FIELDS, PLACEHOLDER, SOURCE_FIELDS
 
@@ -59,11 +60,13 @@ class ClaimTranslationFile(ClaimFile):
 
 
 def load_translations(content_dir: Path, languages: list[Language], claims: dict[str, ClaimFile],
-                      problems: Problems, jobs: int = 1, cache: DocumentCache | None = None) -> dict[str, Translations]:
-    """Every translation, by language; ``claims``: the original claims' files, by slug."""
+                      problems: Problems, jobs: int = 1, cache: DocumentCache | None = None,
+                      reuse: Reuse | None = None) -> dict[str, Translations]:
+    """Every translation, by language; ``claims``: the original claims' files, by slug; ``reuse``:
+    the folders' listings, given again while they are unchanged (listing.content_files)."""
     codes = [language.code for language in languages]
     found = {code: Translations() for code in codes[1:]}
-    claim_files = _of_known_languages(translation_files(content_dir / "claims", ".md", recursive=True), codes,
+    claim_files = _of_known_languages(translation_files(content_dir / "claims", ".md", True, reuse), codes,
                                       problems)
     read = read_many([path for path, _, _ in claim_files], ClaimTranslationFile, problems, jobs, cache)
     for (path, slug, code), file in zip(claim_files, read, strict=True):
@@ -72,19 +75,20 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
             found[code].claims[slug] = claim_translation(file, original, problems)
         elif original is None and not path.with_name(f"{slug}.md").is_file():  # (one that is has its own errors)
             _translates_nothing(path, "claim", slug, code, problems)
-    for path, name, code in _of_known_languages(translation_files(content_dir / "pages", ".md"), codes, problems):
+    pages = translation_files(content_dir / "pages", ".md", reuse=reuse)
+    for path, name, code in _of_known_languages(pages, codes, problems):
         page = page_translation(path, problems) if path.with_name(f"{name}.md").is_file() else \
             _translates_nothing(path, "page", name, code, problems)
         if page is not None:
             found[code].pages[name] = page
     source_files = [(path, name, code) for path, name, code in _of_known_languages(
-        translation_files(content_dir / "sources", ".yml"), codes, problems)
+        translation_files(content_dir / "sources", ".yml", reuse=reuse), codes, problems)
         if path.with_name(f"{name}.yml").is_file() or _translates_nothing(path, "source", name, code, problems)]
     read = read_many([path for path, _, _ in source_files], SourceTranslationFile, problems, jobs, cache)
     for (_, source_id, code), file in zip(source_files, read, strict=True):
         if file is not None and file.values["notes"]:
             found[code].sources[source_id] = (file.values["notes"], file.digest)
-    for path, _, _ in translation_files(content_dir / "people", ".yml"):
+    for path, _, _ in translation_files(content_dir / "people", ".yml", reuse=reuse):
         problems.error(path, None, "people's files are not translated", "write the role and bio in the "
                        "publication's first language; the other editions show them as they are")
     return found

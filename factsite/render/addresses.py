@@ -35,12 +35,19 @@ class Addresses:
                  "href": e.url(e.own_path(shared))} for e, language in zip(self.editions, self.site.config.languages)]
 
     @functools.cached_property
-    def _renamed(self) -> dict[str, str]:
-        return renamed_pages(self.site, self.editions[0].site)
+    def renamed_pages(self) -> dict[str, str]:
+        """Each of the default edition's topic and claimant pages by its address here (none
+        for the default edition itself, whose pages have their own names)."""
+        return renamed_pages(self.site, self.editions[0].site) if self.prefix else {}
+
+    @functools.cached_property
+    def own_names(self) -> dict[str, str]:
+        """The same, the other way round: each of those pages here by its address in the default edition."""
+        return {shared: own for own, shared in self.renamed_pages.items()}
 
     def shared_path(self, path: str) -> str:
         """The default edition's address of this edition's page at ``path``."""
-        return renamed(path, self._renamed)
+        return renamed(path, self.renamed_pages)
 
     @functools.cached_property
     def shared_files(self) -> set[str]:
@@ -50,7 +57,7 @@ class Addresses:
 
     def own_path(self, path: str) -> str:
         """This edition's address of the default edition's page at ``path``."""
-        return renamed(path, {shared: own for own, shared in self._renamed.items()})
+        return renamed(path, self.own_names)
 
     def issue_form(self, template: str, **fields: str) -> str | None:
         """The address of a new issue on the site's GitHub repository, from one of its issue forms

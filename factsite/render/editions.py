@@ -14,8 +14,7 @@ from .renderer import Renderer
 class Editions:
     def __init__(self, renderers: list[Renderer]):
         self.renderers = renderers
-        self.default = renderers[0]
-        self.site = self.default.site  # the default language's, which the sinks' settings come from
+        self.site = renderers[0].site  # the default language's, which the sinks' settings come from
         for renderer in renderers:
             renderer.editions = renderers
         self.by_kind = {name: renderer for renderer in renderers for name in renderer.kinds}

@@ -67,14 +67,15 @@ class Renderer(Addresses):
         # An edition in another language than the default is under its own prefix (uk/), and its
         # jobs are named with it; the files every edition shares are the default's.
         self.prefix = site.config.prefix
-        self.job_prefix = f"{site.config.language}:" if self.prefix else ""
+        self.job_prefix = f"{language}:" if self.prefix else ""
         self.editions: list[Renderer] = [self]  # every edition's, the default's first (editions.py)
         self.env = env or template_environment(templates_dir, compiled_templates)
         # The parts of the search index that hold this edition's claims, which its search page
         # loads (each part holds one language's pages, which Pagefind indexes the same every time),
         # and where they are: numbered after the earlier editions' parts (editions.py).
         self.search_shards = search_shards([self.prefix + claim.url for claim in site.claims]) if search else []
-        self.search_bundles = [self.root_url(shard_folder(n)) for n in range(1, len(self.search_shards) + 1)]
+        self.search_bundles: list[str] = []
+        self.number_search_parts(1)
         self.site_globals = dict(
             site=site, url=self.url, root_url=self.root_url, absolute_url=self.absolute_url, asset=self.asset,
             STANCE_LABELS=STANCE_LABELS, ICON_PATHS=ICON_PATHS, by_month=functools.partial(by_month, language=language),
@@ -134,9 +135,8 @@ class Renderer(Addresses):
         # a converter is freed only by the cycle collector, and would keep the site alive till then.
         if not self.prefix:
             return MarkdownRenderer(self.base_path)
-        shared_files = self.editions[0].shared_files
-        names = {shared: own for own, shared in self._renamed.items()}
-        return MarkdownRenderer(self.base_path, functools.partial(edition_path, self.prefix, shared_files, names))
+        return MarkdownRenderer(self.base_path, functools.partial(edition_path, self.prefix,
+                                                                  self.editions[0].shared_files, self.own_names))
 
     def count_by_verdict(self, claims: list[Claim]) -> dict[str, int]:
         """How many of ``claims`` have each verdict; remembered, as every page of a topic asks."""
