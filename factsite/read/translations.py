@@ -64,6 +64,7 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
                       reuse: Reuse | None = None) -> dict[str, Translations]:
     """Every translation, by language; ``claims``: the original claims' files, by slug; ``reuse``:
     the folders' listings, given again while they are unchanged (listing.content_files)."""
+    reuse = reuse or Reuse()
     codes = [language.code for language in languages]
     found = {code: Translations() for code in codes[1:]}
     claim_files = _of_known_languages(translation_files(content_dir / "claims", ".md", True, reuse), codes,
@@ -71,8 +72,10 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
     read = read_many([path for path, _, _ in claim_files], ClaimTranslationFile, problems, jobs, cache)
     for (path, slug, code), file in zip(claim_files, read, strict=True):
         original = claims.get(slug)
-        if original is not None and file is not None:
-            found[code].claims[slug] = claim_translation(file, original, problems)
+        if original is not None and file is not None:  # its lambda is called at once:
+            found[code].claims[slug] = reuse.made(("translation", code, slug), (file, original),
+                                                  lambda reported: claim_translation(file, original, reported),  # noqa: B023
+                                                  problems)
         elif original is None and not path.with_name(f"{slug}.md").is_file():  # (one that is has its own errors)
             _translates_nothing(path, "claim", slug, code, problems)
     pages = translation_files(content_dir / "pages", ".md", reuse=reuse)
