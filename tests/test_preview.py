@@ -4,6 +4,7 @@ reads everything afresh shows, and only the files saved are parsed again (engine
 from __future__ import annotations
 
 import random
+import shutil
 
 import pytest
 
@@ -460,3 +461,55 @@ def test_a_claim_is_made_again_only_when_its_file_or_what_it_links_to_changed(pr
     assert again["budget-doubled"] is not after["budget-doubled"]
     assert again["budget-doubled"].appeared_in.notes == "Read again."
     assert again["rain-record"] is after["rain-record"]  # which does not cite it
+
+
+# The watcher names the files saved: the preview then asks the system about those alone.
+
+def test_a_rebuild_for_the_watchers_changes_asks_about_the_files_it_names(preview, project, monkeypatch):
+    from factsite.read.filecache import DocumentCache
+
+    asked = []
+    signature = DocumentCache.signature
+    monkeypatch.setattr(DocumentCache, "signature", staticmethod(lambda path: (asked.append(path.name),
+                                                                                signature(path))[1]))
+    claim = project.content_dir / RAIN
+    edit(claim, "title: Rain record", "title: Rain record, as the watcher saw it")
+    preview.rebuild([str(claim.resolve())])
+    assert "Rain record, as the watcher saw it" in page(preview, "claims/rain-record/")
+    # (and the sources' text copies, which a source's record is checked against: a few files)
+    assert {name for name in asked if not name.endswith(".txt")} <= {"rain-record.md", "site.yml"}
+    assert preview.parsed == ["rain-record.md"]
+    assert_as_if_read_again(project, preview)
+
+
+def test_a_file_saved_twice_in_a_moment_shows_its_last_save_after_the_watcher_names_another(preview, project,
+                                                                                           monkeypatch):
+    """A file saved a moment ago is not cached (filecache.py), nor its signature trusted later."""
+    from factsite.read.filecache import DocumentCache
+
+    monkeypatch.setattr(DocumentCache, "RACY_NS", 60 * 10**9)  # every save from now on is recent
+    rain, budget = project.content_dir / RAIN, project.content_dir / BUDGET
+    for title in ("Rain record, first save", "Rain record, second save"):
+        edit(rain, rain.read_text().split("\n")[1], f"title: {title}")
+        preview.rebuild([str(rain)])
+    edit(budget, "title: Budget doubled", "title: Budget doubled?")
+    preview.rebuild([str(budget)])
+    assert "Rain record, second save" in page(preview, "claims/rain-record/")
+    assert_as_if_read_again(project, preview)
+
+
+def test_a_folder_put_in_place_of_another_is_read_whole(preview, project):
+    """The watcher names a folder moved in, not the files in it, which may have the names of
+    files the preview read before."""
+    text = (project.content_dir / RAIN).read_text()
+    folder, other = project.content_dir / "claims" / "2026", project.content_dir / "claims" / "2026-new"
+    for where, title in ((folder, "Rain again"), (other, "Rain once more")):
+        where.mkdir()
+        (where / "rain-again.md").write_text(text.replace("title: Rain record", f"title: {title}"))
+        if where == folder:
+            preview.rebuild()
+    shutil.rmtree(folder)
+    other.rename(folder)
+    preview.rebuild([str(folder)])
+    assert "Rain once more" in page(preview, "claims/rain-again/")
+    assert_as_if_read_again(project, preview)

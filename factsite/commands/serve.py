@@ -120,19 +120,20 @@ class PreviewServer:
 
     # Building -------------------------------------------------------------
 
-    def rebuild(self) -> None:
-        """Build again: the engine finds what changed since the last build itself."""
+    def rebuild(self, changed: list[str] | None = None) -> None:
+        """Build again: the engine finds what changed since the last build itself, asking the
+        system about each file unless ``changed`` names the files that did (the watcher's)."""
         # The watcher may ask while the first build runs: one at a time, as they share the
         # caches (and the cycle collector's state, which each build turns off and on again).
         with self.building:
-            self._rebuild()
+            self._rebuild(changed)
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, changed: list[str] | None) -> None:
         started = time.perf_counter()
         preview = Preview(generation=self.preview.generation + 1)
         done = None
         try:
-            preview.files, preview.problems, done = self.build_into_folder()
+            preview.files, preview.problems, done = self.build_into_folder(changed)
         except BuildFailed as failure:
             preview.failed, preview.problems = True, failure.problems.errors + failure.problems.warnings
         except jinja2.TemplateError as error:
@@ -158,7 +159,7 @@ class PreviewServer:
         if done is not None:
             done.discard()  # the model is freed here, once the browser is told, not before
 
-    def build_into_folder(self) -> tuple[PreviewFiles, list[ContentError], Update]:
+    def build_into_folder(self, changed: list[str] | None = None) -> tuple[PreviewFiles, list[ContentError], Update]:
         """The site with drafts, for the server's own address under the configured base path
         (so subpath mistakes show up locally), without share cards or the search index (the
         preview must be instant), written into the preview's folder as the CLI writes site/:
@@ -166,6 +167,7 @@ class PreviewServer:
         self.base_path = configured_base_path(self.project)  # site.yml may have changed
         self.engine.settings = replace(self.engine.settings, base_url=self.url)
         sink = FolderSink(self.out_dir, None, self.state, self.engine.settings, None)
+        self.engine.documents.only_changed(self.project.content_dir, changed)
         try:
             update = self.engine.update(sink)
         except BaseException:
@@ -201,7 +203,7 @@ class PreviewServer:
             self.watching.set()
             if changes:
                 try:
-                    self.rebuild()
+                    self.rebuild(sorted(path for _, path in changes))
                 except Exception:  # noqa: BLE001 - never stop watching (rebuild reports its own crashes)
                     self.log(traceback.format_exc())
             elif self.models_left and self.time_to_collect(time.monotonic() - self.last_rebuild):

@@ -211,10 +211,11 @@ class Claim:
     def paraphrased(self) -> bool:
         return self.wording == "paraphrase"
 
-    @property
+    @functools.cached_property
     def modified(self) -> dt.date:
         """The latest date anything about this fact-check changed."""
-        # Asked of every claim by the feeds and the sitemap, so written out rather than with max().
+        # Asked of every claim by the feeds and the sitemap on every update: worked out once per
+        # claim (a claim is made again when its file changes, and a copy by replace() starts afresh).
         latest = self.updated if self.updated is not None and self.updated > self.published else self.published
         for correction in self.corrections:
             if correction.date > latest:

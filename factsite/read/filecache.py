@@ -54,6 +54,7 @@ class DocumentCache:
         self.made: dict[tuple[str, str], tuple[tuple, object]] = {}
         self.changed = False
         self.signatures: dict[str, tuple[int, int, int] | None] = {}  # by path, see listed()
+        self.seen: dict[str, tuple[int, int, int]] = {}  # each cached file's signature, by path: see only_changed()
         if file is not None:
             self.entries = self._read(file)
             if self.entries:
@@ -101,6 +102,25 @@ class DocumentCache:
         self.signatures = {prefix + relative.replace("/", os.sep): signature
                            for relative, signature in signatures.items()}
 
+    def only_changed(self, content_dir: Path, changed: list[str] | None) -> None:
+        """Take the next update's signatures from the last update's but for the files in
+        ``changed``, which a watcher reports (paths, as it gives them), instead of asking the
+        system for each of thousands of files again. ``None``, or a change the cache cannot
+        place (a folder's, one outside ``content_dir``'s files it knows or new ones): ask for each."""
+        self.signatures = {}
+        if changed is None:
+            return
+        root, named = os.path.abspath(content_dir), set()
+        for path in changed:
+            relative = os.path.relpath(os.path.abspath(path), root)
+            if relative.startswith(os.pardir):
+                continue  # not content: a template's or a static file's
+            name = os.path.join(str(content_dir), relative)
+            if name not in self.seen and not os.path.isfile(path) and os.path.lexists(path):
+                return  # a folder, whose files the watcher does not name
+            named.add(name)
+        self.signatures = {name: signature for name, signature in self.seen.items() if name not in named}
+
     def get(self, kind, path: Path, problems: Problems):
         """What ``kind.read`` made of the file last time, if it has not changed since."""
         name = str(path)
@@ -112,7 +132,9 @@ class DocumentCache:
         # The signature holds the time the file last changed, which only the system sets: an
         # entry made anywhere else, or for another file, does not match.
         if signature is None or entry[0] != signature or not _are_warnings(entry[2]):
+            self.seen.pop(name, None)  # read again: known again once put() has its signature
             return None
+        self.seen[name] = signature
         made = self.made.get(key)
         if made is not None and made[0] is entry:
             result = made[1]
@@ -130,6 +152,7 @@ class DocumentCache:
     def put(self, kind, path: Path, signature, result, warnings: list[ContentError], plain=None) -> None:
         """Keep ``result`` (whose ``to_plain()`` is ``plain``, if a worker made it already). A cache
         that is never saved (the preview's) keeps the result alone, not a plain copy of it too."""
+        self.seen.pop(str(path), None)  # changed too recently to be sure of: asked for again next time
         if signature is not None:
             key = (kind.__name__, str(path))
             self.used.add(key)
@@ -139,6 +162,7 @@ class DocumentCache:
                 plain = result.to_plain()
             kept_warnings = [(w.line, w.message, w.hint) for w in warnings]
             entry = self.entries[key] = self.recent[key] = (signature, plain, kept_warnings)
+            self.seen[key[1]] = signature
             self.made[key] = (entry, result)  # the next get() gives this very object, as reuse.py wants
             self.changed = True
 
@@ -153,6 +177,8 @@ class DocumentCache:
         self.entries = {key: entry for key, entry in self.entries.items() if key in self.used}
         self.recent = {key: entry for key, entry in self.recent.items() if key in self.used}
         self.made = {key: made for key, made in self.made.items() if key in self.used}
+        used = {name for _, name in self.used}
+        self.seen = {name: signature for name, signature in self.seen.items() if name in used}
 
     def save(self) -> None:
         """Write the cache, keeping only the files this build read (deleted files drop out)."""
