@@ -78,6 +78,32 @@ def only_error(project, **options) -> ContentError:
     pytest.param("claim: The budget has doubled since 2020.", "claim: 'The budget has doubled since 2020.",
                  3, "quotation mark opened on this line is not closed", "same quotation mark",
                  id="unclosed-single-quote"),
+    # The slips recognised from the text (read/yaml_messages.py), each on its own line.
+    pytest.param("title: Budget doubled", "title: 'The mayor's budget'",
+                 2, "in single quotes and contains an apostrophe",
+                 """write it in double quotes (title: "The mayor's budget") or double the apostrophe """
+                 """(title: 'The mayor''s budget')""", id="apostrophe-in-single-quotes"),
+    pytest.param('    quote: "the budget has doubled since 2020"', "    quote: 'the mayor's budget has doubled'",
+                 13, "in single quotes and contains an apostrophe", "(quote: 'the mayor''s budget has doubled')",
+                 id="apostrophe-in-a-quote"),
+    pytest.param('claim: The budget has doubled since 2020.', 'claim: "The "budget" has doubled"',
+                 3, 'in double quotes and contains a straight " inside',
+                 'use curly quotation marks inside (claim: "The “budget” has doubled")', id="quote-in-double-quotes"),
+    pytest.param('verdict: "false"', '  verdict: "false"',
+                 8, '"verdict:" is indented more than "appeared_in:" above it',
+                 'start "verdict:" at the beginning of the line, like "appeared_in:"', id="indented-field"),
+    pytest.param('    quote: "the budget has doubled since 2020"', '     quote: "the budget has doubled since 2020"',
+                 13, '"quote:" is indented more than "source:" above it',
+                 'line "quote:" up with "source:" above it, 4 spaces from the beginning of the line',
+                 id="indented-field-of-a-source"),
+    pytest.param("title: Budget doubled", "  title: Budget doubled",
+                 2, '"title:" is indented', 'start "title:" at the beginning of the line', id="indented-first-field"),
+    pytest.param('verdict: "false"', 'verdict:"false"',
+                 8, 'no space after the colon of "verdict:"', 'put a space after the colon: verdict: "false"',
+                 id="no-space-after-colon"),
+    pytest.param("title: Budget doubled", "title:Budget doubled",
+                 2, 'no space after the colon of "title:"', "put a space after the colon: title: Budget doubled",
+                 id="no-space-after-the-first-colon"),
 ])
 def test_yaml_syntax_error_in_claim_is_reported_on_its_line_in_the_file(project, old, new, line, message, hint):
     path = edit(project, CLAIM, old, new)
@@ -93,6 +119,13 @@ def test_yaml_syntax_error_in_site_yml_is_reported_on_its_line(project):
     assert (error.path, error.line) == (path, 2)
     assert "YAML syntax error" in error.message
     assert "quotes" in error.hint
+
+
+def test_an_apostrophe_in_single_quotes_in_a_source_is_reported_on_its_line(project):
+    path = edit(project, CITY_PAPER, "publisher: The City Paper", "publisher: 'The City's Paper'")
+    error = the_error(errors_of(project), path, "apostrophe")
+    assert error.line == 2
+    assert error.hint.endswith("""double the apostrophe (publisher: 'The City''s Paper')""")
 
 
 def test_yaml_syntax_error_in_source_is_reported_on_its_line(project):
