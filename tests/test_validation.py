@@ -321,6 +321,37 @@ def test_quote_missing_from_archived_copy_names_the_claim_and_the_quote_line(pro
     assert "city-paper.txt" in error.hint
 
 
+@pytest.mark.parametrize("old, new, differs", [
+    pytest.param('"the budget has doubled since 2020"', '"the budget has tripled since 2020"',
+                 'the copy has "the budget has" and then "doubled", where the quote has "tripled"', id="a-word"),
+    pytest.param("Council figures show spending rose from 10 million to 15 million.",
+                 "Council figures show spending rose from 10 million to 16 million.",
+                 'the copy has "...show spending rose from 10 million to" and then "15", where the quote has "16"',
+                 id="a-number-after-forty-characters"),
+    pytest.param('"the budget has doubled since 2020"', '"The budget has doubled since 2020"',
+                 # The copy has “the: quotation marks count, their style does not.
+                 'the copy has ""the" before "budget has doubled since 2020", where the quote has "The"',
+                 id="a-capital-at-the-start"),
+    pytest.param("Council figures show spending rose from 10 million to 15 million.",
+                 "spending rose from 10 million to 15 million, it said.",
+                 'the copy has "spending rose from 10 million to 15" and then "million.", where the quote has "million,"',
+                 id="punctuation"),
+    pytest.param("Council figures show spending rose from 10 million to 15 million.",
+                 "spending rose from 10 million to 15 million. And more.",
+                 'the copy ends with "...rose from 10 million to 15 million.", where the quote goes on with "And"',
+                 id="the-copy-ends"),
+    pytest.param('"the budget has doubled since 2020"', '"In City budget doubles, mayor says"',
+                 'the copy starts with "City budget doubles, mayor says", where the quote has "In" before it',
+                 id="the-copy-starts"),
+    pytest.param('"the budget has doubled since 2020"', '"nothing of the kind"', "", id="no-two-words-shared"),
+])
+def test_a_quote_missing_from_its_copy_says_where_it_parts_from_the_copy(project, old, new, differs):
+    edit(project, CLAIM, f"quote: {old}", f"quote: {new}")
+    error = only_error(project)
+    expected = 'the quote does not appear in the archived copy of "city-paper"'
+    assert error.message == (f"{expected}: {differs}" if differs else expected)
+
+
 @pytest.mark.parametrize("archived, quote", [
     pytest.param(None, "quote: 'that \"the budget has   doubled\n      since 2020\".'",
                  id="straight-quotes-and-extra-spaces-in-claim"),
