@@ -24,7 +24,7 @@ from factsite.read.quotes import quote_in_copy
 from factsite.commands.cli import main
 from factsite.errors import BuildFailed, ContentError
 
-from .conftest import REPO, write
+from .conftest import REPO, with_ukrainian, write
 
 CLAIM = "claims/budget-doubled.md"
 RAIN = "claims/rain-record.md"
@@ -371,6 +371,71 @@ def test_quote_differing_only_in_spacing_and_quote_marks_is_accepted(project, ar
     assert problems.errors == []
     claim = next(c for c in site.claims if c.slug == "budget-doubled")
     assert len(claim.citations) == 3  # the edited citation was kept
+
+
+# A claim checked twice ----------------------------------------------------------
+
+def a_second_file(project, name: str, claim: str = "The budget has doubled since 2020.",
+                  changes: tuple[tuple[str, str], ...] = ()) -> Path:
+    """claims/``name``.md, a copy of budget-doubled.md with ``claim``, and each (old, new) of ``changes``."""
+    text = (project.content_dir / CLAIM).read_text("utf-8").replace("aliases: [spending-doubled]\n", "")
+    text = text.replace("claim: The budget has doubled since 2020.", f"claim: {claim}")
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return write(project.content_dir / f"claims/{name}.md", text)
+
+
+def repeated(problems) -> list[ContentError]:
+    return [w for w in problems.warnings if "already checked" in w.message]
+
+
+def test_a_claim_checked_again_from_the_same_source_is_a_warning_on_the_later_file(project):
+    later = a_second_file(project, "mayor-on-spending", "the budget  has DOUBLED since 2020!")
+    _, problems = read_site(project)
+    [warning] = repeated(problems)
+    assert (warning.path, warning.line) == (later, 3)
+    assert warning.message == "this claim, from the same source, is already checked in budget-doubled.md"
+    assert "update budget-doubled.md instead" in warning.hint
+
+
+def test_a_claim_checked_again_is_warned_on_the_later_file_by_path_whichever_is_new(project):
+    a_second_file(project, "a-budget-check")
+    _, problems = read_site(project)
+    [warning] = repeated(problems)
+    assert warning.path == project.content_dir / CLAIM
+    assert "already checked in a-budget-check.md" in warning.message
+
+
+NO_SOURCE_SAID = ("appeared_in: city-paper\n", "")
+SOMEONE_ELSE = ("claimant: The Mayor", "claimant: The Treasurer")
+
+
+@pytest.mark.parametrize("changes, warned", [
+    pytest.param([("appeared_in: city-paper", "appeared_in: council-data")], False, id="made-elsewhere"),
+    pytest.param([SOMEONE_ELSE], True, id="someone-else-in-the-same-source"),
+    pytest.param([NO_SOURCE_SAID], True, id="by-the-same-claimant-no-source-said"),
+    pytest.param([NO_SOURCE_SAID, SOMEONE_ELSE], False, id="by-someone-else-no-source-said"),
+])
+def test_the_same_words_are_the_same_claim_when_made_in_the_same_place(project, changes, warned):
+    """Where a claim appeared tells two appearances apart; where one does not say, who made it."""
+    a_second_file(project, "mayor-on-spending", changes=tuple(changes))
+    _, problems = read_site(project)
+    assert len(repeated(problems)) == warned
+
+
+def test_a_claim_is_not_checked_twice_by_its_translation_nor_a_draft_by_itself(project):
+    with_ukrainian(project)
+    edit(project, "claims/budget-doubled.uk.md", "claim: Бюджет подвоївся з 2020 року.",
+         "claim: The budget has doubled since 2020.")  # not yet translated
+    _, problems = read_site(project)
+    assert repeated(problems) == []  # a translation is not a claim of its own
+    draft = a_second_file(project, "mayor-on-spending", changes=(("\n---\n", "\ndraft: true\n---\n"),))
+    _, problems = read_site(project)
+    assert repeated(problems) == []  # the draft is not in this build
+    _, problems = read_site(project, drafts=True)
+    assert [(w.path, w.message) for w in repeated(problems)] == [
+        (draft, "this claim, from the same source, is already checked in budget-doubled.md")]
 
 
 # YAML anchors and aliases -----------------------------------------------------
