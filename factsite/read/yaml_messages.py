@@ -62,18 +62,38 @@ def _quote_slip(lines: list[str], last: int) -> Explanation | None:
 
 def _ended_early(number: int, line: str, opening: int, quote: str) -> Explanation:
     name, value = line[:opening].lstrip(), line[opening + 1:].rstrip()
-    if value.endswith(quote):
-        value = value[:-1]
+    enclosed = value.endswith(quote)
+    value = value[:-1] if enclosed else value
+    # Not closed at the end of the line: a quotation the value goes on after, unless the mark
+    # inside is an apostrophe within a word (`'Kyiv's pledge`, its closing mark forgotten too).
+    if not enclosed and not (quote == "'" and re.search(r"\w'\w", value)):
+        return _starts_with_a_quotation(number, name, quote + value)
     if len(value) > LONGEST_SHOWN:
         value = "Kyiv's pledge" if quote == "'" else 'the "coalition" plan'
     if quote == "'":
-        doubled = value.replace("''", "'").replace("'", "''")
         either = f"write it in double quotes ({name}\"{value}\") or " if '"' not in value else ""
         return Explanation(number, "the value is in single quotes and contains an apostrophe, which YAML reads "
-                                   "as the closing quote", f"{either}double the apostrophe ({name}'{doubled}')")
+                                   "as the closing quote", f"{either}double the apostrophe ({name}{_single_quoted(value)})")
     curly = re.sub(r'"([^"]*)"', "“\\1”", value)
     return Explanation(number, "the value is in double quotes and contains a straight \" inside, which YAML "
                                "reads as the closing quote", f"use curly quotation marks inside ({name}\"{curly}\")")
+
+
+def _starts_with_a_quotation(number: int, name: str, value: str) -> Explanation:
+    """`quote: "We will" he said`: the marks belong to the text, but YAML reads them as the value's."""
+    if len(value) > LONGEST_SHOWN:
+        value = '"We will" he said'
+    if '"' in value:
+        hint = f"put the whole value in single quotes: {name}{_single_quoted(value)}"
+    else:
+        hint = f'put the whole value in double quotes: {name}"{value}"'
+    return Explanation(number, "the value starts with a quotation mark and goes on after the quotation closes, "
+                               "so YAML reads only the quotation as the value", hint)
+
+
+def _single_quoted(value: str) -> str:
+    """``value`` in single quotes, each apostrophe in it doubled (as YAML writes one there)."""
+    return "'" + value.replace("''", "'").replace("'", "''") + "'"
 
 
 # A field name with something right after its colon: `verdict:false` (but not `- https://...`).
