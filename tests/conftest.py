@@ -84,12 +84,14 @@ def browser():
 
 
 def copies_of_budget_doubled(content: Path, count: int) -> list[Path]:
-    """``count`` more claims like the fixture's budget-doubled, numbered in their titles and
-    correction notes: each cites the city paper (made there, with a text copy) and the
-    council's data, and has a correction, so long source pages and a long corrections log."""
+    """``count`` more claims like the fixture's budget-doubled, numbered in their titles, claims
+    and correction notes: each cites the city paper (made there, with a text copy) and the
+    council's data, and has a correction, so long source pages and a long corrections log.
+    (Numbered claims: the same words from the same source would be one claim checked twice.)"""
     text = (content / "claims/budget-doubled.md").read_text("utf-8").replace("aliases: [spending-doubled]\n", "")
     return [write(content / f"claims/budget-{number:02d}.md",
                   text.replace("title: Budget doubled", f"title: Budget doubled {number}")
+                  .replace("since 2020.", f"since 2020 ({number}).")
                   .replace("as 11 million.", f"as 11 million ({number}).")) for number in range(count)]
 
 

@@ -82,6 +82,43 @@ def test_new_gives_a_known_claimant_the_type_other_claims_give_them(workdir):
     assert "\nclaimant_type: person\n" in (workdir / "content/claims/someone-new.md").read_text("utf-8")
 
 
+@pytest.mark.parametrize("claimant, kind", [
+    ("Ministry of Defence", "organization"), ("NATO", "organization"), ("The Post News", "organization"),
+    ("Міністерство оборони України", "organization"),
+    ("Jo Bloggs", "person"), ("JO BLOGGS", "person"), ("US President Donald Trump", "person"),
+])
+def test_new_makes_a_claimant_whose_name_looks_like_an_organization_one_and_says_so(workdir, claimant, kind):
+    result = run("new", "Defence spending", "--claimant", claimant)
+    assert result.exit_code == 0, result.output
+    assert f"\nclaimant_type: {kind}\n" in (workdir / "content/claims/defence-spending.md").read_text("utf-8")
+    note = (f'Note: claimant_type: organization, as "{claimant}" looks like the name of one; if not, '
+            "write claimant_type: person in the file (or use --claimant-type person)\n")
+    assert (note in result.output) == (kind == "organization")
+    assert "0 errors" in run("check", "--drafts").output
+
+
+@pytest.mark.parametrize("claimant, kind", [("Ministry of Defence", "person"), ("Jo Bloggs", "organization")])
+def test_new_writes_the_claimant_type_given_without_a_note(workdir, claimant, kind):
+    result = run("new", "Defence spending", "--claimant", claimant, "--claimant-type", kind)
+    assert result.exit_code == 0, result.output
+    assert f"\nclaimant_type: {kind}\n" in (workdir / "content/claims/defence-spending.md").read_text("utf-8")
+    assert "Note:" not in result.output
+
+
+def test_new_refuses_a_claimant_type_other_claims_contradict(workdir):
+    result = run("new", "Rain again", "--claimant", "Weather Watchers", "--claimant-type", "person")
+    assert result.exit_code == 1
+    assert ('error: "Weather Watchers" is "organization" in rain-record.md, and a claimant has one type: '
+            "leave out --claimant-type, or change claimant_type in rain-record.md too") in result.output
+    assert not (workdir / "content/claims/rain-again.md").exists()
+
+
+def test_new_names_the_claimant_types_there_are(workdir):
+    result = run("new", "Rain again", "--claimant-type", "organisation")
+    assert result.exit_code == 2
+    assert "'organisation' is not one of 'person', 'organization'" in result.output
+
+
 def test_new_claim_stays_out_of_a_normal_build(workdir):
     run("new", "ERAM missile delivery")
     assert run("build", "--out", "site").exit_code == 0

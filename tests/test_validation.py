@@ -24,7 +24,7 @@ from factsite.read.quotes import quote_in_copy
 from factsite.commands.cli import main
 from factsite.errors import BuildFailed, ContentError
 
-from .conftest import REPO, write
+from .conftest import REPO, with_ukrainian, write
 
 CLAIM = "claims/budget-doubled.md"
 RAIN = "claims/rain-record.md"
@@ -78,6 +78,36 @@ def only_error(project, **options) -> ContentError:
     pytest.param("claim: The budget has doubled since 2020.", "claim: 'The budget has doubled since 2020.",
                  3, "quotation mark opened on this line is not closed", "same quotation mark",
                  id="unclosed-single-quote"),
+    # The slips recognised from the text (read/yaml_messages.py), each on its own line.
+    pytest.param("title: Budget doubled", "title: 'The mayor's budget'",
+                 2, "in single quotes and contains an apostrophe",
+                 """write it in double quotes (title: "The mayor's budget") or double the apostrophe """
+                 """(title: 'The mayor''s budget')""", id="apostrophe-in-single-quotes"),
+    pytest.param('    quote: "the budget has doubled since 2020"', "    quote: 'the mayor's budget has doubled'",
+                 13, "in single quotes and contains an apostrophe", "(quote: 'the mayor''s budget has doubled')",
+                 id="apostrophe-in-a-quote"),
+    pytest.param('claim: The budget has doubled since 2020.', 'claim: "The "budget" has doubled"',
+                 3, 'in double quotes and contains a straight " inside',
+                 'use curly quotation marks inside (claim: "The “budget” has doubled")', id="quote-in-double-quotes"),
+    pytest.param('claim: The budget has doubled since 2020.', 'claim: "The budget" has doubled',
+                 3, "starts with a quotation mark and goes on after the quotation closes",
+                 """put the whole value in single quotes: claim: '"The budget" has doubled'""",
+                 id="quotation-at-the-start"),
+    pytest.param('verdict: "false"', '  verdict: "false"',
+                 8, '"verdict:" is indented more than "appeared_in:" above it',
+                 'start "verdict:" at the beginning of the line, like "appeared_in:"', id="indented-field"),
+    pytest.param('    quote: "the budget has doubled since 2020"', '     quote: "the budget has doubled since 2020"',
+                 13, '"quote:" is indented more than "source:" above it',
+                 'line "quote:" up with "source:" above it, 4 spaces from the beginning of the line',
+                 id="indented-field-of-a-source"),
+    pytest.param("title: Budget doubled", "  title: Budget doubled",
+                 2, '"title:" is indented', 'start "title:" at the beginning of the line', id="indented-first-field"),
+    pytest.param('verdict: "false"', 'verdict:"false"',
+                 8, 'no space after the colon of "verdict:"', 'put a space after the colon: verdict: "false"',
+                 id="no-space-after-colon"),
+    pytest.param("title: Budget doubled", "title:Budget doubled",
+                 2, 'no space after the colon of "title:"', "put a space after the colon: title: Budget doubled",
+                 id="no-space-after-the-first-colon"),
 ])
 def test_yaml_syntax_error_in_claim_is_reported_on_its_line_in_the_file(project, old, new, line, message, hint):
     path = edit(project, CLAIM, old, new)
@@ -93,6 +123,13 @@ def test_yaml_syntax_error_in_site_yml_is_reported_on_its_line(project):
     assert (error.path, error.line) == (path, 2)
     assert "YAML syntax error" in error.message
     assert "quotes" in error.hint
+
+
+def test_an_apostrophe_in_single_quotes_in_a_source_is_reported_on_its_line(project):
+    path = edit(project, CITY_PAPER, "publisher: The City Paper", "publisher: 'The City's Paper'")
+    error = the_error(errors_of(project), path, "apostrophe")
+    assert error.line == 2
+    assert error.hint.endswith("""double the apostrophe (publisher: 'The City''s Paper')""")
 
 
 def test_yaml_syntax_error_in_source_is_reported_on_its_line(project):
@@ -288,6 +325,37 @@ def test_quote_missing_from_archived_copy_names_the_claim_and_the_quote_line(pro
     assert "city-paper.txt" in error.hint
 
 
+@pytest.mark.parametrize("old, new, differs", [
+    pytest.param('"the budget has doubled since 2020"', '"the budget has tripled since 2020"',
+                 'the copy has "the budget has" and then "doubled", where the quote has "tripled"', id="a-word"),
+    pytest.param("Council figures show spending rose from 10 million to 15 million.",
+                 "Council figures show spending rose from 10 million to 16 million.",
+                 'the copy has "...show spending rose from 10 million to" and then "15", where the quote has "16"',
+                 id="a-number-after-forty-characters"),
+    pytest.param('"the budget has doubled since 2020"', '"The budget has doubled since 2020"',
+                 # The copy has “the: quotation marks count, their style does not.
+                 'the copy has ""the" before "budget has doubled since 2020", where the quote has "The"',
+                 id="a-capital-at-the-start"),
+    pytest.param("Council figures show spending rose from 10 million to 15 million.",
+                 "spending rose from 10 million to 15 million, it said.",
+                 'the copy has "spending rose from 10 million to 15" and then "million.", where the quote has "million,"',
+                 id="punctuation"),
+    pytest.param("Council figures show spending rose from 10 million to 15 million.",
+                 "spending rose from 10 million to 15 million. And more.",
+                 'the copy ends with "...rose from 10 million to 15 million.", where the quote goes on with "And"',
+                 id="the-copy-ends"),
+    pytest.param('"the budget has doubled since 2020"', '"In City budget doubles, mayor says"',
+                 'the copy starts with "City budget doubles, mayor says", where the quote has "In" before it',
+                 id="the-copy-starts"),
+    pytest.param('"the budget has doubled since 2020"', '"nothing of the kind"', "", id="no-two-words-shared"),
+])
+def test_a_quote_missing_from_its_copy_says_where_it_parts_from_the_copy(project, old, new, differs):
+    edit(project, CLAIM, f"quote: {old}", f"quote: {new}")
+    error = only_error(project)
+    expected = 'the quote does not appear in the archived copy of "city-paper"'
+    assert error.message == (f"{expected}: {differs}" if differs else expected)
+
+
 @pytest.mark.parametrize("archived, quote", [
     pytest.param(None, "quote: 'that \"the budget has   doubled\n      since 2020\".'",
                  id="straight-quotes-and-extra-spaces-in-claim"),
@@ -307,6 +375,71 @@ def test_quote_differing_only_in_spacing_and_quote_marks_is_accepted(project, ar
     assert problems.errors == []
     claim = next(c for c in site.claims if c.slug == "budget-doubled")
     assert len(claim.citations) == 3  # the edited citation was kept
+
+
+# A claim checked twice ----------------------------------------------------------
+
+def a_second_file(project, name: str, claim: str = "The budget has doubled since 2020.",
+                  changes: tuple[tuple[str, str], ...] = ()) -> Path:
+    """claims/``name``.md, a copy of budget-doubled.md with ``claim``, and each (old, new) of ``changes``."""
+    text = (project.content_dir / CLAIM).read_text("utf-8").replace("aliases: [spending-doubled]\n", "")
+    text = text.replace("claim: The budget has doubled since 2020.", f"claim: {claim}")
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return write(project.content_dir / f"claims/{name}.md", text)
+
+
+def repeated(problems) -> list[ContentError]:
+    return [w for w in problems.warnings if "already checked" in w.message]
+
+
+def test_a_claim_checked_again_from_the_same_source_is_a_warning_on_the_later_file(project):
+    later = a_second_file(project, "mayor-on-spending", "the budget  has DOUBLED since 2020!")
+    _, problems = read_site(project)
+    [warning] = repeated(problems)
+    assert (warning.path, warning.line) == (later, 3)
+    assert warning.message == "this claim, from the same source, is already checked in budget-doubled.md"
+    assert "update budget-doubled.md instead" in warning.hint
+
+
+def test_a_claim_checked_again_is_warned_on_the_later_file_by_path_whichever_is_new(project):
+    a_second_file(project, "a-budget-check")
+    _, problems = read_site(project)
+    [warning] = repeated(problems)
+    assert warning.path == project.content_dir / CLAIM
+    assert "already checked in a-budget-check.md" in warning.message
+
+
+NO_SOURCE_SAID = ("appeared_in: city-paper\n", "")
+SOMEONE_ELSE = ("claimant: The Mayor", "claimant: The Treasurer")
+
+
+@pytest.mark.parametrize("changes, warned", [
+    pytest.param([("appeared_in: city-paper", "appeared_in: council-data")], False, id="made-elsewhere"),
+    pytest.param([SOMEONE_ELSE], True, id="someone-else-in-the-same-source"),
+    pytest.param([NO_SOURCE_SAID], True, id="by-the-same-claimant-no-source-said"),
+    pytest.param([NO_SOURCE_SAID, SOMEONE_ELSE], False, id="by-someone-else-no-source-said"),
+])
+def test_the_same_words_are_the_same_claim_when_made_in_the_same_place(project, changes, warned):
+    """Where a claim appeared tells two appearances apart; where one does not say, who made it."""
+    a_second_file(project, "mayor-on-spending", changes=tuple(changes))
+    _, problems = read_site(project)
+    assert len(repeated(problems)) == warned
+
+
+def test_a_claim_is_not_checked_twice_by_its_translation_nor_a_draft_by_itself(project):
+    with_ukrainian(project)
+    edit(project, "claims/budget-doubled.uk.md", "claim: Бюджет подвоївся з 2020 року.",
+         "claim: The budget has doubled since 2020.")  # not yet translated
+    _, problems = read_site(project)
+    assert repeated(problems) == []  # a translation is not a claim of its own
+    draft = a_second_file(project, "mayor-on-spending", changes=(("\n---\n", "\ndraft: true\n---\n"),))
+    _, problems = read_site(project)
+    assert repeated(problems) == []  # the draft is not in this build
+    _, problems = read_site(project, drafts=True)
+    assert [(w.path, w.message) for w in repeated(problems)] == [
+        (draft, "this claim, from the same source, is already checked in budget-doubled.md")]
 
 
 # YAML anchors and aliases -----------------------------------------------------

@@ -5,12 +5,17 @@ usually a mistake. `factsite check --strict` treats them as errors.
 
 from __future__ import annotations
 
+import unicodedata
+from collections import defaultdict
+
 from ..errors import Problems
-from ..model.site import Site
+from ..model.site import Claim, Site
+from ..read.schema import PLACEHOLDER
 
 
 def check_editorial(site: Site, problems: Problems) -> None:
     """The warnings about the whole site; each claim's own are made with it (read/claims.check_claim)."""
+    check_repeated_claims(site.claims, problems)
     cited_anywhere = {source.id for source in site.sources if source.claims}
     cited_anywhere |= {claim.appeared_in.id for claim in site.claims if claim.appeared_in}
     for source in site.sources:
@@ -25,3 +30,49 @@ def check_editorial(site: Site, problems: Problems) -> None:
                 f"add archive_url: (e.g. a Wayback Machine address), save the text as {source.id}.txt beside it, "
                 "or give its url: and the date you read it, accessed: YYYY-MM-DD",
             )
+
+
+def check_repeated_claims(claims: list[Claim], problems: Problems) -> None:
+    """A second file for a claim already checked: the same words from the same source. Warned
+    on the later file by path, so the warning stays put whichever is edited. Only the claims
+    of this build are compared (drafts where they are shown, as their other warnings are); a
+    translation is an edition's copy of its claim, not a claim of the site, so it is never one."""
+    by_words: dict[str, list[Claim]] = defaultdict(list)
+    for claim in sorted(claims, key=lambda c: str(c.path)):
+        if PLACEHOLDER not in claim.claim:  # not yet written: `factsite new` gives every draft the same
+            by_words[claim_words(claim.claim)].append(claim)
+    for same_words in by_words.values():
+        for later, earlier in repeats(same_words):
+            problems.warning(
+                later.path, later.lines.get("claim"),
+                f"this claim, from the same source, is already checked in {earlier.path.name}",
+                f"if it is the same claim, keep one fact-check of it: update {earlier.path.name} instead; "
+                "if not, write in claim: what makes this one different",
+            )
+
+
+def claim_words(text: str) -> str:
+    """A claim's words, with case, spacing and punctuation (quotation marks too) left out."""
+    kept = "".join(c for c in unicodedata.normalize("NFKC", text) if not unicodedata.category(c).startswith("P"))
+    return " ".join(kept.casefold().split())
+
+
+def repeats(same_words: list[Claim]):
+    """(claim, an earlier one from the same source) for each claim of ``same_words`` (in order)
+    that has one. The same words in two different sources are two appearances, each worth its
+    own fact-check (a claim repeated later, or by someone else); where one of the two does not
+    say where it appeared, the claimant is the best sign of the same appearance."""
+    first_in: dict[str, Claim] = {}  # the first claim from each source
+    first_by: dict[str, Claim] = {}  # from each claimant
+    first_by_unplaced: dict[str, Claim] = {}  # from each claimant, of those with no appeared_in
+    for claim in same_words:
+        who = claim.claimant.slug
+        if claim.appeared_in is not None:
+            earlier = first_in.get(claim.appeared_in.id) or first_by_unplaced.get(who)
+            first_in.setdefault(claim.appeared_in.id, claim)
+        else:
+            earlier = first_by.get(who)
+            first_by_unplaced.setdefault(who, claim)
+        first_by.setdefault(who, claim)
+        if earlier is not None:
+            yield claim, earlier

@@ -16,6 +16,7 @@ from ..engine import Project
 from ..errors import BuildFailed, ContentError, Problems
 from ..output.search import SearchIndexError
 from ..output.write_errors import WriteError, write_error
+from ..read.schema import CLAIM_FIELDS
 from .build import build, checked
 from .report import (ProgressBar, echo_annotation, echo_failure, echo_ifcn_checklist, echo_problem,
                      echo_template_error, echo_write_error,
@@ -183,9 +184,12 @@ def check_command(strict: bool, ifcn: bool, repository: str | None, output_forma
 @click.option("--claimant", help="Who made the claim.")
 @click.option("--verdict", help="A verdict slug from content/site.yml (default: the off-scale verdict, e.g. unproven).")
 @click.option("--source", help="The id of the source where the claim appeared.")
+@click.option("--claimant-type", type=click.Choice(CLAIM_FIELDS["claimant_type"].choices),
+              help="Whether the claimant is a person or an organization (default: as other claims say, "
+                   "else organization if the name looks like one, e.g. a ministry, a party or a newspaper).")
 @content_option
 def new_command(title: str, claimant: str | None, verdict: str | None, source: str | None,
-                content_dir: Path) -> None:
+                claimant_type: str | None, content_dir: Path) -> None:
     """Create a new claim file from TITLE, e.g. factsite new "ERAM missile delivery".
 
     The file has every field, each with a line saying what to write, and
@@ -194,11 +198,15 @@ def new_command(title: str, claimant: str | None, verdict: str | None, source: s
     from .scaffold import ScaffoldError, new_claim
 
     try:
-        path = new_claim(content_dir, title, claimant=claimant, verdict=verdict, source=source)
+        notes: list[str] = []
+        path = new_claim(content_dir, title, claimant=claimant, verdict=verdict, source=source,
+                         claimant_type=claimant_type, note=notes.append)
     except ScaffoldError as error:
         click.echo(click.style("error: ", fg="red", bold=True) + str(error), err=True)
         raise SystemExit(1) from None
     click.echo(f"Created {show_path(path)}")
+    for text in notes:
+        click.echo(f"Note: {text}")
     click.echo("Fill in the fields marked TODO, then preview it with: factsite serve")
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
+from typing import Callable
 
 from ..runtime import source_date
 from ..read.claim_file import ClaimFile
@@ -88,8 +90,10 @@ class ScaffoldError(Exception):
 
 
 def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdict: str | None = None,
-              source: str | None = None) -> Path:
-    """Create content/claims/<slug>.md for ``title``; returns its path."""
+              source: str | None = None, claimant_type: str | None = None,
+              note: Callable[[str], None] = lambda text: None) -> Path:
+    """Create content/claims/<slug>.md for ``title``; returns its path. ``note`` is told what
+    the editor should know of a value chosen for them (a claimant's type guessed from the name)."""
     _check_lengths(title, claimant)
     claims_dir = content_dir / "claims"
     slug = _new_slug(title, claims_dir)
@@ -103,7 +107,7 @@ def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdic
         topics=", ".join(sorted(t.slug for t in config.topics)) or "none defined yet",
         sources=SOURCE_ENTRY.format(source=source) if source else " []",
         today=(source_date() or dt.date.today()).isoformat(), todo=PLACEHOLDER,
-        claimant_type=_claimant_type(claims_dir, claimant) if claimant else "person",
+        claimant_type=_claimant_type(claims_dir, claimant, claimant_type, note),
     )
     claims_dir.mkdir(parents=True, exist_ok=True)
     path = claims_dir / f"{slug}.md"
@@ -112,8 +116,24 @@ def new_claim(content_dir: Path, title: str, claimant: str | None = None, verdic
     return path
 
 
-def _claimant_type(claims_dir: Path, claimant: str) -> str:
-    """The type other claims give this claimant (the check refuses a claimant with two), else "person"."""
+def _claimant_type(claims_dir: Path, claimant: str | None, given: str | None, note: Callable[[str], None]) -> str:
+    """The type given, or the one other claims give this claimant (the check refuses a claimant
+    with two), else a guess from the name: "organization" for a ministry, a party, a newspaper."""
+    known = _type_in_other_claims(claims_dir, claimant) if claimant else None
+    if known and given and known[0] != given:
+        raise ScaffoldError(f'"{claimant}" is "{known[0]}" in {known[1].name}, and a claimant has one type: '
+                            f"leave out --claimant-type, or change claimant_type in {known[1].name} too")
+    if given or known:
+        return given or known[0]
+    if claimant and looks_like_an_organization(claimant):
+        note(f'claimant_type: organization, as "{claimant}" looks like the name of one; if not, '
+             "write claimant_type: person in the file (or use --claimant-type person)")
+        return "organization"
+    return "person"
+
+
+def _type_in_other_claims(claims_dir: Path, claimant: str) -> tuple[str, Path] | None:
+    """The type another claim gives this claimant, and that claim's file."""
     address = claimant_slug(claimant)
     for path in content_files(claims_dir, "*.md", Problems(), recursive=True):
         if claimant not in path.read_text("utf-8", errors="replace"):
@@ -121,8 +141,30 @@ def _claimant_type(claims_dir: Path, claimant: str) -> str:
         file = ClaimFile.read(path, Problems())
         values = file.values if file is not None else {}
         if values.get("claimant") and claimant_slug(values["claimant"]) == address and values["claimant_type"]:
-            return values["claimant_type"]
-    return "person"
+            return values["claimant_type"], path
+    return None
+
+
+# Words that make a claimant's name an organization's: institutions, parties, the press, and
+# "report" (a report with no author named is cited as its publisher's).
+ORGANIZATION_WORDS = frozenset("""
+    ministry government office council party agency committee commission department parliament
+    embassy press news times post reuters journal herald tribune gazette daily institute university
+    bank fund union alliance association foundation federation company group army police report
+    міністерство уряд офіс рада партія агентство комітет служба
+""".split())
+
+
+def looks_like_an_organization(name: str) -> bool:
+    """A word of ``name`` is one of ORGANIZATION_WORDS, or the name is short and has an acronym:
+    NATO, the EU, UK Treasury. A longer one is most often a person with a title (US President
+    Donald Trump), and a name all in capitals (JOHN SMITH) is not an acronym."""
+    words = re.findall(r"\w+", name)
+    if any(word.casefold() in ORGANIZATION_WORDS for word in words):
+        return True
+    acronyms = [word for word in words if len(word) > 1 and word.isupper()]
+    shouted = len(words) > 1 and len(acronyms) == len(words)
+    return bool(acronyms) and len(words) <= 2 and not shouted
 
 
 def _check_lengths(title: str, claimant: str | None) -> None:

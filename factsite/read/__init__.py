@@ -2,7 +2,8 @@
 
 config.py reads content/site.yml (the settings and the verdict scale), with languages.py its
 texts in each other language. From the bottom up:
-text.py reads a file's text safely; yaml_lines.py parses YAML with the line of every key, and
+text.py reads a file's text safely; yaml_lines.py parses YAML with the line of every key
+(yaml_messages.py says on which line a syntax error's slip is, and what to write), and
 parse.py splits a Markdown file's front matter from its body (markdown_limits.py refuses
 Markdown that would stall its conversion, with markdown_reread.py counting what the converter
 would read again); schema.py lists the fields each kind of file may

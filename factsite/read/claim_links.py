@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..errors import Problems, did_you_mean
 from ..model.site import Citation, Person, SiteConfig, Source, Topic, Verdict
 from .claim_file import ClaimFile
-from .quotes import quote_in_copy, words_in_copy
+from .quotes import quote_in_copy, where_quote_differs, words_in_copy
 
 
 @dataclass
@@ -118,9 +118,10 @@ def citation_from(doc: ClaimFile, index: int, entry: dict, sources: dict[str, So
                              "or note: with what the source shows, in your own words")
         return Citation(source, "", entry["stance"], entry["note"] or "")
     if source.archived_text is not None and not quote_in_copy(entry["quote"], source):
+        differs = where_quote_differs(entry["quote"], source)
         problems.error(
             doc.path, doc.line("sources", index, "quote"),
-            f'the quote does not appear in the archived copy of "{source.id}"',
+            f'the quote does not appear in the archived copy of "{source.id}"' + (f": {differs}" if differs else ""),
             f"copy the words exactly from {source.path.with_suffix('.txt').name}; "
             "only spacing and straight or curly quotation marks may differ",
         )

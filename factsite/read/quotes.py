@@ -4,6 +4,7 @@ as their claimant's exact words. Spacing and the style of quotation marks may di
 from __future__ import annotations
 
 import unicodedata
+from difflib import SequenceMatcher
 
 from ..model.site import Source
 
@@ -31,13 +32,64 @@ def quote_in_copy(quote: str, source: Source) -> bool:
     key = (quote, source.digest)
     found = _found.get(key)
     if found is None:
-        copy = _copies.get(source.digest)
-        if copy is None:
-            _forget_if_full(_copies, 256)
-            copy = _copies[source.digest] = normalise_quote(source.archived_text or "")
         _forget_if_full(_found, REMEMBERED)
-        found = _found[key] = normalise_quote(quote) in copy
+        found = _found[key] = normalise_quote(quote) in _normalised_copy(source)
     return found
+
+
+def _normalised_copy(source: Source) -> str:
+    copy = _copies.get(source.digest)
+    if copy is None:
+        _forget_if_full(_copies, 256)
+        copy = _copies[source.digest] = normalise_quote(source.archived_text or "")
+    return copy
+
+
+SHOWN = 40  # characters of the words the quote and the copy share, shown in the message
+
+
+def where_quote_differs(quote: str, source: Source) -> str:
+    """Where a quote the copy does not hold parts from it: the longest run of the quote's words
+    that the copy has, and the word after it (or else before it) that differs. Compared as the
+    check compares, after normalise_quote; "" when the two share no two words in a row."""
+    words, copy = normalise_quote(quote).split(" "), _normalised_copy(source).split(" ")
+    # Words, not characters: the copy may be a long report, and a word is what an editor retypes.
+    run = SequenceMatcher(None, words, copy, autojunk=False).find_longest_match(0, len(words), 0, len(copy))
+    if run.size < 2:
+        return ""
+    start, end, copy_start, copy_end = _widened(words, copy, run.a, run.a + run.size, run.b, run.b + run.size)
+    if start == 0 and end == len(words):
+        return ""
+    shared = words[start:end]
+    if end < len(words):
+        if copy_end == len(copy):
+            return f'the copy ends with "{_ending(shared)}", where the quote goes on with "{words[end]}"'
+        return f'the copy has "{_ending(shared)}" and then "{copy[copy_end]}", where the quote has "{words[end]}"'
+    if copy_start == 0:
+        return f'the copy starts with "{_beginning(shared)}", where the quote has "{words[start - 1]}" before it'
+    return f'the copy has "{copy[copy_start - 1]}" before "{_beginning(shared)}", where the quote has "{words[start - 1]}"'
+
+
+def _widened(words: list[str], copy: list[str], start: int, end: int, copy_start: int, copy_end: int):
+    """The run of shared words with the quote's first and last words counted in where the copy's
+    word only goes on past them: a quote may begin or end in the middle of the copy's word
+    (`since 2020` of `since 2020".`)."""
+    if end == len(words) - 1 and copy_end < len(copy) and copy[copy_end].startswith(words[end]):
+        end, copy_end = end + 1, copy_end + 1
+    if start == 1 and copy_start > 0 and copy[copy_start - 1].endswith(words[0]):
+        start, copy_start = 0, copy_start - 1
+    return start, end, copy_start, copy_end
+
+
+def _ending(words: list[str]) -> str:
+    """The last words of ``words``, about SHOWN characters of them: those next to the difference."""
+    text = " ".join(words)
+    return text if len(text) <= SHOWN else "..." + text[-SHOWN:].split(" ", 1)[-1]
+
+
+def _beginning(words: list[str]) -> str:
+    text = " ".join(words)
+    return text if len(text) <= SHOWN else text[:SHOWN].rsplit(" ", 1)[0] + "..."
 
 
 def _forget_if_full(remembered: dict, most: int) -> None:

@@ -7,12 +7,12 @@ parse them so an impossible date gets a message, not a traceback.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
 
 from ..errors import Problems
+from .yaml_messages import explain
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -38,14 +38,8 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1):
         lines: dict[tuple, int] = {}
         data = _construct(loader, node, (), lines, first_line - 1, path, problems, set())
     except yaml.MarkedYAMLError as error:
-        unclosed = _unclosed_quote_line(text, error)
-        if unclosed is not None:
-            problems.error(path, unclosed + first_line, "a quotation mark opened on this line is not closed",
-                           "end the value with the same quotation mark it starts with")
-            return None
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + first_line if mark else first_line
-        problems.error(path, line, f"YAML syntax error: {error.problem}", _yaml_hint(error, text))
+        slip = explain(error, text)
+        problems.error(path, slip.line + first_line, slip.message, slip.hint)
         return None
     except _BadStructure as bad:
         problems.error(path, bad.line, bad.message, bad.hint)
@@ -112,43 +106,6 @@ def _construct(loader, node, keys, lines, offset, path, problems, seen):
         lines[keys + (index,)] = item.start_mark.line + 1 + offset
         items.append(_construct(loader, item, keys + (index,), lines, offset, path, problems, seen))
     return items
-
-
-_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[\w-]+:\s+)?(["'])(.*)$""")
-
-
-def _unclosed_quote_line(text: str, error: yaml.MarkedYAMLError) -> int | None:
-    """The 0-based line of a quoted value left open before the error, if there is one.
-
-    YAML lets a quoted value run over several lines, so the parser notices a
-    missing closing mark only further down; editors need the line it opened on.
-    """
-    mark = error.problem_mark or error.context_mark
-    last = mark.line if mark else len(text.split("\n"))
-    for number, line in enumerate(text.split("\n")[: last + 1]):
-        match = _QUOTED_VALUE.match(line)
-        if not match:
-            continue
-        quote, rest = match.groups()
-        rest = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
-        if quote not in rest:
-            return number
-    return None
-
-
-def _yaml_hint(error: yaml.MarkedYAMLError, text: str = "") -> str:
-    problem = str(error.problem)
-    mark = error.problem_mark
-    line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
-    if "mapping values are not allowed" in problem:
-        return 'a value that contains ": " must be in quotes, e.g. claim: "Macron: 26 countries"'
-    if "'\\t'" in problem or "tab" in problem or "\t" in line[: len(line) - len(line.lstrip())]:
-        return "indent with spaces, not tabs"
-    if "found unexpected end of stream" in problem or "found unknown escape" in problem:
-        return "check that every opening quotation mark has its closing one"
-    if "expected <block end>" in problem:
-        return "check the indentation of this line against the lines above it"
-    return "check the quotes and indentation on this line and the one before"
 
 
 def line_of(lines: dict[tuple, int], keys: tuple) -> int:
