@@ -5,6 +5,7 @@ usually a mistake. `factsite check --strict` treats them as errors.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import defaultdict
 
@@ -51,6 +52,7 @@ def check_repeated_claims(claims: list[Claim], problems: Problems) -> None:
             )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of every claim on every update of a preview: once per wording
 def claim_words(text: str) -> str:
     """A claim's words, with case, spacing and punctuation (quotation marks too) left out."""
     kept = "".join(c for c in unicodedata.normalize("NFKC", text) if not unicodedata.category(c).startswith("P"))
