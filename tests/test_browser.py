@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import REPO, old_addresses
+from .test_claimreview import front_matter
 from .serving import every_result, serve
 from .tools import CI_NODE_MODULES, require
 
@@ -234,6 +235,22 @@ def test_search_for_a_word_finds_its_claim(site, page):
     assert "<mark>" in page.inner_html("#search-results")
 
 
+def test_a_search_result_reads_title_then_the_claim_not_the_byline(site, page):
+    """The excerpt under a result's title comes from the claim and its short answer: not the title
+    again, cut in the middle, nor who made the claim and where (the page's attribution)."""
+    base, _ = site
+    claim = front_matter(REPO / "content/claims/eram-missile-delivery.md")
+    page.goto(base + "search/")
+    page.fill("#search-input", "ERAM")
+    result = page.locator("#search-results li", has=page.locator(f"a[href$='claims/eram-missile-delivery/']"))
+    result.wait_for()
+    title, excerpt = (text.strip() for text in result.locator("p").all_inner_texts())
+    assert title.startswith(claim["title"])
+    assert claim["title"] not in excerpt and "Untitled report" not in excerpt and claim["claimant"] not in excerpt
+    assert "3,350 ERAM missiles to Ukraine for $825M." in excerpt  # the claim's words
+    assert " ".join(claim["summary"].split()[:5]) in excerpt  # then the short answer's
+
+
 def test_search_in_ukrainian_finds_the_ukrainian_page(site, page):
     """The Ukrainian search page searches the Ukrainian edition's index: a Ukrainian word finds
     the claim's Ukrainian page, and no English page."""
@@ -321,6 +338,40 @@ def test_claim_page_shows_claim_verdict_and_every_source_without_javascript(site
     assert data["claimReviewed"] in page.inner_text(".claim-box")
     assert data["reviewRating"]["alternateName"] in page.inner_text(".verdict-box")
     assert page.locator(".source-item").count() >= 2
+    context.close()
+
+
+# On a phone ---------------------------------------------------------------
+
+# Claims with long titles (the Ukrainian the longest), paraphrased, with a long attribution.
+FIRST_SCREEN_CLAIMS = ["claims/germany-to-decide-on-military-involvement/", "claims/eram-missile-delivery/",
+                       "uk/claims/germany-to-decide-on-military-involvement/", "uk/claims/eram-missile-delivery/"]
+
+
+@pytest.mark.parametrize("path", FIRST_SCREEN_CLAIMS)
+def test_a_claims_verdict_is_on_a_phones_first_screen(site, browser, path):
+    """At 375 x 667, without JavaScript, the verdict is seen without scrolling: the masthead takes
+    two short rows (the menu scrolls sideways on its own row) and the claim page shows its title,
+    the claim and the verdict before its dates, people and topics."""
+    base, _ = site
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 667})
+    page = context.new_page()
+    page.goto(base + path)
+    verdict = page.locator(".verdict-box__badge").bounding_box()
+    label = page.locator("#our-verdict").bounding_box()
+    assert verdict["y"] + verdict["height"] <= 667 and label["y"] + label["height"] <= 667, (verdict, label)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # Every link of the masthead is a target of at least 24 x 24 px, the menu's reached by scrolling its row.
+    small = page.eval_on_selector_all(".masthead a", """links => links
+        .map(a => [a.textContent.trim(), a.getBoundingClientRect()])
+        .filter(([, box]) => box.width < 24 || box.height < 24).map(([text]) => text)""")
+    assert small == []
+    menu = page.locator(".site-nav ul")
+    assert menu.evaluate("ul => getComputedStyle(ul).overflowX") == "auto"
+    last = page.locator(".site-nav li").last
+    last.locator("a").focus()  # a keyboard reaches the links beyond the screen's edge: they scroll into view
+    box = last.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 375
     context.close()
 
 

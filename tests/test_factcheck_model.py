@@ -6,6 +6,7 @@ which uses every field; expected values are read from its files here."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,7 +20,7 @@ from factsite.engine import read_site
 from factsite.errors import BuildFailed
 from factsite.render.card_faces import claim_face
 
-from .conftest import REPO, contents_of
+from .conftest import REPO, contents_of, with_ukrainian
 from .test_claimreview import front_matter, page_html, site_settings, visible_text
 
 
@@ -144,7 +145,113 @@ def test_a_source_page_says_when_a_page_without_an_archived_copy_was_read(projec
                "archive_url: https://archive.example.com/council-tables\n", "")
     build(project, tmp_path / "out", cards=False, search=False)
     page = visible_text((tmp_path / "out" / "sources" / "council-data" / "index.html").read_text("utf-8"))
-    assert "Archived copy Not recorded; we read it on 4 March 2025" in page
+    assert "Archived copy None kept; we read it on 4 March 2025" in page
+
+
+def source_items(page: str) -> dict[str, str]:
+    """The visible text of each entry of a claim page's list of sources, by the source's id."""
+    items = re.findall(r'<li id="source-\d+" class="source-item">(.*?)\n      </li>', page, re.S)
+    return {re.search(r'href="[^"]*/sources/([^/"]+)/"', item)[1]: visible_text(f"<body>{item}</body>").strip()
+            for item in items}
+
+
+def test_a_source_cited_twice_is_listed_once_with_everything_cited_from_it(out, project):
+    cited = front_matter(project.content_dir / "claims" / "budget-doubled.md")["sources"]
+    paper = [c for c in cited if c["source"] == "city-paper"]
+    assert len(paper) == 2 and cited.index(paper[1]) > cited.index(paper[0])  # the fixture quotes it twice
+    page = page_html(out, "budget-doubled")
+    items = source_items(page)
+    assert list(items) == ["city-paper", "council-data"]  # each once, in the order first cited
+    assert page.count('href="/sources/city-paper/"') == 2  # its entry, and where the claim appeared
+    entry = items["city-paper"]
+    # Both quotes under the one entry, in the order cited, each with how it bears on the claim.
+    first, second = (entry.index(f"{c['quote']}") for c in paper)
+    assert first < second
+    assert entry.index("Supports the claim") < first < entry.index("Contradicts the claim") < second
+    assert entry.count("City budget doubles, mayor says") == 1
+
+
+def test_a_translated_source_cited_twice_is_listed_once_with_both_translations(project, tmp_path):
+    build(with_ukrainian(project), tmp_path / "out", cards=False, search=False)
+    items = source_items((tmp_path / "out" / "uk" / "claims" / "budget-doubled" / "index.html").read_text("utf-8"))
+    entry = items["city-paper"]
+    assert entry.index("бюджет подвоївся з 2020 року") < entry.index("Дані ради показують")
+    assert len(items) == 2
+
+
+def test_a_sources_unrecorded_details_are_left_out(out):
+    for slug in ("budget-doubled", "rain-record"):
+        assert "recorded" not in visible_text(page_html(out, slug)).lower()
+    # The council's tables: no date, author or link recorded; an archived copy.
+    assert source_items(page_html(out, "rain-record"))["council-data"] == (
+        "Council spending tables 2020-2025 City Council · data · accessed 4 March 2025 Gives context "
+        "What it shows: The council's tables cover spending only and hold no rainfall figures. Archived copy")
+    facts = visible_text((out / "sources" / "council-data" / "index.html").read_text("utf-8"))
+    assert "Not recorded" not in facts and "Author" not in facts and "Published" not in facts
+    assert "Publisher City Council" in facts and "Original No link recorded" in facts
+
+
+@pytest.mark.parametrize("link, shown", [("", "No link or archived copy recorded"),
+                                         ("url: https://example.com/council-tables\n", "Original · no archived copy")],
+                         ids=["no link", "a link"])
+def test_a_source_without_an_archived_copy_says_so_once(project, tmp_path, link, shown):
+    replace_in(project.content_dir / "sources" / "council-data.yml",
+               "archive_url: https://archive.example.com/council-tables\n", link)
+    build(project, tmp_path / "out", cards=False, search=False)
+    page = (tmp_path / "out" / "claims" / "rain-record" / "index.html").read_text("utf-8")
+    assert source_items(page)["council-data"].endswith("no rainfall figures. " + shown)
+    assert visible_text(page).lower().count("archived copy") == 1
+
+
+# What search reads -----------------------------------------------------------------------
+
+class IndexedText(HTMLParser):
+    """The text Pagefind indexes on a page, as data-pagefind-body and data-pagefind-ignore mark it
+    (its excerpts are drawn from it), and the metadata marked with data-pagefind-meta."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.words, self.meta = [], [], {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "data-pagefind-meta" in attrs:
+            self.meta[attrs["data-pagefind-meta"]] = tag
+        if tag in self.VOID:
+            return
+        inside = self.stack[-1] if self.stack else (False, False)
+        body = inside[0] or "data-pagefind-body" in attrs
+        self.stack.append((body, inside[1] or "data-pagefind-ignore" in attrs))
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1] == (True, False):
+            self.words.append(data)
+
+    @classmethod
+    def of(cls, html: str) -> tuple[str, dict]:
+        reader = cls()
+        reader.feed(html)
+        return " ".join(" ".join(reader.words).split()), reader.meta
+
+
+def test_search_indexes_a_claim_from_its_claim_and_short_answer_on(out, project):
+    """A result's excerpt is drawn from the claim, the short answer and the analysis: the title is
+    the result's metadata (search.js shows it above), and the labels, dates, byline, topics and
+    who made the claim where are left out of the index."""
+    claim = front_matter(project.content_dir / "claims" / "budget-doubled.md")
+    text, meta = IndexedText.of(page_html(out, "budget-doubled"))
+    assert meta == {"title": "h1"}
+    assert text.startswith(f"{claim['claim']} {claim['summary']} The mayor's figure compares")
+    for left_out in (claim["title"], claim["claimant"], "Fact-check", "Our verdict", "Published", "Edited by",
+                     "Topics:", "What it shows:"):
+        assert left_out not in text, left_out
+    assert "the budget has doubled since 2020" in text  # what the sources say is searched
 
 
 # People ----------------------------------------------------------------------------------

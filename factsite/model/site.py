@@ -211,6 +211,15 @@ class Claim:
     def paraphrased(self) -> bool:
         return self.wording == "paraphrase"
 
+    @property
+    def cited_sources(self) -> list[tuple[Source, list[Citation]]]:
+        """Each source cited, once, in the order first cited, with its citations in their order:
+        a source quoted twice is listed once, both quotes under it."""
+        grouped: dict[str, tuple[Source, list[Citation]]] = {}
+        for citation in self.citations:
+            grouped.setdefault(citation.source.id, (citation.source, []))[1].append(citation)
+        return list(grouped.values())
+
     @functools.cached_property
     def modified(self) -> dt.date:
         """The latest date anything about this fact-check changed."""
