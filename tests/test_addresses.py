@@ -105,7 +105,7 @@ def test_a_fact_check_published_again_takes_its_address_back(project, tmp_path):
           (project.content_dir / RAIN).read_text("utf-8").replace("title: Rain record", "title: Eclipse again"))
     build(project, tmp_path / "site", cards=False, search=False)
     page = (tmp_path / "site/claims/eclipse-forecast/index.html").read_text("utf-8")
-    assert "<h1>Eclipse again</h1>" in page and "Withdrawn" not in page
+    assert ">Eclipse again</h1>" in page and "Withdrawn" not in page
     assert "Eclipse forecast</a> (its verdict was False)" in (tmp_path / "site/corrections/index.html").read_text()
 
 

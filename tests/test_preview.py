@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import random
 import shutil
+from pathlib import Path
 
 import pytest
 
 from factsite import engine
 from factsite.engine import Engine, NoSink
+from factsite.commands.build import build, checked
 from factsite.commands.serve import PreviewServer
+from factsite.errors import BuildFailed
 
 from .conftest import copies_of_budget_doubled, files_read, with_ukrainian
 
@@ -513,3 +516,45 @@ def test_a_folder_put_in_place_of_another_is_read_whole(preview, project):
     preview.rebuild([str(folder)])
     assert "Rain once more" in page(preview, "claims/rain-again/")
     assert_as_if_read_again(project, preview)
+
+
+# The verdict guard: the preview refuses what `factsite check` refuses, against the last build.
+
+def preview_of_published(project, monkeypatch) -> PreviewServer:
+    """A preview of the fixture site built into site/ first, as an editor's folder is once published."""
+    monkeypatch.chdir(project.content_dir.parent)
+    build(project, Path("site"), cards=False, search=False)
+    server = PreviewServer(project, port=0, log=lambda text: None, published=Path("site"))
+    server.rebuild()
+    assert not server.preview.failed, server.preview.problems
+    return server
+
+
+def test_a_published_verdict_changed_without_a_correction_is_refused_as_check_refuses_it(project, monkeypatch,
+                                                                                          settled):
+    server = preview_of_published(project, monkeypatch)
+    edit(project.content_dir / RAIN, "verdict: unproven", 'verdict: "false"')
+    server.rebuild()
+    assert server.preview.failed
+    with pytest.raises(BuildFailed) as refused:
+        checked(project, drafts=True, published=Path("site"))
+    assert problem_list(server.preview.problems) == problem_list(refused.value.problems.items)
+    assert any('changed from "Unproven" to "False" without a correction' in p.message for p in server.preview.problems)
+    edit(project.content_dir / RAIN, "published: 2025-04-01", "corrections:\n  - date: 2025-04-03\n"
+         "    note: The verdict changed from Unproven to False.\npublished: 2025-04-01")
+    server.rebuild()
+    assert not server.preview.failed, server.preview.problems
+    server.httpd.server_close()
+
+
+def test_a_claim_never_published_changes_verdict_freely_in_the_preview(project, monkeypatch, settled):
+    server = preview_of_published(project, monkeypatch)
+    new = project.content_dir / "claims/rain-again.md"
+    new.write_text((project.content_dir / RAIN).read_text().replace("title: Rain record", "title: Rain again")
+                   .replace("no rainfall", "no rain"))
+    server.rebuild()
+    edit(new, "verdict: unproven", 'verdict: "false"')
+    server.rebuild()
+    assert not server.preview.failed, server.preview.problems
+    assert "False" in page(server, "claims/rain-again/")
+    server.httpd.server_close()

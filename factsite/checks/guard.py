@@ -24,11 +24,13 @@ one (which would leave the fact-check out of the top of the feed) does not eithe
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Collection
 from pathlib import Path
 
 from ..read.addresses import WITHDRAWN_FILE
+from ..read.filecache import DocumentCache
 from ..errors import ContentError, Problems
 from .history import state_at
 from ..read.schema import PLACEHOLDER
@@ -41,10 +43,18 @@ def check_verdict_changes(site: Site, published: Path, problems: Problems) -> se
 
     Returns what was reported, for :func:`check_verdict_history` not to report it twice.
     """
-    before = PublishedState.read(published / STATE_FILE)
+    state_file = published / STATE_FILE
+    before = published_state(str(state_file), DocumentCache.signature(state_file))
     if before is None:
         return set()  # nothing built there yet, or not by this version of factsite
     return compare(before, site, problems)
+
+
+@functools.lru_cache(maxsize=2)
+def published_state(path: str, signature: tuple | None) -> PublishedState | None:
+    """The state in the file ``path``, read again only when its size or times change: the preview
+    compares every update with it (at 10,000 claims, reading it is 2 MB of JSON). Never changed once read."""
+    return None if signature is None else PublishedState.read(Path(path))
 
 
 def check_verdict_history(site: Site, content_dir: Path, revision: str, problems: Problems,

@@ -40,6 +40,12 @@ since_option = click.option(
          "without a note (a verdict, a new correction; a claim deleted or made a draft, content/withdrawn.yml).",
 )
 
+published_option = click.option(
+    "--published", "published_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+    show_default=True, help="The site as last built (its verdicts.json): what readers saw there may not change "
+                            "without a note, as with --since.",
+)
+
 
 def run(args: list[str] | None = None, prog_name: str = "factsite", command: str | None = None) -> None:
     """The command line as a process of its own: the console script, `python -m factsite`
@@ -138,9 +144,7 @@ def build_command(base_url: str | None, out_dir: Path, repository: str | None, d
                                    "(default: repository in content/site.yml).")
 @format_option
 @click.option("--drafts", is_flag=True, help="Also check links to and from draft claims.")
-@click.option("--published", "published_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
-              show_default=True, help="The site as last built (its verdicts.json): what readers saw there may "
-                                      "not change without a note, as with --since.")
+@published_option
 @since_option
 @content_option
 def check_command(strict: bool, ifcn: bool, repository: str | None, output_format: str, drafts: bool,
@@ -213,14 +217,15 @@ def new_command(title: str, claimant: str | None, verdict: str | None, source: s
 @main.command("serve")
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--drafts/--no-drafts", default=True, show_default=True, help="Include claims marked draft: true.")
+@published_option
 @content_option
-def serve_command(port: int, drafts: bool, content_dir: Path) -> None:
+def serve_command(port: int, drafts: bool, published_dir: Path, content_dir: Path) -> None:
     """Preview the site: rebuild on every save and reload the browser."""
     from .serve import PreviewServer
 
     try:
         server = PreviewServer(Project.at(Path("."), content_dir), port=port, drafts=drafts,
-                               log=lambda text: click.echo(text, err=True))
+                               log=lambda text: click.echo(text, err=True), published=published_dir)
     except OSError as error:
         click.echo(click.style("error: ", fg="red", bold=True) + f"cannot listen on port {port}: {error.strerror}; "
                    "choose another with --port", err=True)

@@ -85,8 +85,12 @@ class Preview:
 
 
 class PreviewServer:
-    def __init__(self, project: Project, port: int = 8000, drafts: bool = True, log=print):
+    def __init__(self, project: Project, port: int = 8000, drafts: bool = True, log=print,
+                 published: Path | None = None):
+        """``published``: the site as last built (site/), which each update is compared with as
+        `factsite check` does: a verdict readers saw may not change without a correction."""
         self.project = project
+        self.published = published
         self.log = log
         self.preview = Preview()
         self.changed = threading.Condition()
@@ -169,7 +173,7 @@ class PreviewServer:
         sink = FolderSink(self.out_dir, None, self.state, self.engine.settings, None)
         self.engine.documents.only_changed(self.project.content_dir, changed)
         try:
-            update = self.engine.update(sink)
+            update = self.engine.update(sink, published=self.published)
         except BaseException:
             # The pages are rendered beside the folder and moved in only once all are: after a
             # mistake or a crash the folder is as it was, unless the moves themselves stopped.
