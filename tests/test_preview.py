@@ -3,6 +3,7 @@ reads everything afresh shows, and only the files saved are parsed again (engine
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from pathlib import Path
@@ -557,4 +558,35 @@ def test_a_claim_never_published_changes_verdict_freely_in_the_preview(project, 
     server.rebuild()
     assert not server.preview.failed, server.preview.problems
     assert "False" in page(server, "claims/rain-again/")
+    server.httpd.server_close()
+
+
+def test_a_file_saved_while_an_update_stops_early_is_read_once_it_goes_through(preview, project):
+    """An update stopped by site.yml before it read the claims: the file saved then is read by the next."""
+    settings = project.content_dir / "site.yml"
+    good = settings.read_text()
+    settings.write_text(good.replace("verdicts:", "verdicts: [", 1))
+    preview.rebuild([str(settings)])
+    assert preview.preview.failed
+    rain = project.content_dir / RAIN
+    edit(rain, "title: Rain record", "title: Rain record, saved meanwhile")
+    preview.rebuild([str(rain)])
+    settings.write_text(good)
+    preview.rebuild([str(settings)])
+    assert "Rain record, saved meanwhile" in page(preview, "claims/rain-record/")
+    assert_as_if_read_again(project, preview)
+
+
+def test_a_save_the_watcher_reports_by_the_real_path_of_a_linked_folder_is_read(project, monkeypatch, settled):
+    """Some systems' watchers report the real path of a folder reached through a link (/tmp on macOS)."""
+    linked = project.content_dir.parent.parent / "linked"
+    linked.symlink_to(project.content_dir.parent, target_is_directory=True)
+    through_link = engine.Project(linked / "content", project.templates_dir, project.static_dir)
+    monkeypatch.chdir(linked)
+    server = PreviewServer(through_link, port=0, log=lambda text: None)
+    server.rebuild()
+    rain = project.content_dir / RAIN
+    edit(rain, "title: Rain record", "title: Rain record, saved through a link")
+    server.rebuild([os.path.realpath(rain)])
+    assert "Rain record, saved through a link" in page(server, "claims/rain-record/")
     server.httpd.server_close()

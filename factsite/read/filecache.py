@@ -110,16 +110,29 @@ class DocumentCache:
         self.signatures = {}
         if changed is None:
             return
-        root, named = os.path.abspath(content_dir), set()
+        named = set()
         for path in changed:
-            relative = os.path.relpath(os.path.abspath(path), root)
-            if relative.startswith(os.pardir):
-                continue  # not content: a template's or a static file's
-            name = os.path.join(str(content_dir), relative)
-            if name not in self.seen and not os.path.isfile(path) and os.path.lexists(path):
-                return  # a folder, whose files the watcher does not name
-            named.add(name)
-        self.signatures = {name: signature for name, signature in self.seen.items() if name not in named}
+            name = self._name_in(content_dir, path)
+            if name is None:
+                return  # a path it cannot place (on another drive, say)
+            if name is not _ELSEWHERE:
+                if name not in self.seen and not os.path.isfile(path) and os.path.lexists(path):
+                    return  # a folder, whose files the watcher does not name
+                named.add(name)
+        for name in named:  # asked about until read again: an update that stops first leaves them unread
+            self.seen.pop(name, None)
+        self.signatures = dict(self.seen)
+
+    @staticmethod
+    def _name_in(content_dir: Path, path: str):
+        """The name the reader gives ``path``'s file (content_dir/...), _ELSEWHERE for a file outside
+        the content (a template's), None if that cannot be told. Links resolved on both sides:
+        some systems' watchers report the real path of a folder reached through one."""
+        try:
+            relative = os.path.relpath(os.path.realpath(path), os.path.realpath(content_dir))
+        except ValueError:
+            return None
+        return _ELSEWHERE if relative.startswith(os.pardir) else os.path.join(str(content_dir), relative)
 
     def get(self, kind, path: Path, problems: Problems):
         """What ``kind.read`` made of the file last time, if it has not changed since."""
@@ -194,6 +207,9 @@ class DocumentCache:
             self.write(self.file, marshal.dumps((self.stamp, self.entries)))
             self._recent_file().unlink(missing_ok=True)
             self.recent = {}
+
+
+_ELSEWHERE = object()  # see DocumentCache._name_in
 
 
 def _are_warnings(warnings) -> bool:
