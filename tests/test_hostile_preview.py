@@ -150,7 +150,7 @@ PATHS = ["/", "/claims/draft-claim/", "/claims.json", "/" + RELOAD_SCRIPT, "/no-
 @pytest.mark.parametrize("host", ALLOWED_HOSTS)
 def test_preview_answers_at_loopback_names(server, host):
     status, headers, body = request(server, "/claims/draft-claim/", host.format(port=server.port))
-    assert status == 200 and b"<h1>" in body
+    assert status == 200 and b"<h1" in body
 
 
 @pytest.mark.parametrize("host", FOREIGN_HOSTS)

@@ -65,6 +65,21 @@ def only_error(project, **options) -> ContentError:
 
 # YAML syntax --------------------------------------------------------------
 
+@pytest.mark.parametrize("old, new", [
+    pytest.param("title: Budget doubled", 'title: >-\n  "Budget doubled," said the mayor', id="block-value-starting-with-a-quote"),
+    pytest.param("title: Budget doubled", 'title: "Budget\n  doubled"', id="quoted-value-over-two-lines"),
+    pytest.param("related: [rain-record]", "related:\n  - rain-record\nx_links:\n  - mailto:desk", id="entry-like-a-field"),
+])
+def test_valid_lines_above_a_yaml_mistake_are_not_blamed_for_it(project, old, new):
+    """Lines that only look like a slip are valid YAML: the mistake below them is reported where it is."""
+    edit(project, CLAIM, old, new)
+    edit(project, CLAIM, "summary: Spending rose", "summary: Note: Spending rose")
+    error = only_error(project)
+    summary = next(n for n, text in enumerate((project.content_dir / CLAIM).read_text().split("\n"), 1)
+                   if text.startswith("summary:"))
+    assert (error.line, "mapping values are not allowed" in error.message) == (summary, True), str(error)
+
+
 @pytest.mark.parametrize("old, new, line, message, hint", [
     pytest.param("claim: The budget has doubled since 2020.", "claim: Mayor: the budget has doubled",
                  3, "mapping values are not allowed", 'must be in quotes', id="colon-in-claim"),

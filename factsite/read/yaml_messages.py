@@ -45,19 +45,50 @@ def _quote_slip(lines: list[str], last: int) -> Explanation | None:
     """A quoted value on or before line ``last`` that is left open, or that a quotation mark
     inside it ends early (`title: 'Kyiv's pledge'`). YAML lets a quoted value run over several
     lines, so the parser notices either only further down; editors need the line it is on."""
-    for number, line in enumerate(lines[: last + 1]):
-        match = _QUOTED_VALUE.match(line)
+    closes_at = -1  # a value in quotation marks that runs over several lines ends on this line
+    for number, line in _outside_block_texts(lines, last):
+        match = _QUOTED_VALUE.match(line) if number > closes_at else None
         if not match:
             continue
         quote, rest = match.groups()
-        # Inside double quotes \" and \\ are escapes; inside single quotes '' is an apostrophe.
-        rest = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        rest = _without_escapes(rest, quote)
         if quote not in rest:
-            return Explanation(number, "a quotation mark opened on this line is not closed",
-                               "end the value with the same quotation mark it starts with")
-        if not _AFTER_CLOSING.match(rest[rest.index(quote) + 1:]):
+            closes_at = next((n for n in range(number + 1, last + 1)  # (a field's line is not the rest of a value)
+                              if quote in _without_escapes(lines[n], quote) and not _FIELD.match(lines[n])), -1)
+            if closes_at < 0:
+                return Explanation(number, "a quotation mark opened on this line is not closed",
+                                   "end the value with the same quotation mark it starts with")
+        elif not _AFTER_CLOSING.match(rest[rest.index(quote) + 1:]) and _cannot_be_read(lines, number):
             return _ended_early(number, line, match.start(1), quote)
     return None
+
+
+def _without_escapes(text: str, quote: str) -> str:
+    # Inside double quotes \" and \\ are escapes; inside single quotes '' is an apostrophe.
+    return text.replace("\\\\", "").replace('\\"', "") if quote == '"' else text.replace("''", "")
+
+
+def _outside_block_texts(lines: list[str], last: int):
+    """(number, line) of the lines up to ``last`` that are not the text of a block value
+    (`summary: >-` and the lines indented under it), where quotation marks are only text."""
+    block_indent = None
+    for number, line in enumerate(lines[: last + 1]):
+        if block_indent is not None and (not line.strip() or _indent(line) > block_indent):
+            continue
+        block_indent = None
+        field = _FIELD.match(line)
+        if field and re.match(r"^[|>][-+]?\s*(#.*)?$", field.group(5) or ""):
+            block_indent = len(field.group(1))
+        yield number, line
+
+
+def _cannot_be_read(lines: list[str], number: int) -> bool:
+    """Whether the text up to line ``number`` is already not fields of YAML: a line that only
+    looks like a slip (an entry `- mailto:x`, a quotation that is the whole value) is not one."""
+    try:
+        return not isinstance(yaml.safe_load("\n".join(lines[: number + 1])), dict)
+    except yaml.YAMLError:
+        return True
 
 
 def _ended_early(number: int, line: str, opening: int, quote: str) -> Explanation:
@@ -105,7 +136,7 @@ def _missing_space(lines: list[str], last: int) -> Explanation | None:
     next line, which is where it says the error is."""
     for number in (last, _line_before(lines, last)):
         match = _NO_SPACE.match(lines[number]) if number is not None and number < len(lines) else None
-        if match:
+        if match and _cannot_be_read(lines, number):
             name = match.group(1).strip().lstrip("- ")
             return Explanation(number, f'there is no space after the colon of "{name}"',
                                f"put a space after the colon: {match.group(1).lstrip()} {match.group(2)}")
