@@ -371,6 +371,15 @@ def test_a_quote_missing_from_its_copy_says_where_it_parts_from_the_copy(project
     assert error.message == (f"{expected}: {differs}" if differs else expected)
 
 
+def test_a_quote_missing_from_a_copy_of_one_word_repeated_is_reported_without_a_search(project):
+    """Where the quote's words are everywhere in the copy (a page of one word, a table of the same
+    few numbers), looking for where the two part would take minutes: the message goes without it."""
+    copy = project.content_dir / "sources/city-paper.txt"
+    copy.write_text(copy.read_text() + " the" * 600_000)
+    edit(project, CLAIM, 'quote: "the budget has doubled since 2020"', 'quote: "' + "the " * 5 + 'budget tripled"')
+    assert only_error(project).message == 'the quote does not appear in the archived copy of "city-paper"'
+
+
 @pytest.mark.parametrize("archived, quote", [
     pytest.param(None, "quote: 'that \"the budget has   doubled\n      since 2020\".'",
                  id="straight-quotes-and-extra-spaces-in-claim"),

@@ -4,6 +4,7 @@ as their claimant's exact words. Spacing and the style of quotation marks may di
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from difflib import SequenceMatcher
 
 from ..model.site import Source
@@ -52,8 +53,24 @@ def where_quote_differs(quote: str, source: Source) -> str:
     """Where a quote the copy does not hold parts from it: the longest run of the quote's words
     that the copy has, and the word after it (or else before it) that differs. Compared as the
     check compares, after normalise_quote; "" when the two share no two words in a row."""
-    words, copy = normalise_quote(quote).split(" "), _normalised_copy(source).split(" ")
+    key = (quote, source.digest)
+    if key not in _explained:  # asked on every build while the quote stands (a file with an error is read again)
+        _forget_if_full(_explained, 256)
+        _explained[key] = _explanation(normalise_quote(quote).split(" "), _normalised_copy(source).split(" "))
+    return _explained[key]
+
+
+_explained: dict[tuple[str, str], str] = {}
+MOST_COMPARED = 1_000_000  # pairs of equal words the search may look at (see _explanation)
+
+
+def _explanation(words: list[str], copy: list[str]) -> str:
     # Words, not characters: the copy may be a long report, and a word is what an editor retypes.
+    # The search looks at every place in the copy of each of the quote's words: in a copy that
+    # is mostly one word, or a table of the same few numbers, that is too many to wait for.
+    counts = Counter(copy)
+    if sum(counts[word] for word in words) > MOST_COMPARED:
+        return ""
     run = SequenceMatcher(None, words, copy, autojunk=False).find_longest_match(0, len(words), 0, len(copy))
     if run.size < 2:
         return ""
