@@ -452,6 +452,31 @@ def test_the_same_words_are_the_same_claim_when_made_in_the_same_place(project, 
     assert len(repeated(problems)) == warned
 
 
+def test_a_claim_matched_by_its_claimant_says_so(project):
+    a_second_file(project, "mayor-on-spending", changes=(NO_SOURCE_SAID,))
+    _, problems = read_site(project)
+    [warning] = repeated(problems)
+    assert warning.message == "this claim, by the same claimant, is already checked in budget-doubled.md"
+
+
+@pytest.mark.parametrize("first, second", [
+    pytest.param("Inflation is 10.5%.", "Inflation is 105%.", id="a-decimal-point"),
+    pytest.param("Growth was -2% last year.", "Growth was 2% last year.", id="a-minus-sign"),
+])
+def test_claims_whose_figures_differ_are_not_the_same_claim(project, first, second):
+    a_second_file(project, "first-figure", first)
+    a_second_file(project, "second-figure", second)
+    _, problems = read_site(project)
+    assert repeated(problems) == []
+
+
+def test_a_claim_checked_again_in_another_folder_is_named_with_its_folder(project):
+    a_second_file(project, "2026/budget-check")
+    _, problems = read_site(project)
+    [warning] = repeated(problems)
+    assert "already checked in 2026/budget-check.md" in warning.message
+
+
 def test_a_claim_is_not_checked_twice_by_its_translation_nor_a_draft_by_itself(project):
     with_ukrainian(project)
     edit(project, "claims/budget-doubled.uk.md", "claim: Бюджет подвоївся з 2020 року.",

@@ -6,8 +6,11 @@ usually a mistake. `factsite check --strict` treats them as errors.
 from __future__ import annotations
 
 import functools
+import os
+import re
 import unicodedata
 from collections import defaultdict
+from pathlib import Path
 
 from ..errors import Problems
 from ..model.site import Claim, Site
@@ -43,25 +46,35 @@ def check_repeated_claims(claims: list[Claim], problems: Problems) -> None:
         if PLACEHOLDER not in claim.claim:  # not yet written: `factsite new` gives every draft the same
             by_words[claim_words(claim.claim)].append(claim)
     for same_words in by_words.values():
-        for later, earlier in repeats(same_words):
+        for later, earlier, same in repeats(same_words):
+            other = _told_apart(earlier.path, later.path)
             problems.warning(
                 later.path, later.lines.get("claim"),
-                f"this claim, from the same source, is already checked in {earlier.path.name}",
-                f"if it is the same claim, keep one fact-check of it: update {earlier.path.name} instead; "
+                f"this claim, {same}, is already checked in {other}",
+                f"if it is the same claim, keep one fact-check of it: update {other} instead; "
                 "if not, write in claim: what makes this one different",
             )
 
 
-@functools.lru_cache(maxsize=1 << 16)  # asked of every claim on every update of a preview: once per wording
+def _told_apart(path: Path, beside: Path) -> str:
+    """``path`` as far down as it differs from ``beside``: its name, or its folder and name in another folder."""
+    return os.path.relpath(path, os.path.commonpath([path.parent, beside.parent]))
+
+
 def claim_words(text: str) -> str:
     """A claim's words, with case, spacing and punctuation (quotation marks too) left out."""
-    kept = "".join(c for c in unicodedata.normalize("NFKC", text) if not unicodedata.category(c).startswith("P"))
+    text = _MINUS.sub("minus ", unicodedata.normalize("NFKC", text))  # -2% is not 2%
+    # Punctuation read as a space, not left out: 10.5% is not 105%.
+    kept = "".join(" " if unicodedata.category(c).startswith("P") else c for c in text)
     return " ".join(kept.casefold().split())
 
 
+_MINUS = re.compile(r"(?<!\w)[-\u2212](?=\d)")
+
+
 def repeats(same_words: list[Claim]):
-    """(claim, an earlier one from the same source) for each claim of ``same_words`` (in order)
-    that has one. The same words in two different sources are two appearances, each worth its
+    """(claim, an earlier one, and how it is the same: "from the same source" or "by the same
+    claimant") for each claim of ``same_words`` (in order) that has one. The same words in two different sources are two appearances, each worth its
     own fact-check (a claim repeated later, or by someone else); where one of the two does not
     say where it appeared, the claimant is the best sign of the same appearance."""
     first_in: dict[str, Claim] = {}  # the first claim from each source
@@ -70,11 +83,14 @@ def repeats(same_words: list[Claim]):
     for claim in same_words:
         who = claim.claimant.slug
         if claim.appeared_in is not None:
-            earlier = first_in.get(claim.appeared_in.id) or first_by_unplaced.get(who)
+            earlier = first_in.get(claim.appeared_in.id)
+            same = "from the same source"
+            if earlier is None:
+                earlier, same = first_by_unplaced.get(who), "by the same claimant"
             first_in.setdefault(claim.appeared_in.id, claim)
         else:
-            earlier = first_by.get(who)
+            earlier, same = first_by.get(who), "by the same claimant"
             first_by_unplaced.setdefault(who, claim)
         first_by.setdefault(who, claim)
         if earlier is not None:
-            yield claim, earlier
+            yield claim, earlier, same
