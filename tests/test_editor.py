@@ -85,7 +85,8 @@ def test_new_gives_a_known_claimant_the_type_other_claims_give_them(workdir):
 @pytest.mark.parametrize("claimant, kind", [
     ("Ministry of Defence", "organization"), ("NATO", "organization"), ("The Post News", "organization"),
     ("Міністерство оборони України", "organization"),
-    ("Jo Bloggs", "person"), ("JO BLOGGS", "person"), ("US President Donald Trump", "person"),
+    ("World Health Organization", "organization"), ("UK Treasury", "organization"), ("the EU", "organization"),
+    ("Jo Bloggs", "person"), ("JO BLOGGS", "person"), ("US President Donald Trump", "person"), ("JD Vance", "person"),
 ])
 def test_new_makes_a_claimant_whose_name_looks_like_an_organization_one_and_says_so(workdir, claimant, kind):
     result = run("new", "Defence spending", "--claimant", claimant)

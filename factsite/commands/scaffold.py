@@ -151,19 +151,22 @@ ORGANIZATION_WORDS = frozenset("""
     ministry government office council party agency committee commission department parliament
     embassy press news times post reuters journal herald tribune gazette daily institute university
     bank fund union alliance association foundation federation company group army police report
+    organization organisation authority corporation court service centre center treasury
     міністерство уряд офіс рада партія агентство комітет служба
 """.split())
 
 
 def looks_like_an_organization(name: str) -> bool:
     """A word of ``name`` is one of ORGANIZATION_WORDS, or the name is short and has an acronym:
-    NATO, the EU, UK Treasury. A longer one is most often a person with a title (US President
+    NATO, the EU. A longer one is most often a person with a title (US President
     Donald Trump), and a name all in capitals (JOHN SMITH) is not an acronym."""
     words = re.findall(r"\w+", name)
     if any(word.casefold() in ORGANIZATION_WORDS for word in words):
         return True
-    acronyms = [word for word in words if len(word) > 1 and word.isupper()]
-    shouted = len(words) > 1 and len(acronyms) == len(words)
+    # Two capitals before a name are most often initials (JD Vance), not an acronym.
+    acronyms = [word for at, word in enumerate(words) if len(word) > 1 and word.isupper()
+                and not (len(word) == 2 and at + 1 < len(words))]
+    shouted = len(words) > 1 and all(word.isupper() for word in words)
     return bool(acronyms) and len(words) <= 2 and not shouted
 
 
