@@ -467,6 +467,25 @@ def test_a_claim_is_made_again_only_when_its_file_or_what_it_links_to_changed(pr
     assert again["rain-record"] is after["rain-record"]  # which does not cite it
 
 
+def test_a_claims_translation_is_made_again_only_when_it_or_the_original_changed(project, settled):
+    """The same for an edition's copy of a claim: kept while its translation's file and the original's are."""
+    updates = Engine(project, documents=engine.DocumentCache())
+
+    def ukrainian() -> dict:
+        return {claim.slug: claim for claim in updates.update(NoSink()).site.editions[0].claims}
+
+    before = ukrainian()
+    edit(project.content_dir / RAIN, "title: Rain record", "title: Rain record, renamed")
+    after = ukrainian()
+    assert after["budget-doubled"] is before["budget-doubled"] and after["rain-record"] is not before["rain-record"]
+    edit(project.content_dir / BUDGET_UK, "Мер порівнює", "Мер знову порівнює")
+    translated = ukrainian()
+    assert translated["budget-doubled"] is not after["budget-doubled"] and "Мер знову" in translated["budget-doubled"].body
+    assert translated["rain-record"] is after["rain-record"]
+    edit(project.content_dir / BUDGET, "since 2020.", "since 2019.")
+    assert ukrainian()["budget-doubled"] is not translated["budget-doubled"]
+
+
 # The watcher names the files saved: the preview then asks the system about those alone.
 
 def test_a_rebuild_for_the_watchers_changes_asks_about_the_files_it_names(preview, project, monkeypatch):

@@ -71,13 +71,9 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
                                       problems)
     read = read_many([path for path, _, _ in claim_files], ClaimTranslationFile, problems, jobs, cache)
     for (path, slug, code), file in zip(claim_files, read, strict=True):
-        original = claims.get(slug)
-        if original is not None and file is not None:  # its lambda is called at once:
-            found[code].claims[slug] = reuse.made(("translation", code, slug), (file, original),
-                                                  lambda reported: claim_translation(file, original, reported),  # noqa: B023
-                                                  problems)
-        elif original is None and not path.with_name(f"{slug}.md").is_file():  # (one that is has its own errors)
-            _translates_nothing(path, "claim", slug, code, problems)
+        translation = _claim_translation_of(path, slug, code, file, claims.get(slug), problems, reuse)
+        if translation is not None:
+            found[code].claims[slug] = translation
     pages = translation_files(content_dir / "pages", ".md", reuse=reuse)
     for path, name, code in _of_known_languages(pages, codes, problems):
         page = page_translation(path, problems) if path.with_name(f"{name}.md").is_file() else \
@@ -95,6 +91,17 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
         problems.error(path, None, "people's files are not translated", "write the role and bio in the "
                        "publication's first language; the other editions show them as they are")
     return found
+
+
+def _claim_translation_of(path: Path, slug: str, code: str, file: ClaimTranslationFile | None,
+                          original: ClaimFile | None, problems: Problems, reuse: Reuse) -> ClaimTranslation | None:
+    """What ``file`` translates of ``original``: made again only when either file changed (reuse.py)."""
+    if original is not None and file is not None:
+        return reuse.made(("translation", code, slug), (file, original),
+                          lambda reported: claim_translation(file, original, reported), problems)
+    if original is None and not path.with_name(f"{slug}.md").is_file():  # (one that is has its own errors)
+        _translates_nothing(path, "claim", slug, code, problems)
+    return None
 
 
 def _translates_nothing(path: Path, kind: str, name: str, code: str, problems: Problems) -> None:
