@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from .. import __version__
 from ..digest import digest_of
 from ..read.filecache import DocumentCache, settled_or_new
 from ..read.theme import read_theme_file, theme_files
@@ -59,10 +60,10 @@ INDEX = """<!doctype html>
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}: editor</title>
-<link rel="cms-config-url" type="application/yaml" href="config.yml?v={config}">
+<link rel="cms-config-url" type="application/yaml" href="{admin}config.yml?v={config}">
 </head>
 <body>
-<script type="module" src="init.js?v={init}"></script>
+<script type="module" src="{admin}init.js?v={init}"></script>
 </body>
 </html>
 """
@@ -102,14 +103,17 @@ class AdminPages:
                                 allow_unicode=True, width=120).encode()
         init = INIT.format(cms=self.vendored_digest[:10],
                            stylesheet=json.dumps(r.asset(STYLESHEET))).encode()
-        index = INDEX.format(csp=CSP, title=html.escape(r.site.config.title), config=_short(config),
+        index = INDEX.format(csp=CSP, title=html.escape(r.site.config.title), admin=r.root_url(ADMIN), config=_short(config),
                              init=_short(init)).encode()
         return {ADMIN + "index.html": index, ADMIN + "init.js": init, ADMIN + "config.yml": config}
 
     def fingerprint(self, key: str = "") -> str:
         """What this job writes: the files it makes, which show everything they are made from
-        (site.yml, the stylesheet's digest), and the CMS's files."""
-        return digest_of(*[part for item in sorted(self.made().items()) for part in item], self.vendored_digest)
+        (site.yml, the stylesheet's digest), the CMS's files, and how this code writes them."""
+        from . import renderer  # (which imports this module)
+
+        return digest_of(__version__, renderer.OUTPUT_VERSION, self.vendored_digest,
+                         *[part for item in sorted(self.made().items()) for part in item])
 
     def fingerprints(self) -> dict:
         return {("admin", key): self.fingerprint(key) for key in self.keys()}
