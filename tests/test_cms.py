@@ -78,7 +78,7 @@ def test_admin_has_its_own_policy_and_the_site_keeps_its(project, tmp_path):
     assert "connect-src 'self' blob: data: https://api.github.com;" in policy
     assert "https://avatars.githubusercontent.com" in policy
     assert '<meta name="robots" content="noindex">' in admin
-    assert "<script type=\"module\" src=\"init.js?v=" in admin and "<script>" not in admin
+    assert "<script type=\"module\" src=\"/admin/init.js?v=" in admin and "<script>" not in admin
     for page in ("index.html", "claims/budget-doubled/index.html", "about/index.html"):
         assert POLICY.search((out / page).read_text("utf-8"))[1] == site_policy, page
 
