@@ -32,6 +32,7 @@ from .markup import MarkdownRenderer
 from ..model.search_parts import search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
 from .claim_rows import ClaimRow, claim_rows
+from .admin import ADMIN, AdminPages
 from .kept import Kept
 from .pages import ClaimPages, ListingPages, SourcePages
 from .site_pages import CorrectionsPages, SharedPages
@@ -97,7 +98,7 @@ class Renderer(Addresses):
         self._verdict_counts: dict[int, tuple[list[Claim], dict[str, int]]] = {}
         # Every kind of job, in the order they are listed and run.
         kinds = (SharedPages(self), WholeSiteFiles(self), ClaimPages(self), ListingPages(self), SourcePages(self),
-                 CorrectionsPages(self))
+                 CorrectionsPages(self), AdminPages(self))
         self.kinds = {self.job_prefix + kind.kind: kind for kind in kinds}
 
     @property
@@ -227,6 +228,8 @@ class Renderer(Addresses):
         files = []
         for folder in (self.templates_dir, self.static_dir):
             for relative, path in theme_files(folder):
+                if folder == self.static_dir and relative.startswith(ADMIN):
+                    continue  # the CMS at /admin/, on no page: its own job's (admin.py)
                 if folder == self.templates_dir and relative.startswith("locale/") and \
                         not relative.startswith(f"locale/{self.site.config.language}/"):
                     continue  # another language's catalogue (or the template of them all) is not on these pages
@@ -287,6 +290,7 @@ class Renderer(Addresses):
     def static_files(self) -> Iterator[Output]:
         yield from sorted(self.generated_assets.items())
         for relative, path in theme_files(self.static_dir):  # never a link (theme.py)
-            if not path.name.startswith(".") and relative not in self.generated_assets:
+            if not path.name.startswith(".") and relative not in self.generated_assets \
+                    and not relative.startswith(ADMIN):  # the CMS's, written by its own job (admin.py)
                 yield relative, read_theme_file(path, self.static_dir)
 
