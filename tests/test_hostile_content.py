@@ -1074,8 +1074,24 @@ def settings_findings(task: tuple[str, Path, dict]) -> list[str]:
     base_path = urlsplit(changes["base_url"] if changes["base_url"].endswith("/") else changes["base_url"] + "/").path
     expected = Expected(base_path=base_path or "/", claims=claims_as_written(project.content_dir),
                         labels={"claims/budget-doubled/index.html": "False"}, site_title=changes["title"].strip())
-    return [f"{name}: {finding}" for finding in check_files((root / "out", sorted(
-        p for p in (root / "out").rglob("*") if p.is_file()), expected))]
+    out = root / "out"
+    files = sorted(p for p in out.rglob("*") if p.is_file() and p.relative_to(out).parts[0] != "admin")
+    return [f"{name}: {finding}" for finding in check_files((out, files, expected)) + admin_findings(out)]
+
+
+def admin_findings(out: Path) -> list[str]:
+    """/admin/index.html is not the theme's (check_site leaves /admin/ out), but holds the site's
+    title: it must be there as text, beside the one script the page loads, init.js."""
+    page = out / "admin" / "index.html"
+    if not page.exists():
+        return []
+    scripts = re.findall(r"<script\b[^>]*>", page.read_text("utf-8"))
+    tags = re.findall(r"<(\w+)", page.read_text("utf-8"))
+    allowed = {"html", "head", "meta", "title", "link", "body", "script"}
+    findings = [f"admin/index.html: a <{tag}> tag" for tag in sorted(set(tags) - allowed)]
+    if len(scripts) != 1 or "/admin/init.js" not in scripts[0]:
+        findings.append(f"admin/index.html: scripts {scripts}")
+    return findings
 
 
 # Control characters in front matter: XML cannot hold them (the feed, the badges) -------------

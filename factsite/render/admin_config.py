@@ -123,7 +123,8 @@ def admin_config(site: Site) -> dict:
         # Each draft is a branch and a pull request, which the Pages workflow checks before it is merged.
         "publish_mode": "editorial_workflow",
         "media_folder": "content/media",
-        "site_url": site.config.base_url,
+        # No site_url: the same configuration serves the published site and the preview, at
+        # another address, and the CMS's "view on site" link is all it is for.
         "i18n": {"structure": "multiple_files", "locales": codes, "default_locale": codes[0],
                  # <slug>.md for the first language, <slug>.uk.md beside it (read/listing.py)
                  "omit_default_locale_from_file_path": True,
