@@ -61,6 +61,7 @@ def _told_apart(path: Path, beside: Path) -> str:
     return os.path.relpath(path, os.path.commonpath([path.parent, beside.parent]))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of every claim on every update of a preview: once per wording
 def claim_words(text: str) -> str:
     """A claim's words, with case, spacing and punctuation (quotation marks too) left out."""
     text = _MINUS.sub("minus ", unicodedata.normalize("NFKC", text))  # -2% is not 2%
