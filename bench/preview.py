@@ -19,7 +19,6 @@ folder, and times, with its own clock:
 from __future__ import annotations
 
 import http.client
-import os
 import signal
 import socket
 import subprocess

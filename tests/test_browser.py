@@ -244,7 +244,7 @@ def test_a_search_result_reads_title_then_the_claim_not_the_byline(site, page):
     claim = front_matter(REPO / "content/claims/eram-missile-delivery.md")
     page.goto(base + "search/")
     page.fill("#search-input", "ERAM")
-    result = page.locator("#search-results li", has=page.locator(f"a[href$='claims/eram-missile-delivery/']"))
+    result = page.locator("#search-results li", has=page.locator("a[href$='claims/eram-missile-delivery/']"))
     result.wait_for()
     title, excerpt = (text.strip() for text in result.locator("p").all_inner_texts())
     assert title.startswith(claim["title"])
