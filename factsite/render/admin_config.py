@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..model.site import Site
 from ..read.schema import (CITATION_FIELDS, CLAIM_FIELDS, CONTACT_FIELDS, CORRECTION_FIELDS, PAGE_FIELDS,
-                           PAGE_INCLUDES, PERSON_FIELDS, SOURCE_FIELDS, SOURCE_KINDS, STANCES, WORDINGS)
+                           PAGE_INCLUDES, PERSON_FIELDS, SOURCE_FIELDS)
 from ..read.translations import TRANSLATED_FIELDS
 
 # factsite reads every date as YYYY-MM-DD text; a date picker without the time writes just that.
@@ -44,6 +44,8 @@ def field(name: str, spec, widget: dict | None = None, i18n: bool = False, first
     """One field of a form: ``spec`` is its read/fields.Field, ``widget`` what edits it; a
     translated field (``i18n``) is required in the ``first`` language only, as a translation may
     wait (the claim is published without it)."""
+    if widget is None and spec.choices:
+        widget = select(list(spec.choices))  # the schema's own: a wording, a claimant's type, a stance, a kind
     if widget is None:
         widget = {"date": DATE, "bool": {"widget": "boolean"}, "int": {"widget": "number", "value_type": "int"}
                   }.get(spec.kind) or {"widget": "text" if name in TEXT_AREA else "string"}
@@ -64,9 +66,8 @@ def claim_fields(site: Site) -> list[dict]:
     topics = select([{"label": t.name, "value": t.slug} for t in site.config.topics], multiple=True)
     citation = [field("source", CITATION_FIELDS["source"], relation("sources")),
                 field("quote", CITATION_FIELDS["quote"]), field("note", CITATION_FIELDS["note"]),
-                field("stance", CITATION_FIELDS["stance"], select(list(STANCES)))]
+                field("stance", CITATION_FIELDS["stance"])]
     widgets = {
-        "claim_wording": select(list(WORDINGS)), "claimant_type": select(["person", "organization"]),
         "appeared_in": relation("sources"), "verdict": verdicts, "topics": topics,
         "author": relation("people", multiple=True), "editor": relation("people", multiple=True),
         "related": relation("claims", multiple=True), "aliases": {"widget": "list"},
@@ -96,8 +97,7 @@ def collections(site: Site) -> list[dict]:
     folder = {"create": True, "format": "frontmatter", "extension": "md", "slug": "{{slug}}", "summary": "{{title}}"}
     data = {"create": True, "format": "yml", "extension": "yml", "slug": "{{slug}}"}
     first = site.config.language
-    source_fields = [field(name, spec, select(list(SOURCE_KINDS)) if name == "kind" else None,
-                           i18n=name == "notes", first=first) for name, spec in SOURCE_FIELDS.items()]
+    source_fields = [field(name, spec, i18n=name == "notes", first=first) for name, spec in SOURCE_FIELDS.items()]
     page_fields = [field(name, spec, select(list(PAGE_INCLUDES), multiple=True) if name == "includes" else None,
                          i18n=name in ("title", "description"), first=first) for name, spec in PAGE_FIELDS.items()]
     return [
