@@ -94,10 +94,19 @@ class AdminPages:
         static = self.r.static_dir
         for relative, path in vendored_files(static):
             yield relative, read_theme_file(path, static)
-        yield from self.made().items()
+        yield from self.made.items()
 
+    @functools.cached_property
     def made(self) -> dict[str, bytes]:
-        """index.html, init.js and config.yml."""
+        """index.html, init.js and config.yml, for the fingerprint and the files alike, made again
+        only when what they are made from changes: the settings (the verdicts, topics, languages,
+        repository and address), the stylesheet's address and the CMS's files."""
+        r, kept = self.r, self.r.kept.admin
+        made = kept.computed("made", (r.site.config, r.asset(STYLESHEET), self.vendored_digest), self._made)
+        kept.next_update()
+        return made
+
+    def _made(self) -> dict[str, bytes]:
         r = self.r
         config = yaml.safe_dump(admin_config(r.site), sort_keys=False,
                                 allow_unicode=True, width=120).encode()
@@ -113,7 +122,7 @@ class AdminPages:
         from . import renderer  # (which imports this module)
 
         return digest_of(__version__, renderer.OUTPUT_VERSION, self.vendored_digest,
-                         *[part for item in sorted(self.made().items()) for part in item])
+                         *[part for item in sorted(self.made.items()) for part in item])
 
     def fingerprints(self) -> dict:
         return {("admin", key): self.fingerprint(key) for key in self.keys()}
