@@ -75,9 +75,10 @@ _MINUS = re.compile(r"(?<!\w)[-\u2212](?=\d)")
 
 def repeats(same_words: list[Claim]):
     """(claim, an earlier one, and how it is the same: "from the same source" or "by the same
-    claimant") for each claim of ``same_words`` (in order) that has one. The same words in two different sources are two appearances, each worth its
-    own fact-check (a claim repeated later, or by someone else); where one of the two does not
-    say where it appeared, the claimant is the best sign of the same appearance."""
+    claimant") for each claim of ``same_words`` (in order) that has one. The same words in two
+    different sources are two appearances, each worth its own fact-check (a claim repeated later,
+    or by someone else); where one of the two does not say where it appeared, the claimant is
+    the best sign of the same appearance."""
     first_in: dict[str, Claim] = {}  # the first claim from each source
     first_by: dict[str, Claim] = {}  # from each claimant
     first_by_unplaced: dict[str, Claim] = {}  # from each claimant, of those with no appeared_in

@@ -63,7 +63,8 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
                       problems: Problems, jobs: int = 1, cache: DocumentCache | None = None,
                       reuse: Reuse | None = None) -> dict[str, Translations]:
     """Every translation, by language; ``claims``: the original claims' files, by slug; ``reuse``:
-    the folders' listings, given again while they are unchanged (listing.content_files)."""
+    what the last update made, given again while unchanged: the folders' listings
+    (listing.content_files) and each claim's translation (while its file and the original's are)."""
     reuse = reuse or Reuse()
     codes = [language.code for language in languages]
     found = {code: Translations() for code in codes[1:]}
