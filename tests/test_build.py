@@ -25,6 +25,7 @@ from factsite.render.renderer import FEED_SIZE, Renderer, join_url
 
 from .conftest import FIXTURES, REPO, contents_of, copies_of_budget_doubled, with_ukrainian, write
 from .links import all_links, resolve
+from .sitemaps import sitemap_text
 
 GOLDEN = FIXTURES / "basic" / "golden"
 
@@ -94,7 +95,8 @@ def test_subpath_reaches_feed_sitemap_and_data(project, tmp_path):
     out = tmp_path / "site"
     build(project, out, base_url="https://owner.github.io/repo/")
     assert 'href="https://owner.github.io/repo/claims/budget-doubled/"' in (out / "feed.xml").read_text()
-    assert "<loc>https://owner.github.io/repo/claims/budget-doubled/</loc>" in (out / "sitemap.xml").read_text()
+    assert "<loc>https://owner.github.io/repo/claims/budget-doubled/</loc>" in sitemap_text(out)
+    assert "<loc>https://owner.github.io/repo/sitemaps/pages.xml</loc>" in (out / "sitemap.xml").read_text()
     assert '"url":"https://owner.github.io/repo/claims/budget-doubled/"' in (out / "claims.json").read_text()
     assert "Sitemap: https://owner.github.io/repo/sitemap.xml" in (out / "robots.txt").read_text()
     page = (out / "claims/budget-doubled/index.html").read_text()
@@ -206,7 +208,7 @@ def test_custom_domain_writes_cname_and_sets_base_url(project, tmp_path):
     out = tmp_path / "site"
     build(project, out)
     assert (out / "CNAME").read_text() == "checks.example.org\n"
-    assert "<loc>https://checks.example.org/claims/budget-doubled/</loc>" in (out / "sitemap.xml").read_text()
+    assert "<loc>https://checks.example.org/claims/budget-doubled/</loc>" in sitemap_text(out)
 
 
 def test_no_cname_without_custom_domain(project, tmp_path):
@@ -290,7 +292,7 @@ def test_a_source_cited_by_many_claims_lists_them_a_page_at_a_time(project, tmp_
     assert f'href="/repo/sources/city-paper/{pages[1]}" rel="next"' in first and 'rel="prev"' not in first
     assert f'href="/repo/sources/city-paper/{pages[-2]}" rel="prev"' in last and 'rel="next"' not in last
     # In the sitemap as the other lists are: by their newest page.
-    sitemap = (out / "sitemap.xml").read_text()
+    sitemap = sitemap_text(out)
     assert "sources/city-paper/</loc>" in sitemap and "/page/" not in sitemap
     for page, links in all_links(out).items():  # under the subpath
         for link in links:

@@ -35,6 +35,7 @@ from urllib.request import urlopen
 import pytest
 
 from .conftest import old_addresses
+from .sitemaps import sitemap_locations
 from .tools import REPO, find_command, require
 
 SUBPATH = "/some-repo/"
@@ -230,8 +231,7 @@ def test_crawl_reaches_the_404_page_assets_feed_sitemap_and_data(crawl):
         assert url in crawl.checked, f"the crawl never reached {url}"
 
     # linkchecker reads sitemaps: every address in sitemap.xml was fetched and worked.
-    sitemap = ElementTree.parse(crawl.site / "sitemap.xml").getroot()
-    locations = [loc.text for loc in sitemap.iter(SITEMAP + "loc")]
+    locations = sitemap_locations(crawl.site)
     assert len(locations) > 10
     missing = [url for url in locations if url not in crawl.checked]
     assert not missing, "sitemap entries the crawl did not check:\n" + "\n".join(missing)
@@ -300,8 +300,7 @@ def test_the_address_configure_pages_gives_builds_the_site(tmp_path, base_url, c
     assert [url for tag, rel, url in links if tag == "link" and rel == "canonical"] == [base_url + "/"]
     stylesheets = [url for tag, rel, url in links if tag == "link" and "stylesheet" in rel]
     assert stylesheets and all(url.startswith(root + "site.css") for url in stylesheets)
-    sitemap = ElementTree.parse(out / "sitemap.xml").getroot()
-    assert base_url + "/" in [loc.text for loc in sitemap.iter(SITEMAP + "loc")]
+    assert base_url + "/" in sitemap_locations(out)
     if custom_domain:
         assert (out / "CNAME").read_text("ascii") == custom_domain + "\n"
     assert not list(out.rglob(".*")), "upload-pages-artifact@v4 would leave out these files"

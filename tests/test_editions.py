@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 
@@ -16,6 +15,7 @@ from factsite.engine import Project, read_site
 from factsite.errors import BuildFailed
 
 from .conftest import with_ukrainian, write
+from .sitemaps import sitemap_entries
 from .test_incremental import EDITS, assert_same_as_cold, replace
 
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
@@ -98,9 +98,8 @@ def test_claims_json_feeds_and_sitemap_carry_every_language(built):
         'xml:lang="uk"' in (built / "uk/feed.xml").read_text("utf-8")
     assert "Бюджет подвоївся" in (built / "uk/feed.xml").read_text("utf-8")
     assert "Бюджет подвоївся" not in (built / "feed.xml").read_text("utf-8")
-    sitemap = ElementTree.parse(built / "sitemap.xml").getroot()
     xhtml = "{http://www.w3.org/1999/xhtml}link"
-    entry = next(url for url in sitemap if url[0].text == BASE + "uk/claims/budget-doubled/")
+    entry = next(url for url in sitemap_entries(built) if url[0].text == BASE + "uk/claims/budget-doubled/")
     assert {link.get("hreflang"): link.get("href") for link in entry.iter(xhtml)} == {
         "en-GB": BASE + "claims/budget-doubled/", "uk": BASE + "uk/claims/budget-doubled/",
         "x-default": BASE + "claims/budget-doubled/"}

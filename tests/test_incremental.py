@@ -13,6 +13,7 @@ import pytest
 from factsite.commands.build import build
 
 from .conftest import REPO, contents_of, copies_of_budget_doubled, files_read, write
+from .sitemaps import sitemap_locations, sitemap_parts
 
 
 def assert_same_as_cold(project, out: Path, tmp_path: Path, step: str) -> None:
@@ -186,14 +187,18 @@ def test_an_edit_to_one_analysis_rewrites_only_that_claim(project, tmp_path):
     assert unchanged.files_written == 0
 
 
+SITEMAP = ["sitemap.xml", "sitemaps/pages.xml", "sitemaps/claims-1.xml"]  # the index and its two parts
+
+
 @pytest.mark.parametrize("edit, rewritten, kept", [
-    ("title", ["feed.xml", "corrections/index.html"], ["claims.json", "sitemap.xml"]),  # it has a correction
-    ("uncorrected title", ["feed.xml"], ["claims.json", "sitemap.xml", "sources/index.html"]),
-    ("summary", ["feed.xml", "claims.json"], ["sitemap.xml", "sources/index.html"]),  # its ratingExplanation
-    ("claim text", ["feed.xml", "claims.json"], ["sitemap.xml", "sources/index.html"]),
-    ("updated date", ["feed.xml", "claims.json", "sitemap.xml"], ["sources/index.html"]),
-    ("source title", ["sources/index.html"], ["claims.json", "sitemap.xml"]),  # no claim appeared in it
-    ("appeared in", ["claims.json"], ["sitemap.xml", "sources/index.html"]),
+    ("title", ["feed.xml", "corrections/index.html"], ["claims.json", *SITEMAP]),  # it has a correction
+    ("uncorrected title", ["feed.xml"], ["claims.json", *SITEMAP, "sources/index.html"]),
+    ("summary", ["feed.xml", "claims.json"], [*SITEMAP, "sources/index.html"]),  # its ratingExplanation
+    ("claim text", ["feed.xml", "claims.json"], [*SITEMAP, "sources/index.html"]),
+    ("updated date", ["feed.xml", "claims.json", "sitemaps/claims-1.xml"],
+     ["sources/index.html", "sitemap.xml", "sitemaps/pages.xml"]),  # the claims' part only
+    ("source title", ["sources/index.html"], ["claims.json", *SITEMAP]),  # no claim appeared in it
+    ("appeared in", ["claims.json"], [*SITEMAP, "sources/index.html"]),
 ])
 def test_the_files_made_from_every_claim_are_written_again_only_when_what_they_show_changes(
         project, tmp_path, edit, rewritten, kept):
@@ -235,6 +240,34 @@ def test_an_edit_to_a_claim_of_a_much_cited_source_writes_only_the_page_that_lis
                            for copy in copies[:60])
     build(project, out, search=False)
     assert len(list(out.glob("sources/*/page/*/index.html"))) < len(pages)
+    assert_same_as_cold_without_search(project, out, tmp_path)
+
+
+def test_the_sitemap_is_an_index_of_parts_and_a_new_claim_writes_one_part_again(project, tmp_path, monkeypatch):
+    """The sitemap protocol allows 50,000 addresses a file; a site in parts of about
+    SITEMAP_CLAIMS claims also writes one part again when a claim is added, not every address."""
+    from factsite.render import site_files
+
+    monkeypatch.setattr(site_files, "SITEMAP_CLAIMS", 8)
+    copies = copies_of_budget_doubled(project.content_dir, 29)  # 31 claims: four parts, and still four at 32
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    parts = [part.relative_to(out).as_posix() for part in sitemap_parts(out)]
+    assert parts == ["sitemaps/pages.xml", *(f"sitemaps/claims-{n}.xml" for n in range(1, 5))]
+    listed = sitemap_locations(out)
+    claims = sorted(f"claims/{path.stem}" for path in (project.content_dir / "claims").glob("*.md")
+                    if "draft: true" not in path.read_text("utf-8"))
+    assert sorted(url.removeprefix("https://example.org/") for url in listed if "/claims/" in url) == \
+        [claim + "/" for claim in claims]  # each claim once
+    assert "https://example.org/topics/budget/" in listed
+    before = inodes(out, ["sitemap.xml", *parts])
+    write(project.content_dir / "claims/budget-new.md", copies[0].read_text("utf-8")
+          .replace("Budget doubled 0", "Budget doubled, new").replace("(0)", "(new)"))
+    build(project, out, search=False)
+    after = inodes(out, ["sitemap.xml", *parts])
+    changed = [part for part in before if after[part] != before[part]]
+    assert len(changed) == 1 and changed[0].startswith("sitemaps/claims-")
+    assert "https://example.org/claims/budget-new/" in (out / changed[0]).read_text("utf-8")
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 

@@ -7,6 +7,7 @@ that writes it beside the one that digests what it shows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..digest import digest_of
 from .jobs import Output
+from ..model.search_parts import SITEMAP_FOLDER, split_by_address
 from ..model.site import Claim
 from .site_pages import withdrawn_records
 from ..checks.published import STATE_FILE, withdrawn_data
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from .renderer import Renderer
 
 FEED_SIZE = 50  # the fact-checks the Atom feed carries: those changed last, as readers poll it often
+SITEMAP_CLAIMS = 2000  # claims a part of the sitemap lists, on average, each in every edition
 
 
 class WholeSiteFiles:
@@ -38,8 +41,10 @@ class WholeSiteFiles:
         files = {"feed.xml": (self.feed, self.feed_print)}
         if self.r.is_default:
             files.update({"claims.json": (self.claims_json, self.claims_json_print),
-                          "sitemap.xml": (self.sitemap, self.sitemap_print),
+                          "sitemap.xml": (self.sitemap_index, self.sitemap_index_print),
                           STATE_FILE: (self.published_state, self.published_state_print)})
+            files.update((path, (functools.partial(self.sitemap, path), functools.partial(self.sitemap_print, path)))
+                         for path in self.sitemap_parts)
         if self.r.search:
             files["search/facets.json"] = (self.search_facets, self.search_facets_print)
         return files
@@ -118,23 +123,41 @@ class WholeSiteFiles:
         return digest_of(*(value for edition in self.r.editions
                            for value in (edition.layout, *edition.review_keys.values())))
 
-    # The sitemap: every page, and when each claim's changed.
+    # The sitemap: an index of its parts, which list every page and when each claim's changed.
+    # In parts, as the sitemap protocol allows no more than 50,000 addresses in a file, and so
+    # that a claim added or deleted, or a page renamed, writes one part again, not 40,000 addresses.
 
-    def sitemap(self) -> bytes:
-        """Every page of every edition, each with its alternates in the others."""
-        entries = [(edition.absolute_url(edition.own_path(path)), modified, self.r.alternates(path))
-                   for edition in self.r.editions for path, modified in self.sitemap_paths()]
-        return self.r.page("sitemap.xml", "sitemap.xml", entries=entries,
-                           multilingual=len(self.r.editions) > 1)[1]
+    @functools.cached_property
+    def sitemap_parts(self) -> dict[str, list[tuple[str, dt.date | None]]]:
+        """Each part's path, with the pages it lists (by their address in the default edition)
+        and their dates: the pages other than claims, then the claims cut by address."""
+        site = self.site
+        parts = {f"{SITEMAP_FOLDER}/pages.xml": self.sitemap_pages()}
+        modified = {claim.url: claim.modified for claim in site.claims}
+        for number, urls in enumerate(split_by_address(list(modified), SITEMAP_CLAIMS), start=1):
+            parts[f"{SITEMAP_FOLDER}/claims-{number}.xml"] = [(url, modified[url]) for url in urls]
+        return parts
 
-    def sitemap_print(self) -> str:
+    def sitemap_index(self) -> bytes:
+        locations = [self.r.absolute_url(path) for path in self.sitemap_parts]
+        return self.r.page("sitemap-index.xml", "sitemap.xml", locations=locations)[1]
+
+    def sitemap_index_print(self) -> str:
+        return digest_of(self.r.layout, *self.sitemap_parts)
+
+    def sitemap(self, path: str) -> bytes:
+        """The part's every page in every edition, each with its alternates in the others."""
+        entries = [(edition.absolute_url(edition.own_path(page)), modified, self.r.alternates(page))
+                   for edition in self.r.editions for page, modified in self.sitemap_parts[path]]
+        return self.r.page("sitemap.xml", path, entries=entries, multilingual=len(self.r.editions) > 1)[1]
+
+    def sitemap_print(self, path: str) -> str:
         return digest_of(*(edition.layout for edition in self.r.editions),
-                         *[f"{path}\x1f{date}" for path, date in self.sitemap_paths()])
+                         *[f"{page}\x1f{date}" for page, date in self.sitemap_parts[path]])
 
-    def sitemap_paths(self) -> list[tuple[str, dt.date | None]]:
+    def sitemap_pages(self) -> list[tuple[str, dt.date | None]]:
         site = self.site
         entries = [("", site.modified)]
-        entries += [(claim.url, claim.modified) for claim in site.claims]
         entries += [(path, None) for path in ("verdicts/", "topics/", "claimants/", "sources/")]
         entries += [(v.url, None) for v in site.verdicts]
         entries += [(t.url, None) for t in site.topics]
