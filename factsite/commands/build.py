@@ -230,20 +230,29 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
 
     Returns every job's result (the unchanged ones from ``state``) and the jobs rendered.
     """
-    work = list(prints)  # every job, as renderer.jobs() lists them
-    changed = [job for job in work if state.jobs.get(job, (None,))[0] != prints[job]]
-    unchanged = set(work) - set(changed)
-    results = {job: state.jobs[job][1] for job in work if job in unchanged}
+    old = state.jobs
+    changed = [job for job, value in prints.items() if old.get(job, (None,))[0] != value]
+    changed_set = set(changed)
+    results = {job: old[job][1] for job in prints if job not in changed_set}
+    # The files that may be gone: a changed job's (it may no longer write one) and those of a job
+    # there is no more (a deleted claim's). Most are written again; only what is left is looked
+    # for among every other job's files, which a rebuild after a title edit never needs.
+    candidates = [path for job in [*changed, *(job for job in old if job not in prints)] if job in old
+                  for path in old[job][1].files]
 
     def stale(new: dict) -> list[str]:
         """Files of the last build that no job writes any more (a deleted claim's, say)."""
-        kept = {path for result in list(results.values()) + list(new.values()) for path in result.files}
-        return [path for _, old in state.jobs.values() for path in old.files if path not in kept]
+        written = {path for result in new.values() for path in result.files}
+        left = [path for path in candidates if path not in written]
+        if not left:
+            return []
+        kept = {path for result in results.values() for path in result.files}
+        return [path for path in dict.fromkeys(left) if path not in kept]
 
     if changed or stale({}):
         results.update(update_site(out_dir, rendering_into(renderer, changed, cores, progress),
                                    stale, before_change))
-    return results, set(changed)
+    return results, changed_set
 
 
 def rendering_into(renderer: Renderer, work: list[Job] | None, cores: int,

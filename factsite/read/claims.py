@@ -41,7 +41,13 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
             paths[slug] = path
     slugs = set(paths)
     ordered = sorted(paths.items())
-    context = ClaimContext(config, sources, slugs, people or {})
+    people = people or {}
+    # The same object while the settings, the sources, the people and the claims' addresses are:
+    # a claim's inputs are then those it had last time, if its file is the same (see claim_inputs).
+    last_context = reuse.kept(("claims' context",))
+    context = reuse.computed(("claims' context",), (config, tuple(sources.items()), frozenset(slugs),
+                                                     tuple(people.items())),
+                             lambda: ClaimContext(config, sources, slugs, people))
     read_files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
     check_aliases([(slug, file) for (slug, _), file in zip(ordered, read_files) if file and file.values["aliases"]],
                   paths, problems)
@@ -50,7 +56,11 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
         if file is not None:
             if files is not None:
                 files[slug] = file
-            claim = reuse.made(("claim", slug), claim_inputs(file, context),  # its lambda is called at once:
+            key = ("claim", slug)
+            inputs = reuse.inputs(key) if context is last_context else None
+            if inputs is None or inputs[0] is not file:
+                inputs = claim_inputs(file, context)
+            claim = reuse.made(key, inputs,  # its lambda is called at once:
                                lambda found: claim_from(file, slug, context, found), problems)  # noqa: B023
             if claim is not None:
                 # The claimant is shared with other files, which may set its type: linked anew each time.
@@ -92,7 +102,10 @@ class FieldLines(Mapping):
 
 def claim_inputs(file: ClaimFile, context: ClaimContext) -> tuple:
     """What claim_from makes a claim of, besides its address: the file, the settings (verdicts
-    and topics), the sources and people it names and whether the claims it calls related exist."""
+    and topics), the sources and people it names and whether the claims it calls related exist.
+    Worked out from the file and the context alone: while both are the same objects as at the
+    last update, they are the inputs of last time (load_claims), which spares going through
+    every claim's links on every save."""
     values, sources, people = file.values, context.sources, context.people
     cited = [sources.get(entry["source"], MISSING) for _, entry in values["sources"]]
     appeared_in = sources.get(values["appeared_in"], MISSING) if values["appeared_in"] else None

@@ -53,6 +53,11 @@ class Reuse:
         self.now[key] = kept
         return kept
 
+    def inputs(self, key) -> tuple | None:
+        """What was made for ``key`` last time was made from, if anything."""
+        kept = self.last.get(key)
+        return None if kept is None else kept[0]
+
     def kept(self, key):
         """What was made for ``key`` last time, if anything."""
         kept = self.last.get(key)
