@@ -24,6 +24,7 @@ class Kept:
     claim_prints: Reuse = field(default_factory=Reuse)  # each claim page's fingerprint, by slug
     lists: Reuse = field(default_factory=Reuse)  # each list's pages and fingerprints, by its address
     sources: Reuse = field(default_factory=Reuse)  # each source's pages and fingerprints, by its address
+    corrections: Reuse = field(default_factory=Reuse)  # the corrections log's pages, by the page's address
     vendored: Reuse = field(default_factory=Reuse)  # the digest of /admin/'s CMS, by its files' signatures
     admin: Reuse = field(default_factory=Reuse)  # /admin/'s own three files, by what they are made from
     # Each claim card and badge, by template and key, with its inputs. Not a Reuse: a card is

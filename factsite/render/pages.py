@@ -85,7 +85,7 @@ class ClaimPages:
         claims' rows are the same (kept.py): they cover all that fingerprint_of digests."""
         rows, layout, kept = self.r.rows, self.r.layout, self.r.kept.claim_prints
         prints = {("claim", claim.slug): kept.computed(
-                      claim.slug, (layout, rows[claim.slug], *[rows[r.slug] for r in claim.related]),
+                      claim.slug, (layout, rows[claim.slug], *rows_of(rows, claim.related)),
                       functools.partial(self.fingerprint_of, claim))
                   for claim in self.r.site.claims}
         kept.next_update()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 import operator
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -195,8 +196,10 @@ class WholeSiteFiles:
 
 
 def latest_changed(claims: list[Claim], count: int) -> list[Claim]:
-    """The ``count`` claims changed last (published, updated or corrected), the newest change first."""
-    return sorted(claims, key=operator.attrgetter("modified"), reverse=True)[:count]  # stable: ties keep their order
+    """The ``count`` claims changed last (published, updated or corrected), the newest change
+    first; of claims changed the same day, those first in ``claims`` (heapq.nlargest is
+    sorted(..., reverse=True)[:count], without sorting them all)."""
+    return heapq.nlargest(count, claims, key=operator.attrgetter("modified"))
 
 
 def midnight(day: dt.date) -> dt.datetime:

@@ -4,6 +4,7 @@ pages, the withdrawn fact-checks, search, 404, the static files)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -34,9 +35,22 @@ class CorrectionsPages:
 
     def __init__(self, renderer: Renderer):
         self.r = renderer
-        site = renderer.site
-        self.pages = {listing.url: (page, listing) for page in site.pages if logs_corrections(page)
-                      for listing in paginate(site.corrections, page.url, CORRECTIONS_CUT, key=correction_key, date=correction_date)}
+        site, kept = renderer.site, renderer.kept.corrections
+        self.pages, self.shown = {}, {}  # each page, and a digest of what it shows of its corrections
+        for page in filter(logs_corrections, site.pages):
+            # Kept from the last update while the corrections are the same objects (a claim made
+            # again makes its corrections again), so an edit elsewhere does not cut the log again.
+            listings, shown = kept.computed(page.url, (page.url, *site.corrections),
+                                            functools.partial(self.log_pages, page.url))
+            self.pages.update((listing.url, (page, listing)) for listing in listings)
+            self.shown.update(shown)
+        kept.next_update()
+
+    def log_pages(self, url: str) -> tuple[list, dict]:
+        """The log cut into pages under ``url``, and what each page shows of its corrections."""
+        listings = paginate(self.r.site.corrections, url, CORRECTIONS_CUT, key=correction_key, date=correction_date)
+        return listings, {listing.url: digest_of(*[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}"
+                                                   for c in listing.items]) for listing in listings}
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -58,8 +72,7 @@ class CorrectionsPages:
                 newest += [str(len(v.claims)) for v in self.r.site.verdicts]
             if "team" in page.includes:
                 newest += people_records(self.r.site)
-        return digest_of(self.r.layout, *listing.frame, *newest,
-                         *[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}" for c in listing.items])
+        return digest_of(self.r.layout, *listing.frame, *newest, self.shown[url])
 
     def fingerprints(self) -> dict:
         return {("corrections", url): self.fingerprint(url) for url in self.pages}
@@ -81,9 +94,11 @@ class SharedPages:
         site = renderer.site
         # A withdrawn fact-check's address says so (and its old addresses lead there), unless
         # a claim of this build took it again.
-        taken = renderer.claims_by_slug.keys() | {alias for claim in site.claims for alias in claim.aliases}
-        self.withdrawn_pages = [w for w in site.withdrawn if w.claim not in taken]
-        self.withdrawn_aliases = [(alias, w) for w in site.withdrawn for alias in w.aliases if alias not in taken]
+        by_slug = renderer.claims_by_slug
+        aliases = {alias for claim in site.claims if claim.aliases for alias in claim.aliases} if site.withdrawn else ()
+        self.withdrawn_pages = [w for w in site.withdrawn if w.claim not in by_slug and w.claim not in aliases]
+        self.withdrawn_aliases = [(alias, w) for w in site.withdrawn for alias in w.aliases
+                                  if alias not in by_slug and alias not in aliases]
 
     def keys(self) -> list[str]:
         return [""]
