@@ -29,6 +29,7 @@ import watchfiles
 from ..read.config import load_config
 from ..engine import Engine, Project, Settings, Update
 from ..output.build_state import BuildState
+from ..output.cache import CardCache
 from .build import FolderSink, describes
 from ..errors import BuildFailed, ContentError, Problems
 from ..read.filecache import DocumentCache, content_signatures
@@ -106,11 +107,13 @@ class PreviewServer:
         # changes. On one process, but for the first build (see start()): forking a process
         # that runs other threads (the watcher, the server) can leave the child waiting on a
         # lock one of them held.
-        self.engine = Engine(project, Settings(self.url, drafts, cards=False, search=False), DocumentCache(),
-                             template_environment(project.templates_dir, reload=True), cores=1)
         # Removed on stop, or at exit. (Where the system's temporary folder is in memory, as
         # tmpfs, the pages are too, but outside this process.)
         self.scratch = TemporaryDirectory(prefix="factsite-preview-", ignore_cleanup_errors=True)
+        # The site's own share card (the claims' are not drawn) is drawn again only when what it shows changes.
+        self.engine = Engine(project, Settings(self.url, drafts, cards=False, search=False), DocumentCache(),
+                             template_environment(project.templates_dir, reload=True), cores=1,
+                             card_cache=CardCache(Path(self.scratch.name) / "cards"))
         self.out_dir = Path(self.scratch.name) / "site"
         self.state: BuildState | None = None  # what the folder holds: each job's fingerprint and files
         self.building = threading.Lock()

@@ -113,11 +113,11 @@ class WholeSiteFiles:
             site, absolute_url, layout, keys = edition.site, edition.absolute_url, edition.layout, edition.review_keys
             # (A claim not yet translated is the original's review again: only the original's is listed.)
             reviews += [kept.computed((edition.prefix, claim.slug), (layout, keys[claim.slug]),
-                                      lambda: to_json(claim_review(claim, site, absolute_url)))  # noqa: B023 - at once
+                                      lambda: to_json(claim_review(claim, site, absolute_url)).encode("utf-8"))  # noqa: B023
                         for claim in site.claims if not claim.lang]
         data = data_feed_json(self.site, self.r.absolute_url, reviews)
         kept.next_update()  # only this build's reviews: deleted and edited claims' drop out
-        return (data + "\n").encode("utf-8")
+        return data
 
     def claims_json_print(self) -> str:
         """Each claim's review inputs (structured_data.review_key) in each edition, in the site's order."""

@@ -96,11 +96,12 @@ def web_address(url: str) -> bool:
     return cleaned.startswith(("http://", "https://"))
 
 
-def data_feed_json(site: Site, absolute_url, reviews: list[str]) -> str:
+def data_feed_json(site: Site, absolute_url, reviews: list[bytes]) -> bytes:
     """claims.json: a DataFeed of the site's every ClaimReview, newest first in each language,
-    given as JSON (which may be kept from an earlier build)."""
-    head = to_json(data_feed_head(site, absolute_url))
-    return head[:-1] + ',"dataFeedElement":[' + ",".join(reviews) + "]}"
+    given as UTF-8 JSON (which may be kept from an earlier build: joined as bytes, the 28 MB of
+    10,000 claims in two languages are neither widened to one string nor encoded again)."""
+    head = to_json(data_feed_head(site, absolute_url)).encode("utf-8")
+    return head[:-1] + b',"dataFeedElement":[' + b",".join(reviews) + b"]}\n"
 
 
 def data_feed_head(site: Site, absolute_url) -> dict:
