@@ -58,7 +58,7 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
 
 def link_related(claim: Claim, by_slug: dict[str, Claim]) -> None:
     # A related claim left out of this build (a draft) is simply not linked.
-    claim.related = [by_slug[slug] for slug in claim.related_slugs if slug in by_slug]
+    claim.related = [*filter(None, map(by_slug.get, claim.related_slugs))] if claim.related_slugs else []
 
 
 def corrections_of(claims: list[Claim]) -> list:

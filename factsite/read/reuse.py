@@ -29,6 +29,7 @@ class Reuse:
     def __init__(self):
         self.last: dict = {}  # by key: (inputs, result, what making it reported)
         self.now: dict = {}
+        self.replaced: list = []  # what was kept last time for a key whose result this update made again
 
     def made(self, key, inputs: tuple, make: Callable[[Problems], T], problems: Problems) -> T:
         """``make(problems)``, or what it gave last time for ``key`` if ``inputs`` are the same;
@@ -48,6 +49,8 @@ class Reuse:
         # objects, so no other object can take their id meanwhile.
         kept = self.last.get(key)
         if kept is None or kept[0] != inputs:
+            if kept is not None:
+                self.replaced.append(kept)
             reported = Problems()
             kept = (inputs, make(reported), reported.items)
         self.now[key] = kept
@@ -65,14 +68,17 @@ class Reuse:
 
     def dropped(self) -> list:
         """The results kept last time that this update did not give again."""
-        return [kept[1] for key, kept in self.last.items() if self.now.get(key) is not kept]
+        # Those of keys this update did not ask for, and those it made again: not every key's
+        # kept result compared with this update's, which a preview of 10,000 claims would do on every save.
+        gone = self.last.keys() - self.now.keys()
+        return [kept[1] for kept in self.replaced] + [self.last[key][1] for key in gone]  # (in no order that matters)
 
     def abandon(self) -> None:
         """Forget what this update made so far, and keep the last update's for the next: a read
         that stopped before the files were read."""
-        self.now = {}
+        self.now, self.replaced = {}, []
 
     def next_update(self) -> None:
         """Keep only what this update made or gave again."""
-        self.last, self.now = self.now, {}
+        self.last, self.now, self.replaced = self.now, {}, []
 
