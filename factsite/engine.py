@@ -90,6 +90,7 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     """
     problems = Problems()
     reuse = reuse or Reuse()
+    reuse.abandon()  # anything a read that crashed part-way made (the preview goes on after a crash)
     project.check_theme(problems)
     settings_file = project.content_dir / "site.yml"
     config = reuse.made("site.yml", (settled_or_new(DocumentCache.signature(settings_file)), base_url, repository),

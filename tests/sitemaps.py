@@ -1,4 +1,4 @@
-"""Reading a built site's sitemap: sitemap.xml is an index of its parts (sitemaps/*.xml)."""
+"""Reading a built site's sitemap: sitemap.xml is an index of its parts (sitemap-*.xml, beside it)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def sitemap_parts(site: Path) -> list[Path]:
-    """The files of the parts the index lists, in its order (each address ends sitemaps/<name>.xml)."""
+    """The files of the parts the index lists, in its order (each at the site's root, as the index is)."""
     index = ElementTree.parse(site / "sitemap.xml").getroot()
     assert index.tag == NS + "sitemapindex"
-    return [site.joinpath(*loc.text.rsplit("/", 2)[-2:]) for loc in index.iter(NS + "loc")]
+    return [site / loc.text.rsplit("/", 1)[-1] for loc in index.iter(NS + "loc")]
 
 
 def sitemap_entries(site: Path) -> list[ElementTree.Element]:

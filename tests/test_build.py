@@ -96,7 +96,7 @@ def test_subpath_reaches_feed_sitemap_and_data(project, tmp_path):
     build(project, out, base_url="https://owner.github.io/repo/")
     assert 'href="https://owner.github.io/repo/claims/budget-doubled/"' in (out / "feed.xml").read_text()
     assert "<loc>https://owner.github.io/repo/claims/budget-doubled/</loc>" in sitemap_text(out)
-    assert "<loc>https://owner.github.io/repo/sitemaps/pages.xml</loc>" in (out / "sitemap.xml").read_text()
+    assert "<loc>https://owner.github.io/repo/sitemap-pages.xml</loc>" in (out / "sitemap.xml").read_text()
     assert '"url":"https://owner.github.io/repo/claims/budget-doubled/"' in (out / "claims.json").read_text()
     assert "Sitemap: https://owner.github.io/repo/sitemap.xml" in (out / "robots.txt").read_text()
     page = (out / "claims/budget-doubled/index.html").read_text()

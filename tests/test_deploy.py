@@ -97,8 +97,11 @@ class Crawl:
 
     @property
     def checked(self) -> set[str]:
-        """Every URL under the base that linkchecker fetched and found working."""
-        return {row["url"] for row in self.rows if row["url"].startswith(self.base) and row["valid"] == "True"}
+        """Every URL under the base that linkchecker fetched and found working. Without the part
+        after #: linkchecker fetches a page once, and logs it by the first link that led to it,
+        which may name an anchor (/claims/x/#corrections), whichever order its threads take."""
+        return {row["url"].partition("#")[0] for row in self.rows
+                if row["url"].startswith(self.base) and row["valid"] == "True"}
 
     def url_of(self, path: Path) -> str:
         """The address a file of the built site is served at."""

@@ -187,7 +187,7 @@ def test_an_edit_to_one_analysis_rewrites_only_that_claim(project, tmp_path):
     assert unchanged.files_written == 0
 
 
-SITEMAP = ["sitemap.xml", "sitemaps/pages.xml", "sitemaps/claims-1.xml"]  # the index and its two parts
+SITEMAP = ["sitemap.xml", "sitemap-pages.xml", "sitemap-sources.xml", "sitemap-claims-2025-03.xml"]
 
 
 @pytest.mark.parametrize("edit, rewritten, kept", [
@@ -195,8 +195,8 @@ SITEMAP = ["sitemap.xml", "sitemaps/pages.xml", "sitemaps/claims-1.xml"]  # the 
     ("uncorrected title", ["feed.xml"], ["claims.json", *SITEMAP, "sources/index.html"]),
     ("summary", ["feed.xml", "claims.json"], [*SITEMAP, "sources/index.html"]),  # its ratingExplanation
     ("claim text", ["feed.xml", "claims.json"], [*SITEMAP, "sources/index.html"]),
-    ("updated date", ["feed.xml", "claims.json", "sitemaps/claims-1.xml"],
-     ["sources/index.html", "sitemap.xml", "sitemaps/pages.xml"]),  # the claims' part only
+    ("updated date", ["feed.xml", "claims.json", "sitemap-claims-2025-03.xml"],
+     ["sources/index.html", "sitemap.xml", "sitemap-pages.xml", "sitemap-sources.xml"]),  # its month's part only
     ("source title", ["sources/index.html"], ["claims.json", *SITEMAP]),  # no claim appeared in it
     ("appeared in", ["claims.json"], [*SITEMAP, "sources/index.html"]),
 ])
@@ -243,31 +243,33 @@ def test_an_edit_to_a_claim_of_a_much_cited_source_writes_only_the_page_that_lis
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 
-def test_the_sitemap_is_an_index_of_parts_and_a_new_claim_writes_one_part_again(project, tmp_path, monkeypatch):
-    """The sitemap protocol allows 50,000 addresses a file; a site in parts of about
-    SITEMAP_CLAIMS claims also writes one part again when a claim is added, not every address."""
-    from factsite.render import site_files
-
-    monkeypatch.setattr(site_files, "SITEMAP_CLAIMS", 8)
-    copies = copies_of_budget_doubled(project.content_dir, 29)  # 31 claims: four parts, and still four at 32
+def test_the_sitemap_is_an_index_of_parts_by_month_and_a_new_claim_writes_its_month_s_again(project, tmp_path):
+    """The sitemap protocol allows 50,000 addresses a file; in parts by the month each claim was
+    published, a claim added or deleted also writes its month's part again, not every address."""
+    copies_of_budget_doubled(project.content_dir, 3)  # published in March 2025, as budget-doubled
     out = tmp_path / "site"
     build(project, out, search=False)
     parts = [part.relative_to(out).as_posix() for part in sitemap_parts(out)]
-    assert parts == ["sitemaps/pages.xml", *(f"sitemaps/claims-{n}.xml" for n in range(1, 5))]
+    assert parts == ["sitemap-pages.xml", "sitemap-sources.xml", "sitemap-claimants.xml", "sitemap-people.xml",
+                     "sitemap-claims-2025-03.xml", "sitemap-claims-2025-04.xml"]
     listed = sitemap_locations(out)
-    claims = sorted(f"claims/{path.stem}" for path in (project.content_dir / "claims").glob("*.md")
+    claims = sorted(f"claims/{path.stem}/" for path in (project.content_dir / "claims").glob("*.md")
                     if "draft: true" not in path.read_text("utf-8"))
-    assert sorted(url.removeprefix("https://example.org/") for url in listed if "/claims/" in url) == \
-        [claim + "/" for claim in claims]  # each claim once
+    assert sorted(url.removeprefix("https://example.org/") for url in listed if "/claims/" in url) == claims
     assert "https://example.org/topics/budget/" in listed
     before = inodes(out, ["sitemap.xml", *parts])
-    write(project.content_dir / "claims/budget-new.md", copies[0].read_text("utf-8")
-          .replace("Budget doubled 0", "Budget doubled, new").replace("(0)", "(new)"))
+    EDITS["new claim"](project.content_dir)  # published as rain-record was, on 1 April 2025
     build(project, out, search=False)
     after = inodes(out, ["sitemap.xml", *parts])
-    changed = [part for part in before if after[part] != before[part]]
-    assert len(changed) == 1 and changed[0].startswith("sitemaps/claims-")
-    assert "https://example.org/claims/budget-new/" in (out / changed[0]).read_text("utf-8")
+    assert [part for part in before if after[part] != before[part]] == ["sitemap-claims-2025-04.xml"]
+    assert "https://example.org/claims/snow-record/" in (out / "sitemap-claims-2025-04.xml").read_text("utf-8")
+    assert_same_as_cold_without_search(project, out, tmp_path)
+    # A month's last claim gone: its part goes, and the index no longer lists it.
+    EDITS["deleted claim"](project.content_dir)  # snow-record, withdrawn with a note
+    replace(project.content_dir / "claims/rain-record.md", "published: 2025-04-01", "published: 2025-03-30")
+    build(project, out, search=False)
+    assert not (out / "sitemap-claims-2025-04.xml").exists()
+    assert [part.name for part in sitemap_parts(out)][-1] == "sitemap-claims-2025-03.xml"
     assert_same_as_cold_without_search(project, out, tmp_path)
 
 

@@ -237,8 +237,8 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
     # The files that may be gone: a changed job's (it may no longer write one) and those of a job
     # there is no more (a deleted claim's). Most are written again; only what is left is looked
     # for among every other job's files, which a rebuild after a title edit never needs.
-    candidates = [path for job in [*changed, *(job for job in old if job not in prints)] if job in old
-                  for path in old[job][1].files]
+    gone = [job for job in old if job not in prints]
+    candidates = [path for job in changed + gone if job in old for path in old[job][1].files]
 
     def stale(new: dict) -> list[str]:
         """Files of the last build that no job writes any more (a deleted claim's, say)."""

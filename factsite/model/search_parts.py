@@ -1,5 +1,4 @@
-"""The search index's parts: which claim pages each part holds, and where it lives (and the
-sitemap's parts, cut the same way).
+"""The search index's parts: which claim pages each part holds, and where it lives.
 
 Pagefind holds everything it indexes in memory, about 180 KB a page, so a big site is
 indexed in parts of about SHARD_SIZE claims (output/search.py runs Pagefind on each).
@@ -13,24 +12,18 @@ import math
 import zlib
 
 INDEX_FOLDER = "pagefind"
-SITEMAP_FOLDER = "sitemaps"  # the sitemap's parts, which sitemap.xml lists
 SHARD_SIZE = 1500  # claim pages per part, on average: about 270 MB for Pagefind
 
 
 def search_shards(claim_urls: list[str]) -> list[list[str]]:
-    """The claim pages (by their address in the site) split into the parts of the index (split_by_address)."""
-    return split_by_address(claim_urls, SHARD_SIZE)
+    """The claim pages (by their address in the site) split into the parts of the index.
 
-
-def split_by_address(claim_urls: list[str], size: int) -> list[list[str]]:
-    """Claim pages (by their address) in parts of about ``size``, each part sorted.
-
-    Each page goes to the part its address hashes to, so adding or editing a claim leaves
-    the other parts as they were (until the site grows a part): the search index's parts, and
-    the sitemap's (render/site_files.py). Parts hold a few percent more or less than ``size``;
-    one left empty (possible only when parts are tiny) is dropped, as Pagefind cannot index nothing.
+    Each page goes to the part its address hashes to, so adding or editing a claim
+    leaves the other parts as they were (until the site grows a part). Parts hold a few
+    percent more or less than SHARD_SIZE; one left empty (possible only when parts are
+    tiny) is dropped, as Pagefind cannot index nothing.
     """
-    shards: list[list[str]] = [[] for _ in range(math.ceil(len(claim_urls) / size))]
+    shards: list[list[str]] = [[] for _ in range(math.ceil(len(claim_urls) / SHARD_SIZE))]
     for url in sorted(claim_urls):
         shards[zlib.crc32(url.encode("utf-8")) % len(shards)].append(url)
     return [shard for shard in shards if shard]

@@ -42,8 +42,8 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     slugs = set(paths)
     ordered = sorted(paths.items())
     people = people or {}
-    # The same object while the settings, the sources, the people and the claims' addresses are:
-    # a claim's inputs are then those it had last time, if its file is the same (see claim_inputs).
+    # The same object while the settings, the sources, the people and the claims' addresses are
+    # (tuples of the dicts' items: a new order, from a new listing, makes a new context, which is safe).
     last_context = reuse.kept(("claims' context",))
     context = reuse.computed(("claims' context",), (config, tuple(sources.items()), frozenset(slugs),
                                                      tuple(people.items())),
@@ -57,9 +57,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
             if files is not None:
                 files[slug] = file
             key = ("claim", slug)
-            inputs = reuse.inputs(key) if context is last_context else None
-            if inputs is None or inputs[0] is not file:
-                inputs = claim_inputs(file, context)
+            inputs = kept_inputs(reuse, key, file, context, last_context)
             claim = reuse.made(key, inputs,  # its lambda is called at once:
                                lambda found: claim_from(file, slug, context, found), problems)  # noqa: B023
             if claim is not None:
@@ -100,11 +98,18 @@ class FieldLines(Mapping):
         return sum(1 for _ in self)
 
 
+def kept_inputs(reuse: Reuse, key, file: ClaimFile, context: ClaimContext, last_context) -> tuple:
+    """claim_inputs(file, context), or the inputs the claim had last time if the file and the
+    context are the same objects as then, as every claim's were made with the last context."""
+    inputs = reuse.inputs(key) if context is last_context else None
+    return inputs if inputs is not None and inputs[0] is file else claim_inputs(file, context)
+
+
 def claim_inputs(file: ClaimFile, context: ClaimContext) -> tuple:
     """What claim_from makes a claim of, besides its address: the file, the settings (verdicts
     and topics), the sources and people it names and whether the claims it calls related exist.
     Worked out from the file and the context alone: while both are the same objects as at the
-    last update, they are the inputs of last time (load_claims), which spares going through
+    last update, they are the inputs of last time (kept_inputs), which spares going through
     every claim's links on every save."""
     values, sources, people = file.values, context.sources, context.people
     cited = [sources.get(entry["source"], MISSING) for _, entry in values["sources"]]

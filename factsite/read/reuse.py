@@ -29,7 +29,7 @@ class Reuse:
     def __init__(self):
         self.last: dict = {}  # by key: (inputs, result, what making it reported)
         self.now: dict = {}
-        self.replaced: list = []  # what was kept last time for a key whose result this update made again
+        self.replaced: list = []  # (key, what was kept last time) for each result this update made again
 
     def made(self, key, inputs: tuple, make: Callable[[Problems], T], problems: Problems) -> T:
         """``make(problems)``, or what it gave last time for ``key`` if ``inputs`` are the same;
@@ -50,7 +50,7 @@ class Reuse:
         kept = self.last.get(key)
         if kept is None or kept[0] != inputs:
             if kept is not None:
-                self.replaced.append(kept)
+                self.replaced.append((key, kept))
             reported = Problems()
             kept = (inputs, make(reported), reported.items)
         self.now[key] = kept
@@ -68,10 +68,12 @@ class Reuse:
 
     def dropped(self) -> list:
         """The results kept last time that this update did not give again."""
-        # Those of keys this update did not ask for, and those it made again: not every key's
-        # kept result compared with this update's, which a preview of 10,000 claims would do on every save.
+        # Those of keys this update did not ask for, and those it made again (unless a later ask
+        # gave them back): not every kept result compared with this update's, which a preview of
+        # 10,000 claims would do on every save. In no order that matters.
         gone = self.last.keys() - self.now.keys()
-        return [kept[1] for kept in self.replaced] + [self.last[key][1] for key in gone]  # (in no order that matters)
+        replaced = [kept[1] for key, kept in self.replaced if self.now.get(key) is not kept]
+        return replaced + [self.last[key][1] for key in gone]
 
     def abandon(self) -> None:
         """Forget what this update made so far, and keep the last update's for the next: a read

@@ -8,7 +8,7 @@ import functools
 from urllib.parse import urlencode
 
 from ..model.editions import renamed, renamed_pages
-from ..model.search_parts import INDEX_FOLDER, SITEMAP_FOLDER
+from ..model.search_parts import INDEX_FOLDER
 from ..read.theme import theme_files
 from .templating import STYLESHEET, join_url
 
@@ -73,6 +73,6 @@ def edition_path(prefix: str, shared_files: set[str], names: dict[str, str], pat
     under ``prefix``: to the same page there (under its name there, ``names``), or to a file every
     edition shares."""
     file = path.partition("#")[0].partition("?")[0]
-    if file in shared_files or file.startswith((INDEX_FOLDER + "/", SITEMAP_FOLDER + "/")):
+    if file in shared_files or file.startswith(INDEX_FOLDER + "/"):
         return path
     return prefix + renamed(path, names)

@@ -42,7 +42,7 @@ from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_mont
 from ..read.theme import read_theme_file, theme_files
 
 __all__ = ["FEED_SIZE", "Job", "JobResult", "Renderer", "join_url", "template_environment"]
-OUTPUT_VERSION = "5"  # change when this code writes any file differently, so no build keeps an old one
+OUTPUT_VERSION = "6"  # change when this code writes any file differently, so no build keeps an old one
 
 
 class Renderer(Addresses):

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..digest import digest_of
 from .jobs import Output
-from ..model.search_parts import SITEMAP_FOLDER, split_by_address
 from ..model.site import Claim
 from .site_pages import withdrawn_records
 from ..checks.published import STATE_FILE, withdrawn_data
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from .renderer import Renderer
 
 FEED_SIZE = 50  # the fact-checks the Atom feed carries: those changed last, as readers poll it often
-SITEMAP_CLAIMS = 2000  # claims a part of the sitemap lists, on average, each in every edition
+SITEMAP_PREFIX = "sitemap-"  # the sitemap's parts, beside sitemap.xml: sitemap-sources.xml, sitemap-claims-2025-03.xml
 
 
 class WholeSiteFiles:
@@ -126,18 +125,25 @@ class WholeSiteFiles:
 
     # The sitemap: an index of its parts, which list every page and when each claim's changed.
     # In parts, as the sitemap protocol allows no more than 50,000 addresses in a file, and so
-    # that a claim added or deleted, or a page renamed, writes one part again, not 40,000 addresses.
+    # that a claim added or deleted, or a page renamed, writes one part again, not 40,000
+    # addresses. A part holds one kind of page (the sources', say), or the claims published in
+    # one month: parts by month, unlike parts cut by their number, stay put as claims come and
+    # go. The parts are beside the index, at the site's root, as the protocol lets a sitemap
+    # list only addresses under its own folder.
 
     @functools.cached_property
     def sitemap_parts(self) -> dict[str, list[tuple[str, dt.date | None]]]:
         """Each part's path, with the pages it lists (by their address in the default edition)
-        and their dates: the pages other than claims, then the claims cut by address."""
+        and their dates: each kind of page but the claims, then each month's claims, oldest first."""
         site = self.site
-        parts = {f"{SITEMAP_FOLDER}/pages.xml": self.sitemap_pages()}
-        modified = {claim.url: claim.modified for claim in site.claims}
-        for number, urls in enumerate(split_by_address(list(modified), SITEMAP_CLAIMS), start=1):
-            parts[f"{SITEMAP_FOLDER}/claims-{number}.xml"] = [(url, modified[url]) for url in urls]
-        return parts
+        kinds = {"pages": self.sitemap_pages(), "sources": [(s.url_path, None) for s in site.sources],
+                 "claimants": [(c.url, None) for c in site.claimants],
+                 "people": [(p.url_path, None) for p in site.people]}
+        months: dict[str, list[tuple[str, dt.date | None]]] = {}
+        for claim in site.claims:
+            months.setdefault(f"claims-{claim.published:%Y-%m}", []).append((claim.url, claim.modified))
+        return {f"{SITEMAP_PREFIX}{name}.xml": sorted(pages) if name in months else pages
+                for name, pages in [*kinds.items(), *sorted(months.items())] if pages}
 
     def sitemap_index(self) -> bytes:
         locations = [self.r.absolute_url(path) for path in self.sitemap_parts]
@@ -157,14 +163,13 @@ class WholeSiteFiles:
                          *[f"{page}\x1f{date}" for page, date in self.sitemap_parts[path]])
 
     def sitemap_pages(self) -> list[tuple[str, dt.date | None]]:
+        """The home page, the indexes, each verdict's and topic's page, the site's own pages."""
         site = self.site
         entries = [("", site.modified)]
         entries += [(path, None) for path in ("verdicts/", "topics/", "claimants/", "sources/")]
         entries += [(v.url, None) for v in site.verdicts]
         entries += [(t.url, None) for t in site.topics]
-        entries += [(c.url, None) for c in site.claimants]
-        entries += [(s.url_path, None) for s in site.sources]
-        entries += [("people/", None)] * bool(site.people) + [(p.url_path, None) for p in site.people]
+        entries += [("people/", None)] * bool(site.people)
         entries += [(p.url, None) for p in site.pages] + [("search/", None), ("suggest/", None)]
         return entries
 

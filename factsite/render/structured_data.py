@@ -18,7 +18,7 @@ CONTEXT = "https://schema.org"
 
 def review_inputs(claim: Claim) -> tuple:
     """Everything :func:`claim_review` reads of a claim, declared once: the review is made from
-    these values alone, and :func:`review_key` is these values as a string.
+    these values alone, and :func:`review_key` is these values digested.
 
     (What it reads of the settings, such as the verdicts' labels, is in every page's layout.)
     """
