@@ -25,7 +25,7 @@ from factsite.render.renderer import FEED_SIZE, Renderer, join_url
 
 from .conftest import FIXTURES, REPO, contents_of, copies_of_budget_doubled, with_ukrainian, write
 from .links import all_links, resolve
-from .sitemaps import sitemap_text
+from .sitemaps import sitemap_locations, sitemap_parts, sitemap_text
 
 GOLDEN = FIXTURES / "basic" / "golden"
 
@@ -200,6 +200,10 @@ def test_source_date_epoch_sets_feed_date_of_an_empty_site(project, tmp_path, mo
     out = tmp_path / "site"
     build(project, out)
     assert "<updated>2023-11-14T00:00:00+00:00</updated>" in (out / "feed.xml").read_text()
+    # The sitemap has no part of claims, and lists the pages there are.
+    assert [part.name for part in sitemap_parts(out)] == ["sitemap-pages.xml", "sitemap-sources.xml",
+                                                          "sitemap-people.xml"]
+    assert "https://example.org/about/" in sitemap_locations(out)
 
 
 def test_custom_domain_writes_cname_and_sets_base_url(project, tmp_path):
