@@ -142,8 +142,9 @@ class WholeSiteFiles:
         months: dict[str, list[tuple[str, dt.date | None]]] = {}
         for claim in site.claims:
             months.setdefault(f"claims-{claim.published:%Y-%m}", []).append((claim.url, claim.modified))
-        return {f"{SITEMAP_PREFIX}{name}.xml": sorted(pages) if name in months else pages
-                for name, pages in [*kinds.items(), *sorted(months.items())] if pages}
+        parts = {f"{SITEMAP_PREFIX}{name}.xml": pages for name, pages in kinds.items() if pages}
+        parts.update((f"{SITEMAP_PREFIX}{month}.xml", sorted(claims)) for month, claims in sorted(months.items()))
+        return parts
 
     def sitemap_index(self) -> bytes:
         locations = [self.r.absolute_url(path) for path in self.sitemap_parts]
