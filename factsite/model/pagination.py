@@ -21,8 +21,9 @@ import datetime as dt
 import functools
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -73,34 +74,61 @@ def paginate(items: list, base: str, cut: Cut, key: Callable[[object], str],
              date: Callable[[object], dt.date]) -> list[Listing]:
     """``items`` (newest first) cut into pages, newest first; an empty list still has its page.
     ``key`` names an item, for its hash; ``date`` dates it, for the page's address and label."""
-    chunks = chunks_of(items, cut, key)
-    addresses = page_addresses(chunks, base, key, date)
-    pages = []
-    for number, chunk in enumerate(chunks):
-        newest_first = chunk[::-1]
-        pages.append(Listing(
-            newest_first, base, addresses[number],
-            newer=addresses[number + 1] if number + 1 < len(chunks) else None,
+    return listings_of(items, base, page_cuts(list(map(key, items)), list(map(date, items)), base, cut))
+
+
+class PageCut(NamedTuple):
+    """Where one page of a list is and what it is called: it holds the list's items
+    ``[start:stop]`` (newest first); the rest are Listing's fields."""
+
+    start: int
+    stop: int
+    url: str
+    newer: str | None
+    older: str | None
+    oldest: str | None
+    since: dt.date | None
+    until: dt.date | None
+
+
+def listings_of(items: list, base: str, cuts: list[PageCut]) -> list[Listing]:
+    """The pages of ``items`` where ``cuts`` cut them (page_cuts of the same keys and dates)."""
+    return [Listing(items[cut.start:cut.stop], base, *cut[2:]) for cut in cuts]
+
+
+def page_cuts(keys: Sequence[str], dates: Sequence[dt.date], base: str, cut: Cut) -> list[PageCut]:
+    """Where paginate cuts a list whose items (newest first) have these keys and dates: it depends
+    on nothing else, so a list whose items changed but for their keys and dates is cut the same."""
+    count = len(keys)
+    bounds = chunk_bounds([key_hash(key) for key in reversed(keys)], cut)
+    # A chunk is [start, stop) counted from the oldest item: items [count - stop, count - start)
+    # newest first, its oldest item at count - 1 - start.
+    firsts = [count - 1 - start for start, _ in bounds]
+    addresses = page_addresses([(keys[first], dates[first]) for first in firsts[:-1]], base)
+    cuts = []
+    for number, (start, stop) in enumerate(bounds):
+        cuts.append(PageCut(
+            count - stop, count - start, addresses[number],
+            newer=addresses[number + 1] if number + 1 < len(bounds) else None,
             older=addresses[number - 1] if number > 0 else None,
-            oldest=addresses[0] if number == len(chunks) - 1 and number > 0 else None,
-            since=date(chunk[0]) if chunk else None, until=date(chunk[-1]) if chunk else None))
-    return pages[::-1]
+            oldest=addresses[0] if number == len(bounds) - 1 and number > 0 else None,
+            since=dates[firsts[number]] if stop > start else None, until=dates[count - stop] if stop > start else None))
+    return cuts[::-1]
 
 
-def chunks_of(items: list, cut: Cut, key: Callable[[object], str]) -> list[list]:
-    """The pages' items, oldest page first and oldest item first; the newest page, if it is
-    shorter than ``cut.min_items``, is joined to the one before it."""
-    oldest_first = items[::-1]
+def chunk_bounds(hashes: list[int], cut: Cut) -> list[tuple[int, int]]:
+    """Each page's ``(start, stop)`` in a list of items' key hashes, oldest page first and oldest
+    item first; the newest page, if it is shorter than ``cut.min_items``, is joined to the one before it."""
     starts = [0]  # where each page starts; the loop finds the mark items, then cuts between them
-    marks = [number for number, hashed in enumerate(map(key_hash, map(key, oldest_first))) if hashed % cut.mark == 0]
-    for number in [*marks, len(oldest_first)]:  # the end, to cut what runs long before it
+    marks = [number for number, hashed in enumerate(hashes) if hashed % cut.mark == 0]
+    for number in [*marks, len(hashes)]:  # the end, to cut what runs long before it
         while number - starts[-1] > cut.max_items:
             starts.append(starts[-1] + cut.max_items)
-        if cut.min_items <= number - starts[-1] and number < len(oldest_first):
+        if cut.min_items <= number - starts[-1] and number < len(hashes):
             starts.append(number)
-    if len(starts) > 1 and len(oldest_first) - starts[-1] < cut.min_items:
+    if len(starts) > 1 and len(hashes) - starts[-1] < cut.min_items:
         starts.pop()
-    return [oldest_first[start:end] for start, end in zip(starts, [*starts[1:], len(oldest_first)])]
+    return list(zip(starts, [*starts[1:], len(hashes)]))
 
 
 @functools.lru_cache(maxsize=1 << 17)  # the same keys are asked on every rebuild of the preview
@@ -109,16 +137,15 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=4).digest(), "big")
 
 
-def page_addresses(chunks: list[list], base: str, key: Callable[[object], str],
-                   date: Callable[[object], dt.date]) -> list[str]:
-    """Each page's address, oldest first: the day of its oldest item, and if other pages start
-    that day too, that item's key hash (not a count, which a page split on the same day would
-    change for every page after it); the newest page's is the list's own."""
-    days = [date(chunk[0]).isoformat() for chunk in chunks[:-1]]
-    starting = Counter(days)
+def page_addresses(firsts: list[tuple[str, dt.date]], base: str) -> list[str]:
+    """Each page's address, oldest first, from the key and date of each page's oldest item but the
+    newest page's: the day, and if other pages start that day too, that item's key hash (not a
+    count, which a page split on the same day would change for every page after it); the newest
+    page's is the list's own."""
+    starting = Counter(day for _, day in firsts)
     addresses, taken = [], set()
-    for day, chunk in zip(days, chunks):
-        name = f"{day}-{key_hash(key(chunk[0])):08x}" if starting[day] > 1 else day
+    for key, day in firsts:
+        name = f"{day.isoformat()}-{key_hash(key):08x}" if starting[day] > 1 else day.isoformat()
         while name in taken:  # two keys of one hash: as good as never
             name += "-2"
         taken.add(name)

@@ -10,6 +10,7 @@ then kept too, and worked out again only for the claims that are new objects.
 from __future__ import annotations
 
 import functools
+import operator
 from typing import NamedTuple
 
 from ..checks.published import claim_data
@@ -34,6 +35,15 @@ def row_of(claim: Claim) -> ClaimRow:
     shown = digest_of(claim.slug, claim.digest, claim.claimant.name, claim.claimant.type,
                       claim.appeared_in.digest if claim.appeared_in else "")
     return ClaimRow(claim, claim.claimant, shown, review_key(claim), to_json(claim_data(claim)))
+
+
+def rows_key(claims: list[Claim]) -> tuple[tuple, tuple]:
+    """What the rows of ``claims`` are worked out from, as claim_rows compares it (the claims and
+    their claimants): equal keys mean equal rows. Made at C speed, as lists of thousands ask it."""
+    return tuple(claims), tuple(map(_claimant, claims))
+
+
+_claimant = operator.attrgetter("claimant")
 
 
 def claim_rows(claims: list[Claim], kept: Reuse) -> dict[str, ClaimRow]:

@@ -15,30 +15,21 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from markupsafe import Markup
 
 from ..digest import digest_of
 from .jobs import Output
-from ..model.pagination import CLAIMS_CUT, Listing, paginate
+from ..model.pagination import CLAIMS_CUT, Listing, PageCut, listings_of, page_cuts
 from ..model.site import Claim, Source, claim_url
 from .structured_data import claim_review, to_script_json
+from .claim_rows import rows_key
 from .templating import count_by_verdict
 
 if TYPE_CHECKING:
     from .renderer import Renderer
-
-
-def claim_pages(claims: list[Claim], base: str) -> list[Listing]:
-    """A list of claims cut into pages (model/pagination.py): a page starts at a claim by its slug."""
-    return paginate(claims, base, CLAIMS_CUT, key=claim_key, date=claim_date)
-
-
-def rows_of(rows: dict, claims: list[Claim]) -> list:
-    """The rows (claim_rows.py) of ``claims``, in their order."""
-    return list(map(rows.__getitem__, map(claim_key, claims)))
 
 
 claim_key = operator.attrgetter("slug")  # asked of every claim of every list: quicker than a function
@@ -85,7 +76,7 @@ class ClaimPages:
         claims' rows are the same (kept.py): they cover all that fingerprint_of digests."""
         rows, layout, kept = self.r.rows, self.r.layout, self.r.kept.claim_prints
         prints = {("claim", claim.slug): kept.computed(
-                      claim.slug, (layout, rows[claim.slug], *rows_of(rows, claim.related)),
+                      claim.slug, (layout, rows[claim.slug], *rows_key(claim.related)),
                       functools.partial(self.fingerprint_of, claim))
                   for claim in self.r.site.claims}
         kept.next_update()
@@ -120,20 +111,16 @@ class ListingPages:
         lists += [("person.html", p.url_path, p.claims, {"person": p}, p.digest) for p in site.people]
         # Each list's pages and their fingerprints, kept from the last update where the list's
         # claims have the same rows (kept.py): most lists do not hold the claim an edit changed.
-        rows, layout, kept = renderer.rows, renderer.layout, renderer.kept.lists
+        layout, kept = renderer.layout, renderer.kept.lists
         self.pages, self.prints = {}, {}
         for template, base, claims, context, own in lists:
-            pages, prints = kept.computed(base, (layout, template, *context.values(), own, *rows_of(rows, claims)),
-                                          functools.partial(self.list_pages, template, base, claims, context, own))
-            self.pages.update(pages)
-            self.prints.update(prints)
+            made = kept.computed(base, (layout, template, *context.values(), own, *rows_key(claims)), functools.partial(
+                kept_list, kept.kept(base), self.kind, base, claims, renderer.shown,
+                lambda listing, template=template, claims=claims, context=context, own=own:
+                    ListPage(template, listing, context, claims, own), self.shown_by))
+            self.pages.update(made.pages)
+            self.prints.update(made.prints)
         kept.next_update()
-
-    def list_pages(self, template: str, base: str, claims: list[Claim], context: dict, own: str) -> tuple[dict, dict]:
-        """A list's pages, by address, and their fingerprints."""
-        pages = {listing.url: ListPage(template, listing, context, claims, own)
-                 for listing in claim_pages(claims, base)}
-        return pages, {("listing", url): self.fingerprint_of(page) for url, page in pages.items()}
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -143,17 +130,15 @@ class ListingPages:
         yield self.r.page(page.template, url, listing=page.listing, **page.context)
 
     def fingerprint(self, url: str) -> str:
-        return self.fingerprint_of(self.pages[url])
+        return fingerprint_of(self.shown_by(self.pages[url]), self.r.shown)
 
-    def fingerprint_of(self, page: ListPage) -> str:
-        """Each field of its ListPage: the template, the page's claims and its own fields (its
-        address, its neighbours', its dates), and on the list's newest page, the whole list's
-        size and verdict counts."""
+    def shown_by(self, page: ListPage) -> tuple[tuple[str, ...], list[Claim]]:
+        """What the page shows (fingerprint_of): the template, its own fields (its address, its
+        neighbours', its dates), and on the list's newest page, the whole list's size and verdict
+        counts; and its claims."""
         template, listing, _, whole, own = page
-        shown = self.r.shown
-        totals = [str(len(whole)), repr(sorted(self.r.count_by_verdict(whole).items()))] if listing.is_newest else []
-        return digest_of(self.r.layout, template, own, *listing.frame, *totals,
-                         *[shown[c.slug] for c in listing.claims])
+        totals = (str(len(whole)), repr(sorted(self.r.count_by_verdict(whole).items()))) if listing.is_newest else ()
+        return (self.r.layout, template, own, *listing.frame, *totals), listing.claims
 
     def fingerprints(self) -> dict:
         return self.prints
@@ -168,18 +153,16 @@ class SourcePages:
     def __init__(self, renderer: Renderer):
         self.r = renderer
         # Kept from the last update as the lists' are (ListingPages), by the source and its claims' rows.
-        rows, layout, kept = renderer.rows, renderer.layout, renderer.kept.sources
+        layout, kept = renderer.layout, renderer.kept.sources
         self.pages, self.prints = {}, {}
         for source in renderer.site.sources:
-            pages, prints = kept.computed(source.url_path, (layout, source, *rows_of(rows, source.claims)),
-                                          functools.partial(self.source_pages, source))
-            self.pages.update(pages)
-            self.prints.update(prints)
+            base = source.url_path
+            made = kept.computed(base, (layout, source, *rows_key(source.claims)), functools.partial(
+                kept_list, kept.kept(base), self.kind, base, source.claims, renderer.shown,
+                lambda listing, source=source: (source, listing), self.shown_by))
+            self.pages.update(made.pages)
+            self.prints.update(made.prints)
         kept.next_update()
-
-    def source_pages(self, source: Source) -> tuple[dict, dict]:
-        pages = {listing.url: (source, listing) for listing in claim_pages(source.claims, source.url_path)}
-        return pages, {("source", url): self.fingerprint_of(source, listing) for url, (_, listing) in pages.items()}
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -192,18 +175,55 @@ class SourcePages:
             yield source.archived_copy_path, source.archived_text.encode("utf-8")
 
     def fingerprint(self, url: str) -> str:
-        return self.fingerprint_of(*self.pages[url])
+        return fingerprint_of(self.shown_by(self.pages[url]), self.r.shown)
 
-    def fingerprint_of(self, source: Source, listing: Listing) -> str:
-        """The source's file (its text copy's digest is in it), the claims on this page and the
-        page's own fields, and on its newest page, how many claims cite it and the verdicts of
-        the claims made in it."""
-        shown = self.r.shown
-        totals = [str(len(source.claims)), repr(sorted(count_by_verdict(made_in(source)).items()))] if listing.is_newest else []
-        return digest_of(self.r.layout, source.digest, *listing.frame, *totals, *[shown[c.slug] for c in listing.claims])
+    def shown_by(self, page: tuple[Source, Listing]) -> tuple[tuple[str, ...], list[Claim]]:
+        """The source's file (its text copy's digest is in it), the page's own fields, and on its
+        newest page, how many claims cite it and the verdicts of the claims made in it; and the
+        claims on this page."""
+        source, listing = page
+        totals = (str(len(source.claims)), repr(sorted(count_by_verdict(made_in(source)).items()))) if listing.is_newest else ()
+        return (self.r.layout, source.digest, *listing.frame, *totals), listing.claims
 
     def fingerprints(self) -> dict:
         return self.prints
+
+
+class KeptList(NamedTuple):
+    """A list's pages and their fingerprints, and what they were worked out from, for the next
+    update (kept_list)."""
+
+    pages: dict  # by address
+    prints: dict  # by job
+    keys: tuple  # the claims' slugs and dates, which alone decide where the pages are cut
+    cuts: list[PageCut]
+    shown: dict  # by address: what each page's fingerprint was worked out from (its fields, rows_key)
+
+
+def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim], shown: dict[str, str],
+              page_of: Callable[[Listing], object], shown_by: Callable) -> KeptList:
+    """The pages of a list of claims (``page_of`` each Listing), and their fingerprints (``shown_by``
+    each page's, fingerprint_of). From ``before``, the last update's of the same list, it keeps the
+    cut while the claims' slugs and dates are the same, and a page's fingerprint while its fields
+    and its claims' rows are: an edit that changes one claim of a list of thousands digests one page."""
+    keys = (tuple(map(claim_key, claims)), tuple(map(claim_date, claims)))
+    cuts = before.cuts if before is not None and before.keys == keys else page_cuts(*keys, base, CLAIMS_CUT)
+    made = KeptList({}, {}, keys, cuts, {})
+    for listing in listings_of(claims, base, cuts):
+        page = made.pages[listing.url] = page_of(listing)
+        fields, listed = shown_by(page)
+        inputs = made.shown[listing.url] = (fields, *rows_key(listed))
+        job = (kind, listing.url)
+        kept = before is not None and before.shown.get(listing.url) == inputs
+        made.prints[job] = before.prints[job] if kept else fingerprint_of((fields, listed), shown)
+    return made
+
+
+def fingerprint_of(shown_by: tuple[tuple[str, ...], list[Claim]], shown: dict[str, str]) -> str:
+    """A page's fingerprint from what it shows: its own fields, and what it shows of each claim
+    on it (their rows' ``shown``)."""
+    fields, claims = shown_by
+    return digest_of(*fields, *[shown[claim.slug] for claim in claims])
 
 
 def made_in(source: Source) -> list[Claim]:
