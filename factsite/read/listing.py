@@ -6,6 +6,7 @@ leaves out the same files, hidden ones, so that they all agree on what the site 
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 from pathlib import Path
@@ -32,18 +33,24 @@ def content_files(folder: Path, pattern: str, problems: Problems, recursive: boo
     removed or renamed, and the listing depends on nothing but names (reuse.py).
     """
     return _kept_listing(("listing", str(folder), pattern, recursive), folder, reuse, problems,
-                         lambda found: listed(folder, pattern, found, recursive))
+                         lambda found, known: listed(folder, pattern, found, recursive, known))
 
 
 def _kept_listing(key: tuple, folder: Path, reuse: Reuse | None, problems: Problems, list_them):
-    """``list_them(problems)``'s files (it gives them with the folders it went through), or, with
-    ``reuse``, the last update's while none of those folders changed (see content_files)."""
+    """``list_them(problems, known)``'s files (it gives them with the folders it went through),
+    or, with ``reuse``, the last update's while none of those folders changed (see content_files).
+    ``known``: the last listing's paths by name, given again rather than made anew (thousands)."""
     if reuse is None:
-        return list_them(problems)[0]
+        return list_them(problems, {})[0]
     kept = reuse.kept(key)
     folders = kept[1] if kept is not None else [folder]
     inputs = tuple((str(path), settled_or_new(folder_signature(path))) for path in folders)
-    return reuse.made(key, inputs, list_them, problems)[0]
+    known = {} if kept is None else {str(path): path for path in map(_path_of, kept[0])}
+    return reuse.made(key, inputs, lambda found: list_them(found, known), problems)[0]
+
+
+def _path_of(item) -> Path:
+    return item if isinstance(item, Path) else item[0]  # translation_files' are (path, name, language)
 
 
 def folder_signature(folder: Path) -> tuple[int, int, int] | None:
@@ -55,8 +62,9 @@ def folder_signature(folder: Path) -> tuple[int, int, int] | None:
     return stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns
 
 
-def listed(folder: Path, pattern: str, problems: Problems, recursive: bool = False) -> tuple[list[Path], list[Path]]:
-    """content_files' files, and the folders it went through.
+def listed(folder: Path, pattern: str, problems: Problems, recursive: bool = False,
+           known: dict[str, Path] | None = None) -> tuple[list[Path], list[Path]]:
+    """content_files' files, and the folders it went through; ``known``: paths to give again, by name.
 
     Links (symlinks) are refused and never followed, files and folders alike, so no
     file from outside the content folder is read and no folder is gone round twice.
@@ -71,24 +79,26 @@ def listed(folder: Path, pattern: str, problems: Problems, recursive: bool = Fal
         return [], [folder]
     suffix = pattern.removeprefix("*")
     folders = [folder]
-    found = sorted(_entries(folder, recursive, problems, folders), key=lambda item: item[1].path)
-    names: dict[tuple[Path, str], set[str]] = {}  # in each folder, the names written in lower case
-    for _, entry, parent in found:
-        names.setdefault((parent, entry.name.lower()), set()).add(entry.name)
+    known = known or {}
+    found = sorted(_entries(folder, recursive, problems, folders), key=lambda item: item[0].path)
+    names: dict[tuple[int, str], set[str]] = {}  # in each folder (by id), the names written in lower case
+    for entry, parent in found:
+        names.setdefault((id(parent), entry.name.lower()), set()).add(entry.name)
     reserved = RESERVED_NAMES.get(folder.name, {})
     files = []
-    for path, entry, parent in found:
-        name = entry.name  # the same as path.name, without pathlib working it out again
+    for entry, parent in found:
+        name = entry.name
         if not name.lower().endswith(suffix):
             if recursive and entry.is_symlink() and entry.is_dir():
-                report_link(path, problems)  # a folder of claims that would be left out
+                report_link(parent / name, problems)  # a folder of claims that would be left out
             continue
         if entry.is_symlink():
-            report_link(path, problems)
+            report_link(parent / name, problems)
             continue
         if entry.is_dir(follow_symlinks=False):
             continue
-        if _usable_name(path, name, suffix, reserved, problems, names, parent):
+        path = known.get(entry.path) or parent / name
+        if _usable_name(path, name, suffix, reserved, problems, names, id(parent)):
             files.append(path)
     return files, folders
 
@@ -109,25 +119,27 @@ def translation_files(folder: Path, suffix: str, recursive: bool = False,
     of the file it translates and its language; ``reuse`` as content_files'. Links are left out,
     as the listing of the originals reports them."""
     return _kept_listing(("translations", str(folder), suffix, recursive), folder, reuse, Problems(),
-                         lambda found: _translations_listed(folder, suffix, recursive))
+                         lambda found, known: _translations_listed(folder, suffix, recursive, known))
 
 
-def _translations_listed(folder: Path, suffix: str, recursive: bool) -> tuple[list[tuple[Path, str, str]], list[Path]]:
+def _translations_listed(folder: Path, suffix: str, recursive: bool,
+                         known: dict[str, Path]) -> tuple[list[tuple[Path, str, str]], list[Path]]:
     if folder.is_symlink() or not folder.is_dir():
         return [], [folder]
     found, folders = [], [folder]
-    for path, entry, _ in _entries(folder, recursive, Problems(), folders):  # the listing reports what it cannot read
+    for entry, parent in _entries(folder, recursive, Problems(), folders):  # the listing reports what it cannot read
         if entry.name.endswith(suffix) and not entry.is_symlink() and entry.is_file(follow_symlinks=False):
             names = translated_name(entry.name[:-len(suffix)])
             if names is not None:
-                found.append((path, *names))
-    return sorted(found), folders
+                found.append((entry.path.split(os.sep), known.get(entry.path) or parent / entry.name, *names))
+    found.sort(key=operator.itemgetter(0))  # as paths sort, part by part, without making them compare
+    return [item[1:] for item in found], folders
 
 
 def _usable_name(path: Path, name: str, suffix: str, reserved: dict[str, str], problems: Problems,
-                 names: dict[tuple[Path, str], set[str]], parent: Path) -> bool:
+                 names: dict[tuple[int, str], set[str]], parent: int) -> bool:
     """Whether the file name ``name`` makes a usable address, after reporting why not.
-    ``names`` are content_files' names by folder and lower case; ``parent`` is the file's folder."""
+    ``names`` are content_files' names by folder and lower case; ``parent`` is the file's folder's key there."""
     stem = name[: -len(suffix)]
     if translated_name(stem) is not None:
         return False  # a translation of another file: translation_files()
@@ -146,7 +158,7 @@ def _usable_name(path: Path, name: str, suffix: str, reserved: dict[str, str], p
 
 
 def _report_unusable_name(path: Path, name: str, stem: str, suffix: str, problems: Problems,
-                          names: dict[tuple[Path, str], set[str]], parent: Path) -> None:
+                          names: dict[tuple[int, str], set[str]], parent: int) -> None:
     """Say why ``name`` cannot be an address (upper case, another ending, other characters), and
     what to rename it to."""
     fixed = slugify(stem) or "name"
@@ -173,7 +185,7 @@ RESERVED_NAMES = {"pages": {name: f'the site\'s own "{name}/" pages would be rep
 
 
 def _entries(folder: Path, recursive: bool, problems: Problems, folders: list[Path]):
-    """``(path, os.DirEntry, folder)`` for everything in ``folder`` (and below it, if ``recursive``)
+    """``(os.DirEntry, folder)`` for everything in ``folder`` (and below it, if ``recursive``)
     but what is hidden: a hidden file, or anything in a hidden folder (content/claims/.archive/),
     is left out, as every other listing of the content leaves it out (is_hidden).
     Never goes into a link, so a link that loops cannot make it loop, nor deeper than
@@ -190,9 +202,9 @@ def _entries(folder: Path, recursive: bool, problems: Problems, folders: list[Pa
                            "check that you may read it")
             continue
         for entry in entries:
-            path = here / entry.name
-            yield path, entry, here
+            yield entry, here
             if recursive and entry.is_dir(follow_symlinks=False):
+                path = here / entry.name
                 if depth + 1 > MAX_FOLDER_DEPTH:
                     problems.error(path, None, f"this folder is more than {MAX_FOLDER_DEPTH} folders deep "
                                    f"inside {folder.name}/, and factsite looks no deeper",
