@@ -59,7 +59,9 @@ class WholeSiteFiles:
         return self.declared()[path][1]()
 
     def fingerprints(self) -> dict:
-        return {("file", path): digest() for path, (_, digest) in self.declared().items()}
+        prints = {("file", path): digest() for path, (_, digest) in self.declared().items()}
+        self.r.kept.sitemaps.next_update()  # only this update's parts are kept
+        return prints
 
     # The Atom feed: the claims changed last.
 
@@ -141,7 +143,7 @@ class WholeSiteFiles:
                  "people": [(p.url_path, None) for p in site.people]}
         months: dict[str, list[tuple[str, dt.date | None]]] = {}
         for claim in site.claims:
-            months.setdefault(f"claims-{claim.published:%Y-%m}", []).append((claim.url, claim.modified))
+            months.setdefault(month_part(claim.published), []).append((claim.url, claim.modified))
         parts = {f"{SITEMAP_PREFIX}{name}.xml": pages for name, pages in kinds.items() if pages}
         parts.update((f"{SITEMAP_PREFIX}{month}.xml", sorted(claims)) for month, claims in sorted(months.items()))
         return parts
@@ -160,8 +162,11 @@ class WholeSiteFiles:
         return self.r.page("sitemap.xml", path, entries=entries, multilingual=len(self.r.editions) > 1)[1]
 
     def sitemap_print(self, path: str) -> str:
-        return digest_of(*(edition.layout for edition in self.r.editions),
-                         *[f"{page}\x1f{date}" for page, date in self.sitemap_parts[path]])
+        """Kept from the last update while the part's pages and dates are the same (kept.py): each
+        update asks for every part's, and most parts are months no edit touched."""
+        layouts, pages = tuple(edition.layout for edition in self.r.editions), self.sitemap_parts[path]
+        return self.r.kept.sitemaps.computed(path, (layouts, *pages), lambda: digest_of(
+            *layouts, *[f"{page}\x1f{date}" for page, date in pages]))
 
     def sitemap_pages(self) -> list[tuple[str, dt.date | None]]:
         """The home page, the indexes, each verdict's and topic's page, the site's own pages."""
@@ -199,6 +204,12 @@ class WholeSiteFiles:
 
     def search_facets_print(self) -> str:
         return digest_of(self.r.layout, *self.r.shown.values())
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every claim's date on every update; far fewer dates
+def month_part(published: dt.date) -> str:
+    """The name of the sitemap's part that lists the claims published on ``published``."""
+    return f"claims-{published:%Y-%m}"
 
 
 def latest_changed(claims: list[Claim], count: int) -> list[Claim]:

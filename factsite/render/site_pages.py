@@ -5,24 +5,38 @@ pages, the withdrawn fact-checks, search, 404, the static files)."""
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..digest import digest_of
 from .jobs import Output
-from ..model.pagination import CORRECTIONS_CUT, paginate
+from ..model.pagination import CORRECTIONS_CUT, listings_of, page_cuts
 from ..model.site import Page, claim_url
 
 if TYPE_CHECKING:
     from .renderer import Renderer
 
 
-def correction_key(correction) -> str:
-    return f"{correction.claim.slug}\x1f{correction.date}\x1f{correction.note}"
+def correction_line(correction) -> tuple[str, str]:
+    """What the log knows a correction by (its key, for where pages are cut), and what its page
+    shows of it."""
+    claim = correction.claim
+    return (f"{claim.slug}\x1f{correction.date}\x1f{correction.note}",
+            f"{correction.date}\x1f{correction.note}\x1f{claim.slug}\x1f{claim.title}")
 
 
-def correction_date(correction):
-    return correction.date
+_date = operator.attrgetter("date")
+
+
+class CorrectionsLog(NamedTuple):
+    """The log's pages, what each shows of its corrections, and what they were worked out from,
+    for the next update (CorrectionsPages.log_pages)."""
+
+    listings: list
+    shown: dict  # by page address: a digest of its corrections' lines
+    lines: dict  # each correction's (correction_line), by the correction itself
+    pages: dict  # each page's corrections, by its address
 
 
 class CorrectionsPages:
@@ -40,17 +54,28 @@ class CorrectionsPages:
         for page in filter(logs_corrections, site.pages):
             # Kept from the last update while the corrections are the same objects (a claim made
             # again makes its corrections again), so an edit elsewhere does not cut the log again.
-            listings, shown = kept.computed(page.url, (page.url, *site.corrections),
-                                            functools.partial(self.log_pages, page.url))
-            self.pages.update((listing.url, (page, listing)) for listing in listings)
-            self.shown.update(shown)
+            log = kept.computed(page.url, (page.url, *site.corrections),
+                                functools.partial(self.log_pages, page.url, kept.kept(page.url)))
+            self.pages.update((listing.url, (page, listing)) for listing in log.listings)
+            self.shown.update(log.shown)
         kept.next_update()
 
-    def log_pages(self, url: str) -> tuple[list, dict]:
-        """The log cut into pages under ``url``, and what each page shows of its corrections."""
-        listings = paginate(self.r.site.corrections, url, CORRECTIONS_CUT, key=correction_key, date=correction_date)
-        return listings, {listing.url: digest_of(*[f"{c.date}\x1f{c.note}\x1f{c.claim.slug}\x1f{c.claim.title}"
-                                                   for c in listing.items]) for listing in listings}
+    def log_pages(self, url: str, before: CorrectionsLog | None) -> CorrectionsLog:
+        """The log cut into pages under ``url``, and what each page shows of its corrections. A
+        correction is made with its claim and belongs to it alone (read/claims.py, model/editions.py),
+        so the same correction object shows the same line: ``before``'s lines and page digests are
+        given again for the same corrections."""
+        corrections, known = self.r.site.corrections, before.lines if before else {}
+        lines = {correction: known.get(correction) or correction_line(correction) for correction in corrections}
+        keys = [lines[correction][0] for correction in corrections]
+        cuts = page_cuts(keys, list(map(_date, corrections)), url, CORRECTIONS_CUT)
+        log = CorrectionsLog(listings_of(corrections, url, cuts), {}, lines, {})
+        for listing in log.listings:
+            items = log.pages[listing.url] = tuple(listing.items)
+            kept = before is not None and before.pages.get(listing.url) == items
+            log.shown[listing.url] = before.shown[listing.url] if kept \
+                else digest_of(*[lines[correction][1] for correction in items])
+        return log
 
     def keys(self) -> list[str]:
         return list(self.pages)
