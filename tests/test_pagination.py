@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factsite.model.pagination import CLAIMS_CUT, CORRECTIONS_CUT, Cut, paginate
+from factsite.render.pages import kept_list
 
 START = dt.date(2020, 1, 1)
 
@@ -104,3 +106,45 @@ def test_pages_starting_on_the_same_day_keep_their_addresses_when_one_joins():
         at = rng.randrange(len(items))
         joined = items[:at] + [items[at] + "-joined"] + items[at:]
         assert changed(before, paginate(joined, "", CLAIMS_CUT, **same_day)) <= 8
+
+
+@dataclass(eq=False)  # as the model's claims: the same object, or another
+class Listed:
+    slug: str
+    published: dt.date
+    claimant: object
+    text: str
+
+
+@settings(max_examples=40, deadline=None)
+@given(count=st.integers(0, 300), edits=st.lists(st.tuples(
+    st.sampled_from(["retitled", "redated", "added", "removed", "claimant"]), st.integers(0, 10**6)), max_size=6))
+def test_a_list_kept_from_the_last_update_is_cut_and_fingerprinted_as_one_made_afresh(count, edits):
+    """The preview keeps a list's cut while its items' keys and dates are the same, and each
+    page's fingerprint while its fields and items are (render/pages.kept_list): after any run of
+    edits, what it keeps gives the pages and fingerprints a list made afresh gives."""
+    items = [Listed(dated(n), date_of(dated(n)), object(), "") for n in reversed(range(count))]
+
+    def made(before):
+        shown = {item.slug: f"{item.text}/{id(item.claimant)}" for item in items}
+        return kept_list(before, "listing", "topics/x/", items, shown, lambda listing: listing,
+                         lambda listing: ((*listing.frame, str(len(items))), listing.items))
+
+    kept = made(None)
+    for kind, number in edits:
+        at = number % max(len(items), 1)
+        if kind == "added" or not items:
+            items.insert(at, Listed(f"new-{number}", items[at].published if items else START, object(), ""))
+        elif kind == "removed":
+            del items[at]
+        elif kind == "claimant":  # the same claim, linked to a claimant made again
+            items[at].claimant = object()
+        else:
+            old = items.pop(at)
+            day = old.published - dt.timedelta(days=number % 3) if kind == "redated" else old.published
+            items.insert(next((n for n, item in enumerate(items) if item.published <= day), len(items)),
+                         Listed(old.slug, day, old.claimant, f"{kind} {number}"))
+        kept, fresh = made(kept), made(None)
+        assert kept.prints == fresh.prints
+        assert [(page.url, page.items) for page in kept.pages.values()] == \
+               [(page.url, page.items) for page in fresh.pages.values()]

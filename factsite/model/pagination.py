@@ -73,7 +73,9 @@ class Listing:
 def paginate(items: list, base: str, cut: Cut, key: Callable[[object], str],
              date: Callable[[object], dt.date]) -> list[Listing]:
     """``items`` (newest first) cut into pages, newest first; an empty list still has its page.
-    ``key`` names an item, for its hash; ``date`` dates it, for the page's address and label."""
+    ``key`` names an item, for its hash; ``date`` dates it, for the page's address and label.
+    (In one call; the renderer keeps the cut of page_cuts between updates, and lays items on it
+    with listings_of.)"""
     return listings_of(items, base, page_cuts(list(map(key, items)), list(map(date, items)), base, cut))
 
 
@@ -93,7 +95,8 @@ class PageCut(NamedTuple):
 
 def listings_of(items: list, base: str, cuts: list[PageCut]) -> list[Listing]:
     """The pages of ``items`` where ``cuts`` cut them (page_cuts of the same keys and dates)."""
-    return [Listing(items[cut.start:cut.stop], base, *cut[2:]) for cut in cuts]
+    return [Listing(items[cut.start:cut.stop], base, cut.url, newer=cut.newer, older=cut.older, oldest=cut.oldest,
+                    since=cut.since, until=cut.until) for cut in cuts]
 
 
 def page_cuts(keys: Sequence[str], dates: Sequence[dt.date], base: str, cut: Cut) -> list[PageCut]:
@@ -107,12 +110,13 @@ def page_cuts(keys: Sequence[str], dates: Sequence[dt.date], base: str, cut: Cut
     addresses = page_addresses([(keys[first], dates[first]) for first in firsts[:-1]], base)
     cuts = []
     for number, (start, stop) in enumerate(bounds):
+        oldest, newest = count - 1 - start, count - stop  # the page's oldest and newest items
         cuts.append(PageCut(
-            count - stop, count - start, addresses[number],
+            newest, oldest + 1, addresses[number],
             newer=addresses[number + 1] if number + 1 < len(bounds) else None,
             older=addresses[number - 1] if number > 0 else None,
             oldest=addresses[0] if number == len(bounds) - 1 and number > 0 else None,
-            since=dates[firsts[number]] if stop > start else None, until=dates[count - stop] if stop > start else None))
+            since=dates[oldest] if stop > start else None, until=dates[newest] if stop > start else None))
     return cuts[::-1]
 
 

@@ -45,12 +45,15 @@ def _kept_listing(key: tuple, folder: Path, reuse: Reuse | None, problems: Probl
     kept = reuse.kept(key)
     folders = kept[1] if kept is not None else [folder]
     inputs = tuple((str(path), settled_or_new(folder_signature(path))) for path in folders)
-    known = {} if kept is None else {str(path): path for path in map(_path_of, kept[0])}
-    return reuse.made(key, inputs, lambda found: list_them(found, known), problems)[0]
+    return reuse.made(key, inputs, lambda found: list_them(found, _paths_by_name(kept)), problems)[0]
 
 
-def _path_of(item) -> Path:
-    return item if isinstance(item, Path) else item[0]  # translation_files' are (path, name, language)
+def _paths_by_name(kept: tuple | None) -> dict[str, Path]:
+    """The paths of a listing (content_files' or translation_files'), by name."""
+    if kept is None:
+        return {}
+    paths = (item if isinstance(item, Path) else item[0] for item in kept[0])  # translations: (path, name, language)
+    return {str(path): path for path in paths}
 
 
 def folder_signature(folder: Path) -> tuple[int, int, int] | None:
@@ -81,9 +84,9 @@ def listed(folder: Path, pattern: str, problems: Problems, recursive: bool = Fal
     folders = [folder]
     known = known or {}
     found = sorted(_entries(folder, recursive, problems, folders), key=lambda item: item[0].path)
-    names: dict[tuple[int, str], set[str]] = {}  # in each folder (by id), the names written in lower case
+    names: dict[tuple[Path, str], set[str]] = {}  # in each folder, the names written in lower case
     for entry, parent in found:
-        names.setdefault((id(parent), entry.name.lower()), set()).add(entry.name)
+        names.setdefault((parent, entry.name.lower()), set()).add(entry.name)
     reserved = RESERVED_NAMES.get(folder.name, {})
     files = []
     for entry, parent in found:
@@ -98,7 +101,7 @@ def listed(folder: Path, pattern: str, problems: Problems, recursive: bool = Fal
         if entry.is_dir(follow_symlinks=False):
             continue
         path = known.get(entry.path) or parent / name
-        if _usable_name(path, name, suffix, reserved, problems, names, id(parent)):
+        if _usable_name(path, name, suffix, reserved, problems, names, parent):
             files.append(path)
     return files, folders
 
@@ -131,15 +134,16 @@ def _translations_listed(folder: Path, suffix: str, recursive: bool,
         if entry.name.endswith(suffix) and not entry.is_symlink() and entry.is_file(follow_symlinks=False):
             names = translated_name(entry.name[:-len(suffix)])
             if names is not None:
-                found.append((entry.path.split(os.sep), known.get(entry.path) or parent / entry.name, *names))
-    found.sort(key=operator.itemgetter(0))  # as paths sort, part by part, without making them compare
+                path = known.get(entry.path) or parent / entry.name
+                found.append((os.path.normcase(str(path)).split(os.sep), path, *names))
+    found.sort(key=operator.itemgetter(0))  # as the paths sort (part by part), without making them compare
     return [item[1:] for item in found], folders
 
 
 def _usable_name(path: Path, name: str, suffix: str, reserved: dict[str, str], problems: Problems,
-                 names: dict[tuple[int, str], set[str]], parent: int) -> bool:
+                 names: dict[tuple[Path, str], set[str]], parent: Path) -> bool:
     """Whether the file name ``name`` makes a usable address, after reporting why not.
-    ``names`` are content_files' names by folder and lower case; ``parent`` is the file's folder's key there."""
+    ``names`` are content_files' names by folder and lower case; ``parent`` is the file's folder."""
     stem = name[: -len(suffix)]
     if translated_name(stem) is not None:
         return False  # a translation of another file: translation_files()
@@ -158,7 +162,7 @@ def _usable_name(path: Path, name: str, suffix: str, reserved: dict[str, str], p
 
 
 def _report_unusable_name(path: Path, name: str, stem: str, suffix: str, problems: Problems,
-                          names: dict[tuple[int, str], set[str]], parent: int) -> None:
+                          names: dict[tuple[Path, str], set[str]], parent: Path) -> None:
     """Say why ``name`` cannot be an address (upper case, another ending, other characters), and
     what to rename it to."""
     fixed = slugify(stem) or "name"

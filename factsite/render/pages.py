@@ -24,8 +24,8 @@ from ..digest import digest_of
 from .jobs import Output
 from ..model.pagination import CLAIMS_CUT, Listing, PageCut, listings_of, page_cuts
 from ..model.site import Claim, Source, claim_url
-from .structured_data import claim_review, to_script_json
 from .claim_rows import rows_key
+from .structured_data import claim_review, to_script_json
 from .templating import count_by_verdict
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ class KeptList(NamedTuple):
     prints: dict  # by job
     keys: tuple  # the claims' slugs and dates, which alone decide where the pages are cut
     cuts: list[PageCut]
-    shown: dict  # by address: what each page's fingerprint was worked out from (its fields, rows_key)
+    inputs: dict  # by address: what each page's fingerprint was worked out from (its fields, rows_key)
 
 
 def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim], shown: dict[str, str],
@@ -212,17 +212,17 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
     for listing in listings_of(claims, base, cuts):
         page = made.pages[listing.url] = page_of(listing)
         fields, listed = shown_by(page)
-        inputs = made.shown[listing.url] = (fields, *rows_key(listed))
+        inputs = made.inputs[listing.url] = (fields, *rows_key(listed))
         job = (kind, listing.url)
-        kept = before is not None and before.shown.get(listing.url) == inputs
+        kept = before is not None and before.inputs.get(listing.url) == inputs
         made.prints[job] = before.prints[job] if kept else fingerprint_of((fields, listed), shown)
     return made
 
 
-def fingerprint_of(shown_by: tuple[tuple[str, ...], list[Claim]], shown: dict[str, str]) -> str:
-    """A page's fingerprint from what it shows: its own fields, and what it shows of each claim
-    on it (their rows' ``shown``)."""
-    fields, claims = shown_by
+def fingerprint_of(page_shows: tuple[tuple[str, ...], list[Claim]], shown: dict[str, str]) -> str:
+    """A page's fingerprint from what it shows (a kind's ``shown_by``): its own fields, and what it
+    shows of each claim on it (their rows' ``shown``)."""
+    fields, claims = page_shows
     return digest_of(*fields, *[shown[claim.slug] for claim in claims])
 
 

@@ -60,7 +60,7 @@ class WholeSiteFiles:
 
     def fingerprints(self) -> dict:
         prints = {("file", path): digest() for path, (_, digest) in self.declared().items()}
-        self.r.kept.sitemaps.next_update()  # only this update's parts are kept
+        self.r.kept.sitemaps.next_update()  # only this update's parts are kept (Kept is each edition's own)
         return prints
 
     # The Atom feed: the claims changed last.
