@@ -1,0 +1,152 @@
+"""Two commits' previews side by side, one edit at a time: an A/B for a noisy machine.
+
+    python bench/compare.py 5f5849f HEAD                      # N = 10000, real shape, 5 runs
+    python bench/compare.py main~3 main --size 2000 --runs 9 --kinds title,"new claim"
+
+On a shared machine the speed of the same code drifts by a third within minutes, so two
+commits benched one after the other compare the machine as much as the code. Here each commit
+runs a preview (factsite.commands.serve.PreviewServer) in a process of its own, checked out
+with `git worktree` into a temporary folder, over its own copy of one bench/corpus.py corpus.
+The edits of bench/edits.py's PREVIEW_EDITS are made to each copy in turn, alternating which
+commit goes first, and each process reports the CPU and wall seconds of its update, from
+being told which files changed to the update done (no watcher, no browser: bench/preview.py
+times those). Each edit is undone and built again before the next (but the verdict's, which
+cannot go back without a correction: each run changes it again, on both copies alike).
+
+Prints, for each kind of edit, both commits' median CPU and wall seconds, and every run's CPU
+seconds. The first build of each (on every core) is timed too, but both run at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.corpus import SHAPES  # noqa: E402
+from bench.edits import PREVIEW_EDITS, claim_edit  # noqa: E402
+
+
+def worker(code: str, root: str) -> None:
+    """One side: a preview of the factsite in ``code`` over ``root``, updating when told which
+    files changed (a JSON list on a line of stdin), answering with the seconds it took."""
+    sys.path.insert(0, code)
+    from factsite.commands.serve import PreviewServer
+    from factsite.engine import Project
+
+    server = PreviewServer(Project.at(Path(root)), port=0, log=lambda *args: None)
+    started = time.perf_counter()
+    server.rebuild()  # on every core, as `factsite serve` starts
+    server.engine.cores = 1  # as every later update of `factsite serve`
+    print(json.dumps({"first": time.perf_counter() - started}), flush=True)
+    for line in sys.stdin:
+        wall, cpu = time.perf_counter(), time.process_time()
+        server.rebuild(json.loads(line))
+        print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+                          "failed": [str(problem) for problem in server.preview.problems] if server.preview.failed else []}),
+              flush=True)
+    server.stop()
+
+
+class Side:
+    """A commit checked out, its corpus, and its preview process."""
+
+    def __init__(self, commit: str, folder: Path, corpus: Path):
+        self.commit = commit
+        self.code = folder / "code"
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(self.code), commit], check=True)
+        self.root = folder / "corpus"
+        shutil.copytree(corpus / "content", self.root / "content", symlinks=True)
+        for theme in ("templates", "static"):  # the commit's own
+            shutil.copytree(self.code / theme, self.root / theme, symlinks=True)
+        self.process = subprocess.Popen([sys.executable, __file__, "--worker", str(self.code), str(self.root)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.cpu: dict[str, list[float]] = {}
+        self.wall: dict[str, list[float]] = {}
+
+    def answer(self) -> dict:
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit(f"the preview of {self.commit} stopped (its error is above)")
+        return json.loads(line)
+
+    def update(self, changed: list[str]) -> dict:
+        self.process.stdin.write(json.dumps(changed) + "\n")
+        self.process.stdin.flush()
+        answer = self.answer()
+        if answer.get("failed"):
+            raise SystemExit(f"the preview of {self.commit} failed: {answer['failed'][:3]}")
+        return answer
+
+    def edit(self, kind: str, run: int) -> None:
+        """Make the edit on this side's corpus, time the update, then undo it."""
+        edit = claim_edit(kind, self.root, run)
+        changed = sorted({str(edit.path), *map(str, edit.translations)})
+        edit.save()
+        answer = self.update(changed)
+        self.cpu.setdefault(kind, []).append(answer["cpu"])
+        self.wall.setdefault(kind, []).append(answer["wall"])
+        if kind != "verdict":  # a verdict goes back only with a correction: the next run changes it again
+            edit.undo()
+            self.update(changed)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(self.code)], check=False)
+
+
+def compare(commits: list[str], size: int, shape: str, runs: int, kinds: list[str]) -> None:
+    with tempfile.TemporaryDirectory(prefix="factsite-compare-") as temporary:
+        folder = Path(temporary)
+        SHAPES[shape](size, folder / "corpus")
+        sides = []
+        try:
+            for number, commit in enumerate(commits):
+                sides.append(Side(commit, folder / f"side-{number}", folder / "corpus"))
+            for side in sides:
+                print(f"{side.commit}: first build {side.answer()['first']:.2f} s (both at once)", flush=True)
+            for kind in kinds:
+                for run in range(1, runs + 1):
+                    for side in sides if run % 2 else sides[::-1]:
+                        side.edit(kind, run)
+            print(f"\nN = {size} ({shape}), {runs} runs each; median CPU / wall seconds of the update, then each run's CPU")
+            for kind in kinds:
+                print(f"{kind:15s}" + "".join(
+                    f"  {side.commit}: {statistics.median(side.cpu[kind]):.2f} / {statistics.median(side.wall[kind]):.2f}"
+                    f" ({' '.join(f'{cpu:.2f}' for cpu in side.cpu[kind])})" for side in sides))
+        finally:
+            for side in sides:
+                side.close()
+            subprocess.run(["git", "-C", str(REPO), "worktree", "prune"], check=False)
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
+        return worker(sys.argv[2], sys.argv[3])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("commits", nargs=2, help="the two commits (anything git names: a hash, HEAD, a branch)")
+    parser.add_argument("--size", type=int, default=10000, help="claims in the corpus")
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="real")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each kind of edit, on each side")
+    parser.add_argument("--kinds", default=",".join(PREVIEW_EDITS), help="which edits, comma-separated")
+    args = parser.parse_args()
+    kinds = args.kinds.split(",")
+    unknown = sorted(set(kinds) - set(PREVIEW_EDITS))
+    if unknown:
+        parser.error(f"unknown kinds of edit: {', '.join(unknown)} (known: {', '.join(PREVIEW_EDITS)})")
+    compare(args.commits, args.size, args.shape, args.runs, kinds)
+
+
+if __name__ == "__main__":
+    main()
