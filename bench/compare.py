@@ -6,7 +6,8 @@
 On a shared machine the speed of the same code drifts by a third within minutes, so two
 commits benched one after the other compare the machine as much as the code. Here each commit
 runs a preview (factsite.commands.serve.PreviewServer) in a process of its own, checked out
-with `git worktree` into a temporary folder, over its own copy of one bench/corpus.py corpus.
+with `git worktree` into a temporary folder, over its own copy of one bench/corpus.py corpus
+(written by this checkout's corpus.py, with each commit's own templates/ and static/).
 The edits of bench/edits.py's PREVIEW_EDITS are made to each copy in turn, alternating which
 commit goes first, and each process reports the CPU and wall seconds of its update, from
 being told which files changed to the update done (no watcher, no browser: bench/preview.py
@@ -20,6 +21,7 @@ seconds. The first build of each (on every core) is timed too, but both run at o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import statistics
@@ -44,43 +46,58 @@ def worker(code: str, root: str) -> None:
     from factsite.commands.serve import PreviewServer
     from factsite.engine import Project
 
-    server = PreviewServer(Project.at(Path(root)), port=0, log=lambda *args: None)
+    server = PreviewServer(Project.at(Path(root)), port=0, log=log_tracebacks)
     started = time.perf_counter()
-    server.rebuild()  # on every core, as `factsite serve` starts
+    server.engine.cores = None  # every core, as `factsite serve` starts (no other thread runs yet)
+    server.rebuild()
     server.engine.cores = 1  # as every later update of `factsite serve`
     print(json.dumps({"first": time.perf_counter() - started}), flush=True)
     for line in sys.stdin:
         wall, cpu = time.perf_counter(), time.process_time()
         server.rebuild(json.loads(line))
-        print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
-                          "failed": [str(problem) for problem in server.preview.problems] if server.preview.failed else []}),
+        failed = [str(problem) for problem in server.preview.problems] if server.preview.failed else []
+        print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "failed": failed}),
               flush=True)
     server.stop()
 
 
-class Side:
-    """A commit checked out, its corpus, and its preview process."""
+def log_tracebacks(text: str) -> None:
+    """Of the preview's log, a crash's traceback only, to stderr (not its warnings and timings)."""
+    if text.startswith("Traceback"):
+        print(text, file=sys.stderr)
 
-    def __init__(self, commit: str, folder: Path, corpus: Path):
-        self.commit = commit
+
+class Side:
+    """A commit checked out, its corpus, and its preview process. ``cleanup`` hears how to undo
+    each step as it is taken, so a step that fails leaves nothing behind."""
+
+    def __init__(self, commit: str, folder: Path, corpus: Path, cleanup: contextlib.ExitStack):
         self.code = folder / "code"
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(self.code), commit], check=True)
+        git = ["git", "-C", str(REPO), "worktree"]
+        if subprocess.run([*git, "add", "--detach", "-q", str(self.code), commit]).returncode != 0:
+            raise SystemExit(f"cannot check out {commit} (git says why above)")
+        cleanup.callback(subprocess.run, [*git, "remove", "--force", str(self.code)])
+        self.commit = subprocess.run(["git", "-C", str(self.code), "rev-parse", "--short", "HEAD"], check=True,
+                                     capture_output=True, text=True).stdout.strip()
         self.root = folder / "corpus"
         shutil.copytree(corpus / "content", self.root / "content", symlinks=True)
         for theme in ("templates", "static"):  # the commit's own
             shutil.copytree(self.code / theme, self.root / theme, symlinks=True)
         self.process = subprocess.Popen([sys.executable, __file__, "--worker", str(self.code), str(self.root)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        cleanup.callback(self.stop)
         self.cpu: dict[str, list[float]] = {}
         self.wall: dict[str, list[float]] = {}
 
     def answer(self) -> dict:
+        """The worker's next answer (its first build's seconds, or an update's)."""
         line = self.process.stdout.readline()
         if not line:
             raise SystemExit(f"the preview of {self.commit} stopped (its error is above)")
         return json.loads(line)
 
     def update(self, changed: list[str]) -> dict:
+        """Tell the worker which files changed; its update's seconds."""
         self.process.stdin.write(json.dumps(changed) + "\n")
         self.process.stdin.flush()
         answer = self.answer()
@@ -100,35 +117,41 @@ class Side:
             edit.undo()
             self.update(changed)
 
-    def close(self) -> None:
-        self.process.stdin.close()
-        self.process.wait()
-        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(self.code)], check=False)
+    def stop(self) -> None:
+        """End the worker: it ends when its input does (or kill it, if it is past answering)."""
+        try:
+            self.process.stdin.close()
+        except BrokenPipeError:  # it has stopped already
+            pass
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
-def compare(commits: list[str], size: int, shape: str, runs: int, kinds: list[str]) -> None:
-    with tempfile.TemporaryDirectory(prefix="factsite-compare-") as temporary:
+def compare(commits: list[str], size: int, shape: str, runs: int, kinds: list[str]) -> list[Side]:
+    """Each commit's side, once every edit has been timed on both."""
+    with tempfile.TemporaryDirectory(prefix="factsite-compare-") as temporary, contextlib.ExitStack() as cleanup:
         folder = Path(temporary)
         SHAPES[shape](size, folder / "corpus")
-        sides = []
-        try:
-            for number, commit in enumerate(commits):
-                sides.append(Side(commit, folder / f"side-{number}", folder / "corpus"))
-            for side in sides:
-                print(f"{side.commit}: first build {side.answer()['first']:.2f} s (both at once)", flush=True)
-            for kind in kinds:
-                for run in range(1, runs + 1):
-                    for side in sides if run % 2 else sides[::-1]:
-                        side.edit(kind, run)
-            print(f"\nN = {size} ({shape}), {runs} runs each; median CPU / wall seconds of the update, then each run's CPU")
-            for kind in kinds:
-                print(f"{kind:15s}" + "".join(
-                    f"  {side.commit}: {statistics.median(side.cpu[kind]):.2f} / {statistics.median(side.wall[kind]):.2f}"
-                    f" ({' '.join(f'{cpu:.2f}' for cpu in side.cpu[kind])})" for side in sides))
-        finally:
-            for side in sides:
-                side.close()
-            subprocess.run(["git", "-C", str(REPO), "worktree", "prune"], check=False)
+        sides = [Side(commit, folder / f"side-{number}", folder / "corpus", cleanup)
+                 for number, commit in enumerate(commits)]
+        for side in sides:
+            print(f"{side.commit}: first build {side.answer()['first']:.2f} s (both at once)", flush=True)
+        turn = 0  # who goes first alternates over every run of every kind
+        for kind in kinds:
+            for run in range(1, runs + 1):
+                for side in sides if turn % 2 == 0 else sides[::-1]:
+                    side.edit(kind, run)
+                turn += 1
+        return sides
+
+
+def report(sides: list[Side], kinds: list[str]) -> None:
+    for kind in kinds:
+        print(f"{kind:15s}" + "".join(
+            f"  {side.commit}: {statistics.median(side.cpu[kind]):.2f} / {statistics.median(side.wall[kind]):.2f}"
+            f" ({' '.join(f'{cpu:.2f}' for cpu in side.cpu[kind])})" for side in sides))
 
 
 def main() -> None:
@@ -145,7 +168,11 @@ def main() -> None:
     unknown = sorted(set(kinds) - set(PREVIEW_EDITS))
     if unknown:
         parser.error(f"unknown kinds of edit: {', '.join(unknown)} (known: {', '.join(PREVIEW_EDITS)})")
-    compare(args.commits, args.size, args.shape, args.runs, kinds)
+    sides = compare(args.commits, args.size, args.shape, args.runs, kinds)
+    subprocess.run(["git", "-C", str(REPO), "worktree", "prune"], check=False)  # once the folders are gone
+    print(f"\nN = {args.size} ({args.shape}), {args.runs} runs each; "
+          "median CPU / wall seconds of each update, then each run's CPU seconds")
+    report(sides, kinds)
 
 
 if __name__ == "__main__":
