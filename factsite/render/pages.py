@@ -114,13 +114,18 @@ class ListingPages:
         layout, kept = renderer.layout, renderer.kept.lists
         self.pages, self.prints = {}, {}
         for template, base, claims, context, own in lists:
-            made = kept.computed(base, (layout, template, *context.values(), own, *rows_key(claims)), functools.partial(
-                kept_list, kept.kept(base), self.kind, base, claims, renderer.shown,
-                lambda listing, template=template, claims=claims, context=context, own=own:
-                    ListPage(template, listing, context, claims, own), self.shown_by))
+            inputs = (layout, template, *context.values(), own, *rows_key(claims))
+            made = kept.computed(base, inputs, functools.partial(self.list_pages, kept.kept(base), template, base,
+                                                                 claims, context, own))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
         kept.next_update()
+
+    def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim], context: dict,
+                   own: str) -> KeptList:
+        """A list's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
+        return kept_list(before, self.kind, base, claims, self.r.shown,
+                         lambda listing: ListPage(template, listing, context, claims, own), self.shown_by)
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -156,13 +161,16 @@ class SourcePages:
         layout, kept = renderer.layout, renderer.kept.sources
         self.pages, self.prints = {}, {}
         for source in renderer.site.sources:
-            base = source.url_path
-            made = kept.computed(base, (layout, source, *rows_key(source.claims)), functools.partial(
-                kept_list, kept.kept(base), self.kind, base, source.claims, renderer.shown,
-                lambda listing, source=source: (source, listing), self.shown_by))
+            made = kept.computed(source.url_path, (layout, source, *rows_key(source.claims)),
+                                 functools.partial(self.source_pages, kept.kept(source.url_path), source))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
         kept.next_update()
+
+    def source_pages(self, before: KeptList | None, source: Source) -> KeptList:
+        """The source's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
+        return kept_list(before, self.kind, source.url_path, source.claims, self.r.shown,
+                         lambda listing: (source, listing), self.shown_by)
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -182,7 +190,9 @@ class SourcePages:
         newest page, how many claims cite it and the verdicts of the claims made in it; and the
         claims on this page."""
         source, listing = page
-        totals = (str(len(source.claims)), repr(sorted(count_by_verdict(made_in(source)).items()))) if listing.is_newest else ()
+        totals = ()
+        if listing.is_newest:
+            totals = (str(len(source.claims)), repr(sorted(count_by_verdict(made_in(source)).items())))
         return (self.r.layout, source.digest, *listing.frame, *totals), listing.claims
 
     def fingerprints(self) -> dict:
