@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factsite.model.pagination import CLAIMS_CUT, CORRECTIONS_CUT, Cut, paginate
+from factsite.model.pagination import CLAIMS_CUT, CORRECTIONS_CUT, Cut, listings_of, page_cuts
 from factsite.render.pages import kept_list
 
 START = dt.date(2020, 1, 1)
@@ -26,8 +26,9 @@ def date_of(item: str) -> dt.date:
     return START + dt.timedelta(days=int(item[6:12]) // 4)
 
 
-def pages_of(items: list[str], cut: Cut = CLAIMS_CUT, base: str = "verdicts/false/"):
-    return paginate(items, base, cut, key=lambda item: item, date=date_of)
+def pages_of(items: list[str], cut: Cut = CLAIMS_CUT, base: str = "verdicts/false/", date=date_of):
+    """The pages of a list of items named by themselves, as the renderer cuts a list."""
+    return listings_of(items, base, page_cuts(items, [date(item) for item in items], base, cut))
 
 
 def newest_first(count: int) -> list[str]:
@@ -98,14 +99,14 @@ def test_pages_starting_on_the_same_day_keep_their_addresses_when_one_joins():
     """An archive imported in bulk: hundreds of claims of one day. The pages that start that day
     are named by their first item, not counted, so a page split among them renames no other."""
     items = [f"claim-{number:06d}" for number in reversed(range(600))]
-    same_day = dict(key=lambda item: item, date=lambda item: START)
-    before = paginate(items, "", CLAIMS_CUT, **same_day)
+    same_day = dict(cut=CLAIMS_CUT, base="", date=lambda item: START)
+    before = pages_of(items, **same_day)
     assert len({page.url for page in before}) == len(before) > 10
     rng = random.Random(7)
     for edit in range(40):
         at = rng.randrange(len(items))
         joined = items[:at] + [items[at] + "-joined"] + items[at:]
-        assert changed(before, paginate(joined, "", CLAIMS_CUT, **same_day)) <= 8
+        assert changed(before, pages_of(joined, **same_day)) <= 8
 
 
 @dataclass(eq=False)  # as the model's claims: the same object, or another

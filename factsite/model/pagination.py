@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -70,15 +70,6 @@ class Listing:
         return (self.url, self.newer or "", self.older or "", self.oldest or "", str(self.since), str(self.until))
 
 
-def paginate(items: list, base: str, cut: Cut, key: Callable[[object], str],
-             date: Callable[[object], dt.date]) -> list[Listing]:
-    """``items`` (newest first) cut into pages, newest first; an empty list still has its page.
-    ``key`` names an item, for its hash; ``date`` dates it, for the page's address and label.
-    (In one call; the renderer keeps the cut of page_cuts between updates, and lays items on it
-    with listings_of.)"""
-    return listings_of(items, base, page_cuts(list(map(key, items)), list(map(date, items)), base, cut))
-
-
 class PageCut(NamedTuple):
     """Where one page of a list is and what it is called: it holds the list's items
     ``[start:stop]`` (newest first); the rest are Listing's fields."""
@@ -94,14 +85,17 @@ class PageCut(NamedTuple):
 
 
 def listings_of(items: list, base: str, cuts: list[PageCut]) -> list[Listing]:
-    """The pages of ``items`` where ``cuts`` cut them (page_cuts of the same keys and dates)."""
+    """``items`` (newest first) laid on the pages ``cuts`` made of them (page_cuts of their keys and
+    dates), newest page first; an empty list still has its page. The renderer keeps a list's cut
+    from one update to the next while its items' keys and dates are the same."""
     return [Listing(items[cut.start:cut.stop], base, cut.url, newer=cut.newer, older=cut.older, oldest=cut.oldest,
                     since=cut.since, until=cut.until) for cut in cuts]
 
 
 def page_cuts(keys: Sequence[str], dates: Sequence[dt.date], base: str, cut: Cut) -> list[PageCut]:
-    """Where paginate cuts a list whose items (newest first) have these keys and dates: it depends
-    on nothing else, so a list whose items changed but for their keys and dates is cut the same."""
+    """Where a list is cut into pages, newest first, from its items' keys (each named by one, for
+    its hash) and dates (for each page's address and label), newest first. It depends on nothing
+    else, so a list whose items changed but for their keys and dates is cut the same."""
     count = len(keys)
     bounds = chunk_bounds([key_hash(key) for key in reversed(keys)], cut)
     # A chunk is [start, stop) counted from the oldest item: items [count - stop, count - start)
