@@ -154,9 +154,12 @@ class Engine:
     file cache (what reading each file gave) and the compiled templates."""
 
     def __init__(self, project: Project, settings: Settings = Settings(), documents: DocumentCache | None = None,
-                 templates: jinja2.Environment | None = None, card_cache=None, compiled_templates: bool = False,
+                 templates: jinja2.Environment | None = None, card_cache=None, compiled_templates: bool = True,
                  cores: int | None = None):
-        """``cores``: how many processes may read and render (every usable core by default)."""
+        """``cores``: how many processes may read and render (every usable core by default).
+        ``compiled_templates``: load the templates compiled by an earlier build, a run of check
+        or another edition from the user's own folder for them (render/compiled.py), as Python
+        does its modules, whether or not the build keeps a cache of its own."""
         self.project = project
         self.cores = cores
         self.settings = settings

@@ -63,8 +63,7 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
             return BuildResult(out_dir, 0, warnings, clock.total(), files_reused=files, timings=clock.phases)
         documents = _document_cache(cache, project.content_dir, signatures)
         sink = FolderSink(out_dir, cache, _last_build(cache, out_dir), settings, progress)
-    engine = Engine(project, settings, documents,
-                    card_cache=cache.cards() if cache else None, compiled_templates=cache is not None)
+    engine = Engine(project, settings, documents, card_cache=cache.cards() if cache else None)
     update = engine.update(sink, published=out_dir, since=since, clock=clock)
     with clock("save cache"):
         if documents:
