@@ -5,6 +5,7 @@ pages, however long the list, so that an edit re-renders a bounded number of pag
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factsite.model.pagination import CLAIMS_CUT, CORRECTIONS_CUT, Cut, listings_of, page_cuts
+from factsite.render.claim_rows import rows_key
 from factsite.render.pages import kept_list
 
 START = dt.date(2020, 1, 1)
@@ -117,25 +119,35 @@ class Listed:
     text: str
 
 
-@settings(max_examples=40, deadline=None)
-@given(count=st.integers(0, 300), edits=st.lists(st.tuples(
-    st.sampled_from(["retitled", "redated", "added", "removed", "claimant"]), st.integers(0, 10**6)), max_size=6))
+@settings(max_examples=60, deadline=None)
+@given(count=st.one_of(st.just(0), st.integers(60, 300)), edits=st.lists(st.tuples(
+    st.sampled_from(["retitled", "redated", "added", "removed", "claimant", "settings"]), st.integers(0, 10**6)),
+    max_size=6))
 def test_a_list_kept_from_the_last_update_is_cut_and_fingerprinted_as_one_made_afresh(count, edits):
     """The preview keeps a list's cut while its items' keys and dates are the same, and each
     page's fingerprint while its fields and items are (render/pages.kept_list): after any run of
     edits, what it keeps gives the pages and fingerprints a list made afresh gives."""
     items = [Listed(dated(n), date_of(dated(n)), object(), "") for n in reversed(range(count))]
 
+    layout = ["site.yml"]  # what every page shows of the list itself
+    serial = itertools.count()  # a site's slugs are unique: so are the claims added
+
     def made(before):
         shown = {item.slug: f"{item.text}/{id(item.claimant)}" for item in items}
-        return kept_list(before, "listing", "topics/x/", items, shown, lambda listing: listing,
-                         lambda listing: ((*listing.frame, str(len(items))), listing.items))
+        # Counted on the newest page alone, as the lists count their claims by verdict:
+        edited = str(sum(1 for item in items if item.text))
+        totals = lambda listing: (str(len(items)), edited) if listing.is_newest else ()
+        return kept_list(before, "listing", "topics/x/", items, rows_key(items), tuple(layout), shown,
+                         lambda listing: listing,
+                         lambda listing: ((*layout, *listing.frame, *totals(listing)), listing.items))
 
     kept = made(None)
     for kind, number in edits:
         at = number % max(len(items), 1)
-        if kind == "added" or not items:
-            items.insert(at, Listed(f"new-{number}", items[at].published if items else START, object(), ""))
+        if kind == "settings":
+            layout[0] = f"site.yml {number}"
+        elif kind == "added" or not items:
+            items.insert(at, Listed(f"new-{number}-{next(serial)}", items[at].published if items else START, object(), ""))
         elif kind == "removed":
             del items[at]
         elif kind == "claimant":  # the same claim, linked to a claimant made again

@@ -88,8 +88,13 @@ def listings_of(items: list, base: str, cuts: list[PageCut]) -> list[Listing]:
     """``items`` (newest first) laid on the pages ``cuts`` made of them (page_cuts of their keys and
     dates), newest page first; an empty list still has its page. The renderer keeps a list's cut
     from one update to the next while its items' keys and dates are the same."""
-    return [Listing(items[cut.start:cut.stop], base, cut.url, newer=cut.newer, older=cut.older, oldest=cut.oldest,
-                    since=cut.since, until=cut.until) for cut in cuts]
+    return [listing_of(items, base, cut) for cut in cuts]
+
+
+def listing_of(items: list, base: str, cut: PageCut) -> Listing:
+    """The page ``cut`` of ``items``: see listings_of."""
+    return Listing(items[cut.start:cut.stop], base, cut.url, newer=cut.newer, older=cut.older, oldest=cut.oldest,
+                   since=cut.since, until=cut.until)
 
 
 def page_cuts(keys: Sequence[str], dates: Sequence[dt.date], base: str, cut: Cut) -> list[PageCut]:

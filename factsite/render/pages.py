@@ -13,7 +13,9 @@ update to the next while its claims' rows are the same (kept.py).
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import operator
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
@@ -22,7 +24,7 @@ from markupsafe import Markup
 
 from ..digest import digest_of
 from .jobs import Output
-from ..model.pagination import CLAIMS_CUT, Listing, PageCut, listings_of, page_cuts
+from ..model.pagination import CLAIMS_CUT, Listing, PageCut, listing_of, page_cuts
 from ..model.site import Claim, Source, claim_url
 from .claim_rows import rows_key
 from .structured_data import claim_review, to_script_json
@@ -92,7 +94,6 @@ class ListPage(NamedTuple):
     # shows of it is in the layout (site.yml), in its claims' shown digests (the claimant's
     # name) or in ``own`` (a person's file).
     context: dict
-    whole: list[Claim]  # the whole list: the page shows its size and its count of each verdict
     own: str = ""
 
 
@@ -113,19 +114,20 @@ class ListingPages:
         # claims have the same rows (kept.py): most lists do not hold the claim an edit changed.
         layout, kept = renderer.layout, renderer.kept.lists
         self.pages, self.prints = {}, {}
+        self.wholes = {base: claims for _, base, claims, _, _ in lists}  # each list's newest page counts it
         for template, base, claims, context, own in lists:
-            inputs = (layout, template, *context.values(), own, *rows_key(claims))
-            made = kept.computed(base, inputs, functools.partial(self.list_pages, kept.kept(base), template, base,
-                                                                 claims, context, own))
+            of_list, rows = (layout, template, *context.values(), own), rows_key(claims)
+            made = kept.computed(base, (*of_list, *rows), functools.partial(
+                self.list_pages, kept.kept(base), template, base, claims, rows, context, own, of_list))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
         kept.next_update()
 
-    def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim], context: dict,
-                   own: str) -> KeptList:
+    def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim], rows: tuple,
+                   context: dict, own: str, of_list: tuple) -> KeptList:
         """A list's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.kind, base, claims, self.r.shown,
-                         lambda listing: ListPage(template, listing, context, claims, own), self.shown_by)
+        return kept_list(before, self.kind, base, claims, rows, of_list, self.r.shown,
+                         lambda listing: ListPage(template, listing, context, own), self.shown_by)
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -141,8 +143,11 @@ class ListingPages:
         """What the page shows (fingerprint_of): the template, its own fields (its address, its
         neighbours', its dates), and on the list's newest page, the whole list's size and verdict
         counts; and its claims."""
-        template, listing, _, whole, own = page
-        totals = (str(len(whole)), repr(sorted(self.r.count_by_verdict(whole).items()))) if listing.is_newest else ()
+        template, listing, _, own = page
+        totals = ()
+        if listing.is_newest:
+            whole = self.wholes[listing.base]
+            totals = (str(len(whole)), repr(sorted(self.r.count_by_verdict(whole).items())))
         return (self.r.layout, template, own, *listing.frame, *totals), listing.claims
 
     def fingerprints(self) -> dict:
@@ -161,16 +166,17 @@ class SourcePages:
         layout, kept = renderer.layout, renderer.kept.sources
         self.pages, self.prints = {}, {}
         for source in renderer.site.sources:
-            made = kept.computed(source.url_path, (layout, source, *rows_key(source.claims)),
-                                 functools.partial(self.source_pages, kept.kept(source.url_path), source))
+            rows = rows_key(source.claims)
+            made = kept.computed(source.url_path, (layout, source, *rows),
+                                 functools.partial(self.source_pages, kept.kept(source.url_path), source, rows))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
         kept.next_update()
 
-    def source_pages(self, before: KeptList | None, source: Source) -> KeptList:
+    def source_pages(self, before: KeptList | None, source: Source, rows: tuple) -> KeptList:
         """The source's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.kind, source.url_path, source.claims, self.r.shown,
-                         lambda listing: (source, listing), self.shown_by)
+        return kept_list(before, self.kind, source.url_path, source.claims, rows, (self.r.layout, source),
+                         self.r.shown, lambda listing: (source, listing), self.shown_by)
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -207,19 +213,36 @@ class KeptList(NamedTuple):
     prints: dict  # by job
     keys: tuple  # the claims' slugs and dates, which alone decide where the pages are cut
     cuts: list[PageCut]
+    starts: list[int]  # where each page starts in the list, newest page first
     inputs: dict  # by address: what each page's fingerprint was worked out from (its fields, rows_key)
+    rows: tuple  # the whole list's rows_key
+    of_list: tuple  # what every page shows of the list itself
 
 
-def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim], shown: dict[str, str],
-              page_of: Callable[[Listing], object], shown_by: Callable) -> KeptList:
+def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim], rows: tuple, of_list: tuple,
+              shown: dict[str, str], page_of: Callable[[Listing], object], shown_by: Callable) -> KeptList:
     """The pages of a list of claims (``page_of`` each Listing), and their fingerprints (``shown_by``
-    each page's, fingerprint_of). From ``before``, the last update's of the same list, it keeps the
-    cut while the claims' slugs and dates are the same, and a page's fingerprint while its fields
-    and its claims' rows are: an edit that changes one claim of a list of thousands digests one page."""
+    each page's, fingerprint_of); ``rows`` is rows_key(claims). From ``before``, the last update's of
+    the same list, it keeps the cut while the claims' slugs and dates are the same, and a page's
+    fingerprint while its fields and its claims' rows are: an edit that changes one claim of a list
+    of thousands digests one page.
+
+    ``of_list`` is what every page shows of the list itself (the settings, the verdict or source
+    it is of): a page's page_of and shown_by may depend on nothing else but its Listing and, on
+    the list's newest page alone, the whole list. So while ``of_list`` and the cut are the same,
+    only the pages holding a claim whose row changed, and the newest, are made again."""
     keys = (tuple(map(claim_key, claims)), tuple(map(claim_date, claims)))
-    cuts = before.cuts if before is not None and before.keys == keys else page_cuts(*keys, base, CLAIMS_CUT)
-    made = KeptList({}, {}, keys, cuts, {})
-    for listing in listings_of(claims, base, cuts):
+    same_cut = before is not None and before.keys == keys
+    if same_cut and before.of_list == of_list:
+        made = before._replace(pages=dict(before.pages), prints=dict(before.prints), inputs=dict(before.inputs),
+                               rows=rows)
+        again = {0, *(bisect.bisect_right(before.starts, at) - 1 for at in changed_positions(before.rows, rows))}
+    else:
+        cuts = before.cuts if same_cut else page_cuts(*keys, base, CLAIMS_CUT)
+        made = KeptList({}, {}, keys, cuts, [cut.start for cut in cuts], {}, rows, of_list)
+        again = range(len(cuts))
+    for number in sorted(again):
+        listing = listing_of(claims, base, made.cuts[number])
         page = made.pages[listing.url] = page_of(listing)
         fields, listed = shown_by(page)
         inputs = made.inputs[listing.url] = (fields, *rows_key(listed))
@@ -227,6 +250,15 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
         kept = before is not None and before.inputs.get(listing.url) == inputs
         made.prints[job] = before.prints[job] if kept else fingerprint_of((fields, listed), shown)
     return made
+
+
+def changed_positions(before: tuple, after: tuple) -> Iterator[int]:
+    """Where two rows_key of lists as long as each other differ: a claim, or its claimant, is
+    another object. At C speed: lists of thousands are compared on every update."""
+    (claims, claimants), (new_claims, new_claimants) = before, after
+    positions = range(len(claims))
+    yield from itertools.compress(positions, map(operator.is_not, claims, new_claims))
+    yield from itertools.compress(positions, map(operator.is_not, claimants, new_claimants))
 
 
 def fingerprint_of(page_shows: tuple[tuple[str, ...], list[Claim]], shown: dict[str, str]) -> str:
