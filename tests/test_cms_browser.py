@@ -191,28 +191,27 @@ def what_factsite_reads(path: Path) -> tuple:
 
 
 def test_every_claim_saved_again_means_what_it_meant(editor):
-    """Each claim opened, its title changed and saved, then changed back and saved (Save is
-    off while the form equals the file): what factsite reads of the claim and its translation
-    is what it read before, whatever the layout Sveltia writes."""
+    """Each claim opened, its title changed and saved: what factsite reads of the claim is what
+    it read before but for the title, and of its translation exactly what it read, whatever the
+    layout Sveltia writes."""
     claims = sorted(p for p in (editor.repo / "content/claims").glob("*.md") if p.name.count(".") == 1)
     before = {p: what_factsite_reads(p) for p in (editor.repo / "content/claims").glob("*.md")}
     started = time.monotonic()
     for path in claims:
-        relative, text, value = f"content/claims/{path.name}", path.read_text("utf-8"), None
-        for edit in (" (edited)", ""):
-            editor.open(f"collections/claims/entries/{path.stem}")  # Save leads back to the list
-            title = editor.field("Title")
-            try:
-                title.wait_for()
-            except Exception:
-                editor.page.screenshot(path=str(SHOTS / "x_open_failed.png"))
-                print(path, edit, editor.page.url, editor.page.inner_text("body")[:500])
-                raise
-            value = value or title.input_value()
-            title.fill(value + edit)
-            text = editor.save(relative, text)
+        editor.open(f"collections/claims/entries/{path.stem}")  # Save leads back to the list
+        title = editor.field("Title")
+        try:
+            title.wait_for()
+        except Exception:
+            editor.page.screenshot(path=str(SHOTS / "x_open_failed.png"))
+            print(path, editor.page.url, editor.page.inner_text("body")[:500])
+            raise
+        title.fill(title.input_value() + " (edited)")
+        editor.save(f"content/claims/{path.name}", path.read_text("utf-8"))
     editor.sync_back()
-    changed = {p.name for p, read in before.items() if what_factsite_reads(p) != read}
+    expected = {p: ({**values, "title": values["title"] + " (edited)"}, body) if p in claims else (values, body)
+                for p, (values, body) in before.items()}
+    changed = {p.name for p, read in expected.items() if what_factsite_reads(p) != read}
     print(f"round trip of {len(claims)} claims: {time.monotonic() - started:.1f} s")
     assert changed == set()
     assert editor.factsite("check").returncode == 0

@@ -16,7 +16,7 @@ from factsite.errors import BuildFailed
 
 from .conftest import with_ukrainian, write
 from .sitemaps import sitemap_entries
-from .test_incremental import EDITS, assert_same_as_cold, replace
+from .test_incremental import EDITS, assert_same_as_cold, build_both_ways, replace, sites_both_ways
 
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
 BASE = "https://example.org/"
@@ -166,17 +166,13 @@ TRANSLATION_EDITS = {
 }
 
 
-@pytest.mark.parametrize("settled_files", [False, True])
-def test_every_edit_rebuilds_both_editions_to_the_same_bytes_as_a_cold_build(project, tmp_path, request,
-                                                                              settled_files):
-    if settled_files:
-        request.getfixturevalue("settled")
-    out = tmp_path / "site"
-    build(project, out)
+def test_every_edit_rebuilds_both_editions_to_the_same_bytes_as_a_cold_build(project, tmp_path, monkeypatch):
+    sites = sites_both_ways(tmp_path)
+    build_both_ways(project, sites, monkeypatch)
     for name, edit in {**EDITS, **TRANSLATION_EDITS}.items():
         edit(project.content_dir)
-        build(project, out)
-        assert_same_as_cold(project, out, tmp_path, name)
+        build_both_ways(project, sites, monkeypatch)
+        assert_same_as_cold(project, list(sites.values()), tmp_path, name)
 
 
 def test_links_in_a_translation_lead_to_the_editions_pages_and_are_checked_there(project, tmp_path):

@@ -4,6 +4,7 @@ whole index finds."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -139,23 +140,28 @@ def test_a_site_without_claims_says_there_is_nothing_to_search(tmp_path):
     assert not any((out / "pagefind").iterdir())
 
 
+@pytest.fixture(scope="module")
+def sites_in_parts(tmp_path_factory):
+    """The repository's site built with its search index in parts of four claims, and whole,
+    each served under PREFIX: the base URL and the parts of each, by part size."""
+    project, sites = Project.at(REPO), {}
+    with contextlib.ExitStack() as serving, pytest.MonkeyPatch.context() as patch:
+        for size in (4, search_parts.SHARD_SIZE):  # the whole index last: the size it was before
+            patch.setattr(search_parts, "SHARD_SIZE", size)
+            out = tmp_path_factory.mktemp(f"parts-of-{size}") / "site"
+            base = f"http://127.0.0.1:{serving.enter_context(serve(out, PREFIX))}{PREFIX}"
+            build(project, out, cards=False, base_url=base, use_cache=False)
+            sites[size] = base, search_shards(every_claim_page(project))
+        yield sites
+
+
 @pytest.mark.parametrize("term", ["Ukraine", "troops", "ERAM"])
-def test_readers_find_in_the_parts_what_one_index_finds(real_site, tmp_path, browser, monkeypatch, term):
+def test_readers_find_in_the_parts_what_one_index_finds(sites_in_parts, browser, term):
     found, whole = {}, search_parts.SHARD_SIZE
-    claims = every_claim_page(real_site)
-    for size in (4, whole):
-        monkeypatch.setattr(search_parts, "SHARD_SIZE", size)
-        parts = search_shards(claims)
-        out = tmp_path / f"site-{size}"
-        with serve(out, PREFIX) as port:
-            base = f"http://127.0.0.1:{port}{PREFIX}"
-            build(real_site, out, cards=False, base_url=base, use_cache=False)
-            context = browser.new_context()
-            page = context.new_page()
-            found[size] = {url.removeprefix(base) for url in every_result(page, base, term)}
-            context.close()
-        if size == 4:
-            parts_of_4 = parts
+    for size, (base, _) in sites_in_parts.items():
+        context = browser.new_context()
+        found[size] = {url.removeprefix(base) for url in every_result(context.new_page(), base, term)}
+        context.close()
     # Every page one index finds is found in the parts. The parts may find more, which readers
     # of a site in parts (thousands of claims) then see: Pagefind searches a word an index
     # lacks for the longest prefix of it that the index holds (Pagefind pull request 315), so
@@ -164,6 +170,7 @@ def test_readers_find_in_the_parts_what_one_index_finds(real_site, tmp_path, bro
     assert found[whole] <= found[4], found[whole] - found[4]
     assert found[whole], f"nothing found for {term!r}"
     if term != "ERAM":  # a common word: its claims are in several parts, all merged
+        parts_of_4 = sites_in_parts[4][1]
         assert sum(1 for shard in parts_of_4 if found[4] & set(shard)) >= 2, parts_of_4
 
 
