@@ -40,6 +40,10 @@ class Reuse:
 
     def computed(self, key, inputs: tuple, compute: Callable[[], T]) -> T:
         """made(), for a result that reports nothing (what rendering works out: render/kept.py)."""
+        kept = self.last.get(key)
+        if kept is not None and kept[0] == inputs:  # _kept_or_made's first case, without its calls:
+            self.now[key] = kept  # asked for every claim of every edition on every update
+            return kept[1]
         return self._kept_or_made(key, inputs, lambda reported: compute())[1]
 
     def _kept_or_made(self, key, inputs: tuple, make: Callable[[Problems], T]) -> tuple:

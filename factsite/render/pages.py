@@ -116,17 +116,17 @@ class ListingPages:
         self.pages, self.prints = {}, {}
         self.wholes = {base: claims for _, base, claims, _, _ in lists}  # each list's newest page counts it
         for template, base, claims, context, own in lists:
-            of_list, rows = (layout, template, *context.values(), own), rows_key(claims)
-            made = kept.computed(base, (*of_list, *rows), functools.partial(
-                self.list_pages, kept.kept(base), template, base, claims, rows, context, own, of_list))
+            of_list, listed = (layout, template, *context.values(), own), rows_key(claims)
+            made = kept.computed(base, (*of_list, *listed), functools.partial(
+                self.list_pages, kept.kept(base), template, base, claims, listed, context, own, of_list))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
         kept.next_update()
 
-    def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim], rows: tuple,
+    def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim], listed: tuple,
                    context: dict, own: str, of_list: tuple) -> KeptList:
         """A list's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.kind, base, claims, rows, of_list, self.r.shown,
+        return kept_list(before, self.kind, base, claims, listed, of_list, self.r.shown,
                          lambda listing: ListPage(template, listing, context, own), self.shown_by)
 
     def keys(self) -> list[str]:
@@ -166,16 +166,16 @@ class SourcePages:
         layout, kept = renderer.layout, renderer.kept.sources
         self.pages, self.prints = {}, {}
         for source in renderer.site.sources:
-            rows = rows_key(source.claims)
-            made = kept.computed(source.url_path, (layout, source, *rows),
-                                 functools.partial(self.source_pages, kept.kept(source.url_path), source, rows))
+            listed = rows_key(source.claims)
+            made = kept.computed(source.url_path, (layout, source, *listed),
+                                 functools.partial(self.source_pages, kept.kept(source.url_path), source, listed))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
         kept.next_update()
 
-    def source_pages(self, before: KeptList | None, source: Source, rows: tuple) -> KeptList:
+    def source_pages(self, before: KeptList | None, source: Source, listed: tuple) -> KeptList:
         """The source's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.kind, source.url_path, source.claims, rows, (self.r.layout, source),
+        return kept_list(before, self.kind, source.url_path, source.claims, listed, (self.r.layout, source),
                          self.r.shown, lambda listing: (source, listing), self.shown_by)
 
     def keys(self) -> list[str]:
@@ -215,14 +215,14 @@ class KeptList(NamedTuple):
     cuts: list[PageCut]
     starts: list[int]  # where each page starts in the list, newest page first
     inputs: dict  # by address: what each page's fingerprint was worked out from (its fields, rows_key)
-    rows: tuple  # the whole list's rows_key
+    listed: tuple  # rows_key of the whole list
     of_list: tuple  # what every page shows of the list itself
 
 
-def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim], rows: tuple, of_list: tuple,
+def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim], listed: tuple, of_list: tuple,
               shown: dict[str, str], page_of: Callable[[Listing], object], shown_by: Callable) -> KeptList:
     """The pages of a list of claims (``page_of`` each Listing), and their fingerprints (``shown_by``
-    each page's, fingerprint_of); ``rows`` is rows_key(claims). From ``before``, the last update's of
+    each page's, fingerprint_of); ``listed`` is rows_key(claims). From ``before``, the last update's of
     the same list, it keeps the cut while the claims' slugs and dates are the same, and a page's
     fingerprint while its fields and its claims' rows are: an edit that changes one claim of a list
     of thousands digests one page.
@@ -235,20 +235,21 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
     same_cut = before is not None and before.keys == keys
     if same_cut and before.of_list == of_list:
         made = before._replace(pages=dict(before.pages), prints=dict(before.prints), inputs=dict(before.inputs),
-                               rows=rows)
-        again = {0, *(bisect.bisect_right(before.starts, at) - 1 for at in changed_positions(before.rows, rows))}
+                               listed=listed)
+        changed = changed_positions(before.listed, listed)
+        again = {0, *(bisect.bisect_right(before.starts, at) - 1 for at in changed)}
     else:
         cuts = before.cuts if same_cut else page_cuts(*keys, base, CLAIMS_CUT)
-        made = KeptList({}, {}, keys, cuts, [cut.start for cut in cuts], {}, rows, of_list)
+        made = KeptList({}, {}, keys, cuts, [cut.start for cut in cuts], {}, listed, of_list)
         again = range(len(cuts))
     for number in sorted(again):
         listing = listing_of(claims, base, made.cuts[number])
         page = made.pages[listing.url] = page_of(listing)
-        fields, listed = shown_by(page)
-        inputs = made.inputs[listing.url] = (fields, *rows_key(listed))
+        fields, on_page = shown_by(page)
+        inputs = made.inputs[listing.url] = (fields, *rows_key(on_page))
         job = (kind, listing.url)
         kept = before is not None and before.inputs.get(listing.url) == inputs
-        made.prints[job] = before.prints[job] if kept else fingerprint_of((fields, listed), shown)
+        made.prints[job] = before.prints[job] if kept else fingerprint_of((fields, on_page), shown)
     return made
 
 
