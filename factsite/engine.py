@@ -154,12 +154,11 @@ class Engine:
     file cache (what reading each file gave) and the compiled templates."""
 
     def __init__(self, project: Project, settings: Settings = Settings(), documents: DocumentCache | None = None,
-                 templates: jinja2.Environment | None = None, card_cache=None, compiled_templates: bool = True,
+                 templates: jinja2.Environment | None = None, card_cache=None, compiled_templates: bool = False,
                  cores: int | None = None):
         """``cores``: how many processes may read and render (every usable core by default).
-        ``compiled_templates``: load the templates compiled by an earlier build, a run of check
-        or another edition from the user's own folder for them (render/compiled.py), as Python
-        does its modules, whether or not the build keeps a cache of its own."""
+        ``compiled_templates``: keep the compiled templates between runs, in the user's own
+        folder for them (render/compiled.py), as Python does its modules."""
         self.project = project
         self.cores = cores
         self.settings = settings
@@ -203,7 +202,8 @@ class Engine:
         language, default = site.config.language, not site.config.prefix
         env = self.templates if default else self.environments.get(language)
         if env is None and self.templates is not None:  # kept between updates, as the default's is
-            env = self.environments[language] = template_environment(self.project.templates_dir, reload=True)
+            env = self.environments[language] = template_environment(self.project.templates_dir,
+                                                                     self.compiled_templates, reload=True)
         return Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
                         cards=self.settings.cards, search=self.settings.search, env=env,
                         card_cache=self.card_cache, compiled_templates=self.compiled_templates,

@@ -191,13 +191,14 @@ def what_factsite_reads(path: Path) -> tuple:
 
 
 def test_every_claim_saved_again_means_what_it_meant(editor):
-    """Each claim opened, its title changed and saved: what factsite reads of the claim is what
-    it read before but for the title, and of its translation exactly what it read, whatever the
-    layout Sveltia writes."""
+    """Each claim opened, its title changed and saved (a few twice, so that Sveltia reads and
+    writes again what it wrote): what factsite reads of the claim is what it read before but for
+    the title, and of its translation exactly what it read, whatever the layout Sveltia writes."""
     claims = sorted(p for p in (editor.repo / "content/claims").glob("*.md") if p.name.count(".") == 1)
     before = {p: what_factsite_reads(p) for p in (editor.repo / "content/claims").glob("*.md")}
+    added = {path: " (edited)" + " (again)" * (number < 3) for number, path in enumerate(claims)}
     started = time.monotonic()
-    for path in claims:
+    for path in claims + claims[:3]:
         editor.open(f"collections/claims/entries/{path.stem}")  # Save leads back to the list
         title = editor.field("Title")
         try:
@@ -206,10 +207,11 @@ def test_every_claim_saved_again_means_what_it_meant(editor):
             editor.page.screenshot(path=str(SHOTS / "x_open_failed.png"))
             print(path, editor.page.url, editor.page.inner_text("body")[:500])
             raise
-        title.fill(title.input_value() + " (edited)")
-        editor.save(f"content/claims/{path.name}", path.read_text("utf-8"))
+        written = editor.page.evaluate(READ_ONE, f"content/claims/{path.name}")
+        title.fill(title.input_value() + (" (again)" if " (edited)" in title.input_value() else " (edited)"))
+        editor.save(f"content/claims/{path.name}", written)
     editor.sync_back()
-    expected = {p: ({**values, "title": values["title"] + " (edited)"}, body) if p in claims else (values, body)
+    expected = {p: ({**values, "title": values["title"] + added[p]}, body) if p in added else (values, body)
                 for p, (values, body) in before.items()}
     changed = {p.name for p, read in expected.items() if what_factsite_reads(p) != read}
     print(f"round trip of {len(claims)} claims: {time.monotonic() - started:.1f} s")

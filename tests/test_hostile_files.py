@@ -674,6 +674,19 @@ def test_compiled_templates_are_still_kept_between_builds(project, tmp_path, use
     assert compiled == []
 
 
+def test_templates_compiled_another_way_are_compiled_again(project, tmp_path, user_temp, monkeypatch):
+    """Compiled code depends on Jinja's version and the environment's settings as well as on the
+    template: code compiled by another Jinja, or with other settings, is never loaded."""
+    from factsite.render import templating
+
+    compiled = count_compiled(monkeypatch)
+    build(project, tmp_path / "site", **BUILD)
+    compiled.clear()
+    monkeypatch.setattr(templating, "how_templates_compile", lambda: "another-jinja-or-settings")
+    build(project, tmp_path / "site", use_cache=False, **BUILD)
+    assert "base.html" in compiled
+
+
 @needs_symlinks
 def test_a_folder_of_compiled_templates_that_is_a_link_is_not_used(project, tmp_path, user_temp, outside,
                                                                    monkeypatch):

@@ -145,13 +145,14 @@ def sites_in_parts(tmp_path_factory):
     """The repository's site built with its search index in parts of four claims, and whole,
     each served under PREFIX: the base URL and the parts of each, by part size."""
     project, sites = Project.at(REPO), {}
-    with contextlib.ExitStack() as serving, pytest.MonkeyPatch.context() as patch:
-        for size in (4, search_parts.SHARD_SIZE):  # the whole index last: the size it was before
-            patch.setattr(search_parts, "SHARD_SIZE", size)
-            out = tmp_path_factory.mktemp(f"parts-of-{size}") / "site"
-            base = f"http://127.0.0.1:{serving.enter_context(serve(out, PREFIX))}{PREFIX}"
-            build(project, out, cards=False, base_url=base, use_cache=False)
-            sites[size] = base, search_shards(every_claim_page(project))
+    with contextlib.ExitStack() as serving:
+        with pytest.MonkeyPatch.context() as patch:
+            for size in (4, search_parts.SHARD_SIZE):
+                patch.setattr(search_parts, "SHARD_SIZE", size)
+                out = tmp_path_factory.mktemp(f"parts-of-{size}") / "site"
+                base = f"http://127.0.0.1:{serving.enter_context(serve(out, PREFIX))}{PREFIX}"
+                build(project, out, cards=False, base_url=base, use_cache=False)
+                sites[size] = base, search_shards(every_claim_page(project))
         yield sites
 
 

@@ -63,7 +63,10 @@ def build(project: Project, out_dir: Path, base_url: str | None = None, drafts: 
             return BuildResult(out_dir, 0, warnings, clock.total(), files_reused=files, timings=clock.phases)
         documents = _document_cache(cache, project.content_dir, signatures)
         sink = FolderSink(out_dir, cache, _last_build(cache, out_dir), settings, progress)
-    engine = Engine(project, settings, documents, card_cache=cache.cards() if cache else None)
+    # The compiled templates are kept whether or not the build keeps its cache: they depend on
+    # the templates alone, not on anything the build cache holds (render/compiled.py).
+    engine = Engine(project, settings, documents, card_cache=cache.cards() if cache else None,
+                    compiled_templates=True)
     update = engine.update(sink, published=out_dir, since=since, clock=clock)
     with clock("save cache"):
         if documents:

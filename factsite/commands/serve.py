@@ -112,8 +112,8 @@ class PreviewServer:
         self.scratch = TemporaryDirectory(prefix="factsite-preview-", ignore_cleanup_errors=True)
         # The site's own share card (the claims' are not drawn) is drawn again only when what it shows changes.
         self.engine = Engine(project, Settings(self.url, drafts, cards=False, search=False), DocumentCache(),
-                             template_environment(project.templates_dir, reload=True), cores=1,
-                             card_cache=CardCache(Path(self.scratch.name) / "cards"))
+                             template_environment(project.templates_dir, compiled=True, reload=True), cores=1,
+                             card_cache=CardCache(Path(self.scratch.name) / "cards"), compiled_templates=True)
         self.out_dir = Path(self.scratch.name) / "site"
         self.state: BuildState | None = None  # what the folder holds: each job's fingerprint and files
         self.building = threading.Lock()

@@ -40,24 +40,28 @@ class Reuse:
 
     def computed(self, key, inputs: tuple, compute: Callable[[], T]) -> T:
         """made(), for a result that reports nothing (what rendering works out: render/kept.py)."""
-        kept = self.last.get(key)
-        if kept is not None and kept[0] == inputs:  # _kept_or_made's first case, without its calls:
-            self.now[key] = kept  # asked for every claim of every edition on every update
-            return kept[1]
-        return self._kept_or_made(key, inputs, lambda reported: compute())[1]
+        kept = self._given_again(key, inputs)  # no function made unless it is needed: asked of every claim
+        return (kept or self._made_again(key, inputs, lambda reported: compute()))[1]
 
     def _kept_or_made(self, key, inputs: tuple, make: Callable[[Problems], T]) -> tuple:
+        return self._given_again(key, inputs) or self._made_again(key, inputs, make)
+
+    def _given_again(self, key, inputs: tuple) -> tuple | None:
         # A tuple compares its items by identity first, and the model's classes compare by
         # identity only (eq=False): a result links to its inputs, so an equal copy would not do.
         # Plain values (a signature, a flag) compare by value. The kept inputs hold their
         # objects, so no other object can take their id meanwhile.
         kept = self.last.get(key)
-        if kept is None or kept[0] != inputs:
-            if kept is not None:
-                self.replaced.append((key, kept))
-            reported = Problems()
-            kept = (inputs, make(reported), reported.items)
-        self.now[key] = kept
+        if kept is not None and kept[0] == inputs:
+            self.now[key] = kept
+            return kept
+        return None
+
+    def _made_again(self, key, inputs: tuple, make: Callable[[Problems], T]) -> tuple:
+        if key in self.last:
+            self.replaced.append((key, self.last[key]))
+        reported = Problems()
+        kept = self.now[key] = (inputs, make(reported), reported.items)
         return kept
 
     def inputs(self, key) -> tuple | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import html
+import inspect
 import operator
 from collections import Counter
 import re
@@ -14,6 +15,7 @@ from urllib.parse import urljoin
 import jinja2
 from markupsafe import Markup
 
+from ..digest import digest_of
 from .compiled import compiled_templates
 from .i18n import month_name
 from ..model.site import Claim, Site
@@ -46,7 +48,7 @@ def template_environment(templates_dir: Path, compiled: bool = False,
     env = jinja2.Environment(
         loader=ThemeLoader(templates_dir),  # follows no link
         extensions=["jinja2.ext.i18n"],  # each renderer installs its language's catalogue (i18n.py)
-        bytecode_cache=compiled_templates() if compiled else None,  # never in the project: compiled.py
+        bytecode_cache=compiled_templates(how_templates_compile()) if compiled else None,  # never in the project
         auto_reload=reload,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
@@ -55,6 +57,17 @@ def template_environment(templates_dir: Path, compiled: bool = False,
     )
     env.install_null_translations(newstyle=True)
     return env
+
+
+@functools.cache
+def how_templates_compile() -> str | None:
+    """What compiled templates depend on besides their own source: Jinja's version and the
+    environment's settings, which template_environment's source spells out (None where the
+    source cannot be read: then templates are compiled every time)."""
+    try:
+        return digest_of(jinja2.__version__, inspect.getsource(template_environment))[:16]
+    except (OSError, TypeError):
+        return None
 
 
 def as_text(markup: str) -> Markup:
