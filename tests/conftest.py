@@ -98,6 +98,11 @@ def copies_of_budget_doubled(content: Path, count: int) -> list[Path]:
 @pytest.fixture
 def settled(monkeypatch):
     """Files written a moment ago count as settled, as files do on an editor's machine."""
+    settle(monkeypatch)
+
+
+def settle(monkeypatch) -> None:
+    """What the settled fixture does, for a test that settles files for some builds only."""
     from factsite.read.filecache import DocumentCache
 
     monkeypatch.setattr(DocumentCache, "RACY_NS", 0)

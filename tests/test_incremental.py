@@ -12,7 +12,7 @@ import pytest
 
 from factsite.commands.build import build
 
-from .conftest import REPO, contents_of, copies_of_budget_doubled, files_read, write
+from .conftest import REPO, contents_of, copies_of_budget_doubled, files_read, settle, write
 from .sitemaps import sitemap_locations, sitemap_parts
 
 
@@ -33,12 +33,10 @@ def build_both_ways(project, sites: dict[str, Path], monkeypatch) -> None:
     """Build ``project`` into each of ``sites``, each with a cache of its own: the "just written"
     site's reads its files again while their times are too recent to trust, as a build does
     moments after a save; the "settled" site's trusts them, as on an editor's machine a while later."""
-    from factsite.read.filecache import DocumentCache
-
     for kind, out in sites.items():
         with monkeypatch.context() as patch:
             if kind == "settled":
-                patch.setattr(DocumentCache, "RACY_NS", 0)
+                settle(patch)
             build(project, out)
 
 
