@@ -28,7 +28,7 @@ from .read.config import load_config
 from .errors import Problems
 from .checks.guard import check_verdict_changes, check_verdict_history
 from .render.jobs import Job, JobResult
-from .checks.links import check_rendered_links
+from .checks.links import LinkCheck
 from .model.site import Claim, Site
 from .read.content import load_content
 from .read.filecache import DocumentCache, settled_or_new
@@ -170,6 +170,7 @@ class Engine:
         self.copies = Reuse()  # the editions' copies of what it made (model/editions.py)
         self.kept: dict[str, Kept] = {}  # by language: what rendering worked out from the model (render/kept.py)
         self.environments: dict[str, jinja2.Environment] = {}  # by language, but the default's (``templates``)
+        self.links = LinkCheck()  # what the last update's link check found
 
     @collector_paused()
     def update(self, sink: Sink, published: Path | None = None, since: str | None = None,
@@ -194,7 +195,7 @@ class Engine:
         finally:
             renderer.release()
         with clock("check links"):
-            check_rendered_links(results.values(), site.config.base_url, problems, read=sink.read)
+            self.links.check(results, site.config.base_url, problems, read=sink.read)
         return Update(site, renderer, prints, results, rendered, problems)
 
     def renderer(self, site: Site) -> Renderer:

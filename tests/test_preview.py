@@ -260,6 +260,31 @@ def test_broken_anchor_in_an_edited_analysis_is_a_warning(preview, project):
     assert not preview.preview.failed
 
 
+def test_an_anchor_removed_from_another_claim_breaks_the_link_to_it(preview, project):
+    # The page that links is not rendered again: its link is checked again because the page
+    # it names an anchor on was.
+    claims = project.content_dir / "claims"
+    budget, rain = claims / "budget-doubled.md", claims / "rain-record.md"
+    budget.write_text(budget.read_text() + "\n## The figures {#the-figures}\n\nThe council's tables.\n")
+    budget_uk = project.content_dir / BUDGET_UK
+    budget_uk.write_text(budget_uk.read_text() + "\n## Цифри {#the-figures}\n\nТаблиці.\n")
+    rain.write_text(rain.read_text() + "\nSee [the figures](/claims/budget-doubled/#the-figures).\n")
+    preview.rebuild()
+    assert not any("#the-figures" in p.message for p in preview.preview.problems)
+    preview.parsed.clear()
+    edit(budget, "## The figures {#the-figures}", "## The figures")
+    preview.rebuild()
+    assert not preview.preview.failed
+    assert preview.parsed == ["budget-doubled.md"]
+    broken = [(p.path.name, p.severity) for p in preview.preview.problems if "#the-figures" in p.message]
+    assert broken == [("rain-record.md", "warning")]  # in English: the Ukrainian page still has the anchor
+    assert_as_if_read_again(project, preview)
+    edit(budget, "## The figures", "## The figures {#the-figures}")
+    preview.rebuild()
+    assert not any("#the-figures" in p.message for p in preview.preview.problems)
+    assert_as_if_read_again(project, preview)
+
+
 def test_a_fix_saved_after_a_failed_build_shows(preview, project):
     claim = project.content_dir / "claims/rain-record.md"
     good = claim.read_text()

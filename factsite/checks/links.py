@@ -57,6 +57,7 @@ class OutputIndex:
 
     ids: dict[str, Collection[str] | None] = field(default_factory=dict)
     read: Callable[[str], bytes] | None = None
+    asked: set[str] = field(default_factory=set)  # the files whose ids were looked at
 
     def record(self, outputs: Iterable[tuple[str, bytes]], with_ids: bool = True) -> Iterator[tuple[str, bytes]]:
         """Notes each file, with the ids on it, or (``with_ids`` false) leaves those to ``read``."""
@@ -69,6 +70,7 @@ class OutputIndex:
 
     def ids_on(self, path: str) -> Collection[str]:
         """The ids on a file that was made (see :meth:`target`)."""
+        self.asked.add(path)
         if self.ids[path] is None:
             if self.read is None:  # a caller's mistake: every valid anchor would look broken
                 raise ValueError(f"the ids on {path} were not kept, and there is no way to read them")
@@ -83,13 +85,43 @@ class OutputIndex:
         return None
 
 
-def check_rendered_links(results: Iterable, base_url: str, problems: Problems,
-                         read: Callable[[str], bytes] | None = None) -> None:
-    """Check the links of rendered jobs (render.jobs.JobResult: files with their ids, links written)
-    against every file they wrote; ``read`` gives a file whose ids were not kept."""
-    results = list(results)
-    index = OutputIndex({path: ids for result in results for path, ids in result.files.items()}, read=read)
-    check_links([link for result in results for link in result.links], index, base_url, problems)
+class LinkCheck:
+    """The link check of one update after another (the preview's), keeping from the last what
+    it may: the index of the files while every job writes the same files as then, and each
+    job's warnings while its result is the same and no page whose anchors it looked at was
+    written again. Anything else is checked as in a first update."""
+
+    def __init__(self):
+        self.results: dict = {}  # the last update's, by job
+        self.index: OutputIndex | None = None
+        self.base_url: str | None = None
+        # By job, for the jobs whose links gave warnings or looked at anchors: the warnings, and
+        # the pages whose anchors they looked at.
+        self.found: dict = {}
+
+    def check(self, results: dict, base_url: str, problems: Problems,
+              read: Callable[[str], bytes] | None = None) -> None:
+        """Check the links of ``results`` (JobResult by job) against every file they wrote."""
+        changed = [job for job, result in results.items() if self.results.get(job) is not result]
+        if self.index is None or base_url != self.base_url or results.keys() != self.results.keys() or any(
+                results[job].files.keys() != self.results[job].files.keys() for job in changed):
+            self.index, self.found, changed = OutputIndex(), {}, list(results)
+        self.index.read = read
+        rewritten: set[str] = set()
+        for job in changed:
+            self.index.ids.update(results[job].files)  # (their ids may have changed)
+            rewritten.update(results[job].files)
+        again = set(changed)
+        again.update(job for job, (_, asked) in self.found.items() if not asked.isdisjoint(rewritten))
+        for job in again:
+            self.found.pop(job, None)
+            reported, self.index.asked = Problems(), set()
+            check_links(results[job].links, self.index, base_url, reported)
+            if reported.items or self.index.asked:
+                self.found[job] = (reported.items, self.index.asked)
+        for warnings, _ in self.found.values():
+            problems.items.extend(warnings)
+        self.results, self.base_url = dict(results), base_url
 
 
 def check_links(written: Iterable[WrittenLinks], index: OutputIndex, base_url: str, problems: Problems) -> None:

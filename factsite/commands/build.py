@@ -136,6 +136,7 @@ class FolderSink:
         self.out_dir, self.cache, self.state, self.progress = out_dir, cache, state, progress
         self.settings = settings
         self.search_digests: list[str] | None = None
+        self.updated: BuildState | None = None  # the state this sink's files were an update of, in place
 
     def read(self, path: str) -> bytes:
         """A file of the site as built, for the link check: never through a link."""
@@ -159,6 +160,7 @@ class FolderSink:
             else:
                 if shards is not None:
                     refresh_changed_shards(self.out_dir, shards, state.search_digests, self.search_digests)
+                self.updated = state
                 return results, written
         index = (lambda folder: build_search_index(folder, shards)) if shards is not None else None
         results = write_site(self.out_dir,
@@ -169,7 +171,13 @@ class FolderSink:
 
     def state_after(self, update: Update) -> BuildState:
         """What the next build compares with."""
-        jobs = {job: (update.prints[job], update.results[job]) for job in update.results}
+        before = self.updated
+        if before is not None and before.jobs.keys() == update.results.keys():
+            # Updated in place: every job not rendered again has the fingerprint and result it had.
+            jobs = dict(before.jobs)
+            jobs.update((job, (update.prints[job], update.results[job])) for job in update.rendered)
+        else:
+            jobs = {job: (update.prints[job], update.results[job]) for job in update.results}
         return BuildState(str(self.out_dir), self.settings_of(update.renderer), jobs, self.search_digests)
 
     def settings_of(self, renderer: Renderer) -> tuple:

@@ -36,6 +36,7 @@ from ..read.filecache import DocumentCache, content_signatures
 from ..readback import read_own_file
 from ..read.hidden import hidden_below
 from .preview_http import handler_for
+from ..render.jobs import Job, JobResult
 from ..render.renderer import template_environment
 
 WATCHER_WAKES_MS = 100  # how often the watcher checks whether to stop, when nothing changes
@@ -116,6 +117,7 @@ class PreviewServer:
                              card_cache=CardCache(Path(self.scratch.name) / "cards"), compiled_templates=True)
         self.out_dir = Path(self.scratch.name) / "site"
         self.state: BuildState | None = None  # what the folder holds: each job's fingerprint and files
+        self.paths: frozenset[str] = frozenset()  # the files it holds, as ``state`` has them
         self.building = threading.Lock()
         self.serving = False  # whether serve_in_background() has started answering requests
         self.models_left = 0  # failed rebuilds since the last collection, which may have left a model behind
@@ -183,10 +185,10 @@ class PreviewServer:
             if self.state is not None and not describes(self.state, self.out_dir):
                 self.state = None  # the next build writes it whole
             raise
+        self.paths = written_paths(self.state, self.paths, update.results)
         self.state = sink.state_after(update)
         self.engine.documents.forget_unread()
-        paths = frozenset(path for result in update.results.values() for path in result.files)
-        return PreviewFiles(self.out_dir, paths), update.problems.errors + update.problems.warnings, update
+        return PreviewFiles(self.out_dir, self.paths), update.problems.errors + update.problems.warnings, update
 
     def report(self, preview: Preview) -> None:
         for problem in preview.problems:
@@ -288,6 +290,16 @@ class VisibleChanges(watchfiles.DefaultFilter):
             if path.startswith(folder + os.sep):
                 return not hidden_below(path[len(folder) + 1:].replace(os.sep, "/"))
         return True
+
+
+def written_paths(before: BuildState | None, paths: frozenset[str], results: dict[Job, JobResult]) -> frozenset[str]:
+    """Every file ``results`` wrote: ``paths``, the files of the build ``before`` describes, while
+    the jobs are the same and each writes the same files (most of them are the same results)."""
+    if before is None or before.jobs.keys() != results.keys() or any(
+            result.files.keys() != before.jobs[job][1].files.keys()
+            for job, result in results.items() if result is not before.jobs[job][1]):
+        return frozenset(path for result in results.values() for path in result.files)
+    return paths
 
 
 def configured_base_path(project: Project) -> str:

@@ -7,6 +7,7 @@ sorted, so the output does not depend on the order files were read in.
 
 from __future__ import annotations
 
+import itertools
 import operator
 
 from .site import Claim, Content, Site, SiteConfig
@@ -17,7 +18,7 @@ def newest_first(claims: list[Claim]) -> list[Claim]:
 
 
 _published_and_slug = operator.attrgetter("published", "slug")  # at C speed: assembled on every save
-_source = operator.attrgetter("source")
+_corrections = operator.attrgetter("corrections")
 
 
 def assemble_site(config: SiteConfig, content: Content) -> Site:
@@ -26,15 +27,13 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
 
     for holder in config.verdicts + config.topics + content.sources + content.people:
         holder.claims = []
-    for claim in claims:
-        link_related(claim, by_slug)
-        claim.verdict.claims.append(claim)
-        for topic in claim.topics:
-            topic.claims.append(claim)
-        for source in dict.fromkeys(map(_source, claim.citations)):  # each once, in the order cited
-            source.claims.append(claim)
-        for person in dict.fromkeys(claim.authors + claim.editors):  # an author who also edited: listed once
-            person.claims.append(claim)
+    for claim in claims:  # (every claim, on every update of the preview: kept to the few steps it needs)
+        if claim.related_slugs:
+            link_related(claim, by_slug)
+        else:
+            claim.related = []
+        for holder in claim.holders:
+            holder.claims.append(claim)
 
     claimants = sorted({claim.claimant.slug: claim.claimant for claim in claims}.values(),
                        key=lambda c: c.name.lower())
@@ -59,12 +58,12 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
 def link_related(claim: Claim, by_slug: dict[str, Claim]) -> None:
     # A related claim left out of this build (a draft) is simply not linked. (At C speed, as
     # every claim is linked on every update: a claim is never false, so filter drops only the None.)
-    claim.related = [*filter(None, map(by_slug.get, claim.related_slugs))] if claim.related_slugs else []
+    claim.related = [*filter(None, map(by_slug.get, claim.related_slugs))]
 
 
 def corrections_of(claims: list[Claim]) -> list:
     """Every correction of every claim, newest first."""
-    return sorted((correction for claim in claims for correction in claim.corrections),
+    return sorted(itertools.chain.from_iterable(map(_corrections, claims)),
                   key=lambda c: (c.date, c.claim.slug), reverse=True)
 
 

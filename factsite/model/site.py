@@ -221,6 +221,13 @@ class Claim:
         return list(grouped.values())
 
     @functools.cached_property
+    def holders(self) -> tuple:
+        """What lists it (model/assemble.py): its verdict, its topics, each source it cites and
+        each person of its byline, each once. Worked out once per claim, as its modified date is."""
+        return (self.verdict, *self.topics, *dict.fromkeys(citation.source for citation in self.citations),
+                *dict.fromkeys(self.authors + self.editors))
+
+    @functools.cached_property
     def modified(self) -> dt.date:
         """The latest date anything about this fact-check changed."""
         # Asked of every claim by the feeds and the sitemap on every update: worked out once per

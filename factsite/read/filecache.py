@@ -183,7 +183,8 @@ class DocumentCache:
         """Forget the files the last update did not read (deleted, renamed or hidden since),
         and start counting again: a long-running preview calls this after each update, as
         save() prunes the file a build writes."""
-        self._keep_used()
+        if len(self.used) != len(self.entries):  # every key used is an entry's: equal sizes, nothing to forget
+            self._keep_used()
         self.used = set()
 
     def _keep_used(self) -> None:

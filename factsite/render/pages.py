@@ -211,7 +211,6 @@ class KeptList(NamedTuple):
 
     pages: dict  # by address
     prints: dict  # by job
-    keys: tuple  # the claims' slugs and dates, which alone decide where the pages are cut
     cuts: list[PageCut]
     starts: list[int]  # where each page starts in the list, newest page first
     inputs: dict  # by address: what each page's fingerprint was worked out from (its fields, rows_key)
@@ -231,16 +230,21 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
     it is of): a page's page_of and shown_by may depend on nothing else but its Listing and, on
     the list's newest page alone, the whole list. So while ``of_list`` and the cut are the same,
     only the pages holding a claim whose row changed, and the newest, are made again."""
-    keys = (tuple(map(claim_key, claims)), tuple(map(claim_date, claims)))
-    same_cut = before is not None and before.keys == keys
+    changed = None
+    if before is not None and len(before.listed[0]) == len(claims):
+        changed = sorted(set(changed_positions(before.listed, listed)))
+    # The cut depends on the claims' slugs and dates alone (page_cuts), and a claim that is the
+    # same object has the same: only where the list has another claim need they be compared.
+    same_cut = changed is not None and all(
+        same_place(before.listed[0][at], claims[at]) for at in changed)
     if same_cut and before.of_list == of_list:
         made = before._replace(pages=dict(before.pages), prints=dict(before.prints), inputs=dict(before.inputs),
                                listed=listed)
-        changed = changed_positions(before.listed, listed)
         again = {0, *(bisect.bisect_right(before.starts, at) - 1 for at in changed)}
     else:
-        cuts = before.cuts if same_cut else page_cuts(*keys, base, CLAIMS_CUT)
-        made = KeptList({}, {}, keys, cuts, [cut.start for cut in cuts], {}, listed, of_list)
+        cuts = before.cuts if same_cut else page_cuts(tuple(map(claim_key, claims)), tuple(map(claim_date, claims)),
+                                                      base, CLAIMS_CUT)
+        made = KeptList({}, {}, cuts, [cut.start for cut in cuts], {}, listed, of_list)
         again = range(len(cuts))
     for number in sorted(again):
         listing = listing_of(claims, base, made.cuts[number])
@@ -251,6 +255,11 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
         kept = before is not None and before.inputs.get(listing.url) == inputs
         made.prints[job] = before.prints[job] if kept else fingerprint_of((fields, on_page), shown)
     return made
+
+
+def same_place(claim: Claim, other: Claim) -> bool:
+    """Whether ``other`` takes ``claim``'s place in a list's cut: the same slug and date."""
+    return claim.slug == other.slug and claim.published == other.published
 
 
 def changed_positions(before: tuple, after: tuple) -> Iterator[int]:
