@@ -28,7 +28,7 @@ import watchfiles
 
 from ..read.config import load_config
 from ..engine import Engine, Project, Settings, Update
-from ..output.build_state import BuildState
+from ..output.build_state import BuildState, written_paths
 from ..output.cache import CardCache
 from .build import FolderSink, describes
 from ..errors import BuildFailed, ContentError, Problems
@@ -36,7 +36,6 @@ from ..read.filecache import DocumentCache, content_signatures
 from ..readback import read_own_file
 from ..read.hidden import hidden_below
 from .preview_http import handler_for
-from ..render.jobs import Job, JobResult
 from ..render.renderer import template_environment
 
 WATCHER_WAKES_MS = 100  # how often the watcher checks whether to stop, when nothing changes
@@ -290,16 +289,6 @@ class VisibleChanges(watchfiles.DefaultFilter):
             if path.startswith(folder + os.sep):
                 return not hidden_below(path[len(folder) + 1:].replace(os.sep, "/"))
         return True
-
-
-def written_paths(before: BuildState | None, paths: frozenset[str], results: dict[Job, JobResult]) -> frozenset[str]:
-    """Every file ``results`` wrote: ``paths``, the files of the build ``before`` describes, while
-    the jobs are the same and each writes the same files (most of them are the same results)."""
-    if before is None or before.jobs.keys() != results.keys() or any(
-            result.files.keys() != before.jobs[job][1].files.keys()
-            for job, result in results.items() if result is not before.jobs[job][1]):
-        return frozenset(path for result in results.values() for path in result.files)
-    return paths
 
 
 def configured_base_path(project: Project) -> str:

@@ -141,26 +141,28 @@ class DocumentCache:
         entry = self.entries.get(key)
         if type(entry) is not tuple or len(entry) != 3:
             return None
-        signature = self.signatures[name] if name in self.signatures else self.signature(path)
+        signature = self.signatures.get(name, _UNKNOWN)
+        if signature is _UNKNOWN:
+            signature = self.signature(path)
         # The signature holds the time the file last changed, which only the system sets: an
         # entry made anywhere else, or for another file, does not match.
-        if signature is None or entry[0] != signature or not _are_warnings(entry[2]):
+        if signature is None or entry[0] != signature:
             self.seen.pop(name, None)  # read again: known again once put() has its signature
             return None
-        self.seen[name] = signature
         made = self.made.get(key)
-        if made is not None and made[0] is entry:
-            result = made[1]
-        else:
+        if made is None or made[0] is not entry:  # (an entry made into a result was checked then)
+            if not _are_warnings(entry[2]):
+                self.seen.pop(name, None)
+                return None
             try:
-                result = kind.from_plain(path, entry[1])
+                made = self.made[key] = (entry, kind.from_plain(path, entry[1]))
             except (ValueError, TypeError, KeyError, IndexError, AttributeError):
                 return None  # written by another version of factsite, or planted: read the file again
-            self.made[key] = (entry, result)
+        self.seen[name] = signature
         self.used.add(key)
         for line, message, hint in entry[2]:
             problems.warning(path, line, message, hint)
-        return result
+        return made[1]
 
     def put(self, kind, path: Path, signature, result, warnings: list[ContentError], plain=None) -> None:
         """Keep ``result`` (whose ``to_plain()`` is ``plain``, if a worker made it already). A cache
@@ -211,6 +213,7 @@ class DocumentCache:
 
 
 _ELSEWHERE = object()  # see DocumentCache._name_in
+_UNKNOWN = object()  # a signature not yet asked for
 
 
 def _are_warnings(warnings) -> bool:
