@@ -111,14 +111,18 @@ class LinkCheck:
         for job in changed:
             self.index.ids.update(results[job].files)  # (their ids may have changed)
             rewritten.update(results[job].files)
-        again = set(changed)
+        # Checked again: the jobs rendered again that have links, and those whose links looked
+        # at the anchors of a page rendered again.
+        again = {job for job in changed if results[job].links}
         again.update(job for job, (_, asked) in self.found.items() if not asked.isdisjoint(rewritten))
-        for job in again:
+        for job in changed:
             self.found.pop(job, None)
+        for job in again:
             reported, self.index.asked = Problems(), set()
             check_links(results[job].links, self.index, base_url, reported)
-            if reported.items or self.index.asked:
-                self.found[job] = (reported.items, self.index.asked)
+            self.found[job] = (reported.items, self.index.asked)
+            if not (reported.items or self.index.asked):
+                del self.found[job]
         for warnings, _ in self.found.values():
             problems.items.extend(warnings)
         self.results, self.base_url = dict(results), base_url
