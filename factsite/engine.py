@@ -117,10 +117,12 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
 
 class Sink(Protocol):
     """Where an update's files go. ``render`` renders the jobs whose fingerprint changed (all of
-    them, if it keeps none) and returns every job's result and the jobs it rendered; ``read``
-    gives a file as rendered, for the link check (None: the results carry every page's ids)."""
+    them, if it keeps none) and returns every job's result and the jobs it rendered: a job not
+    rendered keeps the very result it had, and its files as they were (the link check relies on
+    it). ``read`` gives a file as rendered, for the link check (None: the results carry every
+    page's ids)."""
 
-    read: Callable[[str], bytes] | None
+    read: Callable[[str], bytes | None] | None
 
     def render(self, renderer: Renderer, prints: dict[Job, str], cores: int) -> tuple[dict[Job, JobResult], set[Job]]:
         ...
@@ -151,7 +153,8 @@ class Update:
 
 class Engine:
     """Reads, assembles and renders a project, keeping between updates what it may reuse: the
-    file cache (what reading each file gave) and the compiled templates."""
+    file cache (what reading each file gave), what reading and rendering made of each record
+    (``reuse``, ``copies``, ``kept``), the compiled templates and the link check's findings."""
 
     def __init__(self, project: Project, settings: Settings = Settings(), documents: DocumentCache | None = None,
                  templates: jinja2.Environment | None = None, card_cache=None, compiled_templates: bool = False,

@@ -81,7 +81,8 @@ class BuildFailed(Exception):
 
 
 def sorted_problems(problems) -> list[ContentError]:
-    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.message))
+    # A total order: the same problems are listed the same way whatever order they were found in.
+    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.message, p.hint, p.severity))
 
 
 def did_you_mean(word: str, choices) -> str:

@@ -14,7 +14,9 @@ from factsite import engine
 from factsite.engine import Engine, NoSink
 from factsite.commands.build import build, checked
 from factsite.commands.serve import PreviewServer
-from factsite.errors import BuildFailed
+from factsite.checks.links import LinkCheck, WrittenLinks
+from factsite.errors import BuildFailed, Problems
+from factsite.render.jobs import JobResult
 
 from .conftest import copies_of_budget_doubled, files_read, with_ukrainian
 
@@ -142,7 +144,7 @@ def assert_as_if_read_again(project, preview, step: str = "") -> None:
 
 
 def problem_list(problems) -> list:
-    return sorted((str(p.path), p.line, p.message, p.severity) for p in problems)
+    return sorted((str(p.path), p.line, p.message, p.hint, p.severity) for p in problems)
 
 
 @pytest.mark.parametrize("name", FIELD_EDITS)
@@ -272,10 +274,12 @@ def test_an_anchor_removed_from_another_claim_breaks_the_link_to_it(preview, pro
     preview.rebuild()
     assert not any("#the-figures" in p.message for p in preview.preview.problems)
     preview.parsed.clear()
+    rain_page = preview.state.jobs[("claim", "rain-record")]
     edit(budget, "## The figures {#the-figures}", "## The figures")
     preview.rebuild()
     assert not preview.preview.failed
     assert preview.parsed == ["budget-doubled.md"]
+    assert preview.state.jobs[("claim", "rain-record")] is rain_page  # not rendered again
     broken = [(p.path.name, p.severity) for p in preview.preview.problems if "#the-figures" in p.message]
     assert broken == [("rain-record.md", "warning")]  # in English: the Ukrainian page still has the anchor
     assert_as_if_read_again(project, preview)
@@ -283,6 +287,21 @@ def test_an_anchor_removed_from_another_claim_breaks_the_link_to_it(preview, pro
     preview.rebuild()
     assert not any("#the-figures" in p.message for p in preview.preview.problems)
     assert_as_if_read_again(project, preview)
+
+
+def test_a_page_that_could_not_be_read_is_read_again_for_its_anchors():
+    # The link check is kept from one update to the next (checks/links.LinkCheck): a page it
+    # could not read once must not count as a page without anchors from then on.
+    results = {("claim", "a"): JobResult({"claims/a/index.html": None},
+                                         [WrittenLinks("a.md", "https://x.test/claims/a/", [("/claims/b/#s", 3)])]),
+               ("claim", "b"): JobResult({"claims/b/index.html": None}, [])}
+    pages = [None, b'<h2 id="s">The section</h2>']
+    check, found = LinkCheck(), []
+    for _ in range(2):
+        problems = Problems()
+        check.check(results, "https://x.test/", problems, read=lambda path: pages.pop(0))
+        found.append([p.message for p in problems.items])
+    assert found == [['the link "/claims/b/#s" names an anchor "#s" that is not on that page'], []]
 
 
 def test_a_fix_saved_after_a_failed_build_shows(preview, project):

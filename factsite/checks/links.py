@@ -56,8 +56,9 @@ class OutputIndex:
     """
 
     ids: dict[str, Collection[str] | None] = field(default_factory=dict)
-    read: Callable[[str], bytes] | None = None
+    read: Callable[[str], bytes | None] | None = None
     asked: set[str] = field(default_factory=set)  # the files whose ids were looked at
+    unread: set[str] = field(default_factory=set)  # the files whose ids were looked for but could not be read
 
     def record(self, outputs: Iterable[tuple[str, bytes]], with_ids: bool = True) -> Iterator[tuple[str, bytes]]:
         """Notes each file, with the ids on it, or (``with_ids`` false) leaves those to ``read``."""
@@ -74,7 +75,11 @@ class OutputIndex:
         if self.ids[path] is None:
             if self.read is None:  # a caller's mistake: every valid anchor would look broken
                 raise ValueError(f"the ids on {path} were not kept, and there is no way to read them")
-            self.ids[path] = ids_in(self.read(path))
+            data = self.read(path)
+            if data is None:  # not readable now: none found, and read again at the next check (LinkCheck)
+                self.unread.add(path)
+                return set()
+            self.ids[path] = ids_in(data)
         return self.ids[path]
 
     def target(self, url_path: str) -> str | None:
@@ -89,7 +94,7 @@ class LinkCheck:
     """The link check of one update after another (the preview's), keeping from the last what
     it may: the index of the files while every job writes the same files as then, and each
     job's warnings while its result is the same and no page whose anchors it looked at was
-    written again. Anything else is checked as in a first update."""
+    written again (or could not be read). Anything else is checked as in a first update."""
 
     def __init__(self):
         self.results: dict = {}  # the last update's, by job
@@ -100,19 +105,32 @@ class LinkCheck:
         self.found: dict = {}
 
     def check(self, results: dict, base_url: str, problems: Problems,
-              read: Callable[[str], bytes] | None = None) -> None:
-        """Check the links of ``results`` (JobResult by job) against every file they wrote."""
+              read: Callable[[str], bytes | None] | None = None) -> None:
+        """Check the links of ``results`` (JobResult by job) against every file they wrote; ``read``
+        gives a file whose ids were not kept (None if it cannot be read). A job's result that is
+        the same object as at the last check is taken to have written the same files, unchanged."""
+        try:
+            self._check(results, base_url, problems, read)
+        except BaseException:
+            self.index, self.results, self.found = None, {}, {}  # half done: all is checked again next time
+            raise
+        finally:
+            if self.index is not None:
+                self.index.read = None  # (which holds the update's output folder)
+
+    def _check(self, results: dict, base_url: str, problems: Problems,
+               read: Callable[[str], bytes | None] | None) -> None:
         changed = [job for job, result in results.items() if self.results.get(job) is not result]
         if self.index is None or base_url != self.base_url or results.keys() != self.results.keys() or any(
                 results[job].files.keys() != self.results[job].files.keys() for job in changed):
             self.index, self.found, changed = OutputIndex(), {}, list(results)
         self.index.read = read
-        rewritten: set[str] = set()
+        rewritten, self.index.unread = self.index.unread, set()  # a page not read last time is read again
         for job in changed:
             self.index.ids.update(results[job].files)  # (their ids may have changed)
             rewritten.update(results[job].files)
         # Checked again: the jobs rendered again that have links, and those whose links looked
-        # at the anchors of a page rendered again.
+        # at the anchors of a page rendered again (or that could not be read).
         again = {job for job in changed if results[job].links}
         again.update(job for job, (_, asked) in self.found.items() if not asked.isdisjoint(rewritten))
         for job in changed:

@@ -136,14 +136,15 @@ class FolderSink:
         self.out_dir, self.cache, self.state, self.progress = out_dir, cache, state, progress
         self.settings = settings
         self.search_digests: list[str] | None = None
-        self.updated: BuildState | None = None  # the state this sink's files were an update of, in place
+        self.updated_in_place_of: BuildState | None = None  # the state this sink's files were an update of, in place
 
-    def read(self, path: str) -> bytes:
-        """A file of the site as built, for the link check: never through a link."""
-        return read_own_file(self.out_dir / path) or b""
+    def read(self, path: str) -> bytes | None:
+        """A file of the site as built, for the link check: never through a link (None if it cannot be read)."""
+        return read_own_file(self.out_dir / path)
 
     def render(self, renderer: Renderer, prints: dict[Job, str], cores: int) -> tuple[dict[Job, JobResult], set[Job]]:
         state = self.state if self.state and self.state.settings == self.settings_of(renderer) else None
+        self.updated_in_place_of = None
         shards = None
         if self.settings.search:
             shards, self.search_digests = search_parts_and_digests(renderer.search_shards(),
@@ -160,7 +161,7 @@ class FolderSink:
             else:
                 if shards is not None:
                     refresh_changed_shards(self.out_dir, shards, state.search_digests, self.search_digests)
-                self.updated = state
+                self.updated_in_place_of = state
                 return results, written
         index = (lambda folder: build_search_index(folder, shards)) if shards is not None else None
         results = write_site(self.out_dir,
@@ -171,7 +172,7 @@ class FolderSink:
 
     def state_after(self, update: Update) -> BuildState:
         """What the next build compares with."""
-        before = self.updated
+        before = self.updated_in_place_of
         if before is not None and before.jobs.keys() == update.results.keys():
             # Updated in place: every job not rendered again has the fingerprint and result it had.
             jobs = dict(before.jobs)

@@ -57,7 +57,7 @@ def assemble_site(config: SiteConfig, content: Content) -> Site:
 
 def link_related(claim: Claim, by_slug: dict[str, Claim]) -> None:
     # A related claim left out of this build (a draft) is simply not linked. (At C speed, as
-    # every claim is linked on every update: a claim is never false, so filter drops only the None.)
+    # most claims are linked on every update: a claim is never false, so filter drops only the None.)
     claim.related = [*filter(None, map(by_slug.get, claim.related_slugs))]
 
 

@@ -223,7 +223,9 @@ class Claim:
     @functools.cached_property
     def holders(self) -> tuple:
         """What lists it (model/assemble.py): its verdict, its topics, each source it cites and
-        each person of its byline, each once. Worked out once per claim, as its modified date is."""
+        each person of its byline, each once. Worked out once per claim, as its modified date is:
+        none of these fields is set again once a claim is made, and the reader makes a claim
+        again when any of the objects they hold is another (read/reuse.py)."""
         return (self.verdict, *self.topics, *dict.fromkeys(citation.source for citation in self.citations),
                 *dict.fromkeys(self.authors + self.editors))
 

@@ -111,8 +111,9 @@ FIELDS = {item.name: item.metadata["check"] for item in fields(BuildState)}  # n
 
 
 def written_paths(before: BuildState | None, paths: frozenset[str], results: dict[Job, JobResult]) -> frozenset[str]:
-    """Every file ``results`` wrote: ``paths``, the files of the build ``before`` describes, while
-    the jobs are the same and each writes the same files (most of them are the same results)."""
+    """Every file ``results`` wrote. ``paths`` must be every file of the build ``before``
+    describes: it is given back unchanged while ``results`` has the same jobs as ``before`` and
+    each job writes the same files as then (most jobs of an update have the very same result)."""
     if before is None or before.jobs.keys() != results.keys() or any(
             result.files.keys() != before.jobs[job][1].files.keys()
             for job, result in results.items() if result is not before.jobs[job][1]):

@@ -214,7 +214,7 @@ class KeptList(NamedTuple):
     cuts: list[PageCut]
     starts: list[int]  # where each page starts in the list, newest page first
     inputs: dict  # by address: what each page's fingerprint was worked out from (its fields, rows_key)
-    listed: tuple  # rows_key of the whole list
+    listed: tuple  # rows_key of the whole list: what the next update compares its claims with, and its cut
     of_list: tuple  # what every page shows of the list itself
 
 
