@@ -103,6 +103,14 @@ class LinkCheck:
         # By job, for the jobs whose links gave warnings or looked at anchors: the warnings, and
         # the pages whose anchors they looked at.
         self.found: dict = {}
+        self._files: frozenset[str] | None = None  # the index's files, once asked for
+
+    @property
+    def files(self) -> frozenset[str]:
+        """Every file the last check's results wrote: the index's, kept with it (the preview serves these)."""
+        if self._files is None:
+            self._files = frozenset(self.index.ids) if self.index is not None else frozenset()
+        return self._files
 
     def check(self, results: dict, base_url: str, problems: Problems,
               read: Callable[[str], bytes | None] | None = None) -> None:
@@ -112,7 +120,7 @@ class LinkCheck:
         try:
             self._check(results, base_url, problems, read)
         except BaseException:
-            self.index, self.results, self.found = None, {}, {}  # half done: all is checked again next time
+            self.index, self.results, self.found, self._files = None, {}, {}, None  # half done: all again next time
             raise
         finally:
             if self.index is not None:
@@ -123,7 +131,7 @@ class LinkCheck:
         changed = [job for job, result in results.items() if self.results.get(job) is not result]
         if self.index is None or base_url != self.base_url or results.keys() != self.results.keys() or any(
                 results[job].files.keys() != self.results[job].files.keys() for job in changed):
-            self.index, self.found, changed = OutputIndex(), {}, list(results)
+            self.index, self.found, self._files, changed = OutputIndex(), {}, None, list(results)
         self.index.read = read
         rewritten, self.index.unread = self.index.unread, set()  # a page not read last time is read again
         for job in changed:

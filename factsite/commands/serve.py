@@ -28,7 +28,7 @@ import watchfiles
 
 from ..read.config import load_config
 from ..engine import Engine, Project, Settings, Update
-from ..output.build_state import BuildState, written_paths
+from ..output.build_state import BuildState
 from ..output.cache import CardCache
 from .build import FolderSink, describes
 from ..errors import BuildFailed, ContentError, Problems
@@ -116,7 +116,6 @@ class PreviewServer:
                              card_cache=CardCache(Path(self.scratch.name) / "cards"), compiled_templates=True)
         self.out_dir = Path(self.scratch.name) / "site"
         self.state: BuildState | None = None  # what the folder holds: each job's fingerprint and files
-        self.paths: frozenset[str] = frozenset()  # the files it holds, as ``state`` has them
         self.building = threading.Lock()
         self.serving = False  # whether serve_in_background() has started answering requests
         self.models_left = 0  # failed rebuilds since the last collection, which may have left a model behind
@@ -184,10 +183,10 @@ class PreviewServer:
             if self.state is not None and not describes(self.state, self.out_dir):
                 self.state = None  # the next build writes it whole
             raise
-        self.paths = written_paths(self.state, self.paths, update.results)
         self.state = sink.state_after(update)
         self.engine.documents.forget_unread()
-        return PreviewFiles(self.out_dir, self.paths), update.problems.errors + update.problems.warnings, update
+        files = PreviewFiles(self.out_dir, self.engine.links.files)  # what the link check found written
+        return files, update.problems.errors + update.problems.warnings, update
 
     def report(self, preview: Preview) -> None:
         for problem in preview.problems:

@@ -18,7 +18,7 @@ from itertools import chain
 from operator import itemgetter
 
 from ..readback import all_safe_relative
-from ..render.jobs import Job, JobResult
+from ..render.jobs import JobResult
 
 
 def _only(values, *types) -> bool:
@@ -108,14 +108,3 @@ class BuildState:
 
 
 FIELDS = {item.name: item.metadata["check"] for item in fields(BuildState)}  # name -> check
-
-
-def written_paths(before: BuildState | None, paths: frozenset[str], results: dict[Job, JobResult]) -> frozenset[str]:
-    """Every file ``results`` wrote. ``paths`` must be every file of the build ``before``
-    describes: it is given back unchanged while ``results`` has the same jobs as ``before`` and
-    each job writes the same files as then (most jobs of an update have the very same result)."""
-    if before is None or before.jobs.keys() != results.keys() or any(
-            result.files.keys() != before.jobs[job][1].files.keys()
-            for job, result in results.items() if result is not before.jobs[job][1]):
-        return frozenset(path for result in results.values() for path in result.files)
-    return paths
