@@ -173,7 +173,7 @@ class Engine:
         self.copies = Reuse()  # the editions' copies of what it made (model/editions.py)
         self.kept: dict[str, Kept] = {}  # by language: what rendering worked out from the model (render/kept.py)
         self.environments: dict[str, jinja2.Environment] = {}  # by language, but the default's (``templates``)
-        self.links = LinkCheck()  # what the last update's link check found
+        self.links = LinkCheck()  # what the last update's link check found, and every file written (the preview's)
 
     @collector_paused()
     def update(self, sink: Sink, published: Path | None = None, since: str | None = None,

@@ -107,7 +107,8 @@ class LinkCheck:
 
     @property
     def files(self) -> frozenset[str]:
-        """Every file the last check's results wrote: the index's, kept with it (the preview serves these)."""
+        """Every file the results of the last check wrote (none after a check that failed): the
+        index's, kept with it while each job writes the same files. The preview serves these."""
         if self._files is None:
             self._files = frozenset(self.index.ids) if self.index is not None else frozenset()
         return self._files
