@@ -11,6 +11,8 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
+import socket
+import struct
 import threading
 import time
 from pathlib import Path
@@ -278,3 +280,15 @@ def test_a_crash_never_stops_the_watcher(server, project, monkeypatch):
     saved_until(claim, text.replace("title: Rain record", "title: Rain record, saved again"),
                 lambda: b"Rain record, saved again" in request(server, "/claims/rain-record/")[2])
     assert not server.preview.failed
+
+
+def test_a_browser_that_leaves_mid_request_prints_no_traceback(server, capfd):
+    """A tab closed or reloaded while a page loads resets its connection: the editor's terminal
+    shows the content's problems, not socketserver's traceback of a broken pipe."""
+    for _ in range(5):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
+            client.sendall(f"GET /claims/draft-claim/card.png HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n"
+                           .encode())
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # closed with a reset
+    assert request(server, "/claims/draft-claim/")[0] == 200  # still serving
+    assert "Traceback" not in capfd.readouterr().err

@@ -51,6 +51,12 @@ def handler_for(server: PreviewServer):
         def log_message(self, format, *args):  # noqa: A002 - the quiet preview does not log requests
             pass
 
+        def handle(self):
+            try:
+                super().handle()
+            except ConnectionError:  # the browser left (a tab closed, a reload) before the answer arrived
+                pass
+
         def do_GET(self):  # noqa: N802 - http.server's naming
             if not allowed_host(self.headers.get("Host")):
                 return self.forbidden()
