@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -33,6 +34,12 @@ def pytest_unconfigure(config):
     if failed:
         more = f" and {len(failed) - 6} more" if len(failed) > 6 else ""
         reporter.write_line("failed: " + ", ".join(node[:120] for node in failed[:6]) + more)
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: a worker per core, but no more than four: each may start Chromium and builds
+    that use every core themselves."""
+    return min(4, os.cpu_count() or 1)
 
 
 @pytest.fixture
