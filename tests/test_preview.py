@@ -235,6 +235,26 @@ def test_random_sequences_of_field_edits_match_reading_the_site_again(preview, p
         assert_as_if_read_again(project, preview, name)
 
 
+def test_an_update_that_stopped_after_the_rows_leaves_no_list_stale(preview, project, monkeypatch):
+    """The lists are kept by what changed since the rows' last update (Renderer.relisted). An
+    update that stopped between the two (here, a crash in a list's set-up) updated the rows but
+    not the lists: the next update must not take the rows' "nothing changed since" for the lists'."""
+    from factsite.render.pages import ListingPages
+
+    def crashing(*args, **kwargs):
+        raise RuntimeError("a crash in a list's set-up")
+
+    edit(project.content_dir / RAIN, "title: Rain record", "title: Rain record, renamed")
+    with monkeypatch.context() as patched:
+        patched.setattr(ListingPages, "list_pages", crashing)
+        preview.rebuild()
+        assert preview.preview.failed
+    preview.rebuild()  # nothing saved since: every row is the last update's
+    assert not preview.preview.failed
+    assert "Rain record, renamed" in page(preview, "topics/weather/")
+    assert_as_if_read_again(project, preview)
+
+
 def test_an_edited_page_shows(preview, project):
     page_file = project.content_dir / "pages/methodology.md"
     page_file.write_text(page_file.read_text() + "\nOne more line.\n")

@@ -30,6 +30,8 @@ class Reuse:
         self.last: dict = {}  # by key: (inputs, result, what making it reported)
         self.now: dict = {}
         self.replaced: list = []  # (key, what was kept last time) for each result this update made again
+        self.made_now: list = []  # the key of each result this update made
+        self.updates = 0  # how many updates it has kept (next_update)
 
     def made(self, key, inputs: tuple, make: Callable[[Problems], T], problems: Problems) -> T:
         """``make(problems)``, or what it gave last time for ``key`` if ``inputs`` are the same;
@@ -42,6 +44,11 @@ class Reuse:
         """made(), for a result that reports nothing (what rendering works out: render/kept.py)."""
         kept = self._given_again(key, inputs)  # no function made unless it is needed: asked of every claim
         return (kept or self._made_again(key, inputs, lambda reported: compute()))[1]
+
+    def remade(self, key, inputs: tuple, compute: Callable[[], T]) -> T:
+        """computed(), made again even if ``inputs`` are the same: for a caller that knows that
+        something they do not cover changed (render/pages.unchanged_lists)."""
+        return self._made_again(key, inputs, lambda reported: compute())[1]
 
     def _kept_or_made(self, key, inputs: tuple, make: Callable[[Problems], T]) -> tuple:
         return self._given_again(key, inputs) or self._made_again(key, inputs, make)
@@ -62,6 +69,7 @@ class Reuse:
             self.replaced.append((key, self.last[key]))
         reported = Problems()
         kept = self.now[key] = (inputs, make(reported), reported.items)
+        self.made_now.append(key)
         return kept
 
     def inputs(self, key) -> tuple | None:
@@ -83,12 +91,20 @@ class Reuse:
         replaced = [kept[1] for key, kept in self.replaced if self.now.get(key) is not kept]
         return replaced + [self.last[key][1] for key in gone]
 
+    def changed_inputs(self) -> list[tuple]:
+        """The inputs of each result this update made, and of each kept last time that it did not
+        give again: what differs from the last update, on both sides."""
+        made = [self.now[key][0] for key in self.made_now if key in self.now]
+        gone = [self.last[key][0] for key in self.last.keys() - self.now.keys()]
+        return made + gone + [kept[0] for key, kept in self.replaced if self.now.get(key) is not kept]
+
     def abandon(self) -> None:
         """Forget what this update made so far, and keep the last update's for the next: a read
         that stopped before the files were read."""
-        self.now, self.replaced = {}, []
+        self.now, self.replaced, self.made_now = {}, [], []
 
     def next_update(self) -> None:
         """Keep only what this update made or gave again."""
-        self.last, self.now, self.replaced = self.now, {}, []
+        self.last, self.now, self.replaced, self.made_now = self.now, {}, [], []
+        self.updates += 1
 

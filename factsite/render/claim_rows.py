@@ -46,10 +46,26 @@ def rows_key(claims: list[Claim]) -> tuple[tuple, tuple]:
 _claimant = operator.attrgetter("claimant")
 
 
-def claim_rows(claims: list[Claim], kept: Reuse) -> dict[str, ClaimRow]:
+class RowChanges(NamedTuple):
+    """What differs from the last update's rows (claim_rows)."""
+
+    slugs: set  # of each claim whose row was made again, is new or is gone
+    holders: set  # whose lists may hold other claims (model/site.Claim.holders, and claimants)
+
+
+def claim_rows(claims: list[Claim], kept: Reuse) -> tuple[dict[str, ClaimRow], RowChanges]:
     """Each claim's row, by slug in the order of ``claims``: the last update's where the claim and
-    its claimant are the same objects."""
+    its claimant are the same objects; and what changed since: the claims whose row is not the last
+    update's, and the lists of their holders and claimants, as they were and as they are. A claim
+    given again with the same claimant is in the same lists as before, at the same place
+    (model/assemble.py sorts them by its date and slug), so a list of none of these holders holds
+    the very claims it held at the last update, and shows the same."""
     rows = {claim.slug: kept.computed(claim.slug, (claim, claim.claimant), functools.partial(row_of, claim))
             for claim in claims}
+    changes = RowChanges(set(), set())
+    for claim, claimant in kept.changed_inputs():
+        changes.slugs.add(claim.slug)
+        changes.holders.update(claim.holders)
+        changes.holders.add(claimant)
     kept.next_update()
-    return rows
+    return rows, changes

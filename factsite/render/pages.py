@@ -27,6 +27,7 @@ from .jobs import Output
 from ..model.pagination import CLAIMS_CUT, Listing, PageCut, listing_of, page_cuts
 from ..model.site import Claim, Source, claim_url
 from .claim_rows import rows_key
+from ..read.reuse import Reuse
 from .structured_data import claim_review, to_script_json
 from .templating import count_by_verdict
 
@@ -74,13 +75,18 @@ class ClaimPages:
         return self.fingerprint_of(self.by_slug[slug])
 
     def fingerprints(self) -> dict:
-        """Each claim page's, kept from the last update where the claim's row and its related
-        claims' rows are the same (kept.py): they cover all that fingerprint_of digests."""
+        """Each claim page's, kept from the last update where the claim's row is the same and no
+        claim it names as related has changed, come or gone (Renderer.changes_since): that covers
+        all that fingerprint_of digests but the layout, which is among its inputs (kept.py)."""
         rows, layout, kept = self.r.rows, self.r.layout, self.r.kept.claim_prints
-        prints = {("claim", claim.slug): kept.computed(
-                      claim.slug, (layout, rows[claim.slug], *rows_key(claim.related)),
-                      functools.partial(self.fingerprint_of, claim))
-                  for claim in self.r.site.claims}
+        changes = self.r.changes_since(kept)
+        changed = changes.slugs if changes is not None else None
+        prints = {}
+        for claim in self.r.site.claims:
+            slug = claim.slug
+            same = changed is not None and slug not in changed and changed.isdisjoint(claim.related_slugs)
+            prints[("claim", slug)] = (kept.computed if same else kept.remade)(
+                slug, (layout, rows[slug]), functools.partial(self.fingerprint_of, claim))
         kept.next_update()
         return prints
 
@@ -110,23 +116,25 @@ class ListingPages:
         lists += [("topic.html", t.url, t.claims, {"topic": t}, "") for t in site.topics]
         lists += [("claimant.html", c.url, c.claims, {"claimant": c}, "") for c in site.claimants]
         lists += [("person.html", p.url_path, p.claims, {"person": p}, p.digest) for p in site.people]
-        # Each list's pages and their fingerprints, kept from the last update where the list's
-        # claims have the same rows (kept.py): most lists do not hold the claim an edit changed.
+        # Each list's pages and their fingerprints, kept from the last update where the list holds
+        # the same claims (kept.py): most lists do not hold the claim an edit changed.
         layout, kept = renderer.layout, renderer.kept.lists
+        same_claims = unchanged_lists(renderer, kept)
         self.pages, self.prints = {}, {}
         self.wholes = {base: claims for _, base, claims, _, _ in lists}  # each list's newest page counts it
         for template, base, claims, context, own in lists:
-            of_list, listed = (layout, template, *context.values(), own), rows_key(claims)
-            made = kept.computed(base, (*of_list, *listed), functools.partial(
-                self.list_pages, kept.kept(base), template, base, claims, listed, context, own, of_list))
+            of_list = (layout, template, *context.values(), own)
+            keep = kept.computed if same_claims(next(iter(context.values()), None)) else kept.remade
+            made = keep(base, of_list, functools.partial(
+                self.list_pages, kept.kept(base), template, base, claims, context, own, of_list))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
         kept.next_update()
 
-    def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim], listed: tuple,
+    def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim],
                    context: dict, own: str, of_list: tuple) -> KeptList:
         """A list's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.kind, base, claims, listed, of_list, self.r.shown,
+        return kept_list(before, self.kind, base, claims, rows_key(claims), of_list, self.r.shown,
                          lambda listing: ListPage(template, listing, context, own), self.shown_by)
 
     def keys(self) -> list[str]:
@@ -162,21 +170,22 @@ class SourcePages:
 
     def __init__(self, renderer: Renderer):
         self.r = renderer
-        # Kept from the last update as the lists' are (ListingPages), by the source and its claims' rows.
+        # Kept from the last update as the lists' are (ListingPages), by the source and its claims.
         layout, kept = renderer.layout, renderer.kept.sources
+        same_claims = unchanged_lists(renderer, kept)
         self.pages, self.prints = {}, {}
         for source in renderer.site.sources:
-            listed = rows_key(source.claims)
-            made = kept.computed(source.url_path, (layout, source, *listed),
-                                 functools.partial(self.source_pages, kept.kept(source.url_path), source, listed))
+            keep = kept.computed if same_claims(source) else kept.remade
+            made = keep(source.url_path, (layout, source),
+                        functools.partial(self.source_pages, kept.kept(source.url_path), source))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
         kept.next_update()
 
-    def source_pages(self, before: KeptList | None, source: Source, listed: tuple) -> KeptList:
+    def source_pages(self, before: KeptList | None, source: Source) -> KeptList:
         """The source's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.kind, source.url_path, source.claims, listed, (self.r.layout, source),
-                         self.r.shown, lambda listing: (source, listing), self.shown_by)
+        return kept_list(before, self.kind, source.url_path, source.claims, rows_key(source.claims),
+                         (self.r.layout, source), self.r.shown, lambda listing: (source, listing), self.shown_by)
 
     def keys(self) -> list[str]:
         return list(self.pages)
@@ -203,6 +212,17 @@ class SourcePages:
 
     def fingerprints(self) -> dict:
         return self.prints
+
+
+def unchanged_lists(renderer: Renderer, kept: Reuse) -> Callable[[object], bool]:
+    """Whether the list of a verdict, topic, source, person or claimant (None: the front page, of
+    every claim) holds the very claims, with the same claimants, that it held when ``kept`` was last
+    updated (Renderer.changes_since): a list kept whose claims changed is made again (Reuse.remade),
+    as its inputs (the settings, what it is of) do not cover them."""
+    changes = renderer.changes_since(kept)
+    if changes is None:
+        return lambda holder: False
+    return lambda holder: not changes.slugs if holder is None else holder not in changes.holders
 
 
 class KeptList(NamedTuple):

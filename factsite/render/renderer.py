@@ -31,7 +31,7 @@ from .i18n import human_date, plural_examples, translations
 from .markup import MarkdownRenderer
 from ..model.search_parts import search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
-from .claim_rows import ClaimRow, claim_rows
+from .claim_rows import ClaimRow, RowChanges, claim_rows
 from .admin import ADMIN, AdminPages
 from .kept import Kept
 from .pages import ClaimPages, ListingPages, SourcePages
@@ -39,6 +39,7 @@ from .site_pages import CorrectionsPages, SharedPages
 from .site_files import FEED_SIZE, WholeSiteFiles
 from .templating import (ICON_PATHS, STANCE_LABELS, STYLESHEET, as_text, by_month, count_by_verdict,
                          join_url, stylesheet, template_environment)
+from ..read.reuse import Reuse
 from ..read.theme import read_theme_file, theme_files
 
 __all__ = ["FEED_SIZE", "Job", "JobResult", "Renderer", "join_url", "template_environment"]
@@ -203,13 +204,24 @@ class Renderer(Addresses):
     @functools.cached_property
     def rows(self) -> dict[str, ClaimRow]:
         """What the files made from every claim show of each (claim_rows.py), by slug in the site's order."""
-        rows = claim_rows(self.site.claims, self.kept.rows)
+        return self._rows_and_changes[0]
+
+    def changes_since(self, kept: Reuse) -> RowChanges | None:
+        """What changed since ``kept``'s last update (claim_rows.RowChanges), or None if that is not
+        known: the rows tell what changed since their own last update, which is ``kept``'s too
+        unless an update stopped between the two."""
+        changes = self._rows_and_changes[1]
+        return changes if kept.updates == self.kept.rows.updates - 1 else None
+
+    @functools.cached_property
+    def _rows_and_changes(self) -> tuple[dict[str, ClaimRow], RowChanges]:
+        rows, changes = claim_rows(self.site.claims, self.kept.rows)
         # The cards of claims deleted or renamed since, forgotten once they could be as many as
         # the claims' own (each has a card or two): a dict that size is gone through seldom.
         if len(self.kept.pieces) > 3 * len(rows) + 100:
             self.kept.pieces = {key: kept for key, kept in self.kept.pieces.items()
                                 if key[0] != "_claim_card.html" or key[1] in rows}
-        return rows
+        return rows, changes
 
     @functools.cached_property
     def shown(self) -> dict[str, str]:
