@@ -39,7 +39,7 @@ def pytest_unconfigure(config):
 def pytest_xdist_auto_num_workers(config):
     """`-n auto`: a worker per core, but no more than four: each may start Chromium and builds
     that use every core themselves."""
-    return min(4, os.cpu_count() or 1)
+    return min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 @pytest.fixture

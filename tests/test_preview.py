@@ -236,7 +236,7 @@ def test_random_sequences_of_field_edits_match_reading_the_site_again(preview, p
 
 
 def test_an_update_that_stopped_after_the_rows_leaves_no_list_stale(preview, project, monkeypatch):
-    """The lists are kept by what changed since the rows' last update (Renderer.relisted). An
+    """The lists are kept by what changed since the rows' last update (Renderer.changes_since). An
     update that stopped between the two (here, a crash in a list's set-up) updated the rows but
     not the lists: the next update must not take the rows' "nothing changed since" for the lists'."""
     from factsite.render.pages import ListingPages
@@ -252,6 +252,17 @@ def test_an_update_that_stopped_after_the_rows_leaves_no_list_stale(preview, pro
     preview.rebuild()  # nothing saved since: every row is the last update's
     assert not preview.preview.failed
     assert "Rain record, renamed" in page(preview, "topics/weather/")
+    assert_as_if_read_again(project, preview)
+    made, list_pages = [], ListingPages.list_pages  # and from now on, only the lists an edit is on are made again
+
+    def noting(self, before, template, base, claims, *rest):
+        made.append((base, any(claim.slug == "rain-record" for claim in claims)))
+        return list_pages(self, before, template, base, claims, *rest)
+
+    monkeypatch.setattr(ListingPages, "list_pages", noting)
+    edit(project.content_dir / RAIN, "title: Rain record, renamed", "title: Rain record, renamed again")
+    preview.rebuild()
+    assert made and all(on_it for _, on_it in made), made
     assert_as_if_read_again(project, preview)
 
 

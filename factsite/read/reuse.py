@@ -31,7 +31,7 @@ class Reuse:
         self.now: dict = {}
         self.replaced: list = []  # (key, what was kept last time) for each result this update made again
         self.made_now: list = []  # the key of each result this update made
-        self.updates = 0  # how many updates it has kept (next_update)
+        self.update = 0  # the number of the update it last kept: see next_update
 
     def made(self, key, inputs: tuple, make: Callable[[Problems], T], problems: Problems) -> T:
         """``make(problems)``, or what it gave last time for ``key`` if ``inputs`` are the same;
@@ -103,8 +103,10 @@ class Reuse:
         that stopped before the files were read."""
         self.now, self.replaced, self.made_now = {}, [], []
 
-    def next_update(self) -> None:
-        """Keep only what this update made or gave again."""
+    def next_update(self, number: int | None = None) -> None:
+        """Keep only what this update made or gave again. ``number``: the update's, for results
+        kept in step with another Reuse (render/renderer.Renderer.changes_since); by default, one
+        more than the last."""
         self.last, self.now, self.replaced, self.made_now = self.now, {}, [], []
-        self.updates += 1
+        self.update = self.update + 1 if number is None else number
 

@@ -60,6 +60,7 @@ def claim_rows(claims: list[Claim], kept: Reuse) -> tuple[dict[str, ClaimRow], R
     given again with the same claimant is in the same lists as before, at the same place
     (model/assemble.py sorts them by its date and slug), so a list of none of these holders holds
     the very claims it held at the last update, and shows the same."""
+    kept.abandon()  # anything an update that stopped part-way made: not this update's changes
     rows = {claim.slug: kept.computed(claim.slug, (claim, claim.claimant), functools.partial(row_of, claim))
             for claim in claims}
     changes = RowChanges(set(), set())

@@ -8,7 +8,7 @@ What every page shows (templates, static files, settings, the menus) is the rend
 ``layout``, in every fingerprint. What a page shows of a claim listed on it is the claim's
 ``shown`` digest (claim_rows.py). A fingerprint is one flat call to digest_of, with lists
 unpacked rather than generators (a third quicker); the preview keeps each list's from one
-update to the next while its claims' rows are the same (kept.py).
+update to the next while none of its claims changed (kept.py, Renderer.changes_since).
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ class ClaimPages:
         claim it names as related has changed, come or gone (Renderer.changes_since): that covers
         all that fingerprint_of digests but the layout, which is among its inputs (kept.py)."""
         rows, layout, kept = self.r.rows, self.r.layout, self.r.kept.claim_prints
+        kept.abandon()  # anything an update that stopped part-way made
         changes = self.r.changes_since(kept)
         changed = changes.slugs if changes is not None else None
         prints = {}
@@ -87,7 +88,7 @@ class ClaimPages:
             same = changed is not None and slug not in changed and changed.isdisjoint(claim.related_slugs)
             prints[("claim", slug)] = (kept.computed if same else kept.remade)(
                 slug, (layout, rows[slug]), functools.partial(self.fingerprint_of, claim))
-        kept.next_update()
+        kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
         return prints
 
 
@@ -119,6 +120,7 @@ class ListingPages:
         # Each list's pages and their fingerprints, kept from the last update where the list holds
         # the same claims (kept.py): most lists do not hold the claim an edit changed.
         layout, kept = renderer.layout, renderer.kept.lists
+        kept.abandon()  # anything an update that stopped part-way made
         same_claims = unchanged_lists(renderer, kept)
         self.pages, self.prints = {}, {}
         self.wholes = {base: claims for _, base, claims, _, _ in lists}  # each list's newest page counts it
@@ -129,7 +131,7 @@ class ListingPages:
                 self.list_pages, kept.kept(base), template, base, claims, context, own, of_list))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
-        kept.next_update()
+        kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
 
     def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim],
                    context: dict, own: str, of_list: tuple) -> KeptList:
@@ -172,6 +174,7 @@ class SourcePages:
         self.r = renderer
         # Kept from the last update as the lists' are (ListingPages), by the source and its claims.
         layout, kept = renderer.layout, renderer.kept.sources
+        kept.abandon()  # anything an update that stopped part-way made
         same_claims = unchanged_lists(renderer, kept)
         self.pages, self.prints = {}, {}
         for source in renderer.site.sources:
@@ -180,7 +183,7 @@ class SourcePages:
                         functools.partial(self.source_pages, kept.kept(source.url_path), source))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
-        kept.next_update()
+        kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
 
     def source_pages(self, before: KeptList | None, source: Source) -> KeptList:
         """The source's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
@@ -220,9 +223,13 @@ def unchanged_lists(renderer: Renderer, kept: Reuse) -> Callable[[object], bool]
     updated (Renderer.changes_since): a list kept whose claims changed is made again (Reuse.remade),
     as its inputs (the settings, what it is of) do not cover them."""
     changes = renderer.changes_since(kept)
-    if changes is None:
-        return lambda holder: False
-    return lambda holder: not changes.slugs if holder is None else holder not in changes.holders
+
+    def unchanged(holder) -> bool:
+        if changes is None:
+            return False
+        return not changes.slugs if holder is None else holder not in changes.holders
+
+    return unchanged
 
 
 class KeptList(NamedTuple):

@@ -208,10 +208,12 @@ class Renderer(Addresses):
 
     def changes_since(self, kept: Reuse) -> RowChanges | None:
         """What changed since ``kept``'s last update (claim_rows.RowChanges), or None if that is not
-        known: the rows tell what changed since their own last update, which is ``kept``'s too
-        unless an update stopped between the two."""
+        known. The rows tell what changed since their own last update, which is ``kept``'s too if
+        ``kept`` was last updated with them: a kind that keeps its results by these changes numbers
+        its updates as the rows do (``kept.next_update(self.kept.rows.update)``), and an update
+        that stopped between the two leaves the numbers apart until the next one."""
         changes = self._rows_and_changes[1]
-        return changes if kept.updates == self.kept.rows.updates - 1 else None
+        return changes if kept.update == self.kept.rows.update - 1 else None
 
     @functools.cached_property
     def _rows_and_changes(self) -> tuple[dict[str, ClaimRow], RowChanges]:
