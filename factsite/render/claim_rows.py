@@ -10,6 +10,7 @@ then kept too, and worked out again only for the claims that are new objects.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 import operator
 from typing import NamedTuple
 
@@ -63,10 +64,30 @@ def claim_rows(claims: list[Claim], kept: Reuse) -> tuple[dict[str, ClaimRow], R
     kept.abandon()  # anything an update that stopped part-way made: not this update's changes
     rows = {claim.slug: kept.computed(claim.slug, (claim, claim.claimant), functools.partial(row_of, claim))
             for claim in claims}
+    changes = row_changes(kept)
+    kept.next_update()
+    return rows, changes
+
+
+def row_changes(kept: Reuse) -> RowChanges:
+    """What differs from the last update's rows in ``kept``, before its next_update."""
     changes = RowChanges(set(), set())
     for claim, claimant in kept.changed_inputs():
         changes.slugs.add(claim.slug)
         changes.holders.update(claim.holders)
         changes.holders.add(claimant)
-    kept.next_update()
-    return rows, changes
+    return changes
+
+
+def unchanged_lists(changes: RowChanges | None) -> Callable[[object], bool]:
+    """Whether the list of a verdict, topic, source, person or claimant (None: the front page, of
+    every claim) holds the very claims, with the same claimants, as when the results kept of it
+    were made, given what changed since (Renderer.changes_since; None: not known). A list kept
+    whose claims changed is made again (Reuse.remade), as its inputs (the settings, what it is
+    of) do not cover them (render/pages.py)."""
+    def unchanged(holder) -> bool:
+        if changes is None:
+            return False
+        return not changes.slugs if holder is None else holder not in changes.holders
+
+    return unchanged

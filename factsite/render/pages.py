@@ -26,8 +26,7 @@ from ..digest import digest_of
 from .jobs import Output
 from ..model.pagination import CLAIMS_CUT, Listing, PageCut, listing_of, page_cuts
 from ..model.site import Claim, Source, claim_url
-from .claim_rows import rows_key
-from ..read.reuse import Reuse
+from .claim_rows import rows_key, unchanged_lists
 from .structured_data import claim_review, to_script_json
 from .templating import count_by_verdict
 
@@ -121,7 +120,7 @@ class ListingPages:
         # the same claims (kept.py): most lists do not hold the claim an edit changed.
         layout, kept = renderer.layout, renderer.kept.lists
         kept.abandon()  # anything an update that stopped part-way made
-        same_claims = unchanged_lists(renderer, kept)
+        same_claims = unchanged_lists(renderer.changes_since(kept))
         self.pages, self.prints = {}, {}
         self.wholes = {base: claims for _, base, claims, _, _ in lists}  # each list's newest page counts it
         for template, base, claims, context, own in lists:
@@ -175,7 +174,7 @@ class SourcePages:
         # Kept from the last update as the lists' are (ListingPages), by the source and its claims.
         layout, kept = renderer.layout, renderer.kept.sources
         kept.abandon()  # anything an update that stopped part-way made
-        same_claims = unchanged_lists(renderer, kept)
+        same_claims = unchanged_lists(renderer.changes_since(kept))
         self.pages, self.prints = {}, {}
         for source in renderer.site.sources:
             keep = kept.computed if same_claims(source) else kept.remade
@@ -215,21 +214,6 @@ class SourcePages:
 
     def fingerprints(self) -> dict:
         return self.prints
-
-
-def unchanged_lists(renderer: Renderer, kept: Reuse) -> Callable[[object], bool]:
-    """Whether the list of a verdict, topic, source, person or claimant (None: the front page, of
-    every claim) holds the very claims, with the same claimants, that it held when ``kept`` was last
-    updated (Renderer.changes_since): a list kept whose claims changed is made again (Reuse.remade),
-    as its inputs (the settings, what it is of) do not cover them."""
-    changes = renderer.changes_since(kept)
-
-    def unchanged(holder) -> bool:
-        if changes is None:
-            return False
-        return not changes.slugs if holder is None else holder not in changes.holders
-
-    return unchanged
 
 
 class KeptList(NamedTuple):
