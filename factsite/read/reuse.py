@@ -47,7 +47,7 @@ class Reuse:
 
     def remade(self, key, inputs: tuple, compute: Callable[[], T]) -> T:
         """computed(), made again even if ``inputs`` are the same: for a caller that knows that
-        something they do not cover changed (render/pages.unchanged_lists)."""
+        something they do not cover changed (render/claim_rows.unchanged_lists)."""
         return self._made_again(key, inputs, lambda reported: compute())[1]
 
     def _kept_or_made(self, key, inputs: tuple, make: Callable[[Problems], T]) -> tuple:

@@ -10,8 +10,8 @@ then kept too, and worked out again only for the claims that are new objects.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 import operator
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ..checks.published import claim_data
