@@ -147,9 +147,10 @@ class LinkCheck:
         for job in again:
             reported, self.index.asked = Problems(), set()
             check_links(results[job].links, self.index, base_url, reported)
-            self.found[job] = (reported.items, self.index.asked)
-            if not (reported.items or self.index.asked):
-                del self.found[job]
+            if reported.items or self.index.asked:
+                self.found[job] = (reported.items, self.index.asked)
+            else:
+                self.found.pop(job, None)  # (one checked again because a page it looked at was rewritten)
         for warnings, _ in self.found.values():
             problems.items.extend(warnings)
         self.results, self.base_url = dict(results), base_url

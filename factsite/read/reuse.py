@@ -84,19 +84,19 @@ class Reuse:
 
     def dropped(self) -> list:
         """The results kept last time that this update did not give again."""
-        # Those of keys this update did not ask for, and those it made again (unless a later ask
-        # gave them back): not every kept result compared with this update's, which a preview of
-        # 10,000 claims would do on every save. In no order that matters.
-        gone = self.last.keys() - self.now.keys()
-        replaced = [kept[1] for key, kept in self.replaced if self.now.get(key) is not kept]
-        return replaced + [self.last[key][1] for key in gone]
+        return [kept[1] for kept in self._not_given_again()]
 
     def changed_inputs(self) -> list[tuple]:
         """The inputs of each result this update made, and of each kept last time that it did not
         give again: what differs from the last update, on both sides."""
-        made = [self.now[key][0] for key in self.made_now if key in self.now]
-        gone = [self.last[key][0] for key in self.last.keys() - self.now.keys()]
-        return made + gone + [kept[0] for key, kept in self.replaced if self.now.get(key) is not kept]
+        return [self.now[key][0] for key in self.made_now] + [kept[0] for kept in self._not_given_again()]
+
+    def _not_given_again(self) -> list[tuple]:
+        # Those of keys this update did not ask for, and those it made again (unless a later ask
+        # gave them back): not every kept result compared with this update's, which a preview of
+        # 10,000 claims would do on every save. In no order that matters.
+        replaced = [kept for key, kept in self.replaced if self.now.get(key) is not kept]
+        return replaced + [self.last[key] for key in self.last.keys() - self.now.keys()]
 
     def abandon(self) -> None:
         """Forget what this update made so far, and keep the last update's for the next: a read
