@@ -77,7 +77,7 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
               jobs: int = 1, cache: DocumentCache | None = None,
               published: Path | None = None, since: str | None = None,
               reuse: Reuse | None = None, repository: str | None = None,
-              copies: Reuse | None = None) -> tuple[Site, Problems]:
+              copies: Reuse | None = None, assemblies: dict | None = None) -> tuple[Site, Problems]:
     """Config, read and validate, assemble: the checked site model, and the warnings;
     raises BuildFailed listing every mistake.
 
@@ -86,7 +86,8 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
     ``reuse``: what the last read made of each file, given again where nothing it was made from
     changed (read/reuse.py); this read's is kept in it for the next. Objects given again are
     linked anew, so a model read before is valid only until the next read with the same ``reuse``.
-    ``copies``: the same, for the editions in other languages (model/editions.py).
+    ``copies``: the same, for the editions in other languages (model/editions.py); ``assemblies``:
+    each edition's last assembly, which this one patches and replaces (model/assemble.py).
     """
     problems = Problems()
     reuse = reuse or Reuse()
@@ -104,7 +105,7 @@ def read_site(project: Project, base_url: str | None = None, drafts: bool = Fals
             unlink(dropped)
     reuse.next_update()
     problems.raise_if_errors()
-    site = assemble_editions(config, content, copies or Reuse())
+    site = assemble_editions(config, content, copies or Reuse(), assemblies)
     check_editorial(site, problems)
     reported = set()
     if published is not None:
@@ -171,6 +172,7 @@ class Engine:
         self.compiled_templates = compiled_templates
         self.reuse = Reuse()  # what reading made of each file (read/reuse.py)
         self.copies = Reuse()  # the editions' copies of what it made (model/editions.py)
+        self.assemblies: dict = {}  # by language: the lists the last assembly made (model/assemble.py)
         self.kept: dict[str, Kept] = {}  # by language: what rendering worked out from the model (render/kept.py)
         self.environments: dict[str, jinja2.Environment] = {}  # by language, but the default's (``templates``)
         self.links = LinkCheck()  # what the last update's link check found, and every file written (the preview's)
@@ -188,7 +190,8 @@ class Engine:
         settings, cores, clock = self.settings, self.cores or available_cores(), clock or Stopwatch()
         with clock("read and check"):
             site, problems = read_site(self.project, settings.base_url, settings.drafts, cores, self.documents,
-                                       published, since, self.reuse, settings.repository, self.copies)
+                                       published, since, self.reuse, settings.repository, self.copies,
+                                       self.assemblies)
         with clock("fingerprint"):
             renderer = Editions([self.renderer(edition) for edition in (site, *site.editions)])
             prints = renderer.fingerprints()

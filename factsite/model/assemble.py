@@ -3,14 +3,21 @@
 After this stage every object knows its neighbours: a verdict, topic, claimant
 or source knows its claims; a claim knows its related claims. All lists are
 sorted, so the output does not depend on the order files were read in.
+
+A long-running preview assembles the site on every save, and a save changes a claim or two
+of thousands: an assembly starts from the last one's (:class:`Assembly`) where few claims
+came or went, and puts just those in or out of its lists, which are then the same lists,
+in the same order, as assembling everything again would make.
 """
 
 from __future__ import annotations
 
 import itertools
 import operator
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from .site import Claim, Content, Site, SiteConfig
+from .site import Claim, Claimant, Content, Correction, Site, SiteConfig
 
 
 def newest_first(claims: list[Claim]) -> list[Claim]:
@@ -19,40 +26,154 @@ def newest_first(claims: list[Claim]) -> list[Claim]:
 
 _published_and_slug = operator.attrgetter("published", "slug")  # at C speed: assembled on every save
 _corrections = operator.attrgetter("corrections")
+_claimant = operator.attrgetter("claimant")
+PATCHED_AT_MOST = 100  # claims come or gone; beyond that, putting each in its place costs more than sorting
 
 
-def assemble_site(config: SiteConfig, content: Content) -> Site:
-    claims = newest_first(content.claims)
-    by_slug = {claim.slug: claim for claim in claims}
+@dataclass(frozen=True)
+class Assembly:
+    """The lists an assembly made, for the next one to patch. Never changed once made: the
+    site assembled holds the very same lists (and Update.discard only takes them from it)."""
 
-    for holder in config.verdicts + config.topics + content.sources + content.people:
-        holder.claims = []
-    for claim in claims:  # (every claim, on every update of the preview: kept to the few steps it needs)
-        if claim.related_slugs:
-            link_related(claim, by_slug)
-        else:
-            claim.related = []
-        for holder in claim.holders:
-            holder.claims.append(claim)
+    claims: list[Claim]  # newest first
+    by_id: dict[int, Claim]  # each by id(): the claims are held here, so no other object can take their id
+    claimants: tuple[Claimant, ...]  # each claim's, in the same order
+    by_slug: dict[str, Claim]
+    naming: dict[str, list[Claim]]  # by slug, the claims that name it as related
+    lists: dict  # each verdict's, topic's, source's, person's and claimant's claims, by the holder
+    corrections: list[Correction]  # newest first
 
-    claimants = sorted({claim.claimant.slug: claim.claimant for claim in claims}.values(),
-                       key=lambda c: c.name.lower())
+
+def assemble_site(config: SiteConfig, content: Content, last: Assembly | None = None) -> tuple[Site, Assembly]:
+    """The site, and its assembly for the next; ``last``: the last assembly of the same edition."""
+    holders = config.verdicts + config.topics + content.sources + content.people
+    assembly = (last and patched(last, content.claims)) or assembled(content.claims, holders)
+    for holder in holders:
+        holder.claims = assembly.lists.get(holder) or []
+    claimants = sorted((holder for holder, claims in assembly.lists.items() if type(holder) is Claimant and claims),
+                       key=_by_name)
     for claimant in claimants:
-        claimant.claims = []
-    for claim in claims:
-        claim.claimant.claims.append(claim)
-
-    return Site(
+        claimant.claims = assembly.lists[claimant]
+    site = Site(
         config=config,
-        claims=claims,
+        claims=assembly.claims,
         sources=sorted(content.sources, key=lambda s: s.id),
         pages=content.pages,
         claimants=claimants,
-        corrections=corrections_of(claims),
+        corrections=assembly.corrections,
         withdrawn=content.withdrawn,
         drafts=content.drafts,
         people=content.people,
     )
+    # Kept for the next: only the lists of this site's holders, so that one gone is not held.
+    lists = {holder: holder.claims for holder in holders} | {claimant: claimant.claims for claimant in claimants}
+    return site, replace(assembly, lists=lists)
+
+
+def assembled(claims: list[Claim], holders: list) -> Assembly:
+    """Every list made anew from ``claims``."""
+    claims = newest_first(claims)
+    by_slug = {claim.slug: claim for claim in claims}
+    for holder in holders:
+        holder.claims = []
+    naming: dict[str, list[Claim]] = {}
+    for claim in claims:  # (every claim, on every update of the preview: kept to the few steps it needs)
+        if claim.related_slugs:
+            link_related(claim, by_slug)
+            for slug in dict.fromkeys(claim.related_slugs):
+                naming.setdefault(slug, []).append(claim)
+        else:
+            claim.related = []
+        for holder in claim.holders:
+            holder.claims.append(claim)
+    claimants = {claim.claimant.slug: claim.claimant for claim in claims}.values()
+    for claimant in claimants:
+        claimant.claims = []
+    for claim in claims:
+        claim.claimant.claims.append(claim)
+    lists = {holder: holder.claims for holder in itertools.chain(holders, claimants)}
+    return Assembly(claims, dict(zip(map(id, claims), claims)), tuple(map(_claimant, claims)), by_slug, naming,
+                    lists, corrections_of(claims))
+
+
+def patched(last: Assembly, claims: list[Claim]) -> Assembly | None:
+    """``last`` with the claims of ``claims`` it does not hold put in their places, and those it
+    holds that ``claims`` does not taken out; None where too many came or went, or where a claim
+    it holds has another claimant (whose claims that changes: the reader links claimants anew)."""
+    by_id = dict(zip(map(id, claims), claims))
+    gone, new = last.by_id.keys() - by_id.keys(), by_id.keys() - last.by_id.keys()
+    if len(gone) + len(new) > PATCHED_AT_MOST or any(map(operator.is_not, map(_claimant, last.claims),
+                                                           last.claimants)):
+        return None
+    removed, added = [last.by_id[at] for at in gone], newest_first([by_id[at] for at in new])
+    ordered, by_slug = list(last.claims), dict(last.by_slug)
+    lists, naming = Copied(last.lists), Copied(last.naming)
+    for claim in removed:
+        ordered.remove(claim)  # by identity: the model's classes compare so
+        for holder in (*claim.holders, claim.claimant):
+            lists.own(holder).remove(claim)
+        for slug in dict.fromkeys(claim.related_slugs):
+            naming.own(slug).remove(claim)
+        if by_slug.get(claim.slug) is claim:
+            del by_slug[claim.slug]
+    for claim in added:
+        by_slug[claim.slug] = claim
+        put_in_place(ordered, claim, _published_and_slug)
+        for holder in (*claim.holders, claim.claimant):
+            put_in_place(lists.own(holder), claim, _published_and_slug)
+        for slug in dict.fromkeys(claim.related_slugs):
+            naming.own(slug).append(claim)
+    # Linked again: the claims added, and those naming a claim that came, went or is another object.
+    for claim in {id(claim): claim for claim in itertools.chain(
+            added, *(naming.get(c.slug, ()) for c in removed + added))}.values():
+        link_related(claim, by_slug)
+    return Assembly(ordered, by_id, tuple(map(_claimant, ordered)), by_slug, naming, lists,
+                    patched_corrections(last.corrections, removed, added))
+
+
+class Copied(dict):
+    """A copy of a dict of lists, each list copied before it is first changed: the last
+    assembly's lists are never changed."""
+
+    def __init__(self, lists: dict):
+        super().__init__(lists)
+        self.copied: set[int] = set()
+
+    def own(self, key) -> list:
+        if id(key) not in self.copied:
+            self.copied.add(id(key))
+            self[key] = list(self.get(key, ()))
+        return self[key]
+
+
+def patched_corrections(corrections: list[Correction], removed: list[Claim], added: list[Claim]) -> list[Correction]:
+    """The last assembly's corrections, less the claims' removed and with the claims' added."""
+    if not any(claim.corrections for claim in removed + added):
+        return corrections
+    kept = list(corrections)
+    for claim in removed:
+        for correction in claim.corrections:
+            kept.remove(correction)  # by identity
+    for claim in added:
+        for correction in claim.corrections:
+            put_in_place(kept, correction, _correction_order)
+    return kept
+
+
+def put_in_place(items: list, item, key: Callable) -> None:
+    """Put ``item`` into ``items``, sorted by ``key`` from the greatest, where ``key`` puts it."""
+    wanted, low, high = key(item), 0, len(items)
+    while low < high:
+        middle = (low + high) // 2
+        if key(items[middle]) > wanted:
+            low = middle + 1
+        else:
+            high = middle
+    items.insert(low, item)
+
+
+def _by_name(claimant: Claimant) -> tuple[str, str]:
+    return claimant.name.lower(), claimant.slug  # two may share a name, each with an address of their own
 
 
 def link_related(claim: Claim, by_slug: dict[str, Claim]) -> None:
@@ -61,10 +182,13 @@ def link_related(claim: Claim, by_slug: dict[str, Claim]) -> None:
     claim.related = [*filter(None, map(by_slug.get, claim.related_slugs))]
 
 
+def _correction_order(correction: Correction) -> tuple:
+    return correction.date, correction.claim.slug
+
+
 def corrections_of(claims: list[Claim]) -> list:
     """Every correction of every claim, newest first."""
-    return sorted(itertools.chain.from_iterable(map(_corrections, claims)),
-                  key=lambda c: (c.date, c.claim.slug), reverse=True)
+    return sorted(itertools.chain.from_iterable(map(_corrections, claims)), key=_correction_order, reverse=True)
 
 
 def disassemble(site: Site) -> None:
@@ -72,7 +196,8 @@ def disassemble(site: Site) -> None:
     that a model no one uses any more is freed at once, by reference counting. Left linked,
     only the cycle collector frees it, which must walk every live object to find it: 0.3 s at
     10,000 claims, which a long-running preview would spend after every save. The claims
-    themselves, and the verdicts and sources, may serve the next update (read/reuse.py)."""
+    themselves, and the verdicts and sources, may serve the next update (read/reuse.py), and
+    the lists themselves the next assembly (Assembly), which holds them but not the holders'."""
     for holder in (*site.verdicts, *site.topics, *site.claimants, *site.sources, *site.people):
         holder.claims = []
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from ..digest import digest_of
-from .assemble import assemble_site, unlink
+from .assemble import Assembly, assemble_site, unlink
 from .languages import ClaimTranslation, SiteTranslation, Translations
 from .site import Citation, Claim, Claimant, Contact, Content, Correction, Page, Site, SiteConfig, Source
 
@@ -33,12 +33,18 @@ class Copies(Protocol):
     def next_update(self) -> None: ...
 
 
-def assemble_editions(config: SiteConfig, content: Content, copies: Copies) -> Site:
+def assemble_editions(config: SiteConfig, content: Content, copies: Copies,
+                      assemblies: dict[str, Assembly] | None = None) -> Site:
     """The default language's site, assembled from ``content`` as it is, with every other
-    language's edition in its ``editions``."""
-    site = assemble_site(config, content)
-    site.editions = [edition(config, content, translation, content.translations.get(code) or Translations(), copies)
-                     for code, translation in config.translations.items()]
+    language's edition in its ``editions``. ``assemblies``: each edition's last assembly, by
+    language, which this one patches (assemble.py) and replaces."""
+    assemblies = {} if assemblies is None else assemblies
+    site, assemblies[config.language] = assemble_site(config, content, assemblies.get(config.language))
+    site.editions = []
+    for code, translation in config.translations.items():
+        made, assemblies[code] = edition(config, content, translation, content.translations.get(code) or Translations(),
+                                         copies, assemblies.get(code))
+        site.editions.append(made)
     for dropped in copies.dropped():
         if isinstance(dropped, Claim):
             unlink(dropped)  # freed at once, as read_site does for the default's claims
@@ -47,7 +53,7 @@ def assemble_editions(config: SiteConfig, content: Content, copies: Copies) -> S
 
 
 def edition(config: SiteConfig, content: Content, translation: SiteTranslation, files: Translations,
-            copies: Copies) -> Site:
+            copies: Copies, last: Assembly | None = None) -> tuple[Site, Assembly]:
     """The edition in ``translation``'s language: copies of every record, with the texts translated."""
     language, default = translation.language, config.language
 
@@ -90,7 +96,7 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
     pages = [translated_page(page, files.pages.get(page.slug), default) for page in content.pages]
     withdrawn = [replace(w, verdict=verdicts[w.verdict.slug]) for w in content.withdrawn]
     return assemble_site(edition_config, Content(list(sources.values()), claims, pages, withdrawn, [],
-                                                 list(people.values())))
+                                                 list(people.values())), last)
 
 
 def translated_source(source: Source, notes: tuple[str, str] | None, default: str) -> Source:

@@ -6,8 +6,10 @@ leaves out the same files, hidden ones, so that they all agree on what the site 
 
 from __future__ import annotations
 
+import functools
 import operator
 import os
+from collections.abc import Callable
 import re
 from pathlib import Path
 
@@ -84,10 +86,8 @@ def listed(folder: Path, pattern: str, problems: Problems, recursive: bool = Fal
     folders = [folder]
     known = known or {}
     found = sorted(_entries(folder, recursive, problems, folders), key=lambda item: item[0].path)
-    names: dict[tuple[Path, str], set[str]] = {}  # in each folder, the names written in lower case
-    for entry, parent in found:
-        names.setdefault((parent, entry.name.lower()), set()).add(entry.name)
     reserved = RESERVED_NAMES.get(folder.name, {})
+    names = functools.cache(lambda: _lower_names(found))  # needed only to report a name
     files = []
     for entry, parent in found:
         name = entry.name
@@ -100,9 +100,12 @@ def listed(folder: Path, pattern: str, problems: Problems, recursive: bool = Fal
             continue
         if entry.is_dir(follow_symlinks=False):
             continue
-        path = known.get(entry.path) or parent / name
-        if _usable_name(path, name, suffix, reserved, problems, names, parent):
+        path = known.get(entry.path)
+        if path is not None:  # listed last time: whether a name is usable depends on it alone
             files.append(path)
+        elif translated_name(name[:-len(suffix)]) is None and \
+                _usable_name(parent / name, name, suffix, reserved, problems, names, parent):
+            files.append(parent / name)
     return files, folders
 
 
@@ -112,7 +115,7 @@ TRANSLATED = re.compile(rf"([a-z0-9]+(?:-[a-z0-9]+)*)\.({LANGUAGE_CODE.pattern})
 def translated_name(stem: str) -> tuple[str, str] | None:
     """The name of the file a file named ``stem`` translates, and the language: ("about", "uk")
     for "about.uk"; None for a file of its own."""
-    found = TRANSLATED.fullmatch(stem)
+    found = TRANSLATED.fullmatch(stem) if "." in stem else None  # (asked of every file of a folder)
     return (found[1], found[2]) if found else None
 
 
@@ -141,14 +144,12 @@ def _translations_listed(folder: Path, suffix: str, recursive: bool,
 
 
 def _usable_name(path: Path, name: str, suffix: str, reserved: dict[str, str], problems: Problems,
-                 names: dict[tuple[Path, str], set[str]], parent: Path) -> bool:
+                 names: Callable[[], dict], parent: Path) -> bool:
     """Whether the file name ``name`` makes a usable address, after reporting why not.
-    ``names`` are content_files' names by folder and lower case; ``parent`` is the file's folder."""
-    stem = name[: -len(suffix)]
-    if translated_name(stem) is not None:
-        return False  # a translation of another file: translation_files()
+    ``names()``: the names in each folder (_lower_names); ``parent`` is the file's folder."""
+    stem = name[: -len(suffix)]  # not a translation's (listed() leaves those to translation_files())
     if not name.endswith(suffix) or not SLUG_PATTERN.match(stem):
-        _report_unusable_name(path, name, stem, suffix, problems, names, parent)
+        _report_unusable_name(path, name, stem, suffix, problems, names(), parent)
         return False
     problem = slug_problem(stem)
     if problem is None and stem in reserved:
@@ -164,7 +165,7 @@ def _usable_name(path: Path, name: str, suffix: str, reserved: dict[str, str], p
 def _report_unusable_name(path: Path, name: str, stem: str, suffix: str, problems: Problems,
                           names: dict[tuple[Path, str], set[str]], parent: Path) -> None:
     """Say why ``name`` cannot be an address (upper case, another ending, other characters), and
-    what to rename it to."""
+    what to rename it to; ``names`` as _lower_names gives them."""
     fixed = slugify(stem) or "name"
     fixed = (slug_problem(fixed) or (None, fixed))[1] + suffix  # never suggest "con.md"
     taken = bool(names.get((parent, fixed), set()) - {name})
@@ -180,6 +181,14 @@ def _report_unusable_name(path: Path, name: str, stem: str, suffix: str, problem
         "merge the two, or give this one another name in lower-case letters, digits and hyphens" if taken
         else f'rename it to "{fixed}": lower-case letters, digits and hyphens only',
     )
+
+
+def _lower_names(found: list) -> dict[tuple[Path, str], set[str]]:
+    """The names of listed()'s entries by folder and the name in lower case."""
+    names: dict[tuple[Path, str], set[str]] = {}
+    for entry, parent in found:
+        names.setdefault((parent, entry.name.lower()), set()).add(entry.name)
+    return names
 
 
 # Pages become top-level folders of the site, beside the folders the build writes itself.
