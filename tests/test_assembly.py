@@ -62,7 +62,8 @@ def edits(content, rng: random.Random, copies: list, named: set):
         "published": lambda: path.write_text(text.replace("published: 2025-03-05", f"published: 2024-02-{number % 28 + 1:02d}"),
                                              "utf-8"),
         "title": lambda: path.write_text(text.replace("title: Budget doubled", f"title: Budget doubled {number}"), "utf-8"),
-        "draft": lambda: path.write_text(text.replace("claim_wording:", "draft: true\nclaim_wording:"), "utf-8"),
+        "draft": lambda: path.write_text(text if "draft: true" in text else
+                                         text.replace("claim_wording:", "draft: true\nclaim_wording:"), "utf-8"),
         "related": lambda: (named.update(others), path.write_text(
             text.replace("related: [rain-record]", f"related: [{', '.join(others)}]"), "utf-8")),
         "correction gone": lambda: path.write_text(text.replace(
