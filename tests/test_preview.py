@@ -543,6 +543,24 @@ def test_a_claim_is_made_again_only_when_its_file_or_what_it_links_to_changed(pr
     assert again["rain-record"] is after["rain-record"]  # which does not cite it
 
 
+def test_a_claim_file_added_or_deleted_makes_again_only_the_claims_naming_it_as_related(project, settled):
+    """A new claim changes which addresses there are, which claims are checked against: the
+    claims that do not name it as related are given again, the one that does is made again
+    (and reports it once it is gone), and the preview is what reading it all afresh gives."""
+    updates = Engine(project, documents=engine.DocumentCache())
+    before = {claim.slug: claim for claim in updates.update(NoSink()).site.claims}
+    edit(project.content_dir / RAIN, "claim_wording:", "related: [budget-copy]\nclaim_wording:")
+    copy = copies_of_budget_doubled(project.content_dir, 1)[0].rename(project.content_dir / "claims/budget-copy.md")
+    after = {claim.slug: claim for claim in updates.update(NoSink()).site.claims}
+    assert after["budget-doubled"] is before["budget-doubled"]
+    assert [claim.slug for claim in after["rain-record"].related] == ["budget-copy"]
+    copy.unlink()
+    with pytest.raises(BuildFailed) as failed:
+        updates.update(NoSink())
+    assert [(p.path.name, p.message) for p in failed.value.problems.errors] == [
+        ("rain-record.md", 'unknown related claim "budget-copy"')]
+
+
 def test_a_claims_translation_is_made_again_only_when_it_or_the_original_changed(project, settled):
     """The same for an edition's copy of a claim: kept while its translation's file and the original's are."""
     updates = Engine(project, documents=engine.DocumentCache())

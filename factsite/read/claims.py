@@ -44,10 +44,10 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     people = people or {}
     # The same object while the settings, the sources, the people and the claims' addresses are
     # (tuples of the dicts' items: a new order, from a new listing, makes a new context, which is safe).
-    last_context = reuse.kept(("claims' context",))
-    context = reuse.computed(("claims' context",), (config, tuple(sources.items()), frozenset(slugs),
-                                                     tuple(people.items())),
-                             lambda: ClaimContext(config, sources, slugs, people))
+    last_context, last_links = reuse.kept(("claims' context",)), reuse.inputs(("claims' context",))
+    links = (config, tuple(sources.items()), frozenset(slugs), tuple(people.items()))
+    context = reuse.computed(("claims' context",), links, lambda: ClaimContext(config, sources, slugs, people))
+    renamed = come_or_gone(last_links, links)
     read_files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
     check_aliases([(slug, file) for (slug, _), file in zip(ordered, read_files) if file and file.values["aliases"]],
                   paths, problems)
@@ -57,7 +57,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
             if files is not None:
                 files[slug] = file
             key = ("claim", slug)
-            inputs = kept_inputs(reuse, key, file, context, last_context)
+            inputs = kept_inputs(reuse, key, file, context, last_context, renamed)
             claim = reuse.made(key, inputs,  # its lambda is called at once:
                                lambda found: claim_from(file, slug, context, found), problems)  # noqa: B023
             if claim is not None:
@@ -98,10 +98,27 @@ class FieldLines(Mapping):
         return sum(1 for _ in self)
 
 
-def kept_inputs(reuse: Reuse, key, file: ClaimFile, context: ClaimContext, last_context) -> tuple:
-    """claim_inputs(file, context), or the inputs the claim had last time if the file and the
-    context are the same objects as then, as every claim's were made with the last context."""
-    inputs = reuse.inputs(key) if context is last_context else None
+def come_or_gone(last: tuple | None, now: tuple) -> frozenset[str] | None:
+    """The claims' addresses that came or went between the last context's inputs and these,
+    if they are all that changed; None if anything else did."""
+    if last is None or last[:2] != now[:2] or last[3:] != now[3:]:
+        return None
+    return last[2] ^ now[2]
+
+
+def kept_inputs(reuse: Reuse, key, file: ClaimFile, context: ClaimContext, last_context,
+                renamed: frozenset[str] | None) -> tuple:
+    """claim_inputs(file, context), or the inputs the claim had last time if the file is the same
+    object as then, and so is the context (every claim was made with the last one) or it differs
+    only in addresses (``renamed``, come_or_gone's) the file does not name as related, and no name
+    in the file was unknown then (the messages about those suggest the addresses there are)."""
+    inputs = None
+    if context is last_context:
+        inputs = reuse.inputs(key)
+    elif renamed is not None and renamed.isdisjoint(file.values["related"]):
+        inputs = reuse.inputs(key)
+        if inputs is not None and inputs[-1] is last_context:  # claim_inputs' ``unknown``
+            inputs = None
     return inputs if inputs is not None and inputs[0] is file else claim_inputs(file, context)
 
 
