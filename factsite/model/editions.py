@@ -29,6 +29,8 @@ class Copies(Protocol):
     too (render/kept.py)."""
 
     def computed(self, key, inputs: tuple, compute: Callable[[], T]) -> T: ...
+    def inputs(self, key) -> tuple | None: ...
+    def given_again(self, key): ...
     def dropped(self) -> list: ...
     def next_update(self) -> None: ...
 
@@ -84,8 +86,18 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
                                             lambda: replace(original, name=name, slug=slug, claims=[]))
         return claimants[original.slug]
 
+    # Whether the records a claim's copy links to are the very copies the last update linked to:
+    # if so, a claim whose original, translation and claimant are the same as then is the same copy.
+    links = (*verdicts.values(), *topics.values(), *sources.values(), *people.values())
+    same_links = copies.inputs((language.code, "links", "")) == links
+    copy("links", "", links, lambda: None)
+
     def claim_copy(claim: Claim) -> Claim:
         translated, claimant = files.claims.get(claim.slug), claimant_of(claim)
+        if same_links:  # (asked of every claim on every save: the few checks that tell it is the same)
+            inputs = copies.inputs((language.code, "claim", claim.slug))
+            if inputs is not None and inputs[0] is claim and inputs[1] is translated and inputs[2] is claimant:
+                return copies.given_again((language.code, "claim", claim.slug))
         linked = (verdicts[claim.verdict.slug], *(topics[t.slug] for t in claim.topics),
                   *(sources[c.source.id] for c in claim.citations), claim.appeared_in and sources[claim.appeared_in.id],
                   *(people[p.id] for p in claim.authors + claim.editors))

@@ -45,6 +45,12 @@ class Reuse:
         kept = self._given_again(key, inputs)  # no function made unless it is needed: asked of every claim
         return (kept or self._made_again(key, inputs, lambda reported: compute()))[1]
 
+    def given_again(self, key):
+        """What was made for ``key`` last time, given again without comparing its inputs: for a
+        caller that compared them itself (model/editions.py, which compares a few of them)."""
+        kept = self.now[key] = self.last[key]
+        return kept[1]
+
     def remade(self, key, inputs: tuple, compute: Callable[[], T]) -> T:
         """computed(), made again even if ``inputs`` are the same: for a caller that knows that
         something they do not cover changed (render/claim_rows.unchanged_lists)."""
