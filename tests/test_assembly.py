@@ -69,6 +69,9 @@ def edits(content, rng: random.Random, copies: list, named: set):
         "correction gone": lambda: path.write_text(text.replace(
             "corrections:\n  - date: 2025-03-09\n    note: An earlier version gave the 2020 figure as 11 million.\n",
             "").replace("updated: 2025-03-09\n", ""), "utf-8"),
+        "corrections on one day": lambda: path.write_text(text.replace(
+            "corrections:\n", "corrections:\n  - date: 2025-03-09\n    note: Another mistake put right that day.\n"),
+            "utf-8"),
         "topics": lambda: path.write_text(text.replace("topics: [budget]", "topics: [budget, weather]"), "utf-8"),
         "claimant": lambda: path.write_text(text.replace("claimant: The Mayor", "claimant: The Governor"), "utf-8"),
         "verdict": lambda: path.write_text(text.replace('verdict: "false"', "verdict: unproven"), "utf-8"),
@@ -104,3 +107,21 @@ def test_a_list_no_claim_of_which_changed_is_kept_as_it_was(project, settled):
     assert next(t for t in after.topics if t.slug == "budget").claims is not budget
     assert [c.title for c in budget if c.slug == "budget-01"] == ["Budget doubled 1"]  # the last one's, unchanged
     assert shapes(after) == shapes(read_site(project)[0])
+
+
+def test_after_a_patch_that_crashed_the_next_assembly_is_made_anew(project, settled, monkeypatch):
+    """Should patching ever fail on what the last assembly kept, the preview is not stuck with it:
+    the update after the crash assembles everything."""
+    from factsite.model import assemble
+
+    def broken(last, claims):
+        raise RuntimeError("a bug in patching")
+
+    copies = copies_of_budget_doubled(project.content_dir, 2)
+    reader = Reader(project)
+    reader.read()
+    monkeypatch.setattr(assemble, "patched", broken)
+    copies[0].write_text(copies[0].read_text("utf-8").replace("title: Budget doubled", "title: Budget halved"), "utf-8")
+    with pytest.raises(RuntimeError):
+        reader.read()
+    assert shapes(reader.read()) == shapes(read_site(project)[0])

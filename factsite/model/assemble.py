@@ -161,11 +161,13 @@ def patched_corrections(corrections: list[Correction], removed: list[Claim], add
 
 
 def put_in_place(items: list, item, key: Callable) -> None:
-    """Put ``item`` into ``items``, sorted by ``key`` from the greatest, where ``key`` puts it."""
+    """Put ``item`` into ``items``, sorted by ``key`` from the greatest, where ``key`` puts it:
+    after those with the same key, as sorting keeps items with the same key in the order they
+    came (a claim's corrections of one day)."""
     wanted, low, high = key(item), 0, len(items)
     while low < high:
         middle = (low + high) // 2
-        if key(items[middle]) > wanted:
+        if key(items[middle]) >= wanted:
             low = middle + 1
         else:
             high = middle

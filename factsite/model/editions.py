@@ -39,13 +39,14 @@ def assemble_editions(config: SiteConfig, content: Content, copies: Copies,
                       assemblies: dict[str, Assembly] | None = None) -> Site:
     """The default language's site, assembled from ``content`` as it is, with every other
     language's edition in its ``editions``. ``assemblies``: each edition's last assembly, by
-    language, which this one patches (assemble.py) and replaces."""
+    language, which this one patches (assemble.py) and replaces; taken out first, so that an
+    assembly that crashed is not patched again at the next update, but made anew."""
     assemblies = {} if assemblies is None else assemblies
-    site, assemblies[config.language] = assemble_site(config, content, assemblies.get(config.language))
+    site, assemblies[config.language] = assemble_site(config, content, assemblies.pop(config.language, None))
     site.editions = []
     for code, translation in config.translations.items():
         made, assemblies[code] = edition(config, content, translation, content.translations.get(code) or Translations(),
-                                         copies, assemblies.get(code))
+                                         copies, assemblies.pop(code, None))
         site.editions.append(made)
     for dropped in copies.dropped():
         if isinstance(dropped, Claim):
