@@ -105,6 +105,8 @@ def patched(last: Assembly, claims: list[Claim]) -> Assembly | None:
     if len(gone) + len(new) > PATCHED_AT_MOST or any(map(operator.is_not, map(_claimant, last.claims),
                                                            last.claimants)):
         return None
+    if not gone and not new:
+        return last  # (its lists are the site's holders' at the last assembly: assemble_site keeps those alone)
     removed, added = [last.by_id[at] for at in gone], newest_first([by_id[at] for at in new])
     ordered, by_slug = list(last.claims), dict(last.by_slug)
     lists, naming = Copied(last.lists), Copied(last.naming)
@@ -137,11 +139,11 @@ class Copied(dict):
 
     def __init__(self, lists: dict):
         super().__init__(lists)
-        self.copied: set[int] = set()
+        self.copied: set = set()
 
     def own(self, key) -> list:
-        if id(key) not in self.copied:
-            self.copied.add(id(key))
+        if key not in self.copied:  # (a holder is its own key, by identity; a slug by its letters)
+            self.copied.add(key)
             self[key] = list(self.get(key, ()))
         return self[key]
 
@@ -199,7 +201,7 @@ def disassemble(site: Site) -> None:
     only the cycle collector frees it, which must walk every live object to find it: 0.3 s at
     10,000 claims, which a long-running preview would spend after every save. The claims
     themselves, and the verdicts and sources, may serve the next update (read/reuse.py), and
-    the lists themselves the next assembly (Assembly), which holds them but not the holders'."""
+    the lists themselves the next assembly (Assembly), which reaches none through a holder."""
     for holder in (*site.verdicts, *site.topics, *site.claimants, *site.sources, *site.people):
         holder.claims = []
 

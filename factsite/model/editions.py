@@ -30,7 +30,7 @@ class Copies(Protocol):
 
     def computed(self, key, inputs: tuple, compute: Callable[[], T]) -> T: ...
     def inputs(self, key) -> tuple | None: ...
-    def given_again(self, key): ...
+    def given_unchecked(self, key): ...
     def dropped(self) -> list: ...
     def next_update(self) -> None: ...
 
@@ -39,14 +39,16 @@ def assemble_editions(config: SiteConfig, content: Content, copies: Copies,
                       assemblies: dict[str, Assembly] | None = None) -> Site:
     """The default language's site, assembled from ``content`` as it is, with every other
     language's edition in its ``editions``. ``assemblies``: each edition's last assembly, by
-    language, which this one patches (assemble.py) and replaces; taken out first, so that an
-    assembly that crashed is not patched again at the next update, but made anew."""
-    assemblies = {} if assemblies is None else assemblies
-    site, assemblies[config.language] = assemble_site(config, content, assemblies.pop(config.language, None))
+    language, which this one patches (assemble.py) and replaces. All are taken out first: an
+    assembly that crashed is made anew at the next update rather than patched again, and a
+    language no longer in the settings keeps none."""
+    last, assemblies = dict(assemblies or {}), {} if assemblies is None else assemblies
+    assemblies.clear()
+    site, assemblies[config.language] = assemble_site(config, content, last.get(config.language))
     site.editions = []
     for code, translation in config.translations.items():
         made, assemblies[code] = edition(config, content, translation, content.translations.get(code) or Translations(),
-                                         copies, assemblies.pop(code, None))
+                                         copies, last.get(code))
         site.editions.append(made)
     for dropped in copies.dropped():
         if isinstance(dropped, Claim):
@@ -98,7 +100,7 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
         if same_links:  # (asked of every claim on every save: the few checks that tell it is the same)
             inputs = copies.inputs((language.code, "claim", claim.slug))
             if inputs is not None and inputs[0] is claim and inputs[1] is translated and inputs[2] is claimant:
-                return copies.given_again((language.code, "claim", claim.slug))
+                return copies.given_unchecked((language.code, "claim", claim.slug))
         linked = (verdicts[claim.verdict.slug], *(topics[t.slug] for t in claim.topics),
                   *(sources[c.source.id] for c in claim.citations), claim.appeared_in and sources[claim.appeared_in.id],
                   *(people[p.id] for p in claim.authors + claim.editors))

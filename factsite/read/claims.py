@@ -44,10 +44,10 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     people = people or {}
     # The same object while the settings, the sources, the people and the claims' addresses are
     # (tuples of the dicts' items: a new order, from a new listing, makes a new context, which is safe).
-    last_context, last_links = reuse.kept(("claims' context",)), reuse.inputs(("claims' context",))
-    links = (config, tuple(sources.items()), frozenset(slugs), tuple(people.items()))
-    context = reuse.computed(("claims' context",), links, lambda: ClaimContext(config, sources, slugs, people))
-    renamed = come_or_gone(last_links, links)
+    last_context, last_inputs = reuse.kept(("claims' context",)), reuse.inputs(("claims' context",))
+    context_inputs = (config, tuple(sources.items()), frozenset(slugs), tuple(people.items()))
+    context = reuse.computed(("claims' context",), context_inputs, lambda: ClaimContext(config, sources, slugs, people))
+    came_or_went = come_or_gone(last_inputs, context_inputs)
     read_files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
     check_aliases([(slug, file) for (slug, _), file in zip(ordered, read_files) if file and file.values["aliases"]],
                   paths, problems)
@@ -57,7 +57,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
             if files is not None:
                 files[slug] = file
             key = ("claim", slug)
-            inputs = kept_inputs(reuse, key, file, context, last_context, renamed)
+            inputs = kept_inputs(reuse, key, file, context, last_context, came_or_went)
             claim = reuse.made(key, inputs,  # its lambda is called at once:
                                lambda found: claim_from(file, slug, context, found), problems)  # noqa: B023
             if claim is not None:
@@ -107,15 +107,15 @@ def come_or_gone(last: tuple | None, now: tuple) -> frozenset[str] | None:
 
 
 def kept_inputs(reuse: Reuse, key, file: ClaimFile, context: ClaimContext, last_context,
-                renamed: frozenset[str] | None) -> tuple:
+                came_or_went: frozenset[str] | None) -> tuple:
     """claim_inputs(file, context), or the inputs the claim had last time if the file is the same
     object as then, and so is the context (every claim was made with the last one) or it differs
-    only in addresses (``renamed``, come_or_gone's) the file does not name as related, and no name
+    only in addresses (``came_or_went``, come_or_gone's) the file does not name as related, and no name
     in the file was unknown then (the messages about those suggest the addresses there are)."""
     inputs = None
     if context is last_context:
         inputs = reuse.inputs(key)
-    elif renamed is not None and renamed.isdisjoint(file.values["related"]):
+    elif came_or_went is not None and came_or_went.isdisjoint(file.values["related"]):
         inputs = reuse.inputs(key)
         if inputs is not None and inputs[-1] is last_context:  # claim_inputs' ``unknown``
             inputs = None

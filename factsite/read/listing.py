@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import operator
 import os
-from collections.abc import Callable
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import Problems

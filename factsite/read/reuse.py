@@ -45,7 +45,7 @@ class Reuse:
         kept = self._given_again(key, inputs)  # no function made unless it is needed: asked of every claim
         return (kept or self._made_again(key, inputs, lambda reported: compute()))[1]
 
-    def given_again(self, key):
+    def given_unchecked(self, key):
         """What was made for ``key`` last time, given again without comparing its inputs: for a
         caller that compared them itself (model/editions.py, which compares a few of them)."""
         kept = self.now[key] = self.last[key]
