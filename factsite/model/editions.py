@@ -42,7 +42,8 @@ def assemble_editions(config: SiteConfig, content: Content, copies: Copies,
     language, which this one patches (assemble.py) and replaces. All are taken out first: an
     assembly that crashed is made anew at the next update rather than patched again, and a
     language no longer in the settings keeps none."""
-    last, assemblies = dict(assemblies or {}), {} if assemblies is None else assemblies
+    assemblies = {} if assemblies is None else assemblies
+    last = dict(assemblies)
     assemblies.clear()
     site, assemblies[config.language] = assemble_site(config, content, last.get(config.language))
     site.editions = []
