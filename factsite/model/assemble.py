@@ -39,7 +39,9 @@ class Assembly:
     by_id: dict[int, Claim]  # each by id(): the claims are held here, so no other object can take their id
     claimants: tuple[Claimant, ...]  # each claim's, in the same order
     by_slug: dict[str, Claim]
-    naming: dict[str, list[Claim]]  # by slug, the claims that name it as related
+    # By slug, the claims that name it as related: made by the first patch (naming_index), as a
+    # build that assembles once never needs it.
+    naming: dict[str, list[Claim]] | None
     lists: dict  # each verdict's, topic's, source's, person's and claimant's claims, by the holder
     corrections: list[Correction]  # newest first
 
@@ -76,12 +78,9 @@ def assembled(claims: list[Claim], holders: list) -> Assembly:
     by_slug = {claim.slug: claim for claim in claims}
     for holder in holders:
         holder.claims = []
-    naming: dict[str, list[Claim]] = {}
     for claim in claims:  # (every claim, on every update of the preview: kept to the few steps it needs)
         if claim.related_slugs:
             link_related(claim, by_slug)
-            for slug in dict.fromkeys(claim.related_slugs):
-                naming.setdefault(slug, []).append(claim)
         else:
             claim.related = []
         for holder in claim.holders:
@@ -92,7 +91,7 @@ def assembled(claims: list[Claim], holders: list) -> Assembly:
     for claim in claims:
         claim.claimant.claims.append(claim)
     lists = {holder: holder.claims for holder in itertools.chain(holders, claimants)}
-    return Assembly(claims, dict(zip(map(id, claims), claims)), tuple(map(_claimant, claims)), by_slug, naming,
+    return Assembly(claims, dict(zip(map(id, claims), claims)), tuple(map(_claimant, claims)), by_slug, None,
                     lists, corrections_of(claims))
 
 
@@ -109,7 +108,7 @@ def patched(last: Assembly, claims: list[Claim]) -> Assembly | None:
         return last  # (its lists are the site's holders' at the last assembly: assemble_site keeps those alone)
     removed, added = [last.by_id[at] for at in gone], newest_first([by_id[at] for at in new])
     ordered, by_slug = list(last.claims), dict(last.by_slug)
-    lists, naming = Copied(last.lists), Copied(last.naming)
+    lists, naming = Copied(last.lists), Copied(naming_index(last.claims) if last.naming is None else last.naming)
     for claim in removed:
         ordered.remove(claim)  # by identity: the model's classes compare so
         for holder in (*claim.holders, claim.claimant):
@@ -131,6 +130,15 @@ def patched(last: Assembly, claims: list[Claim]) -> Assembly | None:
         link_related(claim, by_slug)
     return Assembly(ordered, by_id, tuple(map(_claimant, ordered)), by_slug, naming, lists,
                     patched_corrections(last.corrections, removed, added))
+
+
+def naming_index(claims: list[Claim]) -> dict[str, list[Claim]]:
+    """By slug, the claims of ``claims`` that name it as related."""
+    naming: dict[str, list[Claim]] = {}
+    for claim in claims:
+        for slug in dict.fromkeys(claim.related_slugs):
+            naming.setdefault(slug, []).append(claim)
+    return naming
 
 
 class Copied(dict):
