@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from factsite.engine import Project
+from factsite.runtime import available_cores
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -39,7 +39,7 @@ def pytest_unconfigure(config):
 def pytest_xdist_auto_num_workers(config):
     """`-n auto`: a worker per core, but no more than four: each may start Chromium and builds
     that use every core themselves."""
-    return min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return min(4, available_cores())
 
 
 @pytest.fixture
