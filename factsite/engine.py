@@ -214,7 +214,7 @@ class Engine:
         return Renderer(site, self.project.templates_dir, self.project.static_dir, source_date(),
                         cards=self.settings.cards, search=self.settings.search, env=env,
                         card_cache=self.card_cache, compiled_templates=self.compiled_templates,
-                        kept=self.kept.setdefault(language, Kept()))
+                        kept=self.kept.setdefault(language, Kept()), assembly=self.assemblies.get(language))
 
 
 class NoSink:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from .site import Claim, Claimant, Content, Correction, Site, SiteConfig
 
@@ -44,6 +45,29 @@ class Assembly:
     naming: dict[str, list[Claim]] | None
     lists: dict  # each verdict's, topic's, source's, person's and claimant's claims, by the holder
     corrections: list[Correction]  # newest first
+    # What it changed of the assembly it patched, for the stages after it (render/claim_rows.py):
+    # named by that assembly's token (None: assembled anew), as holding it would hold its lists.
+    since: object = None
+    came: tuple[Claim, ...] = ()  # the claims put in
+    went: tuple[Claim, ...] = ()  # the claims taken out
+    token: object = field(default_factory=object)  # equal to no other assembly's
+
+    def changes_since(self, token: object) -> Changes | None:
+        """The claims put in and taken out since the assembly whose token is ``token``, if this
+        one is that very assembly (none) or was patched from it; None if that is not known."""
+        if token is self.token:
+            return Changes((), (), self.naming or {})
+        if token is None or token is not self.since:
+            return None
+        return Changes(self.came, self.went, self.naming)
+
+
+class Changes(NamedTuple):
+    """An assembly's claims come and gone since another, and which claims name each as related."""
+
+    came: tuple[Claim, ...]
+    went: tuple[Claim, ...]
+    naming: dict[str, list[Claim]]
 
 
 def assemble_site(config: SiteConfig, content: Content, last: Assembly | None = None) -> tuple[Site, Assembly]:
@@ -129,7 +153,7 @@ def patched(last: Assembly, claims: list[Claim]) -> Assembly | None:
             added, *(naming.get(c.slug, ()) for c in removed + added))}.values():
         link_related(claim, by_slug)
     return Assembly(ordered, by_id, tuple(map(_claimant, ordered)), by_slug, naming, lists,
-                    patched_corrections(last.corrections, removed, added))
+                    patched_corrections(last.corrections, removed, added), last.token, tuple(added), tuple(removed))
 
 
 def naming_index(claims: list[Claim]) -> dict[str, list[Claim]]:

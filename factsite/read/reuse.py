@@ -42,8 +42,24 @@ class Reuse:
 
     def computed(self, key, inputs: tuple, compute: Callable[[], T]) -> T:
         """made(), for a result that reports nothing (what rendering works out: render/kept.py)."""
-        kept = self._given_again(key, inputs)  # no function made unless it is needed: asked of every claim
-        return (kept or self._made_again(key, inputs, lambda reported: compute()))[1]
+        kept = self.last.get(key)  # (_given_again, spelt out: asked of every claim on every update)
+        if kept is not None and kept[0] == inputs:
+            self.now[key] = kept
+            return kept[1]
+        return self._made_again(key, inputs, lambda reported: compute())[1]
+
+    def carried(self, changed) -> None:
+        """Give again every result kept last time but those of the ``changed`` keys, without
+        comparing their inputs: for a caller that knows nothing else changed, and asks for those
+        (render/claim_rows.py). Their inputs and results go to changed_inputs() as usual."""
+        self.now = dict(self.last)
+        for key in changed:
+            self.now.pop(key, None)
+
+    def results(self, keys) -> list:
+        """This update's result for each of ``keys``, each of which it made or gave again."""
+        now = self.now
+        return [now[key][1] for key in keys]
 
     def given_unchecked(self, key):
         """What was made for ``key`` last time, given again without comparing its inputs: for a

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from ..checks.published import claim_data
 from ..digest import digest_of
+from ..model.assemble import Changes
 from ..model.site import Claim, Claimant
 from ..read.reuse import Reuse
 from .structured_data import review_key, to_json
@@ -52,31 +53,53 @@ class RowChanges(NamedTuple):
 
     slugs: set  # of each claim whose row was made again, is new or is gone
     holders: set  # whose lists may hold other claims (model/site.Claim.holders, and claimants)
+    # If known (model/assemble.Assembly.changes_since): by slug, the claims naming it as
+    # related; the claims that came, and went, since the last update's rows.
+    naming: dict[str, list[Claim]] | None = None
+    came: tuple[Claim, ...] | None = None
+    went: tuple[Claim, ...] | None = None
 
 
-def claim_rows(claims: list[Claim], kept: Reuse) -> tuple[dict[str, ClaimRow], RowChanges]:
+def claim_rows(claims: list[Claim], kept: Reuse, assembled: Changes | None = None
+               ) -> tuple[dict[str, ClaimRow], RowChanges]:
     """Each claim's row, by slug in the order of ``claims``: the last update's where the claim and
     its claimant are the same objects; and what changed since: the claims whose row is not the last
     update's, and the lists of their holders and claimants, as they were and as they are. A claim
     given again with the same claimant is in the same lists as before, at the same place
     (model/assemble.py sorts them by its date and slug), so a list of none of these holders holds
-    the very claims it held at the last update, and shows the same."""
+    the very claims it held at the last update, and shows the same.
+
+    ``assembled``: the claims that came and went since the assembly the kept rows were made
+    from, if known (Assembly.changes_since). Every other claim is then the same object, with the
+    same claimant (an assembly is patched only then), and its row is given again unlooked at."""
     kept.abandon()  # anything an update that stopped part-way made: not this update's changes
-    rows = {claim.slug: kept.computed(claim.slug, (claim, claim.claimant), functools.partial(row_of, claim))
-            for claim in claims}
-    changes = row_changes(kept)
+    if assembled is None:
+        rows = {claim.slug: kept.computed(claim.slug, (claim, claim.claimant), functools.partial(row_of, claim))
+                for claim in claims}
+    else:
+        kept.carried([claim.slug for claim in assembled.came + assembled.went])
+        for claim in assembled.came:
+            kept.computed(claim.slug, (claim, claim.claimant), functools.partial(row_of, claim))
+        slugs = list(map(_slug, claims))
+        rows = dict(zip(slugs, kept.results(slugs)))
+    changes = row_changes(kept, assembled)
     kept.next_update()
     return rows, changes
 
 
-def row_changes(kept: Reuse) -> RowChanges:
+def row_changes(kept: Reuse, assembled: Changes | None = None) -> RowChanges:
     """What differs from the last update's rows in ``kept``, before its next_update."""
     changes = RowChanges(set(), set())
+    if assembled is not None:
+        changes = RowChanges(set(), set(), assembled.naming, assembled.came, assembled.went)
     for claim, claimant in kept.changed_inputs():
         changes.slugs.add(claim.slug)
         changes.holders.update(claim.holders)
         changes.holders.add(claimant)
     return changes
+
+
+_slug = operator.attrgetter("slug")
 
 
 def unchanged_lists(changes: RowChanges | None) -> Callable[[object], bool]:
@@ -91,3 +114,17 @@ def unchanged_lists(changes: RowChanges | None) -> Callable[[object], bool]:
         return not changes.slugs if holder is None else holder not in changes.holders
 
     return unchanged
+
+
+def moves(changes: RowChanges | None) -> Callable[[object], tuple | None]:
+    """The claims that came to the list of a verdict, topic, source, person or claimant (None: the
+    front page, of every claim), and those that went from it, since the last update (``changes``,
+    Renderer.changes_since); None if that is not known."""
+    if changes is None or changes.came is None:
+        return lambda holder: None
+    by_holder: dict = {}
+    for side, claims in enumerate((changes.came, changes.went)):
+        for claim in claims:
+            for holder in dict.fromkeys((None, *claim.holders, claim.claimant)):
+                by_holder.setdefault(holder, ([], []))[side].append(claim)
+    return lambda holder: by_holder.get(holder, ((), ()))

@@ -20,6 +20,7 @@ class Kept:
     """Each piece by what it was worked out from (read/reuse.Reuse, the same mechanism reading uses)."""
 
     rows: Reuse = field(default_factory=Reuse)  # each claim's row, by slug
+    assembly: object = None  # the token of the assembly the rows were last made from (claim_rows.py)
     reviews: Reuse = field(default_factory=Reuse)  # each review's JSON, by slug
     claim_prints: Reuse = field(default_factory=Reuse)  # each claim page's fingerprint, by slug
     lists: Reuse = field(default_factory=Reuse)  # each list's pages and fingerprints, by its address

@@ -13,20 +13,20 @@ update to the next while none of its claims changed (kept.py, Renderer.changes_s
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from markupsafe import Markup
 
 from ..digest import digest_of
 from .jobs import Output
-from ..model.pagination import CLAIMS_CUT, Listing, PageCut, listing_of, page_cuts
+from ..model.pagination import Listing
 from ..model.site import Claim, Source, claim_url
-from .claim_rows import rows_key, unchanged_lists
+from .claim_rows import moves, unchanged_lists
+from .kept_lists import KeptList, fingerprint_of, kept_list
 from .structured_data import claim_review, to_script_json
 from .templating import count_by_verdict
 
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 
 claim_key = operator.attrgetter("slug")  # asked of every claim of every list: quicker than a function
-claim_date = operator.attrgetter("published")
 
 
 class ClaimPages:
@@ -80,15 +79,31 @@ class ClaimPages:
         rows, layout, kept = self.r.rows, self.r.layout, self.r.kept.claim_prints
         kept.abandon()  # anything an update that stopped part-way made
         changes = self.r.changes_since(kept)
-        changed = changes.slugs if changes is not None else None
-        prints = {}
-        for claim in self.r.site.claims:
-            slug = claim.slug
-            same = changed is not None and slug not in changed and changed.isdisjoint(claim.related_slugs)
-            prints[("claim", slug)] = (kept.computed if same else kept.remade)(
-                slug, (layout, rows[slug]), functools.partial(self.fingerprint_of, claim))
+        claims = self.r.site.claims
+        if changes is not None and changes.naming is not None and kept.inputs(LAYOUT) == (layout,):
+            # Which claims name a changed one is known (model/assemble.Assembly.naming): only
+            # those, and the changed, are looked at.
+            again = {claim.slug: claim for claim in itertools.chain(
+                filter(None, map(self.by_slug.get, changes.slugs)),
+                *(changes.naming.get(slug, ()) for slug in changes.slugs))}.values()
+            kept.carried([*changes.slugs, *(claim.slug for claim in again)])
+            for claim in again:
+                kept.remade(claim.slug, (layout, rows[claim.slug]), functools.partial(self.fingerprint_of, claim))
+        else:
+            changed = changes.slugs if changes is not None else None
+            for claim in claims:
+                slug = claim.slug
+                same = changed is not None and slug not in changed and changed.isdisjoint(claim.related_slugs)
+                (kept.computed if same else kept.remade)(slug, (layout, rows[slug]),
+                                                         functools.partial(self.fingerprint_of, claim))
+        kept.computed(LAYOUT, (layout,), lambda: None)
+        slugs = list(map(claim_key, claims))
+        prints = dict(zip(zip(itertools.repeat("claim"), slugs), kept.results(slugs)))
         kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
         return prints
+
+
+LAYOUT = ("layout",)  # among the claim pages' fingerprints kept, the layout they were made with (a slug is a string)
 
 
 class ListPage(NamedTuple):
@@ -120,22 +135,23 @@ class ListingPages:
         # the same claims (kept.py): most lists do not hold the claim an edit changed.
         layout, kept = renderer.layout, renderer.kept.lists
         kept.abandon()  # anything an update that stopped part-way made
-        same_claims = unchanged_lists(renderer.changes_since(kept))
+        changes = renderer.changes_since(kept)
+        same_claims, moved = unchanged_lists(changes), moves(changes)
         self.pages, self.prints = {}, {}
         self.wholes = {base: claims for _, base, claims, _, _ in lists}  # each list's newest page counts it
         for template, base, claims, context, own in lists:
-            of_list = (layout, template, *context.values(), own)
-            keep = kept.computed if same_claims(next(iter(context.values()), None)) else kept.remade
+            of_list, holder = (layout, template, *context.values(), own), next(iter(context.values()), None)
+            keep = kept.computed if same_claims(holder) else kept.remade
             made = keep(base, of_list, functools.partial(
-                self.list_pages, kept.kept(base), template, base, claims, context, own, of_list))
+                self.list_pages, kept.kept(base), template, base, claims, moved(holder), context, own, of_list))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
         kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
 
-    def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim],
+    def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim], moved: tuple | None,
                    context: dict, own: str, of_list: tuple) -> KeptList:
         """A list's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.kind, base, claims, rows_key(claims), of_list, self.r.shown,
+        return kept_list(before, self.kind, base, claims, moved, of_list, self.r.shown,
                          lambda listing: ListPage(template, listing, context, own), self.shown_by)
 
     def keys(self) -> list[str]:
@@ -174,19 +190,20 @@ class SourcePages:
         # Kept from the last update as the lists' are (ListingPages), by the source and its claims.
         layout, kept = renderer.layout, renderer.kept.sources
         kept.abandon()  # anything an update that stopped part-way made
-        same_claims = unchanged_lists(renderer.changes_since(kept))
+        changes = renderer.changes_since(kept)
+        same_claims, moved = unchanged_lists(changes), moves(changes)
         self.pages, self.prints = {}, {}
         for source in renderer.site.sources:
             keep = kept.computed if same_claims(source) else kept.remade
             made = keep(source.url_path, (layout, source),
-                        functools.partial(self.source_pages, kept.kept(source.url_path), source))
+                        functools.partial(self.source_pages, kept.kept(source.url_path), source, moved(source)))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
         kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
 
-    def source_pages(self, before: KeptList | None, source: Source) -> KeptList:
+    def source_pages(self, before: KeptList | None, source: Source, moved: tuple | None) -> KeptList:
         """The source's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.kind, source.url_path, source.claims, rows_key(source.claims),
+        return kept_list(before, self.kind, source.url_path, source.claims, moved,
                          (self.r.layout, source), self.r.shown, lambda listing: (source, listing), self.shown_by)
 
     def keys(self) -> list[str]:
@@ -214,79 +231,6 @@ class SourcePages:
 
     def fingerprints(self) -> dict:
         return self.prints
-
-
-class KeptList(NamedTuple):
-    """A list's pages and their fingerprints, and what they were worked out from, for the next
-    update (kept_list)."""
-
-    pages: dict  # by address
-    prints: dict  # by job
-    cuts: list[PageCut]
-    starts: list[int]  # where each page starts in the list, newest page first
-    inputs: dict  # by address: what each page's fingerprint was worked out from (its fields, rows_key)
-    listed: tuple  # rows_key of the whole list: what the next update compares its claims with, and its cut
-    of_list: tuple  # what every page shows of the list itself
-
-
-def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim], listed: tuple, of_list: tuple,
-              shown: dict[str, str], page_of: Callable[[Listing], object], shown_by: Callable) -> KeptList:
-    """The pages of a list of claims (``page_of`` each Listing), and their fingerprints (``shown_by``
-    each page's, fingerprint_of); ``listed`` is rows_key(claims). From ``before``, the last update's of
-    the same list, it keeps the cut while the claims' slugs and dates are the same, and a page's
-    fingerprint while its fields and its claims' rows are: an edit that changes one claim of a list
-    of thousands digests one page.
-
-    ``of_list`` is what every page shows of the list itself (the settings, the verdict or source
-    it is of): a page's page_of and shown_by may depend on nothing else but its Listing and, on
-    the list's newest page alone, the whole list. So while ``of_list`` and the cut are the same,
-    only the pages holding a claim whose row changed, and the newest, are made again."""
-    changed = None
-    if before is not None and len(before.listed[0]) == len(claims):
-        changed = sorted(set(changed_positions(before.listed, listed)))
-    # The cut depends on the claims' slugs and dates alone (page_cuts), and a claim that is the
-    # same object has the same: only where the list has another claim need they be compared.
-    same_cut = changed is not None and all(
-        same_place(before.listed[0][at], claims[at]) for at in changed)
-    if same_cut and before.of_list == of_list:
-        made = before._replace(pages=dict(before.pages), prints=dict(before.prints), inputs=dict(before.inputs),
-                               listed=listed)
-        again = {0, *(bisect.bisect_right(before.starts, at) - 1 for at in changed)}
-    else:
-        cuts = before.cuts if same_cut else page_cuts(tuple(map(claim_key, claims)), tuple(map(claim_date, claims)),
-                                                      base, CLAIMS_CUT)
-        made = KeptList({}, {}, cuts, [cut.start for cut in cuts], {}, listed, of_list)
-        again = range(len(cuts))
-    for number in sorted(again):
-        listing = listing_of(claims, base, made.cuts[number])
-        page = made.pages[listing.url] = page_of(listing)
-        fields, on_page = shown_by(page)
-        inputs = made.inputs[listing.url] = (fields, *rows_key(on_page))
-        job = (kind, listing.url)
-        kept = before is not None and before.inputs.get(listing.url) == inputs
-        made.prints[job] = before.prints[job] if kept else fingerprint_of((fields, on_page), shown)
-    return made
-
-
-def same_place(claim: Claim, other: Claim) -> bool:
-    """Whether ``other`` takes ``claim``'s place in a list's cut: the same slug and date."""
-    return claim.slug == other.slug and claim.published == other.published
-
-
-def changed_positions(before: tuple, after: tuple) -> Iterator[int]:
-    """Where two rows_key of lists as long as each other differ: a claim, or its claimant, is
-    another object. At C speed: lists of thousands are compared on every update."""
-    (claims, claimants), (new_claims, new_claimants) = before, after
-    positions = range(len(claims))
-    yield from itertools.compress(positions, map(operator.is_not, claims, new_claims))
-    yield from itertools.compress(positions, map(operator.is_not, claimants, new_claimants))
-
-
-def fingerprint_of(page_shows: tuple[tuple[str, ...], list[Claim]], shown: dict[str, str]) -> str:
-    """A page's fingerprint from what it shows (a kind's ``shown_by``): its own fields, and what it
-    shows of each claim on it (their rows' ``shown``)."""
-    fields, claims = page_shows
-    return digest_of(*fields, *[shown[claim.slug] for claim in claims])
 
 
 def made_in(source: Source) -> list[Claim]:

@@ -29,6 +29,7 @@ from .jobs import Job, JobResult, Output, Writer
 from ..checks.links import OutputIndex, WrittenLinks
 from .i18n import human_date, plural_examples, translations
 from .markup import MarkdownRenderer
+from ..model.assemble import Assembly
 from ..model.search_parts import search_shards, shard_folder
 from ..model.site import Claim, Page, Site, Verdict
 from .claim_rows import ClaimRow, RowChanges, claim_rows
@@ -51,15 +52,18 @@ class Renderer(Addresses):
 
     def __init__(self, site: Site, templates_dir: Path, static_dir: Path, build_date: dt.date | None = None,
                  cards: bool = True, search: bool = True, env: jinja2.Environment | None = None,
-                 card_cache=None, compiled_templates: bool = False, kept: Kept | None = None):
+                 card_cache=None, compiled_templates: bool = False, kept: Kept | None = None,
+                 assembly: Assembly | None = None):
         """``env`` may be kept from an earlier build (the preview server does it): Jinja
         then compiles again only the templates that changed. ``compiled_templates``: keep them
         compiled between builds (compiled.py). ``kept``: what an earlier update's renderer worked out
-        from the model, given again where it was worked out from the same objects (kept.py)."""
+        from the model, given again where it was worked out from the same objects (kept.py);
+        ``assembly``: the one that made ``site``, which tells what came and went since (claim_rows.py)."""
         self.site = site
         self.templates_dir = templates_dir
         self.card_cache = card_cache  # a CardCache, or None to draw every card
         self.kept = kept or Kept()
+        self.assembly = assembly
         self.cards = cards
         self.search = search
         self.static_dir = static_dir
@@ -128,6 +132,7 @@ class Renderer(Addresses):
         """Drop the kinds of job, each of which points back at this renderer (see Update.discard)."""
         self.release()
         self.kinds, self.site_globals = {}, {}  # the globals hold methods bound to this renderer
+        self.assembly = None  # whose lists the next assembly may make anew
 
     @functools.cached_property
     def markdown(self) -> MarkdownRenderer:
@@ -217,7 +222,10 @@ class Renderer(Addresses):
 
     @functools.cached_property
     def _rows_and_changes(self) -> tuple[dict[str, ClaimRow], RowChanges]:
-        rows, changes = claim_rows(self.site.claims, self.kept.rows)
+        assembly = self.assembly
+        rows, changes = claim_rows(self.site.claims, self.kept.rows,
+                                   assembly and assembly.changes_since(self.kept.assembly))
+        self.kept.assembly = assembly and assembly.token
         # The cards of claims deleted or renamed since, forgotten once they could be as many as
         # the claims' own (each has a card or two): a dict that size is gone through seldom.
         if len(self.kept.pieces) > 3 * len(rows) + 100:

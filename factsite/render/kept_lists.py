@@ -1,0 +1,132 @@
+"""A list of claims cut into pages, kept from one update to the next: the cut while the claims'
+slugs and dates are the same, each page's fingerprint while its fields and its claims' rows are
+(kept_list). A long-running preview makes again, of a list of thousands, the page a claim
+edited is on and the newest, which counts the whole list (render/pages.py's lists and sources).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import operator
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple
+
+from ..digest import digest_of
+from ..model.pagination import CLAIMS_CUT, Listing, PageCut, listing_of, page_cuts
+from ..model.site import Claim
+from .claim_rows import rows_key
+
+claim_key = operator.attrgetter("slug")  # asked of every claim of every list: quicker than a function
+claim_date = operator.attrgetter("published")
+_claimant = operator.attrgetter("claimant")
+_published_and_slug = operator.attrgetter("published", "slug")
+
+
+class KeptList(NamedTuple):
+    """A list's pages and their fingerprints, and what they were worked out from, for the next
+    update (kept_list)."""
+
+    pages: dict  # by address
+    prints: dict  # by job
+    cuts: list[PageCut]
+    starts: list[int]  # where each page starts in the list, newest page first
+    inputs: dict  # by address: what each page's fingerprint was worked out from (its fields, rows_key)
+    # The claims, and each one's claimant if they were looked at: what the next update compares its
+    # list with. The assembly's list itself, which is never changed (model/assemble.Assembly), or a copy.
+    claims: Sequence[Claim]
+    claimants: tuple | None
+    of_list: tuple  # what every page shows of the list itself
+
+
+def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim], moved: tuple | None,
+              of_list: tuple, shown: dict[str, str], page_of: Callable[[Listing], object],
+              shown_by: Callable) -> KeptList:
+    """The pages of a list of claims (``page_of`` each Listing), and their fingerprints (``shown_by``
+    each page's, fingerprint_of). From ``before``, the last update's of the same list, it keeps the
+    cut while the claims' slugs and dates are the same, and a page's fingerprint while its fields
+    and its claims' rows are: an edit that changes one claim of a list of thousands digests one page.
+
+    ``moved``: the claims that came to the list since ``before`` and those that went (claim_rows.moves),
+    every other being the same object with the same claimant at its place; None if not known, and
+    the two lists are compared whole.
+
+    ``of_list`` is what every page shows of the list itself (the settings, the verdict or source
+    it is of): a page's page_of and shown_by may depend on nothing else but its Listing and, on
+    the list's newest page alone, the whole list. So while ``of_list`` and the cut are the same,
+    only the pages holding a claim whose row changed, and the newest, are made again."""
+    claimants = None if moved is not None else tuple(map(_claimant, claims))
+    changed = changed_places(before, claims, claimants, moved)
+    # The cut depends on the claims' slugs and dates alone (page_cuts), and a claim that is the
+    # same object has the same: only where the list has another claim need they be compared.
+    same_cut = changed is not None and all(same_place(before.claims[at], claims[at]) for at in changed)
+    kept_claims = claims if moved is not None else tuple(claims)  # (the assembly's list, if moves are known)
+    if same_cut and before.of_list == of_list:
+        made = before._replace(pages=dict(before.pages), prints=dict(before.prints), inputs=dict(before.inputs),
+                               claims=kept_claims, claimants=claimants)
+        again = {0, *(bisect.bisect_right(before.starts, at) - 1 for at in changed)}
+    else:
+        cuts = before.cuts if same_cut else page_cuts(tuple(map(claim_key, claims)), tuple(map(claim_date, claims)),
+                                                      base, CLAIMS_CUT)
+        made = KeptList({}, {}, cuts, [cut.start for cut in cuts], {}, kept_claims, claimants, of_list)
+        again = range(len(cuts))
+    for number in sorted(again):
+        listing = listing_of(claims, base, made.cuts[number])
+        page = made.pages[listing.url] = page_of(listing)
+        fields, on_page = shown_by(page)
+        inputs = made.inputs[listing.url] = (fields, *rows_key(on_page))
+        job = (kind, listing.url)
+        kept = before is not None and before.inputs.get(listing.url) == inputs
+        made.prints[job] = before.prints[job] if kept else fingerprint_of((fields, on_page), shown)
+    return made
+
+
+def changed_places(before: KeptList | None, claims: list[Claim], claimants: tuple | None,
+                   moved: tuple | None) -> list[int] | None:
+    """Where ``claims`` holds another claim, or one with another claimant, than ``before``'s list,
+    in order; None if the two are not as long, or where they differ is not known."""
+    if before is None or len(before.claims) != len(claims):
+        return None
+    if moved is None:
+        if before.claimants is None:
+            return None
+        return sorted(set(changed_positions((before.claims, before.claimants), (claims, claimants))))
+    came, went = moved
+    places = [*(place_of(claims, claim) for claim in came), *(place_of(before.claims, claim) for claim in went)]
+    if None in places:
+        return None
+    # Every claim outside these places is where it was; between them, one may have moved up or down.
+    return [at for at in range(min(places), max(places) + 1) if before.claims[at] is not claims[at]] if places else []
+
+
+def place_of(claims: Sequence[Claim], claim: Claim) -> int | None:
+    """Where ``claim`` is in ``claims``, newest first (model/assemble.py sorts them so), or None."""
+    wanted, low, high = _published_and_slug(claim), 0, len(claims)
+    while low < high:
+        middle = (low + high) // 2
+        if _published_and_slug(claims[middle]) > wanted:
+            low = middle + 1
+        else:
+            high = middle
+    return low if low < len(claims) and claims[low] is claim else None
+
+
+def same_place(claim: Claim, other: Claim) -> bool:
+    """Whether ``other`` takes ``claim``'s place in a list's cut: the same slug and date."""
+    return claim.slug == other.slug and claim.published == other.published
+
+
+def changed_positions(before: tuple, after: tuple) -> Iterator[int]:
+    """Where two rows_key of lists as long as each other differ: a claim, or its claimant, is
+    another object. At C speed: lists of thousands are compared on every update."""
+    (claims, claimants), (new_claims, new_claimants) = before, after
+    positions = range(len(claims))
+    yield from itertools.compress(positions, map(operator.is_not, claims, new_claims))
+    yield from itertools.compress(positions, map(operator.is_not, claimants, new_claimants))
+
+
+def fingerprint_of(page_shows: tuple[tuple[str, ...], list[Claim]], shown: dict[str, str]) -> str:
+    """A page's fingerprint from what it shows (a kind's ``shown_by``): its own fields, and what it
+    shows of each claim on it (their rows' ``shown``)."""
+    fields, claims = page_shows
+    return digest_of(*fields, *[shown[claim.slug] for claim in claims])
