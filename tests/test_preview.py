@@ -600,6 +600,20 @@ def test_a_rebuild_for_the_watchers_changes_asks_about_the_files_it_names(previe
     assert_as_if_read_again(project, preview)
 
 
+def test_a_warning_from_reading_a_file_is_reported_again_after_the_watcher_names_another(preview, project):
+    """The file cache gives an unchanged file's warnings again at every update, though the
+    watcher did not name it (read/filecache.get_many looks at such files alone)."""
+    rain, budget = project.content_dir / RAIN, project.content_dir / BUDGET
+    edit(rain, "claim: March was the wettest month on record.", "claim: “March was the wettest month on record.”")
+    preview.rebuild([str(rain)])
+    for title in ("Budget doubled?", "Budget doubled, again"):
+        edit(budget, budget.read_text().split("\n")[1], f"title: {title}")
+        preview.rebuild([str(budget)])
+        assert [p.path.name for p in preview.preview.problems if "in quotation marks" in p.message] == \
+            ["rain-record.md"]
+        assert_as_if_read_again(project, preview)
+
+
 def test_a_file_saved_twice_in_a_moment_shows_its_last_save_after_the_watcher_names_another(preview, project,
                                                                                            monkeypatch):
     """A file saved a moment ago is not cached (filecache.py), nor its signature trusted later."""

@@ -6,15 +6,18 @@ claims.py then links it to the sources, verdicts, topics and other claims.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from ..errors import Problems
+from .claimants import plain_name
 from .fields import check_fields
 from .plain_values import plain_values, values_from_plain
 from .parse import check_markdown, read_markdown_file
 from .schema import CLAIM_FIELDS, LONG_CLAIM, PLACEHOLDER, QUOTE_PAIRS
+from .slugs import claimant_slug
 from .yaml_lines import line_of
 
 
@@ -35,6 +38,14 @@ class ClaimFile:
     digest: str  # of the front matter
     body_digest: str
     body: str  # the analysis, in Markdown
+
+    @functools.cached_property
+    def claimant_named(self) -> tuple[str, str]:
+        """The claimant's name as this file spells it, with what a reader cannot see ironed out, and
+        the address of their page (claimants.py): asked of every claim on every update, worked
+        out once per file (the file cache gives an unchanged file's very object again)."""
+        name = plain_name(self.values["claimant"])
+        return name, self.values["claimant_id"] or claimant_slug(name)
 
     def line(self, *keys) -> int:
         return line_of(self.key_lines(), keys)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problems
 from ..model.site import Claim, Claimant
-from .slugs import claimant_slug
 
 if TYPE_CHECKING:
     from .claim_file import ClaimFile
@@ -31,9 +30,7 @@ def plain_name(name: str) -> str:
 def claimant_for(file: ClaimFile, claimants: dict[str, Claimant], problems: Problems) -> Claimant:
     """The one Claimant at the claim's claimant address, shared by all their claims; a claim
     that leaves claimant_type out takes it from another claim that gives it."""
-    values = file.values
-    name, kind = plain_name(values["claimant"]), values["claimant_type"]
-    slug = values["claimant_id"] or claimant_slug(name)
+    (name, slug), kind = file.claimant_named, file.values["claimant_type"]
     claimant = claimants.get(slug)
     if claimant is None:
         claimant = claimants[slug] = Claimant(slug, name, kind or "person")
@@ -77,8 +74,7 @@ def check_one_name_each(claims: list[tuple[Claim, ClaimFile]], problems: Problem
 
 def spelling(claim: Claim, file: ClaimFile) -> str:
     """The claimant's name as the claim's file spells it, spaces ironed out."""
-    name = file.values["claimant"]
-    return name if name == claim.claimant.name else plain_name(name)
+    return file.claimant_named[0]
 
 
 def free_address(slug: str, taken: set[str]) -> str:

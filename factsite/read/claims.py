@@ -31,16 +31,11 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     reuse = reuse or Reuse()
     claims: list[Claim] = []
     claimants: dict[str, Claimant] = {}
-    paths: dict[str, Path] = {}
-    for path in content_files(folder, "*.md", problems, recursive=True, reuse=reuse):
-        slug = path.name[:-len(".md")]
-        if slug in paths:
-            problems.error(path, None, f'another claim already uses the address "{slug}"',
-                           f"rename one of the two files (the other is {paths[slug]})")
-        else:
-            paths[slug] = path
+    listing = content_files(folder, "*.md", problems, recursive=True, reuse=reuse)
+    # The same objects while the listing is: the file cache then asks only about the files saved (get_many).
+    paths, ordered, ordered_paths = reuse.made(("claims' files",), (listing,),
+                                               lambda found: claim_paths(listing, found), problems)
     slugs = set(paths)
-    ordered = sorted(paths.items())
     people = people or {}
     # The same object while the settings, the sources, the people and the claims' addresses are
     # (tuples of the dicts' items: a new order, from a new listing, makes a new context, which is safe).
@@ -48,7 +43,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     context_inputs = (config, tuple(sources.items()), frozenset(slugs), tuple(people.items()))
     context = reuse.computed(("claims' context",), context_inputs, lambda: ClaimContext(config, sources, slugs, people))
     came_or_went = come_or_gone(last_inputs, context_inputs)
-    read_files = read_many([path for _, path in ordered], ClaimFile, problems, jobs, cache)
+    read_files = read_many(ordered_paths, ClaimFile, problems, jobs, cache)
     check_aliases([(slug, file) for (slug, _), file in zip(ordered, read_files) if file and file.values["aliases"]],
                   paths, problems)
     read: list[tuple[Claim, ClaimFile]] = []
@@ -68,6 +63,21 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     same_claimants(claims, claimants, reuse, problems)
     check_one_name_each(read, problems)
     return claims
+
+
+def claim_paths(listing: list[Path], problems: Problems) -> tuple[dict[str, Path], list, list[Path]]:
+    """Each claim file by its slug, after reporting those that share one; the same sorted by
+    slug, and their paths in that order."""
+    paths: dict[str, Path] = {}
+    for path in listing:
+        slug = path.name[:-len(".md")]
+        if slug in paths:
+            problems.error(path, None, f'another claim already uses the address "{slug}"',
+                           f"rename one of the two files (the other is {paths[slug]})")
+        else:
+            paths[slug] = path
+    ordered = sorted(paths.items())
+    return paths, ordered, [path for _, path in ordered]
 
 
 def same_claimants(claims: list[Claim], claimants: dict[str, Claimant], reuse: Reuse, problems: Problems) -> None:

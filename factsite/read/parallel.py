@@ -3,7 +3,9 @@ of processes when there are enough of them to be worth starting one."""
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
+import operator
 from pathlib import Path
 
 from ..errors import Problems
@@ -18,8 +20,8 @@ def read_many(paths: list[Path], kind, problems: Problems, jobs: int = 1,
     error is not cached, so it is read again (and its errors reported) every time.
     """
     cache = cache or DocumentCache()
-    found = [cache.get(kind, path, problems) for path in paths]  # by position: hashing paths is slow
-    missing_at = [index for index, result in enumerate(found) if result is None]
+    found = cache.get_many(kind, paths, problems)  # by position: hashing paths is slow
+    missing_at = list(itertools.compress(range(len(found)), map(operator.is_, found, itertools.repeat(None))))
     missing = [paths[index] for index in missing_at]
     signatures = [DocumentCache.settled_signature(path) for path in missing]
     tasks = [(kind, path) for path in missing]
@@ -40,6 +42,7 @@ def read_many(paths: list[Path], kind, problems: Problems, jobs: int = 1,
         found[index] = result
         if result is not None and not any(item.severity == "error" for item in items):
             cache.put(kind, path, signature, result, items, plain)
+    cache.kept(kind, paths, found)
     return found
 
 

@@ -36,13 +36,22 @@ class Reuse:
     def made(self, key, inputs: tuple, make: Callable[[Problems], T], problems: Problems) -> T:
         """``make(problems)``, or what it gave last time for ``key`` if ``inputs`` are the same;
         either way, what it reported goes to ``problems``."""
-        kept = self._kept_or_made(key, inputs, make)
+        # A tuple compares its items by identity first, and the model's classes compare by
+        # identity only (eq=False): a result links to its inputs, so an equal copy would not do.
+        # Plain values (a signature, a flag) compare by value. The kept inputs hold their
+        # objects, so no other object can take their id meanwhile. (Spelt out here and in
+        # computed(), without a function of its own: asked of every claim on every update.)
+        kept = self.last.get(key)
+        if kept is not None and kept[0] == inputs:
+            self.now[key] = kept
+        else:
+            kept = self._made_again(key, inputs, make)
         problems.items.extend(kept[2])
         return kept[1]
 
     def computed(self, key, inputs: tuple, compute: Callable[[], T]) -> T:
         """made(), for a result that reports nothing (what rendering works out: render/kept.py)."""
-        kept = self.last.get(key)  # (_given_again, spelt out: asked of every claim on every update)
+        kept = self.last.get(key)  # (as made() compares)
         if kept is not None and kept[0] == inputs:
             self.now[key] = kept
             return kept[1]
@@ -71,20 +80,6 @@ class Reuse:
         """computed(), made again even if ``inputs`` are the same: for a caller that knows that
         something they do not cover changed (render/claim_rows.unchanged_lists)."""
         return self._made_again(key, inputs, lambda reported: compute())[1]
-
-    def _kept_or_made(self, key, inputs: tuple, make: Callable[[Problems], T]) -> tuple:
-        return self._given_again(key, inputs) or self._made_again(key, inputs, make)
-
-    def _given_again(self, key, inputs: tuple) -> tuple | None:
-        # A tuple compares its items by identity first, and the model's classes compare by
-        # identity only (eq=False): a result links to its inputs, so an equal copy would not do.
-        # Plain values (a signature, a flag) compare by value. The kept inputs hold their
-        # objects, so no other object can take their id meanwhile.
-        kept = self.last.get(key)
-        if kept is not None and kept[0] == inputs:
-            self.now[key] = kept
-            return kept
-        return None
 
     def _made_again(self, key, inputs: tuple, make: Callable[[Problems], T]) -> tuple:
         if key in self.last:

@@ -68,9 +68,11 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
     reuse = reuse or Reuse()
     codes = [language.code for language in languages]
     found = {code: Translations() for code in codes[1:]}
-    claim_files = _of_known_languages(translation_files(content_dir / "claims", ".md", True, reuse), codes,
-                                      problems)
-    read = read_many([path for path, _, _ in claim_files], ClaimTranslationFile, problems, jobs, cache)
+    listing = translation_files(content_dir / "claims", ".md", True, reuse)
+    # The same objects while the listing is: the file cache then asks only about the files saved (get_many).
+    claim_files, paths = reuse.made(("claims' translations",), (listing, *codes), lambda found: (
+        known := _of_known_languages(listing, codes, found), [path for path, _, _ in known]), problems)
+    read = read_many(paths, ClaimTranslationFile, problems, jobs, cache)
     for (path, slug, code), file in zip(claim_files, read, strict=True):
         translation = _claim_translation_of(path, slug, code, file, claims.get(slug), problems, reuse)
         if translation is not None:
