@@ -127,7 +127,7 @@ EDIT = st.tuples(st.sampled_from(["retitled", "redated", "added", "removed", "cl
        updates=st.lists(st.lists(EDIT, min_size=1, max_size=3), max_size=5))
 def test_a_list_kept_from_the_last_update_is_cut_and_fingerprinted_as_one_made_afresh(count, updates):
     """The preview keeps a list's cut while its items' keys and dates are the same, and each
-    page's fingerprint while its fields and items are (render/pages.kept_list): after any run of
+    page's fingerprint while its fields and items are (render/kept_lists.kept_list): after any run of
     updates, each of a few edits, what it keeps gives the pages and fingerprints a list made afresh gives."""
     items = [Listed(dated(n), date_of(dated(n)), object(), "") for n in reversed(range(count))]
 

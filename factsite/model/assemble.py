@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -22,10 +22,10 @@ from .site import Claim, Claimant, Content, Correction, Site, SiteConfig
 
 
 def newest_first(claims: list[Claim]) -> list[Claim]:
-    return sorted(claims, key=_published_and_slug, reverse=True)
+    return sorted(claims, key=published_and_slug, reverse=True)
 
 
-_published_and_slug = operator.attrgetter("published", "slug")  # at C speed: assembled on every save
+published_and_slug = operator.attrgetter("published", "slug")  # the lists' order; at C speed: asked on every save
 _corrections = operator.attrgetter("corrections")
 _claimant = operator.attrgetter("claimant")
 PATCHED_AT_MOST = 100  # claims come or gone; beyond that, putting each in its place costs more than sorting
@@ -54,7 +54,10 @@ class Assembly:
 
     def changes_since(self, token: object) -> Changes | None:
         """The claims put in and taken out since the assembly whose token is ``token``, if this
-        one is that very assembly (none) or was patched from it; None if that is not known."""
+        one is that very assembly (none), or was patched from it, or is a copy of one patched from
+        it (assemble_site's, of an assembly ``patched`` gave again as nothing came or went since:
+        with its ``since``, ``came`` and ``went``, which a renderer whose update stopped after that
+        one was patched still needs); None if that is not known."""
         if token is self.token:
             return Changes((), (), self.naming or {})
         if token is None or token is not self.since:
@@ -129,7 +132,9 @@ def patched(last: Assembly, claims: list[Claim]) -> Assembly | None:
                                                            last.claimants)):
         return None
     if not gone and not new:
-        return last  # (its lists are the site's holders' at the last assembly: assemble_site keeps those alone)
+        # (Its lists are the site's holders' at the last assembly: assemble_site keeps those alone.
+        # Its changes are kept too, for a renderer that missed them: Assembly.changes_since.)
+        return last
     removed, added = [last.by_id[at] for at in gone], newest_first([by_id[at] for at in new])
     ordered, by_slug = list(last.claims), dict(last.by_slug)
     lists, naming = Copied(last.lists), Copied(naming_index(last.claims) if last.naming is None else last.naming)
@@ -143,9 +148,9 @@ def patched(last: Assembly, claims: list[Claim]) -> Assembly | None:
             del by_slug[claim.slug]
     for claim in added:
         by_slug[claim.slug] = claim
-        put_in_place(ordered, claim, _published_and_slug)
+        put_in_place(ordered, claim, published_and_slug)
         for holder in (*claim.holders, claim.claimant):
-            put_in_place(lists.own(holder), claim, _published_and_slug)
+            put_in_place(lists.own(holder), claim, published_and_slug)
         for slug in dict.fromkeys(claim.related_slugs):
             naming.own(slug).append(claim)
     # Linked again: the claims added, and those naming a claim that came, went or is another object.
@@ -198,14 +203,20 @@ def put_in_place(items: list, item, key: Callable) -> None:
     """Put ``item`` into ``items``, sorted by ``key`` from the greatest, where ``key`` puts it:
     after those with the same key, as sorting keeps items with the same key in the order they
     came (a claim's corrections of one day)."""
-    wanted, low, high = key(item), 0, len(items)
+    items.insert(end_of(items, key(item), key), item)
+
+
+def end_of(items: Sequence, wanted, key: Callable) -> int:
+    """Where the items of ``items`` (sorted by ``key`` from the greatest) whose key is ``wanted``
+    or greater end."""
+    low, high = 0, len(items)
     while low < high:
         middle = (low + high) // 2
         if key(items[middle]) >= wanted:
             low = middle + 1
         else:
             high = middle
-    items.insert(low, item)
+    return low
 
 
 def _by_name(claimant: Claimant) -> tuple[str, str]:

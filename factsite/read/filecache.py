@@ -12,14 +12,14 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
 
 from ..errors import ContentError, Problems
+from .file_lists import FileList, ManyAtOnce
 from ..readback import read_own_file
 from .hidden import is_hidden
 
 
-class DocumentCache:
+class DocumentCache(ManyAtOnce):
     """What reading each file gave, by path, size and modification time, kept between builds.
 
     A file unchanged since the last build is not read, parsed or checked again:
@@ -57,7 +57,7 @@ class DocumentCache:
         self.signatures: dict[str, tuple[int, int, int] | None] = {}  # by path, see listed()
         self.watched = False  # whether ``signatures`` are those of the files no watcher named (only_changed)
         self.seen: dict[str, tuple[int, int, int]] = {}  # each cached file's signature, by path: see only_changed()
-        self.lists: dict[str, Listed] = {}  # by kind, the last list of files asked for at once (get_many)
+        self.lists: dict[str, FileList] = {}  # by kind, the last list of files asked for at once (get_many)
         if file is not None:
             self.entries = self._read(file)
             if self.entries:
@@ -161,51 +161,13 @@ class DocumentCache:
             try:
                 made = self.made[key] = (entry, kind.from_plain(path, entry[1]))
             except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                self.seen.pop(name, None)  # asked about until read again, as get_many() relies on
                 return None  # written by another version of factsite, or planted: read the file again
         self.seen[name] = signature
         self.used.add(key)
         for line, message, hint in entry[2]:
             problems.warning(path, line, message, hint)
         return made[1]
-
-    def get_many(self, kind, paths: list[Path], problems: Problems) -> list:
-        """get() for each of ``paths``. Where ``paths`` is the very list kept() was last given for
-        ``kind`` (a folder's listing, kept while no folder changed: read/listing.py), only the files
-        that may have changed since (those only_changed() asks about) and those with warnings to
-        report again are looked at: at 10,000 claims, the others are most of a save's reading."""
-        last = self.lists.get(kind.__name__)
-        if last is None or last.paths is not paths:
-            return [self.get(kind, path, problems) for path in paths]
-        found = list(last.found)
-        for index in self._asked(last):
-            found[index] = self.get(kind, paths[index], problems)
-        self.used.update(last.key_set)
-        return found
-
-    def _asked(self, last: Listed) -> list[int]:
-        """Where in ``last``'s list the files are that get() must be asked about: in order."""
-        if not self.watched:
-            return list(range(len(last.paths)))
-        maybe_changed = last.names.difference(self.signatures)  # (given the dict, not its keys: no set made of it)
-        return sorted({*last.warned, *map(last.index.__getitem__, maybe_changed)})
-
-    def kept(self, kind, paths: list[Path], found: list) -> None:
-        """Keep what get_many() and reading gave for ``paths`` (by position), for the next get_many()."""
-        last, name = self.lists.get(kind.__name__), kind.__name__
-        if last is None or last.paths is not paths:
-            keys = [(name, str(path)) for path in paths]
-            last = Listed(paths, keys, frozenset(keys), frozenset(key[1] for key in keys),
-                          {key[1]: index for index, key in enumerate(keys)}, found, ())
-            asked: range | list[int] = range(len(paths))
-        else:
-            asked = self._asked(last)
-        warned = set(last.warned) - set(asked)
-        warned.update(index for index in asked if self._warns(last.keys[index]))
-        self.lists[name] = last._replace(found=found, warned=tuple(sorted(warned)))
-
-    def _warns(self, key: tuple[str, str]) -> bool:
-        entry = self.entries.get(key)
-        return type(entry) is tuple and len(entry) == 3 and bool(entry[2])
 
     def put(self, kind, path: Path, signature, result, warnings: list[ContentError], plain=None) -> None:
         """Keep ``result`` (whose ``to_plain()`` is ``plain``, if a worker made it already). A cache
@@ -253,18 +215,6 @@ class DocumentCache:
             self.write(self.file, marshal.dumps((self.stamp, self.entries)))
             self._recent_file().unlink(missing_ok=True)
             self.recent = {}
-
-
-class Listed(NamedTuple):
-    """A list of files get_many() was asked for, and what it gave (DocumentCache.kept)."""
-
-    paths: list[Path]
-    keys: list[tuple[str, str]]  # each file's key in the cache, by position
-    key_set: frozenset[tuple[str, str]]  # the same, as a set (whose items' hashes it keeps)
-    names: frozenset[str]
-    index: dict[str, int]  # each file's position, by name
-    found: list  # what get_many() and reading gave, by position
-    warned: tuple[int, ...]  # the positions of the files whose entries hold warnings
 
 
 _ELSEWHERE = object()  # see DocumentCache._name_in

@@ -42,7 +42,7 @@ def read_many(paths: list[Path], kind, problems: Problems, jobs: int = 1,
         found[index] = result
         if result is not None and not any(item.severity == "error" for item in items):
             cache.put(kind, path, signature, result, items, plain)
-    cache.kept(kind, paths, found)
+    cache.remember_many(kind, found)
     return found
 
 

@@ -70,8 +70,8 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
     found = {code: Translations() for code in codes[1:]}
     listing = translation_files(content_dir / "claims", ".md", True, reuse)
     # The same objects while the listing is: the file cache then asks only about the files saved (get_many).
-    claim_files, paths = reuse.made(("claims' translations",), (listing, *codes), lambda found: (
-        known := _of_known_languages(listing, codes, found), [path for path, _, _ in known]), problems)
+    claim_files, paths = reuse.made(("claims' translations",), (listing, *codes),
+                                    lambda found: _with_paths(_of_known_languages(listing, codes, found)), problems)
     read = read_many(paths, ClaimTranslationFile, problems, jobs, cache)
     for (path, slug, code), file in zip(claim_files, read, strict=True):
         translation = _claim_translation_of(path, slug, code, file, claims.get(slug), problems, reuse)
@@ -111,6 +111,10 @@ def _translates_nothing(path: Path, kind: str, name: str, code: str, problems: P
     folder = {"claim": "claims", "page": "pages", "source": "sources"}[kind]
     problems.error(path, None, f'there is no {kind} "{name}" for this to translate',
                    f"name it after the {kind}'s file: content/{folder}/<name>.{code}{path.suffix}")
+
+
+def _with_paths(files: list[tuple[Path, str, str]]) -> tuple[list, list[Path]]:
+    return files, [path for path, _, _ in files]
 
 
 def _of_known_languages(files: list[tuple[Path, str, str]], codes: list[str], problems: Problems) -> list:

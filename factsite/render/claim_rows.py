@@ -89,8 +89,9 @@ def claim_rows(claims: list[Claim], kept: Reuse, assembled: Changes | None = Non
 
 def row_changes(kept: Reuse, assembled: Changes | None = None) -> RowChanges:
     """What differs from the last update's rows in ``kept``, before its next_update."""
-    changes = RowChanges(set(), set())
-    if assembled is not None:
+    if assembled is None:
+        changes = RowChanges(set(), set())
+    else:
         changes = RowChanges(set(), set(), assembled.naming, assembled.came, assembled.went)
     for claim, claimant in kept.changed_inputs():
         changes.slugs.add(claim.slug)

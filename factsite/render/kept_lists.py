@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 from ..digest import digest_of
+from ..model.assemble import end_of, published_and_slug
 from ..model.pagination import CLAIMS_CUT, Listing, PageCut, listing_of, page_cuts
 from ..model.site import Claim
 from .claim_rows import rows_key
@@ -20,7 +21,6 @@ from .claim_rows import rows_key
 claim_key = operator.attrgetter("slug")  # asked of every claim of every list: quicker than a function
 claim_date = operator.attrgetter("published")
 _claimant = operator.attrgetter("claimant")
-_published_and_slug = operator.attrgetter("published", "slug")
 
 
 class KeptList(NamedTuple):
@@ -101,14 +101,8 @@ def changed_places(before: KeptList | None, claims: list[Claim], claimants: tupl
 
 def place_of(claims: Sequence[Claim], claim: Claim) -> int | None:
     """Where ``claim`` is in ``claims``, newest first (model/assemble.py sorts them so), or None."""
-    wanted, low, high = _published_and_slug(claim), 0, len(claims)
-    while low < high:
-        middle = (low + high) // 2
-        if _published_and_slug(claims[middle]) > wanted:
-            low = middle + 1
-        else:
-            high = middle
-    return low if low < len(claims) and claims[low] is claim else None
+    at = end_of(claims, published_and_slug(claim), published_and_slug) - 1  # (no two claims share a slug)
+    return at if at >= 0 and claims[at] is claim else None
 
 
 def same_place(claim: Claim, other: Claim) -> bool:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import operator
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -25,8 +24,8 @@ from ..digest import digest_of
 from .jobs import Output
 from ..model.pagination import Listing
 from ..model.site import Claim, Source, claim_url
-from .claim_rows import moves, unchanged_lists
-from .kept_lists import KeptList, fingerprint_of, kept_list
+from .claim_rows import RowChanges, moves, unchanged_lists
+from .kept_lists import KeptList, claim_key, fingerprint_of, kept_list
 from .structured_data import claim_review, to_script_json
 from .templating import count_by_verdict
 
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from .renderer import Renderer
 
 
-claim_key = operator.attrgetter("slug")  # asked of every claim of every list: quicker than a function
 
 
 class ClaimPages:
@@ -76,31 +74,31 @@ class ClaimPages:
         """Each claim page's, kept from the last update where the claim's row is the same and no
         claim it names as related has changed, come or gone (Renderer.changes_since): that covers
         all that fingerprint_of digests but the layout, which is among its inputs (kept.py)."""
-        rows, layout, kept = self.r.rows, self.r.layout, self.r.kept.claim_prints
+        layout, kept, claims = self.r.layout, self.r.kept.claim_prints, self.r.site.claims
         kept.abandon()  # anything an update that stopped part-way made
         changes = self.r.changes_since(kept)
-        claims = self.r.site.claims
-        if changes is not None and changes.naming is not None and kept.inputs(LAYOUT) == (layout,):
-            # Which claims name a changed one is known (model/assemble.Assembly.naming): only
-            # those, and the changed, are looked at.
-            again = {claim.slug: claim for claim in itertools.chain(
-                filter(None, map(self.by_slug.get, changes.slugs)),
-                *(changes.naming.get(slug, ()) for slug in changes.slugs))}.values()
-            kept.carried([*changes.slugs, *(claim.slug for claim in again)])
-            for claim in again:
-                kept.remade(claim.slug, (layout, rows[claim.slug]), functools.partial(self.fingerprint_of, claim))
-        else:
-            changed = changes.slugs if changes is not None else None
-            for claim in claims:
-                slug = claim.slug
-                same = changed is not None and slug not in changed and changed.isdisjoint(claim.related_slugs)
-                (kept.computed if same else kept.remade)(slug, (layout, rows[slug]),
-                                                         functools.partial(self.fingerprint_of, claim))
+        again = claims
+        if changes is not None and kept.inputs(LAYOUT) == (layout,):
+            again = self.changed_or_naming(changes, claims)
+            kept.carried([*changes.slugs, *(claim.slug for claim in again)])  # every other is given again
+        for claim in again:
+            kept.remade(claim.slug, (layout, self.r.rows[claim.slug]), functools.partial(self.fingerprint_of, claim))
         kept.computed(LAYOUT, (layout,), lambda: None)
         slugs = list(map(claim_key, claims))
         prints = dict(zip(zip(itertools.repeat("claim"), slugs), kept.results(slugs)))
         kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
         return prints
+
+    def changed_or_naming(self, changes: RowChanges, claims: list[Claim]) -> list[Claim]:
+        """Of ``claims``, those whose row changed and those naming as related any claim that
+        changed, came or went: found in the assembly's index of who names whom, if there is one
+        (model/assemble.Assembly.naming), else by going through every claim."""
+        slugs = changes.slugs
+        if changes.naming is None:
+            return [claim for claim in claims if claim.slug in slugs or not slugs.isdisjoint(claim.related_slugs)]
+        changed = filter(None, map(self.by_slug.get, slugs))
+        naming = itertools.chain.from_iterable(changes.naming.get(slug, ()) for slug in slugs)
+        return list({claim.slug: claim for claim in itertools.chain(changed, naming)}.values())
 
 
 LAYOUT = ("layout",)  # among the claim pages' fingerprints kept, the layout they were made with (a slug is a string)

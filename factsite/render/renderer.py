@@ -132,7 +132,7 @@ class Renderer(Addresses):
         """Drop the kinds of job, each of which points back at this renderer (see Update.discard)."""
         self.release()
         self.kinds, self.site_globals = {}, {}  # the globals hold methods bound to this renderer
-        self.assembly = None  # whose lists the next assembly may make anew
+        self.assembly = None  # so that an update kept after this holds neither its lists nor the claims that went
 
     @functools.cached_property
     def markdown(self) -> MarkdownRenderer:
