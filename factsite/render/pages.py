@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -233,4 +234,9 @@ class SourcePages:
 
 def made_in(source: Source) -> list[Claim]:
     """The claims citing ``source`` that were made in it, which its newest page counts by verdict."""
-    return [claim for claim in source.claims if claim.appeared_in is source]
+    # At C speed: a source cited by thousands is gone through whenever one of them changes.
+    claims = source.claims
+    return list(itertools.compress(claims, map(operator.is_, map(_appeared_in, claims), itertools.repeat(source))))
+
+
+_appeared_in = operator.attrgetter("appeared_in")
