@@ -53,11 +53,9 @@ class RowChanges(NamedTuple):
 
     slugs: set  # of each claim whose row was made again, is new or is gone
     holders: set  # whose lists may hold other claims (model/site.Claim.holders, and claimants)
-    # If known (model/assemble.Assembly.changes_since): by slug, the claims naming it as
-    # related; the claims that came, and went, since the last update's rows.
-    naming: dict[str, list[Claim]] | None = None
-    came: tuple[Claim, ...] | None = None
-    went: tuple[Claim, ...] | None = None
+    # The claims that came and went, and who names whom as related, if the assembly told them
+    # (model/assemble.Assembly.changes_since).
+    assembled: Changes | None = None
 
 
 def claim_rows(claims: list[Claim], kept: Reuse, assembled: Changes | None = None
@@ -89,10 +87,7 @@ def claim_rows(claims: list[Claim], kept: Reuse, assembled: Changes | None = Non
 
 def row_changes(kept: Reuse, assembled: Changes | None = None) -> RowChanges:
     """What differs from the last update's rows in ``kept``, before its next_update."""
-    if assembled is None:
-        changes = RowChanges(set(), set())
-    else:
-        changes = RowChanges(set(), set(), assembled.naming, assembled.came, assembled.went)
+    changes = RowChanges(set(), set(), assembled)
     for claim, claimant in kept.changed_inputs():
         changes.slugs.add(claim.slug)
         changes.holders.update(claim.holders)
@@ -121,10 +116,10 @@ def moves(changes: RowChanges | None) -> Callable[[object], tuple | None]:
     """The claims that came to the list of a verdict, topic, source, person or claimant (None: the
     front page, of every claim), and those that went from it, since the last update (``changes``,
     Renderer.changes_since); None if that is not known."""
-    if changes is None or changes.came is None:
+    if changes is None or changes.assembled is None:
         return lambda holder: None
     by_holder: dict = {}
-    for side, claims in enumerate((changes.came, changes.went)):
+    for side, claims in enumerate((changes.assembled.came, changes.assembled.went)):
         for claim in claims:
             for holder in dict.fromkeys((None, *claim.holders, claim.claimant)):
                 by_holder.setdefault(holder, ([], []))[side].append(claim)

@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from .renderer import Renderer
 
 
-
-
 class ClaimPages:
     """A claim's page, its embeddable badge, its share card, and a page at each of its old
     addresses that sends the reader on to it."""
@@ -94,11 +92,11 @@ class ClaimPages:
         """Of ``claims``, those whose row changed and those naming as related any claim that
         changed, came or went: found in the assembly's index of who names whom, if there is one
         (model/assemble.Assembly.naming), else by going through every claim."""
-        slugs = changes.slugs
-        if changes.naming is None:
+        slugs, assembled = changes.slugs, changes.assembled
+        if assembled is None:
             return [claim for claim in claims if claim.slug in slugs or not slugs.isdisjoint(claim.related_slugs)]
         changed = filter(None, map(self.by_slug.get, slugs))
-        naming = itertools.chain.from_iterable(changes.naming.get(slug, ()) for slug in slugs)
+        naming = itertools.chain.from_iterable(assembled.naming.get(slug, ()) for slug in slugs)
         return list({claim.slug: claim for claim in itertools.chain(changed, naming)}.values())
 
 
