@@ -614,6 +614,22 @@ def test_a_warning_from_reading_a_file_is_reported_again_after_the_watcher_names
         assert_as_if_read_again(project, preview)
 
 
+@pytest.mark.parametrize("mistake", ["claimant: The Mayor!", "claimant: The Mayor\nclaimant_type: organization"])
+def test_a_claimant_named_or_typed_two_ways_is_reported_again_after_the_watcher_names_another(preview, project,
+                                                                                             mistake):
+    """Linking the claims to their claimants is done again while it found a mistake, though
+    the files that make it are unchanged (read/claims_kept.py gives the rest of the claims again)."""
+    draft, rain = project.content_dir / "claims" / "draft-claim.md", project.content_dir / RAIN
+    edit(draft, "claimant: The Mayor", mistake)
+    preview.rebuild([str(draft)])
+    for title in ("Rain record?", "Rain record, again"):
+        edit(rain, rain.read_text().split("\n")[1], f"title: {title}")
+        preview.rebuild([str(rain)])
+        assert preview.preview.failed
+        assert [p.path.name for p in preview.preview.problems if "The Mayor" in p.message] == ["draft-claim.md"]
+        assert_as_if_read_again(project, preview)
+
+
 def test_a_file_saved_twice_in_a_moment_shows_its_last_save_after_the_watcher_names_another(preview, project,
                                                                                            monkeypatch):
     """A file saved a moment ago is not cached (filecache.py), nor its signature trusted later."""

@@ -165,7 +165,8 @@ def renamed_pages(edition: Site, default: Site) -> dict[str, str]:
     kinds of page whose address is made from a name, which an edition translates."""
     topics, claims = {t.slug: t for t in default.topics}, {c.slug: c for c in default.claims}
     names = {own.url: topics[own.slug].url for own in edition.topics}
-    names.update((own.claimant.url, claims[own.slug].claimant.url) for own in edition.claims)
+    # A claimant's copy stands for one claimant of the default edition: any of its claims tells which.
+    names.update((own.url, claims[own.claims[0].slug].claimant.url) for own in edition.claimants)
     return names
 
 

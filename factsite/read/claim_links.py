@@ -28,6 +28,16 @@ class ClaimContext:
         self.topic_order = {slug: number for number, slug in enumerate(self.topics)}
 
 
+REQUIRED = ("title", "claim", "claimant", "summary", "published")
+
+
+def complete(file: ClaimFile, context: ClaimContext) -> bool:
+    """Whether the file says enough for a claim to be made of it: a known verdict, and every
+    field a claim must have."""
+    values = file.values
+    return values["verdict"] in context.verdicts and all(values[name] is not None for name in REQUIRED)
+
+
 def verdict_of(file: ClaimFile, context: ClaimContext, problems: Problems) -> Verdict | None:
     verdict = context.verdicts.get(file.values["verdict"])
     if file.values["verdict"] and verdict is None:

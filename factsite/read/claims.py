@@ -3,7 +3,7 @@ related claims; a mistake in any link is reported on the line that makes it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .addresses import check_aliases
@@ -11,8 +11,9 @@ from .claimants import check_one_name_each, claimant_for
 from ..errors import Problems
 from ..model.site import Claim, Claimant, Contact, Correction, Person, SiteConfig, Source
 from .claim_file import ClaimFile
-from .claim_links import (ClaimContext, appeared_in_of, check_related, citation_from, people_named, topics_of,
-                          verdict_of)
+from .claim_links import (ClaimContext, appeared_in_of, check_related, citation_from, complete, people_named,
+                          topics_of, verdict_of)
+from .claims_kept import ClaimsRead, read_again
 from .filecache import DocumentCache
 from .listing import content_files
 from .parallel import read_many
@@ -29,8 +30,6 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     file, given again where the file and what it links to are the same (reuse.py). ``files``
     is given each file read, by slug (for the translations, translations.py)."""
     reuse = reuse or Reuse()
-    claims: list[Claim] = []
-    claimants: dict[str, Claimant] = {}
     listing = content_files(folder, "*.md", problems, recursive=True, reuse=reuse)
     # The same objects while the listing is: the file cache then asks only about the files saved (get_many).
     paths, ordered, ordered_paths = reuse.made(("claims' files",), (listing,),
@@ -46,23 +45,44 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     read_files = read_many(ordered_paths, ClaimFile, problems, jobs, cache)
     check_aliases([(slug, file) for (slug, _), file in zip(ordered, read_files) if file and file.values["aliases"]],
                   paths, problems)
+
+    def make(slug: str, file: ClaimFile) -> Claim | None:
+        key = ("claim", slug)
+        inputs = kept_inputs(reuse, key, file, context, last_context, came_or_went)
+        return reuse.made(key, inputs, lambda found: claim_from(file, slug, context, found), problems)
+
+    last = reuse.kept(("claims read",))
+    read = read_again(last, ordered, read_files, context, reuse, problems, make) or \
+        read_all(ordered, read_files, context, reuse, problems, make)
+    reuse.computed(("claims read",), (read,), lambda: read)  # for the next update's read_again
+    if files is not None:
+        files.update(read.files())
+    return read.claims
+
+
+def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, problems: Problems,
+             make: Callable[[str, ClaimFile], Claim | None]) -> ClaimsRead:
+    """A claim made of each record (``make``, which may give one kept from the last update), each
+    linked to its claimant, whom the claims of one share."""
+    made: list[Claim | None] = []
+    keys: list[tuple | None] = []
+    claimants: dict[str, Claimant] = {}
     read: list[tuple[Claim, ClaimFile]] = []
-    for (slug, _), file in zip(ordered, read_files, strict=True):
+    linking = Problems()
+    for (slug, _), file in zip(ordered, records, strict=True):
+        claim = None
         if file is not None:
-            if files is not None:
-                files[slug] = file
-            key = ("claim", slug)
-            inputs = kept_inputs(reuse, key, file, context, last_context, came_or_went)
-            claim = reuse.made(key, inputs,  # its lambda is called at once:
-                               lambda found: claim_from(file, slug, context, found), problems)  # noqa: B023
+            claim = make(slug, file)
             if claim is not None:
                 # The claimant is shared with other files, which may set its type: linked anew each time.
-                claim.claimant = claimant_for(file, claimants, problems)
-                claims.append(claim)
+                claim.claimant = claimant_for(file, claimants, linking)
                 read.append((claim, file))
-    same_claimants(claims, claimants, reuse, problems)
-    check_one_name_each(read, problems)
-    return claims
+        made.append(claim)
+        keys.append(None if file is None else ("claim", slug))
+    claimant_keys = same_claimants([claim for claim, _ in read], claimants, reuse, problems)
+    check_one_name_each(read, linking)
+    problems.items.extend(linking.items)
+    return ClaimsRead(ordered, records, context, made, keys, claimant_keys, not linking.items)
 
 
 def claim_paths(listing: list[Path], problems: Problems) -> tuple[dict[str, Path], list, list[Path]]:
@@ -80,16 +100,18 @@ def claim_paths(listing: list[Path], problems: Problems) -> tuple[dict[str, Path
     return paths, ordered, [path for _, path in ordered]
 
 
-def same_claimants(claims: list[Claim], claimants: dict[str, Claimant], reuse: Reuse, problems: Problems) -> None:
+def same_claimants(claims: list[Claim], claimants: dict[str, Claimant], reuse: Reuse,
+                   problems: Problems) -> list[tuple]:
     """Link each claim to the claimant the last update made, where it has the same name and type:
     the claimant is "made" of those (reuse.py), and making it gives the one this update found. A
     claim kept from the last update is then still linked to the same objects, which is what
-    lets its row, card and pages be kept too (render/kept.py)."""
+    lets its row, card and pages be kept too (render/kept.py). Returns the claimants' keys in ``reuse``."""
     kept = {slug: reuse.made(("claimant", slug), (claimant.name, claimant.type, claimant.type_given_in),
                              lambda found: claimant, problems)  # noqa: B023 - called at once
             for slug, claimant in claimants.items()}
     for claim in claims:
         claim.claimant = kept[claim.claimant.slug]
+    return [("claimant", slug) for slug in kept]
 
 
 class FieldLines(Mapping):
@@ -166,8 +188,7 @@ def claim_from(file: ClaimFile, slug: str, context: ClaimContext, problems: Prob
     corrections = [Correction(entry["date"], entry["note"]) for _, entry in values["corrections"]
                    if entry["date"] and entry["note"]]
 
-    required = ("title", "claim", "claimant", "summary", "published")
-    if verdict is None or any(values[name] is None for name in required):
+    if not complete(file, context):  # (having reported each mistake above)
         return None
     claim = Claim(
         slug=slug, title=values["title"], claim=values["claim"], verdict=verdict,

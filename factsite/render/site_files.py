@@ -65,6 +65,11 @@ class WholeSiteFiles:
 
     # The Atom feed: the claims changed last.
 
+    @functools.cached_property
+    def in_feed(self) -> list[Claim]:
+        """The claims the feed carries, found once: its fingerprint and its file both ask."""
+        return latest_changed(self.site.claims, FEED_SIZE)
+
     def feed(self) -> bytes:
         site, config, absolute_url, _ = self.site, self.site.config, self.r.absolute_url, self.r.gettext
         from feedgen.feed import FeedGenerator  # here: it loads lxml, which most rebuilds never need
@@ -80,7 +85,7 @@ class WholeSiteFiles:
         feed.language(config.language)
         feed.generator("factsite", __version__)
         feed.updated(midnight(site.modified or self.r.build_date or dt.date(1970, 1, 1)))
-        for claim in latest_changed(site.claims, FEED_SIZE):
+        for claim in self.in_feed:
             entry = feed.add_entry(order="append")
             entry.id(absolute_url(claim.url))
             entry.title(f"{claim.verdict.label}: {claim.title}")
@@ -99,7 +104,7 @@ class WholeSiteFiles:
         """The claims it carries as they are shown, and the build date if it carries none
         (the latest change dates the feed)."""
         shown = self.r.shown
-        latest = [shown[c.slug] for c in latest_changed(self.site.claims, FEED_SIZE)]
+        latest = [shown[c.slug] for c in self.in_feed]
         return digest_of(self.r.layout, *latest or [str(self.r.build_date)])
 
     # claims.json: every claim's ClaimReview.

@@ -1,0 +1,75 @@
+"""What reading the claim files made, kept by each file's place in the folder's listing.
+
+A long-running preview reads the claims again on every save. The file cache gives each unchanged
+file's very record again, in a list of the same files in the same order (file_lists.py), and a
+claim made from the same record in the same context is the same claim (reuse.py). So where the
+listing and the context are as they were, only the records that are new objects are made into
+claims again: the rest, and what linking them to their claimants found, are the last update's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..errors import Problems
+from ..model.site import Claim
+from .claim_file import ClaimFile
+from .claim_links import ClaimContext, complete
+from .reuse import Reuse
+
+AGAIN_AT_MOST = 100  # records changed; beyond that, reading every one costs little more
+
+
+@dataclass(frozen=True)
+class ClaimsRead:
+    """What load_claims made of the listing's files, by their place in ``ordered``."""
+
+    ordered: list  # (slug, path) of each file, as load_claims lists them: this very object
+    records: list[ClaimFile | None]  # each file's record, as the file cache gave it
+    context: ClaimContext  # what each claim was checked against
+    made: list[Claim | None]  # the claim made of each record
+    keys: list[tuple | None]  # each claim's key in reuse, None where there is no record
+    claimant_keys: list[tuple]  # the key of each claimant the claims were linked to
+    linked_cleanly: bool  # linking the claims to their claimants reported nothing (claimants.py)
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [*filter(None, self.made)]
+
+    def files(self) -> dict[str, ClaimFile]:
+        """Each record, by its claim's address."""
+        return {slug: record for (slug, _), record in zip(self.ordered, self.records) if record is not None}
+
+
+def read_again(last: ClaimsRead | None, ordered: list, records: list, context: ClaimContext, reuse: Reuse,
+               problems: Problems, make: Callable[[str, ClaimFile], Claim]) -> ClaimsRead | None:
+    """``last`` with a claim made again (``make(slug, record)``, which reuse.made gives again or
+    makes) of each record that is not the very object it was then, and every other claim given
+    again with what it reported; None, having done nothing, where that would not be what reading
+    them all gives: another listing or context, many changed records, a record that makes no
+    claim now or made none then, a claimant spelled or typed otherwise (who may then be someone
+    else, or be named two ways: claimants.py), or a mistake in linking the claimants last time."""
+    if last is None or last.ordered is not ordered or last.context is not context or not last.linked_cleanly:
+        return None
+    changed = list(itertools.compress(range(len(records)), map(operator.is_not, records, last.records)))
+    if len(changed) > AGAIN_AT_MOST or not all(_same_claimant(last, records, at) and complete(records[at], context)
+                                               for at in changed):
+        return None
+    keys, made = list(last.keys), list(last.made)
+    for at in changed:
+        keys[at] = None
+    reuse.carry([*filter(None, keys), *last.claimant_keys], problems)
+    for at in changed:
+        claim = made[at] = make(ordered[at][0], records[at])
+        claim.claimant = last.made[at].claimant  # the same name and type: the same claimant (claims.same_claimants)
+    return ClaimsRead(ordered, records, context, made, last.keys, last.claimant_keys, True)
+
+
+def _same_claimant(last: ClaimsRead, records: list, at: int) -> bool:
+    before, now = last.records[at], records[at]
+    return (before is not None and now is not None and last.made[at] is not None
+            and before.claimant_named == now.claimant_named
+            and before.values["claimant_type"] == now.values["claimant_type"])
