@@ -103,6 +103,8 @@ FIELD_EDITS = {
     # Old addresses are checked against every other claim's, so the site is read again.
     "aliases": (BUDGET, "aliases: [spending-doubled]", "aliases: [spending-doubled, budget-up]"),
     "alias taken": (BUDGET, "aliases: [spending-doubled]", "aliases: [spending-doubled, rain-record]"),
+    "first alias, taken": (RAIN, "claim_wording: verbatim", "claim_wording: verbatim\naliases: [budget-doubled]"),
+    "aliases left out": (BUDGET, "aliases: [spending-doubled]", "aliases: []"),
     # The Ukrainian edition's own files.
     "translated title": (BUDGET_UK, "title: Бюджет подвоївся", "title: Бюджет справді подвоївся?"),
     "translated analysis": (BUDGET_UK, "Мер порівнює", "Мер знову порівнює"),

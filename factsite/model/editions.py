@@ -10,7 +10,9 @@ claimant's are made from their names in the edition's language (read/slugs.py).
 
 from __future__ import annotations
 
-from dataclasses import replace
+import itertools
+import operator
+from dataclasses import dataclass, replace
 
 from collections.abc import Callable
 from typing import Protocol, TypeVar
@@ -21,6 +23,8 @@ from .languages import ClaimTranslation, SiteTranslation, Translations
 from .site import Citation, Claim, Claimant, Contact, Content, Correction, Page, Site, SiteConfig, Source
 
 T = TypeVar("T")
+_slug, _claimant = operator.attrgetter("slug"), operator.attrgetter("claimant")
+COPIED_AGAIN_AT_MOST = 100  # claims changed; beyond that, asking for every copy costs little more
 
 
 class Copies(Protocol):
@@ -31,6 +35,8 @@ class Copies(Protocol):
     def computed(self, key, inputs: tuple, compute: Callable[[], T]) -> T: ...
     def inputs(self, key) -> tuple | None: ...
     def given_unchecked(self, key): ...
+    def kept(self, key): ...
+    def carry(self, keys) -> None: ...
     def dropped(self) -> list: ...
     def next_update(self) -> None: ...
 
@@ -80,25 +86,22 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
     sources = {s.id: copy("source", s.id, (s, files.sources.get(s.id)),
                           lambda s=s: translated_source(s, files.sources.get(s.id), default)) for s in content.sources}
     people = {p.id: copy("person", p.id, (p,), lambda p=p: replace(p, claims=[])) for p in content.people}
-    claimants: dict[str, Claimant] = {}
 
-    def claimant_of(claim: Claim) -> Claimant:
-        original = claim.claimant
-        if original.slug not in claimants:
-            name, slug = translation.claimants.get(original.name, (original.name, original.slug))
-            claimants[original.slug] = copy("claimant", original.slug, (original, name, slug),
-                                            lambda: replace(original, name=name, slug=slug, claims=[]))
-        return claimants[original.slug]
+    def claimant_copy(original: Claimant) -> Claimant:
+        name, slug = translation.claimants.get(original.name, (original.name, original.slug))
+        return copy("claimant", original.slug, (original, name, slug),
+                    lambda: replace(original, name=name, slug=slug, claims=[]))
 
+    claimants = {c.slug: claimant_copy(c) for c in dict.fromkeys(map(_claimant, content.claims))}
     # Whether the records a claim's copy links to are the very copies the last update linked to:
     # if so, a claim whose original, translation and claimant are the same as then is the same copy.
-    links = (*verdicts.values(), *topics.values(), *sources.values(), *people.values())
+    links = (*verdicts.values(), *topics.values(), *sources.values(), *people.values(), claimants)
     same_links = copies.inputs((language.code, "links", "")) == links
     copy("links", "", links, lambda: None)
 
     def claim_copy(claim: Claim) -> Claim:
-        translated, claimant = files.claims.get(claim.slug), claimant_of(claim)
-        if same_links:  # (asked of every claim on every save: the few checks that tell it is the same)
+        translated, claimant = files.claims.get(claim.slug), claimants[claim.claimant.slug]
+        if same_links:
             inputs = copies.inputs((language.code, "claim", claim.slug))
             if inputs is not None and inputs[0] is claim and inputs[1] is translated and inputs[2] is claimant:
                 return copies.given_unchecked((language.code, "claim", claim.slug))
@@ -108,11 +111,51 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
         return copy("claim", claim.slug, (claim, translated, claimant, *linked), lambda: translated_claim(
             claim, translated, default, verdicts, topics, sources, people, claimant))
 
-    claims = [claim_copy(claim) for claim in content.claims]
+    claims = copied_claims(content.claims, files, claim_copy, copies, language.code, same_links)
     pages = [translated_page(page, files.pages.get(page.slug), default) for page in content.pages]
     withdrawn = [replace(w, verdict=verdicts[w.verdict.slug]) for w in content.withdrawn]
     return assemble_site(edition_config, Content(list(sources.values()), claims, pages, withdrawn, [],
                                                  list(people.values())), last)
+
+
+@dataclass(frozen=True)
+class CopiedClaims:
+    """An edition's copies of the claims, by their place in the content's list of claims, and
+    what each was copied from: the original, its translation and its claimant."""
+
+    originals: list[Claim]
+    translations: list[ClaimTranslation | None]
+    claimants: list[Claimant]
+    copies: list[Claim]
+    keys: list[tuple]  # each copy's key in the edition's Copies
+
+
+def copied_claims(originals: list[Claim], files: Translations, copy_one: Callable[[Claim], Claim], copies: Copies,
+                  code: str, same_links: bool) -> list[Claim]:
+    """``copy_one(claim)`` of each of ``originals``. A preview copies the claims on every save, and
+    one or two of thousands changed: where the copies' links are as they were (``same_links``) and
+    the claims are in the same places, only those whose original, translation or claimant is
+    another object are asked for; the others are the last update's copies."""
+    translations = list(map(files.claims.get, map(_slug, originals)))
+    claimants = list(map(_claimant, originals))
+    last, made = copies.kept((code, "claims", "")), None
+    if same_links and last is not None and len(last.originals) == len(originals):
+        changed = list(itertools.compress(itertools.count(), map(any, zip(
+            map(operator.is_not, originals, last.originals), map(operator.is_not, translations, last.translations),
+            map(operator.is_not, claimants, last.claimants)))))
+        if len(changed) <= COPIED_AGAIN_AT_MOST:
+            keys = list(last.keys)
+            for at in changed:
+                keys[at] = None
+            copies.carry([*filter(None, keys)])
+            made = list(last.copies)
+            for at in changed:
+                made[at], keys[at] = copy_one(originals[at]), (code, "claim", originals[at].slug)
+    if made is None:
+        made, keys = list(map(copy_one, originals)), [(code, "claim", claim.slug) for claim in originals]
+    copied = CopiedClaims(originals, translations, claimants, made, keys)
+    copies.computed((code, "claims", ""), (copied,), lambda: copied)
+    return made
 
 
 def translated_source(source: Source, notes: tuple[str, str] | None, default: str) -> Source:

@@ -43,8 +43,6 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     context = reuse.computed(("claims' context",), context_inputs, lambda: ClaimContext(config, sources, slugs, people))
     came_or_went = come_or_gone(last_inputs, context_inputs)
     read_files = read_many(ordered_paths, ClaimFile, problems, jobs, cache)
-    check_aliases([(slug, file) for (slug, _), file in zip(ordered, read_files) if file and file.values["aliases"]],
-                  paths, problems)
 
     def make(slug: str, file: ClaimFile) -> Claim | None:
         key = ("claim", slug)
@@ -55,6 +53,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     read = read_again(last, ordered, read_files, context, reuse, problems, make) or \
         read_all(ordered, read_files, context, reuse, problems, make)
     reuse.computed(("claims read",), (read,), lambda: read)  # for the next update's read_again
+    check_aliases([(ordered[at][0], read_files[at]) for at in read.aliased], paths, problems)
     if files is not None:
         files.update(read.files())
     return read.claims
@@ -79,10 +78,11 @@ def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, 
                 read.append((claim, file))
         made.append(claim)
         keys.append(None if file is None else ("claim", slug))
+    aliased = tuple(at for at, file in enumerate(records) if file is not None and file.values["aliases"])
     claimant_keys = same_claimants([claim for claim, _ in read], claimants, reuse, problems)
     check_one_name_each(read, linking)
     problems.items.extend(linking.items)
-    return ClaimsRead(ordered, records, context, made, keys, claimant_keys, not linking.items)
+    return ClaimsRead(ordered, records, context, made, keys, claimant_keys, aliased, not linking.items)
 
 
 def claim_paths(listing: list[Path], problems: Problems) -> tuple[dict[str, Path], list, list[Path]]:

@@ -33,6 +33,7 @@ class ClaimsRead:
     made: list[Claim | None]  # the claim made of each record
     keys: list[tuple | None]  # each claim's key in reuse, None where there is no record
     claimant_keys: list[tuple]  # the key of each claimant the claims were linked to
+    aliased: tuple[int, ...]  # the places of the records that give aliases (read/addresses.check_aliases)
     linked_cleanly: bool  # linking the claims to their claimants reported nothing (claimants.py)
 
     @property
@@ -65,7 +66,8 @@ def read_again(last: ClaimsRead | None, ordered: list, records: list, context: C
     for at in changed:
         claim = made[at] = make(ordered[at][0], records[at])
         claim.claimant = last.made[at].claimant  # the same name and type: the same claimant (claims.same_claimants)
-    return ClaimsRead(ordered, records, context, made, last.keys, last.claimant_keys, True)
+    aliased = {*last.aliased}.difference(changed).union(at for at in changed if records[at].values["aliases"])
+    return ClaimsRead(ordered, records, context, made, last.keys, last.claimant_keys, tuple(sorted(aliased)), True)
 
 
 def _same_claimant(last: ClaimsRead, records: list, at: int) -> bool:

@@ -68,12 +68,14 @@ class Reuse:
         for key in changed:
             self.now.pop(key, None)
 
-    def carry(self, keys, problems: Problems) -> None:
+    def carry(self, keys, problems: Problems | None = None) -> None:
         """Give again what was kept for each of ``keys`` last time, without comparing its inputs,
-        with what making it reported: for a caller that knows they are the same (claims_kept.py)."""
+        with what making it reported: for a caller that knows they are the same (read/claims_kept.py,
+        model/editions.py)."""
         kept = list(map(self.last.__getitem__, keys))
         self.now.update(zip(keys, kept))
-        problems.items.extend(itertools.chain.from_iterable(map(_reported, kept)))
+        if problems is not None:
+            problems.items.extend(itertools.chain.from_iterable(map(_reported, kept)))
 
     def results(self, keys) -> list:
         """This update's result for each of ``keys``, each of which it made or gave again."""
@@ -123,6 +125,11 @@ class Reuse:
         # gave them back): not every kept result compared with this update's, which a preview of
         # 10,000 claims would do on every save. In no order that matters.
         replaced = [kept for key, kept in self.replaced if self.now.get(key) is not kept]
+        # Every key this update has that the last had not, it made: if the rest are as many as the
+        # last update's keys, it has them all, which is then known without hashing them all again.
+        new = {key for key in self.made_now if key not in self.last}
+        if len(self.now) - len(new) == len(self.last):
+            return replaced
         return replaced + [self.last[key] for key in self.last.keys() - self.now.keys()]
 
     def abandon(self) -> None:
