@@ -154,7 +154,7 @@ def test_the_renderer_follows_no_link_even_one_made_after_the_check(themed, tmp_
     make_link(themed, "templates/_badge.html", "outside/partial.html")
     renderer = Renderer(site, themed.templates_dir, themed.static_dir, cards=False, search=False)
     renderer.fingerprints()  # reads every file of the theme
-    files = dict(renderer.static_files())
+    files = dict(renderer.kinds["shared"].static_files())
     assert "secret.txt" not in files and not any(name.startswith("theme/") for name in files)
     with pytest.raises(Exception, match="follows no link") as raised:
         renderer.render_job(("claim", "rain-record"))

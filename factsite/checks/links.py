@@ -7,6 +7,8 @@ Runs over the rendered files, so it sees exactly what readers will get.
 from __future__ import annotations
 
 import difflib
+import itertools
+import operator
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -129,7 +131,9 @@ class LinkCheck:
 
     def _check(self, results: dict, base_url: str, problems: Problems,
                read: Callable[[str], bytes | None] | None) -> None:
-        changed = [job for job, result in results.items() if self.results.get(job) is not result]
+        # (At C speed: a preview of 10,000 claims in two languages has 40,000 jobs.)
+        changed = list(itertools.compress(results, map(operator.is_not, results.values(),
+                                                       map(self.results.get, results))))
         if self.index is None or base_url != self.base_url or results.keys() != self.results.keys() or any(
                 results[job].files.keys() != self.results[job].files.keys() for job in changed):
             self.index, self.found, self._files, changed = OutputIndex(), {}, None, list(results)

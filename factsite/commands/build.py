@@ -8,6 +8,8 @@ parses only the files that changed and renders only the pages whose fingerprint 
 
 from __future__ import annotations
 
+import itertools
+import operator
 from dataclasses import dataclass, field
 from collections.abc import Callable
 from functools import partial
@@ -242,13 +244,16 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
     Returns every job's result (the unchanged ones from ``state``) and the jobs rendered.
     """
     old = state.jobs
-    changed = [job for job, value in prints.items() if old.get(job, (None,))[0] != value]
-    changed_set = set(changed)
-    results = {job: old[job][1] for job in prints if job not in changed_set}
+    # (At C speed: a preview of 10,000 claims in two languages compares 40,000 jobs on every save.)
+    last = list(map(old.get, prints, itertools.repeat(NEW_JOB)))
+    changed = list(itertools.compress(prints, map(operator.ne, map(_fingerprint_of, last), prints.values())))
+    results = dict(zip(prints, map(_result_of, last)))
+    for job in changed:
+        del results[job]
     # The files that may be gone: a changed job's (it may no longer write one) and those of a job
     # there is no more (a deleted claim's). Most are written again; only what is left is looked
     # for among every other job's files, which a rebuild after a title edit never needs.
-    gone = [job for job in old if job not in prints]
+    gone = list(itertools.filterfalse(prints.__contains__, old))
     candidates = [path for job in changed + gone if job in old for path in old[job][1].files]
 
     def stale(new: dict) -> list[str]:
@@ -263,7 +268,11 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
     if changed or stale({}):
         results.update(update_site(out_dir, rendering_into(renderer, changed, cores, progress),
                                    stale, before_change))
-    return results, changed_set
+    return results, set(changed)
+
+
+NEW_JOB = (None, None)  # the fingerprint and result of a job the last build did not have
+_fingerprint_of, _result_of = operator.itemgetter(0), operator.itemgetter(1)  # a job's, in a BuildState
 
 
 def rendering_into(renderer: Renderer, work: list[Job] | None, cores: int,

@@ -95,9 +95,11 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
     claimants = {c.slug: claimant_copy(c) for c in dict.fromkeys(map(_claimant, content.claims))}
     # Whether the records a claim's copy links to are the very copies the last update linked to:
     # if so, a claim whose original, translation and claimant are the same as then is the same copy.
-    links = (*verdicts.values(), *topics.values(), *sources.values(), *people.values(), claimants)
+    links = (*verdicts.values(), *topics.values(), *sources.values(), *people.values())
     same_links = copies.inputs((language.code, "links", "")) == links
     copy("links", "", links, lambda: None)
+    same_claimants = copies.inputs((language.code, "claimants", "")) == (claimants,)  # (their copies, by identity)
+    copy("claimants", "", (claimants,), lambda: None)
 
     def claim_copy(claim: Claim) -> Claim:
         translated, claimant = files.claims.get(claim.slug), claimants[claim.claimant.slug]
@@ -111,7 +113,7 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
         return copy("claim", claim.slug, (claim, translated, claimant, *linked), lambda: translated_claim(
             claim, translated, default, verdicts, topics, sources, people, claimant))
 
-    claims = copied_claims(content.claims, files, claim_copy, copies, language.code, same_links)
+    claims = copied_claims(content.claims, files, claim_copy, copies, language.code, same_links and same_claimants)
     pages = [translated_page(page, files.pages.get(page.slug), default) for page in content.pages]
     withdrawn = [replace(w, verdict=verdicts[w.verdict.slug]) for w in content.withdrawn]
     return assemble_site(edition_config, Content(list(sources.values()), claims, pages, withdrawn, [],
@@ -133,9 +135,10 @@ class CopiedClaims:
 def copied_claims(originals: list[Claim], files: Translations, copy_one: Callable[[Claim], Claim], copies: Copies,
                   code: str, same_links: bool) -> list[Claim]:
     """``copy_one(claim)`` of each of ``originals``. A preview copies the claims on every save, and
-    one or two of thousands changed: where the copies' links are as they were (``same_links``) and
-    the claims are in the same places, only those whose original, translation or claimant is
-    another object are asked for; the others are the last update's copies."""
+    one or two of thousands changed: where the records the copies link to are the same copies as
+    then, the claimants' too (``same_links``), and the claims are in the same places, only those
+    whose original, translation or claimant is another object are asked for; the others are the
+    last update's copies."""
     translations = list(map(files.claims.get, map(_slug, originals)))
     claimants = list(map(_claimant, originals))
     last, made = copies.kept((code, "claims", "")), None

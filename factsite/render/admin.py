@@ -125,7 +125,7 @@ class AdminPages:
                          *[part for item in sorted(self.made.items()) for part in item])
 
     def fingerprints(self) -> dict:
-        return {("admin", key): self.fingerprint(key) for key in self.keys()}
+        return {(self.r.job_name(self.kind), key): self.fingerprint(key) for key in self.keys()}
 
     @functools.cached_property
     def vendored_digest(self) -> str:

@@ -30,13 +30,13 @@ class ClaimRow(NamedTuple):
     # shared claimant's, which another claim's file may set.
     shown: str
     review_key: str  # what its ClaimReview is made of (structured_data.review_key)
-    state: str  # its entry in the published state, as JSON (checks/published.claim_data)
+    state: str  # its entry in the published state, as JSON (checks/published.claim_data); "" for a draft
 
 
 def row_of(claim: Claim) -> ClaimRow:
     shown = digest_of(claim.slug, claim.digest, claim.claimant.name, claim.claimant.type,
                       claim.appeared_in.digest if claim.appeared_in else "")
-    return ClaimRow(claim, claim.claimant, shown, review_key(claim), to_json(claim_data(claim)))
+    return ClaimRow(claim, claim.claimant, shown, review_key(claim), "" if claim.draft else to_json(claim_data(claim)))
 
 
 def rows_key(claims: list[Claim]) -> tuple[tuple, tuple]:

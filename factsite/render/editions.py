@@ -40,7 +40,10 @@ class Editions:
         return [job for renderer in self.renderers for job in renderer.jobs()]
 
     def fingerprints(self) -> dict[Job, str]:
-        return {job: value for renderer in self.renderers for job, value in renderer.fingerprints().items()}
+        prints: dict[Job, str] = {}
+        for renderer in self.renderers:
+            prints.update(renderer.fingerprints())
+        return prints
 
     def run_job(self, job: Job) -> Iterator[Output]:
         return self.by_kind[job[0]].run_job(job)

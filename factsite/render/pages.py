@@ -45,7 +45,7 @@ class ClaimPages:
         self.by_slug = renderer.claims_by_slug
 
     def keys(self) -> list[str]:
-        return list(self.by_slug)
+        return list(map(claim_key, self.r.site.claims))
 
     def files(self, slug: str) -> Iterator[Output]:
         r, claim = self.r, self.by_slug[slug]
@@ -84,7 +84,7 @@ class ClaimPages:
             kept.remade(claim.slug, (layout, self.r.rows[claim.slug]), functools.partial(self.fingerprint_of, claim))
         kept.computed(LAYOUT, (layout,), lambda: None)
         slugs = list(map(claim_key, claims))
-        prints = dict(zip(zip(itertools.repeat("claim"), slugs), kept.results(slugs)))
+        prints = dict(zip(zip(itertools.repeat(self.r.job_name(self.kind)), slugs), kept.results(slugs)))
         kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
         return prints
 
@@ -148,7 +148,7 @@ class ListingPages:
     def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim], moved: tuple | None,
                    context: dict, own: str, of_list: tuple) -> KeptList:
         """A list's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.kind, base, claims, moved, of_list, self.r.shown,
+        return kept_list(before, self.r.job_name(self.kind), base, claims, moved, of_list, self.r.shown,
                          lambda listing: ListPage(template, listing, context, own), self.shown_by)
 
     def keys(self) -> list[str]:
@@ -200,7 +200,7 @@ class SourcePages:
 
     def source_pages(self, before: KeptList | None, source: Source, moved: tuple | None) -> KeptList:
         """The source's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.kind, source.url_path, source.claims, moved,
+        return kept_list(before, self.r.job_name(self.kind), source.url_path, source.claims, moved,
                          (self.r.layout, source), self.r.shown, lambda listing: (source, listing), self.shown_by)
 
     def keys(self) -> list[str]:

@@ -99,12 +99,13 @@ class Renderer(Addresses):
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
         self._asset_versions: dict[str, str] = {}
         self.written_links: list[WrittenLinks] = []  # by the job being rendered; checked once all are
-        self.claims_by_slug = {claim.slug: claim for claim in site.claims}
+        # The assembly's own index of the claims (never changed once made), where there is one.
+        self.claims_by_slug = assembly.by_slug if assembly else {claim.slug: claim for claim in site.claims}
         self._verdict_counts: dict[int, tuple[list[Claim], dict[str, int]]] = {}
         # Every kind of job, in the order they are listed and run.
         kinds = (SharedPages(self), WholeSiteFiles(self), ClaimPages(self), ListingPages(self), SourcePages(self),
                  CorrectionsPages(self), AdminPages(self))
-        self.kinds = {self.job_prefix + kind.kind: kind for kind in kinds}
+        self.kinds = {self.job_name(kind.kind): kind for kind in kinds}
 
     @property
     def is_default(self) -> bool:
@@ -193,11 +194,15 @@ class Renderer(Addresses):
         for path, data in self.kinds[kind].files(key):
             yield self.prefix + path, data
 
+    def job_name(self, kind: str) -> str:
+        """What this edition's jobs of ``kind`` are named (each kind names its jobs so)."""
+        return self.job_prefix + kind
+
     def fingerprints(self) -> dict[Job, str]:
         """For every job, a digest of everything its files show: equal digests, equal files."""
         prints: dict[Job, str] = {}
         for kind in self.kinds.values():
-            prints.update(((self.job_prefix + name, key), value) for (name, key), value in kind.fingerprints().items())
+            prints.update(kind.fingerprints())
         return prints
 
     # The parts every kind of job's fingerprint builds on, worked out once.
@@ -308,11 +313,3 @@ class Renderer(Addresses):
     def site_card(self) -> bytes:
         """The share card of every page but the claims'."""
         return drawn_once(site_face(self.site.config), self.card_cache)
-
-    def static_files(self) -> Iterator[Output]:
-        yield from sorted(self.generated_assets.items())
-        for relative, path in theme_files(self.static_dir):  # never a link (theme.py)
-            if not path.name.startswith(".") and relative not in self.generated_assets \
-                    and not relative.startswith(ADMIN):  # the CMS's, written by its own job (admin.py)
-                yield relative, read_theme_file(path, self.static_dir)
-

@@ -9,7 +9,9 @@ import operator
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
+from .admin import ADMIN
 from ..digest import digest_of
+from ..read.theme import read_theme_file, theme_files
 from .jobs import Output
 from ..model.pagination import CORRECTIONS_CUT, listings_of, page_cuts
 from ..model.site import Page, claim_url
@@ -100,7 +102,7 @@ class CorrectionsPages:
         return digest_of(self.r.layout, *listing.frame, *newest, self.shown[url])
 
     def fingerprints(self) -> dict:
-        return {("corrections", url): self.fingerprint(url) for url in self.pages}
+        return {(self.r.job_name(self.kind), url): self.fingerprint(url) for url in self.pages}
 
 
 def logs_corrections(page: Page) -> bool:
@@ -128,10 +130,18 @@ class SharedPages:
     def keys(self) -> list[str]:
         return [""]
 
+    def static_files(self) -> Iterator[Output]:
+        r = self.r
+        yield from sorted(r.generated_assets.items())
+        for relative, path in theme_files(r.static_dir):  # never a link (theme.py)
+            if not path.name.startswith(".") and relative not in r.generated_assets \
+                    and not relative.startswith(ADMIN):  # the CMS's, written by its own job (admin.py)
+                yield relative, read_theme_file(path, r.static_dir)
+
     def files(self, key: str = "") -> Iterator[Output]:
         r, site = self.r, self.r.site
         if r.is_default:  # the files every edition shares
-            yield from r.static_files()
+            yield from self.static_files()
             yield r.page("404.html", "404.html")
             yield "robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {r.absolute_url('sitemap.xml')}\n".encode()
             if site.config.custom_domain:
@@ -166,7 +176,7 @@ class SharedPages:
             *[alias for alias, _ in self.withdrawn_aliases])
 
     def fingerprints(self) -> dict:
-        return {("shared", ""): self.fingerprint()}
+        return {(self.r.job_name(self.kind), ""): self.fingerprint()}
 
 
 def people_records(site) -> list[str]:
