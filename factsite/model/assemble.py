@@ -136,19 +136,19 @@ def patched(last: Assembly, claims: list[Claim]) -> Assembly | None:
         # Its changes are kept too, for a renderer that missed them: Assembly.changes_since.)
         return last
     removed, added = [last.by_id[at] for at in gone], newest_first([by_id[at] for at in new])
-    ordered, by_slug = list(last.claims), dict(last.by_slug)
+    ordered, claimants, by_slug = list(last.claims), list(last.claimants), dict(last.by_slug)
     lists, naming = Copied(last.lists), Copied(naming_index(last.claims) if last.naming is None else last.naming)
     for claim in removed:
-        ordered.remove(claim)  # by identity: the model's classes compare so
+        del claimants[take_out(ordered, claim, published_and_slug)]
         for holder in (*claim.holders, claim.claimant):
-            lists.own(holder).remove(claim)
+            take_out(lists.own(holder), claim, published_and_slug)
         for slug in dict.fromkeys(claim.related_slugs):
             naming.own(slug).remove(claim)
         if by_slug.get(claim.slug) is claim:
             del by_slug[claim.slug]
     for claim in added:
         by_slug[claim.slug] = claim
-        put_in_place(ordered, claim, published_and_slug)
+        claimants.insert(put_in_place(ordered, claim, published_and_slug), claim.claimant)
         for holder in (*claim.holders, claim.claimant):
             put_in_place(lists.own(holder), claim, published_and_slug)
         for slug in dict.fromkeys(claim.related_slugs):
@@ -157,7 +157,7 @@ def patched(last: Assembly, claims: list[Claim]) -> Assembly | None:
     for claim in {id(claim): claim for claim in itertools.chain(
             added, *(naming.get(c.slug, ()) for c in removed + added))}.values():
         link_related(claim, by_slug)
-    return Assembly(ordered, by_id, tuple(map(_claimant, ordered)), by_slug, naming, lists,
+    return Assembly(ordered, by_id, tuple(claimants), by_slug, naming, lists,
                     patched_corrections(last.corrections, removed, added), last.token, tuple(added), tuple(removed))
 
 
@@ -199,11 +199,24 @@ def patched_corrections(corrections: list[Correction], removed: list[Claim], add
     return kept
 
 
-def put_in_place(items: list, item, key: Callable) -> None:
+def put_in_place(items: list, item, key: Callable) -> int:
     """Put ``item`` into ``items``, sorted by ``key`` from the greatest, where ``key`` puts it:
     after those with the same key, as sorting keeps items with the same key in the order they
-    came (a claim's corrections of one day)."""
-    items.insert(end_of(items, key(item), key), item)
+    came (a claim's corrections of one day). Returns where."""
+    at = end_of(items, key(item), key)
+    items.insert(at, item)
+    return at
+
+
+def take_out(items: list, item, key: Callable) -> int:
+    """Take ``item`` out of ``items``, sorted by ``key`` from the greatest, in which no other item
+    has its key (a claim's date and address); returns where it was. Found by its key, without
+    looking at every item (which, in a list of thousands of claims, each lie elsewhere in memory)."""
+    at = end_of(items, key(item), key) - 1
+    if at < 0 or items[at] is not item:
+        at = items.index(item)  # (not sorted so: found the slow way)
+    del items[at]
+    return at
 
 
 def end_of(items: Sequence, wanted, key: Callable) -> int:

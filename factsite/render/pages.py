@@ -28,7 +28,6 @@ from ..model.site import Claim, Source, claim_url
 from .claim_rows import RowChanges, moves, unchanged_lists
 from .kept_lists import KeptList, claim_key, fingerprint_of, kept_list
 from .structured_data import claim_review, to_script_json
-from .templating import count_by_verdict
 
 if TYPE_CHECKING:
     from .renderer import Renderer
@@ -190,6 +189,7 @@ class SourcePages:
         changes = renderer.changes_since(kept)
         same_claims, moved = unchanged_lists(changes), moves(changes)
         self.pages, self.prints = {}, {}
+        self.made_in: dict[str, list[Claim]] = {}  # by source: see claims_made_in
         for source in renderer.site.sources:
             keep = kept.computed if same_claims(source) else kept.remade
             made = keep(source.url_path, (layout, source),
@@ -209,7 +209,7 @@ class SourcePages:
     def files(self, url: str) -> Iterator[Output]:
         source, listing = self.pages[url]
         yield self.r.page("source.html", url, source=source, listing=listing,
-                          made_in=made_in(source) if listing.is_newest else [])
+                          made_in=self.claims_made_in(source) if listing.is_newest else [])
         if listing.is_newest and source.archived_copy_path:
             yield source.archived_copy_path, source.archived_text.encode("utf-8")
 
@@ -223,11 +223,19 @@ class SourcePages:
         source, listing = page
         totals = ()
         if listing.is_newest:
-            totals = (str(len(source.claims)), repr(sorted(count_by_verdict(made_in(source)).items())))
+            counts = self.r.count_by_verdict(self.claims_made_in(source))
+            totals = (str(len(source.claims)), repr(sorted(counts.items())))
         return (self.r.layout, source.digest, *listing.frame, *totals), listing.claims
 
     def fingerprints(self) -> dict:
         return self.prints
+
+    def claims_made_in(self, source: Source) -> list[Claim]:
+        """made_in(source), found once per update: the newest page's fingerprint and the page itself
+        both ask, and the verdicts of the same list are then counted once (Renderer.count_by_verdict)."""
+        if source.id not in self.made_in:
+            self.made_in[source.id] = made_in(source)
+        return self.made_in[source.id]
 
 
 def made_in(source: Source) -> list[Claim]:
