@@ -92,6 +92,7 @@ FIELD_EDITS = {
     "claimant": (RAIN, "claimant: Weather Watchers", "claimant: Weather Watch"),
     "claimant spelled otherwise": (RAIN, "claimant: Weather Watchers", "claimant: weather watchers"),
     "claimant spaced otherwise": (BUDGET, "claimant: The Mayor", "claimant: The  Mayor"),
+    "claimant left out": (RAIN, "claimant: Weather Watchers", "claimant:"),  # an error
     "claimant spelled as another's address": (RAIN, "claimant: Weather Watchers", "claimant: THE MAYOR"),
     "claimant given an address": (RAIN, "claimant_type: organization", "claimant_type: organization\n"
                                   "claimant_id: weather-desk"),
@@ -630,6 +631,28 @@ def test_a_claimant_named_or_typed_two_ways_is_reported_again_after_the_watcher_
         assert preview.preview.failed
         assert [p.path.name for p in preview.preview.problems if "The Mayor" in p.message] == ["draft-claim.md"]
         assert_as_if_read_again(project, preview)
+
+
+def test_claims_read_in_an_update_that_stopped_are_linked_again_to_their_claimants(preview, project, monkeypatch):
+    """An update that stops after reading the claims may have linked the claims it gave again to
+    claimants of its own (read/claims.py links them anew): the next reads every claim again,
+    rather than giving the others again as they were then (read/claims_kept.py)."""
+    import factsite.read.content as content
+
+    budget = project.content_dir / BUDGET  # the claim that gives The Mayor's type; the draft leaves it out
+    edit(budget, 'verdict: "false"', 'verdict: "flase"')  # no claim: the draft's claimant is made anew
+
+    def stopped(*args, **kwargs):
+        raise RuntimeError("stopped while reading the translations")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(content, "load_translations", stopped)
+        preview.rebuild([str(budget)])
+    assert preview.preview.failed
+    edit(budget, 'verdict: "flase"', 'verdict: "false"')
+    preview.rebuild([str(budget)])
+    assert not preview.preview.failed
+    assert_as_if_read_again(project, preview)
 
 
 def test_a_file_saved_twice_in_a_moment_shows_its_last_save_after_the_watcher_names_another(preview, project,

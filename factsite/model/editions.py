@@ -120,7 +120,7 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
                                                  list(people.values())), last)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # (compared by identity, as Copies compares inputs)
 class CopiedClaims:
     """An edition's copies of the claims, by their place in the content's list of claims, and
     what each was copied from: the original, its translation and its claimant."""

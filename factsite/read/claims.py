@@ -55,7 +55,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     reuse.computed(("claims read",), (read,), lambda: read)  # for the next update's read_again
     check_aliases([(ordered[at][0], read_files[at]) for at in read.aliased], paths, problems)
     if files is not None:
-        files.update(read.files())
+        files.update(read.files)
     return read.claims
 
 
@@ -79,10 +79,11 @@ def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, 
         made.append(claim)
         keys.append(None if file is None else ("claim", slug))
     aliased = tuple(at for at, file in enumerate(records) if file is not None and file.values["aliases"])
+    files = {slug: file for (slug, _), file in zip(ordered, records) if file is not None}
     claimant_keys = same_claimants([claim for claim, _ in read], claimants, reuse, problems)
     check_one_name_each(read, linking)
     problems.items.extend(linking.items)
-    return ClaimsRead(ordered, records, context, made, keys, claimant_keys, aliased, not linking.items)
+    return ClaimsRead(ordered, records, files, context, made, keys, claimant_keys, aliased, not linking.items)
 
 
 def claim_paths(listing: list[Path], problems: Problems) -> tuple[dict[str, Path], list, list[Path]]:

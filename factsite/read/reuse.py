@@ -35,6 +35,7 @@ class Reuse:
         self.replaced: list = []  # (key, what was kept last time) for each result this update made again
         self.made_now: list = []  # the key of each result this update made
         self.update = 0  # the number of the update it last kept: see next_update
+        self.interrupted = False  # an update stopped part-way since the last one kept (abandon)
 
     def made(self, key, inputs: tuple, make: Callable[[Problems], T], problems: Problems) -> T:
         """``make(problems)``, or what it gave last time for ``key`` if ``inputs`` are the same;
@@ -134,7 +135,9 @@ class Reuse:
 
     def abandon(self) -> None:
         """Forget what this update made so far, and keep the last update's for the next: a read
-        that stopped before the files were read."""
+        that stopped before the files were read, or crashed part-way (which ``interrupted`` then
+        tells, until the next update is kept)."""
+        self.interrupted = self.interrupted or bool(self.now)
         self.now, self.replaced, self.made_now = {}, [], []
 
     def next_update(self, number: int | None = None) -> None:
@@ -143,4 +146,5 @@ class Reuse:
         more than the last."""
         self.last, self.now, self.replaced, self.made_now = self.now, {}, [], []
         self.update = self.update + 1 if number is None else number
+        self.interrupted = False
 
