@@ -65,12 +65,17 @@ def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, 
     linked to its claimant, whom the claims of one share."""
     made: list[Claim | None] = []
     keys: list[tuple | None] = []
+    files: dict[str, ClaimFile] = {}
+    aliased: list[int] = []
     claimants: dict[str, Claimant] = {}
     read: list[tuple[Claim, ClaimFile]] = []
     linking = Problems()
-    for (slug, _), file in zip(ordered, records, strict=True):
+    for at, ((slug, _), file) in enumerate(zip(ordered, records, strict=True)):
         claim = None
         if file is not None:
+            files[slug] = file
+            if file.values["aliases"]:
+                aliased.append(at)
             claim = make(slug, file)
             if claim is not None:
                 # The claimant is shared with other files, which may set its type: linked anew each time.
@@ -78,12 +83,11 @@ def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, 
                 read.append((claim, file))
         made.append(claim)
         keys.append(None if file is None else ("claim", slug))
-    aliased = tuple(at for at, file in enumerate(records) if file is not None and file.values["aliases"])
-    files = {slug: file for (slug, _), file in zip(ordered, records) if file is not None}
     claimant_keys = same_claimants([claim for claim, _ in read], claimants, reuse, problems)
     check_one_name_each(read, linking)
     problems.items.extend(linking.items)
-    return ClaimsRead(ordered, records, files, context, made, keys, claimant_keys, aliased, not linking.items)
+    return ClaimsRead(ordered, records, files, context, made, keys, claimant_keys, tuple(aliased),
+                      not linking.items)
 
 
 def claim_paths(listing: list[Path], problems: Problems) -> tuple[dict[str, Path], list, list[Path]]:
