@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factsite.model.pagination import CLAIMS_CUT, CORRECTIONS_CUT, Cut, listings_of, page_cuts
-from factsite.render.kept_lists import kept_list
+from factsite.render.kept_lists import kept_list, verdict_counts
+from factsite.render.templating import count_by_verdict
 
 START = dt.date(2020, 1, 1)
 
@@ -110,36 +111,48 @@ def test_pages_starting_on_the_same_day_keep_their_addresses_when_one_joins():
         assert changed(before, pages_of(joined, **same_day)) <= 8
 
 
+@dataclass(frozen=True)
+class Rating:
+    slug: str
+
+
+RATINGS = [Rating("false"), Rating("misleading"), Rating("true")]
+
+
 @dataclass(eq=False)  # as the model's claims: the same object, or another
 class Listed:
     slug: str
     published: dt.date
     claimant: object
     text: str
+    verdict: Rating = RATINGS[0]
 
 
-EDIT = st.tuples(st.sampled_from(["retitled", "redated", "added", "removed", "claimant", "settings"]),
+EDIT = st.tuples(st.sampled_from(["retitled", "rerated", "redated", "added", "removed", "claimant", "settings"]),
                  st.integers(0, 10**6))
 
 
 @settings(max_examples=60, deadline=None)
 @given(count=st.one_of(st.integers(0, 59), st.integers(60, 300)),  # short lists, and lists of many pages
-       updates=st.lists(st.lists(EDIT, min_size=1, max_size=3), max_size=5))
-def test_a_list_kept_from_the_last_update_is_cut_and_fingerprinted_as_one_made_afresh(count, updates):
+       updates=st.lists(st.lists(EDIT, min_size=1, max_size=3), max_size=5), some_counted=st.booleans())
+def test_a_list_kept_from_the_last_update_is_cut_and_fingerprinted_as_one_made_afresh(count, updates, some_counted):
     """The preview keeps a list's cut while its items' keys and dates are the same, and each
-    page's fingerprint while its fields and items are (render/kept_lists.kept_list): after any run of
-    updates, each of a few edits, what it keeps gives the pages and fingerprints a list made afresh gives."""
-    items = [Listed(dated(n), date_of(dated(n)), object(), "") for n in reversed(range(count))]
+    page's fingerprint while its fields and items are (render/kept_lists.kept_list), and counts its
+    verdicts from the last update's counts (verdict_counts): after any run of updates, each of a few
+    edits, what it keeps gives the pages, fingerprints and counts a list made afresh gives."""
+    items = [Listed(dated(n), date_of(dated(n)), object(), "", RATINGS[n % 3]) for n in reversed(range(count))]
 
     layout = ["site.yml"]  # what every page shows of the list itself
     serial = itertools.count()  # a site's slugs are unique: so are the claims added
+    # Every claim, or some (as a source's page counts the claims made in it).
+    counted = (lambda claims: [claim for claim in claims if claim.slug[-1] in "02468"]) if some_counted else None
 
     def made(before, moved=None):
         shown = {item.slug: f"{item.text}/{id(item.claimant)}" for item in items}
+        counts = verdict_counts(before, items, moved, tuple(layout), counted)
         # Counted on the newest page alone, as the lists count their claims by verdict:
-        edited = str(sum(1 for item in items if item.text))
-        totals = lambda listing: (str(len(items)), edited) if listing.is_newest else ()
-        return kept_list(before, "listing", "topics/x/", items, moved, tuple(layout), shown,
+        totals = lambda listing: (str(len(items)), repr(sorted(counts.items()))) if listing.is_newest else ()
+        return kept_list(before, "listing", "topics/x/", items, moved, tuple(layout), counts, shown,
                          lambda listing: listing,
                          lambda listing: ((*layout, *listing.frame, *totals(listing)), listing.items))
 
@@ -157,8 +170,9 @@ def test_a_list_kept_from_the_last_update_is_cut_and_fingerprinted_as_one_made_a
         else:
             old = items.pop(at)
             day = old.published - dt.timedelta(days=number % 3) if kind == "redated" else old.published
+            rating = RATINGS[number % 3] if kind == "rerated" else old.verdict
             items.insert(next((n for n, item in enumerate(items) if item.published <= day), len(items)),
-                         Listed(old.slug, day, old.claimant, f"{kind} {number}"))
+                         Listed(old.slug, day, old.claimant, f"{kind} {number}", rating))
 
     kept = made(None)
     for edits in updates:
@@ -172,6 +186,7 @@ def test_a_list_kept_from_the_last_update_is_cut_and_fingerprinted_as_one_made_a
         went = [item for item in last if all(item is not other for other in items)]
         moved = None if any(kind == "claimant" for kind, _ in edits) else (came, went)
         kept, fresh = made(kept, moved), made(None)
+        assert kept.counts == fresh.counts == count_by_verdict(counted(items) if counted else items)
         assert kept.prints == fresh.prints
         assert [(page.url, list(map(id, page.items))) for page in kept.pages.values()] == \
                [(page.url, list(map(id, page.items))) for page in fresh.pages.values()]  # the very same claims

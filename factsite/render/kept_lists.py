@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import operator
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
@@ -17,6 +18,7 @@ from ..model.assemble import end_of, published_and_slug
 from ..model.pagination import CLAIMS_CUT, Listing, PageCut, listing_of, page_cuts
 from ..model.site import Claim
 from .claim_rows import rows_key
+from .templating import count_by_verdict, verdict_slug
 
 claim_key = operator.attrgetter("slug")  # asked of every claim of every list: quicker than a function
 claim_date = operator.attrgetter("published")
@@ -37,10 +39,11 @@ class KeptList(NamedTuple):
     claims: Sequence[Claim]
     claimants: tuple | None
     of_list: tuple  # what every page shows of the list itself
+    counts: dict[str, int]  # how many of the claims its newest page counts have each verdict (verdict_counts)
 
 
 def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim], moved: tuple | None,
-              of_list: tuple, shown: dict[str, str], page_of: Callable[[Listing], object],
+              of_list: tuple, counts: dict[str, int], shown: dict[str, str], page_of: Callable[[Listing], object],
               shown_by: Callable) -> KeptList:
     """The pages of a list of claims (``page_of`` each Listing), and their fingerprints (``shown_by``
     each page's, fingerprint_of). From ``before``, the last update's of the same list, it keeps the
@@ -49,7 +52,7 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
 
     ``moved``: the claims that came to the list since ``before`` and those that went (claim_rows.moves),
     every other being the same object with the same claimant at its place; None if not known, and
-    the two lists are compared whole.
+    the two lists are compared whole. ``counts``: the list's verdict_counts, kept for the next update.
 
     ``of_list`` is what every page shows of the list itself (the settings, the verdict or source
     it is of): a page's page_of and shown_by may depend on nothing else but its Listing and, on
@@ -63,12 +66,12 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
     kept_claims = claims if moved is not None else tuple(claims)  # (the assembly's list, if moves are known)
     if same_cut and before.of_list == of_list:
         made = before._replace(pages=dict(before.pages), prints=dict(before.prints), inputs=dict(before.inputs),
-                               claims=kept_claims, claimants=claimants)
+                               claims=kept_claims, claimants=claimants, counts=counts)
         again = {0, *(bisect.bisect_right(before.starts, at) - 1 for at in changed)}
     else:
         cuts = before.cuts if same_cut else page_cuts(tuple(map(claim_key, claims)), tuple(map(claim_date, claims)),
                                                       base, CLAIMS_CUT)
-        made = KeptList({}, {}, cuts, [cut.start for cut in cuts], {}, kept_claims, claimants, of_list)
+        made = KeptList({}, {}, cuts, [cut.start for cut in cuts], {}, kept_claims, claimants, of_list, counts)
         again = range(len(cuts))
     for number in sorted(again):
         listing = listing_of(claims, base, made.cuts[number])
@@ -79,6 +82,23 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
         kept = before is not None and before.inputs.get(listing.url) == inputs
         made.prints[job] = before.prints[job] if kept else fingerprint_of((fields, on_page), shown)
     return made
+
+
+def verdict_counts(before: KeptList | None, claims: list[Claim], moved: tuple | None, of_list: tuple,
+                   counted: Callable[[list[Claim]], list[Claim]] | None = None) -> dict[str, int]:
+    """How many of the list's claims (those ``counted`` keeps: by default all) have each verdict, as
+    count_by_verdict counts them: ``before``'s counts with the claims that came and went since
+    (``moved``, as kept_list takes it), where those are known and ``before`` is of the same list
+    (``of_list``, which holds what the list is of: a person edited is another object, whose list
+    has every claim come to it). The newest page of a list of thousands shows its counts, and a
+    title edit would otherwise count the list again."""
+    if before is None or moved is None or before.of_list != of_list:
+        return count_by_verdict(claims if counted is None else counted(claims))
+    came, went = moved if counted is None else map(counted, moved)
+    counts = Counter(before.counts)
+    counts.update(map(verdict_slug, came))
+    counts.subtract(map(verdict_slug, went))
+    return {slug: count for slug, count in counts.items() if count}
 
 
 def changed_places(before: KeptList | None, claims: list[Claim], claimants: tuple | None,

@@ -26,7 +26,7 @@ from .jobs import Output
 from ..model.pagination import Listing
 from ..model.site import Claim, Source, claim_url
 from .claim_rows import RowChanges, moves, unchanged_lists
-from .kept_lists import KeptList, claim_key, fingerprint_of, kept_list
+from .kept_lists import KeptList, claim_key, fingerprint_of, kept_list, verdict_counts
 from .structured_data import claim_review, to_script_json
 
 if TYPE_CHECKING:
@@ -135,6 +135,7 @@ class ListingPages:
         same_claims, moved = unchanged_lists(changes), moves(changes)
         self.pages, self.prints = {}, {}
         self.wholes = {base: claims for _, base, claims, _, _ in lists}  # each list's newest page counts it
+        self.counts: dict[str, dict[str, int]] = {}  # each list's verdict counts, by its address
         for template, base, claims, context, own in lists:
             of_list, holder = (layout, template, *context.values(), own), next(iter(context.values()), None)
             keep = kept.computed if same_claims(holder) else kept.remade
@@ -142,12 +143,15 @@ class ListingPages:
                 self.list_pages, kept.kept(base), template, base, claims, moved(holder), context, own, of_list))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
+            self.counts[base] = made.counts
+            renderer.counted(claims, made.counts)  # which the newest page's template asks for
         kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
 
     def list_pages(self, before: KeptList | None, template: str, base: str, claims: list[Claim], moved: tuple | None,
                    context: dict, own: str, of_list: tuple) -> KeptList:
         """A list's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.r.job_name(self.kind), base, claims, moved, of_list, self.r.shown,
+        counts = self.counts[base] = verdict_counts(before, claims, moved, of_list)
+        return kept_list(before, self.r.job_name(self.kind), base, claims, moved, of_list, counts, self.r.shown,
                          lambda listing: ListPage(template, listing, context, own), self.shown_by)
 
     def keys(self) -> list[str]:
@@ -167,8 +171,7 @@ class ListingPages:
         template, listing, _, own = page
         totals = ()
         if listing.is_newest:
-            whole = self.wholes[listing.base]
-            totals = (str(len(whole)), repr(sorted(self.r.count_by_verdict(whole).items())))
+            totals = (str(len(self.wholes[listing.base])), repr(sorted(self.counts[listing.base].items())))
         return (self.r.layout, template, own, *listing.frame, *totals), listing.claims
 
     def fingerprints(self) -> dict:
@@ -189,27 +192,34 @@ class SourcePages:
         changes = renderer.changes_since(kept)
         same_claims, moved = unchanged_lists(changes), moves(changes)
         self.pages, self.prints = {}, {}
-        self.made_in: dict[str, list[Claim]] = {}  # by source: see claims_made_in
+        self.counts: dict[str, dict[str, int]] = {}  # the verdict counts of the claims made in each source, by id
         for source in renderer.site.sources:
             keep = kept.computed if same_claims(source) else kept.remade
             made = keep(source.url_path, (layout, source),
                         functools.partial(self.source_pages, kept.kept(source.url_path), source, moved(source)))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
+            self.counts[source.id] = made.counts
         kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
 
     def source_pages(self, before: KeptList | None, source: Source, moved: tuple | None) -> KeptList:
         """The source's pages and their fingerprints, keeping what it can of ``before``'s (kept_list)."""
-        return kept_list(before, self.r.job_name(self.kind), source.url_path, source.claims, moved,
-                         (self.r.layout, source), self.r.shown, lambda listing: (source, listing), self.shown_by)
+        of_list = (self.r.layout, source)
+        counts = self.counts[source.id] = verdict_counts(before, source.claims, moved, of_list,
+                                                         functools.partial(made_in, source))
+        return kept_list(before, self.r.job_name(self.kind), source.url_path, source.claims, moved, of_list, counts,
+                         self.r.shown, lambda listing: (source, listing), self.shown_by)
 
     def keys(self) -> list[str]:
         return list(self.pages)
 
     def files(self, url: str) -> Iterator[Output]:
         source, listing = self.pages[url]
-        yield self.r.page("source.html", url, source=source, listing=listing,
-                          made_in=self.claims_made_in(source) if listing.is_newest else [])
+        made = []
+        if listing.is_newest:
+            made = made_in(source)
+            self.r.counted(made, self.counts[source.id])  # which the template asks for
+        yield self.r.page("source.html", url, source=source, listing=listing, made_in=made)
         if listing.is_newest and source.archived_copy_path:
             yield source.archived_copy_path, source.archived_text.encode("utf-8")
 
@@ -223,25 +233,18 @@ class SourcePages:
         source, listing = page
         totals = ()
         if listing.is_newest:
-            counts = self.r.count_by_verdict(self.claims_made_in(source))
-            totals = (str(len(source.claims)), repr(sorted(counts.items())))
+            totals = (str(len(source.claims)), repr(sorted(self.counts[source.id].items())))
         return (self.r.layout, source.digest, *listing.frame, *totals), listing.claims
 
     def fingerprints(self) -> dict:
         return self.prints
 
-    def claims_made_in(self, source: Source) -> list[Claim]:
-        """made_in(source), found once per update: the newest page's fingerprint and the page itself
-        both ask, and the verdicts of the same list are then counted once (Renderer.count_by_verdict)."""
-        if source.id not in self.made_in:
-            self.made_in[source.id] = made_in(source)
-        return self.made_in[source.id]
 
-
-def made_in(source: Source) -> list[Claim]:
-    """The claims citing ``source`` that were made in it, which its newest page counts by verdict."""
-    # At C speed: a source cited by thousands is gone through whenever one of them changes.
-    claims = source.claims
+def made_in(source: Source, claims: list[Claim] | None = None) -> list[Claim]:
+    """Those of ``claims`` (by default, every claim citing ``source``) that were made in it,
+    which its newest page counts by verdict."""
+    claims = source.claims if claims is None else claims
+    # At C speed: a source cited by thousands is gone through whenever its newest page is made.
     return list(itertools.compress(claims, map(operator.is_, map(_appeared_in, claims), itertools.repeat(source))))
 
 

@@ -155,6 +155,10 @@ class Renderer(Addresses):
             remembered = self._verdict_counts[id(claims)] = (claims, count_by_verdict(claims))
         return remembered[1]
 
+    def counted(self, claims: list[Claim], counts: dict[str, int]) -> None:
+        """Remember ``counts`` as ``claims``'s count_by_verdict: counted by what was kept (render/kept_lists.py)."""
+        self._verdict_counts[id(claims)] = (claims, counts)
+
     # Pieces that many pages show, each rendered once from its own template: a claim is
     # listed on five pages or so, and a verdict's badge is on most pages. They are kept from
     # one update to the next (kept.py), by the layout and, for a claim's card, its row, which
