@@ -583,6 +583,21 @@ def test_a_claims_translation_is_made_again_only_when_it_or_the_original_changed
     assert ukrainian()["budget-doubled"] is not translated["budget-doubled"]
 
 
+def test_a_translation_is_checked_again_when_only_its_original_changed(preview, project):
+    """A translation is kept by its place among the translation files (read/translations.py) while
+    its file and its original's are the same records: here only the original changes, and a
+    verdict the translation repeats must then be the original's new one."""
+    edit(project.content_dir / BUDGET, 'verdict: "false"', 'verdict: half-true')
+    preview.rebuild()
+    assert [(p.path.name, p.message) for p in preview.preview.problems if p.severity == "error"] == [
+        ("budget-doubled.uk.md", '"verdict" differs from the original (budget-doubled.md)')]
+    edit(project.content_dir / BUDGET_UK, 'verdict: "false"', 'verdict: half-true')
+    preview.rebuild()
+    assert not preview.preview.failed, preview.preview.problems
+    assert preview.parsed == ["budget-doubled.md", "budget-doubled.uk.md"]
+    assert_as_if_read_again(project, preview)
+
+
 # The watcher names the files saved: the preview then asks the system about those alone.
 
 def test_a_rebuild_for_the_watchers_changes_asks_about_the_files_it_names(preview, project, monkeypatch):

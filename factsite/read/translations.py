@@ -10,7 +10,9 @@ differs is an error on its line, as an edition may not say what the original doe
 
 from __future__ import annotations
 
-from dataclasses import replace
+import itertools
+import operator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -28,6 +30,7 @@ from .sources import SourceFile
 from .schema import CITATION_FIELDS, CLAIM_FIELDS, PAGE_FIELDS, PLACEHOLDER, SOURCE_FIELDS
 
 TRANSLATED_FIELDS = {"title", "claim", "summary"}  # besides the analysis and the lists below
+AGAIN_AT_MOST = 100  # translations changed; beyond that, making every one again costs little more
 
 
 def _optional(fields: dict[str, Field], required: set[str] = frozenset()) -> dict[str, Field]:
@@ -67,16 +70,17 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
     (listing.content_files) and each claim's translation (while its file and the original's are)."""
     reuse = reuse or Reuse()
     codes = [language.code for language in languages]
-    found = {code: Translations() for code in codes[1:]}
     listing = translation_files(content_dir / "claims", ".md", True, reuse)
-    # The same objects while the listing is: the file cache then asks only about the files saved (get_many).
-    claim_files, paths = reuse.made(("claims' translations",), (listing, *codes),
-                                    lambda found: _with_paths(_of_known_languages(listing, codes, found)), problems)
-    read = read_many(paths, ClaimTranslationFile, problems, jobs, cache)
-    for (path, slug, code), file in zip(claim_files, read, strict=True):
-        translation = _claim_translation_of(path, slug, code, file, claims.get(slug), problems, reuse)
-        if translation is not None:
-            found[code].claims[slug] = translation
+    # The same object while the listing is: the file cache then asks only about the files saved (get_many).
+    files = reuse.made(("claims' translations",), (listing, *codes),
+                       lambda found: TranslationFiles.of(_of_known_languages(listing, codes, found)), problems)
+    records = read_many(files.paths, ClaimTranslationFile, problems, jobs, cache)
+    originals = list(map(claims.get, files.slugs))
+    last = reuse.kept(("claims' translations read",))
+    read = _read_again(last, files, records, originals, reuse, problems) or \
+        _read_all(files, records, originals, codes, reuse, problems)
+    reuse.computed(("claims' translations read",), (read,), lambda: read)  # for the next update's _read_again
+    found = {code: Translations(dict(read.found[code])) for code in codes[1:]}
     pages = translation_files(content_dir / "pages", ".md", reuse=reuse)
     for path, name, code in _of_known_languages(pages, codes, problems):
         page = page_translation(path, problems) if path.with_name(f"{name}.md").is_file() else \
@@ -113,8 +117,71 @@ def _translates_nothing(path: Path, kind: str, name: str, code: str, problems: P
                    f"name it after the {kind}'s file: content/{folder}/<name>.{code}{path.suffix}")
 
 
-def _with_paths(files: list[tuple[Path, str, str]]) -> tuple[list, list[Path]]:
-    return files, [path for path, _, _ in files]
+@dataclass(frozen=True, eq=False)
+class TranslationFiles:
+    """The claims' translation files into the site's languages, each as (path, slug, code)."""
+
+    files: list[tuple[Path, str, str]]
+    paths: list[Path]
+    slugs: list[str]
+    unique: bool  # no two translate the same claim into the same language (from folders apart)
+
+    @classmethod
+    def of(cls, files: list[tuple[Path, str, str]]) -> TranslationFiles:
+        return cls(files, [path for path, _, _ in files], [slug for _, slug, _ in files],
+                   len({(slug, code) for _, slug, code in files}) == len(files))
+
+
+@dataclass(frozen=True, eq=False)
+class TranslationsRead:
+    """What load_translations made of the claims' translation files, by their place in ``files``."""
+
+    files: TranslationFiles  # this very object
+    records: list[ClaimTranslationFile | None]  # each file's record, as the file cache gave it
+    originals: list[ClaimFile | None]  # the record of the claim each translates, if any
+    keys: list[tuple | None]  # the key in reuse of each translation made
+    found: dict[str, dict[str, ClaimTranslation]]  # by language and slug: never changed once made
+
+
+def _read_all(files: TranslationFiles, records: list, originals: list, codes: list[str], reuse: Reuse,
+              problems: Problems) -> TranslationsRead:
+    found: dict[str, dict[str, ClaimTranslation]] = {code: {} for code in codes[1:]}
+    keys = []
+    for (path, slug, code), file, original in zip(files.files, records, originals, strict=True):
+        translation = _claim_translation_of(path, slug, code, file, original, problems, reuse)
+        if translation is not None:
+            found[code][slug] = translation
+        keys.append(("translation", code, slug) if file is not None and original is not None else None)
+    return TranslationsRead(files, records, originals, keys, found)
+
+
+def _read_again(last: TranslationsRead | None, files: TranslationFiles, records: list, originals: list,
+                reuse: Reuse, problems: Problems) -> TranslationsRead | None:
+    """``last``, with only the translations whose file or original's record is another object made
+    again, and every other given again with what it reported (Reuse.carry); None, having done
+    nothing, where the files are others or many changed. A file translating no claim is looked at
+    every time, as reading them all does: its original may have come, or its message is reported again."""
+    if last is None or last.files is not files or not files.unique:
+        return None
+    places = range(len(records))
+    changed = sorted({*itertools.compress(places, map(operator.is_not, records, last.records)),
+                      *itertools.compress(places, map(operator.is_not, originals, last.originals)),
+                      *itertools.compress(places, map(operator.is_, originals, itertools.repeat(None)))})
+    if len(changed) > AGAIN_AT_MOST:
+        return None
+    keys = list(last.keys)
+    for at in changed:
+        keys[at] = None
+    reuse.carry([*filter(None, keys)], problems)
+    found = {code: dict(claims) for code, claims in last.found.items()}
+    for at in changed:
+        (path, slug, code), file, original = files.files[at], records[at], originals[at]
+        found[code].pop(slug, None)
+        translation = _claim_translation_of(path, slug, code, file, original, problems, reuse)
+        if translation is not None:
+            found[code][slug] = translation
+        keys[at] = ("translation", code, slug) if file is not None and original is not None else None
+    return TranslationsRead(files, records, originals, keys, found)
 
 
 def _of_known_languages(files: list[tuple[Path, str, str]], codes: list[str], problems: Problems) -> list:
