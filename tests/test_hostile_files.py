@@ -205,6 +205,8 @@ def journals(tmp_path: Path) -> dict:
         "wrong types": {"staging": 5, "files": "canary.txt", "removed": None},
         "a list": ["canary.txt"],
         "extra keys": {"staging": staging, "files": [], "removed": [], "rmtree": outside},
+        # An older factsite's: its staging folder is laid out as the site, not as this one's.
+        "of another version": {"version": 1, "staging": staging, "files": ["robots.txt"], "removed": ["index.html"]},
         "not JSON": "{\"staging\": \"" + outside,
     }
 
@@ -260,12 +262,14 @@ def test_journal_that_is_a_link_is_not_followed(project, built, tmp_path, outsid
 
 def test_a_sound_journal_left_by_a_killed_build_is_still_finished(project, built, tmp_path):
     """What the checks must keep: the moves of a build killed half-way are completed."""
-    staging = tmp_path / ".site-new-0123abcd"
-    write(staging / "claims/rain-record/index.html", "the new page")
-    (built / "claims/budget-doubled/badge.svg").unlink()  # moved already, before the kill
-    plant_json(tmp_path / ".site-journal.json", {"staging": str(staging), "files": [
-        "claims/rain-record/index.html", "claims/budget-doubled/badge.svg"], "removed": ["robots.txt"]})
+    from factsite.output.journal import VERSION, staged_name
     from factsite.output.write import recover
+
+    staging = tmp_path / ".site-new-0123abcd"
+    write(staging / staged_name("claims/rain-record/index.html"), "the new page")
+    (built / "claims/budget-doubled/badge.svg").unlink()  # moved already, before the kill
+    plant_json(tmp_path / ".site-journal.json", {"version": VERSION, "staging": str(staging), "files": [
+        "claims/rain-record/index.html", "claims/budget-doubled/badge.svg"], "removed": ["robots.txt"]})
 
     recover(built)
     assert (built / "claims/rain-record/index.html").read_text() == "the new page"

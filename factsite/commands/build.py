@@ -12,13 +12,12 @@ import itertools
 import operator
 from dataclasses import dataclass, field
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 from ..output.cache import STAMP, BuildCache, BuildState
 from ..engine import Engine, NoSink, Project, Settings, Update
 from ..errors import ContentError, Problems
-from ..render.jobs import Job, JobResult
+from ..render.jobs import Job, JobResult, Writer
 from ..readback import LeadsOutside, read_own_file
 from ..read.filecache import DocumentCache, content_signatures
 from ..read.theme import theme_signatures
@@ -27,7 +26,7 @@ from ..render.renderer import Renderer
 from ..runtime import Stopwatch, source_date
 from ..output.search import build_search_index, refresh_search_index
 from ..digest import digest_of
-from ..output.write import journal_pending, owned, refuse_project_folder, update_site, write_files, write_site
+from ..output.write import journal_pending, owned, refuse_project_folder, update_site, write_site
 
 @dataclass
 class BuildResult:
@@ -256,18 +255,21 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
     gone = list(itertools.filterfalse(prints.__contains__, old))
     candidates = [path for job in changed + gone if job in old for path in old[job][1].files]
 
-    def stale(new: dict) -> list[str]:
+    def stale(written: set[str]) -> list[str]:
         """Files of the last build that no job writes any more (a deleted claim's, say)."""
-        written = {path for result in new.values() for path in result.files}
         left = [path for path in candidates if path not in written]
         if not left:
             return []
         kept = {path for result in results.values() for path in result.files}
         return [path for path in dict.fromkeys(left) if path not in kept]
 
-    if changed or stale({}):
+    def written_and_stale(new: dict) -> tuple[list[str], list[str]]:
+        written = {path for result in new.values() for path in result.files}
+        return list(written), stale(written)
+
+    if changed or stale(set()):
         results.update(update_site(out_dir, rendering_into(renderer, changed, cores, progress),
-                                   stale, before_change))
+                                   written_and_stale, before_change))
     return results, set(changed)
 
 
@@ -276,10 +278,10 @@ _fingerprint_of, _result_of = operator.itemgetter(0), operator.itemgetter(1)  # 
 
 
 def rendering_into(renderer: Renderer, work: list[Job] | None, cores: int,
-                   progress: Callable[[int, int], None]) -> Callable[[Path], dict[Job, JobResult]]:
-    """What renders ``work`` (None: every job) into the folder it is given: the whole site's
-    staging folder, or the site itself when it is updated in place."""
-    return lambda folder: renderer.render_jobs(partial(write_files, folder), work, cores, progress)
+                   progress: Callable[[int, int], None]) -> Callable[[Writer], dict[Job, JobResult]]:
+    """What renders ``work`` (None: every job) through the writer it is given: into the whole
+    site's staging folder, or an update's (output/write.py)."""
+    return lambda write: renderer.render_jobs(write, work, cores, progress)
 
 
 def refresh_changed_shards(out_dir: Path, shards: list[list[str]], old: list[str] | None, new: list[str]) -> None:

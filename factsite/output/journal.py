@@ -3,7 +3,10 @@ site, and which files of the site are deleted.
 
 An incremental build writes its files into a staging folder beside the site, writes the
 journal (`.site-journal.json`, beside the site), then moves each file into place; a build
-killed during the moves leaves the journal, and the next build finishes them from it.
+killed during the moves leaves the journal, and the next build finishes them from it. The
+staging folder is flat, each file named by a digest of its path in the site (staged_name):
+making a folder for each page there, and removing them all after, cost more than writing the
+pages themselves.
 
 The journal is read back, so it is untrusted (readback.py): its staging folder must be one
 the build names itself, beside the site; every path must stay inside its folder; a file is
@@ -14,6 +17,7 @@ that follows writes the whole site).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -24,6 +28,7 @@ from pathlib import Path
 from ..readback import LeadsOutside, is_plain_file, is_safe_relative, read_own_file, real_folders
 
 MAX_JOURNAL_BYTES = 256 * 1024 * 1024  # far more than any site's list of files
+VERSION = 2  # of the staging folder's layout: a journal of another is not acted on
 
 
 @dataclass
@@ -33,7 +38,13 @@ class Journal:
     removed: list[str]  # deleted from the site
 
     def to_json(self) -> bytes:
-        return json.dumps({"staging": str(self.staging), "files": self.files, "removed": self.removed}).encode()
+        return json.dumps({"version": VERSION, "staging": str(self.staging), "files": self.files,
+                           "removed": self.removed}).encode()
+
+
+def staged_name(relative: str) -> str:
+    """The name in the (flat) staging folder of the file the site has at ``relative``."""
+    return hashlib.sha256(relative.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def journal_path(out_dir: Path) -> Path:
@@ -52,7 +63,8 @@ def read_journal(out_dir: Path) -> Journal | None:
         values = json.loads(data) if data is not None else None
     except ValueError:  # cut short: the build was killed while writing it, so it was never acted on
         return None
-    if type(values) is not dict or set(values) != {"staging", "files", "removed"}:
+    if type(values) is not dict or set(values) != {"version", "staging", "files", "removed"} \
+            or values["version"] != VERSION:
         return None
     staging, files, removed = values["staging"], values["files"], values["removed"]
     if type(staging) is not str or type(files) is not list or type(removed) is not list:
@@ -74,10 +86,9 @@ def apply_journal(out_dir: Path, journal: Journal) -> None:
     staging = journal.staging
     moves = []
     for relative in journal.files:
-        source, target = staging / relative, out_dir / relative
+        source, target = staging / staged_name(relative), out_dir / relative
         if is_plain_file(source):  # when completing an interrupted update, some moved already
             moves.append((source, target))
-    real_folders(staging, {source.parent for source, _ in moves})
     removals = [out_dir / relative for relative in journal.removed]
     targets = {target.parent for _, target in moves}
     real_folders(out_dir, targets | {target.parent for target in removals})  # before anything changes

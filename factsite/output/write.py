@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import secrets
 import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from pathlib import Path
 
 from .write_errors import WriteError, write_error
-from .journal import Journal, apply_journal, journal_path, recover_journal, staging_prefix
+from .journal import Journal, apply_journal, journal_path, recover_journal, staged_name, staging_prefix
 from ..readback import read_own_file, real_folders, safe_relative_path
+
+if TYPE_CHECKING:
+    from ..render.jobs import Writer
 
 # Every full build writes this file into the site: the mark that factsite made the folder, and
 # may replace it. (Not hidden: upload-pages-artifact leaves out hidden files.)
@@ -36,11 +40,12 @@ OLD_SIGNATURE = "claims.json"  # all that marked a site before the mark: every b
 T = TypeVar("T")
 
 
-def write_site(out_dir: Path, fill: Callable[[Path], T],
+def write_site(out_dir: Path, fill: Callable[[Writer], T],
                before_swap: Callable[[Path], None] | None = None,
                before_change: Callable[[], None] | None = None,
                adopt: Callable[[], bool] | None = None) -> T:
-    """Make ``fill`` write the new site into a fresh folder, then put it in place of ``out_dir``.
+    """Make ``fill`` write the new site into a fresh folder, through the writer it is given,
+    then put it in place of ``out_dir``.
 
     Returns what ``fill`` returns. ``before_swap`` may add to the new folder (the
     search index is built there) before it replaces the old one; if either
@@ -57,7 +62,7 @@ def write_site(out_dir: Path, fill: Callable[[Path], T],
     except OSError as error:
         raise write_error(error, f"cannot write the site into {out_dir}", out_dir) from error
     with staging_folder(out_dir) as staging:
-        result = fill(staging)
+        result = fill(functools.partial(write_files, staging))
         write_files(staging, [(MARK, MARK_TEXT)])
         if before_swap is not None:
             before_swap(staging)
@@ -67,9 +72,11 @@ def write_site(out_dir: Path, fill: Callable[[Path], T],
     return result
 
 
-def update_site(out_dir: Path, fill: Callable[[Path], T], removed: Callable[[T], list[str]],
+def update_site(out_dir: Path, fill: Callable[[Writer], T], changes: Callable[[T], tuple[list[str], list[str]]],
                 before_change: Callable[[], None] | None = None) -> T:
-    """Replace only some files of ``out_dir``: those ``fill`` writes, and delete ``removed(...)``.
+    """Replace only some files of ``out_dir``: those ``fill`` writes through the writer it is
+    given, and delete others; ``changes(what fill returned)`` names the files written and those
+    to delete.
 
     The new files are written beside the site first, so a failure while
     rendering or writing changes nothing. Then a journal lists the moves and
@@ -80,10 +87,10 @@ def update_site(out_dir: Path, fill: Callable[[Path], T], removed: Callable[[T],
     """
     out_dir = out_dir.resolve()
     with staging_folder(out_dir) as staging:
-        result = fill(staging)
-        files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
-        journal = Journal(staging, files, sorted(removed(result)))
-        made = _make_folders(out_dir, files, journal.removed)  # a full disk stops the update here, before any move
+        result = fill(functools.partial(write_staged, staging))
+        written, removed = changes(result)
+        journal = Journal(staging, sorted(set(written)), sorted(set(removed)))
+        made = _make_folders(out_dir, journal.files, journal.removed)  # a full disk stops the update here, before any move
         try:
             if before_change is not None:
                 before_change()
@@ -185,6 +192,14 @@ def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
             _write(file, data)
         count += 1
     return count
+
+
+def write_staged(staging: Path, files: Iterable[tuple[str, bytes]]) -> None:
+    """Write each ``(relative path, bytes)`` into the flat staging folder of an update (journal.py)."""
+    for relative, data in files:
+        safe_relative_path(relative)  # (refuses a path that would leave the site)
+        with open(staging / staged_name(relative), "wb") as file:
+            _write(file, data)
 
 
 def _write(file, data: bytes) -> None:
