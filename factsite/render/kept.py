@@ -27,6 +27,7 @@ class Kept:
     sources: Reuse = field(default_factory=Reuse)  # each source's pages and fingerprints, by its address
     corrections: Reuse = field(default_factory=Reuse)  # the corrections log's pages, by the page's address
     sitemaps: Reuse = field(default_factory=Reuse)  # each sitemap part's fingerprint, by its path
+    months: Reuse = field(default_factory=Reuse)  # the claims of each month, which the sitemap's parts list
     vendored: Reuse = field(default_factory=Reuse)  # the digest of /admin/'s CMS, by its files' signatures
     admin: Reuse = field(default_factory=Reuse)  # /admin/'s own three files, by what they are made from
     # Each claim card and badge, by template and key, with its inputs. Not a Reuse: a card is

@@ -148,12 +148,29 @@ class WholeSiteFiles:
         kinds = {"pages": self.sitemap_pages(), "sources": [(s.url_path, None) for s in site.sources],
                  "claimants": [(c.url, None) for c in site.claimants],
                  "people": [(p.url_path, None) for p in site.people]}
-        months: dict[str, list[tuple[str, dt.date | None]]] = {}
-        for claim in site.claims:
-            months.setdefault(month_part(claim.published), []).append((claim.url, claim.modified))
         parts = {f"{SITEMAP_PREFIX}{name}.xml": pages for name, pages in kinds.items() if pages}
-        parts.update((f"{SITEMAP_PREFIX}{month}.xml", sorted(claims)) for month, claims in sorted(months.items()))
+        parts.update((f"{SITEMAP_PREFIX}{month}.xml", claims) for month, claims in sorted(self.months().items()))
         return parts
+
+    def months(self) -> dict[str, list[tuple[str, dt.date]]]:
+        """Each month's claims, by address, with the date each changed, in order: the last
+        update's months (kept.py), with the claims that came and went since where that is known
+        (Renderer.changes_since), as a title edit changes none."""
+        kept = self.r.kept.months
+        kept.abandon()  # anything an update that stopped part-way made
+        changes, last = self.r.changes_since(kept), kept.kept(MONTHS)
+        if changes is None or changes.assembled is None or last is None:
+            months = months_of(self.site.claims)
+        else:
+            months = dict(last)
+            for claims, change in ((changes.assembled.went, _left_out), (changes.assembled.came, _put_in)):
+                for claim in claims:
+                    month = month_part(claim.published)
+                    months[month] = change(months.get(month, []), (claim.url, claim.modified))
+            months = {month: claims for month, claims in months.items() if claims}
+        kept.computed(MONTHS, (months,), lambda: months)
+        kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
+        return months
 
     def sitemap_index(self) -> bytes:
         locations = [self.r.absolute_url(path) for path in self.sitemap_parts]
@@ -172,7 +189,8 @@ class WholeSiteFiles:
         """Kept from the last update while the part's pages and dates are the same (kept.py): each
         update asks for every part's, and most parts are months no edit touched."""
         layouts, pages = tuple(edition.layout for edition in self.r.editions), self.sitemap_parts[path]
-        return self.r.kept.sitemaps.computed(path, (layouts, *pages), lambda: digest_of(
+        # (A month's pages are the very list of the last update while none of its claims changed.)
+        return self.r.kept.sitemaps.computed(path, (layouts, pages), lambda: digest_of(
             *layouts, *[f"{page}\x1f{date}" for page, date in pages]))
 
     def sitemap_pages(self) -> list[tuple[str, dt.date | None]]:
@@ -211,6 +229,25 @@ class WholeSiteFiles:
 
     def search_facets_print(self) -> str:
         return digest_of(self.r.layout, *self.r.shown.values())
+
+
+MONTHS = "months"  # the key of the claims by month in kept.months
+
+
+def months_of(claims: list[Claim]) -> dict[str, list[tuple[str, dt.date]]]:
+    """Each month's claims, by address, with the date each changed, in order."""
+    months: dict[str, list[tuple[str, dt.date]]] = {}
+    for claim in claims:
+        months.setdefault(month_part(claim.published), []).append((claim.url, claim.modified))
+    return {month: sorted(claims) for month, claims in months.items()}
+
+
+def _put_in(claims: list, entry: tuple) -> list:
+    return sorted([*claims, entry])
+
+
+def _left_out(claims: list, entry: tuple) -> list:
+    return [claim for claim in claims if claim != entry]
 
 
 @functools.lru_cache(maxsize=4096)  # asked for every claim's date on every update; far fewer dates

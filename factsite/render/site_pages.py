@@ -56,7 +56,9 @@ class CorrectionsPages:
         for page in filter(logs_corrections, site.pages):
             # Kept from the last update while the corrections are the same objects (a claim made
             # again makes its corrections again), so an edit elsewhere does not cut the log again.
-            log = kept.computed(page.url, (page.url, *site.corrections),
+            # Most often the very list of the last update (the assembly keeps it while no claim
+            # with corrections changed), which compares at once: thousands of corrections otherwise.
+            log = kept.computed(page.url, (page.url, site.corrections),
                                 functools.partial(self.log_pages, page.url, kept.kept(page.url)))
             self.pages.update((listing.url, (page, listing)) for listing in log.listings)
             self.shown.update(log.shown)
