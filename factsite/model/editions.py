@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from ..digest import digest_of
+from ..digest import digest_of, record_key
 from .assemble import Assembly, assemble_site, unlink
 from .languages import ClaimTranslation, SiteTranslation, Translations
 from .site import Citation, Claim, Claimant, Contact, Content, Correction, Page, Site, SiteConfig, Source
@@ -72,7 +72,7 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
     language, default = translation.language, config.language
 
     def copy(kind: str, key: str, inputs: tuple, make: Callable[[], T]) -> T:
-        return copies.computed((language.code, kind, key), inputs, make)
+        return copies.computed(record_key(language.code, kind, key), inputs, make)
 
     verdicts = {v.slug: copy("verdict", v.slug, (v, translation.verdicts[v.slug]), lambda v=v: replace(
         v, label=translation.verdicts[v.slug][0], definition=translation.verdicts[v.slug][1], claims=[]))
@@ -98,17 +98,18 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
     # Whether the records a claim's copy links to are the very copies the last update linked to:
     # if so, a claim whose original, translation and claimant are the same as then is the same copy.
     links = (*verdicts.values(), *topics.values(), *sources.values(), *people.values())
-    same_links = copies.inputs((language.code, "links", "")) == links
+    same_links = copies.inputs(record_key(language.code, "links", "")) == links
     copy("links", "", links, lambda: None)
-    same_claimants = copies.inputs((language.code, "claimants", "")) == (claimants,)  # (their copies, by identity)
+    same_claimants = copies.inputs(record_key(language.code, "claimants", "")) == (claimants,)  # (their copies, by identity)
     copy("claimants", "", (claimants,), lambda: None)
 
     def claim_copy(claim: Claim) -> Claim:
         translated, claimant = files.claims.get(claim.slug), claimants[claim.claimant.slug]
         if same_links:
-            inputs = copies.inputs((language.code, "claim", claim.slug))
+            key = record_key(language.code, "claim", claim.slug)
+            inputs = copies.inputs(key)
             if inputs is not None and inputs[0] is claim and inputs[1] is translated and inputs[2] is claimant:
-                return copies.given_unchecked((language.code, "claim", claim.slug))
+                return copies.given_unchecked(key)
         linked = (verdicts[claim.verdict.slug], *(topics[t.slug] for t in claim.topics),
                   *(sources[c.source.id] for c in claim.citations), claim.appeared_in and sources[claim.appeared_in.id],
                   *(people[p.id] for p in claim.authors + claim.editors))
@@ -131,7 +132,7 @@ class CopiedClaims:
     translations: list[ClaimTranslation | None]
     claimants: list[Claimant]
     copies: list[Claim]
-    keys: list[tuple]  # each copy's key in the edition's Copies
+    keys: list[str]  # each copy's key in the edition's Copies
 
 
 def copied_claims(originals: list[Claim], files: Translations, copy_one: Callable[[Claim], Claim], copies: Copies,
@@ -143,7 +144,7 @@ def copied_claims(originals: list[Claim], files: Translations, copy_one: Callabl
     last update's copies."""
     translations = list(map(files.claims.get, map(_slug, originals)))
     claimants = list(map(_claimant, originals))
-    last, made = copies.kept((code, "claims", "")), None
+    last, made = copies.kept(record_key(code, "claims", "")), None
     if same_links and last is not None and len(last.originals) == len(originals):
         changed = list(itertools.compress(itertools.count(), map(any, zip(
             map(operator.is_not, originals, last.originals), map(operator.is_not, translations, last.translations),
@@ -155,11 +156,11 @@ def copied_claims(originals: list[Claim], files: Translations, copy_one: Callabl
             copies.carry([*filter(None, keys)])
             made = list(last.copies)
             for at in changed:
-                made[at], keys[at] = copy_one(originals[at]), (code, "claim", originals[at].slug)
+                made[at], keys[at] = copy_one(originals[at]), record_key(code, "claim", originals[at].slug)
     if made is None:
-        made, keys = list(map(copy_one, originals)), [(code, "claim", claim.slug) for claim in originals]
+        made, keys = list(map(copy_one, originals)), [record_key(code, "claim", claim.slug) for claim in originals]
     copied = CopiedClaims(originals, translations, claimants, made, keys)
-    copies.computed((code, "claims", ""), (copied,), lambda: copied)
+    copies.computed(record_key(code, "claims", ""), (copied,), lambda: copied)
     return made
 
 

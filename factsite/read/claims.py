@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .addresses import check_aliases
 from .claimants import check_one_name_each, claimant_for
+from ..digest import record_key
 from ..errors import Problems
 from ..model.site import Claim, Claimant, Contact, Correction, Person, SiteConfig, Source
 from .claim_file import ClaimFile
@@ -45,7 +46,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     read_files = read_many(ordered_paths, ClaimFile, problems, jobs, cache)
 
     def make(slug: str, file: ClaimFile) -> Claim | None:
-        key = ("claim", slug)
+        key = record_key("claim", slug)
         inputs = kept_inputs(reuse, key, file, context, last_context, came_or_went)
         return reuse.made(key, inputs, lambda found: claim_from(file, slug, context, found), problems)
 
@@ -64,7 +65,7 @@ def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, 
     """A claim made of each record (``make``, which may give one kept from the last update), each
     linked to its claimant, whom the claims of one share."""
     made: list[Claim | None] = []
-    keys: list[tuple | None] = []
+    keys: list[str | None] = []
     files: dict[str, ClaimFile] = {}
     aliased: list[int] = []
     claimants: dict[str, Claimant] = {}
@@ -82,7 +83,7 @@ def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, 
                 claim.claimant = claimant_for(file, claimants, linking)
                 read.append((claim, file))
         made.append(claim)
-        keys.append(None if file is None else ("claim", slug))
+        keys.append(None if file is None else record_key("claim", slug))
     claimant_keys = same_claimants([claim for claim, _ in read], claimants, reuse, problems)
     check_one_name_each(read, linking)
     problems.items.extend(linking.items)
@@ -106,17 +107,17 @@ def claim_paths(listing: list[Path], problems: Problems) -> tuple[dict[str, Path
 
 
 def same_claimants(claims: list[Claim], claimants: dict[str, Claimant], reuse: Reuse,
-                   problems: Problems) -> list[tuple]:
+                   problems: Problems) -> list[str]:
     """Link each claim to the claimant the last update made, where it has the same name and type:
     the claimant is "made" of those (reuse.py), and making it gives the one this update found. A
     claim kept from the last update is then still linked to the same objects, which is what
     lets its row, card and pages be kept too (render/kept.py). Returns the claimants' keys in ``reuse``."""
-    kept = {slug: reuse.made(("claimant", slug), (claimant.name, claimant.type, claimant.type_given_in),
+    kept = {slug: reuse.made(record_key("claimant", slug), (claimant.name, claimant.type, claimant.type_given_in),
                              lambda found: claimant, problems)  # noqa: B023 - called at once
             for slug, claimant in claimants.items()}
     for claim in claims:
         claim.claimant = kept[claim.claimant.slug]
-    return [("claimant", slug) for slug in kept]
+    return [record_key("claimant", slug) for slug in kept]
 
 
 class FieldLines(Mapping):

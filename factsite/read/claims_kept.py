@@ -32,8 +32,8 @@ class ClaimsRead:
     files: dict[str, ClaimFile]  # the same, by the claim's address, for the translations (translations.py)
     context: ClaimContext  # what each claim was checked against
     made: list[Claim | None]  # the claim made of each record
-    keys: list[tuple | None]  # each claim's key in reuse, None where there is no record
-    claimant_keys: list[tuple]  # the key of each claimant the claims were linked to
+    keys: list[str | None]  # each claim's key in reuse, None where there is no record
+    claimant_keys: list[str]  # the key of each claimant the claims were linked to
     aliased: tuple[int, ...]  # the places of the records that give aliases (read/addresses.check_aliases)
     linked_cleanly: bool  # linking the claims to their claimants reported nothing (claimants.py)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
-from ..digest import digest_of
+from ..digest import digest_of, record_key
 from ..errors import Problems
 from ..model.languages import ClaimTranslation, Language, PageTranslation, Translations
 from .claim_file import ClaimFile
@@ -104,7 +104,7 @@ def _claim_translation_of(path: Path, slug: str, code: str, file: ClaimTranslati
                           original: ClaimFile | None, problems: Problems, reuse: Reuse) -> ClaimTranslation | None:
     """What ``file`` translates of ``original``: made again only when either file changed (reuse.py)."""
     if original is not None and file is not None:
-        return reuse.made(("translation", code, slug), (file, original),
+        return reuse.made(record_key("translation", code, slug), (file, original),
                           lambda reported: claim_translation(file, original, reported), problems)
     if original is None and not path.with_name(f"{slug}.md").is_file():  # (one that is has its own errors)
         _translates_nothing(path, "claim", slug, code, problems)
@@ -139,7 +139,7 @@ class TranslationsRead:
     files: TranslationFiles  # this very object
     records: list[ClaimTranslationFile | None]  # each file's record, as the file cache gave it
     originals: list[ClaimFile | None]  # the record of the claim each translates, if any
-    keys: list[tuple | None]  # the key in reuse of each translation made
+    keys: list[str | None]  # the key in reuse of each translation made
     found: dict[str, dict[str, ClaimTranslation]]  # by language and slug: never changed once made
 
 
@@ -151,7 +151,7 @@ def _read_all(files: TranslationFiles, records: list, originals: list, codes: li
         translation = _claim_translation_of(path, slug, code, file, original, problems, reuse)
         if translation is not None:
             found[code][slug] = translation
-        keys.append(("translation", code, slug) if file is not None and original is not None else None)
+        keys.append(record_key("translation", code, slug) if file is not None and original is not None else None)
     return TranslationsRead(files, records, originals, keys, found)
 
 
@@ -180,7 +180,7 @@ def _read_again(last: TranslationsRead | None, files: TranslationFiles, records:
         translation = _claim_translation_of(path, slug, code, file, original, problems, reuse)
         if translation is not None:
             found[code][slug] = translation
-        keys[at] = ("translation", code, slug) if file is not None and original is not None else None
+        keys[at] = record_key("translation", code, slug) if file is not None and original is not None else None
     return TranslationsRead(files, records, originals, keys, found)
 
 
