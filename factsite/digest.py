@@ -26,5 +26,6 @@ def digest_of(*parts: str | bytes) -> str:
 def record_key(*parts: str) -> str:
     """The key of one of thousands of results kept (a claim's, its translation's, its copy's): a
     string, whose hash Python works out once and keeps, where a tuple's is worked out again at
-    every lookup, and Reuse.carry looks up thousands on every save."""
+    every lookup, and Reuse.carry looks up thousands on every save. No part may hold the
+    separator, U+001F: slugs, ids and language codes cannot."""
     return "\x1f".join(parts)

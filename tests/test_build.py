@@ -21,6 +21,7 @@ from factsite.engine import read_site
 
 from factsite.commands.build import build
 from factsite.errors import BuildFailed
+from factsite.output.write import update_site
 from factsite.render.renderer import FEED_SIZE, Renderer, join_url
 
 from .conftest import FIXTURES, REPO, contents_of, copies_of_budget_doubled, with_ukrainian, write
@@ -482,6 +483,27 @@ def test_pages_rendered_on_several_processes_make_the_same_site(project, tmp_pat
     forked = tmp_path / "forked"
     build(project, forked, cards=False, search=False, use_cache=False)
     assert contents_of(forked) == contents_of(serial)
+
+
+def test_an_update_rendered_on_several_processes_makes_the_same_site(project, tmp_path, monkeypatch):
+    """The same for an update in place, whose workers write into its flat staging folder (output/journal.py)."""
+    from factsite import engine
+    from factsite.commands import build as building
+    from factsite.render import jobs
+
+    site = tmp_path / "site"
+    build(project, site, cards=False, search=False)
+    base = project.templates_dir / "base.html"
+    base.write_text(base.read_text().replace("</body>", "<!-- every page changes -->\n</body>"))
+    monkeypatch.setattr(jobs, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(engine, "available_cores", lambda: 2)
+    updates = []
+    monkeypatch.setattr(building, "update_site", lambda *args: updates.append(args) or update_site(*args))
+    build(project, site, cards=False, search=False)
+    assert len(updates) == 1  # in place, not the whole site written anew
+    cold = tmp_path / "cold"
+    build(project, cold, cards=False, search=False, use_cache=False)
+    assert contents_of(site) == contents_of(cold) and "every page changes" in (site / "index.html").read_text()
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ from factsite.engine import Project
 from factsite.commands.build import build, check
 from factsite.commands.cli import main
 from factsite.errors import BuildFailed
+from factsite.output.journal import VERSION
 
 from .conftest import FIXTURES, REPO, contents_of, write
 from .test_hostile_paths import SECRET, snapshot
@@ -193,9 +194,11 @@ def plant_json(path: Path, value) -> None:
 
 
 def journals(tmp_path: Path) -> dict:
+    from factsite.output.journal import VERSION
+
     staging = str(tmp_path / ".site-new-0123abcd")
     outside = str(tmp_path / "outside")
-    return {
+    return {name: {"version": VERSION, **journal} if isinstance(journal, dict) else journal for name, journal in {
         "staging outside, its files moved in": {"staging": outside, "files": ["canary.txt", "secret.txt"],
                                                 "removed": []},
         "staging the output's parent": {"staging": str(tmp_path), "files": ["outside/canary.txt"], "removed": []},
@@ -203,12 +206,11 @@ def journals(tmp_path: Path) -> dict:
                                "removed": ["../outside/canary.txt", "/etc/hostname"]},
         "absolute removal": {"staging": staging, "files": [], "removed": [str(tmp_path / "outside/canary.txt")]},
         "wrong types": {"staging": 5, "files": "canary.txt", "removed": None},
-        "a list": ["canary.txt"],
+        "a version that is not a number": {"version": "2", "staging": staging, "files": [], "removed": []},
         "extra keys": {"staging": staging, "files": [], "removed": [], "rmtree": outside},
-        # An older factsite's: its staging folder is laid out as the site, not as this one's.
-        "of another version": {"version": 1, "staging": staging, "files": ["robots.txt"], "removed": ["index.html"]},
+        "a list": ["canary.txt"],
         "not JSON": "{\"staging\": \"" + outside,
-    }
+    }.items()}
 
 
 @pytest.mark.parametrize("relative", ["D:/Users/desk/notes.txt", "d:notes.txt", "C:", "z:/", "//server/share/x",
@@ -242,8 +244,8 @@ def test_planted_journal_cannot_delete_through_a_link_in_the_site(project, built
     """A link planted in the site where a folder was: deleting "claims/x/canary.txt" would reach outside/."""
     before = snapshot(outside, tmp_path / "nothing")
     os.symlink(outside, built / "planted")
-    plant_json(tmp_path / ".site-journal.json", {"staging": str(tmp_path / ".site-new-0123abcd"), "files": [],
-                                                 "removed": ["planted/canary.txt", "planted/secret.txt"]})
+    plant_json(tmp_path / ".site-journal.json", {"version": VERSION, "staging": str(tmp_path / ".site-new-0123abcd"),
+                                                 "files": [], "removed": ["planted/canary.txt", "planted/secret.txt"]})
     build(project, built, **BUILD)
     assert_correct_and_canary_safe(project, built, tmp_path, before)
     assert not (built / "planted").exists()
@@ -252,7 +254,8 @@ def test_planted_journal_cannot_delete_through_a_link_in_the_site(project, built
 @needs_symlinks
 def test_journal_that_is_a_link_is_not_followed(project, built, tmp_path, outside):
     before = snapshot(outside, tmp_path / "nothing")
-    plant_json(outside / "journal.json", {"staging": str(outside), "files": ["canary.txt"], "removed": []})
+    plant_json(outside / "journal.json", {"version": VERSION, "staging": str(outside), "files": ["canary.txt"],
+                                          "removed": []})
     before = snapshot(outside, tmp_path / "nothing")
     os.symlink(outside / "journal.json", tmp_path / ".site-journal.json")
     build(project, built, **BUILD)
@@ -260,9 +263,42 @@ def test_journal_that_is_a_link_is_not_followed(project, built, tmp_path, outsid
     assert_correct_and_canary_safe(project, built, tmp_path, before)
 
 
+@needs_symlinks
+def test_a_link_in_the_staging_folder_is_not_moved_into_the_site(project, built, tmp_path, outside):
+    """A sound journal whose staged file is a link to a file outside: moving the link in would
+    serve that file from the site."""
+    from factsite.output.journal import staged_name
+    from factsite.output.write import recover
+
+    staging = tmp_path / ".site-new-0123abcd"
+    staging.mkdir()
+    os.symlink(outside / "canary.txt", staging / staged_name("robots.txt"))
+    before = (built / "robots.txt").read_bytes()
+    plant_json(tmp_path / ".site-journal.json", {"version": VERSION, "staging": str(staging),
+                                                 "files": ["robots.txt"], "removed": []})
+    recover(built)
+    assert not os.path.islink(built / "robots.txt") and (built / "robots.txt").read_bytes() == before
+    assert (outside / "canary.txt").exists()
+
+
+def test_a_journal_of_an_older_layout_is_not_acted_on(project, built, tmp_path):
+    """An older factsite staged the files laid out as the site: its journal names them so, and
+    this one would look for them elsewhere, and delete the removed files with nothing moved in."""
+    from factsite.output.write import recover
+
+    staging = tmp_path / ".site-new-0123abcd"
+    write(staging / "robots.txt", "the old layout's file")
+    before = {name: (built / name).read_bytes() for name in ("robots.txt", "index.html")}
+    plant_json(tmp_path / ".site-journal.json", {"staging": str(staging), "files": ["robots.txt"],
+                                                 "removed": ["index.html"]})
+    recover(built)
+    assert {name: (built / name).read_bytes() for name in before} == before
+    assert not (tmp_path / ".site-journal.json").exists()
+
+
 def test_a_sound_journal_left_by_a_killed_build_is_still_finished(project, built, tmp_path):
     """What the checks must keep: the moves of a build killed half-way are completed."""
-    from factsite.output.journal import VERSION, staged_name
+    from factsite.output.journal import staged_name
     from factsite.output.write import recover
 
     staging = tmp_path / ".site-new-0123abcd"

@@ -64,7 +64,7 @@ def read_journal(out_dir: Path) -> Journal | None:
     except ValueError:  # cut short: the build was killed while writing it, so it was never acted on
         return None
     if type(values) is not dict or set(values) != {"version", "staging", "files", "removed"} \
-            or values["version"] != VERSION:
+            or type(values["version"]) is not int or values["version"] != VERSION:
         return None
     staging, files, removed = values["staging"], values["files"], values["removed"]
     if type(staging) is not str or type(files) is not list or type(removed) is not list:

@@ -98,6 +98,8 @@ def verdict_counts(before: KeptList | None, claims: list[Claim], moved: tuple | 
     counts = Counter(before.counts)
     counts.update(map(verdict_slug, came))
     counts.subtract(map(verdict_slug, went))
+    if counted is None and counts.total() != len(claims):  # what came and went is not this list's: count it
+        return count_by_verdict(claims)
     return {slug: count for slug, count in counts.items() if count}
 
 

@@ -143,7 +143,7 @@ class ListingPages:
                 self.list_pages, kept.kept(base), template, base, claims, moved(holder), context, own, of_list))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
-            self.counts[base] = made.counts
+            self.counts[base] = made.counts  # (list_pages set it first, for shown_by: this is a list kept)
             renderer.counted(claims, made.counts)  # which the newest page's template asks for
         kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
 
@@ -199,7 +199,7 @@ class SourcePages:
                         functools.partial(self.source_pages, kept.kept(source.url_path), source, moved(source)))
             self.pages.update(made.pages)
             self.prints.update(made.prints)
-            self.counts[source.id] = made.counts
+            self.counts[source.id] = made.counts  # (source_pages set it first, for shown_by: this is a source kept)
         kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
 
     def source_pages(self, before: KeptList | None, source: Source, moved: tuple | None) -> KeptList:

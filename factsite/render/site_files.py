@@ -6,6 +6,7 @@ that writes it beside the one that digests what it shows.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import heapq
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 _state = operator.attrgetter("state")
 FEED_SIZE = 50  # the fact-checks the Atom feed carries: those changed last, as readers poll it often
+MONTHS = "months"  # the key of the claims by month in kept.months
 SITEMAP_PREFIX = "sitemap-"  # the sitemap's parts, beside sitemap.xml: sitemap-sources.xml, sitemap-claims-2025-03.xml
 
 
@@ -168,7 +170,7 @@ class WholeSiteFiles:
                     month = month_part(claim.published)
                     months[month] = change(months.get(month, []), (claim.url, claim.modified))
             months = {month: claims for month, claims in months.items() if claims}
-        kept.computed(MONTHS, (months,), lambda: months)
+        kept.remade(MONTHS, (), lambda: months)  # (kept for the next update, never compared)
         kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
         return months
 
@@ -231,9 +233,6 @@ class WholeSiteFiles:
         return digest_of(self.r.layout, *self.r.shown.values())
 
 
-MONTHS = "months"  # the key of the claims by month in kept.months
-
-
 def months_of(claims: list[Claim]) -> dict[str, list[tuple[str, dt.date]]]:
     """Each month's claims, by address, with the date each changed, in order."""
     months: dict[str, list[tuple[str, dt.date]]] = {}
@@ -243,7 +242,9 @@ def months_of(claims: list[Claim]) -> dict[str, list[tuple[str, dt.date]]]:
 
 
 def _put_in(claims: list, entry: tuple) -> list:
-    return sorted([*claims, entry])
+    claims = list(claims)  # (the last update's is kept as it was)
+    bisect.insort(claims, entry)
+    return claims
 
 
 def _left_out(claims: list, entry: tuple) -> list:
