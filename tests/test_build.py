@@ -491,6 +491,8 @@ def test_an_update_rendered_on_several_processes_makes_the_same_site(project, tm
     from factsite.commands import build as building
     from factsite.render import jobs
 
+    project.templates_dir = tmp_path / "templates"  # a copy, which this test changes
+    shutil.copytree(REPO / "templates", project.templates_dir)
     site = tmp_path / "site"
     build(project, site, cards=False, search=False)
     base = project.templates_dir / "base.html"

@@ -252,7 +252,9 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
     # The files that may be gone: a changed job's (it may no longer write one) and those of a job
     # there is no more (a deleted claim's). Most are written again; only what is left is looked
     # for among every other job's files, which a rebuild after a title edit never needs.
-    gone = list(itertools.filterfalse(prints.__contains__, old))
+    new = [job for job in changed if job not in old]
+    # Every job of the last build is still there if there are as many now, none of them new.
+    gone = [] if len(prints) - len(new) == len(old) else list(itertools.filterfalse(prints.__contains__, old))
     candidates = [path for job in changed + gone if job in old for path in old[job][1].files]
 
     def stale(written: set[str]) -> list[str]:
