@@ -83,15 +83,17 @@ class ClaimPages:
         for claim in again:
             kept.remade(claim.slug, (layout, self.r.rows[claim.slug]), functools.partial(self.fingerprint_of, claim))
         kept.computed(LAYOUT, (layout,), lambda: None)
+        prints = None
         if again is not claims and last is not None:
             # The last update's, with those of the claims that changed, came or went: a copy of
-            # the table is quicker than 10,000 jobs named again.
+            # the table is quicker than 10,000 jobs named again. (A claim edited keeps its place.)
             prints = dict(last)
             for slug in changes.slugs:
-                prints.pop((name, slug), None)
+                if slug not in self.by_slug:
+                    prints.pop((name, slug), None)
             slugs = [claim.slug for claim in again]
             prints.update(zip(zip(itertools.repeat(name), slugs), kept.results(slugs)))
-        else:
+        if prints is None or len(prints) != len(claims):  # (should what changed not add up: every claim's)
             slugs = list(map(claim_key, claims))
             prints = dict(zip(zip(itertools.repeat(name), slugs), kept.results(slugs)))
         kept.remade(PRINTS, (), lambda: prints)  # (for the next update, never compared)
