@@ -265,9 +265,9 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
         kept = {path for result in results.values() for path in result.files}
         return [path for path in dict.fromkeys(left) if path not in kept]
 
-    def written_and_stale(new: dict) -> tuple[list[str], list[str]]:
+    def written_and_stale(new: dict) -> tuple[set[str], list[str]]:
         written = {path for result in new.values() for path in result.files}
-        return list(written), stale(written)
+        return written, stale(written)
 
     if changed or stale(set()):
         results.update(update_site(out_dir, rendering_into(renderer, changed, cores, progress),

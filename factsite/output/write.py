@@ -72,7 +72,7 @@ def write_site(out_dir: Path, fill: Callable[[Writer], T],
     return result
 
 
-def update_site(out_dir: Path, fill: Callable[[Writer], T], changes: Callable[[T], tuple[list[str], list[str]]],
+def update_site(out_dir: Path, fill: Callable[[Writer], T], changes: Callable[[T], tuple[Iterable[str], Iterable[str]]],
                 before_change: Callable[[], None] | None = None) -> T:
     """Replace only some files of ``out_dir``: those ``fill`` writes through the writer it is
     given, and delete others; ``changes(what fill returned)`` names the files written and those

@@ -58,10 +58,9 @@ def read_again(last: ClaimsRead | None, ordered: list, records: list, context: C
     changed = list(itertools.compress(range(len(records)), map(operator.is_not, records, last.records)))
     if len(changed) > AGAIN_AT_MOST or not all(_made_alike(last, records, at, context) for at in changed):
         return None
-    keys, made = list(last.keys), list(last.made)
-    for at in changed:
-        keys[at] = None
-    reuse.carry([*filter(None, keys), *last.claimant_keys], problems)
+    reuse.carry_all_but(last.keys, changed, problems)  # (a claim made again keeps its key)
+    reuse.carry(last.claimant_keys, problems)
+    made = list(last.made)
     files = dict(last.files)
     for at in changed:
         claim = made[at] = make(ordered[at][0], records[at])

@@ -71,12 +71,21 @@ class Reuse:
 
     def carry(self, keys, problems: Problems | None = None) -> None:
         """Give again what was kept for each of ``keys`` last time, without comparing its inputs,
-        with what making it reported: for a caller that knows they are the same (read/claims_kept.py,
-        model/editions.py)."""
+        with what making it reported: for a caller that knows they are the same."""
         kept = list(map(self.last.__getitem__, keys))
         self.now.update(zip(keys, kept))
         if problems is not None:
             problems.items.extend(itertools.chain.from_iterable(map(_reported, kept)))
+
+    def carry_all_but(self, keys: list, places: list[int], problems: Problems | None = None) -> list:
+        """carry() each of ``keys`` (None where nothing was kept) but those at ``places``, which the
+        caller makes again: for what is kept by place (read/claims_kept.py, read/translations.py,
+        model/editions.py). Returns the keys with None at those places, for the caller to fill."""
+        keys = list(keys)
+        for at in places:
+            keys[at] = None
+        self.carry([*filter(None, keys)], problems)
+        return keys
 
     def results(self, keys) -> list:
         """This update's result for each of ``keys``, each of which it made or gave again."""

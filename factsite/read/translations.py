@@ -20,6 +20,7 @@ from ..digest import digest_of, record_key
 from ..errors import Problems
 from ..model.languages import ClaimTranslation, Language, PageTranslation, Translations
 from .claim_file import ClaimFile
+from .claims_kept import AGAIN_AT_MOST
 from .fields import Field, check_fields
 from .filecache import DocumentCache
 from .listing import translation_files
@@ -30,7 +31,6 @@ from .sources import SourceFile
 from .schema import CITATION_FIELDS, CLAIM_FIELDS, PAGE_FIELDS, PLACEHOLDER, SOURCE_FIELDS
 
 TRANSLATED_FIELDS = {"title", "claim", "summary"}  # besides the analysis and the lists below
-AGAIN_AT_MOST = 100  # translations changed; beyond that, making every one again costs little more
 
 
 def _optional(fields: dict[str, Field], required: set[str] = frozenset()) -> dict[str, Field]:
@@ -80,7 +80,7 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
     read = _read_again(last, files, records, originals, reuse, problems) or \
         _read_all(files, records, originals, codes, reuse, problems)
     reuse.computed(("claims' translations read",), (read,), lambda: read)  # for the next update's _read_again
-    found = {code: Translations(dict(read.found[code])) for code in codes[1:]}
+    found = {code: Translations(read.found[code]) for code in codes[1:]}  # (its claims' are never changed)
     pages = translation_files(content_dir / "pages", ".md", reuse=reuse)
     for path, name, code in _of_known_languages(pages, codes, problems):
         page = page_translation(path, problems) if path.with_name(f"{name}.md").is_file() else \
@@ -103,12 +103,19 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
 def _claim_translation_of(path: Path, slug: str, code: str, file: ClaimTranslationFile | None,
                           original: ClaimFile | None, problems: Problems, reuse: Reuse) -> ClaimTranslation | None:
     """What ``file`` translates of ``original``: made again only when either file changed (reuse.py)."""
-    if original is not None and file is not None:
-        return reuse.made(record_key("translation", code, slug), (file, original),
+    key = _translation_key(slug, code, file, original)
+    if key is not None:
+        return reuse.made(key, (file, original),
                           lambda reported: claim_translation(file, original, reported), problems)
     if original is None and not path.with_name(f"{slug}.md").is_file():  # (one that is has its own errors)
         _translates_nothing(path, "claim", slug, code, problems)
     return None
+
+
+def _translation_key(slug: str, code: str, file: ClaimTranslationFile | None,
+                     original: ClaimFile | None) -> str | None:
+    """The key in reuse of what ``file`` translates of ``original``; None where it translates nothing."""
+    return record_key("translation", code, slug) if file is not None and original is not None else None
 
 
 def _translates_nothing(path: Path, kind: str, name: str, code: str, problems: Problems) -> None:
@@ -151,7 +158,7 @@ def _read_all(files: TranslationFiles, records: list, originals: list, codes: li
         translation = _claim_translation_of(path, slug, code, file, original, problems, reuse)
         if translation is not None:
             found[code][slug] = translation
-        keys.append(record_key("translation", code, slug) if file is not None and original is not None else None)
+        keys.append(_translation_key(slug, code, file, original))
     return TranslationsRead(files, records, originals, keys, found)
 
 
@@ -169,10 +176,7 @@ def _read_again(last: TranslationsRead | None, files: TranslationFiles, records:
                       *itertools.compress(places, map(operator.is_, originals, itertools.repeat(None)))})
     if len(changed) > AGAIN_AT_MOST:
         return None
-    keys = list(last.keys)
-    for at in changed:
-        keys[at] = None
-    reuse.carry([*filter(None, keys)], problems)
+    keys = reuse.carry_all_but(last.keys, changed, problems)
     found = {code: dict(claims) for code, claims in last.found.items()}
     for at in changed:
         (path, slug, code), file, original = files.files[at], records[at], originals[at]
@@ -180,7 +184,7 @@ def _read_again(last: TranslationsRead | None, files: TranslationFiles, records:
         translation = _claim_translation_of(path, slug, code, file, original, problems, reuse)
         if translation is not None:
             found[code][slug] = translation
-        keys[at] = record_key("translation", code, slug) if file is not None and original is not None else None
+        keys[at] = _translation_key(slug, code, file, original)
     return TranslationsRead(files, records, originals, keys, found)
 
 
