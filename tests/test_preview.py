@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings, strategies as st
 
 from factsite import engine
 from factsite.engine import Engine, NoSink
@@ -336,6 +337,48 @@ def test_a_page_that_could_not_be_read_is_read_again_for_its_anchors():
         check.check(results, "https://x.test/", problems, read=lambda path: pages.pop(0))
         found.append([p.message for p in problems.items])
     assert found == [['the link "/claims/b/#s" names an anchor "#s" that is not on that page'], []]
+
+
+PAGES = [f"p{number}/index.html" for number in range(3)]
+JOBS = range(3)
+
+# An update's edits: a page moved to another job (None: no job writes it), a page's ids
+# changed, a job's links changed (each to a page, with an anchor or none); and whether each
+# job's result is made anew, edited or not (the renderer may give an equal result as another object).
+edit_of_the_results = st.one_of(
+    st.tuples(st.just("owner"), st.integers(0, len(PAGES) - 1), st.sampled_from([None, *JOBS])),
+    st.tuples(st.just("ids"), st.integers(0, len(PAGES) - 1), st.sets(st.sampled_from("ab"))),
+    st.tuples(st.just("links"), st.sampled_from(JOBS),
+              st.lists(st.tuples(st.integers(0, len(PAGES)), st.sampled_from(["", "a", "b"])), max_size=3)))
+
+
+@settings(max_examples=300, deadline=None)
+# A page that goes, which an unchanged job's link led to; a page that comes, which one's led nowhere.
+@example(updates=[([("owner", 1, 0), ("links", 1, [(1, "")])], False), ([("owner", 1, None)], False)])
+@example(updates=[([("links", 0, [(0, "")])], False), ([("owner", 0, 1)], False)])
+@given(updates=st.lists(st.tuples(st.lists(edit_of_the_results, max_size=3), st.booleans()), min_size=1, max_size=8))
+def test_a_link_check_kept_between_updates_finds_what_a_first_check_finds(updates):
+    # The preview's link check keeps its index and its findings (checks/links.LinkCheck): jobs
+    # come and go, pages move from one job to another, come and go, and change their anchors.
+    owners, ids, links = [None] * len(PAGES), [set()] * len(PAGES), [[] for _ in JOBS]
+    kept, last = LinkCheck(), {}
+    for edits, remade in updates:
+        for kind, at, value in edits:
+            {"owner": owners, "ids": ids, "links": links}[kind][at] = value
+        results = {}
+        for job in JOBS:
+            files = {page: sorted(ids[at]) for at, page in enumerate(PAGES) if owners[at] == job}
+            written = [(f"/p{target}/" + (f"#{anchor}" if anchor else ""), line)
+                       for line, (target, anchor) in enumerate(links[job], start=1)]
+            if files or written:  # else no such job in this update
+                result = JobResult(files, [WrittenLinks(f"{job}.md", f"https://x.test/p{job}/", written)])
+                results[("claim", str(job))] = last[job] if last.get(job) == result and not remade else result
+        last = {int(job[1]): result for job, result in results.items()}
+        found_kept, found_fresh = Problems(), Problems()
+        kept.check(results, "https://x.test/", found_kept)
+        LinkCheck().check(results, "https://x.test/", found_fresh)
+        assert sorted(map(str, found_kept.items)) == sorted(map(str, found_fresh.items))
+        assert kept.files == frozenset(path for result in results.values() for path in result.files)
 
 
 def test_a_fix_saved_after_a_failed_build_shows(preview, project):

@@ -61,6 +61,7 @@ class OutputIndex:
     read: Callable[[str], bytes | None] | None = None
     asked: set[str] = field(default_factory=set)  # the files whose ids were looked at
     unread: set[str] = field(default_factory=set)  # the files whose ids were looked for but could not be read
+    reached: set[str] = field(default_factory=set)  # the files the links checked led to
 
     def record(self, outputs: Iterable[tuple[str, bytes]], with_ids: bool = True) -> Iterator[tuple[str, bytes]]:
         """Notes each file, with the ids on it, or (``with_ids`` false) leaves those to ``read``."""
@@ -94,9 +95,10 @@ class OutputIndex:
 
 class LinkCheck:
     """The link check of one update after another (the preview's), keeping from the last what
-    it may: the index of the files while every job writes the same files as then, and each
-    job's warnings while its result is the same and no page whose anchors it looked at was
-    written again (or could not be read). Anything else is checked as in a first update."""
+    it may: the index of the files, with the files of the jobs that changed, came or went put in
+    or taken out, and each job's warnings while its result is the same, no page whose anchors it
+    looked at was written again (or could not be read), and no page it led to went. Anything
+    else is checked as in a first update."""
 
     def __init__(self):
         self.results: dict = {}  # the last update's, by job
@@ -105,12 +107,13 @@ class LinkCheck:
         # By job, for the jobs whose links gave warnings or looked at anchors: the warnings, and
         # the pages whose anchors they looked at.
         self.found: dict = {}
+        self.reached: dict = {}  # by job, for the jobs with links: the files those led to
         self._files: frozenset[str] | None = None  # the index's files, once asked for
 
     @property
     def files(self) -> frozenset[str]:
-        """Every file the results of the last check wrote (none after a check that failed): the
-        index's, kept with it while each job writes the same files. The preview serves these."""
+        """Every file the results of the last check wrote (none after a check that failed). The
+        preview serves these."""
         if self._files is None:
             self._files = frozenset(self.index.ids) if self.index is not None else frozenset()
         return self._files
@@ -123,7 +126,7 @@ class LinkCheck:
         try:
             self._check(results, base_url, problems, read)
         except BaseException:
-            self.index, self.results, self.found, self._files = None, {}, {}, None  # half done: all again next time
+            self.index, self.results, self.found, self.reached, self._files = None, {}, {}, {}, None  # all again next time
             raise
         finally:
             if self.index is not None:
@@ -134,33 +137,67 @@ class LinkCheck:
         # (At C speed: a preview of 10,000 claims in two languages has 40,000 jobs.)
         changed = list(itertools.compress(results, map(operator.is_not, results.values(),
                                                        map(self.results.get, results))))
-        # The same jobs as last time: as many, and none of those changed new (a job not there last
-        # time is among them), which spares hashing 40,000 jobs' names once more.
-        same_jobs = len(results) == len(self.results) and all(job in self.results for job in changed)
-        if self.index is None or base_url != self.base_url or not same_jobs or any(
-                results[job].files.keys() != self.results[job].files.keys() for job in changed):
-            self.index, self.found, self._files, changed = OutputIndex(), {}, None, list(results)
+        if self.index is None or base_url != self.base_url:
+            self.index, self.found, self.reached, self.results, changed = OutputIndex(), {}, {}, {}, list(results)
+        gone = self._gone(results, changed)
+        came, went = self._index_again(results, changed, gone)
         self.index.read = read
         rewritten, self.index.unread = self.index.unread, set()  # a page not read last time is read again
         for job in changed:
-            self.index.ids.update(results[job].files)  # (their ids may have changed)
-            rewritten.update(results[job].files)
-        # Checked again: the jobs rendered again that have links, and those whose links looked
-        # at the anchors of a page rendered again (or that could not be read).
-        again = {job for job in changed if results[job].links}
-        again.update(job for job, (_, asked) in self.found.items() if not asked.isdisjoint(rewritten))
-        for job in changed:
+            rewritten.update(results[job].files)  # (their ids may have changed)
+        # Checked again: the jobs rendered again that have links; those whose links looked at
+        # the anchors of a page rendered again (or that could not be read), or led to a page
+        # that went; and, when pages came or went, those that warned (of a page not there, with
+        # the names of those that are).
+        for job in (*changed, *gone):
             self.found.pop(job, None)
+            self.reached.pop(job, None)
+        again = {job for job in changed if results[job].links}
+        again.update(job for job, (warnings, asked) in self.found.items()
+                     if not asked.isdisjoint(rewritten) or (warnings and (came or went)))
+        if went:
+            again.update(job for job, reached in self.reached.items() if not reached.isdisjoint(went))
         for job in again:
-            reported, self.index.asked = Problems(), set()
-            check_links(results[job].links, self.index, base_url, reported)
-            if reported.items or self.index.asked:
-                self.found[job] = (reported.items, self.index.asked)
-            else:
-                self.found.pop(job, None)  # (one checked again because a page it looked at was rewritten)
+            self._check_job(job, results[job], base_url)
         for warnings, _ in self.found.values():
             problems.items.extend(warnings)
         self.results, self.base_url = dict(results), base_url
+
+    def _gone(self, results: dict, changed: list) -> list:
+        """The jobs of the last check that ``results`` does not have: none, if it has as many of
+        them as there were (counted without hashing the 40,000 jobs' names once more)."""
+        new = sum(job not in self.results for job in changed)
+        if len(results) - new == len(self.results):
+            return []
+        return [job for job in self.results if job not in results]
+
+    def _index_again(self, results: dict, changed: list, gone: list) -> tuple[set[str], set[str]]:
+        """Put the files of the jobs changed in the index, and take out those no job writes now;
+        returns the files that came and those that went."""
+        ids, came, went = self.index.ids, set(), set()
+        for job in gone:
+            went.update(self.results[job].files)
+        for job in changed:
+            files, before = results[job].files, self.results.get(job)
+            if before is not None and before.files.keys() != files.keys():
+                went.update(before.files.keys() - files.keys())
+            came.update(path for path in files if path not in ids)
+            ids.update(files)
+        went.difference_update(*(results[job].files for job in changed))
+        for path in went:
+            del ids[path]
+        if came or went:
+            self._files = None
+        return came, went
+
+    def _check_job(self, job, result, base_url: str) -> None:
+        reported, self.index.asked, self.index.reached = Problems(), set(), set()
+        check_links(result.links, self.index, base_url, reported)
+        self.reached[job] = frozenset(self.index.reached)
+        if reported.items or self.index.asked:
+            self.found[job] = (reported.items, self.index.asked)
+        else:
+            self.found.pop(job, None)  # (one checked again for a page that came, went or was rewritten)
 
 
 def check_links(written: Iterable[WrittenLinks], index: OutputIndex, base_url: str, problems: Problems) -> None:
@@ -180,6 +217,8 @@ def check_links(written: Iterable[WrittenLinks], index: OutputIndex, base_url: s
                                  "link to a page of this site from its root, e.g. /claims/<slug>/")
                 continue
             target = index.target(unquote(url_path[len(base.path):]))
+            if target is not None:
+                index.reached.add(target)
             if target is None:
                 problems.warning(Path(path), line, f'the link "{link}" leads to a page that does not exist',
                                  _hint_for(url_path[len(base.path):], index))

@@ -162,7 +162,6 @@ class Claimant:
     name: str
     type: str  # "person" or "organization"
     claims: list[Claim] = field(default_factory=list, repr=False)
-    type_given_in: Path | None = field(default=None, repr=False)  # the claim that set `type`, if any
 
     @property
     def url(self) -> str:

@@ -12,6 +12,7 @@ or give a claimant who is someone else an address of their own with `claimant_id
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Problems
@@ -27,20 +28,24 @@ def plain_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split())
 
 
-def claimant_for(file: ClaimFile, claimants: dict[str, Claimant], problems: Problems) -> Claimant:
+def claimant_for(file: ClaimFile, claimants: dict[str, Claimant], type_given_in: dict[str, Path],
+                 problems: Problems) -> Claimant:
     """The one Claimant at the claim's claimant address, shared by all their claims; a claim
-    that leaves claimant_type out takes it from another claim that gives it."""
+    that leaves claimant_type out takes it from another claim that gives it. ``type_given_in``:
+    by address, the file that gave the claimant's type (for the message should another differ).
+    It is the reader's, not the model's: a claimant is the same whichever file names its type."""
     (name, slug), kind = file.claimant_named, file.values["claimant_type"]
     claimant = claimants.get(slug)
     if claimant is None:
         claimant = claimants[slug] = Claimant(slug, name, kind or "person")
     if kind:
-        if claimant.type_given_in and claimant.type != kind:
+        given_in = type_given_in.get(slug)
+        if given_in is None:
+            claimant.type, type_given_in[slug] = kind, file.path
+        elif claimant.type != kind:
             problems.error(file.path, file.line("claimant_type"),
-                           f'{name} is "{kind}" here but "{claimant.type}" in {claimant.type_given_in.name}',
+                           f'{name} is "{kind}" here but "{claimant.type}" in {given_in.name}',
                            f"use the same claimant_type for {name} in every claim")
-        elif not claimant.type_given_in:
-            claimant.type, claimant.type_given_in = kind, file.path
     return claimant
 
 

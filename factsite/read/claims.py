@@ -69,6 +69,7 @@ def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, 
     files: dict[str, ClaimFile] = {}
     aliased: list[int] = []
     claimants: dict[str, Claimant] = {}
+    type_given_in: dict[str, Path] = {}
     read: list[tuple[Claim, ClaimFile]] = []
     linking = Problems()
     for at, ((slug, _), file) in enumerate(zip(ordered, records, strict=True)):
@@ -80,7 +81,7 @@ def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, 
             claim = make(slug, file)
             if claim is not None:
                 # The claimant is shared with other files, which may set its type: linked anew each time.
-                claim.claimant = claimant_for(file, claimants, linking)
+                claim.claimant = claimant_for(file, claimants, type_given_in, linking)
                 read.append((claim, file))
         made.append(claim)
         keys.append(None if file is None else record_key("claim", slug))
@@ -112,7 +113,7 @@ def same_claimants(claims: list[Claim], claimants: dict[str, Claimant], reuse: R
     the claimant is "made" of those (reuse.py), and making it gives the one this update found. A
     claim kept from the last update is then still linked to the same objects, which is what
     lets its row, card and pages be kept too (render/kept.py). Returns the claimants' keys in ``reuse``."""
-    kept = {slug: reuse.made(record_key("claimant", slug), (claimant.name, claimant.type, claimant.type_given_in),
+    kept = {slug: reuse.made(record_key("claimant", slug), (claimant.name, claimant.type),
                              lambda found: claimant, problems)  # noqa: B023 - called at once
             for slug, claimant in claimants.items()}
     for claim in claims:
