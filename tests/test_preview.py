@@ -746,6 +746,66 @@ def test_a_folder_put_in_place_of_another_is_read_whole(preview, project):
     assert_as_if_read_again(project, preview)
 
 
+def test_claim_files_the_watcher_names_as_come_or_gone_are_listed_as_a_fresh_listing_finds(preview, project,
+                                                                                             monkeypatch):
+    """The claims' folder is not listed again for the files the watcher names (read/listing.py):
+    the last listing has them put in or taken out. Anything it cannot place so (a name to
+    report, a new folder) lists the folder again, as does an update after one that stopped."""
+    from factsite.read import listing
+
+    listings = []
+    for name in ("listed", "_translations_listed"):
+        monkeypatch.setattr(listing, name, lambda *args, real=getattr(listing, name), **kwargs: (
+            listings.append(Path(args[0]).name), real(*args, **kwargs))[1])
+    preview.rebuild()
+    claims = project.content_dir / "claims"
+    budget = (project.content_dir / BUDGET).read_text().replace("aliases: [spending-doubled]\n", "")
+    budget_uk = (project.content_dir / BUDGET_UK).read_text()
+    new, new_uk = claims / "rain-again.md", claims / "rain-again.uk.md"
+
+    def saved(paths: list[Path], listed_again: bool, step: str, shown: str | None = None, fails=False) -> None:
+        listings.clear()
+        preview.rebuild([str(path) for path in paths])
+        assert ("claims" in listings) == listed_again, step
+        assert preview.preview.failed == fails, step
+        if not fails:
+            assert (shown and shown in page(preview, "claims/rain-again/")) or \
+                (not shown and "claims/rain-again/index.html" not in preview.preview.files.paths), step
+        assert_as_if_read_again(project, preview, step)
+
+    new.write_text(budget.replace("title: Budget doubled", "title: Rain again"))
+    saved([new], False, "a claim added", shown="Rain again")
+    new_uk.write_text(budget_uk)
+    saved([new_uk], False, "its translation added", shown="Rain again")
+    new.unlink()
+    saved([new], False, "the claim deleted, its translation left", fails=True)  # (translating nothing)
+    new_uk.unlink()
+    saved([new_uk], False, "the translation deleted")
+    (claims / "linked.md").symlink_to(project.content_dir / BUDGET)
+    listings.clear()
+    preview.rebuild([str(claims / "linked.md")])
+    assert "claims" in listings and preview.preview.failed, (listings, preview.preview.problems)  # a link, refused
+    (claims / "linked.md").unlink()
+    (claims / "Rain Again.md").write_text(budget)
+    listings.clear()
+    preview.rebuild([str(claims / "Rain Again.md")])
+    assert "claims" in listings and preview.preview.failed  # a name to report
+    (claims / "Rain Again.md").rename(new)
+    saved([claims / "Rain Again.md", new], True, "renamed, after a listing that reported a mistake", shown="Budget doubled")
+    (claims / "2026").mkdir()
+    new.rename(claims / "2026" / "rain-again.md")
+    saved([new, claims / "2026" / "rain-again.md"], True, "moved into a new folder", shown="Budget doubled")
+    settings = project.content_dir / "site.yml"
+    good = settings.read_text()
+    settings.write_text(good.replace("verdicts:", "verdicts: [", 1))
+    preview.rebuild([str(settings)])
+    (claims / "2026" / "rain-again.md").unlink()
+    preview.rebuild([str(claims / "2026" / "rain-again.md")])  # stopped by site.yml too
+    assert preview.preview.failed
+    settings.write_text(good)
+    saved([settings], True, "after updates that stopped")
+
+
 # The verdict guard: the preview refuses what `factsite check` refuses, against the last build.
 
 def preview_of_published(project, monkeypatch) -> PreviewServer:

@@ -31,7 +31,7 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     file, given again where the file and what it links to are the same (reuse.py). ``files``
     is given each file read, by slug (for the translations, translations.py)."""
     reuse = reuse or Reuse()
-    listing = content_files(folder, "*.md", problems, recursive=True, reuse=reuse)
+    listing = content_files(folder, "*.md", problems, recursive=True, reuse=reuse, named=cache and cache.named)
     # The same objects while the listing is: the file cache then asks only about the files saved (get_many).
     paths, ordered, ordered_paths = reuse.made(("claims' files",), (listing,),
                                                lambda found: claim_paths(listing, found), problems)

@@ -56,6 +56,9 @@ class DocumentCache(ManyAtOnce):
         self.changed = False
         self.signatures: dict[str, tuple[int, int, int] | None] = {}  # by path, see listed()
         self.watched = False  # whether ``signatures`` are those of the files no watcher named (only_changed)
+        # The files (and folders) the watcher named, when it named every change since the last
+        # update (only_changed): the listings take them from there (read/listing.py).
+        self.named: frozenset[str] | None = None
         self.seen: dict[str, tuple[int, int, int]] = {}  # each cached file's signature, by path: see only_changed()
         self.lists: dict[str, FileList] = {}  # by kind, the last list of files asked for at once (get_many)
         if file is not None:
@@ -104,14 +107,14 @@ class DocumentCache(ManyAtOnce):
         prefix = os.path.join(str(folder), "")
         self.signatures = {prefix + relative.replace("/", os.sep): signature
                            for relative, signature in signatures.items()}
-        self.watched = False  # these are the files' signatures now, changed or not
+        self.watched, self.named = False, None  # these are the files' signatures now, changed or not
 
     def only_changed(self, content_dir: Path, changed: list[str] | None) -> None:
         """Take the next update's signatures from the last update's but for the files in
         ``changed``, which a watcher reports (paths, as it gives them), instead of asking the
         system for each of thousands of files again. ``None``, or a change the cache cannot
         place (a folder's, one outside ``content_dir``'s files it knows or new ones): ask for each."""
-        self.signatures, self.watched = {}, False
+        self.signatures, self.watched, self.named = {}, False, None
         if changed is None:
             return
         named = set()
@@ -125,15 +128,16 @@ class DocumentCache(ManyAtOnce):
                 named.add(name)
         for name in named:  # asked about until read again: an update that stops first leaves them unread
             self.seen.pop(name, None)
-        self.signatures, self.watched = dict(self.seen), True
+        self.signatures, self.watched, self.named = dict(self.seen), True, frozenset(named)
 
     @staticmethod
     def _name_in(content_dir: Path, path: str):
         """The name the reader gives ``path``'s file (content_dir/...), _ELSEWHERE for a file outside
-        the content (a template's), None if that cannot be told. Links resolved on both sides:
-        some systems' watchers report the real path of a folder reached through one."""
-        try:
-            relative = os.path.relpath(os.path.realpath(path), os.path.realpath(content_dir))
+        the content (a template's), None if that cannot be told. Links to folders resolved on both
+        sides: some systems' watchers report the real path of a folder reached through one."""
+        folder, name = os.path.split(path)
+        try:  # (not the file's own link, which names itself: the listing reports it)
+            relative = os.path.relpath(os.path.join(os.path.realpath(folder), name), os.path.realpath(content_dir))
         except ValueError:
             return None
         return _ELSEWHERE if relative.startswith(os.pardir) else os.path.join(str(content_dir), relative)

@@ -6,10 +6,12 @@ leaves out the same files, hidden ones, so that they all agree on what the site 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import operator
 import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,36 +28,94 @@ MAX_FOLDER_DEPTH = 10  # folders inside content/claims/; claims/2025/09/ is two;
 
 
 def content_files(folder: Path, pattern: str, problems: Problems, recursive: bool = False,
-                  reuse: Reuse | None = None) -> list[Path]:
+                  reuse: Reuse | None = None, named: frozenset[str] | None = None) -> list[Path]:
     """The folder's files matching ``pattern`` (``*.md``, ``*.yml``), sorted, each with a name
     that is safe as a web address on any system the site is copied to (see :func:`listed`).
 
     ``reuse``: the listing the last update made, given again while no folder it went through
     has changed since: the system moves a folder's change time whenever a name in it is added,
-    removed or renamed, and the listing depends on nothing but names (reuse.py).
+    removed or renamed, and the listing depends on nothing but names (reuse.py). ``named``: the
+    paths a watcher named since then, if it named every change (filecache.DocumentCache.named):
+    a folder that changed then has the last listing with those put in or taken out.
     """
+    suffix, reserved = pattern.removeprefix("*"), RESERVED_NAMES.get(folder.name, {})
+
+    def usable(path: Path):
+        if translated_name(path.name[:-len(suffix)]) is not None:
+            return None  # (listed by translation_files)
+        return path if _usable_name(path, path.name, suffix, reserved, Problems(), dict, path.parent) else _UNSURE
+
     return _kept_listing(("listing", str(folder), pattern, recursive), folder, reuse, problems,
-                         lambda found, known: listed(folder, pattern, found, recursive, known))
+                         lambda found, known: listed(folder, pattern, found, recursive, known),
+                         None if named is None else lambda kept: _with_named(kept, named, suffix, usable, str))
 
 
-def _kept_listing(key: tuple, folder: Path, reuse: Reuse | None, problems: Problems, list_them):
+def _kept_listing(key: tuple, folder: Path, reuse: Reuse | None, problems: Problems, list_them, patch=None):
     """``list_them(problems, known)``'s files (it gives them with the folders it went through),
-    or, with ``reuse``, the last update's while none of those folders changed (see content_files).
+    or, with ``reuse``, the last update's while none of those folders changed (see content_files),
+    or ``patch(last)``'s where that gives them and the last listing reported nothing.
     ``known``: the last listing's paths by name, given again rather than made anew (thousands)."""
     if reuse is None:
         return list_them(problems, {})[0]
     kept = reuse.kept(key)
     folders = kept[1] if kept is not None else [folder]
     inputs = tuple((str(path), settled_or_new(folder_signature(path))) for path in folders)
-    return reuse.made(key, inputs, lambda found: list_them(found, _paths_by_name(kept)), problems)[0]
+
+    def make(found: Problems):
+        # (Not after an update stopped part-way: the names are those since it, not since the listing.)
+        patched = patch(kept) if patch and kept is not None and reuse.reported(key) == [] and not reuse.interrupted \
+            else None
+        return patched if patched is not None else list_them(found, _paths_by_name(kept))
+
+    return reuse.made(key, inputs, make, problems)[0]
+
+
+_UNSURE = object()  # a file whose name the listing would report: the folders are listed again
+
+
+def _with_named(kept: tuple, named: frozenset[str], suffix: str, item_of: Callable, key: Callable) -> tuple | None:
+    """The ``kept`` listing (items sorted by ``key``, folders) with each file of ``named`` put in
+    (as ``item_of(path)`` gives it: None for a file of another listing, _UNSURE for one to
+    report) or taken out; None, for the folders to be listed again, where a name is anything
+    but a plain file (a folder, a link) in a folder listed, or a hidden one, or one gone."""
+    items, folders = list(kept[0]), kept[1]
+    listed_folders = {str(folder) for folder in folders}
+    for name in sorted(named):
+        parent, base = os.path.split(name)
+        if name in listed_folders or (parent not in listed_folders and name.startswith(str(folders[0]) + os.sep)):
+            return None  # a folder listed changed, or a name in a folder not listed (a new one, a hidden one)
+        if parent not in listed_folders or is_hidden(base):
+            continue  # another folder's, or one every listing leaves out
+        try:
+            mode = os.lstat(name).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            return None  # a folder or a link, which the listing goes into or reports
+        if not base.lower().endswith(suffix):
+            continue
+        path = Path(name)
+        item = item_of(path) if mode is not None and base.endswith(suffix) else _UNSURE if mode else None
+        if item is _UNSURE:
+            return None
+        at = bisect.bisect_left(items, key(path), key=lambda listed: key(_path_of(listed)))
+        there = at < len(items) and _path_of(items[at]) == path
+        if item is None and there:
+            del items[at]
+        elif item is not None and not there:
+            items.insert(at, item)
+    return items, folders
+
+
+def _path_of(item) -> Path:
+    return item if isinstance(item, Path) else item[0]  # translations: (path, name, language)
 
 
 def _paths_by_name(kept: tuple | None) -> dict[str, Path]:
     """The paths of a listing (content_files' or translation_files'), by name."""
     if kept is None:
         return {}
-    paths = (item if isinstance(item, Path) else item[0] for item in kept[0])  # translations: (path, name, language)
-    return {str(path): path for path in paths}
+    return {str(path): path for path in map(_path_of, kept[0])}
 
 
 def folder_signature(folder: Path) -> tuple[int, int, int] | None:
@@ -119,13 +179,23 @@ def translated_name(stem: str) -> tuple[str, str] | None:
     return (found[1], found[2]) if found else None
 
 
-def translation_files(folder: Path, suffix: str, recursive: bool = False,
-                      reuse: Reuse | None = None) -> list[tuple[Path, str, str]]:
+def translation_files(folder: Path, suffix: str, recursive: bool = False, reuse: Reuse | None = None,
+                      named: frozenset[str] | None = None) -> list[tuple[Path, str, str]]:
     """The translations in ``folder`` (``<name>.<language><suffix>``), sorted, each with the name
-    of the file it translates and its language; ``reuse`` as content_files'. Links are left out,
-    as the listing of the originals reports them."""
+    of the file it translates and its language; ``reuse`` and ``named`` as content_files'. Links
+    are left out, as the listing of the originals reports them."""
+
+    def translation(path: Path):
+        names = translated_name(path.name[:-len(suffix)])
+        return None if names is None else (path, *names)
+
     return _kept_listing(("translations", str(folder), suffix, recursive), folder, reuse, Problems(),
-                         lambda found, known: _translations_listed(folder, suffix, recursive, known))
+                         lambda found, known: _translations_listed(folder, suffix, recursive, known),
+                         None if named is None else lambda kept: _with_named(kept, named, suffix, translation, _sorted_as_listed))
+
+
+def _sorted_as_listed(path: Path) -> list[str]:
+    return os.path.normcase(str(path)).split(os.sep)  # as the paths sort (part by part)
 
 
 def _translations_listed(folder: Path, suffix: str, recursive: bool,
@@ -138,7 +208,7 @@ def _translations_listed(folder: Path, suffix: str, recursive: bool,
             names = translated_name(entry.name[:-len(suffix)])
             if names is not None:
                 path = known.get(entry.path) or parent / entry.name
-                found.append((os.path.normcase(str(path)).split(os.sep), path, *names))
+                found.append((_sorted_as_listed(path), path, *names))
     found.sort(key=operator.itemgetter(0))  # as the paths sort (part by part), without making them compare
     return [item[1:] for item in found], folders
 

@@ -116,6 +116,11 @@ class Reuse:
         kept = self.last.get(key)
         return None if kept is None else kept[0]
 
+    def reported(self, key) -> list | None:
+        """What making what was kept for ``key`` reported last time, if anything was kept."""
+        kept = self.last.get(key)
+        return None if kept is None else kept[2]
+
     def kept(self, key):
         """What was made for ``key`` last time, if anything."""
         kept = self.last.get(key)
