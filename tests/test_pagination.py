@@ -9,7 +9,7 @@ import itertools
 import random
 from dataclasses import dataclass
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from factsite.model.pagination import CLAIMS_CUT, CORRECTIONS_CUT, Cut, listings_of, page_cuts
@@ -135,6 +135,8 @@ EDIT = st.tuples(st.sampled_from(["retitled", "rerated", "appeared", "redated", 
 
 
 @settings(max_examples=60, deadline=None)
+# A claim added that starts a page of its own: the page before it has the same claims, and links to another.
+@example(count=200, updates=[[("added", 44)]], some_counted=False)
 @given(count=st.one_of(st.integers(0, 59), st.integers(60, 300)),  # short lists, and lists of many pages
        updates=st.lists(st.lists(EDIT, min_size=1, max_size=3), max_size=5), some_counted=st.booleans())
 def test_a_list_kept_from_the_last_update_is_cut_and_fingerprinted_as_one_made_afresh(count, updates, some_counted):

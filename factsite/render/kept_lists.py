@@ -67,13 +67,20 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
     if same_cut and before.of_list == of_list:
         made = before._replace(pages=dict(before.pages), prints=dict(before.prints), inputs=dict(before.inputs),
                                claims=kept_claims, claimants=claimants, counts=counts)
-        again = {0, *(bisect.bisect_right(before.starts, at) - 1 for at in changed)}
+        again, moved_only = {0, *(bisect.bisect_right(before.starts, at) - 1 for at in changed)}, set()
     else:
         cuts = before.cuts if same_cut else page_cuts(tuple(map(claim_key, claims)), tuple(map(claim_date, claims)),
                                                       base, CLAIMS_CUT)
         made = KeptList({}, {}, cuts, [cut.start for cut in cuts], {}, kept_claims, claimants, of_list, counts)
         again = range(len(cuts))
+        moved_only = set() if moved is None or before is None or before.of_list != of_list else \
+            pages_moved(before, made)
     for number in sorted(again):
+        if number in moved_only:  # (before's page, in its place among those made again)
+            url = made.cuts[number].url
+            made.pages[url], made.inputs[url] = before.pages[url], before.inputs[url]
+            made.prints[(kind, url)] = before.prints[(kind, url)]
+            continue
         listing = listing_of(claims, base, made.cuts[number])
         page = made.pages[listing.url] = page_of(listing)
         fields, on_page = shown_by(page)
@@ -82,6 +89,23 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
         kept = before is not None and before.inputs.get(listing.url) == inputs
         made.prints[job] = before.prints[job] if kept else fingerprint_of((fields, on_page), shown)
     return made
+
+
+def pages_moved(before: KeptList, made: KeptList) -> set[int]:
+    """Of ``made``'s pages, cut anew as claims came to the list or went, those that are ``before``'s
+    page but for where it starts in the list (which the claims that came or went before it move):
+    cut as it was, with the very same claims. Not the newest, which counts the whole list. (Only
+    where every claim but those that came and went is the same object with the same claimant as
+    before: kept_list's ``moved``.)"""
+    last = {cut.url: cut for cut in before.cuts}
+    moved = set()
+    for number, cut in enumerate(made.cuts[1:], start=1):
+        old = last.get(cut.url)
+        if old is not None and old[2:] == cut[2:] and old.stop - old.start == cut.stop - cut.start and \
+                all(map(operator.is_, itertools.islice(before.claims, old.start, old.stop),
+                        itertools.islice(made.claims, cut.start, cut.stop))):
+            moved.add(number)
+    return moved
 
 
 def verdict_counts(before: KeptList | None, claims: list[Claim], moved: tuple | None, of_list: tuple,
