@@ -102,8 +102,7 @@ def pages_moved(before: KeptList, made: KeptList) -> set[int]:
     for number, cut in enumerate(made.cuts[1:], start=1):
         old = last.get(cut.url)
         if old is not None and old[2:] == cut[2:] and old.stop - old.start == cut.stop - cut.start and \
-                all(map(operator.is_, itertools.islice(before.claims, old.start, old.stop),
-                        itertools.islice(made.claims, cut.start, cut.stop))):
+                all(map(operator.is_, before.claims[old.start:old.stop], made.claims[cut.start:cut.stop])):
             moved.add(number)
     return moved
 
