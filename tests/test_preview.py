@@ -9,15 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings, strategies as st
 
 from factsite import engine
-from factsite.engine import Engine, NoSink
+from factsite.engine import Engine, NoSink, Project
 from factsite.commands.build import build, checked
 from factsite.commands.serve import PreviewServer
-from factsite.checks.links import LinkCheck, WrittenLinks
-from factsite.errors import BuildFailed, Problems
-from factsite.render.jobs import JobResult
+from factsite.errors import BuildFailed
 
 from .conftest import copies_of_budget_doubled, files_read, with_ukrainian
 
@@ -322,63 +319,6 @@ def test_an_anchor_removed_from_another_claim_breaks_the_link_to_it(preview, pro
     preview.rebuild()
     assert not any("#the-figures" in p.message for p in preview.preview.problems)
     assert_as_if_read_again(project, preview)
-
-
-def test_a_page_that_could_not_be_read_is_read_again_for_its_anchors():
-    # The link check is kept from one update to the next (checks/links.LinkCheck): a page it
-    # could not read once must not count as a page without anchors from then on.
-    results = {("claim", "a"): JobResult({"claims/a/index.html": None},
-                                         [WrittenLinks("a.md", "https://x.test/claims/a/", [("/claims/b/#s", 3)])]),
-               ("claim", "b"): JobResult({"claims/b/index.html": None}, [])}
-    pages = [None, b'<h2 id="s">The section</h2>']
-    check, found = LinkCheck(), []
-    for _ in range(2):
-        problems = Problems()
-        check.check(results, "https://x.test/", problems, read=lambda path: pages.pop(0))
-        found.append([p.message for p in problems.items])
-    assert found == [['the link "/claims/b/#s" names an anchor "#s" that is not on that page'], []]
-
-
-PAGES = [f"p{number}/index.html" for number in range(3)]
-JOBS = range(3)
-
-# An update's edits: a page moved to another job (None: no job writes it), a page's ids
-# changed, a job's links changed (each to a page, with an anchor or none); and whether each
-# job's result is made anew, edited or not (the renderer may give an equal result as another object).
-edit_of_the_results = st.one_of(
-    st.tuples(st.just("owner"), st.integers(0, len(PAGES) - 1), st.sampled_from([None, *JOBS])),
-    st.tuples(st.just("ids"), st.integers(0, len(PAGES) - 1), st.sets(st.sampled_from("ab"))),
-    st.tuples(st.just("links"), st.sampled_from(JOBS),
-              st.lists(st.tuples(st.integers(0, len(PAGES)), st.sampled_from(["", "a", "b"])), max_size=3)))
-
-
-@settings(max_examples=300, deadline=None)
-# A page that goes, which an unchanged job's link led to; a page that comes, which one's led nowhere.
-@example(updates=[([("owner", 1, 0), ("links", 1, [(1, "")])], False), ([("owner", 1, None)], False)])
-@example(updates=[([("links", 0, [(0, "")])], False), ([("owner", 0, 1)], False)])
-@given(updates=st.lists(st.tuples(st.lists(edit_of_the_results, max_size=3), st.booleans()), min_size=1, max_size=8))
-def test_a_link_check_kept_between_updates_finds_what_a_first_check_finds(updates):
-    # The preview's link check keeps its index and its findings (checks/links.LinkCheck): jobs
-    # come and go, pages move from one job to another, come and go, and change their anchors.
-    owners, ids, links = [None] * len(PAGES), [set()] * len(PAGES), [[] for _ in JOBS]
-    kept, last = LinkCheck(), {}
-    for edits, remade in updates:
-        for kind, at, value in edits:
-            {"owner": owners, "ids": ids, "links": links}[kind][at] = value
-        results = {}
-        for job in JOBS:
-            files = {page: sorted(ids[at]) for at, page in enumerate(PAGES) if owners[at] == job}
-            written = [(f"/p{target}/" + (f"#{anchor}" if anchor else ""), line)
-                       for line, (target, anchor) in enumerate(links[job], start=1)]
-            if files or written:  # else no such job in this update
-                result = JobResult(files, [WrittenLinks(f"{job}.md", f"https://x.test/p{job}/", written)])
-                results[("claim", str(job))] = last[job] if last.get(job) == result and not remade else result
-        last = {int(job[1]): result for job, result in results.items()}
-        found_kept, found_fresh = Problems(), Problems()
-        kept.check(results, "https://x.test/", found_kept)
-        LinkCheck().check(results, "https://x.test/", found_fresh)
-        assert sorted(map(str, found_kept.items)) == sorted(map(str, found_fresh.items))
-        assert kept.files == frozenset(path for result in results.values() for path in result.files)
 
 
 def test_a_fix_saved_after_a_failed_build_shows(preview, project):
@@ -749,24 +689,29 @@ def test_a_folder_put_in_place_of_another_is_read_whole(preview, project):
 def test_claim_files_the_watcher_names_as_come_or_gone_are_listed_as_a_fresh_listing_finds(preview, project,
                                                                                              monkeypatch):
     """The claims' folder is not listed again for the files the watcher names (read/listing.py):
-    the last listing has them put in or taken out. Anything it cannot place so (a name to
-    report, a new folder) lists the folder again, as does an update after one that stopped."""
+    the last listing has them put in or taken out, and what reading made of the other files is
+    given again at their new places (read/claims_kept.shifted). Anything it cannot place so (a
+    name to report, a new folder) lists the folder again, as does an update after one that stopped."""
     from factsite.read import listing
 
-    listings = []
-    for name in ("listed", "_translations_listed"):
-        monkeypatch.setattr(listing, name, lambda *args, real=getattr(listing, name), **kwargs: (
-            listings.append(Path(args[0]).name), real(*args, **kwargs))[1])
+    from factsite.read import claims as claims_read
+
+    listings = []  # the folders listed whole, and "read all" when every claim is made of its record again
+    for module, name in ((listing, "listed"), (listing, "_translations_listed"), (claims_read, "read_all")):
+        monkeypatch.setattr(module, name, lambda *args, real=getattr(module, name), whole=name == "read_all", **kwargs: (
+            listings.append("read all" if whole else Path(args[0]).name), real(*args, **kwargs))[1])
     preview.rebuild()
     claims = project.content_dir / "claims"
     budget = (project.content_dir / BUDGET).read_text().replace("aliases: [spending-doubled]\n", "")
     budget_uk = (project.content_dir / BUDGET_UK).read_text()
     new, new_uk = claims / "rain-again.md", claims / "rain-again.uk.md"
 
-    def saved(paths: list[Path], listed_again: bool, step: str, shown: str | None = None, fails=False) -> None:
+    def saved(paths: list[Path], listed_again: bool, step: str, shown: str | None = None, fails=False,
+              read_whole: bool = False) -> None:
         listings.clear()
         preview.rebuild([str(path) for path in paths])
         assert ("claims" in listings) == listed_again, step
+        assert ("read all" in listings) == read_whole, step  # (else the claims are given again at their new places)
         assert preview.preview.failed == fails, step
         if not fails:
             assert (shown and shown in page(preview, "claims/rain-again/")) or \
@@ -781,6 +726,22 @@ def test_claim_files_the_watcher_names_as_come_or_gone_are_listed_as_a_fresh_lis
     saved([new], False, "the claim deleted, its translation left", fails=True)  # (translating nothing)
     new_uk.unlink()
     saved([new_uk], False, "the translation deleted")
+    new.write_text(budget.replace("claimant: The Mayor", "claimant: A New Claimant"))
+    saved([new], False, "a claim of a new claimant", shown="Budget doubled", read_whole=True)
+    new.unlink()
+    saved([new], False, "the claimant's last claim deleted", read_whole=True)
+    new.write_text(budget.replace("claimant_type: person", "claimant_type: organization"))
+    saved([new], False, "a claim typing its claimant otherwise", fails=True, read_whole=True)
+    new.unlink()
+    saved([new], False, "deleted again", read_whole=True)  # (after a mistake)
+    budget_file = project.content_dir / BUDGET
+    budget_file.write_text(budget_file.read_text().replace("related: [rain-record]", "related: [rain-agian]"))
+    saved([budget_file], False, "a related claim misspelled", fails=True)
+    new.write_text(budget)
+    saved([new], False, "a claim the misspelling is now nearest", fails=True, read_whole=True)  # (did you mean)
+    new.unlink()
+    budget_file.write_text(budget_file.read_text().replace("related: [rain-agian]", "related: [rain-record]"))
+    saved([new, budget_file], False, "both put right", read_whole=True)
     (claims / "linked.md").symlink_to(project.content_dir / BUDGET)
     listings.clear()
     preview.rebuild([str(claims / "linked.md")])
@@ -791,10 +752,20 @@ def test_claim_files_the_watcher_names_as_come_or_gone_are_listed_as_a_fresh_lis
     preview.rebuild([str(claims / "Rain Again.md")])
     assert "claims" in listings and preview.preview.failed  # a name to report
     (claims / "Rain Again.md").rename(new)
-    saved([claims / "Rain Again.md", new], True, "renamed, after a listing that reported a mistake", shown="Budget doubled")
+    saved([claims / "Rain Again.md", new], True, "renamed, after a listing that reported a mistake",
+          shown="Budget doubled")
     (claims / "2026").mkdir()
     new.rename(claims / "2026" / "rain-again.md")
     saved([new, claims / "2026" / "rain-again.md"], True, "moved into a new folder", shown="Budget doubled")
+    # Beside the folder and in it: "2026-a.md" sorts before "2026/..." as text, after it part by part.
+    added = [claims / "2026-a.md", claims / "2026-a.uk.md", claims / "2026" / "b.md", claims / "2026" / "b.uk.md"]
+    for path in added:
+        path.write_text(budget_uk if path.name.endswith(".uk.md") else budget)
+    saved(added, False, "claims and their translations beside a folder of claims and in it", shown="Budget doubled")
+    assert {"uk/claims/2026-a/index.html", "claims/b/index.html"} <= preview.preview.files.paths
+    for path in added:
+        path.unlink()
+    saved(added, False, "deleted again", shown="Budget doubled")
     settings = project.content_dir / "site.yml"
     good = settings.read_text()
     settings.write_text(good.replace("verdicts:", "verdicts: [", 1))
@@ -803,7 +774,25 @@ def test_claim_files_the_watcher_names_as_come_or_gone_are_listed_as_a_fresh_lis
     preview.rebuild([str(claims / "2026" / "rain-again.md")])  # stopped by site.yml too
     assert preview.preview.failed
     settings.write_text(good)
-    saved([settings], True, "after updates that stopped")
+    saved([settings], True, "after updates that stopped", read_whole=True)
+
+
+def test_a_preview_of_the_content_folder_it_runs_in_sees_the_files_the_watcher_names(project, monkeypatch, settled):
+    """`factsite serve --content .`: the reader names the files claims/..., the watcher /home/.../claims/..."""
+    monkeypatch.chdir(project.content_dir)
+    server = PreviewServer(Project(Path("."), project.templates_dir, project.static_dir), port=0, log=lambda text: None)
+    server.rebuild()
+    rain, new = Path(RAIN).resolve(), Path("claims/rain-again.md").resolve()
+    new.write_text((project.content_dir / BUDGET).read_text().replace("aliases: [spending-doubled]\n", ""))
+    server.rebuild([str(new)])
+    edit(rain, "title: Rain record", "title: Rain record, seen")
+    server.rebuild([str(rain)])
+    assert not server.preview.failed, server.preview.problems
+    assert "Budget doubled" in page(server, "claims/rain-again/")
+    assert "Rain record, seen" in page(server, "claims/rain-record/")
+    new.unlink()
+    server.rebuild([str(new)])
+    assert "claims/rain-again/index.html" not in server.preview.files.paths
 
 
 # The verdict guard: the preview refuses what `factsite check` refuses, against the last build.

@@ -10,6 +10,7 @@ import difflib
 import itertools
 import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -108,6 +109,7 @@ class LinkCheck:
         # the pages whose anchors they looked at.
         self.found: dict = {}
         self.reached: dict = {}  # by job, for the jobs with links: the files those led to
+        self.writers: Counter = Counter()  # by file, how many jobs write it
         self._files: frozenset[str] | None = None  # the index's files, once asked for
 
     @property
@@ -126,7 +128,7 @@ class LinkCheck:
         try:
             self._check(results, base_url, problems, read)
         except BaseException:
-            self.index, self.results, self.found, self.reached, self._files = None, {}, {}, {}, None  # all again next time
+            self.index, self.results, self._files = None, {}, None  # all again next time
             raise
         finally:
             if self.index is not None:
@@ -138,7 +140,8 @@ class LinkCheck:
         changed = list(itertools.compress(results, map(operator.is_not, results.values(),
                                                        map(self.results.get, results))))
         if self.index is None or base_url != self.base_url:
-            self.index, self.found, self.reached, self.results, changed = OutputIndex(), {}, {}, {}, list(results)
+            self.index, self.found, self.reached, self.results = OutputIndex(), {}, {}, {}
+            self.writers, self._files, changed = Counter(), None, list(results)
         gone = self._gone(results, changed)
         came, went = self._index_again(results, changed, gone)
         self.index.read = read
@@ -172,25 +175,27 @@ class LinkCheck:
         return [job for job in self.results if job not in results]
 
     def _index_again(self, results: dict, changed: list, gone: list) -> tuple[set[str], set[str]]:
-        """Put the files of the jobs changed in the index, and take out those no job writes now;
+        """Put the files of the jobs changed in the index, and take out those no job writes now
+        (a file may have more than one: a page of the theme's at a claim's address, say);
         returns the files that came and those that went."""
-        ids, came, went = self.index.ids, set(), set()
-        for job in gone:
-            went.update(self.results[job].files)
+        ids, writers, came, went = self.index.ids, self.writers, set(), set()
+        for before in [*map(self.results.__getitem__, gone), *filter(None, map(self.results.get, changed))]:
+            writers.subtract(before.files.keys())  # (a dict would subtract its values)
+            went.update(before.files)
         for job in changed:
-            files, before = results[job].files, self.results.get(job)
-            if before is not None and before.files.keys() != files.keys():
-                went.update(before.files.keys() - files.keys())
-            came.update(path for path in files if path not in ids)
-            ids.update(files)
-        went.difference_update(*(results[job].files for job in changed))
+            came.update(path for path in results[job].files if path not in ids)
+            writers.update(results[job].files.keys())
+            ids.update(results[job].files)
+        went = {path for path in went if not writers[path]}
         for path in went:
-            del ids[path]
+            del ids[path], writers[path]
         if came or went:
             self._files = None
         return came, went
 
     def _check_job(self, job, result, base_url: str) -> None:
+        """Check one job's links, keeping the files they led to and, if they warned or looked at
+        anchors, the warnings and the pages whose anchors they looked at."""
         reported, self.index.asked, self.index.reached = Problems(), set(), set()
         check_links(result.links, self.index, base_url, reported)
         self.reached[job] = frozenset(self.index.reached)

@@ -272,17 +272,16 @@ class PreviewServer:
                 self.building.release()
 
 
-class VisibleChanges(watchfiles.DefaultFilter):
-    """The changes the build can see: none to a hidden file or inside a hidden folder
-    (read/listing.py), which the build leaves out, as well as what watchfiles leaves out."""
+class VisibleChanges:
+    """The changes the build can see: every one but to a hidden file or inside a hidden folder
+    (read/listing.py), which the build leaves out. Not watchfiles' own filter, which leaves out
+    names the build reads (flycheck_*, node_modules/): the listings take what the watcher
+    names as every change to the folders (read/listing.py)."""
 
     def __init__(self, folders: list[Path]):
-        super().__init__()
         self.folders = [os.path.abspath(folder) for folder in folders]
 
     def __call__(self, change, path: str) -> bool:
-        if not super().__call__(change, path):
-            return False
         path = os.path.abspath(path)
         for folder in self.folders:
             if path.startswith(folder + os.sep):

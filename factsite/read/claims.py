@@ -3,7 +3,11 @@ related claims; a mistake in any link is reported on the line that makes it."""
 
 from __future__ import annotations
 
+import itertools
+import operator
+from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from .addresses import check_aliases
@@ -20,6 +24,7 @@ from .listing import content_files
 from .parallel import read_many
 from .reuse import Reuse
 
+_severity = operator.attrgetter("severity")
 MISSING = object()  # a source no file is named for, among a claim's inputs (a broken file's is None)
 
 
@@ -31,7 +36,8 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
     file, given again where the file and what it links to are the same (reuse.py). ``files``
     is given each file read, by slug (for the translations, translations.py)."""
     reuse = reuse or Reuse()
-    listing = content_files(folder, "*.md", problems, recursive=True, reuse=reuse, named=cache and cache.named)
+    listing = content_files(folder, "*.md", problems, recursive=True, reuse=reuse,
+                            named=cache.named if cache else None)
     # The same objects while the listing is: the file cache then asks only about the files saved (get_many).
     paths, ordered, ordered_paths = reuse.made(("claims' files",), (listing,),
                                                lambda found: claim_paths(listing, found), problems)
@@ -50,9 +56,10 @@ def load_claims(folder: Path, config: SiteConfig, sources: dict[str, Source | No
         inputs = kept_inputs(reuse, key, file, context, last_context, came_or_went)
         return reuse.made(key, inputs, lambda found: claim_from(file, slug, context, found), problems)
 
-    last = reuse.kept(("claims read",))
-    read = read_again(last, ordered, read_files, context, reuse, problems, make) or \
+    last, reported = reuse.kept(("claims read",)), len(problems.items)
+    read = read_again(last, ordered, read_files, context, came_or_went, reuse, problems, make) or \
         read_all(ordered, read_files, context, reuse, problems, make)
+    read = replace(read, clean="error" not in map(_severity, problems.items[reported:]))
     reuse.computed(("claims read",), (read,), lambda: read)  # for the next update's read_again
     check_aliases([(ordered[at][0], read_files[at]) for at in read.aliased], paths, problems)
     if files is not None:
@@ -85,11 +92,13 @@ def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, 
                 read.append((claim, file))
         made.append(claim)
         keys.append(None if file is None else record_key("claim", slug))
-    claimant_keys = same_claimants([claim for claim, _ in read], claimants, reuse, problems)
+    claimant_keys, claimants = same_claimants([claim for claim, _ in read], claimants, reuse, problems)
     check_one_name_each(read, linking)
     problems.items.extend(linking.items)
     return ClaimsRead(ordered, records, files, context, made, keys, claimant_keys, tuple(aliased),
-                      not linking.items)
+                      not linking.items, claimants, Counter(claim.claimant.slug for claim, _ in read),
+                      Counter(claim.claimant.slug for claim, file in read if file.values["claimant_type"]),
+                      Counter(itertools.chain.from_iterable(file.values["related"] for file in files.values())))
 
 
 def claim_paths(listing: list[Path], problems: Problems) -> tuple[dict[str, Path], list, list[Path]]:
@@ -108,17 +117,18 @@ def claim_paths(listing: list[Path], problems: Problems) -> tuple[dict[str, Path
 
 
 def same_claimants(claims: list[Claim], claimants: dict[str, Claimant], reuse: Reuse,
-                   problems: Problems) -> list[str]:
+                   problems: Problems) -> tuple[list[str], dict[str, Claimant]]:
     """Link each claim to the claimant the last update made, where it has the same name and type:
     the claimant is "made" of those (reuse.py), and making it gives the one this update found. A
     claim kept from the last update is then still linked to the same objects, which is what
-    lets its row, card and pages be kept too (render/kept.py). Returns the claimants' keys in ``reuse``."""
+    lets its row, card and pages be kept too (render/kept.py). Returns the claimants' keys in
+    ``reuse``, and the claimants by address."""
     kept = {slug: reuse.made(record_key("claimant", slug), (claimant.name, claimant.type),
                              lambda found: claimant, problems)  # noqa: B023 - called at once
             for slug, claimant in claimants.items()}
     for claim in claims:
         claim.claimant = kept[claim.claimant.slug]
-    return [record_key("claimant", slug) for slug in kept]
+    return [record_key("claimant", slug) for slug in kept], kept
 
 
 class FieldLines(Mapping):

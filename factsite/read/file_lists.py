@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import Problems
+from ..places import shift_between
+
+AGAIN_AT_MOST = 100  # files come or gone; beyond that, a list is asked about whole
 
 
 class FileList(NamedTuple):
@@ -47,15 +50,16 @@ class ManyAtOnce:
 
     def get_many(self, kind, paths: list[Path], problems: Problems) -> list:
         """get() for each of ``paths``. Where ``paths`` is the very list it was last given for
-        ``kind`` (a folder's listing, kept while no folder changed: read/claims.py), and the watcher
-        named the files saved (only_changed), only those, the files not cached then and those with
-        warnings to report again are looked at: at 10,000 claims, the others are most of a save's
-        reading. remember_many() keeps what reading then gave, for the next time."""
-        last = self.lists.get(kind.__name__)
+        ``kind`` (a folder's listing, kept while no folder changed: read/claims.py), or that list
+        with a few files come or gone (_shifted), and the watcher named the files saved
+        (only_changed), only those, the files not cached then and those with warnings to report
+        again are looked at: at 10,000 claims, the others are most of a save's reading.
+        remember_many() keeps what reading then gave, for the next time."""
+        last, came = self.lists.get(kind.__name__), ()
         if last is None or last.paths is not paths:
-            last = FileList.of(kind.__name__, paths)
+            last, came = self._shifted(last, FileList.of(kind.__name__, paths))
         asked = range(len(paths)) if last.found is None or not self.watched else sorted(
-            {*last.warned, *map(last.index.__getitem__, last.names.difference(self.signatures))})
+            {*last.warned, *came, *map(last.index.__getitem__, last.names.difference(self.signatures))})
         found = [None] * len(paths) if last.found is None else list(last.found)
         for index in asked:
             found[index] = self.get(kind, paths[index], problems)
@@ -64,6 +68,23 @@ class ManyAtOnce:
         # Not to be given again until remember_many() has what reading gives (an update may stop between).
         self.lists[kind.__name__] = last._replace(asked=asked, found=None)
         return found
+
+    def _shifted(self, last: FileList | None, now: FileList) -> tuple[FileList, Sequence[int]]:
+        """``now``, with what reading gave each of its files kept from ``last`` where only a few
+        files came or went since (a claim saved anew, or deleted) and the watcher named them: the
+        same files, at their new places; and the places of those that came, to be asked about."""
+        if last is None or last.found is None or not self.watched:
+            return now, ()
+        shift = shift_between(last.keys, now.keys, AGAIN_AT_MOST)
+        if shift is None:
+            return now, ()
+        keys = shift.carry(last.keys)
+        for at in shift.came:
+            keys[at] = now.keys[at]
+        if keys != now.keys:  # (not in the same order: read as a new list)
+            return now, ()
+        warned = (place for place in map(shift.place, last.warned) if place is not None)
+        return now._replace(found=shift.carry(last.found), warned=tuple(warned)), shift.came
 
     def remember_many(self, kind, found: list) -> None:
         """Keep what get_many() and reading gave for its list of ``kind``'s files, by position."""

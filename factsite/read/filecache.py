@@ -140,7 +140,8 @@ class DocumentCache(ManyAtOnce):
             relative = os.path.relpath(os.path.join(os.path.realpath(folder), name), os.path.realpath(content_dir))
         except ValueError:
             return None
-        return _ELSEWHERE if relative.startswith(os.pardir) else os.path.join(str(content_dir), relative)
+        # (As the reader names it: a path joined to content_dir, "claims/x.md" for a content_dir of ".")
+        return _ELSEWHERE if relative.startswith(os.pardir) else str(content_dir / relative)
 
     def get(self, kind, path: Path, problems: Problems):
         """What ``kind.read`` made of the file last time, if it has not changed since."""

@@ -6,12 +6,10 @@ leaves out the same files, hidden ones, so that they all agree on what the site 
 
 from __future__ import annotations
 
-import bisect
 import functools
 import operator
 import os
 import re
-import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from .slugs import slugify
 from .filecache import settled_or_new
 from .hidden import is_hidden
 from .languages import LANGUAGE_CODE
+from .listing_named import UNSURE, path_of, with_named
 from .reuse import Reuse
 from .text import report_link
 
@@ -40,14 +39,13 @@ def content_files(folder: Path, pattern: str, problems: Problems, recursive: boo
     """
     suffix, reserved = pattern.removeprefix("*"), RESERVED_NAMES.get(folder.name, {})
 
-    def usable(path: Path):
-        if translated_name(path.name[:-len(suffix)]) is not None:
-            return None  # (listed by translation_files)
-        return path if _usable_name(path, path.name, suffix, reserved, Problems(), dict, path.parent) else _UNSURE
+    def item_of(path: Path):  # (listing_named.py's)
+        reported = Problems()
+        return path if _taken(path, suffix, reserved, reported, dict) else UNSURE if reported.items else None
 
     return _kept_listing(("listing", str(folder), pattern, recursive), folder, reuse, problems,
                          lambda found, known: listed(folder, pattern, found, recursive, known),
-                         None if named is None else lambda kept: _with_named(kept, named, suffix, usable, str))
+                         None if named is None else lambda kept: with_named(kept, named, suffix, item_of, str))
 
 
 def _kept_listing(key: tuple, folder: Path, reuse: Reuse | None, problems: Problems, list_them, patch=None):
@@ -70,52 +68,11 @@ def _kept_listing(key: tuple, folder: Path, reuse: Reuse | None, problems: Probl
     return reuse.made(key, inputs, make, problems)[0]
 
 
-_UNSURE = object()  # a file whose name the listing would report: the folders are listed again
-
-
-def _with_named(kept: tuple, named: frozenset[str], suffix: str, item_of: Callable, key: Callable) -> tuple | None:
-    """The ``kept`` listing (items sorted by ``key``, folders) with each file of ``named`` put in
-    (as ``item_of(path)`` gives it: None for a file of another listing, _UNSURE for one to
-    report) or taken out; None, for the folders to be listed again, where a name is anything
-    but a plain file (a folder, a link) in a folder listed, or a hidden one, or one gone."""
-    items, folders = list(kept[0]), kept[1]
-    listed_folders = {str(folder) for folder in folders}
-    for name in sorted(named):
-        parent, base = os.path.split(name)
-        if name in listed_folders or (parent not in listed_folders and name.startswith(str(folders[0]) + os.sep)):
-            return None  # a folder listed changed, or a name in a folder not listed (a new one, a hidden one)
-        if parent not in listed_folders or is_hidden(base):
-            continue  # another folder's, or one every listing leaves out
-        try:
-            mode = os.lstat(name).st_mode
-        except FileNotFoundError:
-            mode = None
-        if mode is not None and not stat.S_ISREG(mode):
-            return None  # a folder or a link, which the listing goes into or reports
-        if not base.lower().endswith(suffix):
-            continue
-        path = Path(name)
-        item = item_of(path) if mode is not None and base.endswith(suffix) else _UNSURE if mode else None
-        if item is _UNSURE:
-            return None
-        at = bisect.bisect_left(items, key(path), key=lambda listed: key(_path_of(listed)))
-        there = at < len(items) and _path_of(items[at]) == path
-        if item is None and there:
-            del items[at]
-        elif item is not None and not there:
-            items.insert(at, item)
-    return items, folders
-
-
-def _path_of(item) -> Path:
-    return item if isinstance(item, Path) else item[0]  # translations: (path, name, language)
-
-
 def _paths_by_name(kept: tuple | None) -> dict[str, Path]:
     """The paths of a listing (content_files' or translation_files'), by name."""
     if kept is None:
         return {}
-    return {str(path): path for path in map(_path_of, kept[0])}
+    return {str(path): path for path in map(path_of, kept[0])}
 
 
 def folder_signature(folder: Path) -> tuple[int, int, int] | None:
@@ -163,10 +120,17 @@ def listed(folder: Path, pattern: str, problems: Problems, recursive: bool = Fal
         path = known.get(entry.path)
         if path is not None:  # listed last time: whether a name is usable depends on it alone
             files.append(path)
-        elif translated_name(name[:-len(suffix)]) is None and \
-                _usable_name(parent / name, name, suffix, reserved, problems, names, parent):
+        elif _taken(parent / name, suffix, reserved, problems, names):
             files.append(parent / name)
     return files, folders
+
+
+def _taken(path: Path, suffix: str, reserved: dict[str, str], problems: Problems, names: Callable[[], dict]) -> bool:
+    """Whether the listing of files of its own takes the file ``path`` (a plain file with the
+    suffix): not a translation (translation_files lists those), and with a usable name, after
+    reporting why not (_usable_name, whose ``names`` this is)."""
+    return translated_name(path.name[:-len(suffix)]) is None and \
+        _usable_name(path, path.name, suffix, reserved, problems, names, path.parent)
 
 
 TRANSLATED = re.compile(rf"([a-z0-9]+(?:-[a-z0-9]+)*)\.({LANGUAGE_CODE.pattern})")  # about.uk: about, in Ukrainian
@@ -191,7 +155,8 @@ def translation_files(folder: Path, suffix: str, recursive: bool = False, reuse:
 
     return _kept_listing(("translations", str(folder), suffix, recursive), folder, reuse, Problems(),
                          lambda found, known: _translations_listed(folder, suffix, recursive, known),
-                         None if named is None else lambda kept: _with_named(kept, named, suffix, translation, _sorted_as_listed))
+                         None if named is None else
+                         lambda kept: with_named(kept, named, suffix, translation, _sorted_as_listed))
 
 
 def _sorted_as_listed(path: Path) -> list[str]:

@@ -70,7 +70,7 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
     (listing.content_files) and each claim's translation (while its file and the original's are)."""
     reuse = reuse or Reuse()
     codes = [language.code for language in languages]
-    listing = translation_files(content_dir / "claims", ".md", True, reuse, cache and cache.named)
+    listing = translation_files(content_dir / "claims", ".md", True, reuse, cache.named if cache else None)
     # The same object while the listing is: the file cache then asks only about the files saved (get_many).
     files = reuse.made(("claims' translations",), (listing, *codes),
                        lambda found: TranslationFiles.of(_of_known_languages(listing, codes, found)), problems)

@@ -1,7 +1,9 @@
 """A list of claims cut into pages, kept from one update to the next: the cut while the claims'
 slugs and dates are the same, each page's fingerprint while its fields and its claims' rows are
 (kept_list). A long-running preview makes again, of a list of thousands, the page a claim
-edited is on and the newest, which counts the whole list (render/pages.py's lists and sources).
+edited is on and the newest, which counts the whole list (render/pages.py's lists and sources);
+and where a claim came or went, the pages cut anew around it, each other page being the last
+update's (pages_shifted).
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
     ``of_list`` is what every page shows of the list itself (the settings, the verdict or source
     it is of): a page's page_of and shown_by may depend on nothing else but its Listing and, on
     the list's newest page alone, the whole list. So while ``of_list`` and the cut are the same,
-    only the pages holding a claim whose row changed, and the newest, are made again."""
+    only the pages holding a claim whose row changed, and the newest, are made again; and where
+    claims came or went (``moved``), the newest and those not cut as before (pages_shifted)."""
     claimants = None if moved is not None else tuple(map(_claimant, claims))
     changed = changed_places(before, claims, claimants, moved)
     # The cut depends on the claims' slugs and dates alone (page_cuts), and a claim that is the
@@ -67,16 +70,16 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
     if same_cut and before.of_list == of_list:
         made = before._replace(pages=dict(before.pages), prints=dict(before.prints), inputs=dict(before.inputs),
                                claims=kept_claims, claimants=claimants, counts=counts)
-        again, moved_only = {0, *(bisect.bisect_right(before.starts, at) - 1 for at in changed)}, set()
+        again, shifted = {0, *(bisect.bisect_right(before.starts, at) - 1 for at in changed)}, set()
     else:
         cuts = before.cuts if same_cut else page_cuts(tuple(map(claim_key, claims)), tuple(map(claim_date, claims)),
                                                       base, CLAIMS_CUT)
         made = KeptList({}, {}, cuts, [cut.start for cut in cuts], {}, kept_claims, claimants, of_list, counts)
         again = range(len(cuts))
-        moved_only = set() if moved is None or before is None or before.of_list != of_list else \
-            pages_moved(before, made)
+        shifted = set() if moved is None or before is None or before.of_list != of_list else \
+            pages_shifted(before, made)
     for number in sorted(again):
-        if number in moved_only:  # (before's page, in its place among those made again)
+        if number in shifted:  # (before's page, in its place among those made again)
             url = made.cuts[number].url
             made.pages[url], made.inputs[url] = before.pages[url], before.inputs[url]
             made.prints[(kind, url)] = before.prints[(kind, url)]
@@ -91,7 +94,7 @@ def kept_list(before: KeptList | None, kind: str, base: str, claims: list[Claim]
     return made
 
 
-def pages_moved(before: KeptList, made: KeptList) -> set[int]:
+def pages_shifted(before: KeptList, made: KeptList) -> set[int]:
     """Of ``made``'s pages, cut anew as claims came to the list or went, those that are ``before``'s
     page but for where it starts in the list (which the claims that came or went before it move):
     cut as it was, with the very same claims. Not the newest, which counts the whole list. (Only
