@@ -423,6 +423,24 @@ def test_new_file_is_not_written_through_a_link_in_the_site(project, built, tmp_
 
 
 @needs_symlinks
+def test_a_file_the_site_holds_already_behind_a_link_is_not_taken_as_written(tmp_path, outside):
+    """An update leaves a file that holds the bytes it writes as it is (write.holds): it read the
+    file through claims/x/, which is a link, and must not leave the link in the site."""
+    from factsite.output.write import update_site
+    from factsite.readback import LeadsOutside
+
+    site = tmp_path / "site"
+    (site / "claims").mkdir(parents=True)
+    (outside / "x").mkdir()
+    (outside / "x" / "index.html").write_bytes(b"the same page")
+    os.symlink(outside / "x", site / "claims" / "x")
+    with pytest.raises(LeadsOutside):
+        update_site(site, lambda write: write([("claims/x/index.html", b"the same page")]),
+                    lambda _: (["claims/x/index.html"], []), compare=True)
+    assert (site / "claims" / "x").is_symlink() and (outside / "x" / "index.html").read_bytes() == b"the same page"
+
+
+@needs_symlinks
 @pytest.mark.parametrize("what", ["state file", "cache folder", "a file for a folder"])
 def test_build_cache_that_is_a_link_is_neither_read_nor_written(project, built, tmp_path, outside, what):
     """Even a link to the real state is not read (one to /dev/zero would never end): nothing is reused."""

@@ -195,10 +195,15 @@ def assert_same_as_cold_without_search(project, out, tmp_path):
 def test_an_edit_to_one_analysis_rewrites_only_that_claim(project, tmp_path):
     out = tmp_path / "site"
     build(project, out, search=False)
+    claim_files = ["claims/rain-record/index.html", "claims/rain-record/badge.svg", "claims/rain-record/card.png"]
+    before = inodes(out, claim_files)
     EDITS["analysis"](project.content_dir)
     result = build(project, out, search=False)
-    assert result.files_written == 3  # the claim's page, badge and card
+    assert result.files_written == 3  # the claim's page, badge and card, rendered again
     assert result.files_reused > 20
+    # Of which the badge and the card hold the bytes they held: they stay as they were (write.holds).
+    assert [page for page in claim_files if inodes(out, claim_files)[page] != before[page]] == claim_files[:1]
+    assert_same_as_cold_without_search(project, out, tmp_path)
     unchanged = build(project, out, search=False)
     assert unchanged.files_written == 0
 
@@ -246,8 +251,10 @@ def test_an_edit_to_a_claim_of_a_much_cited_source_writes_only_the_page_that_lis
         (page,) = [path for path in written if path.startswith(listed)]
         assert "Budget doubled, 44" in (out / page).read_text("utf-8")
     # Besides: the claim's page, badge and card, the feed, the published state, and the page of
-    # the index, its verdict, topic, claimant, author and editor listing it.
-    assert result.files_written == len(written) == 14
+    # the index, its verdict, topic, claimant, author and editor listing it; of which the card,
+    # which shows no title, holds the bytes it held, and stays (write.holds).
+    assert result.files_written == 14
+    assert len(written) == 13 and "claims/budget-44/card.png" not in written
     assert_same_as_cold_without_search(project, out, tmp_path)
     for copy in copies[:60]:  # pages of each source, and of the corrections log, go
         copy.unlink()

@@ -271,10 +271,14 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
 
     if changed or stale(set()):
         results.update(update_site(out_dir, rendering_into(renderer, changed, cores, progress),
-                                   written_and_stale, before_change))
+                                   written_and_stale, before_change, compare=len(changed) <= COMPARED_AT_MOST))
     return results, set(changed)
 
 
+# Jobs rendered: up to this many, a file that holds the bytes the site has already is neither
+# written nor moved in (a title edit writes half its files as they were: the claim's badge,
+# the other edition's pages); beyond, reading every old file would cost more than it spares.
+COMPARED_AT_MOST = 300
 NEW_JOB = (None, None)  # the fingerprint and result of a job the last build did not have
 _fingerprint_of, _result_of = operator.itemgetter(0), operator.itemgetter(1)  # a job's, in a BuildState
 

@@ -73,7 +73,7 @@ def write_site(out_dir: Path, fill: Callable[[Writer], T],
 
 
 def update_site(out_dir: Path, fill: Callable[[Writer], T], changes: Callable[[T], tuple[Iterable[str], Iterable[str]]],
-                before_change: Callable[[], None] | None = None) -> T:
+                before_change: Callable[[], None] | None = None, compare: bool = False) -> T:
     """Replace only some files of ``out_dir``: those ``fill`` writes through the writer it is
     given, and delete others; ``changes(what fill returned)`` names the files written and those
     to delete.
@@ -84,10 +84,13 @@ def update_site(out_dir: Path, fill: Callable[[Writer], T], changes: Callable[[T
     moves is completed by the next one, from the journal (journal.py). ``before_change()``
     is called just before the journal is written. Raises LeadsOutside, having changed
     nothing, if a folder of the site on the way is a link (the build then writes it whole).
+    ``compare``: a file that holds the very bytes the site has at its path is not written
+    again, nor moved (worth reading the site's file for a few files, not for every page of a
+    site: see commands/build.py).
     """
     out_dir = out_dir.resolve()
     with staging_folder(out_dir) as staging:
-        result = fill(functools.partial(write_staged, staging))
+        result = fill(functools.partial(write_staged, staging, out_dir if compare else None))
         written, removed = changes(result)
         journal = Journal(staging, sorted(set(written)), sorted(set(removed)))
         made = _make_folders(out_dir, journal.files, journal.removed)  # a full disk stops the update here, before any move
@@ -194,12 +197,26 @@ def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
     return count
 
 
-def write_staged(staging: Path, files: Iterable[tuple[str, bytes]]) -> None:
-    """Write each ``(relative path, bytes)`` into the flat staging folder of an update (journal.py)."""
+def write_staged(staging: Path, site: Path | None, files: Iterable[tuple[str, bytes]]) -> None:
+    """Write each ``(relative path, bytes)`` into the flat staging folder of an update (journal.py);
+    with ``site``, but a file ``site`` has already, with those very bytes (the journal lists it
+    all the same, so that its folders are checked as every other's: _make_folders; and moves
+    only what was staged)."""
     for relative, data in files:
         safe_relative_path(relative)  # (refuses a path that would leave the site)
+        if site is not None and holds(site / relative, data):
+            continue
         with open(staging / staged_name(relative), "wb") as file:
             _write(file, data)
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a plain file (not a link) holding ``data``."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == len(data) and read_own_file(path, len(data)) == data
 
 
 def _write(file, data: bytes) -> None:
