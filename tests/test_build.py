@@ -500,7 +500,8 @@ def test_an_update_rendered_on_several_processes_makes_the_same_site(project, tm
     monkeypatch.setattr(jobs, "PARALLEL_FROM", 1)
     monkeypatch.setattr(engine, "available_cores", lambda: 2)
     updates = []
-    monkeypatch.setattr(building, "update_site", lambda *args: updates.append(args) or update_site(*args))
+    monkeypatch.setattr(building, "update_site",
+                        lambda *args, **kwargs: updates.append(args) or update_site(*args, **kwargs))
     build(project, site, cards=False, search=False)
     assert len(updates) == 1  # in place, not the whole site written anew
     cold = tmp_path / "cold"
