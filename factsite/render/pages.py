@@ -229,10 +229,8 @@ class SourcePages:
 
     def files(self, url: str) -> Iterator[Output]:
         source, listing = self.pages[url]
-        made = []
-        if listing.is_newest:
-            made = made_in(source)
-            self.r.counted(made, self.counts[source.id])  # which the template asks for
+        # By verdict, how many of the claims citing it were made in it: counted with the pages (kept_lists.py).
+        made = self.counts[source.id] if listing.is_newest else {}
         yield self.r.page("source.html", url, source=source, listing=listing, made_in=made)
         if listing.is_newest and source.archived_copy_path:
             yield source.archived_copy_path, source.archived_text.encode("utf-8")
@@ -254,11 +252,10 @@ class SourcePages:
         return self.prints
 
 
-def made_in(source: Source, claims: list[Claim] | None = None) -> list[Claim]:
-    """Those of ``claims`` (by default, every claim citing ``source``) that were made in it,
-    which its newest page counts by verdict."""
-    claims = source.claims if claims is None else claims
-    # At C speed: a source cited by thousands is gone through whenever its newest page is made.
+def made_in(source: Source, claims: list[Claim]) -> list[Claim]:
+    """Those of ``claims`` (citing ``source``) that were made in it, which its newest page counts
+    by verdict (kept_lists.verdict_counts, with those that came and went)."""
+    # At C speed: a source cited by thousands is counted whenever what came and went is not known.
     return list(itertools.compress(claims, map(operator.is_, map(_appeared_in, claims), itertools.repeat(source))))
 
 
