@@ -727,9 +727,11 @@ def test_claim_files_the_watcher_names_as_come_or_gone_are_listed_as_a_fresh_lis
     new_uk.unlink()
     saved([new_uk], False, "the translation deleted")
     new.write_text(budget.replace("claimant: The Mayor", "claimant: A New Claimant"))
-    saved([new], False, "a claim of a new claimant", shown="Budget doubled", read_whole=True)
+    saved([new], False, "a claim of a new claimant", shown="Budget doubled")
+    new.write_text(budget.replace("claimant: The Mayor", "claimant: The Mayor's Office"))
+    saved([new], False, "its claimant renamed: another new one", shown="Budget doubled")
     new.unlink()
-    saved([new], False, "the claimant's last claim deleted", read_whole=True)
+    saved([new], False, "the claimant's last claim deleted")
     new.write_text(budget.replace("claimant_type: person", "claimant_type: organization"))
     saved([new], False, "a claim typing its claimant otherwise", fails=True, read_whole=True)
     new.unlink()
@@ -775,6 +777,22 @@ def test_claim_files_the_watcher_names_as_come_or_gone_are_listed_as_a_fresh_lis
     assert preview.preview.failed
     settings.write_text(good)
     saved([settings], True, "after updates that stopped", read_whole=True)
+
+
+def test_a_claimant_keeps_its_type_only_while_a_claim_gives_it(preview, project):
+    """Weather Watchers is an organization because rain-record.md says so; once that claim names
+    someone else, the claim left to them gives no type, and they are a person (claimants.py)."""
+    rain = project.content_dir / RAIN
+    other = rain.with_name("rain-again.md")
+    other.write_text(rain.read_text().replace("claimant_type: organization\n", "").replace(
+        "title: Rain record", "title: Rain again"))
+    preview.rebuild([str(other)])
+    assert_as_if_read_again(project, preview, "a claim of theirs that gives no type")
+    edit(rain, "claimant: Weather Watchers", "claimant: Weather Office")
+    preview.rebuild([str(rain)])
+    assert not preview.preview.failed, preview.preview.problems
+    assert '"@type":"Person","name":"Weather Watchers"' in page(preview, "claims/rain-again/")
+    assert_as_if_read_again(project, preview, "the claim that gave it names someone else")
 
 
 def test_a_preview_of_the_content_folder_it_runs_in_sees_the_files_the_watcher_names(project, monkeypatch, settled):

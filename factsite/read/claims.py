@@ -18,7 +18,7 @@ from ..model.site import Claim, Claimant, Contact, Correction, Person, SiteConfi
 from .claim_file import ClaimFile
 from .claim_links import (ClaimContext, appeared_in_of, check_related, citation_from, complete, people_named,
                           topics_of, verdict_of)
-from .claims_kept import ClaimsRead, read_again
+from .claims_kept import Claimants, ClaimsRead, read_again
 from .filecache import DocumentCache
 from .listing import content_files
 from .parallel import read_many
@@ -92,12 +92,12 @@ def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, 
                 read.append((claim, file))
         made.append(claim)
         keys.append(None if file is None else record_key("claim", slug))
-    claimant_keys, claimants = same_claimants([claim for claim, _ in read], claimants, reuse, problems)
+    claimants = Claimants(same_claimants([claim for claim, _ in read], claimants, reuse, problems),
+                          Counter(claim.claimant.slug for claim, _ in read),
+                          Counter(claim.claimant.slug for claim, file in read if file.values["claimant_type"]))
     check_one_name_each(read, linking)
     problems.items.extend(linking.items)
-    return ClaimsRead(ordered, records, files, context, made, keys, claimant_keys, tuple(aliased),
-                      not linking.items, claimants, Counter(claim.claimant.slug for claim, _ in read),
-                      Counter(claim.claimant.slug for claim, file in read if file.values["claimant_type"]),
+    return ClaimsRead(ordered, records, files, context, made, keys, claimants, tuple(aliased), not linking.items,
                       Counter(itertools.chain.from_iterable(file.values["related"] for file in files.values())))
 
 
@@ -117,18 +117,17 @@ def claim_paths(listing: list[Path], problems: Problems) -> tuple[dict[str, Path
 
 
 def same_claimants(claims: list[Claim], claimants: dict[str, Claimant], reuse: Reuse,
-                   problems: Problems) -> tuple[list[str], dict[str, Claimant]]:
+                   problems: Problems) -> dict[str, Claimant]:
     """Link each claim to the claimant the last update made, where it has the same name and type:
     the claimant is "made" of those (reuse.py), and making it gives the one this update found. A
     claim kept from the last update is then still linked to the same objects, which is what
-    lets its row, card and pages be kept too (render/kept.py). Returns the claimants' keys in
-    ``reuse``, and the claimants by address."""
+    lets its row, card and pages be kept too (render/kept.py). Returns the claimants by address."""
     kept = {slug: reuse.made(record_key("claimant", slug), (claimant.name, claimant.type),
                              lambda found: claimant, problems)  # noqa: B023 - called at once
             for slug, claimant in claimants.items()}
     for claim in claims:
         claim.claimant = kept[claim.claimant.slug]
-    return [record_key("claimant", slug) for slug in kept], kept
+    return kept
 
 
 class FieldLines(Mapping):

@@ -11,11 +11,12 @@ Where a few files came or went, and nothing else changed, the same holds at thei
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..digest import record_key
 from ..errors import Problems
@@ -38,15 +39,10 @@ class ClaimsRead:
     context: ClaimContext  # what each claim was checked against
     made: list[Claim | None]  # the claim made of each record
     keys: list[str | None]  # each claim's key in reuse, None where there is no record
-    claimant_keys: list[str]  # the key of each claimant the claims were linked to
+    claimants: Claimants  # whom the claims were linked to
     aliased: tuple[int, ...]  # the places of the records that give aliases (read/addresses.check_aliases)
     linked_cleanly: bool  # linking the claims to their claimants reported nothing (claimants.py)
-    # For a file that comes or goes (shifted): each claimant by address, how many claims each has
-    # and how many of those give its type, and how many claims name each address as related.
-    claimants: dict[str, Claimant]
-    claim_counts: Counter
-    typed_counts: Counter
-    named: Counter
+    named: Counter  # how many records name each address as related
     clean: bool = False  # reading them reported no error (load_claims sets it)
 
     @property
@@ -54,17 +50,62 @@ class ClaimsRead:
         return [*filter(None, self.made)]
 
 
+@dataclass(frozen=True)
+class Claimants:
+    """The claimants claims were linked to, by address, each with how many claims it has and how
+    many of those give its type: what tells whether a claim that came, went or names another
+    claimant changes a claimant other claims are linked to."""
+
+    by_slug: dict[str, Claimant]
+    counts: Counter
+    typed: Counter
+    made: set[str] = field(default_factory=set)  # the addresses of those add() made (reuse.made) since copy()
+
+    @functools.cached_property
+    def keys(self) -> list[str]:
+        """Each claimant's key in reuse (claims.same_claimants)."""
+        return [record_key("claimant", slug) for slug in self.by_slug]
+
+    def copy(self) -> Claimants:
+        return Claimants(dict(self.by_slug), Counter(self.counts), Counter(self.typed))
+
+    def drop(self, claim: Claim, record: ClaimFile) -> bool:
+        """Unlink ``claim`` (made of ``record``) from its claimant; False if that changes the claimant
+        other claims are linked to: its type, which ``record`` was the last to give."""
+        slug, typed = claim.claimant.slug, bool(record.values["claimant_type"])
+        self.counts[slug] -= 1
+        self.typed[slug] -= typed
+        if not self.counts[slug]:
+            del self.by_slug[slug], self.counts[slug], self.typed[slug]
+        return not (typed and self.counts[slug] and not self.typed[slug])
+
+    def add(self, record: ClaimFile, reuse: Reuse, problems: Problems) -> Claimant | None:
+        """The claimant ``record`` names, made if no claim names it; None if another is named so, or
+        typed otherwise (a mistake, or a claimant other claims are linked to changing its type)."""
+        (name, slug), kind = record.claimant_named, record.values["claimant_type"]
+        claimant = self.by_slug.get(slug)
+        if claimant is None:  # (as claimants.claimant_for makes it, and same_claimants keeps it)
+            self.made.add(slug)
+            claimant = self.by_slug[slug] = reuse.made(record_key("claimant", slug), (name, kind or "person"),
+                                                       lambda found: Claimant(slug, name, kind or "person"), problems)
+        elif claimant.name != name or (kind and kind != claimant.type):
+            return None
+        self.counts[slug] += 1
+        self.typed[slug] += bool(kind)
+        return claimant
+
+
 def read_again(last: ClaimsRead | None, ordered: list, records: list, context: ClaimContext,
                came_or_went: frozenset[str] | None, reuse: Reuse, problems: Problems,
                make: Callable[[str, ClaimFile], Claim | None]) -> ClaimsRead | None:
     """``last`` with a claim made again (``make(slug, record)``, which reuse.made gives again or
     makes) of each record that is not the very object it was then, and every other claim given
-    again with what it reported; None, having done nothing, where that would not be what reading
-    them all gives: another listing or context, many changed records, a record that makes no
-    claim now or made none then (one without a claimant, say), a claimant spelled or typed
-    otherwise (who may then be someone else, or be named two ways: claimants.py), a mistake in
-    linking the claimants last time, or an update stopped since (Reuse.interrupted), whose
-    reading may have linked the claims given again to other claimants."""
+    again with what it reported; None, having done nothing that matters, where that would not be
+    what reading them all gives: another context, many changed records, a record that makes no
+    claim now or made none then (one without a claimant, say), a claimant named otherwise than
+    other claims name it, or typed otherwise (Claimants), a mistake in linking the claimants last
+    time, or an update stopped since (Reuse.interrupted), whose reading may have linked the claims
+    given again to other claimants. ``came_or_went``: see shifted."""
     if last is None or not last.linked_cleanly or reuse.interrupted:
         return None
     if last.ordered is not ordered:
@@ -72,74 +113,61 @@ def read_again(last: ClaimsRead | None, ordered: list, records: list, context: C
     if last is None or last.context is not context:
         return None
     changed = list(itertools.compress(range(len(records)), map(operator.is_not, records, last.records)))
-    if len(changed) > AGAIN_AT_MOST or not all(_made_alike(last, records, at, context) for at in changed):
+    if len(changed) > AGAIN_AT_MOST or not all(records[at] and complete(records[at], context) for at in changed):
         return None
+    claimants, linked = last.claimants, {}
+    for at in changed:
+        before, now = last.records[at], records[at]
+        if before is not None and last.made[at] is None:
+            return None  # (a mistake then)
+        if before is not None and before.claimant_named == now.claimant_named and \
+                before.values["claimant_type"] == now.values["claimant_type"]:
+            continue  # the same claimant (claims.same_claimants)
+        claimants = claimants.copy() if claimants is last.claimants else claimants
+        if before is not None and not claimants.drop(last.made[at], before):
+            return None
+        linked[at] = claimants.add(now, reuse, problems)
+        if linked[at] is None:
+            return None
     keys = reuse.carry_all_but(last.keys, changed, problems)  # (a claim made again keeps its key)
-    reuse.carry(last.claimant_keys, problems)
+    reuse.carry(claimants.keys if claimants is last.claimants else  # (those add() made are kept already)
+                [record_key("claimant", slug) for slug in claimants.by_slug if slug not in claimants.made], problems)
     made, files, named = list(last.made), dict(last.files), Counter(last.named)
-    claim_counts, typed_counts = Counter(last.claim_counts), Counter(last.typed_counts)
     for at in changed:
         slug, record, before = ordered[at][0], records[at], last.records[at]
         claim = made[at] = make(slug, record)
-        claim.claimant = last.claimants[record.claimant_named[1]]  # the same name and type (_made_alike)
+        claim.claimant = linked.get(at) or last.made[at].claimant
         files[slug], keys[at] = record, record_key("claim", slug)
-        if before is None:  # (a file that came)
-            claim_counts[claim.claimant.slug] += 1
-            typed_counts[claim.claimant.slug] += bool(record.values["claimant_type"])
         named.subtract(() if before is None else before.values["related"])
         named.update(record.values["related"])
     aliased = {*last.aliased}.difference(changed).union(at for at in changed if records[at].values["aliases"])
-    return ClaimsRead(ordered, records, files, context, made, keys, last.claimant_keys, tuple(sorted(aliased)),
-                      True, last.claimants, claim_counts, typed_counts, named)
+    return ClaimsRead(ordered, records, files, context, made, keys, claimants, tuple(sorted(aliased)), True, named)
 
 
 def shifted(last: ClaimsRead, ordered: list, context: ClaimContext, came_or_went: frozenset[str] | None
             ) -> ClaimsRead | None:
     """``last`` at the places of ``ordered``, the listing of a few files that came or went since
     (a record there is None, for read_again to make); None where that would not be what reading
-    them all gives: a file gone whose claim was its claimant's last, or the last to give its type
-    (the claimant changes); an address that came or went that a claim names as related (it is
-    linked otherwise); anything in what claims are checked against changed but the addresses
-    (``came_or_went``, claims.come_or_gone's); or a mistake reported last time (the message may
-    name what came or went)."""
+    them all gives: a file gone whose claim was the last to give its claimant's type (Claimants);
+    an address that came or went that a claim names as related (it is linked otherwise);
+    anything in what claims are checked against changed but the addresses (``came_or_went``,
+    claims.come_or_gone's); or a mistake reported last time (the message may name what came or
+    went)."""
     shift = shift_between(list(map(_slug, last.ordered)), list(map(_slug, ordered)), AGAIN_AT_MOST)
     if shift is None or not last.clean:
         return None
     slugs = {last.ordered[at][0] for at in shift.went} | {ordered[at][0] for at in shift.came}
     if came_or_went != slugs or any(last.named[slug] for slug in slugs):
         return None
-    claim_counts, typed_counts = Counter(last.claim_counts), Counter(last.typed_counts)
+    claimants, named, files = last.claimants.copy(), Counter(last.named), dict(last.files)
     for at in shift.went:
-        if last.made[at] is None:
+        if last.made[at] is None or not claimants.drop(last.made[at], last.records[at]):
             return None
-        claimant, record = last.made[at].claimant.slug, last.records[at]
-        claim_counts[claimant] -= 1
-        typed_counts[claimant] -= bool(record.values["claimant_type"])
-        if not claim_counts[claimant] or (record.values["claimant_type"] and not typed_counts[claimant]):
-            return None
-    named, files = Counter(last.named), dict(last.files)
-    for at in shift.went:
         named.subtract(last.records[at].values["related"])
         del files[last.ordered[at][0]]
     aliased = tuple(place for place in map(shift.place, last.aliased) if place is not None)
     return ClaimsRead(ordered, shift.carry(last.records), files, context, shift.carry(last.made),
-                      shift.carry(last.keys), last.claimant_keys, aliased, True, last.claimants, +claim_counts,
-                      +typed_counts, named, True)
-
-
-def _made_alike(last: ClaimsRead, records: list, at: int, context: ClaimContext) -> bool:
-    """Whether the record at ``at`` makes a claim, as the last one there did, with a claimant of
-    the same name and type; or, if no record was there (a file that came), with a claimant there
-    is, named as it is, and of its type if it gives one."""
-    before, now = last.records[at], records[at]
-    if now is None or not complete(now, context):
-        return False
-    if before is None:
-        (name, slug), kind = now.claimant_named, now.values["claimant_type"]
-        claimant = last.claimants.get(slug)
-        return claimant is not None and claimant.name == name and (not kind or kind == claimant.type)
-    return (last.made[at] is not None and before.claimant_named == now.claimant_named
-            and before.values["claimant_type"] == now.values["claimant_type"])
+                      shift.carry(last.keys), claimants, aliased, True, named, True)
 
 
 _slug = operator.itemgetter(0)  # of an item of a listing, (slug, path)
