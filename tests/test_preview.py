@@ -795,6 +795,16 @@ def test_a_claimant_keeps_its_type_only_while_a_claim_gives_it(preview, project)
     assert_as_if_read_again(project, preview, "the claim that gave it names someone else")
 
 
+def test_a_claimant_named_anew_in_another_language_is_so_named_on_each_of_their_claims(preview, project):
+    """The copies of the claims in Ukrainian are kept while their claimant's copy is (model/editions.py)."""
+    settings = project.content_dir / "site.yml"
+    edit(settings, "translation: Мер", "translation: Міський голова")
+    preview.rebuild([str(settings)])
+    assert not preview.preview.failed, preview.preview.problems
+    assert "Міський голова" in page(preview, "uk/claims/budget-doubled/")
+    assert_as_if_read_again(project, preview)
+
+
 def test_a_preview_of_the_content_folder_it_runs_in_sees_the_files_the_watcher_names(project, monkeypatch, settled):
     """`factsite serve --content .`: the reader names the files claims/..., the watcher /home/.../claims/..."""
     monkeypatch.chdir(project.content_dir)

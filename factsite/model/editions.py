@@ -100,7 +100,11 @@ def edition(config: SiteConfig, content: Content, translation: SiteTranslation, 
     links = (*verdicts.values(), *topics.values(), *sources.values(), *people.values())
     same_links = copies.inputs(record_key(language.code, "links", "")) == links
     copy("links", "", links, lambda: None)
-    same_claimants = copies.inputs(record_key(language.code, "claimants", "")) == (claimants,)  # (their copies, by identity)
+    # Whether each claimant copied last time that claims still name is the same copy: a claimant
+    # new to the claims (a claimant edited) is named only by claims that are new objects.
+    last_claimants = copies.inputs(record_key(language.code, "claimants", ""))
+    same_claimants = last_claimants is not None and all(
+        claimants.get(slug, copied) is copied for slug, copied in last_claimants[0].items())
     copy("claimants", "", (claimants,), lambda: None)
 
     def claim_copy(claim: Claim) -> Claim:
