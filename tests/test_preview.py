@@ -613,6 +613,15 @@ def test_a_warning_from_reading_a_file_is_reported_again_after_the_watcher_names
         assert [p.path.name for p in preview.preview.problems if "in quotation marks" in p.message] == \
             ["rain-record.md"]
         assert_as_if_read_again(project, preview)
+    # A claim file that came before it, and went: the warning is at its file's new place (file_lists._shifted).
+    first = rain.with_name("a-first-claim.md")
+    first.write_text(budget.read_text().replace("aliases: [spending-doubled]\n", ""))
+    for step in ("came", "went"):
+        preview.rebuild([str(first)])
+        assert [p.path.name for p in preview.preview.problems if "in quotation marks" in p.message] == \
+            ["rain-record.md"], step
+        assert_as_if_read_again(project, preview, step)
+        first.unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("mistake", ["claimant: The Mayor!", "claimant: The Mayor\nclaimant_type: organization"])
@@ -698,8 +707,9 @@ def test_claim_files_the_watcher_names_as_come_or_gone_are_listed_as_a_fresh_lis
 
     listings = []  # the folders listed whole, and "read all" when every claim is made of its record again
     for module, name in ((listing, "listed"), (listing, "_translations_listed"), (claims_read, "read_all")):
-        monkeypatch.setattr(module, name, lambda *args, real=getattr(module, name), whole=name == "read_all", **kwargs: (
-            listings.append("read all" if whole else Path(args[0]).name), real(*args, **kwargs))[1])
+        monkeypatch.setattr(module, name, lambda *args, real=getattr(module, name), whole=name == "read_all",
+                            **kwargs: (listings.append("read all" if whole else Path(args[0]).name),
+                                       real(*args, **kwargs))[1])
     preview.rebuild()
     claims = project.content_dir / "claims"
     budget = (project.content_dir / BUDGET).read_text().replace("aliases: [spending-doubled]\n", "")
@@ -793,6 +803,28 @@ def test_a_claimant_keeps_its_type_only_while_a_claim_gives_it(preview, project)
     assert not preview.preview.failed, preview.preview.problems
     assert '"@type":"Person","name":"Weather Watchers"' in page(preview, "claims/rain-again/")
     assert_as_if_read_again(project, preview, "the claim that gave it names someone else")
+    # The same when the claim that gave it is deleted (read/claims_kept.shifted).
+    typed = rain.with_name("rain-once-more.md")
+    typed.write_text(rain.read_text().replace("claimant: Weather Office", "claimant: Weather Watchers").replace(
+        "title: Rain record", "title: Rain once more"))
+    preview.rebuild([str(typed)])
+    assert '"@type":"Organization","name":"Weather Watchers"' in page(preview, "claims/rain-again/")
+    typed.unlink()
+    preview.rebuild([str(typed)])
+    assert '"@type":"Person","name":"Weather Watchers"' in page(preview, "claims/rain-again/")
+    assert_as_if_read_again(project, preview, "the claim that gave it deleted")
+
+
+def test_a_claim_file_saved_with_a_source_in_one_batch_is_linked_to_the_source_as_it_is_now(preview, project):
+    """A file that came is read alone only where nothing but the claims' addresses changed
+    (read/claims_kept.shifted): the claims citing a source edited meanwhile are made again."""
+    source, new = project.content_dir / "sources/city-paper.yml", project.content_dir / "claims/rain-again.md"
+    new.write_text((project.content_dir / BUDGET).read_text().replace("aliases: [spending-doubled]\n", ""))
+    edit(source, "title: ", "title: The edited ")
+    preview.rebuild([str(new), str(source)])
+    assert not preview.preview.failed, preview.preview.problems
+    assert "The edited " in page(preview, "claims/budget-doubled/")
+    assert_as_if_read_again(project, preview)
 
 
 def test_a_claimant_named_anew_in_another_language_is_so_named_on_each_of_their_claims(preview, project):

@@ -26,7 +26,8 @@ from ..render.renderer import Renderer
 from ..runtime import Stopwatch, source_date
 from ..output.search import build_search_index, refresh_search_index
 from ..digest import digest_of
-from ..output.write import journal_pending, owned, refuse_project_folder, update_site, write_site
+from ..output.ownership import owned, refuse_project_folder
+from ..output.write import journal_pending, update_site, write_site
 
 @dataclass
 class BuildResult:
@@ -236,6 +237,12 @@ def _result(out_dir: Path, update: Update, clock: Stopwatch) -> BuildResult:
                        timings=clock.phases)
 
 
+# Jobs rendered: up to this many, a file that holds the bytes the site has already is neither
+# written nor moved in (a title edit writes half its files as they were: the claim's badge,
+# the other edition's pages); beyond, reading every old file would cost more than it spares.
+COMPARED_AT_MOST = 300
+
+
 def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: dict,
                   cores: int, progress=None, before_change=None) -> tuple[dict, set]:
     """Render only the jobs whose fingerprint differs from ``state``'s, into the site in place.
@@ -275,10 +282,6 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
     return results, set(changed)
 
 
-# Jobs rendered: up to this many, a file that holds the bytes the site has already is neither
-# written nor moved in (a title edit writes half its files as they were: the claim's badge,
-# the other edition's pages); beyond, reading every old file would cost more than it spares.
-COMPARED_AT_MOST = 300
 NEW_JOB = (None, None)  # the fingerprint and result of a job the last build did not have
 _fingerprint_of, _result_of = operator.itemgetter(0), operator.itemgetter(1)  # a job's, in a BuildState
 

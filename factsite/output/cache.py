@@ -81,7 +81,7 @@ class BuildCache:
 
     def names(self, out_dir: Path) -> bool:
         """Whether the last build's state, of any version, says it built into ``out_dir``: a site
-        an earlier factsite made, before it marked its folders (write.refuse_foreign_folder)."""
+        an earlier factsite made, before it marked its folders (ownership.refuse_foreign_folder)."""
         loaded = self._load() if self.usable() else None
         if type(loaded) is dict:
             return loaded.get("out_dir") == str(out_dir)

@@ -26,17 +26,11 @@ from pathlib import Path
 from .write_errors import WriteError, write_error
 from .journal import Journal, apply_journal, journal_path, recover_journal, staged_name, staging_prefix
 from ..readback import read_own_file, real_folders, safe_relative_path
+from .ownership import MARK, MARK_TEXT, owned, refuse_foreign_folder
 
 if TYPE_CHECKING:
     from ..render.jobs import Writer
 
-# Every full build writes this file into the site: the mark that factsite made the folder, and
-# may replace it. (Not hidden: upload-pages-artifact leaves out hidden files.)
-MARK = "made-by-factsite.txt"
-MARK_SIGNATURE = b"factsite site folder\n"
-MARK_TEXT = MARK_SIGNATURE + (b"\nfactsite made this folder and replaces it whole on every build: anything put here "
-                              b"by hand is deleted.\nBuild into a folder of its own, named with --out.\n")
-OLD_SIGNATURE = "claims.json"  # all that marked a site before the mark: every build writes it
 T = TypeVar("T")
 
 
@@ -198,66 +192,35 @@ def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
 
 
 def write_staged(staging: Path, site: Path | None, files: Iterable[tuple[str, bytes]]) -> None:
-    """Write each ``(relative path, bytes)`` into the flat staging folder of an update (journal.py);
-    with ``site``, but a file ``site`` has already, with those very bytes (the journal lists it
-    all the same, so that its folders are checked as every other's: _make_folders; and moves
-    only what was staged)."""
+    """Write each ``(relative path, bytes)`` into the flat staging folder of an update (journal.py).
+    With ``site``, skip each file that ``site`` holds already, byte for byte: the journal lists
+    it all the same, so that its folders are checked as every other's (_make_folders), and
+    moves only the files staged. (A path written twice must then hold the same bytes both
+    times, as every job writes its own files.)"""
     for relative, data in files:
         safe_relative_path(relative)  # (refuses a path that would leave the site)
-        if site is not None and holds(site / relative, data):
+        if site is not None and holds_already(site / relative, data):
             continue
         with open(staging / staged_name(relative), "wb") as file:
             _write(file, data)
 
 
-def holds(path: Path, data: bytes) -> bool:
-    """Whether ``path`` is a plain file (not a link) holding ``data``."""
+COMPARED_BYTES_AT_MOST = 1 << 20  # a larger file (claims.json: 28 MB at 10,000 claims) is written again unread
+
+
+def holds_already(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a plain file (not a link) holding ``data``, which is not too large to compare."""
     try:
         info = os.lstat(path)
     except OSError:
         return False
-    return stat.S_ISREG(info.st_mode) and info.st_size == len(data) and read_own_file(path, len(data)) == data
+    return stat.S_ISREG(info.st_mode) and info.st_size == len(data) <= COMPARED_BYTES_AT_MOST and \
+        read_own_file(path, len(data)) == data
 
 
 def _write(file, data: bytes) -> None:
     """Every byte factsite writes goes through here (where the tests make the disk full)."""
     file.write(data)
-
-
-def owned(folder: Path) -> bool:
-    """Whether ``folder`` holds factsite's mark, which every full build writes into it."""
-    data = read_own_file(folder / MARK, len(MARK_TEXT) * 4)
-    return data is not None and data.startswith(MARK_SIGNATURE)
-
-
-def refuse_foreign_folder(out_dir: Path, adopt: Callable[[], bool] | None = None) -> None:
-    """Never replace a folder that a build did not make (say, `--out .` by mistake).
-
-    A folder is factsite's if it holds the mark. One that holds only a claims.json (all that
-    marked a site before the mark) is taken as factsite's if ``adopt()`` says an earlier build
-    made it (its build state names the folder); otherwise the editor is asked to choose.
-    """
-    if not out_dir.is_dir() or not any(out_dir.iterdir()) or owned(out_dir):
-        return
-    if (out_dir / OLD_SIGNATURE).is_file():
-        if adopt is not None and adopt():
-            return
-        raise WriteError(f"{out_dir} holds a {OLD_SIGNATURE} but not factsite's mark ({MARK}), so it will not be "
-                         "replaced", "if an older factsite built it, delete the folder and build again; "
-                         "otherwise choose an empty or new folder with --out", site=None)
-    raise WriteError(f"{out_dir} is not empty and was not made by factsite, so it will not be replaced",
-                     "choose an empty or new folder with --out", site=None)
-
-
-def refuse_project_folder(out_dir: Path, folders: Iterable[Path]) -> None:
-    """Never build into a folder that is, or holds, one of the project's ``folders``: the mark
-    alone cannot tell, since anyone who can add a file to the project can add it there too
-    (a checkout holding `site` as a link to the project folder, and the mark beside content/)."""
-    for folder in folders:
-        if folder.resolve().is_relative_to(out_dir):
-            raise WriteError(f"{out_dir} was not made by factsite, so it will not be replaced: it holds {folder}, "
-                             "which a build there would delete", "build into a folder of its own with --out (if "
-                             "site is a link (symlink), make it a folder)", site=None)
 
 
 def new_folder(parent: Path, prefix: str) -> Path:

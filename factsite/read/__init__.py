@@ -8,12 +8,13 @@ parse.py splits a Markdown file's front matter from its body (markdown_limits.py
 Markdown that would stall its conversion, with markdown_reread.py counting what the converter
 would read again); schema.py lists the fields each kind of file may
 hold and fields.py checks them. listing.py says which files in a folder are content (hidden.py,
-which are left out);
+which are left out; listing_named.py, the last listing with the files a watcher named);
 filecache.py keeps what reading each file gave between builds (plain_values.py checks each
 value it gives back as the fields would), and parallel.py reads many files, from that cache
 or on a pool of processes. sources.py, people.py, claim_file.py with claims.py
 (claimants.py, slugs.py), pages.py and addresses.py (old addresses, withdrawn fact-checks)
 read each kind of file, translations.py each translation beside one; content.py reads them all. reuse.py gives again, update after update,
-what reading made of each file while what it was made from is the same. theme.py reads
+what reading made of each file while what it was made from is the same (file_lists.py and
+claims_kept.py, by the file's place in a folder's listing). theme.py reads
 templates/ and static/.
 """

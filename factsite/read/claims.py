@@ -97,8 +97,9 @@ def read_all(ordered: list, records: list, context: ClaimContext, reuse: Reuse, 
                           Counter(claim.claimant.slug for claim, file in read if file.values["claimant_type"]))
     check_one_name_each(read, linking)
     problems.items.extend(linking.items)
-    return ClaimsRead(ordered, records, files, context, made, keys, claimants, tuple(aliased), not linking.items,
-                      Counter(itertools.chain.from_iterable(file.values["related"] for file in files.values())))
+    return ClaimsRead(ordered, records, files, context, made, keys, claimants, aliased=tuple(aliased),
+                      linked_cleanly=not linking.items,
+                      named=Counter(itertools.chain.from_iterable(file.values["related"] for file in files.values())))
 
 
 def claim_paths(listing: list[Path], problems: Problems) -> tuple[dict[str, Path], list, list[Path]]:

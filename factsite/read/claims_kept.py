@@ -11,12 +11,11 @@ Where a few files came or went, and nothing else changed, the same holds at thei
 
 from __future__ import annotations
 
-import functools
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 from ..digest import record_key
 from ..errors import Problems
@@ -43,28 +42,26 @@ class ClaimsRead:
     aliased: tuple[int, ...]  # the places of the records that give aliases (read/addresses.check_aliases)
     linked_cleanly: bool  # linking the claims to their claimants reported nothing (claimants.py)
     named: Counter  # how many records name each address as related
-    clean: bool = False  # reading them reported no error (load_claims sets it)
+    clean: bool = False  # making and linking the claims reported no error (load_claims sets it)
 
     @property
     def claims(self) -> list[Claim]:
         return [*filter(None, self.made)]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Claimants:
     """The claimants claims were linked to, by address, each with how many claims it has and how
     many of those give its type: what tells whether a claim that came, went or names another
-    claimant changes a claimant other claims are linked to."""
+    claimant changes a claimant that other claims are linked to. Changed only as a copy()."""
 
     by_slug: dict[str, Claimant]
     counts: Counter
     typed: Counter
-    made: set[str] = field(default_factory=set)  # the addresses of those add() made (reuse.made) since copy()
 
-    @functools.cached_property
-    def keys(self) -> list[str]:
-        """Each claimant's key in reuse (claims.same_claimants)."""
-        return [record_key("claimant", slug) for slug in self.by_slug]
+    def keys(self, but: Collection[str] = ()) -> list[str]:
+        """The key in reuse of each claimant (claims.same_claimants's) but those at ``but``."""
+        return [record_key("claimant", slug) for slug in self.by_slug if slug not in but]
 
     def copy(self) -> Claimants:
         return Claimants(dict(self.by_slug), Counter(self.counts), Counter(self.typed))
@@ -80,12 +77,12 @@ class Claimants:
         return not (typed and self.counts[slug] and not self.typed[slug])
 
     def add(self, record: ClaimFile, reuse: Reuse, problems: Problems) -> Claimant | None:
-        """The claimant ``record`` names, made if no claim names it; None if another is named so, or
-        typed otherwise (a mistake, or a claimant other claims are linked to changing its type)."""
+        """The claimant ``record`` names, made if no claim names it yet; None if ``record`` names
+        one there is otherwise than its claims do (a mistake), or gives it another type than it has
+        (a mistake, or a claimant other claims are linked to changing its type)."""
         (name, slug), kind = record.claimant_named, record.values["claimant_type"]
         claimant = self.by_slug.get(slug)
         if claimant is None:  # (as claimants.claimant_for makes it, and same_claimants keeps it)
-            self.made.add(slug)
             claimant = self.by_slug[slug] = reuse.made(record_key("claimant", slug), (name, kind or "person"),
                                                        lambda found: Claimant(slug, name, kind or "person"), problems)
         elif claimant.name != name or (kind and kind != claimant.type):
@@ -100,11 +97,11 @@ def read_again(last: ClaimsRead | None, ordered: list, records: list, context: C
                make: Callable[[str, ClaimFile], Claim | None]) -> ClaimsRead | None:
     """``last`` with a claim made again (``make(slug, record)``, which reuse.made gives again or
     makes) of each record that is not the very object it was then, and every other claim given
-    again with what it reported; None, having done nothing that matters, where that would not be
-    what reading them all gives: another context, many changed records, a record that makes no
-    claim now or made none then (one without a claimant, say), a claimant named otherwise than
-    other claims name it, or typed otherwise (Claimants), a mistake in linking the claimants last
-    time, or an update stopped since (Reuse.interrupted), whose reading may have linked the claims
+    again with what it reported; None, having given nothing again, where that would not be what
+    reading them all gives: another context, many changed records, a record that makes no claim
+    now or made none then (one without a claimant, say), a claimant named or typed otherwise
+    than other claims name or type it (relinked), a mistake in linking the claimants last time,
+    or an update stopped since (Reuse.interrupted), whose reading may have linked the claims
     given again to other claimants. ``came_or_went``: see shifted."""
     if last is None or not last.linked_cleanly or reuse.interrupted:
         return None
@@ -115,23 +112,12 @@ def read_again(last: ClaimsRead | None, ordered: list, records: list, context: C
     changed = list(itertools.compress(range(len(records)), map(operator.is_not, records, last.records)))
     if len(changed) > AGAIN_AT_MOST or not all(records[at] and complete(records[at], context) for at in changed):
         return None
-    claimants, linked = last.claimants, {}
-    for at in changed:
-        before, now = last.records[at], records[at]
-        if before is not None and last.made[at] is None:
-            return None  # (a mistake then)
-        if before is not None and before.claimant_named == now.claimant_named and \
-                before.values["claimant_type"] == now.values["claimant_type"]:
-            continue  # the same claimant (claims.same_claimants)
-        claimants = claimants.copy() if claimants is last.claimants else claimants
-        if before is not None and not claimants.drop(last.made[at], before):
-            return None
-        linked[at] = claimants.add(now, reuse, problems)
-        if linked[at] is None:
-            return None
+    linking = relinked(last, records, changed, reuse, problems)
+    if linking is None:
+        return None
+    claimants, linked, made_now = linking
     keys = reuse.carry_all_but(last.keys, changed, problems)  # (a claim made again keeps its key)
-    reuse.carry(claimants.keys if claimants is last.claimants else  # (those add() made are kept already)
-                [record_key("claimant", slug) for slug in claimants.by_slug if slug not in claimants.made], problems)
+    reuse.carry(claimants.keys(but=made_now), problems)  # (those made now are kept already)
     made, files, named = list(last.made), dict(last.files), Counter(last.named)
     for at in changed:
         slug, record, before = ordered[at][0], records[at], last.records[at]
@@ -141,7 +127,35 @@ def read_again(last: ClaimsRead | None, ordered: list, records: list, context: C
         named.subtract(() if before is None else before.values["related"])
         named.update(record.values["related"])
     aliased = {*last.aliased}.difference(changed).union(at for at in changed if records[at].values["aliases"])
-    return ClaimsRead(ordered, records, files, context, made, keys, claimants, tuple(sorted(aliased)), True, named)
+    return ClaimsRead(ordered, records, files, context, made, keys, claimants, aliased=tuple(sorted(aliased)),
+                      linked_cleanly=True, named=named)
+
+
+def relinked(last: ClaimsRead, records: list, changed: list[int], reuse: Reuse,
+             problems: Problems) -> tuple[Claimants, dict[int, Claimant], set[str]] | None:
+    """The claimants once the records at ``changed`` are linked; the claimant of each that names
+    or types another than the last record there did (or came), as Claimants.add gives it; and
+    the addresses of those it made (through reuse.made, which keeps them). None where that
+    changes a claimant other claims are linked to, or a claim is linked otherwise than reading
+    them all would link it, or the last record there made no claim."""
+    claimants, linked, made_now = last.claimants, {}, set()
+    for at in changed:
+        before, now = last.records[at], records[at]
+        if before is not None and last.made[at] is None:
+            return None  # (a mistake then)
+        if before is not None and before.claimant_named == now.claimant_named and \
+                before.values["claimant_type"] == now.values["claimant_type"]:
+            continue  # the same claimant (claims.same_claimants)
+        if claimants is last.claimants:
+            claimants = claimants.copy()
+        if before is not None and not claimants.drop(last.made[at], before):
+            return None
+        if now.claimant_named[1] not in claimants.by_slug:
+            made_now.add(now.claimant_named[1])
+        linked[at] = claimants.add(now, reuse, problems)
+        if linked[at] is None:
+            return None
+    return claimants, linked, made_now
 
 
 def shifted(last: ClaimsRead, ordered: list, context: ClaimContext, came_or_went: frozenset[str] | None
@@ -151,8 +165,8 @@ def shifted(last: ClaimsRead, ordered: list, context: ClaimContext, came_or_went
     them all gives: a file gone whose claim was the last to give its claimant's type (Claimants);
     an address that came or went that a claim names as related (it is linked otherwise);
     anything in what claims are checked against changed but the addresses (``came_or_went``,
-    claims.come_or_gone's); or a mistake reported last time (the message may name what came or
-    went)."""
+    claims.come_or_gone's); or a mistake in the claims last time (``clean``: its message may name
+    what came or went)."""
     shift = shift_between(list(map(_slug, last.ordered)), list(map(_slug, ordered)), AGAIN_AT_MOST)
     if shift is None or not last.clean:
         return None
@@ -167,7 +181,7 @@ def shifted(last: ClaimsRead, ordered: list, context: ClaimContext, came_or_went
         del files[last.ordered[at][0]]
     aliased = tuple(place for place in map(shift.place, last.aliased) if place is not None)
     return ClaimsRead(ordered, shift.carry(last.records), files, context, shift.carry(last.made),
-                      shift.carry(last.keys), claimants, aliased, True, named, True)
+                      shift.carry(last.keys), claimants, aliased=aliased, linked_cleanly=True, named=named)
 
 
 _slug = operator.itemgetter(0)  # of an item of a listing, (slug, path)

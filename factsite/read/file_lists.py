@@ -71,8 +71,9 @@ class ManyAtOnce:
 
     def _shifted(self, last: FileList | None, now: FileList) -> tuple[FileList, Sequence[int]]:
         """``now``, with what reading gave each of its files kept from ``last`` where only a few
-        files came or went since (a claim saved anew, or deleted) and the watcher named them: the
-        same files, at their new places; and the places of those that came, to be asked about."""
+        files came or went since (a claim saved anew, or deleted), in a preview whose watcher named
+        the changes (only_changed): the same files, at their new places; and the places of those
+        that came, to be asked about."""
         if last is None or last.found is None or not self.watched:
             return now, ()
         shift = shift_between(last.keys, now.keys, AGAIN_AT_MOST)
@@ -81,7 +82,7 @@ class ManyAtOnce:
         keys = shift.carry(last.keys)
         for at in shift.came:
             keys[at] = now.keys[at]
-        if keys != now.keys:  # (not in the same order: read as a new list)
+        if keys != now.keys:  # (never, as the readers sort their listings; but then read as a new list)
             return now, ()
         warned = (place for place in map(shift.place, last.warned) if place is not None)
         return now._replace(found=shift.carry(last.found), warned=tuple(warned)), shift.came

@@ -101,13 +101,13 @@ def pages_shifted(before: KeptList, made: KeptList) -> set[int]:
     where every claim but those that came and went is the same object with the same claimant as
     before: kept_list's ``moved``.)"""
     last = {cut.url: cut for cut in before.cuts}
-    moved = set()
+    kept_pages = set()
     for number, cut in enumerate(made.cuts[1:], start=1):
         old = last.get(cut.url)
         if old is not None and old[2:] == cut[2:] and old.stop - old.start == cut.stop - cut.start and \
                 all(map(operator.is_, before.claims[old.start:old.stop], made.claims[cut.start:cut.stop])):
-            moved.add(number)
-    return moved
+            kept_pages.add(number)
+    return kept_pages
 
 
 def verdict_counts(before: KeptList | None, claims: list[Claim], moved: tuple | None, of_list: tuple,

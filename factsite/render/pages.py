@@ -231,7 +231,7 @@ class SourcePages:
         source, listing = self.pages[url]
         # By verdict, how many of the claims citing it were made in it: counted with the pages (kept_lists.py).
         made = self.counts[source.id] if listing.is_newest else {}
-        yield self.r.page("source.html", url, source=source, listing=listing, made_in=made)
+        yield self.r.page("source.html", url, source=source, listing=listing, made_in_counts=made)
         if listing.is_newest and source.archived_copy_path:
             yield source.archived_copy_path, source.archived_text.encode("utf-8")
 
