@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from ..digest import digest_of, record_key
+from ..places import shift_between
 from .assemble import Assembly, assemble_site, unlink
 from .languages import ClaimTranslation, SiteTranslation, Translations
 from .site import Citation, Claim, Claimant, Contact, Content, Correction, Page, Site, SiteConfig, Source
@@ -145,10 +146,12 @@ def copied_claims(originals: list[Claim], files: Translations, copy_one: Callabl
     one or two of thousands changed: where the records the copies link to are the same copies as
     then, the claimants' too (``same_links``), and the claims are in the same places, only those
     whose original, translation or claimant is another object are asked for; the others are the
-    last update's copies."""
+    last update's copies. Where a few claims came or went, the same at their new places."""
     translations = list(map(files.claims.get, map(_slug, originals)))
     claimants = list(map(_claimant, originals))
     last, made = copies.kept(record_key(code, "claims", "")), None
+    if same_links and last is not None and len(last.originals) != len(originals):
+        last = shifted(last, originals)
     if same_links and last is not None and len(last.originals) == len(originals):
         changed = list(itertools.compress(itertools.count(), map(any, zip(
             map(operator.is_not, originals, last.originals), map(operator.is_not, translations, last.translations),
@@ -163,6 +166,16 @@ def copied_claims(originals: list[Claim], files: Translations, copy_one: Callabl
     copied = CopiedClaims(originals, translations, claimants, made, keys)
     copies.computed(record_key(code, "claims", ""), (copied,), lambda: copied)
     return made
+
+
+def shifted(last: CopiedClaims, originals: list[Claim]) -> CopiedClaims | None:
+    """``last`` at the places of ``originals``, where a few claims came (None there, for
+    copied_claims to copy) or went; None if many did. (Claims are listed by their address.)"""
+    shift = shift_between(list(map(_slug, last.originals)), list(map(_slug, originals)), COPIED_AGAIN_AT_MOST)
+    if shift is None:
+        return None
+    return CopiedClaims(*(shift.carry(items) for items in (last.originals, last.translations, last.claimants,
+                                                             last.copies, last.keys)))
 
 
 def translated_source(source: Source, notes: tuple[str, str] | None, default: str) -> Source:
