@@ -377,3 +377,16 @@ def test_claims_json_key_changes_with_everything_its_review_shows(project):
         claim = dataclasses.replace(claim)  # as read afresh: what a claim works out once (modified) is its own
         assert claim_review(claim, site, absolute) != review, f"changing {name} should change the review"
         assert review_key(claim) != key, f"claim_review reads {name}, so review_key must change with it"
+
+
+def test_claims_json_is_whole_json_for_no_claim_one_and_many():
+    """structured_data.data_feed_json joins the reviews once, the head and end stuck to them."""
+    from types import SimpleNamespace
+
+    from factsite.render.structured_data import data_feed_json
+
+    site = SimpleNamespace(config=SimpleNamespace(title="T"), modified=None)
+    for count in range(4):
+        reviews = [json.dumps({"n": n}).encode() for n in range(count)]
+        data = data_feed_json(site, lambda path: f"https://x.test/{path}", reviews)
+        assert json.loads(data)["dataFeedElement"] == [{"n": n} for n in range(count)] and data.endswith(b"]}\n")

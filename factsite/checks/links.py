@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..errors import Problems
+from ..places import keys_gone
 
 _ID = re.compile(rb'\sid="([^"]+)"')
 
@@ -142,7 +143,7 @@ class LinkCheck:
         if self.index is None or base_url != self.base_url:
             self.index, self.found, self.reached, self.results = OutputIndex(), {}, {}, {}
             self.writers, self._files, changed = Counter(), None, list(results)
-        gone = self._gone(results, changed)
+        gone = keys_gone(self.results, results, changed)
         came, went = self._index_again(results, changed, gone)
         self.index.read = read
         rewritten, self.index.unread = self.index.unread, set()  # a page not read last time is read again
@@ -165,14 +166,6 @@ class LinkCheck:
         for warnings, _ in self.found.values():
             problems.items.extend(warnings)
         self.results, self.base_url = dict(results), base_url
-
-    def _gone(self, results: dict, changed: list) -> list:
-        """The jobs of the last check that ``results`` does not have: none, if it has as many of
-        them as there were (counted without hashing the 40,000 jobs' names once more)."""
-        new = sum(job not in self.results for job in changed)
-        if len(results) - new == len(self.results):
-            return []
-        return [job for job in self.results if job not in results]
 
     def _index_again(self, results: dict, changed: list, gone: list) -> tuple[set[str], set[str]]:
         """Put the files of the jobs changed in the index, and take out those no job writes now
@@ -222,12 +215,12 @@ def check_links(written: Iterable[WrittenLinks], index: OutputIndex, base_url: s
                                  "link to a page of this site from its root, e.g. /claims/<slug>/")
                 continue
             target = index.target(unquote(url_path[len(base.path):]))
-            if target is not None:
-                index.reached.add(target)
             if target is None:
                 problems.warning(Path(path), line, f'the link "{link}" leads to a page that does not exist',
                                  _hint_for(url_path[len(base.path):], index))
-            elif fragment and fragment not in index.ids_on(target):
+                continue
+            index.reached.add(target)
+            if fragment and fragment not in index.ids_on(target):
                 problems.warning(Path(path), line, f'the link "{link}" names an anchor "#{fragment}" '
                                  "that is not on that page",
                                  "check the spelling of the part after #, or remove it")

@@ -26,6 +26,7 @@ from ..render.renderer import Renderer
 from ..runtime import Stopwatch, source_date
 from ..output.search import build_search_index, refresh_search_index
 from ..digest import digest_of
+from ..places import keys_gone
 from ..output.ownership import owned, refuse_project_folder
 from ..output.write import journal_pending, update_site, write_site
 
@@ -259,9 +260,7 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
     # The files that may be gone: a changed job's (it may no longer write one) and those of a job
     # there is no more (a deleted claim's). Most are written again; only what is left is looked
     # for among every other job's files, which a rebuild after a title edit never needs.
-    new = [job for job in changed if job not in old]
-    # Every job of the last build is still there if there are as many now, none of them new.
-    gone = [] if len(prints) - len(new) == len(old) else list(itertools.filterfalse(prints.__contains__, old))
+    gone = keys_gone(old, prints, changed)
     candidates = [path for job in changed + gone if job in old for path in old[job][1].files]
 
     def stale(written: set[str]) -> list[str]:

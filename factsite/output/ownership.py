@@ -20,6 +20,7 @@ MARK_TEXT = MARK_SIGNATURE + (b"\nfactsite made this folder and replaces it whol
                               b"by hand is deleted.\nBuild into a folder of its own, named with --out.\n")
 OLD_SIGNATURE = "claims.json"  # all that marked a site before the mark: every build writes it
 
+
 def owned(folder: Path) -> bool:
     """Whether ``folder`` holds factsite's mark, which every full build writes into it."""
     data = read_own_file(folder / MARK, len(MARK_TEXT) * 4)

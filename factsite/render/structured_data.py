@@ -101,11 +101,14 @@ def data_feed_json(site: Site, absolute_url, reviews: list[bytes]) -> bytes:
     given as UTF-8 JSON (which may be kept from an earlier build: joined as bytes, the 28 MB of
     10,000 claims in two languages are neither widened to one string nor encoded again)."""
     head = to_json(data_feed_head(site, absolute_url)).encode("utf-8")[:-1] + b',"dataFeedElement":['
-    # One join, with the head and the end stuck to the first and last reviews: each copy of the
-    # whole costs as much as the join itself.
-    items = [head, *reviews[:1]] if len(reviews) < 2 else [head + reviews[0], *reviews[1:-1], reviews[-1]]
+    if not reviews:
+        return head + b"]}\n"
+    # One join, with the head stuck to the first review and the end to the last: each copy of
+    # the whole costs as much as the join itself.
+    items = list(reviews)
+    items[0] = head + items[0]
     items[-1] += b"]}\n"
-    return (b"" if len(reviews) < 2 else b",").join(items)
+    return b",".join(items)
 
 
 def data_feed_head(site: Site, absolute_url) -> dict:
