@@ -230,3 +230,30 @@ def test_a_mistake_in_the_interface_catalogue_stops_the_build_on_its_line(projec
     line = broken[:broken.index("%(nmu)s")].count("\n")  # the entry's msgid, a line or two above
     assert problem.path == catalogue and line - 4 <= problem.line <= line
     assert "unknown named placeholder 'nmu'" in problem.message and "fact-check found" in problem.message
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_the_interface_words_are_what_jinjas_own_gettext_gives(autoescape):
+    """The templates' words, each looked up once (render/i18n.install_catalogue), are Jinja's
+    newstyle gettext's: translated, a format string even without values, values escaped where
+    the page escapes, as often as a page asks."""
+    import jinja2
+
+    from factsite.render.i18n import install_catalogue, translations
+
+    catalogue = translations(Path(__file__).parent.parent / "templates", "uk")
+    source = ('{{ _("Sources") }}|{{ _("50%% off") }}|{{ _("Sources") }}|{{ gettext("Analysis") }}|'
+              '{{ _("<b>%(x)s</b>", x="<i>&") }}|{{ _("<b>%(x)s</b>", x="2") }}|{% trans who="<x>" %}We asked {{ who }}{% endtrans %}|'
+              '{% trans count=3 %}{{ count }} correction{% pluralize %}{{ count }} corrections{% endtrans %}')
+    pages = []
+    for install in ("jinja", "remembered"):
+        env = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+        if install == "jinja":
+            env.install_gettext_translations(catalogue, newstyle=True)
+        else:
+            install_catalogue(env, catalogue)
+        template = env.from_string(source)
+        pages.append([template.render(), template.render()])
+    assert pages[0] == pages[1]
+    assert "Джерела" in pages[0][0] and "50% off" in pages[0][0]
+    assert ("&lt;i&gt;&amp;" in pages[0][0]) is autoescape and "<b>2</b>" in pages[0][0]

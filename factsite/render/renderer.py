@@ -27,7 +27,7 @@ from ..digest import digest_of
 from ..errors import BuildFailed, Problems
 from .jobs import Job, JobResult, Output, Writer
 from ..checks.links import OutputIndex, WrittenLinks
-from .i18n import human_date, plural_examples, translations
+from .i18n import human_date, install_catalogue, plural_examples, translations
 from .markup import MarkdownRenderer
 from ..model.assemble import Assembly
 from ..model.search_parts import search_shards, shard_folder
@@ -93,7 +93,7 @@ class Renderer(Addresses):
         self.env.globals.update(self.site_globals)
         catalogue = translations(templates_dir, language)
         self.gettext = catalogue.gettext  # for the few words written outside the templates (the share cards)
-        self.env.install_gettext_translations(catalogue, newstyle=True)
+        install_catalogue(self.env, catalogue)
         self.env.filters["human_date"] = functools.partial(human_date, language=language)
         self.env.filters["as_text"] = as_text
         self.generated_assets = {STYLESHEET: stylesheet(static_dir, site)}
