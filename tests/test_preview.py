@@ -342,6 +342,7 @@ def test_renamed_verdict_shows_on_every_page_of_the_next_preview(preview, projec
     for url in ("", "verdicts/", "claims/rain-record/"):
         assert "Not yet proven" in page(preview, url), url
         assert ">Unproven<" not in page(preview, url), url
+    assert_as_if_read_again(project, preview)  # claims.json among them: its reviews are kept by the layout
 
 
 def test_rebuilds_asked_for_at_once_run_one_after_the_other(preview, project, monkeypatch):

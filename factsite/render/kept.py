@@ -21,7 +21,7 @@ class Kept:
 
     rows: Reuse = field(default_factory=Reuse)  # each claim's row, by slug
     assembly: object = None  # the token of the assembly the rows were last made from (claim_rows.py)
-    reviews: Reuse = field(default_factory=Reuse)  # each review's JSON, by slug
+    reviews: dict = field(default_factory=dict)  # each review's JSON, by edition and layout, then by review key
     claim_prints: Reuse = field(default_factory=Reuse)  # each claim page's fingerprint, by slug
     lists: Reuse = field(default_factory=Reuse)  # each list's pages and fingerprints, by its address
     sources: Reuse = field(default_factory=Reuse)  # each source's pages and fingerprints, by its address

@@ -10,6 +10,7 @@ import bisect
 import datetime as dt
 import functools
 import heapq
+import itertools
 import operator
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .renderer import Renderer
 
 _state = operator.attrgetter("state")
+_lang, _slug = operator.attrgetter("lang"), operator.attrgetter("slug")
 FEED_SIZE = 50  # the fact-checks the Atom feed carries: those changed last, as readers poll it often
 MONTHS = "months"  # the key of the claims by month in kept.months
 SITEMAP_PREFIX = "sitemap-"  # the sitemap's parts, beside sitemap.xml: sitemap-sources.xml, sitemap-claims-2025-03.xml
@@ -114,19 +116,24 @@ class WholeSiteFiles:
     # claims.json: every claim's ClaimReview.
 
     def claims_json(self) -> bytes:
-        """Each review's JSON is kept, by the layout and its review key, in the renderer's
-        ``kept.reviews`` (which the preview keeps between builds): at 10,000 claims, making them
-        all again took a third of the time of a new claim's rebuild."""
-        kept = self.r.kept.reviews
-        reviews = []
+        """Each review's JSON is kept (the preview keeps ``kept.reviews`` between builds) by its
+        edition, the edition's layout and its review key, which digests all the review shows
+        (structured_data.review_key): so the 20,000 of 10,000 claims in two languages are looked
+        up at C speed, and only the few not found are made."""
+        reviews, kept = [], {}
         for edition in self.r.editions:  # each claim's review in each language, the default's first
-            site, absolute_url, layout, keys = edition.site, edition.absolute_url, edition.layout, edition.review_keys
+            site, absolute_url = edition.site, edition.absolute_url
             # (A claim not yet translated is the original's review again: only the original's is listed.)
-            reviews += [kept.computed((edition.prefix, claim.slug), (layout, keys[claim.slug]),
-                                      lambda: to_json(claim_review(claim, site, absolute_url)).encode("utf-8"))  # noqa: B023
-                        for claim in site.claims if not claim.lang]
+            claims = list(itertools.filterfalse(_lang, site.claims))
+            keys = list(map(edition.review_keys.__getitem__, map(_slug, claims)))
+            known = self.r.kept.reviews.get((edition.prefix, edition.layout), {})
+            found = list(map(known.get, keys))
+            for at in [at for at, review in enumerate(found) if review is None]:
+                found[at] = to_json(claim_review(claims[at], site, absolute_url)).encode("utf-8")
+            kept[edition.prefix, edition.layout] = dict(zip(keys, found))
+            reviews += found
         data = data_feed_json(self.site, self.r.absolute_url, reviews)
-        kept.next_update()  # only this build's reviews: deleted and edited claims' drop out
+        self.r.kept.reviews = kept  # only this build's reviews: deleted and edited claims' drop out
         return data
 
     def claims_json_print(self) -> str:
