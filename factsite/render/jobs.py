@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 Output = tuple[str, bytes]
 Writer = Callable[[Iterable[Output]], object]  # picklable: the forked workers write too
-Job = tuple[str, str]  # ("claim", slug), ("listing"|"source"|"corrections", address), ("shared", "") or ("file", path)
+Job = tuple[str, str]  # ("claim", slug), ("listing"|"source"|"corrections"|"shared", address) or ("file", path)
 
 
 class JobResult(NamedTuple):
@@ -39,7 +39,7 @@ class JobResult(NamedTuple):
 # compiled templates, and write their files themselves.
 PARALLEL_FROM = 300
 CHUNK = 40
-WHOLE_SITE = ("shared", "file")  # the kinds of job that read every claim: the indexes, the feeds
+WHOLE_SITE = ("shared", "file")  # the kinds of job that read every claim or much of the site: the indexes, the feeds
 MOST_USED_TEMPLATES = ("claim.html", "index.html", "verdict.html", "topic.html", "claimant.html", "source.html")
 _WORKER_RENDERER: Renderer | None = None
 

@@ -1,6 +1,6 @@
 """The pages that are not lists of claims, each kind declared as pages.py declares its own:
-the corrections log, cut into pages, and one job for everything else (the indexes, the site's
-pages, the withdrawn fact-checks, search, 404, the static files)."""
+the corrections log, cut into pages, and the rest: the indexes and the site's pages, each a job,
+and one job for what only the layout changes (the withdrawn fact-checks, search, 404, the static files)."""
 
 from __future__ import annotations
 
@@ -96,11 +96,7 @@ class CorrectionsPages:
         page, listing = self.pages[url]
         newest = []
         if listing.is_newest:
-            newest = withdrawn_records(self.r.site)
-            if "verdict-scale" in page.includes:
-                newest += [str(len(v.claims)) for v in self.r.site.verdicts]
-            if "team" in page.includes:
-                newest += people_records(self.r.site)
+            newest = withdrawn_records(self.r.site) + included_records(self.r.site, page)
         return digest_of(self.r.layout, *listing.frame, *newest, self.shown[url])
 
     def fingerprints(self) -> dict:
@@ -111,10 +107,15 @@ def logs_corrections(page: Page) -> bool:
     return "corrections-log" in page.includes
 
 
+INDEXES = ("verdicts", "topics", "claimants", "sources", "people")  # each at its own address: verdicts/
+
+
 class SharedPages:
-    """One job for everything else: the static files, the indexes of verdicts, topics, claimants,
-    sources and people, the site's pages but the corrections log's, the withdrawn fact-checks,
-    search, the page for suggesting a claim, 404, the site's card."""
+    """The pages that are not lists of claims: each index (verdicts/, topics/, claimants/,
+    sources/, people/) and each of the site's pages but the corrections log's is a job of its
+    own, so that a new claim renders the counts it changes and no more; one job ("") holds the
+    rest, which the layout and the withdrawn fact-checks alone change: the static files, search,
+    the page for suggesting a claim, the withdrawn fact-checks, 404, the site's card."""
 
     kind = "shared"
 
@@ -128,9 +129,40 @@ class SharedPages:
         self.withdrawn_pages = [w for w in site.withdrawn if w.claim not in by_slug and w.claim not in aliases]
         self.withdrawn_aliases = [(alias, w) for w in site.withdrawn for alias in w.aliases
                                   if alias not in by_slug and alias not in aliases]
+        self.indexes = {f"{index}/": index for index in INDEXES if index != "people" or site.people}
+        self.pages = {page.url: page for page in site.pages if not logs_corrections(page)}  # the log: CorrectionsPages'
 
     def keys(self) -> list[str]:
-        return [""]
+        return ["", *self.indexes, *self.pages]
+
+    def files(self, key: str) -> Iterator[Output]:
+        r = self.r
+        if key in self.indexes:
+            yield r.page(f"{self.indexes[key]}.html", key)
+        elif key in self.pages:
+            page = self.pages[key]
+            yield r.page("page.html", page.url, page=page, body=r.markdown_of(page))
+        else:
+            yield from self.the_rest()
+
+    def fingerprint(self, key: str) -> str:
+        """The static files, the site's pages, its card, robots.txt and CNAME are in the layout;
+        besides, what each index lists (names and counts), what a page includes, and for the rest:"""
+        site = self.r.site
+        if key in self.indexes:
+            return digest_of(self.r.layout, key, *index_records(site, self.indexes[key]))
+        if key in self.pages:
+            return digest_of(self.r.layout, key, *included_records(site, self.pages[key]))
+        return digest_of(
+            # The search page, which names each part of the index.
+            self.r.layout, *self.r.search_bundles,
+            # The withdrawn fact-checks, and the pages at their addresses.
+            *withdrawn_records(site), *[w.claim for w in self.withdrawn_pages],
+            *[alias for alias, _ in self.withdrawn_aliases])
+
+    def fingerprints(self) -> dict:
+        name = self.r.job_name(self.kind)
+        return {(name, key): self.fingerprint(key) for key in self.keys()}
 
     def static_files(self) -> Iterator[Output]:
         r = self.r
@@ -140,7 +172,7 @@ class SharedPages:
                     and not relative.startswith(ADMIN):  # the CMS's, written by its own job (admin.py)
                 yield relative, read_theme_file(path, r.static_dir)
 
-    def files(self, key: str = "") -> Iterator[Output]:
+    def the_rest(self) -> Iterator[Output]:
         r, site = self.r, self.r.site
         if r.is_default:  # the files every edition shares
             yield from self.static_files()
@@ -148,12 +180,7 @@ class SharedPages:
             yield "robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {r.absolute_url('sitemap.xml')}\n".encode()
             if site.config.custom_domain:
                 yield "CNAME", (site.config.custom_domain + "\n").encode("ascii")
-        for index in ("verdicts", "topics", "claimants", "sources", *["people"] * bool(site.people)):
-            yield r.page(f"{index}.html", f"{index}/")
         yield r.page("suggest.html", "suggest/")
-        for page in site.pages:
-            if not logs_corrections(page):  # that one is CorrectionsPages'
-                yield r.page("page.html", page.url, page=page, body=r.markdown_of(page))
         for withdrawal in self.withdrawn_pages:
             yield r.page("withdrawn.html", withdrawal.url, withdrawal=withdrawal)
         for alias, withdrawal in self.withdrawn_aliases:
@@ -161,24 +188,27 @@ class SharedPages:
         yield r.page("search.html", "search/")
         yield "card.png", r.site_card()
 
-    def fingerprint(self, key: str = "") -> str:
-        """The static files, pages, site card, robots.txt and CNAME are in the layout; besides:"""
-        site = self.r.site
-        return digest_of(
-            # The indexes of verdicts, topics, claimants and sources: names and counts.
-            self.r.layout, *[str(len(v.claims)) for v in site.verdicts], *[str(len(t.claims)) for t in site.topics],
-            *[f"{c.slug}\x1f{c.name}\x1f{c.type}\x1f{len(c.claims)}" for c in site.claimants],
-            *[f"{s.id}\x1f{s.digest}\x1f{len(s.claims)}" for s in site.sources],
-            # The people, on their index and on any page that includes the team.
-            *people_records(site),
-            # The search page, which names each part of the index.
-            *self.r.search_bundles,
-            # The withdrawn fact-checks, and the pages at their addresses.
-            *withdrawn_records(site), *[w.claim for w in self.withdrawn_pages],
-            *[alias for alias, _ in self.withdrawn_aliases])
 
-    def fingerprints(self) -> dict:
-        return {(self.r.job_name(self.kind), ""): self.fingerprint()}
+def index_records(site, index: str) -> list[str]:
+    """What an index shows of each thing it lists, besides the layout (the verdicts' and topics'
+    names and meanings are in site.yml): how many claims each has, and the claimants' and
+    sources' own fields; the people, as the team's lists show them."""
+    if index == "verdicts":
+        return [str(len(v.claims)) for v in site.verdicts]
+    if index == "topics":
+        return [str(len(t.claims)) for t in site.topics]
+    if index == "claimants":
+        return [f"{c.slug}\x1f{c.name}\x1f{c.type}\x1f{len(c.claims)}" for c in site.claimants]  # (a theme may show the type)
+    if index == "sources":
+        return [f"{s.id}\x1f{s.digest}\x1f{len(s.claims)}" for s in site.sources]
+    return people_records(site)
+
+
+def included_records(site, page: Page) -> list[str]:
+    """What a site's page shows besides its text (which is in the layout): the verdict scale's
+    counts, the team, if it includes them."""
+    return [*index_records(site, "verdicts") * ("verdict-scale" in page.includes),
+            *people_records(site) * ("team" in page.includes)]
 
 
 def people_records(site) -> list[str]:
