@@ -194,5 +194,6 @@ def test_a_list_kept_from_the_last_update_is_cut_and_fingerprinted_as_one_made_a
         kept, fresh = made(kept, moved), made(None)
         assert kept.counts == fresh.counts == count_by_verdict(counted(items) if counted else items)
         assert kept.prints == fresh.prints
+        assert (kept.keys, kept.dates) == (fresh.keys, fresh.dates)
         assert [(page.url, list(map(id, page.items))) for page in kept.pages.values()] == \
                [(page.url, list(map(id, page.items))) for page in fresh.pages.values()]  # the very same claims
