@@ -705,10 +705,14 @@ def test_claim_files_the_watcher_names_as_come_or_gone_are_listed_as_a_fresh_lis
     from factsite.read import listing
 
     from factsite.read import claims as claims_read
+    from factsite.read import translations
 
-    listings = []  # the folders listed whole, and "read all" when every claim is made of its record again
-    for module, name in ((listing, "listed"), (listing, "_translations_listed"), (claims_read, "read_all")):
-        monkeypatch.setattr(module, name, lambda *args, real=getattr(module, name), whole=name == "read_all",
+    # The folders listed whole, and "read all" when every claim (or every translation) is made of
+    # its record again.
+    listings = []
+    for module, name in ((listing, "listed"), (listing, "_translations_listed"), (claims_read, "read_all"),
+                         (translations, "_read_all")):
+        monkeypatch.setattr(module, name, lambda *args, real=getattr(module, name), whole=name.endswith("read_all"),
                             **kwargs: (listings.append("read all" if whole else Path(args[0]).name),
                                        real(*args, **kwargs))[1])
     preview.rebuild()
@@ -733,6 +737,10 @@ def test_claim_files_the_watcher_names_as_come_or_gone_are_listed_as_a_fresh_lis
     saved([new], False, "a claim added", shown="Rain again")
     new_uk.write_text(budget_uk)
     saved([new_uk], False, "its translation added", shown="Rain again")
+    new_uk.unlink()
+    saved([new_uk], False, "the translation deleted, its claim left", shown="Rain again")
+    new_uk.write_text(budget_uk)
+    saved([new_uk], False, "the translation written again", shown="Rain again")
     new.unlink()
     saved([new], False, "the claim deleted, its translation left", fails=True)  # (translating nothing)
     new_uk.unlink()

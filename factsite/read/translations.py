@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from ..digest import digest_of, record_key
 from ..errors import Problems
+from ..places import shift_between
 from ..model.languages import ClaimTranslation, Language, PageTranslation, Translations
 from .claim_file import ClaimFile
 from .claims_kept import AGAIN_AT_MOST
@@ -131,12 +132,14 @@ class TranslationFiles:
     files: list[tuple[Path, str, str]]
     paths: list[Path]
     slugs: list[str]
+    translating: list[tuple[str, str]]  # what each translates: (slug, code)
     unique: bool  # no two translate the same claim into the same language (from folders apart)
 
     @classmethod
     def of(cls, files: list[tuple[Path, str, str]]) -> TranslationFiles:
-        return cls(files, [path for path, _, _ in files], [slug for _, slug, _ in files],
-                   len({(slug, code) for _, slug, code in files}) == len(files))
+        translating = [(slug, code) for _, slug, code in files]
+        return cls(files, [path for path, _, _ in files], [slug for _, slug, _ in files], translating,
+                   len(set(translating)) == len(files))
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,9 +170,14 @@ def _read_again(last: TranslationsRead | None, files: TranslationFiles, records:
     """``last``, with only the translations whose file or original's record is another object made
     again, and every other given again with what it reported (Reuse.carry); None, having done
     nothing, where the files are others or many changed. A file translating no claim is looked at
-    every time, as reading them all does: its original may have come, or its message is reported again."""
-    if last is None or last.files is not files or not files.unique:
+    every time, as reading them all does: its original may have come, or its message is reported again.
+    Where a few files came or went, ``last`` is first carried to the new places (places.py)."""
+    if last is None or not files.unique:
         return None
+    if last.files is not files:
+        last = _shifted(last, files)
+        if last is None:
+            return None
     places = range(len(records))
     changed = sorted({*itertools.compress(places, map(operator.is_not, records, last.records)),
                       *itertools.compress(places, map(operator.is_not, originals, last.originals)),
@@ -186,6 +194,20 @@ def _read_again(last: TranslationsRead | None, files: TranslationFiles, records:
             found[code][slug] = translation
         keys[at] = _translation_key(slug, code, file, original)
     return TranslationsRead(files, records, originals, keys, found)
+
+
+def _shifted(last: TranslationsRead, files: TranslationFiles) -> TranslationsRead | None:
+    """``last`` at the places of ``files``, a listing of a few files that came or went since (their
+    records there are None, so _read_again makes them); None if more came and went."""
+    shift = shift_between(last.files.translating, files.translating, AGAIN_AT_MOST) if last.files.unique else None
+    if shift is None:
+        return None
+    found = {code: dict(claims) for code, claims in last.found.items()}
+    for at in shift.went:
+        slug, code = last.files.translating[at]
+        found[code].pop(slug, None)
+    return TranslationsRead(files, shift.carry(last.records), shift.carry(last.originals), shift.carry(last.keys),
+                            found)
 
 
 def _of_known_languages(files: list[tuple[Path, str, str]], codes: list[str], problems: Problems) -> list:
