@@ -176,9 +176,12 @@ class FolderSink:
     def state_after(self, update: Update) -> BuildState:
         """What the next build compares with."""
         before = self.updated_in_place_of
-        if before is not None and before.jobs.keys() == update.results.keys():
-            # Updated in place: every job not rendered again has the fingerprint and result it had.
+        if before is not None:
+            # Updated in place: every job not rendered again has the fingerprint and result it had,
+            # and every job that came was rendered (write_changed).
             jobs = dict(before.jobs)
+            for job in keys_gone(before.jobs, update.results, update.rendered):
+                del jobs[job]
             jobs.update((job, (update.prints[job], update.results[job])) for job in update.rendered)
         else:
             jobs = {job: (update.prints[job], update.results[job]) for job in update.results}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -319,7 +320,10 @@ class Site:
 
     @functools.cached_property  # asked by several files; the claims do not change once assembled
     def modified(self) -> dt.date | None:
-        return max((c.modified for c in self.claims), default=None)
+        return max(map(_modified, self.claims), default=None)  # (at C speed: 10,000 claims on every update)
 
     def page(self, slug: str) -> Page | None:
         return next((p for p in self.pages if p.slug == slug), None)
+
+
+_modified = operator.attrgetter("modified")
