@@ -9,9 +9,10 @@ runs a preview (factsite.commands.serve.PreviewServer) in a process of its own, 
 with `git worktree` into a temporary folder, over its own copy of one bench/corpus.py corpus
 (written by this checkout's corpus.py, with each commit's own templates/ and static/).
 The edits of bench/edits.py's PREVIEW_EDITS are made to each copy in turn, alternating which
-commit goes first, and each process reports the CPU and wall seconds of its update, from
-being told which files changed to the update done (no watcher, no browser: bench/preview.py
-times those). Each edit is undone and built again before the next (but the verdict's, which
+commit goes first, and each process reports the CPU seconds of its update, from being told
+which files changed to the update done, and its wall seconds until the update is shown (the
+preview's own figure: it then writes the files into its folder; no watcher, no browser:
+bench/preview.py times those). Each edit is undone and built again before the next (but the verdict's, which
 cannot go back without a correction: each run changes it again, on both copies alike).
 
 Prints, for each kind of edit, both commits' median CPU and wall seconds, and every run's CPU
@@ -53,10 +54,11 @@ def worker(code: str, root: str) -> None:
     server.engine.cores = 1  # as every later update of `factsite serve`
     print(json.dumps({"first": time.perf_counter() - started}), flush=True)
     for line in sys.stdin:
-        wall, cpu = time.perf_counter(), time.process_time()
+        cpu = time.process_time()
         server.rebuild(json.loads(line))
         failed = [str(problem) for problem in server.preview.problems] if server.preview.failed else []
-        print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "failed": failed}),
+        # Wall: until the update is shown (it is then written into the preview's folder: output/held.py).
+        print(json.dumps({"wall": server.preview.seconds, "cpu": time.process_time() - cpu, "failed": failed}),
               flush=True)
     server.stop()
 

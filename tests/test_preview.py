@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -935,3 +936,48 @@ def test_a_save_the_watcher_reports_by_the_real_path_of_a_linked_folder_is_read(
     server.rebuild([os.path.realpath(rain)])
     assert "Rain record, saved through a link" in page(server, "claims/rain-record/")
     server.httpd.server_close()
+
+
+def test_an_update_is_shown_from_memory_then_written_into_the_preview_folder(preview, project):
+    """The browser is told of an update once its pages are rendered, which are given from memory
+    until written into the preview's folder (output/held.py)."""
+    claim = project.content_dir / "claims/rain-record.md"
+    told = []
+    real_report = preview.report
+    preview.report = lambda shown: (told.append((page(preview, "claims/rain-record/"),
+                                                 (preview.out_dir / "claims/rain-record/index.html").read_text())),
+                                    real_report(shown))
+    claim.write_text(claim.read_text() + "\nShown before it is written.\n")
+    preview.rebuild([str(claim)])
+    (served, on_disk), = told
+    assert "Shown before it is written." in served and "Shown before it is written." not in on_disk
+    assert preview.preview.files.held is None  # written since, and given from the folder
+    assert "Shown before it is written." in (preview.out_dir / "claims/rain-record/index.html").read_text()
+    assert_as_if_read_again(project, preview)
+
+
+def test_files_that_cannot_be_written_into_the_preview_folder_are_shown_from_memory(preview, project, monkeypatch):
+    """A full disk, say: the update is shown all the same, and the next writes the whole folder again."""
+    import errno
+
+    from factsite.output.held import HeldUpdate
+
+    claim = project.content_dir / "claims/rain-record.md"
+    real_write_into = HeldUpdate.write_into
+
+    def disk_full(self, out_dir):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(HeldUpdate, "write_into", disk_full)
+    title = re.search(r"^title: (.*)$", claim.read_text(), re.MULTILINE)[1]
+    edit(claim, f"title: {title}", "title: Kept in memory")  # on the lists too, which the next edit leaves
+    preview.rebuild([str(claim)])
+    assert not preview.preview.failed and preview.state is None
+    assert "Kept in memory" in page(preview, "claims/rain-record/") and "Kept in memory" in page(preview, "")
+    assert "Kept in memory" not in (preview.out_dir / "claims/rain-record/index.html").read_text()
+    monkeypatch.setattr(HeldUpdate, "write_into", real_write_into)
+    claim.write_text(claim.read_text() + "\nThen written.\n")
+    preview.rebuild([str(claim)])
+    assert "Then written." in (preview.out_dir / "claims/rain-record/index.html").read_text()
+    assert preview.preview.files.held is None
+    assert_as_if_read_again(project, preview)

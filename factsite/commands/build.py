@@ -28,6 +28,7 @@ from ..output.search import build_search_index, refresh_search_index
 from ..digest import digest_of
 from ..places import keys_gone
 from ..output.ownership import owned, refuse_project_folder
+from ..output.held import HeldUpdate
 from ..output.write import journal_pending, update_site, write_site
 
 @dataclass
@@ -135,15 +136,19 @@ class FolderSink:
     the old one. The search index is made (or its changed parts made again) before the swap."""
 
     def __init__(self, out_dir: Path, cache: BuildCache | None, state: BuildState | None, settings: Settings,
-                 progress):
+                 progress, hold: bool = False):
+        """``hold``: an update in place holds its files in memory (``held``) for the caller to
+        write (the preview's: output/held.py)."""
         self.out_dir, self.cache, self.state, self.progress = out_dir, cache, state, progress
         self.settings = settings
+        self.held: HeldUpdate | None = HeldUpdate() if hold else None
         self.search_digests: list[str] | None = None
         self.updated_in_place_of: BuildState | None = None  # the state this sink's files were an update of, in place
 
     def read(self, path: str) -> bytes | None:
         """A file of the site as built, for the link check: never through a link (None if it cannot be read)."""
-        return read_own_file(self.out_dir / path)
+        held = self.held.read(path) if self.held is not None else None
+        return held if held is not None else read_own_file(self.out_dir / path)
 
     def render(self, renderer: Renderer, prints: dict[Job, str], cores: int) -> tuple[dict[Job, JobResult], set[Job]]:
         state = self.state if self.state and self.state.settings == self.settings_of(renderer) else None
@@ -158,7 +163,7 @@ class FolderSink:
         if state:
             try:
                 results, written = write_changed(renderer, self.out_dir, state, prints, cores, self.progress,
-                                                 forget_state)
+                                                 forget_state, self.held)
             except LeadsOutside:  # a link in the site where a folder should be: the whole site is written
                 pass
             else:
@@ -248,8 +253,9 @@ COMPARED_AT_MOST = 300
 
 
 def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: dict,
-                  cores: int, progress=None, before_change=None) -> tuple[dict, set]:
-    """Render only the jobs whose fingerprint differs from ``state``'s, into the site in place.
+                  cores: int, progress=None, before_change=None, held: HeldUpdate | None = None) -> tuple[dict, set]:
+    """Render only the jobs whose fingerprint differs from ``state``'s, into the site in place,
+    or into ``held``, for the caller to write (on one process then).
 
     Returns every job's result (the unchanged ones from ``state``) and the jobs rendered.
     """
@@ -278,9 +284,14 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
         written = {path for result in new.values() for path in result.files}
         return written, stale(written)
 
-    if changed or stale(set()):
+    compare = len(changed) <= COMPARED_AT_MOST
+    if held is not None:
+        new = renderer.render_jobs(held.write, changed, 1, progress)
+        held.removed, held.compare = written_and_stale(new)[1], compare
+        results.update(new)
+    elif changed or stale(set()):
         results.update(update_site(out_dir, rendering_into(renderer, changed, cores, progress),
-                                   written_and_stale, before_change, compare=len(changed) <= COMPARED_AT_MOST))
+                                   written_and_stale, before_change, compare=compare))
     return results, set(changed)
 
 

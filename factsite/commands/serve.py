@@ -30,6 +30,7 @@ from ..read.config import load_config
 from ..engine import Engine, Project, Settings, Update
 from ..output.build_state import BuildState
 from ..output.cache import CardCache
+from ..output.held import HeldUpdate
 from .build import FolderSink, describes
 from ..errors import BuildFailed, ContentError, Problems
 from ..read.filecache import DocumentCache, content_signatures
@@ -53,16 +54,22 @@ SHORT_PAUSE_S = 0.25
 
 class PreviewFiles(Mapping):
     """The files of one preview build, by path, read from the preview's folder when asked: at
-    10,000 claims they are over 200 MB, which the server would otherwise hold in memory."""
+    10,000 claims they are over 800 MB, which the server would otherwise hold in memory. Those
+    of an update not yet written there (``held``) are given from memory."""
 
-    def __init__(self, folder: Path | None = None, paths: frozenset[str] = frozenset()):
-        self.folder, self.paths = folder, paths
+    def __init__(self, folder: Path | None = None, paths: frozenset[str] = frozenset(),
+                 held: HeldUpdate | None = None):
+        self.folder, self.paths, self.held = folder, paths, held
 
     def __contains__(self, path: object) -> bool:
         return path in self.paths
 
     def __getitem__(self, path: str) -> bytes:
-        data = read_own_file(self.folder / path) if path in self.paths and self.folder is not None else None
+        data, held = None, self.held  # (once: the server lets go of it once written)
+        if path in self.paths:
+            data = held.read(path) if held is not None else None
+            if data is None and self.folder is not None:
+                data = read_own_file(self.folder / path)
         if data is None:  # or removed by the build after this one, since the page was asked for
             raise KeyError(path)
         return data
@@ -163,8 +170,23 @@ class PreviewServer:
             self.preview = preview
             self.changed.notify_all()
         self.report(preview)
+        if preview.files.held is not None:
+            self.write_held(preview.files)
         if done is not None:
             done.discard()  # the model is freed here, once the browser is told, not before
+
+    def write_held(self, files: PreviewFiles) -> None:
+        """Write the files of the update the browser was given from memory into the preview's
+        folder, then give them from there. Should that fail (a full disk, say), they are given
+        from memory until the next update, which writes the whole folder again."""
+        try:
+            files.held.write_into(self.out_dir)
+        except Exception as error:  # noqa: BLE001 - the preview goes on, from memory
+            self.state = None
+            self.log(f"factsite: could not write the preview's files into {self.out_dir} ({error}); "
+                     "they are kept in memory until the next save")
+            return
+        files.held = None
 
     def build_into_folder(self, changed: list[str] | None = None) -> tuple[PreviewFiles, list[ContentError], Update]:
         """The site with drafts, for the server's own address under the configured base path
@@ -173,7 +195,7 @@ class PreviewServer:
         only the pages whose fingerprint changed."""
         self.base_path = configured_base_path(self.project)  # site.yml may have changed
         self.engine.settings = replace(self.engine.settings, base_url=self.url)
-        sink = FolderSink(self.out_dir, None, self.state, self.engine.settings, None)
+        sink = FolderSink(self.out_dir, None, self.state, self.engine.settings, None, hold=True)
         self.engine.documents.only_changed(self.project.content_dir, changed)
         try:
             update = self.engine.update(sink, published=self.published)
@@ -185,7 +207,8 @@ class PreviewServer:
             raise
         self.state = sink.state_after(update)
         self.engine.documents.forget_unread()
-        files = PreviewFiles(self.out_dir, self.engine.links.files)  # what the link check found written
+        held = sink.held if sink.held.files or sink.held.removed else None  # (else the folder was written)
+        files = PreviewFiles(self.out_dir, self.engine.links.files, held)  # what the link check found written
         return files, update.problems.errors + update.problems.warnings, update
 
     def report(self, preview: Preview) -> None:
