@@ -488,7 +488,7 @@ def test_pages_rendered_on_several_processes_make_the_same_site(project, tmp_pat
 def test_an_update_rendered_on_several_processes_makes_the_same_site(project, tmp_path, monkeypatch):
     """The same for an update in place, whose workers write into its flat staging folder (output/journal.py)."""
     from factsite import engine
-    from factsite.commands import build as building
+    from factsite.commands import in_place as building
     from factsite.render import jobs
 
     project.templates_dir = tmp_path / "templates"  # a copy, which this test changes

@@ -244,7 +244,8 @@ def test_the_interface_words_are_what_jinjas_own_gettext_gives(autoescape):
     catalogue = translations(Path(__file__).parent.parent / "templates", "uk")
     source = ('{{ _("Sources") }}|{{ _("50%% off") }}|{{ _("Sources") }}|{{ gettext("Analysis") }}|'
               '{{ _("<b>%(x)s</b>", x="<i>&") }}|{{ _("<b>%(x)s</b>", x="2") }}|{% trans who="<x>" %}We asked {{ who }}{% endtrans %}|'
-              '{% trans count=3 %}{{ count }} correction{% pluralize %}{{ count }} corrections{% endtrans %}')
+              '{% trans count=3 %}{{ count }} correction{% pluralize %}{{ count }} corrections{% endtrans %}|'
+              '{% trans string="<s>" %}Sources {{ string }}{% endtrans %}')
     pages = []
     for install in ("jinja", "remembered"):
         env = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
@@ -257,3 +258,20 @@ def test_the_interface_words_are_what_jinjas_own_gettext_gives(autoescape):
     assert pages[0] == pages[1]
     assert "Джерела" in pages[0][0] and "50% off" in pages[0][0]
     assert ("&lt;i&gt;&amp;" in pages[0][0]) is autoescape and "<b>2</b>" in pages[0][0]
+
+
+def test_a_translated_page_linking_to_a_claimant_follows_the_claimants_new_address(project, tmp_path, monkeypatch):
+    """A link written from the site's root leads to the edition's own page, under its name there
+    (render/addresses.edition_path): a page or claim linking to a claimant is rendered again when
+    the claimant's page there comes or goes (here, with the claimant's last claim)."""
+    about, rain = project.content_dir / "pages/about.uk.md", project.content_dir / "claims/rain-record.md"
+    write(about, about.read_text("utf-8") + "\nДив. [мера](/claimants/the-mayor/).\n")
+    write(rain, rain.read_text("utf-8") + "\nSee [the mayor](/claimants/the-mayor/).\n")  # (not translated)
+    sites = sites_both_ways(tmp_path)
+    build_both_ways(project, sites, monkeypatch)
+    for page in ("uk/about/index.html", "uk/claims/rain-record/index.html"):
+        assert 'href="/uk/claimants/mer/"' in (sites["settled"] / page).read_text("utf-8")
+    budget = project.content_dir / "claims/budget-doubled.md"
+    replace(budget, "claimant: The Mayor\nclaimant_type: person", "claimant: Weather Watchers\nclaimant_type: organization")
+    build_both_ways(project, sites, monkeypatch)
+    assert_same_as_cold(project, list(sites.values()), tmp_path, "the claimant's last claim given to another")

@@ -981,3 +981,52 @@ def test_files_that_cannot_be_written_into_the_preview_folder_are_shown_from_mem
     assert "Then written." in (preview.out_dir / "claims/rain-record/index.html").read_text()
     assert preview.preview.files.held is None
     assert_as_if_read_again(project, preview)
+
+
+def test_a_language_added_to_a_running_preview_shows_as_if_read_again(project, monkeypatch, settled):
+    """site.yml's languages changed under a preview started with one: every translation into the
+    new language comes (or was there, reported as into a language the site does not list), and
+    is read as a fresh read reads it."""
+    settings = project.content_dir / "site.yml"
+    with_languages = settings.read_text()
+    one_language = with_languages.replace(with_languages[with_languages.index("\nlanguages:"):], "\n")
+    translations = {path: path.read_text() for path in sorted(project.content_dir.rglob("*.uk.*"))}
+    settings.write_text(one_language)
+    for path in translations:
+        path.unlink()
+    monkeypatch.chdir(project.content_dir.parent)
+    preview = PreviewServer(project, port=0, log=lambda text: None)
+    preview.httpd.server_close()  # (never serving)
+    preview.rebuild()
+    assert not preview.preview.failed, preview.preview.problems
+    settings.write_text(with_languages)
+    preview.rebuild([str(settings)])
+    assert not preview.preview.failed, preview.preview.problems  # a language with no translation yet
+    assert_as_if_read_again(project, preview, "a language added")
+    settings.write_text(one_language)
+    preview.rebuild([str(settings)])
+    for path, text in translations.items():
+        path.write_text(text)
+    preview.rebuild([str(path) for path in translations])
+    assert preview.preview.failed  # translations into a language the site does not list
+    settings.write_text(with_languages)
+    preview.rebuild([str(settings)])
+    assert not preview.preview.failed, preview.preview.problems
+    assert_as_if_read_again(project, preview, "a language added to its translations")
+
+
+def test_a_claim_linking_to_a_claimant_follows_the_claimants_page_in_each_edition(preview, project):
+    """A claim not yet translated links, in the Ukrainian edition, to the claimant's page there,
+    which goes with the claimant's last claim: its page is rendered again, though the claim is
+    the same (each claim page's fingerprint is kept with where links lead: render/pages.py)."""
+    rain = project.content_dir / "claims/rain-record.md"
+    rain.write_text(rain.read_text() + "\nSee [the mayor](/claimants/the-mayor/).\n")
+    preview.rebuild([str(rain)])
+    assert 'href="/uk/claimants/mer/"' in page(preview, "uk/claims/rain-record/")
+    budget = project.content_dir / BUDGET
+    edit(budget, "claimant: The Mayor\nclaimant_type: person", "claimant: Weather Watchers\nclaimant_type: organization")
+    draft = project.content_dir / "claims/draft-claim.md"
+    draft.unlink()  # (the preview shows drafts: the Mayor's other claim)
+    preview.rebuild([str(budget), str(draft)])
+    assert 'href="/uk/claimants/mer/"' not in page(preview, "uk/claims/rain-record/")
+    assert_as_if_read_again(project, preview)

@@ -17,7 +17,6 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -30,11 +29,12 @@ from ..read.config import load_config
 from ..engine import Engine, Project, Settings, Update
 from ..output.build_state import BuildState
 from ..output.cache import CardCache
-from ..output.held import HeldUpdate
+from ..output.held import PreviewFiles
+from ..output.write_errors import WriteError
 from .build import FolderSink, describes
 from ..errors import BuildFailed, ContentError, Problems
 from ..read.filecache import DocumentCache, content_signatures
-from ..readback import read_own_file
+from ..readback import LeadsOutside
 from ..read.hidden import hidden_below
 from .preview_http import handler_for
 from ..render.renderer import template_environment
@@ -50,35 +50,6 @@ WATCHER_WAKES_MS = 100  # how often the watcher checks whether to stop, when not
 COLLECT_WHEN_IDLE_S = 1.0
 COLLECT_AFTER_MODELS = 2  # failed rebuilds since the last collection, collected after a short pause instead
 SHORT_PAUSE_S = 0.25
-
-
-class PreviewFiles(Mapping):
-    """The files of one preview build, by path, read from the preview's folder when asked: at
-    10,000 claims they are over 800 MB, which the server would otherwise hold in memory. Those
-    of an update not yet written there (``held``) are given from memory."""
-
-    def __init__(self, folder: Path | None = None, paths: frozenset[str] = frozenset(),
-                 held: HeldUpdate | None = None):
-        self.folder, self.paths, self.held = folder, paths, held
-
-    def __contains__(self, path: object) -> bool:
-        return path in self.paths
-
-    def __getitem__(self, path: str) -> bytes:
-        data, held = None, self.held  # (once: the server lets go of it once written)
-        if path in self.paths:
-            data = held.read(path) if held is not None else None
-            if data is None and self.folder is not None:
-                data = read_own_file(self.folder / path)
-        if data is None:  # or removed by the build after this one, since the page was asked for
-            raise KeyError(path)
-        return data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self.paths))
-
-    def __len__(self) -> int:
-        return len(self.paths)
 
 
 @dataclass
@@ -181,18 +152,23 @@ class PreviewServer:
         from memory until the next update, which writes the whole folder again."""
         try:
             files.held.write_into(self.out_dir)
-        except Exception as error:  # noqa: BLE001 - the preview goes on, from memory
+        except (OSError, WriteError, LeadsOutside) as error:
             self.state = None
             self.log(f"factsite: could not write the preview's files into {self.out_dir} ({error}); "
                      "they are kept in memory until the next save")
+            return
+        except Exception:  # noqa: BLE001 - a bug: shown in the terminal, and the preview goes on
+            self.state = None
+            self.log(traceback.format_exc())
             return
         files.held = None
 
     def build_into_folder(self, changed: list[str] | None = None) -> tuple[PreviewFiles, list[ContentError], Update]:
         """The site with drafts, for the server's own address under the configured base path
         (so subpath mistakes show up locally), without share cards or the search index (the
-        preview must be instant), written into the preview's folder as the CLI writes site/:
-        only the pages whose fingerprint changed."""
+        preview must be instant): only the pages whose fingerprint changed, held in memory for
+        write_held to write into the preview's folder (the first build, and one of many pages,
+        write it as the CLI writes site/)."""
         self.base_path = configured_base_path(self.project)  # site.yml may have changed
         self.engine.settings = replace(self.engine.settings, base_url=self.url)
         sink = FolderSink(self.out_dir, None, self.state, self.engine.settings, None, hold=True)
@@ -207,7 +183,7 @@ class PreviewServer:
             raise
         self.state = sink.state_after(update)
         self.engine.documents.forget_unread()
-        held = sink.held if sink.held.files or sink.held.removed else None  # (else the folder was written)
+        held = sink.held if sink.held.files or sink.held.removed else None  # (else nothing is left to write)
         files = PreviewFiles(self.out_dir, self.engine.links.files, held)  # what the link check found written
         return files, update.problems.errors + update.problems.warnings, update
 

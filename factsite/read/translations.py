@@ -74,7 +74,7 @@ def load_translations(content_dir: Path, languages: list[Language], claims: dict
     listing = translation_files(content_dir / "claims", ".md", True, reuse, cache.named if cache else None)
     # The same object while the listing is: the file cache then asks only about the files saved (get_many).
     files = reuse.made(("claims' translations",), (listing, *codes),
-                       lambda found: TranslationFiles.of(_of_known_languages(listing, codes, found)), problems)
+                       lambda found: TranslationFiles.of(_of_known_languages(listing, codes, found), codes), problems)
     records = read_many(files.paths, ClaimTranslationFile, problems, jobs, cache)
     originals = list(map(claims.get, files.slugs))
     last = reuse.kept(("claims' translations read",))
@@ -134,12 +134,13 @@ class TranslationFiles:
     slugs: list[str]
     translating: list[tuple[str, str]]  # what each translates: (slug, code)
     unique: bool  # no two translate the same claim into the same language (from folders apart)
+    languages: set[str]  # the site's languages but the first, which they may be in
 
     @classmethod
-    def of(cls, files: list[tuple[Path, str, str]]) -> TranslationFiles:
+    def of(cls, files: list[tuple[Path, str, str]], codes: list[str]) -> TranslationFiles:
         translating = [(slug, code) for _, slug, code in files]
         return cls(files, [path for path, _, _ in files], [slug for _, slug, _ in files], translating,
-                   len(set(translating)) == len(files))
+                   len(set(translating)) == len(files), set(codes[1:]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -172,8 +173,8 @@ def _read_again(last: TranslationsRead | None, files: TranslationFiles, records:
     nothing, where the files are others or many changed. A file translating no claim is looked at
     every time, as reading them all does: its original may have come, or its message is reported again.
     Where a few files came or went, ``last`` is first carried to the new places (places.py)."""
-    if last is None or not files.unique:
-        return None
+    if last is None or not files.unique or last.found.keys() != files.languages:
+        return None  # (a language added or taken out: every translation into it came or went)
     if last.files is not files:
         last = _shifted(last, files)
         if last is None:

@@ -45,6 +45,17 @@ class Addresses:
         """The same, the other way round: each of those pages here by its address in the default edition."""
         return {shared: own for own, shared in self.renamed_pages.items()}
 
+    @functools.cached_property
+    def renamed_links(self) -> tuple[str, ...]:
+        """Where a link written from the site's root to a topic's or claimant's page leads in
+        this edition, wherever that is another address (edition_path)."""
+        return tuple(f"{shared}\x1f{own}" for shared, own in sorted(self.own_names.items()))
+
+    def links_renamed(self, markdown: str) -> tuple[str, ...]:
+        """renamed_links, for the fingerprint of a page whose ``markdown`` may link to such a page."""
+        return self.renamed_links if self.renamed_links and ("claimants/" in markdown or "topics/" in markdown) \
+            else ()
+
     def shared_path(self, path: str) -> str:
         """The default edition's address of this edition's page at ``path``."""
         return renamed(path, self.renamed_pages)

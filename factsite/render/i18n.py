@@ -66,18 +66,20 @@ def _compiled(po: bytes, language: str) -> tuple[Translations, list[tuple[int, s
 
 def install_catalogue(env: Environment, catalogue: gettext.NullTranslations) -> None:
     """The catalogue's words for the templates, through Jinja's i18n extension, as its "newstyle"
-    gettext gives them (a format string, its values escaped where the page escapes), but each
-    word without values looked up once: Jinja's own way makes three calls and a format for each
-    of the forty or so words on every page, a tenth of a claim page's time."""
+    gettext gives them: a format string, its values escaped where the page escapes. A word
+    without values is looked up once (remembered_gettext): Jinja's own way makes three calls
+    and a format for each of the forty or so words of every page."""
     env.install_gettext_translations(catalogue, newstyle=True)
     env.globals["_"] = env.globals["gettext"] = remembered_gettext(catalogue.gettext)
 
 
 def remembered_gettext(translate):
+    """Jinja's newstyle gettext over ``translate``, remembering each word given no values (a
+    word translated from a template's variable is remembered too: a site has so many words)."""
     known: dict[tuple[str, bool], str] = {}
 
     @pass_eval_context
-    def gettext(eval_ctx, string: str, **values) -> str:
+    def gettext(eval_ctx, string: str, /, **values) -> str:  # (a value may be named "string")
         key = (string, eval_ctx.autoescape)
         found = None if values else known.get(key)
         if found is None:

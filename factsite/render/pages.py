@@ -59,9 +59,10 @@ class ClaimPages:
 
     def fingerprint_of(self, claim: Claim) -> str:
         """The claim's fields and address (which its review, badge, card and aliases show), its
-        analysis, the sources it cites, the claims it names as related, and the people of its byline."""
+        analysis and where its links lead, the sources it cites, the claims it names as related,
+        and the people of its byline."""
         shown = self.r.shown
-        return digest_of(self.r.layout, shown[claim.slug], claim.body_digest,
+        return digest_of(self.r.layout, shown[claim.slug], claim.body_digest, *self.r.links_renamed(claim.body),
                          *[c.source.digest for c in claim.citations], *[shown[r.slug] for r in claim.related],
                          *[person.digest for person in claim.authors + claim.editors])
 
@@ -71,8 +72,9 @@ class ClaimPages:
     def fingerprints(self) -> dict:
         """Each claim page's, kept from the last update where the claim's row is the same and no
         claim it names as related has changed, come or gone (Renderer.changes_since): that covers
-        all that fingerprint_of digests but the layout, which is among its inputs (kept.py)."""
-        layout, kept, claims = self.r.layout, self.r.kept.claim_prints, self.r.site.claims
+        all that fingerprint_of digests but the layout and where links lead, which are among its
+        inputs (kept.py)."""
+        layout, kept, claims = (self.r.layout, self.r.renamed_links), self.r.kept.claim_prints, self.r.site.claims
         name = self.r.job_name(self.kind)
         kept.abandon()  # anything an update that stopped part-way made
         changes, last = self.r.changes_since(kept), kept.kept(PRINTS)

@@ -118,8 +118,8 @@ class WholeSiteFiles:
     def claims_json(self) -> bytes:
         """Each review's JSON is kept (the preview keeps ``kept.reviews`` between builds) by its
         edition, the edition's layout and its review key, which digests all the review shows
-        (structured_data.review_key): so the 20,000 of 10,000 claims in two languages are looked
-        up at C speed, and only the few not found are made."""
+        (structured_data.review_key): looked up by key at C speed, rather than each asked for by
+        name, and only those not found are made."""
         reviews, kept = [], {}
         for edition in self.r.editions:  # each claim's review in each language, the default's first
             site, absolute_url = edition.site, edition.absolute_url

@@ -96,7 +96,8 @@ class CorrectionsPages:
         page, listing = self.pages[url]
         newest = []
         if listing.is_newest:
-            newest = withdrawn_records(self.r.site) + included_records(self.r.site, page)
+            newest = [*withdrawn_records(self.r.site), *included_records(self.r.site, page),
+                      *self.r.links_renamed(page.body)]
         return digest_of(self.r.layout, *listing.frame, *newest, self.shown[url])
 
     def fingerprints(self) -> dict:
@@ -142,17 +143,21 @@ class SharedPages:
         elif key in self.pages:
             page = self.pages[key]
             yield r.page("page.html", page.url, page=page, body=r.markdown_of(page))
+        elif key == "":
+            yield from self.layout_files()
         else:
-            yield from self.the_rest()
+            raise KeyError(key)
 
     def fingerprint(self, key: str) -> str:
-        """The static files, the site's pages, its card, robots.txt and CNAME are in the layout;
-        besides, what each index lists (names and counts), what a page includes, and for the rest:"""
+        """The static files, the site's pages, its card, robots.txt and CNAME are in the layout.
+        Besides: what an index lists (names and counts); what a page includes, and where its
+        links lead; and for the rest, the parts of the search index and the withdrawn fact-checks."""
         site = self.r.site
         if key in self.indexes:
             return digest_of(self.r.layout, key, *index_records(site, self.indexes[key]))
         if key in self.pages:
-            return digest_of(self.r.layout, key, *included_records(site, self.pages[key]))
+            page = self.pages[key]
+            return digest_of(self.r.layout, key, *included_records(site, page), *self.r.links_renamed(page.body))
         return digest_of(
             # The search page, which names each part of the index.
             self.r.layout, *self.r.search_bundles,
@@ -172,7 +177,8 @@ class SharedPages:
                     and not relative.startswith(ADMIN):  # the CMS's, written by its own job (admin.py)
                 yield relative, read_theme_file(path, r.static_dir)
 
-    def the_rest(self) -> Iterator[Output]:
+    def layout_files(self) -> Iterator[Output]:
+        """The files that only the layout and the withdrawn fact-checks change."""
         r, site = self.r, self.r.site
         if r.is_default:  # the files every edition shares
             yield from self.static_files()
@@ -201,14 +207,20 @@ def index_records(site, index: str) -> list[str]:
         return [f"{c.slug}\x1f{c.name}\x1f{c.type}\x1f{len(c.claims)}" for c in site.claimants]  # (a theme may show the type)
     if index == "sources":
         return [f"{s.id}\x1f{s.digest}\x1f{len(s.claims)}" for s in site.sources]
-    return people_records(site)
+    if index == "people":
+        return people_records(site)
+    raise KeyError(index)
 
 
 def included_records(site, page: Page) -> list[str]:
     """What a site's page shows besides its text (which is in the layout): the verdict scale's
     counts, the team, if it includes them."""
-    return [*index_records(site, "verdicts") * ("verdict-scale" in page.includes),
-            *people_records(site) * ("team" in page.includes)]
+    records = []
+    if "verdict-scale" in page.includes:
+        records += index_records(site, "verdicts")
+    if "team" in page.includes:
+        records += people_records(site)
+    return records
 
 
 def people_records(site) -> list[str]:
