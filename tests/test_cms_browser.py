@@ -25,7 +25,7 @@ import pytest
 from factsite.errors import Problems
 from factsite.read.claim_file import ClaimFile
 from factsite.read.plain_values import plain_values
-from factsite.read.translations import ClaimTranslationFile
+from factsite.read.translation_files import ClaimTranslationFile
 
 from .conftest import REPO
 from .serving import serve

@@ -13,7 +13,8 @@ filecache.py keeps what reading each file gave between builds (plain_values.py c
 value it gives back as the fields would), and parallel.py reads many files, from that cache
 or on a pool of processes. sources.py, people.py, claim_file.py with claims.py
 (claimants.py, slugs.py), pages.py and addresses.py (old addresses, withdrawn fact-checks)
-read each kind of file, translations.py each translation beside one; content.py reads them all. reuse.py gives again, update after update,
+read each kind of file, translations.py each translation beside one (translation_files.py,
+what each holds); content.py reads them all. reuse.py gives again, update after update,
 what reading made of each file while what it was made from is the same (file_lists.py and
 claims_kept.py, by the file's place in a folder's listing). theme.py reads
 templates/ and static/.

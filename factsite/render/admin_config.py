@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..model.site import Site
 from ..read.schema import (CITATION_FIELDS, CLAIM_FIELDS, CONTACT_FIELDS, CORRECTION_FIELDS, PAGE_FIELDS,
                            PAGE_INCLUDES, PERSON_FIELDS, SOURCE_FIELDS)
-from ..read.translations import TRANSLATED_FIELDS
+from ..read.translation_files import TRANSLATED_FIELDS
 
 # factsite reads every date as YYYY-MM-DD text; a date picker without the time writes just that.
 DATE = {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}
