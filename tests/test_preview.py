@@ -464,6 +464,7 @@ def test_a_deleted_file_leaves_nothing_in_the_preview_file_cache(preview, projec
     preview.rebuild()
     assert not preview.preview.failed
     assert not any(name == str(draft) for _, name in list(documents.entries) + list(documents.made))
+    assert str(draft) not in documents.seen and str(project.content_dir / RAIN) in documents.seen
     files = [path for path in project.content_dir.rglob("*") if path.suffix in (".md", ".yml")]
     assert len(documents.entries) <= len(files)
     assert_as_if_read_again(project, preview)
