@@ -167,7 +167,7 @@ class PreviewServer:
         """The site with drafts, for the server's own address under the configured base path
         (so subpath mistakes show up locally), without share cards or the search index (the
         preview must be instant): only the pages whose fingerprint changed, held in memory for
-        write_held to write into the preview's folder (the first build, and one of many pages,
+        write_held to write into the preview's folder (the first build, and an update of many pages,
         write it as the CLI writes site/)."""
         self.base_path = configured_base_path(self.project)  # site.yml may have changed
         self.engine.settings = replace(self.engine.settings, base_url=self.url)
