@@ -80,7 +80,7 @@ def update_site(out_dir: Path, fill: Callable[[Writer], T], changes: Callable[[T
     nothing, if a folder of the site on the way is a link (the build then writes it whole).
     ``compare``: a file that holds the very bytes the site has at its path is not written
     again, nor moved (worth reading the site's file for a few files, not for every page of a
-    site: see commands/build.py).
+    site: see commands/in_place.py).
     """
     out_dir = out_dir.resolve()
     with staging_folder(out_dir) as staging:

@@ -19,6 +19,7 @@ from ..digest import digest_of
 from ..model.assemble import end_of, published_and_slug
 from ..model.pagination import CLAIMS_CUT, Listing, PageCut, listing_of, page_cuts
 from ..model.site import Claim
+from ..places import Shift
 from .claim_rows import rows_key
 from .templating import count_by_verdict, verdict_slug
 
@@ -108,12 +109,10 @@ def keys_and_dates(before: KeptList | None, claims: list[Claim], moved: tuple | 
     gone, come = [place_of(before.claims, claim) for claim in went], [place_of(claims, claim) for claim in came]
     if None in gone or None in come or len(before.keys) - len(gone) + len(come) != len(claims):
         return tuple(map(claim_key, claims)), tuple(map(claim_date, claims))
-    keys, dates = list(before.keys), list(before.dates)
-    for at in sorted(gone, reverse=True):
-        del keys[at], dates[at]
-    for at in sorted(come):  # each at its place in the new list: the lower first
-        keys.insert(at, claims[at].slug)
-        dates.insert(at, claims[at].published)
+    shift = Shift(sorted(gone), sorted(come))
+    keys, dates = shift.carry(before.keys), shift.carry(before.dates)
+    for at in shift.came:
+        keys[at], dates[at] = claims[at].slug, claims[at].published
     return tuple(keys), tuple(dates)
 
 
