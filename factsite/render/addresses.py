@@ -5,12 +5,15 @@ and to the site's issue forms. A part of the Renderer, which gives the attribute
 from __future__ import annotations
 
 import functools
+import re
 from urllib.parse import urlencode
 
 from ..model.editions import renamed, renamed_pages
 from ..model.search_parts import INDEX_FOLDER
 from ..read.theme import theme_files
 from .templating import STYLESHEET, join_url
+
+LINKED_PAGE = re.compile(r"(?:claimants|topics)/[\w-]+")  # "claimants/x" in a link to its page (a slug: letters, digits, -)
 
 
 class Addresses:
@@ -46,15 +49,18 @@ class Addresses:
         return {shared: own for own, shared in self.renamed_pages.items()}
 
     @functools.cached_property
-    def renamed_links(self) -> tuple[str, ...]:
+    def renamed_links(self) -> dict[str, str]:
         """Where a link written from the site's root to a topic's or claimant's page leads in
-        this edition, wherever that is another address (edition_path)."""
-        return tuple(f"{shared}\x1f{own}" for shared, own in sorted(self.own_names.items()))
+        this edition, wherever that is another address (edition_path): "shared\x1fown", by the
+        shared address without its last slash ("claimants/x"), as a link may write it."""
+        return {shared[:-1]: f"{shared}\x1f{own}" for shared, own in sorted(self.own_names.items())}
 
     def links_renamed(self, markdown: str) -> tuple[str, ...]:
-        """renamed_links, for the fingerprint of a page whose ``markdown`` may link to such a page."""
-        return self.renamed_links if self.renamed_links and ("claimants/" in markdown or "topics/" in markdown) \
-            else ()
+        """Those of renamed_links that ``markdown`` may link to, for the fingerprint of its page."""
+        if not self.renamed_links or ("claimants/" not in markdown and "topics/" not in markdown):
+            return ()
+        named = self.renamed_links
+        return tuple(sorted({named[name] for name in LINKED_PAGE.findall(markdown) if name in named}))
 
     def shared_path(self, path: str) -> str:
         """The default edition's address of this edition's page at ``path``."""

@@ -74,17 +74,17 @@ class ClaimPages:
         claim it names as related has changed, come or gone (Renderer.changes_since): that covers
         all that fingerprint_of digests but the layout and where links lead, which are among its
         inputs (kept.py)."""
-        layout, kept, claims = (self.r.layout, self.r.renamed_links), self.r.kept.claim_prints, self.r.site.claims
-        name = self.r.job_name(self.kind)
+        layout, renamed = self.r.layout, self.r.renamed_links
+        kept, claims, name = self.r.kept.claim_prints, self.r.site.claims, self.r.job_name(self.kind)
         kept.abandon()  # anything an update that stopped part-way made
-        changes, last = self.r.changes_since(kept), kept.kept(PRINTS)
+        changes, last, before = self.r.changes_since(kept), kept.kept(PRINTS), kept.inputs(LAYOUT)
         again = claims
-        if changes is not None and kept.inputs(LAYOUT) == (layout,):
-            again = self.changed_or_naming(changes, claims)
+        if changes is not None and before is not None and before[0] == layout:
+            again = self.changed_or_naming(changes, claims, linking_to(claims, renamed, before[1]))
             kept.carried([*changes.slugs, *(claim.slug for claim in again)])  # every other is given again
         for claim in again:
             kept.remade(claim.slug, (layout, self.r.rows[claim.slug]), functools.partial(self.fingerprint_of, claim))
-        kept.computed(LAYOUT, (layout,), lambda: None)
+        kept.computed(LAYOUT, (layout, renamed), lambda: None)
         prints = None
         if again is not claims and last is not None:
             # The last update's, with those of the claims that changed, came or went: a copy of
@@ -102,16 +102,25 @@ class ClaimPages:
         kept.next_update(self.r.kept.rows.update)  # in step with the rows: Renderer.changes_since
         return prints
 
-    def changed_or_naming(self, changes: RowChanges, claims: list[Claim]) -> list[Claim]:
+    def changed_or_naming(self, changes: RowChanges, claims: list[Claim], linking: list[Claim]) -> list[Claim]:
         """Of ``claims``, those whose row changed and those naming as related any claim that
         changed, came or went: found in the assembly's index of who names whom, if there is one
-        (model/assemble.Assembly.naming), else by going through every claim."""
+        (model/assemble.Assembly.naming), else by going through every claim. And ``linking``."""
         slugs, assembled = changes.slugs, changes.assembled
         if assembled is None:
-            return [claim for claim in claims if claim.slug in slugs or not slugs.isdisjoint(claim.related_slugs)]
+            slugs = slugs | {claim.slug for claim in linking}
+            return [claim for claim in claims if claim.slug in slugs or not changes.slugs.isdisjoint(claim.related_slugs)]
         changed = filter(None, map(self.by_slug.get, slugs))
         naming = itertools.chain.from_iterable(assembled.naming.get(slug, ()) for slug in slugs)
-        return list({claim.slug: claim for claim in itertools.chain(changed, naming)}.values())
+        return list({claim.slug: claim for claim in itertools.chain(changed, naming, linking)}.values())
+
+
+def linking_to(claims: list[Claim], renamed: dict[str, str], before: dict[str, str]) -> list[Claim]:
+    """Of ``claims``, those whose analysis may link to a topic or claimant page that has come,
+    gone or moved in the edition since ``before`` (Addresses.renamed_links): where their links
+    lead, which their fingerprints cover, may have changed."""
+    moved = sorted(name for name in renamed.keys() | before.keys() if renamed.get(name) != before.get(name))
+    return [claim for claim in claims if any(name in claim.body for name in moved)] if moved else []
 
 
 LAYOUT = ("layout",)  # among the claim pages' fingerprints kept, the layout they were made with (a slug is a string)
