@@ -485,6 +485,27 @@ def test_pages_rendered_on_several_processes_make_the_same_site(project, tmp_pat
     assert contents_of(forked) == contents_of(serial)
 
 
+def test_on_several_processes_claims_json_is_rendered_by_the_caller(monkeypatch):
+    """What making claims.json works out (each review's JSON) is kept for the next update only by
+    the process that makes it: on several processes, that job is the calling process's own, so a
+    preview's first edit after its first build finds the reviews made (render/site_files.py)."""
+    from factsite.render import jobs
+
+    class Recorder:  # a renderer that tells which process rendered each job
+        def compile_most_used(self):
+            pass
+
+        def render_job(self, job, with_ids=True):
+            return {}, jobs.JobResult({str(os.getpid()): None}, [])
+
+    work = [("claim", f"claim-{n}") for n in range(100)] + [("file", "claims.json"), ("file", "feed.xml")]
+    monkeypatch.setattr(jobs, "PARALLEL_FROM", 1)
+    results = jobs.render_jobs(Recorder(), None, work, jobs=2)
+    process = {job: int(next(iter(result.files))) for job, result in results.items()}
+    assert set(results) == set(work) and process[("file", "claims.json")] == os.getpid()
+    assert os.getpid() not in {process[job] for job in work if job != ("file", "claims.json")}
+
+
 def test_an_update_rendered_on_several_processes_makes_the_same_site(project, tmp_path, monkeypatch):
     """The same for an update in place, whose workers write into its flat staging folder (output/journal.py)."""
     from factsite import engine

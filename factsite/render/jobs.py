@@ -40,6 +40,10 @@ class JobResult(NamedTuple):
 PARALLEL_FROM = 300
 CHUNK = 40
 WHOLE_SITE = ("shared", "file")  # the kinds of job that read every claim or much of the site: the indexes, the feeds
+# Jobs whose rendering keeps what it works out for the next update (each review's JSON: site_files.claims_json),
+# which only the process that renders them keeps: rendered in the caller's, beside the workers, so that the
+# preview's first edit after its first build does not make 20,000 reviews again.
+IN_CALLER = (("file", "claims.json"),)
 MOST_USED_TEMPLATES = ("claim.html", "index.html", "verdict.html", "topic.html", "claimant.html", "source.html")
 _WORKER_RENDERER: Renderer | None = None
 
@@ -62,9 +66,12 @@ def render_jobs(renderer: Renderer, write: Writer | None, work: list[Job], jobs:
     global _WORKER_RENDERER
     renderer.compile_most_used()  # once here, inherited by every worker
     _WORKER_RENDERER = renderer
+    own = [job for job in work if job in IN_CALLER]
     try:
         with mp.get_context("fork").Pool(jobs) as pool:
-            for chunk in pool.imap_unordered(_run_jobs, chunks_of(write, work)):
+            chunks = pool.imap_unordered(_run_jobs, chunks_of(write, [job for job in work if job not in IN_CALLER]))
+            results.update(run_jobs(renderer, write, own))  # (the workers start on theirs meanwhile)
+            for chunk in chunks:
                 results.update(chunk)
                 progress(len(results), len(work))
     finally:
@@ -75,9 +82,13 @@ def render_jobs(renderer: Renderer, write: Writer | None, work: list[Job], jobs:
 def chunks_of(write: Writer | None, work: list[Job]) -> list[tuple[Writer | None, list[Job]]]:
     """The workers' tasks: the whole-site jobs first, in a chunk of their own, so they run
     beside the rest."""
-    first = [job for job in work if job[0] in WHOLE_SITE]
-    rest = [job for job in work if job[0] not in WHOLE_SITE]
+    first = [job for job in work if _kind(job) in WHOLE_SITE]
+    rest = [job for job in work if _kind(job) not in WHOLE_SITE]
     return [(write, first)] * bool(first) + [(write, rest[i:i + CHUNK]) for i in range(0, len(rest), CHUNK)]
+
+
+def _kind(job: Job) -> str:
+    return job[0].rpartition(":")[2]  # an edition's own jobs are named "uk:shared", say (Renderer.job_name)
 
 
 def run_jobs(renderer: Renderer, write: Writer | None, work: list[Job]) -> Iterator[tuple[Job, JobResult]]:
