@@ -23,7 +23,6 @@ from ..render.renderer import Renderer
 from ..runtime import Stopwatch, source_date
 from ..output.search import build_search_index, refresh_search_index
 from ..digest import digest_of
-from ..places import keys_gone
 from ..output.ownership import owned, refuse_project_folder
 from ..output.held import HeldUpdate
 from .in_place import rendering_into, write_changed
@@ -142,6 +141,7 @@ class FolderSink:
         self.held: HeldUpdate | None = HeldUpdate() if hold else None
         self.search_digests: list[str] | None = None
         self.updated_in_place_of: BuildState | None = None  # the state this sink's files were an update of, in place
+        self.gone: list = []  # the jobs of that state there are no more
 
     def read(self, path: str) -> bytes | None:
         """A file of the site as built, for the link check: never through a link (None if it cannot be read)."""
@@ -160,8 +160,8 @@ class FolderSink:
         forget_state = self.cache.forget_state if self.cache else None
         if state:
             try:
-                results, written = write_changed(renderer, self.out_dir, state, prints, cores, self.progress,
-                                                 forget_state, self.held)
+                results, written, self.gone = write_changed(renderer, self.out_dir, state, prints, cores,
+                                                            self.progress, forget_state, self.held)
             except LeadsOutside:  # a link in the site where a folder should be: the whole site is written
                 pass
             else:
@@ -181,9 +181,9 @@ class FolderSink:
         before = self.updated_in_place_of
         if before is not None:
             # Updated in place: every job not rendered again has the fingerprint and result it had,
-            # and every job that came was rendered (write_changed).
+            # every job that came was rendered, and those that went are known (write_changed).
             jobs = dict(before.jobs)
-            for job in keys_gone(before.jobs, update.results, update.rendered):
+            for job in self.gone:
                 del jobs[job]
             jobs.update((job, (update.prints[job], update.results[job])) for job in update.rendered)
         else:

@@ -26,11 +26,13 @@ COMPARED_AT_MOST = 300
 
 
 def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: dict,
-                  cores: int, progress=None, before_change=None, held: HeldUpdate | None = None) -> tuple[dict, set]:
+                  cores: int, progress=None, before_change=None, held: HeldUpdate | None = None
+                  ) -> tuple[dict, set, list]:
     """Render only the jobs whose fingerprint differs from ``state``'s, into the site in place,
     or, if they are few, into ``held``, for the caller to write (on one process then).
 
-    Returns every job's result (the unchanged ones from ``state``) and the jobs rendered.
+    Returns every job's result (the unchanged ones from ``state``), the jobs rendered, and the
+    jobs of ``state`` there are no more.
     """
     old = state.jobs
     # (At C speed: a preview of 10,000 claims in two languages compares 40,000 jobs on every save.)
@@ -65,7 +67,7 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
     elif changed or stale(set()):
         results.update(update_site(out_dir, rendering_into(renderer, changed, cores, progress),
                                    written_and_stale, before_change, compare=compare))
-    return results, set(changed)
+    return results, set(changed), gone
 
 
 NEW_JOB = (None, None)  # the fingerprint and result of a job the last build did not have

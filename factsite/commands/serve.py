@@ -141,10 +141,14 @@ class PreviewServer:
             self.preview = preview
             self.changed.notify_all()
         self.report(preview)
+        if done is not None:  # what the next update starts from, worked out once the browser is told
+            update, sink = done
+            self.state = sink.state_after(update)
+            self.engine.documents.forget_unread()
         if preview.files.held is not None:
             self.write_held(preview.files)
         if done is not None:
-            done.discard()  # the model is freed here, once the browser is told, not before
+            update.discard()  # the model is freed here, once the browser is told, not before
 
     def write_held(self, files: PreviewFiles) -> None:
         """Write the files of the update the browser was given from memory into the preview's
@@ -163,12 +167,14 @@ class PreviewServer:
             return
         files.held = None
 
-    def build_into_folder(self, changed: list[str] | None = None) -> tuple[PreviewFiles, list[ContentError], Update]:
+    def build_into_folder(self, changed: list[str] | None = None
+                          ) -> tuple[PreviewFiles, list[ContentError], tuple[Update, FolderSink]]:
         """The site with drafts, for the server's own address under the configured base path
         (so subpath mistakes show up locally), without share cards or the search index (the
         preview must be instant): only the pages whose fingerprint changed, held in memory for
         write_held to write into the preview's folder (the first build, and an update of many pages,
-        write it as the CLI writes site/)."""
+        write it as the CLI writes site/). Returns the files, the problems, and the update with the
+        sink it went to, from which the caller takes the folder's new state (FolderSink.state_after)."""
         self.base_path = configured_base_path(self.project)  # site.yml may have changed
         self.engine.settings = replace(self.engine.settings, base_url=self.url)
         sink = FolderSink(self.out_dir, None, self.state, self.engine.settings, None, hold=True)
@@ -181,11 +187,9 @@ class PreviewServer:
             if self.state is not None and not describes(self.state, self.out_dir):
                 self.state = None  # the next build writes it whole
             raise
-        self.state = sink.state_after(update)
-        self.engine.documents.forget_unread()
         held = sink.held if sink.held.files or sink.held.removed else None  # (else nothing is left to write)
         files = PreviewFiles(self.out_dir, self.engine.links.files, held)  # what the link check found written
-        return files, update.problems.errors + update.problems.warnings, update
+        return files, update.problems.errors + update.problems.warnings, (update, sink)
 
     def report(self, preview: Preview) -> None:
         for problem in preview.problems:

@@ -108,11 +108,11 @@ class ClaimPages:
         (model/assemble.Assembly.naming), else by going through every claim. And ``linking``."""
         slugs, assembled = changes.slugs, changes.assembled
         if assembled is None:
-            slugs = slugs | {claim.slug for claim in linking}
-            return [claim for claim in claims if claim.slug in slugs or not changes.slugs.isdisjoint(claim.related_slugs)]
-        changed = filter(None, map(self.by_slug.get, slugs))
-        naming = itertools.chain.from_iterable(assembled.naming.get(slug, ()) for slug in slugs)
-        return list({claim.slug: claim for claim in itertools.chain(changed, naming, linking)}.values())
+            found = [claim for claim in claims if claim.slug in slugs or not slugs.isdisjoint(claim.related_slugs)]
+        else:
+            changed = filter(None, map(self.by_slug.get, slugs))
+            found = itertools.chain(changed, *(assembled.naming.get(slug, ()) for slug in slugs))
+        return list({claim.slug: claim for claim in itertools.chain(found, linking)}.values())
 
 
 def linking_to(claims: list[Claim], renamed: dict[str, str], before: dict[str, str]) -> list[Claim]:
