@@ -506,6 +506,17 @@ def test_on_several_processes_claims_json_is_rendered_by_the_caller(monkeypatch)
     assert os.getpid() not in {process[job] for job in work if job != ("file", "claims.json")}
 
 
+def test_each_whole_site_job_of_every_edition_is_a_workers_task_of_its_own_at_the_front():
+    """The feeds, the sitemap's parts and the indexes read every claim: each is begun first, on
+    whichever worker is free, rather than after the pages (or all on one worker)."""
+    from factsite.render.jobs import chunks_of
+
+    work = [("claim", "a"), ("uk:shared", "verdicts/"), ("uk:claim", "a"), ("file", "feed.xml"), ("uk:file", "feed.xml")]
+    tasks = [jobs for _, jobs in chunks_of(None, work)]
+    assert tasks == [[("uk:shared", "verdicts/")], [("file", "feed.xml")], [("uk:file", "feed.xml")],
+                     [("claim", "a"), ("uk:claim", "a")]]
+
+
 def test_an_update_rendered_on_several_processes_makes_the_same_site(project, tmp_path, monkeypatch):
     """The same for an update in place, whose workers write into its flat staging folder (output/journal.py)."""
     from factsite import engine

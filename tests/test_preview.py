@@ -984,6 +984,34 @@ def test_files_that_cannot_be_written_into_the_preview_folder_are_shown_from_mem
     assert_as_if_read_again(project, preview)
 
 
+def test_a_bug_after_the_browser_is_told_leaves_the_preview_writing_the_whole_folder_next(preview, project,
+                                                                                         monkeypatch):
+    """What the next update starts from is worked out once the page is shown: should that crash,
+    the page stays shown, the terminal shows the bug, and the next update writes every file."""
+    from factsite.commands.build import FolderSink
+
+    claim, logged = project.content_dir / "claims/rain-record.md", []
+    real_state_after = FolderSink.state_after
+
+    def crashing(self, update):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(FolderSink, "state_after", crashing)
+    monkeypatch.setattr(preview, "log", logged.append)
+    claim.write_text(claim.read_text() + "\nShown all the same.\n")
+    preview.rebuild([str(claim)])
+    assert not preview.preview.failed and preview.state is None
+    assert "Shown all the same." in page(preview, "claims/rain-record/")
+    assert any("RuntimeError: a bug" in line for line in logged)
+    monkeypatch.setattr(FolderSink, "state_after", real_state_after)
+    claim.write_text(claim.read_text() + "\nThen the whole folder.\n")
+    (preview.out_dir / "left-by-no-job.txt").write_text("an update in place would not know to remove this")
+    preview.rebuild([str(claim)])
+    assert not (preview.out_dir / "left-by-no-job.txt").exists()  # a new folder took the old one's place
+    assert "Then the whole folder." in (preview.out_dir / "claims/rain-record/index.html").read_text()
+    assert_as_if_read_again(project, preview)
+
+
 def test_a_language_added_to_a_running_preview_shows_as_if_read_again(project, monkeypatch, settled):
     """site.yml's languages changed under a preview started with one: every translation into the
     new language comes (or was there, reported as into a language the site does not list), and
@@ -1018,10 +1046,11 @@ def test_a_language_added_to_a_running_preview_shows_as_if_read_again(project, m
 
 def test_a_claim_linking_to_a_claimant_follows_the_claimants_page_in_each_edition(preview, project):
     """A claim not yet translated links, in the Ukrainian edition, to the claimant's page there,
-    which goes with the claimant's last claim: its page is rendered again, though the claim is
-    the same (each claim page's fingerprint is kept with where links lead: render/pages.py)."""
+    which goes with the claimant's last claim and comes back with a claim of theirs: its page is
+    rendered again each time, though the claim is the same (render/pages.linking_to). The link
+    is written with backslashes, which the Markdown stage reads as slashes."""
     rain = project.content_dir / "claims/rain-record.md"
-    rain.write_text(rain.read_text() + "\nSee [the mayor](/claimants/the-mayor/).\n")
+    rain.write_text(rain.read_text() + "\nSee [the mayor](\\claimants\\the-mayor/).\n")
     preview.rebuild([str(rain)])
     assert 'href="/uk/claimants/mer/"' in page(preview, "uk/claims/rain-record/")
     budget = project.content_dir / BUDGET
@@ -1030,4 +1059,8 @@ def test_a_claim_linking_to_a_claimant_follows_the_claimants_page_in_each_editio
     draft.unlink()  # (the preview shows drafts: the Mayor's other claim)
     preview.rebuild([str(budget), str(draft)])
     assert 'href="/uk/claimants/mer/"' not in page(preview, "uk/claims/rain-record/")
-    assert_as_if_read_again(project, preview)
+    assert_as_if_read_again(project, preview, "the claimant's page went")
+    edit(budget, "claimant: Weather Watchers\nclaimant_type: organization", "claimant: The Mayor\nclaimant_type: person")
+    preview.rebuild([str(budget)])
+    assert 'href="/uk/claimants/mer/"' in page(preview, "uk/claims/rain-record/")
+    assert_as_if_read_again(project, preview, "the claimant's page came back")

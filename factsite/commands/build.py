@@ -150,7 +150,7 @@ class FolderSink:
 
     def render(self, renderer: Renderer, prints: dict[Job, str], cores: int) -> tuple[dict[Job, JobResult], set[Job]]:
         state = self.state if self.state and self.state.settings == self.settings_of(renderer) else None
-        self.updated_in_place_of = None
+        self.updated_in_place_of, self.gone = None, []
         shards = None
         if self.settings.search:
             shards, self.search_digests = search_parts_and_digests(renderer.search_shards(),

@@ -135,20 +135,31 @@ class PreviewServer:
                 "and save, and report it; the preview rebuilds on the next save")]
         preview.seconds = time.perf_counter() - started
         self.last_rebuild = time.monotonic()
-        if preview.failed:  # a rebuild that succeeds unlinks its model (build_into_folder)
+        if preview.failed:  # a rebuild that succeeds unlinks its model (below)
             self.models_left += 1
         with self.changed:
             self.preview = preview
             self.changed.notify_all()
         self.report(preview)
-        if done is not None:  # what the next update starts from, worked out once the browser is told
+        if done is not None:  # (a rebuild that failed left nothing to write, nor a state)
             update, sink = done
+            try:
+                self.start_next_from(update, sink)
+                if preview.files.held is not None:
+                    self.write_held(preview.files)
+            finally:
+                update.discard()  # the model is freed here, once the browser is told, not before
+
+    def start_next_from(self, update: Update, sink: FolderSink) -> None:
+        """Work out what the next update starts from, once the browser is told: the folder's
+        state, and the file cache's count of the files read. A bug here is shown in the
+        terminal, and the next update writes the whole folder again."""
+        try:
             self.state = sink.state_after(update)
             self.engine.documents.forget_unread()
-        if preview.files.held is not None:
-            self.write_held(preview.files)
-        if done is not None:
-            update.discard()  # the model is freed here, once the browser is told, not before
+        except Exception:  # noqa: BLE001 - the page is shown already; the preview goes on
+            self.state = None
+            self.log(traceback.format_exc())
 
     def write_held(self, files: PreviewFiles) -> None:
         """Write the files of the update the browser was given from memory into the preview's

@@ -13,7 +13,9 @@ from ..model.search_parts import INDEX_FOLDER
 from ..read.theme import theme_files
 from .templating import STYLESHEET, join_url
 
-LINKED_PAGE = re.compile(r"(?:claimants|topics)/[\w-]+")  # "claimants/x" in a link to its page (a slug: letters, digits, -)
+# "claimants/x" in a link to that page (a slug is letters, digits and hyphens): wherever renamed()
+# would rename a link, this finds it, backslashes too (the Markdown stage reads them as slashes).
+LINKED_PAGE = re.compile(r"(?:claimants|topics)[/\\][\w-]+")
 
 
 class Addresses:
@@ -51,16 +53,15 @@ class Addresses:
     @functools.cached_property
     def renamed_links(self) -> dict[str, str]:
         """Where a link written from the site's root to a topic's or claimant's page leads in
-        this edition, wherever that is another address (edition_path): "shared\x1fown", by the
-        shared address without its last slash ("claimants/x"), as a link may write it."""
-        return {shared[:-1]: f"{shared}\x1f{own}" for shared, own in sorted(self.own_names.items())}
+        this edition, wherever that is another address (edition_path), by the shared address
+        without its last slash ("claimants/x"), as linked_pages finds it: "shared\x1fown", both
+        halves, as a page linking there changes if either does."""
+        return {shared[:-1]: f"{shared}\x1f{own}" for shared, own in self.own_names.items()}
 
     def links_renamed(self, markdown: str) -> tuple[str, ...]:
         """Those of renamed_links that ``markdown`` may link to, for the fingerprint of its page."""
-        if not self.renamed_links or ("claimants/" not in markdown and "topics/" not in markdown):
-            return ()
         named = self.renamed_links
-        return tuple(sorted({named[name] for name in LINKED_PAGE.findall(markdown) if name in named}))
+        return tuple(sorted(named[name] for name in linked_pages(markdown) if name in named)) if named else ()
 
     def shared_path(self, path: str) -> str:
         """The default edition's address of this edition's page at ``path``."""
@@ -83,6 +84,13 @@ class Addresses:
         if not repository:
             return None
         return f"https://github.com/{repository}/issues/new?" + urlencode({"template": f"{template}.yml", **fields})
+
+
+def linked_pages(markdown: str) -> set[str]:
+    """Each topic's and claimant's page that ``markdown`` may link to, as "claimants/x"."""
+    if "claimants" not in markdown and "topics" not in markdown:  # (most analyses: no need to look further)
+        return set()
+    return {name.replace("\\", "/") for name in LINKED_PAGE.findall(markdown)}
 
 
 def edition_path(prefix: str, shared_files: set[str], names: dict[str, str], path: str) -> str:

@@ -41,8 +41,9 @@ PARALLEL_FROM = 300
 CHUNK = 40
 WHOLE_SITE = ("shared", "file")  # the kinds of job that read every claim or much of the site: the indexes, the feeds
 # Jobs whose rendering keeps what it works out for the next update (each review's JSON: site_files.claims_json),
-# which only the process that renders them keeps: rendered in the caller's, beside the workers, so that the
-# preview's first edit after its first build does not make 20,000 reviews again.
+# which only the process that renders them keeps: rendered in the caller's, beside the workers (one process
+# more than asked, for that while), so that the preview's first edit after its first build does not make
+# 20,000 reviews again.
 IN_CALLER = (("file", "claims.json"),)
 MOST_USED_TEMPLATES = ("claim.html", "index.html", "verdict.html", "topic.html", "claimant.html", "source.html")
 _WORKER_RENDERER: Renderer | None = None
@@ -71,6 +72,7 @@ def render_jobs(renderer: Renderer, write: Writer | None, work: list[Job], jobs:
         with mp.get_context("fork").Pool(jobs) as pool:
             chunks = pool.imap_unordered(_run_jobs, chunks_of(write, [job for job in work if job not in IN_CALLER]))
             results.update(run_jobs(renderer, write, own))  # (the workers start on theirs meanwhile)
+            progress(len(results), len(work))
             for chunk in chunks:
                 results.update(chunk)
                 progress(len(results), len(work))
@@ -80,11 +82,11 @@ def render_jobs(renderer: Renderer, write: Writer | None, work: list[Job], jobs:
 
 
 def chunks_of(write: Writer | None, work: list[Job]) -> list[tuple[Writer | None, list[Job]]]:
-    """The workers' tasks: the whole-site jobs first, in a chunk of their own, so they run
-    beside the rest."""
+    """The workers' tasks: each whole-site job first, on its own (some take a second or more at
+    10,000 claims), so that they run beside the rest rather than last; the rest in chunks."""
     first = [job for job in work if _kind(job) in WHOLE_SITE]
     rest = [job for job in work if _kind(job) not in WHOLE_SITE]
-    return [(write, first)] * bool(first) + [(write, rest[i:i + CHUNK]) for i in range(0, len(rest), CHUNK)]
+    return [(write, [job]) for job in first] + [(write, rest[i:i + CHUNK]) for i in range(0, len(rest), CHUNK)]
 
 
 def _kind(job: Job) -> str:

@@ -26,6 +26,7 @@ from .jobs import Output
 from ..model.pagination import Listing
 from ..model.site import Claim, Source, claim_url
 from .claim_rows import RowChanges, moves, unchanged_lists
+from .addresses import linked_pages
 from .kept_lists import KeptList, claim_key, fingerprint_of, kept_list, verdict_counts
 from .structured_data import claim_review, to_script_json
 
@@ -70,10 +71,10 @@ class ClaimPages:
         return self.fingerprint_of(self.by_slug[slug])
 
     def fingerprints(self) -> dict:
-        """Each claim page's, kept from the last update where the claim's row is the same and no
-        claim it names as related has changed, come or gone (Renderer.changes_since): that covers
-        all that fingerprint_of digests but the layout and where links lead, which are among its
-        inputs (kept.py)."""
+        """Each claim page's, kept from the last update where the claim's row is the same, no
+        claim it names as related has changed, come or gone (Renderer.changes_since), and its
+        analysis links to no topic or claimant page that came, went or moved (linking_to): that
+        covers all that fingerprint_of digests but the layout, with which all are made again."""
         layout, renamed = self.r.layout, self.r.renamed_links
         kept, claims, name = self.r.kept.claim_prints, self.r.site.claims, self.r.job_name(self.kind)
         kept.abandon()  # anything an update that stopped part-way made
@@ -105,7 +106,8 @@ class ClaimPages:
     def changed_or_naming(self, changes: RowChanges, claims: list[Claim], linking: list[Claim]) -> list[Claim]:
         """Of ``claims``, those whose row changed and those naming as related any claim that
         changed, came or went: found in the assembly's index of who names whom, if there is one
-        (model/assemble.Assembly.naming), else by going through every claim. And ``linking``."""
+        (model/assemble.Assembly.naming), else by going through every claim; and ``linking``, the
+        claims whose links may lead elsewhere now (linking_to)."""
         slugs, assembled = changes.slugs, changes.assembled
         if assembled is None:
             found = [claim for claim in claims if claim.slug in slugs or not slugs.isdisjoint(claim.related_slugs)]
@@ -119,11 +121,11 @@ def linking_to(claims: list[Claim], renamed: dict[str, str], before: dict[str, s
     """Of ``claims``, those whose analysis may link to a topic or claimant page that has come,
     gone or moved in the edition since ``before`` (Addresses.renamed_links): where their links
     lead, which their fingerprints cover, may have changed."""
-    moved = sorted(name for name in renamed.keys() | before.keys() if renamed.get(name) != before.get(name))
-    return [claim for claim in claims if any(name in claim.body for name in moved)] if moved else []
+    moved = {name for name in renamed.keys() | before.keys() if renamed.get(name) != before.get(name)}
+    return [claim for claim in claims if not moved.isdisjoint(linked_pages(claim.body))] if moved else []
 
 
-LAYOUT = ("layout",)  # among the claim pages' fingerprints kept, the layout they were made with (a slug is a string)
+LAYOUT = ("layout",)  # among the claim prints kept (a tuple: a slug is a string): the layout and renamed_links then
 PRINTS = ("prints",)  # and the last update's fingerprints, by job
 
 
