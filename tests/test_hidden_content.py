@@ -18,7 +18,7 @@ from factsite.read.filecache import content_signatures
 from factsite.read.listing import content_files
 from factsite.errors import Problems
 from factsite.commands.scaffold import new_claim
-from factsite.commands import serve
+from factsite.read.hidden import VisibleChanges
 
 from .conftest import write
 from .test_corrections import commit, copy_site, git
@@ -88,7 +88,7 @@ def test_the_history_lists_no_hidden_claim(tmp_path, monkeypatch):
 ])
 def test_the_preview_watches_what_the_build_reads(project, relative, seen):
     content = project.content_dir
-    watching = serve.VisibleChanges([content, content.parent / "templates"])
+    watching = VisibleChanges([content, content.parent / "templates"])
     base = content.parent if relative.startswith("templates/") else content
     assert watching(1, str(base / relative)) is seen
 

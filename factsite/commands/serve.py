@@ -13,7 +13,6 @@ how: preview_http.py.
 from __future__ import annotations
 
 import gc
-import os
 import threading
 import time
 import traceback
@@ -35,7 +34,7 @@ from .build import FolderSink, describes
 from ..errors import BuildFailed, ContentError, Problems
 from ..read.filecache import DocumentCache, content_signatures
 from ..readback import LeadsOutside
-from ..read.hidden import hidden_below
+from ..read.hidden import VisibleChanges
 from .preview_http import handler_for
 from ..render.renderer import template_environment
 
@@ -284,23 +283,6 @@ class PreviewServer:
                 self.scratch.cleanup()
             finally:
                 self.building.release()
-
-
-class VisibleChanges:
-    """The changes the build can see: every one but to a hidden file or inside a hidden folder
-    (read/listing.py), which the build leaves out. Not watchfiles' own filter, which leaves out
-    names the build reads (flycheck_*, node_modules/): the listings take what the watcher
-    names as every change to the folders (read/listing.py)."""
-
-    def __init__(self, folders: list[Path]):
-        self.folders = [os.path.abspath(folder) for folder in folders]
-
-    def __call__(self, change, path: str) -> bool:
-        path = os.path.abspath(path)
-        for folder in self.folders:
-            if path.startswith(folder + os.sep):
-                return not hidden_below(path[len(folder) + 1:].replace(os.sep, "/"))
-        return True
 
 
 def configured_base_path(project: Project) -> str:
