@@ -7,7 +7,8 @@ On a shared machine the speed of the same code drifts by a third within minutes,
 commits benched one after the other compare the machine as much as the code. Here each commit
 runs a preview (factsite.commands.serve.PreviewServer) in a process of its own, checked out
 with `git worktree` into a temporary folder, over its own copy of one bench/corpus.py corpus
-(written by this checkout's corpus.py, with each commit's own templates/ and static/).
+(written by this checkout's corpus.py, with each commit's own templates/ and static/, and left
+two seconds to settle: the file cache keeps no file changed in the last two, read/filecache.py).
 The edits of bench/edits.py's PREVIEW_EDITS are made to each copy in turn, alternating which
 commit goes first, and each process reports the CPU seconds of its update, from being told
 which files changed to the update done, and its wall seconds until the update is shown (the
@@ -37,6 +38,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.corpus import SHAPES  # noqa: E402
+from factsite.read.filecache import DocumentCache  # noqa: E402
 from bench.edits import PREVIEW_EDITS, claim_edit  # noqa: E402
 
 
@@ -85,11 +87,15 @@ class Side:
         shutil.copytree(corpus / "content", self.root / "content", symlinks=True)
         for theme in ("templates", "static"):  # the commit's own
             shutil.copytree(self.code / theme, self.root / theme, symlinks=True)
-        self.process = subprocess.Popen([sys.executable, __file__, "--worker", str(self.code), str(self.root)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        cleanup.callback(self.stop)
+        self.cleanup = cleanup
         self.cpu: dict[str, list[float]] = {}
         self.wall: dict[str, list[float]] = {}
+
+    def start(self) -> None:
+        """Start the preview, whose first build then begins."""
+        self.process = subprocess.Popen([sys.executable, __file__, "--worker", str(self.code), str(self.root)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.cleanup.callback(self.stop)
 
     def answer(self) -> dict:
         """The worker's next answer (its first build's seconds, or an update's)."""
@@ -138,6 +144,12 @@ def compare(commits: list[str], size: int, shape: str, runs: int, kinds: list[st
         SHAPES[shape](size, folder / "corpus")
         sides = [Side(commit, folder / f"side-{number}", folder / "corpus", cleanup)
                  for number, commit in enumerate(commits)]
+        # A file changed less than RACY_NS before it is read is not kept by the file cache (its
+        # time could hide a change made the same instant), so the first edit would read every
+        # file copied just now again: the copies are left to settle first, as an editor's are.
+        time.sleep(DocumentCache.RACY_NS / 1e9)
+        for side in sides:
+            side.start()
         for side in sides:
             print(f"{side.commit}: first build {side.answer()['first']:.2f} s (both at once)", flush=True)
         turn = 0  # who goes first alternates over every run of every kind
