@@ -416,6 +416,13 @@ def test_changing_a_published_verdict_needs_a_correction(workdir):
     assert run("build", "--out", "site", "--no-search", "--no-cards").exit_code == 0
 
 
+# `python -m factsite`, as a terminal runs it, where Ctrl+C (SIGINT) raises KeyboardInterrupt: a test
+# runner started as a background job (`... &` in a script) passes SIGINT on ignored, and Python then
+# leaves it so, as it should for a background job.
+AS_IN_A_TERMINAL = [sys.executable, "-c", "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                    "runpy.run_module('factsite', run_name='__main__', alter_sys=True)"]
+
+
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["kill", "Ctrl+C"])
 def test_a_stopped_preview_removes_its_folder(workdir, tmp_path, stop):
     """The preview writes its pages into a folder of its own in the temporary folder; stopped
@@ -428,7 +435,7 @@ def test_a_stopped_preview_removes_its_folder(workdir, tmp_path, stop):
         return [path.name for path in temporary.iterdir() if path.name != f"_jinja2-cache-{os.getuid()}"]
 
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "factsite", "serve", "--port", str(port)], cwd=workdir,
+    process = subprocess.Popen([*AS_IN_A_TERMINAL, "serve", "--port", str(port)], cwd=workdir,
                                env={**os.environ, "TMPDIR": str(temporary)},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -446,7 +453,7 @@ def test_a_preview_whose_first_build_runs_on_a_pool_starts_without_a_traceback(w
     SIGTERM when the first build is done: each must then end quietly, not as if Ctrl+C were pressed."""
     copies_of_budget_doubled(workdir / "content", 320)  # enough pages to render on every core
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "factsite", "serve", "--port", str(port)], cwd=workdir,
+    process = subprocess.Popen([*AS_IN_A_TERMINAL, "serve", "--port", str(port)], cwd=workdir,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for(lambda: _up(f"http://127.0.0.1:{port}/"), timeout=120)
