@@ -62,7 +62,7 @@ def write_changed(renderer: Renderer, out_dir: Path, state: BuildState, prints: 
     compare = len(changed) <= COMPARED_AT_MOST
     if held is not None and compare:  # (a new template's every page is written as it comes, not held)
         new = renderer.render_jobs(held.write, changed, 1, progress)
-        held.removed, held.compare = written_and_stale(new)[1], compare
+        held.removed = written_and_stale(new)[1]
         results.update(new)
     elif changed or stale(set()):
         results.update(update_site(out_dir, rendering_into(renderer, changed, cores, progress),

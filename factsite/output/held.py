@@ -18,11 +18,12 @@ from .write import update_site
 
 @dataclass
 class HeldUpdate:
-    """The files an update wrote, by path, and the files it removed; ``compare``: as update_site's."""
+    """The files an update wrote, by path, and the files it removed. Only an update of a few jobs
+    is held (commands/in_place.COMPARED_AT_MOST), so its files are written as such an update's
+    are: one holding the bytes the site has already is neither written nor moved."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
-    compare: bool = False
 
     def write(self, files: Iterable[tuple[str, bytes]]) -> None:
         """The writer the jobs are rendered through (one process: the files come back here)."""
@@ -34,7 +35,7 @@ class HeldUpdate:
     def write_into(self, out_dir: Path) -> None:
         """Into the site in ``out_dir``, as an update in place writes (output/write.py)."""
         update_site(out_dir, lambda write: write(self.files.items()), lambda _: (self.files, self.removed),
-                    compare=self.compare)
+                    compare=True)
 
 
 class PreviewFiles(Mapping):

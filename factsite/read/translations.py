@@ -27,6 +27,7 @@ from .parallel import read_many
 from .reuse import Reuse
 from .translation_files import ClaimTranslationFile, SourceTranslationFile, claim_translation, page_translation
 
+
 def load_translations(content_dir: Path, languages: list[Language], claims: dict[str, ClaimFile],
                       problems: Problems, jobs: int = 1, cache: DocumentCache | None = None,
                       reuse: Reuse | None = None) -> dict[str, Translations]:
